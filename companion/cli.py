@@ -1,0 +1,80 @@
+"""The `companion` command: starts the app, and offers support commands (screenshot, doctor, backup, restore)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from companion import __version__, i18n
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data-dir", help="folder holding the shop's data (default: the user data folder)")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="companion", description="Seller Companion: the shop's own record.")
+    p.add_argument("--version", action="version", version=f"companion {__version__}")
+    _common(p)
+    p.add_argument("--lang", choices=i18n.LANGUAGES, help="language of the app (id or en)")
+    sub = p.add_subparsers(dest="command")
+    s = sub.add_parser("screenshot", help="render every page to PNG offscreen")
+    s.add_argument("--out", required=True, help="folder for the PNG files")
+    s.add_argument("--lang", choices=i18n.LANGUAGES, default=argparse.SUPPRESS)
+    _common(s)
+    d = sub.add_parser("doctor", help="check the data: integrity, migrations, stock cache, keyring, translations")
+    _common(d)
+    b = sub.add_parser("backup", help="write a checked backup of the shop's data")
+    b.add_argument("--to", help="backup file to write (default: the backups folder)")
+    _common(b)
+    r = sub.add_parser("restore", help="replace the shop's data with a backup (the current data is backed up first)")
+    r.add_argument("file")
+    _common(r)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    from companion.store.location import data_dir
+
+    folder = data_dir(args.data_dir)
+    lang = getattr(args, "lang", None)
+    if lang:
+        i18n.set_language(lang)
+    if args.command is None:
+        from companion.gui.app import run
+
+        return run(folder, lang)
+    if args.command == "screenshot":
+        from companion.gui.screenshot import take_screenshots
+
+        files = take_screenshots(folder, Path(args.out), lang or "id")
+        for f in files:
+            print(f)
+        return 0
+    if args.command == "doctor":
+        from companion.doctor import run_doctor
+
+        return run_doctor(folder)
+    if args.command == "backup":
+        from companion.store import backup
+
+        print(backup.make_backup(folder, Path(args.to) if args.to else None))
+        return 0
+    if args.command == "restore":
+        from companion.domain.errors import UserError
+        from companion.store import backup
+
+        try:
+            saved = backup.restore(folder, Path(args.file))
+        except UserError as exc:
+            print(exc.message(), file=sys.stderr)
+            return 1
+        print(i18n.tr("Restored. The data from before was kept in {file}.", file=saved))
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

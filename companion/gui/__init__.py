@@ -1,0 +1,1 @@
+"""PySide6 lives only here: windows, pages, Qt models, the background-work helper."""

@@ -1,0 +1,90 @@
+"""The one helper for long work: runs a function on a pool thread with that thread's own
+database connection, and brings the result (or a UserError) back to the GUI thread by signal."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from companion.store.database import Database, thread_database
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+    progress = Signal(int, int)  # done, total
+
+
+class Progress:
+    """Handed to background functions that report progress and may be cancelled."""
+
+    def __init__(self, signals: _Signals) -> None:
+        self._signals = signals
+        self.cancelled = False
+
+    def report(self, done: int, total: int) -> None:
+        self._signals.progress.emit(done, total)
+
+
+class _Job(QRunnable):
+    def __init__(self, path: Path, fn: Callable[[Database, Progress], Any], signals: _Signals,
+                 progress: Progress) -> None:
+        super().__init__()
+        self.path, self.fn, self.signals, self.progress = path, fn, signals, progress
+
+    def run(self) -> None:
+        try:
+            result = self.fn(thread_database(self.path), self.progress)
+        except BaseException as exc:  # brought back to the GUI thread, never lost on a pool thread
+            exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.done.emit(result)
+
+
+class BackgroundWork(QObject):
+    """Runs jobs off the GUI thread; `busy_changed` drives the busy indicator in the status bar."""
+
+    busy_changed = Signal(int)
+
+    def __init__(self, db_path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db_path = db_path
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(2)
+        self._running = 0
+        self._keep: set[_Signals] = set()
+
+    def run(
+        self,
+        fn: Callable[[Database, Progress], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> Progress:
+        signals = _Signals()
+        progress = Progress(signals)
+        self._keep.add(signals)
+        if on_progress:
+            signals.progress.connect(on_progress)
+
+        def finish(callback: Callable[[Any], None] | None, value: Any) -> None:
+            self._keep.discard(signals)
+            self._running -= 1
+            self.busy_changed.emit(self._running)
+            if callback:
+                callback(value)
+
+        signals.done.connect(lambda value: finish(on_done, value))
+        signals.failed.connect(lambda exc: finish(on_error, exc))
+        self._running += 1
+        self.busy_changed.emit(self._running)
+        self.pool.start(_Job(self.db_path, fn, signals, progress))
+        return progress
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        return self.pool.waitForDone(msecs)

@@ -1,0 +1,37 @@
+"""What every page shares: the data folder, the GUI thread's database, background work and change signals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from companion.gui.background import BackgroundWork
+from companion.services.change import Change
+from companion.store import settings as settings_store
+from companion.store.database import Database, open_database
+from companion.store.location import db_path
+
+
+class AppContext(QObject):
+    """Pages read through `db` (queries only) and write through services, then `announce` the Change."""
+
+    changed = Signal(object)  # Change
+    language_changed = Signal(str)
+
+    def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.data_dir = data_dir
+        self.db_path = db_path(data_dir)
+        self.db: Database = open_database(self.db_path)
+        self.work = BackgroundWork(self.db_path, self)
+
+    def announce(self, change: Change) -> None:
+        self.changed.emit(change)
+
+    def setting(self, key: str) -> str:
+        return settings_store.get(self.db, key)
+
+    def close(self) -> None:
+        self.work.wait()
+        self.db.close()

@@ -1,0 +1,110 @@
+"""The main window: navigation on the left, one page at a time on the right."""
+
+from __future__ import annotations
+
+import importlib
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from companion.gui.context import AppContext
+from companion.gui.pages.base import Page
+from companion.i18n import N_, tr
+
+# (key, navigation label msgid, module, class). Pages are built the first time they are opened,
+# so the window is ready as soon as the first page is.
+PAGES: list[tuple[str, str, str, str]] = [
+    ("home", N_("Home"), "companion.gui.pages.home", "HomePage"),
+    ("counter", N_("Counter"), "companion.gui.pages.counter", "CounterPage"),
+    ("products", N_("Products & Stock"), "companion.gui.pages.products", "ProductsPage"),
+    ("settings", N_("Settings"), "companion.gui.pages.settings", "SettingsPage"),
+]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, start_page: str = "counter") -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.pages: dict[str, Page] = {}
+        self.resize(1200, 760)
+        self.setMinimumSize(900, 600)
+        self._busy = QLabel()
+        self.statusBar().addPermanentWidget(self._busy)
+        ctx.work.busy_changed.connect(self._on_busy)
+        ctx.language_changed.connect(lambda _lang: self.build(self.current_key()))
+        self.build(start_page)
+
+    def build(self, start_page: str) -> None:
+        """(Re)build navigation and pages in the current language."""
+        shop = self.ctx.setting("shop_name")
+        self.setWindowTitle(f"{shop} – Seller Companion" if shop else "Seller Companion")
+        for page in self.pages.values():
+            self.ctx.changed.disconnect(page.on_change)
+        self.pages = {}
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setFixedWidth(210)
+        self.stack = QStackedWidget()
+        for key, label, _module, _cls in PAGES:
+            item = QListWidgetItem(tr(label))
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+            holder = QWidget()
+            holder.setObjectName(f"holder-{key}")
+            self.stack.addWidget(holder)
+        self.nav.currentRowChanged.connect(self._open_row)
+        body = QWidget()
+        layout = QHBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(body)
+        for n, (key, *_rest) in enumerate(PAGES):
+            QShortcut(QKeySequence(f"F{n + 1}"), self, activated=lambda k=key: self.open_page(k))
+        self.open_page(start_page)
+
+    def current_key(self) -> str:
+        row = max(self.nav.currentRow(), 0)
+        return PAGES[row][0]
+
+    def open_page(self, key: str) -> Page:
+        row = next(i for i, p in enumerate(PAGES) if p[0] == key)
+        if self.nav.currentRow() != row:
+            self.nav.setCurrentRow(row)  # calls _open_row
+        return self.page(key)
+
+    def page(self, key: str) -> Page:
+        """The page for `key`, built on first use."""
+        if key not in self.pages:
+            row = next(i for i, p in enumerate(PAGES) if p[0] == key)
+            _key, _label, module, cls = PAGES[row]
+            page: Page = getattr(importlib.import_module(module), cls)(self.ctx)
+            old = self.stack.widget(row)
+            self.stack.insertWidget(row, page)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+            self.pages[key] = page
+        return self.pages[key]
+
+    def _open_row(self, row: int) -> None:
+        if row < 0:
+            return
+        page = self.page(PAGES[row][0])
+        self.stack.setCurrentIndex(row)
+        page.on_shown()
+
+    def _on_busy(self, running: int) -> None:
+        self._busy.setText(tr("Working…") if running else "")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
+        self.ctx.work.wait()
+        super().closeEvent(event)

@@ -1,0 +1,30 @@
+"""What a page of the main window offers the window."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from companion.gui.context import AppContext
+from companion.services.change import Change
+
+
+class Page(QWidget):
+    """A page refreshes itself when told what changed; `title_msgid` names it in the navigation."""
+
+    title_msgid = ""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        ctx.changed.connect(self.on_change)
+
+    def on_change(self, change: Change) -> None:
+        """Refresh what `change` touched; the default reloads the whole page."""
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the page's data again."""
+
+    def on_shown(self) -> None:
+        """Called each time the page comes to the front."""
+        self.reload()

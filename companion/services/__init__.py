@@ -1,0 +1,1 @@
+"""The only write path: one function per user action, one transaction each, returning what changed."""

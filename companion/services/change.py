@@ -1,0 +1,19 @@
+"""What a user action changed, so the GUI refreshes exactly that."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Change:
+    products: frozenset[str] = field(default_factory=frozenset)  # product ids whose row or stock changed
+    sales: frozenset[str] = field(default_factory=frozenset)
+    settings: bool = False
+
+    def __or__(self, other: Change) -> Change:
+        return Change(self.products | other.products, self.sales | other.sales, self.settings or other.settings)
+
+    @property
+    def stock_changed(self) -> bool:
+        return bool(self.products)

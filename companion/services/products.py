@@ -1,0 +1,72 @@
+"""Adding and editing products."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+
+from companion.domain.clock import stamp
+from companion.domain.errors import NotFound, UserError
+from companion.domain.ledger import MovementKind
+from companion.domain.money import check_quantity
+from companion.domain.product import ProductInput, clean
+from companion.i18n import N_
+from companion.services.change import Change
+from companion.services.stock_push import queue_stock_push
+from companion.store import products as product_store
+from companion.store import stock as stock_store
+from companion.store.database import Database
+
+
+def _values(p: ProductInput) -> dict[str, object]:
+    return {
+        "sku": p.sku, "name": p.name, "parent_name": p.parent_name, "variant_name": p.variant_name,
+        "barcode": p.barcode, "unit": p.unit, "sell_price": p.sell_price, "cost_price": p.cost_price,
+        "active": int(p.active),
+    }
+
+
+def _check_unique(db: Database, p: ProductInput, own_id: str | None) -> None:
+    same = product_store.by_sku(db, p.sku)
+    if same is not None and same.id != own_id:
+        raise UserError(N_("The SKU \"{sku}\" is already used by \"{name}\": choose another SKU."),
+                        sku=p.sku, name=same.name)
+
+
+def add_product(db: Database, product: ProductInput, opening_stock: int | None = None) -> tuple[str, Change]:
+    """Create a product (and its opening count when given); returns the new id."""
+    p = clean(product)
+    if opening_stock is not None:
+        check_quantity(opening_stock, N_("Opening stock"), allow_zero=True)
+    product_id = str(uuid.uuid4())
+    now = stamp()
+    with db.write():
+        _check_unique(db, p, None)
+        try:
+            product_store.insert(db, {"id": product_id, **_values(p), "created_at": now, "updated_at": now})
+        except sqlite3.IntegrityError as exc:  # a concurrent insert of the same SKU
+            raise UserError(N_("The SKU \"{sku}\" is already used: choose another SKU."), sku=p.sku) from exc
+        if opening_stock is not None:
+            stock_store.add_movement(db, product_id, MovementKind.OPENING, opening_stock,
+                                     reason=N_("Opening count"), created_at=now)
+            queue_stock_push(db, [product_id], f"product:{product_id}:opening")
+    return product_id, Change(products=frozenset({product_id}))
+
+
+def edit_product(db: Database, product_id: str, product: ProductInput) -> Change:
+    p = clean(product)
+    with db.write():
+        if product_store.get(db, product_id) is None:
+            raise NotFound(N_("This product no longer exists: close the window and search again."))
+        _check_unique(db, p, product_id)
+        product_store.update(db, product_id, {**_values(p), "updated_at": stamp()})
+    return Change(products=frozenset({product_id}))
+
+
+def set_active(db: Database, product_id: str, active: bool) -> Change:
+    """Hide a product from the counter without losing its history (products are never deleted)."""
+    with db.write():
+        if product_store.get(db, product_id) is None:
+            raise NotFound(N_("This product no longer exists: close the window and search again."))
+        product_store.update(db, product_id, {"active": int(active), "updated_at": stamp()})
+    return Change(products=frozenset({product_id}))

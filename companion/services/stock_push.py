@@ -1,0 +1,17 @@
+"""Queueing a stock push for the marketplaces whenever local stock changes (sent by the sync engine)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from companion.store import outbox
+from companion.store.database import Database
+
+STOCK_CHANGED = "stock_changed"
+
+
+def queue_stock_push(db: Database, product_ids: Iterable[str], idempotency_key: str) -> None:
+    """Inside the caller's transaction: the products whose online stock must follow."""
+    ids = sorted(set(product_ids))
+    if ids:
+        outbox.enqueue(db, STOCK_CHANGED, {"product_ids": ids}, idempotency_key)

@@ -1,0 +1,105 @@
+"""Opening the shop database: WAL, synchronous=FULL, foreign keys, a busy timeout, one connection per thread.
+
+Every write goes through `write(db)`, which opens a `BEGIN IMMEDIATE` transaction so a
+read-then-write never fails half-way with SQLITE_BUSY_SNAPSHOT when another thread committed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+BUSY_TIMEOUT_MS = 10_000
+_local = threading.local()
+
+
+class Database:
+    """A thread's handle on the shop file. Owns one sqlite3 connection; never share it across threads."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.conn = sqlite3.connect(
+            str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=True
+        )
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = FULL")
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        self.utils = sqlite_utils.Database(self.conn)
+        self._depth = 0
+
+    def query(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:  # type: ignore[type-arg]
+        return self.conn.execute(sql, params).fetchall()
+
+    def one(self, sql: str, params: tuple | dict = ()) -> sqlite3.Row | None:  # type: ignore[type-arg]
+        return self.conn.execute(sql, params).fetchone()
+
+    def scalar(self, sql: str, params: tuple | dict = ()) -> object:  # type: ignore[type-arg]
+        row = self.conn.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def execute(self, sql: str, params: tuple | dict = ()) -> sqlite3.Cursor:  # type: ignore[type-arg]
+        """A write statement; only valid inside `write()`."""
+        if self._depth == 0:
+            raise RuntimeError("writes must run inside Database.write()")
+        return self.conn.execute(sql, params)
+
+    @contextmanager
+    def write(self) -> Iterator[Database]:
+        """One IMMEDIATE transaction; nested calls join the outer one. Rolls back on any exception."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield self
+        except BaseException:
+            self._depth = 0
+            self.conn.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def open_database(path: Path) -> Database:
+    """A fresh connection for the calling thread, with the schema brought up to date."""
+    from companion.store.migrations import migrate
+
+    db = Database(path)
+    migrate(db)
+    return db
+
+
+def thread_database(path: Path) -> Database:
+    """The calling thread's own connection to `path`, opened on first use."""
+    cache: dict[Path, Database] = getattr(_local, "dbs", None) or {}
+    _local.dbs = cache
+    key = Path(path).resolve()
+    if key not in cache:
+        cache[key] = open_database(key)
+    return cache[key]
+
+
+def close_thread_databases() -> None:
+    for db in (getattr(_local, "dbs", None) or {}).values():
+        db.close()
+    _local.dbs = {}

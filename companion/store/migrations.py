@@ -1,0 +1,64 @@
+"""Versioned, append-only schema migrations.
+
+Each migration and the row recording its version commit in one transaction, so a crash leaves
+the file either before or after a migration, never between. Never edit a released migration:
+add a new one at the end.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+from companion.store.database import Database
+from companion.store.schema_v1 import V1
+
+MIGRATIONS: list[tuple[int, str]] = [
+    (1, V1),
+]
+
+
+def latest_version() -> int:
+    return MIGRATIONS[-1][0]
+
+
+def current_version(db: Database) -> int:
+    exists = db.scalar("SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_migrations'")
+    if not exists:
+        return 0
+    return int(db.scalar("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") or 0)
+
+
+def statements(script: str) -> list[str]:
+    """Split a script into complete statements (trigger bodies keep their inner semicolons)."""
+    out: list[str] = []
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        raise ValueError(f"incomplete SQL statement at end of migration: {buf[:80]!r}")
+    return out
+
+
+def migrate(db: Database, target: int | None = None) -> list[int]:
+    """Apply the missing migrations up to `target` (default: all); returns the versions applied."""
+    applied: list[int] = []
+    goal = latest_version() if target is None else target
+    for version, script in MIGRATIONS:
+        if version > goal:
+            break
+        with db.write():
+            if current_version(db) >= version:  # another thread got there first
+                continue
+            for stmt in statements(script):
+                db.execute(stmt)
+            db.execute(
+                "INSERT INTO schema_migrations(version, applied_at) VALUES (?, ?)",
+                (version, datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+        applied.append(version)
+    return applied

@@ -1,0 +1,100 @@
+"""Counter sales, their lines, voids and returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from companion.store.database import Database
+
+
+@dataclass(frozen=True)
+class SaleLineRow:
+    id: str
+    line_no: int
+    product_id: str
+    sku: str
+    name: str
+    quantity: int
+    unit_price: int
+    line_discount: int
+    line_total: int
+    returned: int
+
+
+@dataclass(frozen=True)
+class SaleRow:
+    id: str
+    number: str
+    created_at: str
+    subtotal: int
+    sale_discount: int
+    total: int
+    payment_method: str
+    amount_paid: int
+    change_given: int
+    voided: bool
+    void_reason: str | None
+    lines: list[SaleLineRow]
+
+
+def next_number(db: Database, day_code: str) -> str:
+    """The next receipt number of a shop day, e.g. 20261128-0007."""
+    last = db.scalar("SELECT MAX(number) FROM sales WHERE number LIKE ?", (f"{day_code}-%",))
+    n = int(str(last).rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{day_code}-{n:04d}"
+
+
+def get(db: Database, sale_id: str) -> SaleRow | None:
+    s = db.one(
+        "SELECT s.*, v.reason AS void_reason, v.id AS void_id FROM sales s"
+        " LEFT JOIN sale_voids v ON v.sale_id = s.id WHERE s.id = ?", (sale_id,)
+    )
+    if s is None:
+        return None
+    lines = [
+        SaleLineRow(r["id"], r["line_no"], r["product_id"], r["sku"], r["name"], r["quantity"], r["unit_price"],
+                    r["line_discount"], r["line_total"], r["returned"])
+        for r in db.query(
+            "SELECT l.*, COALESCE((SELECT SUM(quantity) FROM sale_return_lines rl WHERE rl.sale_line_id = l.id), 0)"
+            " AS returned FROM sale_lines l WHERE l.sale_id = ? ORDER BY l.line_no", (sale_id,)
+        )
+    ]
+    return SaleRow(s["id"], s["number"], s["created_at"], s["subtotal"], s["sale_discount"], s["total"],
+                   s["payment_method"], s["amount_paid"], s["change_given"], s["void_id"] is not None,
+                   s["void_reason"], lines)
+
+
+def recent(db: Database, start: str, end: str, limit: int = 200) -> list[SaleRow]:
+    ids = [r["id"] for r in db.query(
+        "SELECT id FROM sales WHERE created_at >= ? AND created_at < ? ORDER BY created_at DESC LIMIT ?",
+        (start, end, limit))]
+    return [s for s in (get(db, i) for i in ids) if s is not None]
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    total: int
+    count: int
+    refunds: int
+
+
+def summary(db: Database, start: str, end: str) -> DaySummary:
+    """Takings of non-voided sales in [start, end), and refunds paid out for returns in that range."""
+    r = db.one(
+        "SELECT COALESCE(SUM(s.total), 0) AS total, COUNT(*) AS n FROM sales s"
+        " WHERE s.created_at >= ? AND s.created_at < ? AND NOT EXISTS"
+        " (SELECT 1 FROM sale_voids v WHERE v.sale_id = s.id)", (start, end))
+    refunds = db.scalar("SELECT COALESCE(SUM(refund), 0) FROM sale_returns WHERE created_at >= ? AND created_at < ?",
+                        (start, end))
+    assert r is not None
+    return DaySummary(int(r["total"]), int(r["n"]), int(refunds or 0))
+
+
+def best_sellers(db: Database, start: str, end: str, limit: int = 5) -> list[tuple[str, str, int, int]]:
+    """(sku, name, quantity, takings) of the best-selling products in [start, end), voids left out."""
+    rows = db.query(
+        "SELECT l.sku, l.name, SUM(l.quantity) AS qty, SUM(l.line_total) AS takings FROM sale_lines l"
+        " JOIN sales s ON s.id = l.sale_id WHERE s.created_at >= ? AND s.created_at < ?"
+        " AND NOT EXISTS (SELECT 1 FROM sale_voids v WHERE v.sale_id = s.id)"
+        " GROUP BY l.product_id ORDER BY qty DESC, takings DESC LIMIT ?", (start, end, limit))
+    return [(r["sku"], r["name"], int(r["qty"]), int(r["takings"])) for r in rows]
