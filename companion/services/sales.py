@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from companion.domain.clock import local_day, now_utc, stamp
 from companion.domain.errors import NotFound, UserError
@@ -39,13 +40,16 @@ def record_sale(
     amount_paid: int | None = None,
     sale_discount: int = 0,
     sale_id: str | None = None,
+    *,
+    now: datetime | None = None,
 ) -> SaleResult:
     """Save a finished counter sale. `sale_id` is made when the cart opens, so pressing Enter twice
-    (or retrying after a crash) finds the saved sale instead of selling twice."""
+    (or retrying after a crash) finds the saved sale instead of selling twice. `now` back-dates a
+    sale (sample data, imports); the counter leaves it out."""
     t = totals(lines, sale_discount)
     paid, change = change_due(t.total, method, amount_paid)
     sale_id = sale_id or str(uuid.uuid4())
-    moment = now_utc()
+    moment = now or now_utc()
     created = stamp(moment)
     with db.write():
         existing = sale_store.get(db, sale_id)
