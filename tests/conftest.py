@@ -6,16 +6,16 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from pathlib import Path
 
-import keyring  # noqa: E402
-import pytest  # noqa: E402
-from keyring.backend import KeyringBackend  # noqa: E402
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
 
-from companion import i18n  # noqa: E402
-from companion.store.database import Database, close_thread_databases, open_database  # noqa: E402
-from companion.store.location import db_path  # noqa: E402
+from companion import i18n
+from companion.store.database import Database, close_thread_databases, open_database
+from companion.store.location import db_path
 
 
 class MemoryKeyring(KeyringBackend):

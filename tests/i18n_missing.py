@@ -9,9 +9,9 @@ import json
 import sys
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
-from test_translations import source_msgids  # noqa: E402
+from test_translations import source_msgids
 
-from companion.i18n import catalog  # noqa: E402
+from companion.i18n import catalog
 
 lang = sys.argv[1]
 only = sys.argv[2:] if len(sys.argv) > 2 else None

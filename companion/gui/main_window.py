@@ -69,7 +69,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(body)
         for n, (key, *_rest) in enumerate(PAGES):
-            QShortcut(QKeySequence(f"F{n + 1}"), self, activated=lambda k=key: self.open_page(k))
+            shortcut = QShortcut(QKeySequence(f"F{n + 1}"), self)
+            shortcut.activated.connect(lambda k=key: self.open_page(k))
         self.open_page(start_page)
 
     def current_key(self) -> str:
@@ -90,8 +91,9 @@ class MainWindow(QMainWindow):
             page: Page = getattr(importlib.import_module(module), cls)(self.ctx)
             old = self.stack.widget(row)
             self.stack.insertWidget(row, page)
-            self.stack.removeWidget(old)
-            old.deleteLater()
+            if old is not None:
+                self.stack.removeWidget(old)
+                old.deleteLater()
             self.pages[key] = page
         return self.pages[key]
 
@@ -105,6 +107,6 @@ class MainWindow(QMainWindow):
     def _on_busy(self, running: int) -> None:
         self._busy.setText(tr("Working…") if running else "")
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.ctx.work.wait()
         super().closeEvent(event)

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -40,7 +41,7 @@ class Database:
     def one(self, sql: str, params: tuple | dict = ()) -> sqlite3.Row | None:  # type: ignore[type-arg]
         return self.conn.execute(sql, params).fetchone()
 
-    def scalar(self, sql: str, params: tuple | dict = ()) -> object:  # type: ignore[type-arg]
+    def scalar(self, sql: str, params: tuple | dict = ()) -> Any:  # type: ignore[type-arg]
         row = self.conn.execute(sql, params).fetchone()
         return None if row is None else row[0]
 
