@@ -1,0 +1,288 @@
+"""Importing a product list from CSV or XLSX: read and check every row first, then write all in one go.
+
+`read_import` never writes; it returns a preview saying which rows add, update, change nothing or have an
+error (with the file's row number). `apply_import` writes the chosen rows in ONE transaction through the
+same functions as the product page (`add_product`, `edit_product`, `count_stock`), so the rules live in
+one place and a failure half-way leaves the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from pathlib import Path
+
+from companion.domain.errors import UserError
+from companion.domain.ledger import MovementKind
+from companion.domain.money import parse_quantity, parse_rupiah
+from companion.domain.product import ProductInput, clean
+from companion.i18n import N_
+from companion.services.change import Change
+from companion.services.products import add_product, edit_product
+from companion.services.stock import count_stock
+from companion.services.stock_push import queue_stock_push
+from companion.store import products as product_store
+from companion.store import stock as stock_store
+from companion.store.database import Database
+from companion.store.products import ProductRow
+from companion.store.tabular_files import Cell, read_rows
+
+MAX_ROWS = 50_000
+HEADER_SEARCH_ROWS = 10
+IMPORT_REASON = N_("Imported from a file")
+
+# Accepted column names (compared lower-case, with spaces collapsed and "*", ":" and "(rp)" removed).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "sku": ("sku", "kode", "kode produk", "kode barang", "code", "product code"),
+    "name": ("nama", "name", "nama produk", "nama barang", "product name", "produk"),
+    "sell_price": ("harga jual", "harga", "price", "sell price", "selling price", "harga satuan"),
+    "cost_price": ("harga modal", "modal", "cost", "cost price", "harga beli", "hpp"),
+    "unit": ("satuan", "unit"),
+    "barcode": ("barcode", "kode batang"),
+    "stock": ("stok", "stock", "jumlah stok", "qty", "jumlah"),
+    "parent_name": ("induk", "parent", "produk induk", "parent product"),
+    "variant_name": ("variasi", "variant", "varian", "variation"),
+}
+_NAME_TO_FIELD = {name: key for key, names in COLUMNS.items() for name in names}
+
+
+class RowStatus(StrEnum):
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    row_no: int  # as the spreadsheet numbers it (the header is usually row 1)
+    sku: str
+    status: RowStatus
+    product: ProductInput | None = None
+    stock: int | None = None  # a count to record (opening for new, stocktake for existing), None = leave
+    existing_id: str | None = None
+    product_changed: bool = False
+    error: UserError | None = None
+
+
+@dataclass
+class ImportPreview:
+    file_name: str
+    rows: list[ImportRow] = field(default_factory=list)
+
+    def count(self, status: RowStatus) -> int:
+        return sum(1 for r in self.rows if r.status is status)
+
+    @property
+    def errors(self) -> list[ImportRow]:
+        return [r for r in self.rows if r.status is RowStatus.ERROR]
+
+    @property
+    def to_write(self) -> list[ImportRow]:
+        return [r for r in self.rows if r.status in (RowStatus.NEW, RowStatus.UPDATED)]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    updated: int
+    change: Change
+
+
+class ImportCancelled(UserError):
+    """The person pressed Cancel; nothing was written."""
+
+
+ProgressFn = Callable[[int, int], bool]  # (done, total; total 0 = unknown) -> keep going?
+
+
+def _norm(text: object) -> str:
+    cleaned = str(text or "").lower().replace("*", "").replace(":", "").replace("(rp)", "").replace("_", " ")
+    return " ".join(cleaned.split())
+
+
+def find_header(rows: list[list[Cell]]) -> tuple[int, dict[str, int]] | None:
+    """(index of the header row, field -> column) for the first row naming a SKU column and one more known one."""
+    for index, row in enumerate(rows):
+        columns: dict[str, int] = {}
+        for col, cell in enumerate(row):
+            key = _NAME_TO_FIELD.get(_norm(cell))
+            if key and key not in columns:
+                columns[key] = col
+        if "sku" in columns and len(columns) >= 2:
+            return index, columns
+    return None
+
+
+def _blank(row: list[Cell]) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in row)
+
+
+def _read_limited(path: Path, keep_going: ProgressFn | None) -> tuple[dict[str, int], list[tuple[int, list[Cell]]]]:
+    """Columns and the non-blank data rows; refuses a file past MAX_ROWS before checking any row."""
+    rows = read_rows(path)
+    try:
+        return _collect(rows, keep_going)
+    finally:
+        close = getattr(rows, "close", None)
+        if close:
+            close()  # an unfinished XLSX reader holds the file open
+
+
+def _collect(rows: Iterator[list[Cell]], keep_going: ProgressFn | None
+             ) -> tuple[dict[str, int], list[tuple[int, list[Cell]]]]:
+    head: list[list[Cell]] = []
+    for row in rows:
+        head.append(row)
+        if len(head) >= HEADER_SEARCH_ROWS:
+            break
+    if all(_blank(r) for r in head):
+        raise UserError(N_("The file is empty: choose a file with a header row and one product per row."))
+    found = find_header(head)
+    if found is None:
+        raise UserError(N_("No header row with SKU and name columns was found: the first row must name the "
+                           "columns, such as SKU, Nama, Harga jual."))
+    header_index, columns = found
+    data: list[tuple[int, list[Cell]]] = []
+    numbered = [(header_index + 2 + i, r) for i, r in enumerate(head[header_index + 1:])]
+    start = len(head) + 1
+    for row_no, row in _chain(numbered, rows, start):
+        if _blank(row):
+            continue
+        data.append((row_no, row))
+        if len(data) > MAX_ROWS:
+            raise UserError(N_("The file has more than 50.000 product rows: split it into smaller files and "
+                               "import them one by one. Nothing was imported."))
+        if keep_going and len(data) % 2000 == 0 and not keep_going(len(data), 0):
+            raise ImportCancelled(N_("The import was cancelled: nothing was saved."))
+    if not data:
+        raise UserError(N_("The file has a header row but no products under it: add one product per row."))
+    return columns, data
+
+
+def _chain(first: list[tuple[int, list[Cell]]], rest: Iterator[list[Cell]], start: int
+           ) -> Iterator[tuple[int, list[Cell]]]:
+    yield from first
+    yield from enumerate(rest, start=start)
+
+
+def _get(row: list[Cell], columns: dict[str, int], key: str) -> Cell:
+    col = columns.get(key)
+    if col is None or col >= len(row):
+        return None
+    value = row[col]
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def _text(value: Cell) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip() or None
+
+
+def _parse_row(row_no: int, row: list[Cell], columns: dict[str, int], existing: ProductRow | None) -> ImportRow:
+    """One data row checked with the product rules; an empty cell keeps what an existing product has."""
+    sku = _text(_get(row, columns, "sku")) or ""
+    old = existing
+    price_cell = _get(row, columns, "sell_price")
+    cost_cell = _get(row, columns, "cost_price")
+    stock_cell = _get(row, columns, "stock")
+    sell = parse_rupiah(price_cell, N_("Sell price")) if price_cell is not None or old is None else old.sell_price
+    cost = parse_rupiah(cost_cell, N_("Cost price")) if cost_cell is not None else (old.cost_price if old else None)
+    stock = parse_quantity(stock_cell, N_("Stock"), allow_zero=True) if stock_cell is not None else None
+
+    def pick(key: str, current: str | None) -> str | None:
+        value = _text(_get(row, columns, key))
+        return value if value is not None else current
+
+    product = clean(ProductInput(
+        sku=sku, name=pick("name", old.name if old else None) or "", sell_price=sell, cost_price=cost,
+        unit=pick("unit", old.unit if old else None) or "pcs",
+        parent_name=pick("parent_name", old.parent_name if old else None),
+        variant_name=pick("variant_name", old.variant_name if old else None),
+        barcode=pick("barcode", old.barcode if old else None),
+        active=old.active if old else True,
+    ))
+    if old is None:
+        return ImportRow(row_no, product.sku, RowStatus.NEW, product, stock)
+    changed = _differs(product, old)
+    if stock is not None and stock == old.on_hand:
+        stock = None
+    status = RowStatus.UPDATED if changed or stock is not None else RowStatus.UNCHANGED
+    return ImportRow(row_no, old.sku, status, replace(product, sku=old.sku), stock, old.id, changed)
+
+
+def _differs(p: ProductInput, old: ProductRow) -> bool:
+    """A SKU typed in other letter case is the same product and keeps its spelling."""
+    return (p.name, p.sell_price, p.cost_price, p.unit, p.parent_name, p.variant_name, p.barcode) != (
+        old.name, old.sell_price, old.cost_price, old.unit, old.parent_name, old.variant_name, old.barcode)
+
+
+def read_import(db: Database, path: Path, keep_going: ProgressFn | None = None) -> ImportPreview:
+    """Check a whole file against the shop's products without writing anything."""
+    path = Path(path)
+    columns, data = _read_limited(path, keep_going)
+    existing = {p.sku.lower(): p for p in product_store.all_products(db)}
+    preview = ImportPreview(path.name)
+    seen: dict[str, int] = {}
+    for n, (row_no, row) in enumerate(data, start=1):
+        sku = _text(_get(row, columns, "sku")) or ""
+        first = seen.get(sku.lower())
+        try:
+            if sku and first is not None:
+                raise UserError(N_("The SKU \"{sku}\" is also in row {row}: each SKU may appear only once."),
+                                sku=sku, row=first)
+            parsed = _parse_row(row_no, row, columns, existing.get(sku.lower()))
+        except UserError as exc:
+            parsed = ImportRow(row_no, sku, RowStatus.ERROR, error=exc)
+        if sku and first is None:
+            seen[sku.lower()] = row_no
+        preview.rows.append(parsed)
+        if keep_going and n % 1000 == 0 and not keep_going(n, len(data)):
+            raise ImportCancelled(N_("The import was cancelled: nothing was saved."))
+    return preview
+
+
+def apply_import(db: Database, preview: ImportPreview, only_valid: bool = False,
+                 keep_going: ProgressFn | None = None) -> ImportResult:
+    """Write every new and changed row in one transaction; any failure (or Cancel) rolls all of it back."""
+    if preview.errors and not only_valid:
+        raise UserError(N_("Some rows have errors: fix them in the file, or import only the valid rows."))
+    rows = preview.to_write
+    if not rows:
+        raise UserError(N_("There is nothing to import: every row is already the same as in the shop."))
+    key = str(uuid.uuid4())
+    touched: set[str] = set()
+    openings: list[str] = []
+    counts: dict[str, int] = {}
+    added = updated = 0
+    with db.write():
+        for n, row in enumerate(rows, start=1):
+            assert row.product is not None
+            if row.status is RowStatus.NEW:
+                product_id, _ = add_product(db, row.product)
+                if row.stock is not None:
+                    stock_store.add_movement(db, product_id, MovementKind.OPENING, row.stock,
+                                             reason=IMPORT_REASON, reference=f"import:{key}")
+                    openings.append(product_id)
+                added += 1
+            else:
+                product_id = row.existing_id or ""
+                if row.product_changed:
+                    edit_product(db, product_id, row.product)
+                if row.stock is not None:
+                    counts[product_id] = row.stock
+                updated += 1
+            touched.add(product_id)
+            if keep_going and n % 500 == 0 and not keep_going(n, len(rows)):
+                raise ImportCancelled(N_("The import was cancelled: nothing was saved."))
+        if counts:
+            count_stock(db, counts, IMPORT_REASON)
+        queue_stock_push(db, openings, f"import:{key}:opening")
+    return ImportResult(added, updated, Change(products=frozenset(touched)))
