@@ -1,0 +1,71 @@
+"""`companion screenshot`: every page of the main window rendered offscreen to PNG, on the sample shop.
+
+Used to look at the interface without a screen (support, reviews, the docs) in either language.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from companion import i18n
+
+WINDOW_SIZE = (1200, 760)
+log = logging.getLogger(__name__)
+
+
+def take_screenshots(data_dir: Path, out: Path, lang: str) -> list[Path]:
+    """One `<nn>-<key>-<lang>.png` per page; an empty data folder is filled with the sample shop first."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from companion.gui.app import application
+
+    app = application()
+    i18n.set_language(lang)
+    _fill_if_empty(data_dir)
+    from companion.gui.context import AppContext
+    from companion.gui.main_window import PAGES, MainWindow
+
+    out.mkdir(parents=True, exist_ok=True)
+    ctx = AppContext(data_dir)
+    window = MainWindow(ctx, PAGES[0][0])
+    window.resize(*WINDOW_SIZE)
+    window.show()
+    app.processEvents()
+    files: list[Path] = []
+    try:
+        for n, (key, *_rest) in enumerate(PAGES, start=1):
+            try:
+                window.open_page(key)
+            except ImportError as exc:  # a page still being written must not stop the others
+                log.warning("page %s skipped: %s", key, exc)
+                continue
+            except Exception:
+                log.exception("page %s could not be opened; skipped", key)
+                continue
+            for _ in range(3):
+                app.processEvents()
+            file = out / f"{n:02d}-{key}-{lang}.png"
+            if not window.grab().save(str(file)):
+                raise OSError(f"could not write {file}")
+            files.append(file)
+    finally:
+        window.close()
+        window.deleteLater()
+        ctx.close()
+        app.processEvents()
+    return files
+
+
+def _fill_if_empty(data_dir: Path) -> None:
+    from companion.services.sample_shop import fill_sample_shop
+    from companion.store import products as product_store
+    from companion.store.database import open_database
+    from companion.store.location import db_path
+
+    db = open_database(db_path(data_dir))
+    try:
+        if product_store.count(db) == 0:  # sales need products, so no products means an empty shop
+            fill_sample_shop(db)
+    finally:
+        db.close()
