@@ -35,3 +35,15 @@ class AppContext(QObject):
     def close(self) -> None:
         self.work.wait()
         self.db.close()
+
+    def reopen_database(self) -> None:
+        """After the data file was replaced (a restore): a fresh connection, then every page rebuilt from it."""
+        from companion import i18n
+
+        self.work.wait()
+        self.db.close()  # closing twice is harmless
+        self.db = open_database(self.db_path)
+        lang = self.setting("language")
+        i18n.set_language(lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE)
+        self.language_changed.emit(i18n.language())
+        self.announce(Change(settings=True))

@@ -1,0 +1,119 @@
+"""`companion doctor`: one line per health check of the shop's data and install, for support calls."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from companion import i18n
+from companion.i18n import tr
+from companion.store import backup, secrets
+from companion.store.database import Database
+from companion.store.location import db_path
+
+Check = tuple[bool, str]  # passed, one sentence
+
+
+def run_doctor(data_dir: Path) -> int:
+    """Print each check and a summary; 0 when all pass, 1 otherwise. Never creates a database."""
+    path = db_path(data_dir)
+    checks: list[Callable[[], Check]] = []
+    db: Database | None = None
+    if not path.exists():
+        checks.append(lambda: (True, tr("Data: no data yet in {folder}.", folder=data_dir)))
+    elif not backup.quick_check(path):
+        checks.append(lambda: (False, tr("Data file: damaged; restore the newest backup (companion restore).")))
+    else:
+        db = Database(path)
+        checks += [lambda: _integrity(path), lambda: _migrations(db), lambda: _stock(db), lambda: _outbox(db)]
+    checks += [_keyring, _translations]
+    results: list[Check] = []
+    try:
+        for check in checks:
+            results.append(_safely(check))
+            ok, line = results[-1]
+            print(f"[{'OK' if ok else 'X '}] {line}")
+    finally:
+        if db is not None:
+            db.close()
+    failed = sum(1 for ok, _ in results if not ok)
+    print(tr("All {n} checks passed.", n=len(results)) if not failed
+          else tr("{failed} of {n} checks failed.", failed=failed, n=len(results)))
+    return 0 if not failed else 1
+
+
+def _safely(check: Callable[[], Check]) -> Check:
+    try:
+        return check()
+    except (sqlite3.Error, OSError) as exc:
+        return False, tr("A check could not run: {reason}.", reason=exc)
+
+
+def _integrity(path: Path) -> Check:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        ok = backup.integrity_ok(conn)
+    finally:
+        conn.close()
+    return ok, tr("Integrity check: passed.") if ok else tr("Integrity check: the data file is damaged.")
+
+
+def _migrations(db: Database | None) -> Check:
+    from companion.store.migrations import current_version, latest_version
+
+    assert db is not None
+    have, want = current_version(db), latest_version()
+    if have == want:
+        return True, tr("Data version: {have} (latest).", have=have)
+    return False, tr("Data version: {have}, expected {want}; open the app once to update it.", have=have, want=want)
+
+
+def _stock(db: Database | None) -> Check:
+    from companion.store.stock import verify_levels
+
+    assert db is not None
+    wrong = verify_levels(db)
+    if not wrong:
+        return True, tr("Stock: the stock numbers match the stock history.")
+    return False, tr("Stock: {n} products differ from their stock history.", n=len(wrong))
+
+
+def _outbox(db: Database | None) -> Check:
+    assert db is not None
+    counts: dict[str, int] = {}
+    unreadable = 0
+    for r in db.query("SELECT status, payload FROM outbox WHERE status != 'done'"):
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+        try:
+            json.loads(r["payload"])
+        except ValueError:
+            unreadable += 1
+    if unreadable:
+        return False, tr("Outbox: {n} waiting messages cannot be read.", n=unreadable)
+    return True, tr("Outbox: {pending} waiting, {failed} failed.", pending=counts.get("pending", 0),
+                    failed=counts.get("failed", 0))
+
+
+def _keyring() -> Check:
+    ok, name = secrets.backend_status()
+    if ok:
+        return True, tr("Password store: {name}.", name=name)
+    return False, tr("Password store: {name} cannot keep passwords safely.", name=name)
+
+
+def _translations() -> Check:
+    ids, en = i18n.catalog("id"), i18n.catalog("en")
+    only_one = set(ids) ^ set(en)
+    empty = [k for cat in (ids, en) for k, v in cat.items() if not str(v).strip()]
+    bad = [k for k in set(ids) & set(en) if _fields(k) != _fields(ids[k]) or _fields(k) != _fields(en[k])]
+    if not only_one and not empty and not bad:
+        return True, tr("Translations: {n} messages in both languages.", n=len(ids))
+    return False, tr("Translations: {missing} missing, {empty} empty, {bad} with wrong placeholders.",
+                     missing=len(only_one), empty=len(empty), bad=len(bad))
+
+
+def _fields(text: str) -> set[str]:
+    return set(re.findall(r"{(\w+)}", text))

@@ -1,0 +1,283 @@
+"""Pengaturan: the shop's name, language, time zone and low-stock limit; the data folder, backups and restore."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.numbers import format_decimal
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion import i18n
+from companion.domain.clock import ZONE_LABELS
+from companion.domain.errors import UserError
+from companion.gui.context import AppContext
+from companion.gui.messages import confirm, error_text, show_error
+from companion.gui.pages.base import Page
+from companion.gui.startup import show_time
+from companion.i18n import N_, babel_locale, tr
+from companion.services.change import Change
+from companion.services.settings import MAX_SHOP_NAME, MAX_THRESHOLD, save_settings
+from companion.store import backup
+from companion.store.database import close_thread_databases
+from companion.store.location import backup_dir
+
+LANGUAGE_LABELS = {"id": N_("Bahasa Indonesia"), "en": N_("English")}
+
+
+class SettingsPage(Page):
+    title_msgid = N_("Settings")
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        title = QLabel(tr("Settings"))
+        title.setProperty("role", "title")
+        columns = QHBoxLayout()
+        columns.addWidget(self._shop_card(), 1)
+        columns.addWidget(self._data_card(), 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 18)
+        layout.addWidget(title)
+        layout.addLayout(columns, 1)
+        self.reload()
+
+    # --- building -------------------------------------------------------------------------------------
+
+    def _shop_card(self) -> QFrame:
+        card = _card()
+        self.shop_name = QLineEdit()
+        self.shop_name.setMaxLength(MAX_SHOP_NAME)
+        self.shop_name.setPlaceholderText(tr("For example: Toko Berkah Jaya"))
+        self.language = QComboBox()
+        for code in i18n.LANGUAGES:
+            self.language.addItem(tr(LANGUAGE_LABELS[code]), code)
+        self.zone = QComboBox()
+        for code, label in ZONE_LABELS.items():
+            self.zone.addItem(tr(label), code)
+        self.threshold = QSpinBox()
+        self.threshold.setRange(0, MAX_THRESHOLD)
+        self.threshold.setGroupSeparatorShown(True)
+        form = QFormLayout()
+        form.addRow(tr("Shop name"), self.shop_name)
+        form.addRow(tr("Language"), self.language)
+        form.addRow(tr("Time zone"), self.zone)
+        form.addRow(tr("Low stock when at most"), self.threshold)
+        self.save_button = QPushButton(tr("Save settings"))
+        self.save_button.setProperty("primary", True)
+        self.save_button.clicked.connect(self.save)
+        self.saved_note = QLabel()
+        self.saved_note.setWordWrap(True)
+        box = QVBoxLayout(card)
+        box.addWidget(_heading(tr("Shop")))
+        box.addLayout(form)
+        box.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignLeft)
+        box.addWidget(self.saved_note)
+        box.addStretch(1)
+        return card
+
+    def _data_card(self) -> QFrame:
+        card = _card()
+        folder = QLabel(str(self.ctx.data_dir))
+        folder.setWordWrap(True)
+        folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        open_folder = QPushButton(tr("Open folder"))
+        open_folder.clicked.connect(self.open_folder)
+        self.backup_button = QPushButton(tr("Back up now"))
+        self.backup_button.setProperty("primary", True)
+        self.backup_button.clicked.connect(self.back_up_now)
+        self.backup_note = QLabel()
+        self.backup_note.setWordWrap(True)
+        self.backups = QListWidget()
+        self.backups.setMinimumHeight(160)
+        self.restore_button = QPushButton(tr("Restore from backup…"))
+        self.restore_button.clicked.connect(self.restore_selected)
+        from_file = QPushButton(tr("Choose a file…"))
+        from_file.clicked.connect(self.restore_from_file)
+        grid = QGridLayout()
+        grid.addWidget(self.backup_button, 0, 0)
+        grid.addWidget(open_folder, 0, 1)
+        grid.addWidget(self.restore_button, 1, 0)
+        grid.addWidget(from_file, 1, 1)
+        box = QVBoxLayout(card)
+        box.addWidget(_heading(tr("Data folder")))
+        box.addWidget(folder)
+        box.addWidget(_hint(tr("A backup is made each time the app starts and once a day; the newest 14 are kept.")))
+        box.addLayout(grid)
+        box.addWidget(self.backup_note)
+        box.addWidget(_heading(tr("Backups")))
+        box.addWidget(self.backups, 1)
+        return card
+
+    # --- reading ---------------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        values = {key: self.ctx.setting(key) for key in ("shop_name", "language", "time_zone", "low_stock_threshold")}
+        self.shop_name.setText(values["shop_name"])
+        _select(self.language, values["language"])
+        _select(self.zone, values["time_zone"])
+        self.threshold.setValue(int(values["low_stock_threshold"] or 0))
+        self.reload_backups()
+
+    def reload_backups(self) -> None:
+        zone = self.ctx.setting("time_zone")
+        self.backups.clear()
+        for info in backup.list_backups(self.ctx.data_dir):
+            label = tr("{time} · {size}", time=show_time(info.time, zone), size=_size(info.size))
+            if info.path.name.startswith(backup.SAFETY_PREFIX):
+                label = tr("{label} (kept before a restore)", label=label)
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, str(info.path))
+            item.setToolTip(str(info.path))
+            self.backups.addItem(item)
+        if self.backups.count():
+            self.backups.setCurrentRow(0)
+        else:
+            self.backups.addItem(tr("No backups yet."))
+        self.restore_button.setEnabled(self._selected() is not None)
+
+    def on_change(self, change: Change) -> None:
+        if change.settings:
+            self.reload()
+
+    # --- actions ---------------------------------------------------------------------------------------
+
+    def save(self) -> None:
+        lang = str(self.language.currentData())
+        values = {"shop_name": self.shop_name.text(), "language": lang, "time_zone": str(self.zone.currentData()),
+                  "low_stock_threshold": str(self.threshold.value())}
+        try:
+            change = save_settings(self.ctx.db, values)
+        except UserError as exc:
+            self.saved_note.setProperty("role", "error")
+            self.saved_note.setText(exc.message())
+            _restyle(self.saved_note)
+            return
+        was = i18n.language()
+        self.ctx.announce(change)
+        self.saved_note.setProperty("role", "hint")
+        self.saved_note.setText(tr("Settings saved."))
+        _restyle(self.saved_note)
+        if lang != was:
+            i18n.set_language(lang)
+            self.ctx.language_changed.emit(lang)  # the window rebuilds every page in the new language
+
+    def open_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.data_dir)))
+
+    def back_up_now(self) -> None:
+        self.backup_button.setEnabled(False)
+        self.backup_note.setProperty("role", "hint")
+        self.backup_note.setText(tr("Making a backup…"))
+        _restyle(self.backup_note)
+        data_dir = self.ctx.data_dir
+        self.ctx.work.run(lambda _db, _progress: backup.make_backup(data_dir), self._backup_done, self._backup_failed)
+
+    def _backup_done(self, path: Path) -> None:
+        self.backup_button.setEnabled(True)
+        self.backup_note.setText(tr("Backup saved: {file}", file=Path(path).name))
+        self.reload_backups()
+
+    def _backup_failed(self, exc: BaseException) -> None:
+        self.backup_button.setEnabled(True)
+        self.backup_note.setProperty("role", "error")
+        self.backup_note.setText(error_text(exc))
+        _restyle(self.backup_note)
+
+    def _selected(self) -> Path | None:
+        item = self.backups.currentItem()
+        value = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        return Path(value) if value else None
+
+    def restore_selected(self) -> None:
+        file = self._selected()
+        item = self.backups.currentItem()
+        if file is not None and item is not None:
+            self.restore(file, item.text())
+
+    def restore_from_file(self) -> None:
+        name, _filter = QFileDialog.getOpenFileName(
+            self, tr("Choose a backup"), str(backup_dir(self.ctx.data_dir)),
+            tr("Seller Companion backups (*.sqlite3);;All files (*)"))
+        if name:
+            self.restore(Path(name), Path(name).name)
+
+    def restore(self, file: Path, label: str) -> None:
+        """Replace the shop's data with `file` after one plain question; the current data is kept first."""
+        text = tr("Replace all the shop's data with the backup {label}? The data from now is kept as a copy first.",
+                  label=label)
+        if not confirm(self, tr("Restore from backup"), text, tr("Restore")):
+            return
+        window = self.window()
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.ctx.work.wait()
+            self.ctx.db.close()
+            close_thread_databases()
+            kept = backup.restore(self.ctx.data_dir, file)
+        except (UserError, OSError) as exc:
+            QApplication.restoreOverrideCursor()
+            self.ctx.reopen_database()
+            show_error(window, exc)
+            return
+        QApplication.restoreOverrideCursor()
+        self.ctx.reopen_database()  # every page is rebuilt from the restored data
+        _inform(window, tr("Restored. The data from before was kept in {file}.", file=kept or "-"))
+
+
+def _card() -> QFrame:
+    card = QFrame()
+    card.setProperty("role", "card")
+    return card
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setStyleSheet("font-size: 13pt; font-weight: bold;")
+    return label
+
+
+def _hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setProperty("role", "hint")
+    label.setWordWrap(True)
+    return label
+
+
+def _select(combo: QComboBox, code: str) -> None:
+    index = combo.findData(code)
+    combo.setCurrentIndex(max(index, 0))
+
+
+def _size(size: int) -> str:
+    if size < 1024 * 1024:
+        return tr("{n} KB", n=format_decimal(max(size // 1024, 1), locale=babel_locale()))
+    return tr("{n} MB", n=format_decimal(round(size / (1024 * 1024), 1), locale=babel_locale()))
+
+
+def _restyle(widget: QWidget) -> None:
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
+def _inform(parent: QWidget | None, text: str) -> None:
+    box = QMessageBox(QMessageBox.Icon.Information, tr("Seller Companion"), text, parent=parent)
+    box.addButton(tr("OK"), QMessageBox.ButtonRole.AcceptRole)
+    box.exec()

@@ -1,0 +1,323 @@
+"""Backups and restore of the shop file, made so that a crash at any moment leaves a usable record.
+
+Backups are written with SQLite's online backup API from a fresh connection (a plain file copy of a
+WAL database can miss committed pages or catch a half-written one), checked with `integrity_check`,
+and kept as self-contained single files (journal mode DELETE). A restore writes the new database to
+a temporary file next to the live one, syncs it to disk and swaps it in with one `os.replace`, so the
+live file is always either the old data or the new data, never a mix.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from companion.domain.errors import UserError
+from companion.i18n import N_
+from companion.store.location import backup_dir, db_path
+
+KEEP = 14  # automatic and manual backups kept in the backups folder
+DAILY = timedelta(hours=24)
+PREFIX = "companion-"
+SAFETY_PREFIX = "before-restore-"
+SUFFIX = ".sqlite3"
+_STAMP = "%Y%m%d-%H%M%S-%f"  # UTC, so names sort by time and mean the same on every laptop
+_NAME = re.compile(r"^(?:companion|before-restore)-(\d{8}-\d{6}-\d{6})\.sqlite3$")
+_MAGIC = b"SQLite format 3\x00"
+_started: set[Path] = set()  # data folders that had their start-up backup in this process
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    time: datetime  # UTC
+    size: int  # bytes
+
+
+def _connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
+    """A plain connection that never creates a missing file when `readonly`."""
+    uri = f"{path.resolve().as_uri()}?mode={'ro' if readonly else 'rwc'}"
+    conn = sqlite3.connect(uri, uri=True, timeout=10, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout = 10000")
+    return conn
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as f:
+        os.fsync(f.fileno())
+    if os.name != "nt":  # make the rename itself durable; directories cannot be opened on Windows
+        fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+
+
+def integrity_ok(conn: sqlite3.Connection, pragma: str = "integrity_check") -> bool:
+    try:
+        rows = conn.execute(f"PRAGMA {pragma}").fetchall()
+    except sqlite3.DatabaseError:
+        return False
+    return [tuple(r) for r in rows] == [("ok",)]
+
+
+def _copy_into(source: sqlite3.Connection, target: Path) -> None:
+    """Write `source` into the new file `target` with the backup API, as a single self-contained file."""
+    _remove(target)
+    dest = _connect(target)
+    try:
+        source.backup(dest, pages=1024)
+        dest.execute("PRAGMA journal_mode = DELETE")
+        ok = integrity_ok(dest)
+    finally:
+        dest.close()
+    _remove(Path(str(target) + "-wal"))
+    _remove(Path(str(target) + "-shm"))
+    if not ok:
+        _remove(target)
+        raise UserError(N_("The backup did not pass its check and was deleted: try again, and if it fails again "
+                           "contact support."))
+    _fsync(target)
+
+
+def _stamp_name(prefix: str) -> str:
+    return f"{prefix}{datetime.now(UTC).strftime(_STAMP)}{SUFFIX}"
+
+
+def make_backup(data_dir: Path, to: Path | None = None) -> Path:
+    """A checked copy of the shop file; by default into the backups folder, keeping the newest 14."""
+    live = db_path(data_dir)
+    if not live.exists():
+        raise UserError(N_("There is no shop data to back up yet: record something first."))
+    folder = backup_dir(data_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = Path(to) if to is not None else folder / _stamp_name(PREFIX)
+    partial = target.with_name(target.name + ".partial")
+    source = _connect(live, readonly=True)
+    try:
+        _copy_into(source, partial)
+    finally:
+        source.close()
+    os.replace(partial, target)
+    prune(data_dir)
+    return target
+
+
+def _info(path: Path) -> BackupInfo | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    match = _NAME.match(path.name)
+    if match:
+        moment = datetime.strptime(match.group(1), _STAMP).replace(tzinfo=UTC)
+    else:
+        moment = datetime.fromtimestamp(st.st_mtime, UTC)
+    return BackupInfo(path, moment, st.st_size)
+
+
+def list_backups(data_dir: Path) -> list[BackupInfo]:
+    """Backups in the backups folder (including copies kept before a restore), newest first."""
+    folder = backup_dir(data_dir)
+    if not folder.is_dir():
+        return []
+    infos = [_info(p) for p in folder.glob(f"*{SUFFIX}") if p.is_file()]
+    return sorted((i for i in infos if i is not None), key=lambda i: (i.time, i.path.name), reverse=True)
+
+
+def prune(data_dir: Path, keep: int = KEEP) -> list[Path]:
+    """Delete all but the newest `keep` regular backups; copies kept before a restore stay."""
+    regular = [i for i in list_backups(data_dir) if i.path.name.startswith(PREFIX)]
+    gone = [i.path for i in regular[keep:]]
+    for path in gone:
+        _remove(path)
+    return gone
+
+
+def _record_auto_backup(data_dir: Path, when: datetime) -> None:
+    from companion.store import settings as settings_store
+    from companion.store.database import Database
+
+    db = Database(db_path(data_dir))
+    try:
+        with db.write():
+            settings_store.put(db, "last_auto_backup", when.isoformat(timespec="seconds"))
+    finally:
+        db.close()
+
+
+def backup_if_due(data_dir: Path, reason: str) -> Path | None:
+    """The automatic backup: "start" once per start of the app, "daily" when the newest is over 24 h old."""
+    key = Path(data_dir).resolve()
+    if not db_path(key).exists():
+        return None
+    if reason == "start":
+        if key in _started:
+            return None
+        _started.add(key)
+    elif reason == "daily":
+        backups = list_backups(key)
+        if backups and datetime.now(UTC) - backups[0].time < DAILY:
+            return None
+    else:
+        raise ValueError(f"unknown backup reason {reason!r}")
+    path = make_backup(key)
+    _record_auto_backup(key, datetime.now(UTC))
+    return path
+
+
+def quick_check(path: Path) -> bool:
+    """True when `path` is an SQLite file that passes `PRAGMA quick_check`; never raises."""
+    try:
+        with open(path, "rb") as f:
+            if f.read(16) != _MAGIC:
+                return False
+        conn = _connect(Path(path), readonly=True)
+    except (OSError, sqlite3.Error):
+        return False
+    try:
+        return integrity_ok(conn, "quick_check")
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
+def _check_file(path: Path, pragma: str = "integrity_check") -> bool:
+    try:
+        with open(path, "rb") as f:
+            if f.read(16) != _MAGIC:
+                return False
+        conn = _connect(path, readonly=True)
+    except (OSError, sqlite3.Error):
+        return False
+    try:
+        return integrity_ok(conn, pragma)
+    finally:
+        conn.close()
+
+
+def newest_good_backup(data_dir: Path) -> Path | None:
+    """The newest backup that passes a full integrity check."""
+    for info in list_backups(data_dir):
+        if _check_file(info.path):
+            return info.path
+    return None
+
+
+def _schema_version(conn: sqlite3.Connection) -> int | None:
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_migrations'").fetchone():
+        return None
+    return int(conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetchone()[0] or 0)
+
+
+def _validate(conn: sqlite3.Connection) -> None:
+    """Refuse a file the app cannot use, in one sentence the person can act on."""
+    from companion.store.migrations import latest_version
+
+    try:
+        if not integrity_ok(conn):
+            raise UserError(N_("The chosen backup is damaged: choose another backup."))
+        version = _schema_version(conn)
+    except sqlite3.DatabaseError as exc:
+        raise UserError(N_("The chosen backup is damaged: choose another backup.")) from exc
+    if version is None:
+        raise UserError(N_("The chosen file is not a Seller Companion backup: choose a file from the backups folder."))
+    if version > latest_version():
+        raise UserError(N_("The chosen backup was made by a newer version of Seller Companion: update the app "
+                           "first, then restore it."))
+
+
+def _open_source(file: Path) -> sqlite3.Connection:
+    try:
+        with open(file, "rb") as f:
+            magic = f.read(16)
+    except OSError as exc:
+        raise UserError(N_("The chosen file could not be opened: check it is still there and try again.")) from exc
+    if magic != _MAGIC:
+        raise UserError(N_("The chosen file is not a Seller Companion backup: choose a file from the backups folder."))
+    try:
+        return _connect(file, readonly=True)
+    except sqlite3.Error as exc:
+        raise UserError(N_("The chosen backup is damaged: choose another backup.")) from exc
+
+
+def _keep_current(data_dir: Path) -> Path | None:
+    """A copy of the data as it is now, kept before it is replaced; a raw copy when it cannot be read."""
+    live = db_path(data_dir)
+    if not live.exists():
+        return None
+    folder = backup_dir(data_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / _stamp_name(SAFETY_PREFIX)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        source = _connect(live, readonly=True)
+        try:
+            sink = _connect(partial)
+            try:
+                source.backup(sink, pages=1024)
+                sink.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                sink.close()
+        finally:
+            source.close()
+    except sqlite3.Error:  # damaged beyond reading: keep the bytes as they are, for support
+        _remove(partial)
+        shutil.copyfile(live, partial)
+    _remove(Path(str(partial) + "-wal"))
+    _remove(Path(str(partial) + "-shm"))
+    _fsync(partial)
+    os.replace(partial, target)
+    return target
+
+
+def _checkpoint(live: Path) -> None:
+    """Move everything in the live WAL into the main file (a safety copy was already kept)."""
+    if not live.exists():
+        return
+    try:
+        conn = _connect(live)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        pass  # damaged: its safety copy holds what could be read
+
+
+def restore(data_dir: Path, file: Path) -> Path | None:
+    """Replace the shop's data with `file`; returns where the data from before was kept (None if there was none).
+
+    Every connection to the live database must be closed first (the GUI closes its own).
+    """
+    from companion.store.database import open_database
+
+    file = Path(file)
+    source = _open_source(file)
+    live = db_path(data_dir)
+    incoming = live.with_name(live.name + ".restoring")
+    try:
+        _validate(source)
+        kept = _keep_current(data_dir)
+        _copy_into(source, incoming)
+    finally:
+        source.close()
+    _checkpoint(live)  # an old WAL left beside the new file would be replayed into it
+    for stale in (Path(str(live) + "-wal"), Path(str(live) + "-shm")):
+        _remove(stale)
+    os.replace(incoming, live)
+    _fsync(live)
+    open_database(live).close()  # brings an older backup up to the current schema
+    return kept
