@@ -5,6 +5,7 @@ Used to look at the interface without a screen (support, reviews, the docs) in e
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 from pathlib import Path
@@ -34,8 +35,9 @@ def take_screenshots(data_dir: Path, out: Path, lang: str) -> list[Path]:
     app.processEvents()
     files: list[Path] = []
     try:
-        for n, (key, *_rest) in enumerate(PAGES, start=1):
+        for n, (key, _label, module, _cls) in enumerate(PAGES, start=1):
             try:
+                importlib.import_module(module)  # fails here, outside Qt's slot, when the page is unfinished
                 window.open_page(key)
             except ImportError as exc:  # a page still being written must not stop the others
                 log.warning("page %s skipped: %s", key, exc)
