@@ -142,7 +142,7 @@ def _collect(rows: Iterator[list[Cell]], keep_going: ProgressFn | None
         raise UserError(N_("The file is empty: choose a file with a header row and one product per row."))
     found = find_header(head)
     if found is None:
-        raise UserError(N_("No header row with SKU and name columns was found: the first row must name the "
+        raise UserError(N_("No header row with a SKU column was found: the first row must name the "
                            "columns, such as SKU, Nama, Harga jual."))
     header_index, columns = found
     data: list[tuple[int, list[Cell]]] = []

@@ -1,0 +1,104 @@
+"""Adding or removing units of one product for a stated reason (broken, lost, found, …)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.domain.errors import UserError
+from companion.domain.money import format_quantity, parse_quantity
+from companion.gui.context import AppContext
+from companion.gui.messages import error_text
+from companion.i18n import N_, tr
+from companion.services import stock as stock_service
+from companion.store.products import ProductRow
+
+REASONS = (N_("Broken or damaged"), N_("Lost"), N_("Expired"), N_("Found in storage"), N_("Given away as a sample"),
+           N_("Received from supplier"))
+
+
+class AdjustDialog(QDialog):
+    def __init__(self, ctx: AppContext, product: ProductRow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.product = product
+        self.setWindowTitle(tr("Adjust stock"))
+        self.setMinimumWidth(480)
+        title = QLabel(f"<b>{product.sku}</b> – {product.display_name}")
+        title.setWordWrap(True)
+        self.add = QRadioButton(tr("Add units"))
+        self.remove = QRadioButton(tr("Remove units"))
+        self.remove.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.add)
+        group.addButton(self.remove)
+        direction = QHBoxLayout()
+        direction.addWidget(self.remove)
+        direction.addWidget(self.add)
+        direction.addStretch(1)
+        self.quantity = QLineEdit()
+        self.quantity.setPlaceholderText(tr("e.g. 2"))
+        self.reason = QComboBox()
+        self.reason.setEditable(True)
+        self.reason.addItems([""] + [tr(r) for r in REASONS])
+        edit = self.reason.lineEdit()
+        if edit is not None:
+            edit.setPlaceholderText(tr("Choose or type why"))
+        self.after = QLabel()
+        form = QFormLayout()
+        form.addRow(tr("Now on hand"), QLabel(format_quantity(product.on_hand)))
+        form.addRow(tr("Change"), direction)
+        form.addRow(tr("How many"), self.quantity)
+        form.addRow(tr("Reason"), self.reason)
+        form.addRow(tr("On hand after"), self.after)
+        self.error = QLabel()
+        self.error.setProperty("role", "error")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        buttons = QDialogButtonBox()
+        save = buttons.addButton(tr("Save"), QDialogButtonBox.ButtonRole.AcceptRole)
+        save.setProperty("primary", True)
+        save.setDefault(True)
+        buttons.addButton(tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.quantity.textChanged.connect(self._update_result)
+        group.buttonToggled.connect(lambda *_: self._update_result())
+        self._update_result()
+
+    def delta(self) -> int:
+        qty = parse_quantity(self.quantity.text(), N_("Quantity"))
+        return qty if self.add.isChecked() else -qty
+
+    def _update_result(self) -> None:
+        try:
+            self.after.setText(format_quantity(self.product.on_hand + self.delta()))
+        except UserError:
+            self.after.setText("–")
+
+    def save(self) -> None:
+        try:
+            change = stock_service.adjust_stock(self.ctx.db, self.product.id, self.delta(),
+                                                self.reason.currentText())
+        except UserError as exc:
+            self.error.setText(error_text(exc))
+            self.error.show()
+            return
+        self.ctx.announce(change)
+        self.accept()

@@ -1,0 +1,218 @@
+"""Importing products from a CSV or Excel file: choose, check (preview with per-row errors), then import."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.gui.background import Progress
+from companion.gui.context import AppContext
+from companion.gui.messages import error_text
+from companion.i18n import N_, tr
+from companion.services.product_import import ImportPreview, ImportResult, RowStatus, apply_import, read_import
+from companion.store.database import Database
+
+MAX_ERRORS_SHOWN = 1000
+COUNT_LABELS = ((RowStatus.NEW, N_("New products")), (RowStatus.UPDATED, N_("Updated")),
+                (RowStatus.UNCHANGED, N_("No change")), (RowStatus.ERROR, N_("Rows with errors")))
+
+
+def _keep_going(progress: Progress) -> Callable[[int, int], bool]:
+    """Progress reports from the service, answered with "stop" once Cancel was pressed."""
+    def report(done: int, total: int) -> bool:
+        progress.report(done, total)
+        return not progress.cancelled
+    return report
+
+
+class ImportDialog(QDialog):
+    """Nothing is written until one of the two import buttons is pressed, and then all at once."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.preview: ImportPreview | None = None
+        self.import_result: ImportResult | None = None
+        self.running: Progress | None = None
+        self.setWindowTitle(tr("Import products"))
+        self.resize(860, 620)
+        intro = QLabel(tr("Choose a CSV or Excel (.xlsx) file with one product per row. The first row names the "
+                          "columns: SKU, Nama, Harga jual, and optionally Harga modal, Satuan, Barcode, Stok, "
+                          "Induk, Variasi. Products with a SKU already in the shop are updated."))
+        intro.setWordWrap(True)
+        self.choose_button = QPushButton(tr("Choose file…"))
+        self.choose_button.clicked.connect(self.choose_file)
+        self.file_label = QLabel(tr("No file chosen yet."))
+        top = QHBoxLayout()
+        top.addWidget(self.choose_button)
+        top.addWidget(self.file_label, 1)
+        self.progress = QProgressBar()
+        self.progress.hide()
+        self.cancel_work_button = QPushButton(tr("Stop"))
+        self.cancel_work_button.hide()
+        self.cancel_work_button.clicked.connect(self.cancel_work)
+        busy = QHBoxLayout()
+        busy.addWidget(self.progress, 1)
+        busy.addWidget(self.cancel_work_button)
+        self.counts: dict[RowStatus, QLabel] = {}
+        grid = QGridLayout()
+        for col, (status, label) in enumerate(COUNT_LABELS):
+            number = QLabel("–")
+            number.setProperty("role", "title")
+            self.counts[status] = number
+            grid.addWidget(number, 0, col)
+            grid.addWidget(QLabel(tr(label)), 1, col)
+        self.errors = QTableWidget(0, 3)
+        self.errors.setHorizontalHeaderLabels([tr("Row"), tr("SKU"), tr("Problem")])
+        self.errors.verticalHeader().hide()
+        self.errors.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.errors.setWordWrap(True)
+        header = self.errors.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.import_all_button = QPushButton(tr("Import all"))
+        self.import_all_button.setProperty("primary", True)
+        self.import_all_button.clicked.connect(lambda: self.start_import(only_valid=False))
+        self.import_valid_button = QPushButton(tr("Import only the valid rows"))
+        self.import_valid_button.clicked.connect(lambda: self.start_import(only_valid=True))
+        self.close_button = QPushButton(tr("Close"))
+        self.close_button.clicked.connect(self.reject)
+        actions = QHBoxLayout()
+        actions.addStretch(1)
+        actions.addWidget(self.import_valid_button)
+        actions.addWidget(self.import_all_button)
+        actions.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(top)
+        layout.addLayout(busy)
+        layout.addLayout(grid)
+        layout.addWidget(self.errors, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(actions)
+        self._update_buttons()
+
+    # --- choosing and checking ---------------------------------------------------------------------------
+    def choose_file(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, tr("Choose a product file"), str(Path.home()),
+                                              tr("Product lists (*.csv *.xlsx *.txt);;All files (*)"))
+        if name:
+            self.load_file(Path(name))
+
+    def load_file(self, path: Path) -> None:
+        """Read and check `path` in the background; the preview appears when done."""
+        self.preview = None
+        self.file_label.setText(path.name)
+        self._show_preview(None)
+        self._set_message(tr("Checking the file…"), error=False)
+        self._start(lambda db, progress: read_import(db, path, _keep_going(progress)), self._checked)
+
+    def _checked(self, preview: ImportPreview) -> None:
+        self._stop()
+        self.preview = preview
+        self._show_preview(preview)
+        if preview.errors:
+            self._set_message(tr("Some rows have a problem. Fix them in the file and choose it again, or import "
+                                 "only the valid rows."), error=True)
+        elif not preview.to_write:
+            self._set_message(tr("Everything in this file is already in the shop: nothing to import."), error=False)
+        else:
+            self._set_message(tr("The file is fine. Press \"Import all\" to save it."), error=False)
+
+    def _show_preview(self, preview: ImportPreview | None) -> None:
+        for status, label in self.counts.items():
+            label.setText(str(preview.count(status)) if preview else "–")
+        errors = preview.errors[:MAX_ERRORS_SHOWN] if preview else []
+        self.errors.setRowCount(len(errors))
+        for n, row in enumerate(errors):
+            problem = row.error.message() if row.error else ""
+            for col, text in enumerate((str(row.row_no), row.sku, problem)):
+                self.errors.setItem(n, col, QTableWidgetItem(text))
+        self.errors.resizeRowsToContents()
+        self._update_buttons()
+
+    # --- importing ---------------------------------------------------------------------------------------
+    def start_import(self, only_valid: bool) -> None:
+        preview = self.preview
+        if preview is None:
+            return
+        self._set_message(tr("Importing…"), error=False)
+        self._start(lambda db, progress: apply_import(db, preview, only_valid, _keep_going(progress)),
+                    self._imported)
+
+    def _imported(self, result: ImportResult) -> None:
+        self._stop()
+        self.import_result = result
+        self.preview = None
+        self.ctx.announce(result.change)
+        self._set_message(tr("Done: {added} products added and {updated} updated.", added=result.added,
+                             updated=result.updated), error=False)
+        self.close_button.setText(tr("Finish"))
+        self._update_buttons()
+
+    # --- background plumbing -----------------------------------------------------------------------------
+    def _start(self, fn: Callable[[Database, Progress], Any], on_done: Callable[[Any], None]) -> None:
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.cancel_work_button.show()
+        self.running = self.ctx.work.run(fn, on_done, self._failed, self._progressed)
+        self._update_buttons()
+
+    def _progressed(self, done: int, total: int) -> None:
+        if total:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._stop()
+        self._set_message(error_text(exc), error=True)
+        self._update_buttons()
+
+    def _stop(self) -> None:
+        self.running = None
+        self.progress.hide()
+        self.cancel_work_button.hide()
+
+    def cancel_work(self) -> None:
+        if self.running is not None:
+            self.running.cancelled = True
+
+    def is_busy(self) -> bool:
+        return self.running is not None
+
+    def _set_message(self, text: str, error: bool) -> None:
+        self.message.setText(text)
+        self.message.setProperty("role", "error" if error else "hint")
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+
+    def _update_buttons(self) -> None:
+        p = self.preview
+        idle = self.running is None
+        self.choose_button.setEnabled(idle)
+        self.import_all_button.setEnabled(idle and p is not None and not p.errors and bool(p.to_write))
+        self.import_valid_button.setEnabled(idle and p is not None and bool(p.errors) and bool(p.to_write))
+        self.close_button.setEnabled(idle)
+
+    def reject(self) -> None:
+        if self.running is None:
+            super().reject()

@@ -1,0 +1,209 @@
+"""Produk & Stok: find a product as you type, add or edit it, count, adjust, see its history, import a list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+)
+
+from companion.domain.errors import UserError
+from companion.gui.adjust_dialog import AdjustDialog
+from companion.gui.context import AppContext
+from companion.gui.import_dialog import ImportDialog
+from companion.gui.messages import show_error
+from companion.gui.movement_history import MovementHistoryDialog
+from companion.gui.pages.base import Page
+from companion.gui.product_dialog import ProductDialog
+from companion.gui.product_table_model import ProductTableModel
+from companion.gui.stocktake_dialog import StocktakeDialog
+from companion.i18n import N_, tr
+from companion.services import products as product_service
+from companion.services.change import Change
+from companion.store import products as product_store
+from companion.store.products import ProductRow
+
+ROW_REFRESH_LIMIT = 200  # more changed products than this: reading the whole list is as cheap
+FILTER_DELAY_MS = 120
+
+
+class ProductsPage(Page):
+    title_msgid = N_("Products & Stock")
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        self._loaded = False
+        title = QLabel(tr("Products & Stock"))
+        title.setProperty("role", "title")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(tr("Search by name, SKU or barcode…"))
+        self.search.setClearButtonEnabled(True)
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _t: self._filter_timer.start())
+        self.model = ProductTableModel(self._threshold())
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(34)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((0, 130), (2, 130), (3, 70), (4, 120), (5, 120), (6, 90), (7, 70)):
+            self.table.setColumnWidth(col, width)
+        self.table.doubleClicked.connect(lambda _i: self.edit_product())
+        self.count_label = QLabel()
+        self.count_label.setProperty("role", "hint")
+        self.low_label = QLabel()
+        self.low_label.setProperty("role", "hint")
+        self.add_button = self._button(tr("Add product"), self.add_product, primary=True)
+        self.edit_button = self._button(tr("Edit"), self.edit_product)
+        self.stocktake_button = self._button(tr("Stocktake"), self.stocktake)
+        self.adjust_button = self._button(tr("Adjust stock"), self.adjust_stock)
+        self.history_button = self._button(tr("Stock history"), self.show_history)
+        self.import_button = self._button(tr("Import"), self.import_products)
+        self.active_button = self._button(tr("Deactivate"), self.toggle_active)
+        buttons = QHBoxLayout()
+        for b in (self.add_button, self.edit_button, self.stocktake_button, self.adjust_button, self.history_button,
+                  self.import_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.active_button)
+        footer = QHBoxLayout()
+        footer.addWidget(self.count_label)
+        footer.addStretch(1)
+        footer.addWidget(self.low_label)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.search)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(footer)
+        selection = self.table.selectionModel()
+        selection.selectionChanged.connect(lambda *_: self._update_buttons())
+        self.model.modelReset.connect(self._update_buttons)
+        self._update_buttons()
+
+    def _button(self, text: str, slot: Callable[[], None], primary: bool = False) -> QPushButton:
+        button = QPushButton(text)
+        button.clicked.connect(lambda: slot())
+        if primary:
+            button.setProperty("primary", True)
+        return button
+
+    def _threshold(self) -> int:
+        try:
+            return int(self.ctx.setting("low_stock_threshold"))
+        except ValueError:
+            return 5
+
+    # --- data --------------------------------------------------------------------------------------------
+    def reload(self) -> None:
+        self.model.low_threshold = self._threshold()
+        self.model.set_products(product_store.all_products(self.ctx.db))
+        self._loaded = True
+        self._update_counts()
+
+    def on_shown(self) -> None:
+        self.reload()
+        self.search.setFocus()
+
+    def on_change(self, change: Change) -> None:
+        if not self._loaded:
+            return
+        if change.settings or len(change.products) > ROW_REFRESH_LIMIT:
+            self.reload()
+            return
+        for product_id in change.products:
+            product = product_store.get(self.ctx.db, product_id)
+            if product is not None:
+                self.model.upsert(product)
+        self._update_counts()
+        self._update_buttons()
+
+    def apply_filter(self) -> None:
+        self._filter_timer.stop()
+        self.model.set_filter(self.search.text())
+        self._update_counts()
+
+    def _update_counts(self) -> None:
+        shown, total = self.model.rowCount(), self.model.total()
+        self.count_label.setText(tr("{shown} of {total} products", shown=shown, total=total)
+                                 if shown != total else tr("{total} products", total=total))
+        low = sum(1 for p in self.model.visible_products() if p.active and p.on_hand <= self.model.low_threshold)
+        self.low_label.setText(tr("{count} running low (red rows)", count=low) if low else "")
+
+    def selected(self) -> ProductRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.product(rows[0].row()) if rows else None
+
+    def select_product(self, product_id: str) -> None:
+        row = self.model.row_of(product_id)
+        if row >= 0:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def _update_buttons(self) -> None:
+        product = self.selected()
+        for b in (self.edit_button, self.adjust_button, self.history_button, self.active_button):
+            b.setEnabled(product is not None)
+        self.stocktake_button.setEnabled(self.model.rowCount() > 0)
+        self.active_button.setText(tr("Activate") if product is not None and not product.active
+                                   else tr("Deactivate"))
+
+    # --- actions -----------------------------------------------------------------------------------------
+    def add_product(self) -> None:
+        dialog = ProductDialog(self.ctx, None, self)
+        if dialog.exec() and dialog.saved_id:
+            self.select_product(dialog.saved_id)
+
+    def edit_product(self, _index: QModelIndex | None = None) -> None:
+        product = self.selected()
+        if product is None:
+            return
+        ProductDialog(self.ctx, product_store.get(self.ctx.db, product.id) or product, self).exec()
+
+    def stocktake(self) -> None:
+        products = [p for p in self.model.visible_products() if p.active]
+        StocktakeDialog(self.ctx, products, self).exec()
+
+    def adjust_stock(self) -> None:
+        product = self.selected()
+        if product is not None:
+            AdjustDialog(self.ctx, product_store.get(self.ctx.db, product.id) or product, self).exec()
+
+    def show_history(self) -> None:
+        product = self.selected()
+        if product is not None:
+            MovementHistoryDialog(self.ctx, product_store.get(self.ctx.db, product.id) or product, self).exec()
+
+    def import_products(self) -> None:
+        ImportDialog(self.ctx, self).exec()
+
+    def toggle_active(self) -> None:
+        product = self.selected()
+        if product is None:
+            return
+        try:
+            change = product_service.set_active(self.ctx.db, product.id, not product.active)
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.ctx.announce(change)
