@@ -1,0 +1,79 @@
+"""Upgrades keep the data, record their version, and a failed migration leaves nothing of itself behind."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from companion.domain.product import ProductInput
+from companion.services.products import add_product
+from companion.store import migrations
+from companion.store import products as product_store
+from companion.store import stock as stock_store
+from companion.store.database import Database
+from companion.store.location import db_path
+
+V2 = """
+ALTER TABLE products ADD COLUMN note TEXT;
+CREATE TABLE suppliers (id TEXT PRIMARY KEY, name TEXT NOT NULL);
+"""
+
+
+def _first_version(data_dir: Path) -> Database:
+    db = Database(db_path(data_dir))
+    assert migrations.migrate(db, target=1) == [1]
+    return db
+
+
+def test_a_new_file_gets_every_migration(data_dir: Path) -> None:
+    db = Database(db_path(data_dir))
+    assert migrations.current_version(db) == 0
+    assert migrations.migrate(db) == [v for v, _ in migrations.MIGRATIONS]
+    assert migrations.migrate(db) == []
+    assert migrations.current_version(db) == migrations.latest_version()
+    db.close()
+
+
+def test_upgrade_from_the_first_version_keeps_the_data(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = _first_version(data_dir)
+    pid, _ = add_product(db, ProductInput(sku="GULA-1", name="Gula Pasir 1 kg", sell_price=17_500), 12)
+    latest = migrations.latest_version()
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, (latest + 1, V2)])
+    assert migrations.migrate(db)[-1] == latest + 1
+    assert migrations.current_version(db) == latest + 1
+    product = product_store.get(db, pid)
+    assert product is not None and product.name == "Gula Pasir 1 kg" and product.on_hand == 12
+    assert stock_store.verify_levels(db) == []
+    assert db.scalar("SELECT note FROM products WHERE id = ?", (pid,)) is None
+    versions = [r["version"] for r in db.query("SELECT version FROM schema_migrations ORDER BY version")]
+    assert versions == list(range(1, latest + 2))
+    db.close()
+
+
+def test_a_failing_migration_leaves_nothing_behind(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = _first_version(data_dir)
+    add_product(db, ProductInput(sku="GULA-1", name="Gula Pasir 1 kg", sell_price=17_500), 12)
+    latest = migrations.latest_version()
+    broken = """
+CREATE TABLE half_done (x INTEGER);
+ALTER TABLE products ADD COLUMN half_column TEXT;
+INSERT INTO no_such_table VALUES (1);
+"""
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, (latest + 1, broken)])
+    with pytest.raises(sqlite3.OperationalError):
+        migrations.migrate(db)
+    assert migrations.current_version(db) == latest
+    assert db.scalar("SELECT 1 FROM sqlite_master WHERE name = 'half_done'") is None
+    assert "half_column" not in {r["name"] for r in db.query("PRAGMA table_info(products)")}
+    assert db.scalar("SELECT COUNT(*) FROM products") == 1
+    assert not db.conn.in_transaction
+    db.close()
+
+
+def test_statements_keep_trigger_bodies_whole() -> None:
+    script = "CREATE TABLE t (x);\nCREATE TRIGGER t_no BEFORE DELETE ON t\nBEGIN\n SELECT RAISE(ABORT, 'no');\nEND;\n"
+    assert len(migrations.statements(script)) == 2
+    with pytest.raises(ValueError):
+        migrations.statements("CREATE TABLE t (x")
