@@ -1,0 +1,110 @@
+"""The one HTTP wrapper every connector uses: timeouts always set, TLS always verified, typed errors out.
+
+Transport exceptions are re-raised `from None`: requests puts the full URL (with tokens in the query)
+into its messages, and chained tracebacks would leak them into logs.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import requests
+from urllib3.exceptions import NewConnectionError
+
+from companion.connectors.errors import Permanent, Temporary, Throttled
+
+Params = Mapping[str, str] | Sequence[tuple[str, str]]
+
+CONNECT_TIMEOUT = 5.0
+READ_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    status: int
+    headers: Mapping[str, str] = field(repr=False)
+    text: str = field(repr=False)
+
+    def json_object(self) -> dict[str, Any] | None:
+        """The body as a JSON object, or None when it is not one."""
+        try:
+            value = json.loads(self.text)
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
+
+
+class Http:
+    """A requests.Session with explicit (connect, read) timeouts and certificate checks on every call."""
+
+    def __init__(self, session: requests.Session | None = None, connect_timeout: float = CONNECT_TIMEOUT,
+                 read_timeout: float = READ_TIMEOUT) -> None:
+        self.session = session or requests.Session()
+        self.timeout = (connect_timeout, read_timeout)
+
+    def send(self, method: str, url: str, *, params: Params | None = None, body: str | None = None,
+             form: Mapping[str, str] | None = None, headers: Mapping[str, str] | None = None) -> HttpResponse:
+        """Send once (no retries here: the engine decides) and return the raw answer."""
+        data: str | bytes | Mapping[str, str] | None = body.encode("utf-8") if body is not None else form
+        try:
+            resp = self.session.request(method, url, params=params, data=data, headers=dict(headers or {}),
+                                        timeout=self.timeout, verify=True, allow_redirects=False)
+        except requests.exceptions.RequestException as exc:
+            raise transport_error(exc, method) from None
+        return HttpResponse(resp.status_code, dict(resp.headers), resp.text)
+
+
+def transport_error(exc: requests.exceptions.RequestException, method: str) -> Temporary:
+    """Map a requests failure; a write whose bytes may have left is `outcome_unknown`."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout | requests.exceptions.SSLError):
+        return Temporary(f"could not connect ({type(exc).__name__})")
+    if isinstance(exc, requests.exceptions.ConnectionError) and _never_connected(exc):
+        return Temporary(f"could not connect ({type(exc).__name__})")
+    sent_write = method.upper() not in ("GET", "HEAD")
+    if isinstance(exc, requests.exceptions.Timeout):
+        return Temporary("no answer in time", outcome_unknown=sent_write)
+    return Temporary(f"connection failed ({type(exc).__name__})", outcome_unknown=sent_write)
+
+
+def _never_connected(exc: requests.exceptions.ConnectionError) -> bool:
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(reason, NewConnectionError) or isinstance(exc.args[0] if exc.args else None,
+                                                                 NewConnectionError)
+
+
+def retry_after(headers: Mapping[str, str], now: datetime | None = None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or HTTP date); None when absent or unreadable."""
+    value = next((v for k, v in headers.items() if k.lower() == "retry-after"), "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def status_error(resp: HttpResponse, method: str) -> Throttled | Temporary | None:
+    """Errors decided by the HTTP status alone: 429 and 5xx (None otherwise)."""
+    if resp.status == 429:
+        return Throttled("too many requests (HTTP 429)", retry_after(resp.headers))
+    if resp.status >= 500:
+        return Temporary(f"server error (HTTP {resp.status})",
+                         outcome_unknown=method.upper() not in ("GET", "HEAD"))
+    return None
+
+
+def not_json_error(resp: HttpResponse, method: str) -> Temporary | Permanent:
+    """A body that is not the platform envelope (proxy page, captive portal, 404 page)."""
+    if 200 <= resp.status < 300:
+        return Temporary("unreadable answer", outcome_unknown=method.upper() not in ("GET", "HEAD"))
+    return Permanent(f"http_{resp.status}", "unexpected answer")

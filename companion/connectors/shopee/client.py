@@ -1,0 +1,96 @@
+"""Shopee v2 HTTP client: common parameters, signing, envelope and error mapping."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from companion.connectors.base import ShopeeCredentials
+from companion.connectors.errors import (
+    AuthExpired,
+    ConnectorError,
+    NotPermitted,
+    Permanent,
+    Temporary,
+    Throttled,
+    redact,
+)
+from companion.connectors.http import Http, HttpResponse, not_json_error, status_error
+from companion.connectors.shopee.signing import base_string, sign
+from companion.domain.clock import now_utc
+
+AUTH_ERRORS = frozenset({"error_auth", "invalid_access_token", "invalid_acceess_token", "error_token"})
+REAUTHORIZE_ERRORS = frozenset({"refresh_token_expired", "shop_access_expired", "error_shop_refresh_token",
+                                "shop_no_linked"})
+NOT_PERMITTED_ERRORS = frozenset({"error_api_call_restricted", "api_suspended", "error_permission"})
+
+
+class ShopeeClient:
+    """Signs and sends one call; returns the `response` payload or raises a typed error."""
+
+    def __init__(self, credentials: ShopeeCredentials, http: Http | None = None,
+                 clock: Callable[[], datetime] = now_utc) -> None:
+        self.credentials = credentials
+        self.http = http or Http()
+        self.clock = clock
+
+    def call(self, method: str, path: str, params: Sequence[tuple[str, str]] = (),
+             body: dict[str, Any] | None = None, *, shop_level: bool = True) -> dict[str, Any]:
+        """One API call. GET request params go in the query, POST ones in a JSON body (§1.1)."""
+        resp = self.send(method, path, params, body, shop_level=shop_level)
+        return self.parse(resp, method, path)
+
+    def send(self, method: str, path: str, params: Sequence[tuple[str, str]] = (),
+             body: dict[str, Any] | None = None, *, shop_level: bool = True) -> HttpResponse:
+        c = self.credentials
+        timestamp = int(self.clock().timestamp())
+        query = [("partner_id", str(c.partner_id)), ("timestamp", str(timestamp))]
+        if shop_level:
+            base = base_string(c.partner_id, path, timestamp, c.access_token, c.shop_id)
+            query += [("access_token", c.access_token), ("shop_id", str(c.shop_id))]
+        else:
+            base = base_string(c.partner_id, path, timestamp)
+        query.append(("sign", sign(c.partner_key, base)))
+        query += list(params)
+        text = None if body is None else json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+        headers = {"Content-Type": "application/json"} if text is not None else {}
+        return self.http.send(method, c.base_url.rstrip("/") + path, params=query, body=text, headers=headers)
+
+    def parse(self, resp: HttpResponse, method: str, path: str) -> dict[str, Any]:
+        failure = status_error(resp, method)
+        if failure is not None:
+            raise failure
+        envelope = resp.json_object()
+        if envelope is not None and envelope.get("error"):
+            raise envelope_error(envelope, path, self.credentials.secrets())
+        if envelope is None:
+            raise not_json_error(resp, method)
+        if resp.status >= 400:
+            raise Permanent(f"http_{resp.status}", "request refused")
+        return envelope
+
+
+def envelope_error(envelope: dict[str, Any], path: str, secrets: Sequence[str]) -> ConnectorError:
+    """Shopee's `error` string to a typed error (§1.4, §1.5, §1.9)."""
+    code = str(envelope.get("error"))
+    message = redact(str(envelope.get("message") or ""), secrets)
+    lowered = f"{code} {message}".lower()
+    token_call = path.startswith("/api/v2/auth/")
+    if code in REAUTHORIZE_ERRORS or (token_call and code in AUTH_ERRORS):
+        return AuthExpired(f"{code}: {message}", reauthorize=True)
+    if code in NOT_PERMITTED_ERRORS or (
+            "/sellerchat/" in path and ("permission" in lowered or "whitelist" in lowered)):
+        # Chat is whitelisted (§1.9); the exact refusal code is not documented, so also match on words.
+        return NotPermitted(code, message)
+    if code in AUTH_ERRORS or "access_token" in code:
+        return AuthExpired(f"{code}: {message}")
+    # UNCONFIRMED (§1.6): no documented throttling code; HTTP 429 (checked earlier) or a rate-limit-looking
+    # code means wait.
+    if "rate_limit" in lowered or "too_many" in lowered or "too many" in lowered:
+        return Throttled(f"{code}: {message}")
+    if code in ("error_server", "error_inner", "error_system_busy", "error_busy"):
+        # UNCONFIRMED: server-side error names are not in the reference; treat them as retryable.
+        return Temporary(f"{code}: {message}")
+    return Permanent(code, message)

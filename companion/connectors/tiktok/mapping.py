@@ -1,0 +1,120 @@
+"""TikTok Shop payloads (reference §2.4–§2.6) to plain records."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from companion.connectors.base import (
+    Channel,
+    Conversation,
+    Listing,
+    Message,
+    Order,
+    OrderLine,
+    OrderStatus,
+)
+from companion.connectors.convert import from_epoch, require_epoch, rupiah
+
+STATUS = {
+    "UNPAID": OrderStatus.UNPAID,
+    "ON_HOLD": OrderStatus.PAID,
+    "AWAITING_SHIPMENT": OrderStatus.PAID,
+    "PARTIALLY_SHIPPING": OrderStatus.PAID,  # some packages still need the seller
+    "AWAITING_COLLECTION": OrderStatus.READY_TO_SHIP,
+    "IN_TRANSIT": OrderStatus.SHIPPED,
+    "DELIVERED": OrderStatus.SHIPPED,
+    "COMPLETED": OrderStatus.COMPLETED,
+    "CANCELLED": OrderStatus.CANCELLED,
+}
+
+
+def order_status(raw: str) -> OrderStatus:
+    return STATUS.get(raw.upper(), OrderStatus.PAID)
+
+
+def order(row: dict[str, Any]) -> Order:
+    raw = str(row.get("status") or "")
+    # rts_sla_time is the "ready to ship" deadline that late dispatch is measured against.
+    ship_by = from_epoch(row.get("rts_sla_time")) or from_epoch(row.get("shipping_due_time"))
+    return Order(
+        channel=Channel.TIKTOK,
+        order_id=str(row["id"]),
+        status_raw=raw,
+        status=order_status(raw),
+        created_at=require_epoch(row.get("create_time")),
+        updated_at=require_epoch(row.get("update_time") or row.get("create_time")),
+        ship_by=ship_by,
+        buyer_name=str((row.get("recipient_address") or {}).get("name") or ""),
+        lines=tuple(line(li) for li in row.get("line_items") or []),
+    )
+
+
+def line(li: dict[str, Any]) -> OrderLine:
+    """202309 line items are one per unit; a `quantity` field is honoured if a version sends one."""
+    name = str(li.get("product_name") or "")
+    if li.get("sku_name"):
+        name = f"{name} ({li['sku_name']})"
+    price = li.get("sale_price")
+    return OrderLine(
+        line_id=str(li.get("id")),
+        item_id=str(li.get("product_id") or ""),
+        sku_id=str(li.get("sku_id") or ""),
+        seller_sku=str(li.get("seller_sku") or ""),
+        name=name,
+        quantity=int(li.get("quantity") or 1),
+        unit_price=rupiah(price if price not in (None, "") else li.get("original_price")),
+    )
+
+
+def listings(product: dict[str, Any]) -> list[Listing]:
+    """One product from products/search (endpoint not in the reference; shape of the live API)."""
+    result = []
+    for sku in product.get("skus") or []:
+        attrs = sku.get("sales_attributes") or []
+        variant = ",".join(str(a.get("value_name") or "") for a in attrs if a.get("value_name"))
+        stock = sum(int(w.get("quantity") or 0) for w in sku.get("inventory") or [])
+        result.append(Listing(str(product.get("id")), str(sku.get("id")), str(sku.get("seller_sku") or ""),
+                              str(product.get("title") or ""), variant, stock))
+    return result
+
+
+def content_text(content: object) -> str:
+    """TikTok message content is a JSON string like {"content": "halo"}."""
+    value: object = content
+    if isinstance(content, str):
+        try:
+            value = json.loads(content)
+        except ValueError:
+            return content
+    if isinstance(value, dict):
+        return str(value.get("content") or value.get("text") or "")
+    return ""
+
+
+def conversation(row: dict[str, Any]) -> Conversation:
+    buyer: dict[str, Any] = next((p for p in row.get("participants") or [] if p.get("role") == "BUYER"), {})
+    latest = row.get("latest_message") or {}
+    return Conversation(
+        conversation_id=str(row.get("id")),
+        buyer_id=str(buyer.get("user_id") or buyer.get("im_user_id") or ""),
+        buyer_name=str(buyer.get("nickname") or ""),
+        last_text=content_text(latest.get("content")) if latest.get("type") == "TEXT" else "",
+        last_message_at=from_epoch(latest.get("create_time") or row.get("create_time")),
+        unread_count=int(row.get("unread_count") or 0),
+    )
+
+
+def message(row: dict[str, Any], conversation_id: str) -> Message:
+    sender = row.get("sender") or {}
+    kind = str(row.get("type") or "")
+    return Message(
+        message_id=str(row.get("id")),
+        conversation_id=conversation_id,
+        sender_id=str(sender.get("im_user_id") or ""),
+        text=content_text(row.get("content")) if kind == "TEXT" else "",
+        kind=kind,
+        sent_at=require_epoch(row.get("create_time")),
+        from_buyer=sender.get("role") == "BUYER",
+        is_auto_reply=sender.get("role") == "ROBOT",
+    )
