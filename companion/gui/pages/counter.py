@@ -1,0 +1,586 @@
+"""The counter (Kasir): scan or search, adjust the cart, take payment, print the receipt, next buyer.
+
+Keyboard first: the code box has the focus after every action; Enter adds, Down goes into the
+search results, Up into the cart, +/- change the selected line, F12 or Ctrl+Enter finishes.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.domain.errors import UserError
+from companion.domain.money import format_quantity, format_rupiah, parse_rupiah
+from companion.domain.sale import PaymentMethod
+from companion.gui import cart_model as cm
+from companion.gui.context import AppContext
+from companion.gui.messages import confirm, error_text
+from companion.gui.pages.base import Page
+from companion.gui.receipt import ReceiptDialog
+from companion.gui.sale_history import SaleHistoryDialog
+from companion.i18n import N_, tr
+from companion.services.change import Change
+from companion.services.sales import SaleResult, record_sale
+from companion.store import products as product_store
+from companion.store.products import ProductRow
+
+SEARCH_DELAY_MS = 120  # a scanner types a whole code within this; a person sees results at once
+QUICK_CASH = (50_000, 100_000)
+METHOD_KEYS = {PaymentMethod.CASH: "Ctrl+1", PaymentMethod.QRIS: "Ctrl+2", PaymentMethod.TRANSFER: "Ctrl+3",
+               PaymentMethod.OTHER: "Ctrl+4"}
+
+
+class KeyLineEdit(QLineEdit):
+    """A line edit that hands Up, Down, Escape and (when empty) +/- to the page."""
+
+    up = Signal()
+    down = Signal()
+    escaped = Signal()
+    plus_minus = Signal(int)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key == Qt.Key.Key_Down:
+            self.down.emit()
+        elif key == Qt.Key.Key_Up:
+            self.up.emit()
+        elif key == Qt.Key.Key_Escape:
+            self.escaped.emit()
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Minus) and not self.text():
+            self.plus_minus.emit(1 if key == Qt.Key.Key_Plus else -1)
+        else:
+            super().keyPressEvent(event)
+
+
+class ResultList(QListWidget):
+    """Search results under the code box: Enter chooses, Escape or Up on the first row goes back."""
+
+    chosen = Signal(str)
+    back = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        item = self.currentItem()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and item is not None:
+            self.chosen.emit(item.data(Qt.ItemDataRole.UserRole))
+        elif key == Qt.Key.Key_Escape or (key == Qt.Key.Key_Up and self.currentRow() <= 0):
+            self.back.emit()
+        else:
+            super().keyPressEvent(event)
+
+
+class CartTable(QTableView):
+    """The cart: +/- change the quantity, Delete removes, digits start editing the quantity, Escape goes back."""
+
+    plus_minus = Signal(int)
+    delete = Signal()
+    back = Signal()
+
+    def event(self, event: QEvent) -> bool:
+        # F2 edits the cell here, even though the window also uses F2 to open the counter page.
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
+                and event.key() == Qt.Key.Key_F2 and self.state() != QAbstractItemView.State.EditingState:
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if self.state() == QAbstractItemView.State.EditingState:
+            super().keyPressEvent(event)
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Minus):
+            self.plus_minus.emit(1 if key == Qt.Key.Key_Plus else -1)
+        elif key == Qt.Key.Key_Delete:
+            self.delete.emit()
+        elif key in (Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.back.emit()
+        else:
+            current = self.currentIndex()
+            if event.text().isdigit() and current.isValid() and current.column() not in cm.EDITABLE:
+                self.setCurrentIndex(self.model().index(current.row(), cm.QUANTITY))
+            super().keyPressEvent(event)
+
+
+class CounterPage(Page):
+    """Where the cashier records every sale."""
+
+    title_msgid = N_("Counter")
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        self.model = cm.CartModel()
+        self.sale_id = str(uuid.uuid4())  # made when the cart opens: a second Enter finds the saved sale
+        self.method = PaymentMethod.CASH
+        self.last_sale: SaleResult | None = None  # the sale just finished, until the next product is added
+        self.receipt_dialog: ReceiptDialog | None = None
+        self.history_dialog: SaleHistoryDialog | None = None
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._search)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(16)
+        layout.addLayout(self._build_cart_side(), 1)
+        layout.addWidget(self._build_pay_side())
+        self.model.cart_changed.connect(self._cart_changed)
+        self.model.failed.connect(self.show_error)
+        self._shortcuts()
+        self.choose_method(PaymentMethod.CASH, focus=False)
+        self._cart_changed()
+
+    # --- building ---
+
+    def _build_cart_side(self) -> QVBoxLayout:
+        title = QLabel(tr("Counter"))
+        title.setProperty("role", "title")
+        self.history_button = QPushButton(tr("Today's sales (Ctrl+H)"))
+        self.history_button.clicked.connect(self.open_history)
+        self.clear_button = QPushButton(tr("Empty cart"))
+        self.clear_button.clicked.connect(self.ask_clear)
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addStretch(1)
+        top.addWidget(self.history_button)
+        top.addWidget(self.clear_button)
+        self.code = KeyLineEdit()
+        self.code.setObjectName("code")
+        self.code.setPlaceholderText(tr("Scan a barcode or type a code or name, then Enter"))
+        self.code.setStyleSheet("QLineEdit#code { font-size: 16pt; min-height: 46px; padding: 0 8px; }")
+        self.code.returnPressed.connect(self.enter_code)
+        self.code.textEdited.connect(lambda _text: self._search_timer.start())
+        self.code.down.connect(self._into_results)
+        self.code.up.connect(self._into_cart)
+        self.code.escaped.connect(self.clear_code)
+        self.code.plus_minus.connect(self.change_quantity)
+        self.results = ResultList()
+        self.results.setStyleSheet("QListWidget::item { min-height: 34px; }")
+        self.results.hide()
+        self.results.chosen.connect(self.add_product_id)
+        self.results.itemActivated.connect(lambda item: self.add_product_id(item.data(Qt.ItemDataRole.UserRole)))
+        self.results.back.connect(self.focus_code)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.stock_warning = QLabel()
+        self.stock_warning.setWordWrap(True)
+        self.stock_warning.setStyleSheet("color: #8a4b00;")
+        self.table = self._build_table()
+        keys = QLabel(tr("Enter: add · ↓: search results · ↑: cart · + / −: quantity · F2: edit · Delete: remove"
+                         " · F12 or Ctrl+Enter: finish"))
+        keys.setProperty("role", "hint")
+        keys.setWordWrap(True)
+        box = QVBoxLayout()
+        box.addLayout(top)
+        box.addWidget(self.code)
+        box.addWidget(self.results)
+        box.addWidget(self.message)
+        box.addWidget(self.table, 1)
+        box.addWidget(self.stock_warning)
+        box.addWidget(keys)
+        return box
+
+    def _build_table(self) -> CartTable:
+        table = CartTable()
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+                              | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        table.verticalHeader().setDefaultSectionSize(40)
+        table.verticalHeader().hide()
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(cm.PRODUCT, QHeaderView.ResizeMode.Stretch)
+        table.setAlternatingRowColors(True)
+        table.plus_minus.connect(self.change_quantity)
+        table.delete.connect(self.remove_current)
+        table.back.connect(self.focus_code)
+        table.itemDelegate().closeEditor.connect(lambda *_: QTimer.singleShot(0, self.focus_code))
+        return table
+
+    def _build_pay_side(self) -> QFrame:
+        card = QFrame()
+        card.setProperty("role", "card")
+        card.setFixedWidth(370)
+        grid = QGridLayout(card)
+        grid.setContentsMargins(16, 14, 16, 14)
+        grid.setVerticalSpacing(8)
+        self.count_label = QLabel()
+        self.count_label.setProperty("role", "hint")
+        self.subtotal_label = QLabel()
+        self.discount = KeyLineEdit()
+        self.discount.setPlaceholderText("Rp0")
+        self.discount.textEdited.connect(self._discount_edited)
+        self.discount.returnPressed.connect(self._after_discount)
+        self.discount.escaped.connect(self.focus_code)
+        self.total_label = QLabel()
+        self.total_label.setProperty("role", "big")
+        self.total_label.setStyleSheet("font-size: 30pt;")
+        row = 0
+        for label, widget in ((tr("Items"), self.count_label), (tr("Subtotal"), self.subtotal_label),
+                              (tr("Sale discount"), self.discount)):
+            grid.addWidget(QLabel(label), row, 0)
+            grid.addWidget(widget, row, 1, alignment=Qt.AlignmentFlag.AlignRight if widget is not self.discount
+                           else Qt.AlignmentFlag.AlignVCenter)
+            row += 1
+        grid.addWidget(QLabel(tr("Total")), row, 0)
+        grid.addWidget(self.total_label, row, 1, alignment=Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(self._build_methods(), row + 1, 0, 1, 2)
+        grid.addWidget(self._build_cash(), row + 2, 0, 1, 2)
+        grid.setRowStretch(row + 3, 1)
+        self.finish_button = QPushButton(tr("Finish (Enter)"))
+        self.finish_button.setProperty("primary", True)
+        self.finish_button.setStyleSheet("font-size: 15pt; min-height: 56px;")
+        self.finish_button.clicked.connect(self.finish)
+        grid.addWidget(self.finish_button, row + 4, 0, 1, 2)
+        return card
+
+    def _build_methods(self) -> QWidget:
+        box = QWidget()
+        grid = QGridLayout(box)
+        grid.setContentsMargins(0, 6, 0, 0)
+        self.method_group = QButtonGroup(self)
+        self.method_buttons: dict[PaymentMethod, QPushButton] = {}
+        for n, method in enumerate(PaymentMethod):
+            button = QPushButton(f"{method.label()}  ({METHOD_KEYS[method]})")
+            button.setCheckable(True)
+            button.setMinimumHeight(44)
+            button.setStyleSheet("QPushButton:checked { background: #1b7a43; color: white; font-weight: bold; }")
+            button.clicked.connect(lambda _checked=False, m=method: self.choose_method(m))
+            self.method_group.addButton(button)
+            self.method_buttons[method] = button
+            grid.addWidget(button, n // 2, n % 2)
+        return box
+
+    def _build_cash(self) -> QWidget:
+        self.cash_box = QWidget()
+        grid = QGridLayout(self.cash_box)
+        grid.setContentsMargins(0, 6, 0, 0)
+        self.cash = KeyLineEdit()
+        self.cash.setObjectName("cash")
+        self.cash.setPlaceholderText(tr("empty = exact money"))
+        self.cash.setStyleSheet("QLineEdit#cash { font-size: 15pt; min-height: 42px; }")
+        self.cash.textEdited.connect(lambda _text: self._update_change())
+        self.cash.returnPressed.connect(self.finish)
+        self.cash.escaped.connect(self.focus_code)
+        grid.addWidget(QLabel(tr("Cash given")), 0, 0)
+        grid.addWidget(self.cash, 0, 1, 1, 2)
+        exact = QPushButton(tr("Exact"))
+        exact.clicked.connect(lambda: self.quick_cash(None))
+        grid.addWidget(exact, 1, 0)
+        for n, amount in enumerate(QUICK_CASH, start=1):
+            button = QPushButton(format_rupiah(amount))
+            button.clicked.connect(lambda _checked=False, a=amount: self.quick_cash(a))
+            grid.addWidget(button, 1, n)
+        grid.addWidget(QLabel(tr("Change to give")), 2, 0)
+        self.change_label = QLabel()
+        self.change_label.setProperty("role", "big")
+        grid.addWidget(self.change_label, 2, 1, 1, 2, alignment=Qt.AlignmentFlag.AlignRight)
+        return self.cash_box
+
+    def _shortcuts(self) -> None:
+        context = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for keys in ("F12", "Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.finish, context=context)
+        QShortcut(QKeySequence("Ctrl+H"), self, self.open_history, context=context)
+        for method, keys in METHOD_KEYS.items():
+            QShortcut(QKeySequence(keys), self, lambda m=method: self.choose_method(m), context=context)
+
+    # --- finding and adding products ---
+
+    def focus_code(self) -> None:
+        self.code.setFocus()
+
+    def clear_code(self) -> None:
+        self.code.clear()
+        self._hide_results()
+        self.focus_code()
+
+    def enter_code(self) -> None:
+        """Enter in the code box: an exact code adds one unit; one search match adds it; else say what to do."""
+        text = self.code.text().strip()
+        self._search_timer.stop()
+        if not text:
+            self._to_payment()
+            return
+        product = product_store.by_code(self.ctx.db, text)
+        if product is None:
+            matches = product_store.search(self.ctx.db, text, limit=20)
+            if len(matches) == 1:
+                product = matches[0]
+            elif matches:
+                self._show_results(matches)
+                self.show_hint(tr("Several products match \"{text}\": press ↓ to choose one, then Enter.", text=text))
+                return
+        if product is None:
+            self._hide_results()
+            self.code.selectAll()
+            self.show_error(tr("Code {code} was not found: check the code or search by name.", code=text))
+            return
+        self.add(product)
+
+    def add_product_id(self, product_id: str) -> None:
+        product = product_store.get(self.ctx.db, product_id)
+        if product is None or not product.active:
+            self.show_error(tr("This product is no longer sold: search for another one."))
+            self.focus_code()
+            return
+        self.add(product)
+
+    def add(self, product: ProductRow) -> None:
+        """One unit into the cart, then the code box is ready for the next scan."""
+        try:
+            row = self.model.add(product.id, product.sku, product.display_name, product.sell_price, product.on_hand)
+        except UserError as exc:
+            self.show_error(exc.message())
+            return
+        self.last_sale = None
+        self._select_row(row)
+        line = self.model.cart.lines[row]
+        self.show_hint(tr("{name}: {quantity} in the cart.", name=line.name, quantity=format_quantity(line.quantity)))
+        self.code.clear()
+        self._hide_results()
+        self.focus_code()
+
+    def _search(self) -> None:
+        text = self.code.text().strip()
+        if not text or product_store.by_code(self.ctx.db, text) is not None:
+            self._hide_results()
+            return
+        self._show_results(product_store.search(self.ctx.db, text, limit=20))
+
+    def _show_results(self, products: list[ProductRow]) -> None:
+        self.results.clear()
+        for p in products:
+            text = tr("{name} · {sku} · {price} · stock {on_hand}", name=p.display_name, sku=p.sku,
+                      price=format_rupiah(p.sell_price), on_hand=format_quantity(p.on_hand))
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, p.id)
+            self.results.addItem(item)
+        self.results.setFixedHeight(min(len(products), 6) * 36 + 6)
+        self.results.setVisible(bool(products))
+        if products:
+            self.results.setCurrentRow(0)
+
+    def _hide_results(self) -> None:
+        self.results.clear()
+        self.results.hide()
+
+    def _into_results(self) -> None:
+        if self._search_timer.isActive():
+            self._search_timer.stop()
+            self._search()
+        if self.results.count():
+            self.results.setCurrentRow(0)
+            self.results.setFocus()
+
+    def _into_cart(self) -> None:
+        if self.model.rowCount():
+            current = self.table.currentIndex()
+            self._select_row(current.row() if current.isValid() else self.model.rowCount() - 1)
+            self.table.setFocus()
+
+    # --- editing the cart ---
+
+    def _select_row(self, row: int) -> None:
+        index = self.model.index(row, cm.QUANTITY)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(index)
+
+    def _current_row(self) -> int | None:
+        index = self.table.currentIndex()
+        if index.isValid():
+            return index.row()
+        return self.model.rowCount() - 1 if self.model.rowCount() else None
+
+    def change_quantity(self, delta: int) -> None:
+        row = self._current_row()
+        if row is None:
+            return
+        self.model.change_quantity(row, delta)
+        self._select_row(row)
+
+    def remove_current(self) -> None:
+        row = self._current_row()
+        if row is None:
+            return
+        name = self.model.cart.lines[row].name
+        self.model.remove(row)
+        if self.model.rowCount():
+            self._select_row(min(row, self.model.rowCount() - 1))
+        self.show_hint(tr("{name} was removed from the cart.", name=name))
+        if not self.model.rowCount():
+            self.focus_code()
+
+    def ask_clear(self) -> None:
+        if not self.model.rowCount():
+            self.focus_code()
+            return
+        if confirm(self, tr("Empty the cart?"), tr("All items of this sale leave the cart. Nothing is saved."),
+                   tr("Empty the cart"), tr("Keep the items")):
+            self.clear_sale()
+            self.show_hint(tr("The cart is empty: ready for the next buyer."))
+        self.focus_code()
+
+    def clear_sale(self) -> None:
+        """A fresh cart for the next buyer, with a new sale id."""
+        self.model.clear()
+        self.sale_id = str(uuid.uuid4())
+        self.discount.clear()
+        self.cash.clear()
+        self.choose_method(PaymentMethod.CASH, focus=False)
+        self.code.clear()
+        self._hide_results()
+        self._update_change()
+
+    def _discount_edited(self, text: str) -> None:
+        try:
+            amount = parse_rupiah(text, N_("Sale discount")) if text.strip() else 0
+            self.model.cart.set_sale_discount(amount)
+        except UserError as exc:
+            self.show_error(exc.message())
+            return
+        self.message.clear()
+        self._cart_changed()
+
+    def _after_discount(self) -> None:
+        (self.cash if self.method is PaymentMethod.CASH else self.finish_button).setFocus()
+
+    def _cart_changed(self) -> None:
+        cart = self.model.cart
+        units = sum(line.quantity for line in cart.lines)
+        self.count_label.setText(tr("{lines} products, {units} units", lines=len(cart.lines),
+                                    units=format_quantity(units)))
+        self.subtotal_label.setText(format_rupiah(cart.subtotal))
+        self.total_label.setText(format_rupiah(cart.total_due))
+        short = cart.short_lines
+        self.stock_warning.setText(tr(
+            "The record shows less stock than you are selling of {names}: the sale can go ahead;"
+            " count that stock later.",
+            names=", ".join(f"{line.name} ({format_quantity(line.on_hand)})" for line in short)) if short else "")
+        self.stock_warning.setVisible(bool(short))
+        self.finish_button.setEnabled(bool(cart.lines))
+        self._update_change()
+
+    # --- payment ---
+
+    def choose_method(self, method: PaymentMethod, focus: bool = True) -> None:
+        self.method = method
+        self.method_buttons[method].setChecked(True)
+        self.cash_box.setVisible(method is PaymentMethod.CASH)
+        self._update_change()
+        if focus:
+            (self.cash if method is PaymentMethod.CASH else self.finish_button).setFocus()
+
+    def quick_cash(self, amount: int | None) -> None:
+        """The exact or a common banknote amount into the cash field, ready for Enter."""
+        self.cash.setText(format_rupiah(self.model.cart.total_due if amount is None else amount))
+        self._update_change()
+        self.cash.setFocus()
+
+    def _cash_given(self) -> int | None:
+        text = self.cash.text().strip()
+        return parse_rupiah(text, N_("Cash given")) if text else None
+
+    def _update_change(self) -> None:
+        total = self.model.cart.total_due
+        try:
+            paid = self._cash_given()
+        except UserError:
+            paid = None
+        change = 0 if paid is None else paid - total
+        short = change < 0
+        self.change_label.setText(tr("short {amount}", amount=format_rupiah(-change)) if short
+                                  else format_rupiah(change))
+        self.change_label.setStyleSheet("color: #b00020;" if short else "")
+
+    def _to_payment(self) -> None:
+        if self.model.rowCount():
+            (self.cash if self.method is PaymentMethod.CASH else self.finish_button).setFocus()
+
+    def finish(self) -> None:
+        """Save the sale (at most once per cart), announce it, show the receipt, clear for the next buyer."""
+        if not self.model.rowCount() and self.last_sale is not None:
+            return  # a second Enter right after a sale: it is already saved
+        try:
+            text = self.discount.text().strip()
+            sale_discount = parse_rupiah(text, N_("Sale discount")) if text else 0
+            paid = self._cash_given() if self.method is PaymentMethod.CASH else None
+            result = record_sale(self.ctx.db, self.model.cart.line_inputs(), self.method, paid, sale_discount,
+                                 sale_id=self.sale_id)
+        except Exception as exc:  # nothing was saved: say why in one sentence, keep the cart
+            self.show_error(error_text(exc))
+            return
+        self.last_sale = result
+        self.clear_sale()
+        if result.change_given:
+            self.show_hint(tr("Sale {number} saved. Change: {change}.", number=result.number,
+                              change=format_rupiah(result.change_given)))
+        else:
+            self.show_hint(tr("Sale {number} saved.", number=result.number))
+        self.ctx.announce(result.change)
+        self.show_receipt(result.sale_id)
+
+    def show_receipt(self, sale_id: str, after_sale: bool = True) -> ReceiptDialog:
+        dialog = ReceiptDialog(self.ctx, sale_id, self, after_sale=after_sale)
+        dialog.finished.connect(lambda _code: self.focus_code())
+        self.receipt_dialog = dialog
+        dialog.open()
+        return dialog
+
+    # --- today's sales, messages, refreshing ---
+
+    def open_history(self) -> SaleHistoryDialog:
+        dialog = SaleHistoryDialog(self.ctx, self)
+        dialog.finished.connect(lambda _code: self.focus_code())
+        self.history_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def show_error(self, text: str) -> None:
+        self.message.setProperty("role", "error")
+        self._set_message(text)
+
+    def show_hint(self, text: str) -> None:
+        self.message.setProperty("role", "hint")
+        self._set_message(text)
+
+    def _set_message(self, text: str) -> None:
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+        self.message.setText(text)
+
+    def on_change(self, change: Change) -> None:
+        in_cart = {line.product_id for line in self.model.cart.lines}
+        if change.products & in_cart or change.settings:
+            self.reload()
+        if self.results.isVisible():
+            self._search()
+
+    def reload(self) -> None:
+        """Take in prices, names and stock changed elsewhere for the products in the cart."""
+        for product_id in {line.product_id for line in self.model.cart.lines}:
+            product = product_store.get(self.ctx.db, product_id)
+            if product is not None:
+                self.model.update_product(product_id, product.display_name, product.sell_price, product.on_hand)
+
+    def on_shown(self) -> None:
+        self.reload()
+        self.focus_code()
