@@ -1,0 +1,1 @@
+"""Speed measures of Seller Companion against plain baselines on the same machine (`python -m bench`)."""

@@ -1,0 +1,145 @@
+"""The measures: each a function taking the run's Setup and returning Results. Add new ones to MEASURES."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.report import Result
+
+
+@dataclass(frozen=True)
+class Setup:
+    shop: Path  # the cached large shop (never written by measures)
+    work: Path  # scratch folder beside it, for copies and baseline files
+    quick: bool
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile: the value below which `pct` percent of the samples fall."""
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+def scratch_copy(setup: Setup, name: str) -> Path:
+    """A private copy of the large shop, so a measure that writes leaves the cache as built."""
+    target = setup.work / name
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(setup.shop, target)
+    return target
+
+
+# --- (1) main window ready -----------------------------------------------------------------------
+
+def _child_seconds(mode: str, data_dir: Path) -> float:
+    """Wall time from spawning a fresh Python until the child says its window is painted."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "bench.window_child", mode, str(data_dir)],
+                            stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    elapsed = time.perf_counter() - start
+    proc.wait(timeout=60)
+    if line.strip() != "ready":
+        raise RuntimeError(f"window child ({mode}) did not start: {line!r}")
+    return elapsed
+
+
+def window_ready(setup: Setup) -> list[Result]:
+    data_dir = setup.work / "window-shop"
+    data_dir.mkdir(exist_ok=True)
+    copy = scratch_copy(setup, "window-shop.sqlite3")
+    copy.replace(data_dir / "companion.sqlite3")
+    runs = 2 if setup.quick else 5
+    _child_seconds("bare", data_dir)  # warm the disk cache for both sides
+    _child_seconds("app", data_dir)
+    app = statistics.median(_child_seconds("app", data_dir) for _ in range(runs)) * 1000
+    bare = statistics.median(_child_seconds("bare", data_dir) for _ in range(runs)) * 1000
+    return [Result(f"main window ready (median of {runs})", app, "ms", bare, target_ratio=2.0)]
+
+
+# --- (2) record a sale ---------------------------------------------------------------------------
+
+def _raw_commit_ms(path: Path, n: int) -> list[float]:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)")
+    out = []
+    for i in range(n):
+        start = time.perf_counter()
+        conn.execute("BEGIN")
+        conn.execute("INSERT INTO t (v) VALUES (?)", (f"row {i}",))
+        conn.execute("COMMIT")
+        out.append((time.perf_counter() - start) * 1000)
+    conn.close()
+    return out
+
+
+def record_sale_latency(setup: Setup) -> list[Result]:
+    from companion.domain.sale import LineInput, PaymentMethod
+    from companion.services.sales import record_sale
+    from companion.store.database import open_database
+
+    n = 60 if setup.quick else 300
+    db = open_database(scratch_copy(setup, "sale-shop.sqlite3"))
+    rng = random.Random(7)
+    products = [(r["id"], r["sell_price"]) for r in db.query("SELECT id, sell_price FROM products")]
+    times = []
+    for _ in range(n):
+        cart = [LineInput(pid, rng.choice((1, 2)), price) for pid, price in rng.sample(products, rng.randint(1, 3))]
+        start = time.perf_counter()
+        record_sale(db, cart, PaymentMethod.QRIS)
+        times.append((time.perf_counter() - start) * 1000)
+    db.close()
+    raw = _raw_commit_ms(setup.work / "raw-commit.sqlite3", n)
+    return [
+        Result(f"record sale p50 ({n} sales)", percentile(times, 50), "ms", percentile(raw, 50)),
+        Result(f"record sale p95 ({n} sales)", percentile(times, 95), "ms", percentile(raw, 95), target_ratio=3.0),
+    ]
+
+
+# --- (3) product search as you type --------------------------------------------------------------
+
+TYPED = ["kopi", "keripik", "sambal", "teh", "kaos", "madu", "arabika", "899"]
+
+
+def _prefixes() -> list[str]:
+    return [word[:n] for word in TYPED for n in range(1, len(word) + 1)]
+
+
+def search_as_you_type(setup: Setup) -> list[Result]:
+    from companion.store import products as product_store
+    from companion.store.database import open_database
+
+    rounds = 2 if setup.quick else 5
+    db = open_database(setup.shop)
+    count = int(db.scalar("SELECT COUNT(*) FROM products") or 0)
+    ours: list[float] = []
+    raw: list[float] = []
+    for _ in range(rounds):
+        for text in _prefixes():
+            start = time.perf_counter()
+            product_store.search(db, text)
+            ours.append((time.perf_counter() - start) * 1000)
+            start = time.perf_counter()
+            db.query("SELECT id, sku, name, sell_price FROM products WHERE name LIKE ? LIMIT 50", (f"%{text}%",))
+            raw.append((time.perf_counter() - start) * 1000)
+    db.close()
+    return [Result(f"product search p95 ({count:,} products, {len(ours)} keystrokes)", percentile(ours, 95), "ms",
+                   percentile(raw, 95), target=30.0)]
+
+
+MEASURES: list[Callable[[Setup], list[Result]]] = [window_ready, record_sale_latency, search_as_you_type]
