@@ -290,3 +290,17 @@ def test_receipt_saved_as_pdf(qtbot: QtBot, page: CounterPage, tmp_path: Path) -
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 1000
     assert str(pdf) in receipt.status.text()
+
+
+def test_finish_while_typing_a_quantity_keeps_what_was_typed(qtbot: QtBot, page: CounterPage,
+                                                              ctx: AppContext) -> None:
+    scan(qtbot, page, "8991002")
+    qtbot.keyClick(page.code, Qt.Key.Key_Up)
+    qtbot.keyClick(page.table, Qt.Key.Key_F2)
+    editor = focused()
+    assert editor is not None and page.table.isAncestorOf(editor)
+    editor.selectAll()  # type: ignore[attr-defined]
+    qtbot.keyClicks(editor, "3")
+    qtbot.keyClick(editor, Qt.Key.Key_F12)
+    sales = all_sales(ctx)
+    assert len(sales) == 1 and sales[0].lines[0].quantity == 3 and sales[0].total == 54_000

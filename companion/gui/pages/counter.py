@@ -11,7 +11,9 @@ import uuid
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
+    QApplication,
     QButtonGroup,
     QFrame,
     QGridLayout,
@@ -119,6 +121,29 @@ class CartTable(QTableView):
             super().keyPressEvent(event)
 
 
+def _pair(label: QLabel, widget: QWidget) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.addWidget(label)
+    if isinstance(widget, QLabel):  # takes the free width, so a longer amount never gets cut
+        widget.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        row.addWidget(widget, 1)
+    else:
+        row.addStretch(1)
+        row.addWidget(widget)
+    return row
+
+
+def _big_amount(box: QVBoxLayout, caption: str, size: str) -> QLabel:
+    """A caption with a large amount right-aligned under it (room for Rp10.000.000)."""
+    box.addWidget(QLabel(caption))
+    amount = QLabel()
+    amount.setProperty("role", "big")
+    amount.setStyleSheet(f"font-size: {size};")
+    amount.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    box.addWidget(amount)
+    return amount
+
+
 class CounterPage(Page):
     """Where the cashier records every sale."""
 
@@ -161,7 +186,7 @@ class CounterPage(Page):
         top.addWidget(self.clear_button)
         self.code = KeyLineEdit()
         self.code.setObjectName("code")
-        self.code.setPlaceholderText(tr("Scan a barcode or type a code or name, then Enter"))
+        self.code.setPlaceholderText(tr("Scan a barcode or type a code or name"))
         self.code.setStyleSheet("QLineEdit#code { font-size: 16pt; min-height: 46px; padding: 0 8px; }")
         self.code.returnPressed.connect(self.enter_code)
         self.code.textEdited.connect(lambda _text: self._search_timer.start())
@@ -217,61 +242,55 @@ class CounterPage(Page):
     def _build_pay_side(self) -> QFrame:
         card = QFrame()
         card.setProperty("role", "card")
-        card.setFixedWidth(370)
-        grid = QGridLayout(card)
-        grid.setContentsMargins(16, 14, 16, 14)
-        grid.setVerticalSpacing(8)
+        card.setFixedWidth(350)
+        box = QVBoxLayout(card)
+        box.setContentsMargins(16, 14, 16, 14)
+        box.setSpacing(6)
         self.count_label = QLabel()
         self.count_label.setProperty("role", "hint")
         self.subtotal_label = QLabel()
         self.discount = KeyLineEdit()
         self.discount.setPlaceholderText("Rp0")
+        self.discount.setFixedWidth(170)
         self.discount.textEdited.connect(self._discount_edited)
         self.discount.returnPressed.connect(self._after_discount)
         self.discount.escaped.connect(self.focus_code)
-        self.total_label = QLabel()
-        self.total_label.setProperty("role", "big")
-        self.total_label.setStyleSheet("font-size: 30pt;")
-        row = 0
         for label, widget in ((tr("Items"), self.count_label), (tr("Subtotal"), self.subtotal_label),
                               (tr("Sale discount"), self.discount)):
-            grid.addWidget(QLabel(label), row, 0)
-            grid.addWidget(widget, row, 1, alignment=Qt.AlignmentFlag.AlignRight if widget is not self.discount
-                           else Qt.AlignmentFlag.AlignVCenter)
-            row += 1
-        grid.addWidget(QLabel(tr("Total")), row, 0)
-        grid.addWidget(self.total_label, row, 1, alignment=Qt.AlignmentFlag.AlignRight)
-        grid.addWidget(self._build_methods(), row + 1, 0, 1, 2)
-        grid.addWidget(self._build_cash(), row + 2, 0, 1, 2)
-        grid.setRowStretch(row + 3, 1)
+            box.addLayout(_pair(QLabel(label), widget))
+        self.total_label = _big_amount(box, tr("Total"), "30pt")
+        box.addWidget(self._build_methods())
+        box.addWidget(self._build_cash())
+        box.addStretch(1)
         self.finish_button = QPushButton(tr("Finish (Enter)"))
         self.finish_button.setProperty("primary", True)
         self.finish_button.setStyleSheet("font-size: 15pt; min-height: 56px;")
         self.finish_button.clicked.connect(self.finish)
-        grid.addWidget(self.finish_button, row + 4, 0, 1, 2)
+        box.addWidget(self.finish_button)
         return card
 
     def _build_methods(self) -> QWidget:
-        box = QWidget()
-        grid = QGridLayout(box)
+        widget = QWidget()
+        grid = QGridLayout(widget)
         grid.setContentsMargins(0, 6, 0, 0)
         self.method_group = QButtonGroup(self)
         self.method_buttons: dict[PaymentMethod, QPushButton] = {}
         for n, method in enumerate(PaymentMethod):
-            button = QPushButton(f"{method.label()}  ({METHOD_KEYS[method]})")
+            button = QPushButton(f"{method.label()}\n{METHOD_KEYS[method]}")
             button.setCheckable(True)
-            button.setMinimumHeight(44)
-            button.setStyleSheet("QPushButton:checked { background: #1b7a43; color: white; font-weight: bold; }")
+            button.setStyleSheet("QPushButton { min-height: 52px; padding: 2px 4px; }"
+                                 " QPushButton:checked { background: #1b7a43; color: white; font-weight: bold; }")
             button.clicked.connect(lambda _checked=False, m=method: self.choose_method(m))
             self.method_group.addButton(button)
             self.method_buttons[method] = button
             grid.addWidget(button, n // 2, n % 2)
-        return box
+        return widget
 
     def _build_cash(self) -> QWidget:
         self.cash_box = QWidget()
-        grid = QGridLayout(self.cash_box)
-        grid.setContentsMargins(0, 6, 0, 0)
+        box = QVBoxLayout(self.cash_box)
+        box.setContentsMargins(0, 6, 0, 0)
+        box.setSpacing(6)
         self.cash = KeyLineEdit()
         self.cash.setObjectName("cash")
         self.cash.setPlaceholderText(tr("empty = exact money"))
@@ -279,19 +298,16 @@ class CounterPage(Page):
         self.cash.textEdited.connect(lambda _text: self._update_change())
         self.cash.returnPressed.connect(self.finish)
         self.cash.escaped.connect(self.focus_code)
-        grid.addWidget(QLabel(tr("Cash given")), 0, 0)
-        grid.addWidget(self.cash, 0, 1, 1, 2)
-        exact = QPushButton(tr("Exact"))
-        exact.clicked.connect(lambda: self.quick_cash(None))
-        grid.addWidget(exact, 1, 0)
-        for n, amount in enumerate(QUICK_CASH, start=1):
-            button = QPushButton(format_rupiah(amount))
+        box.addWidget(QLabel(tr("Cash given")))
+        box.addWidget(self.cash)
+        quick = QHBoxLayout()
+        for amount in (None, *QUICK_CASH):
+            button = QPushButton(tr("Exact") if amount is None else format_rupiah(amount))
+            button.setStyleSheet("padding: 4px 4px;")
             button.clicked.connect(lambda _checked=False, a=amount: self.quick_cash(a))
-            grid.addWidget(button, 1, n)
-        grid.addWidget(QLabel(tr("Change to give")), 2, 0)
-        self.change_label = QLabel()
-        self.change_label.setProperty("role", "big")
-        grid.addWidget(self.change_label, 2, 1, 1, 2, alignment=Qt.AlignmentFlag.AlignRight)
+            quick.addWidget(button)
+        box.addLayout(quick)
+        self.change_label = _big_amount(box, tr("Change to give"), "26pt")
         return self.cash_box
 
     def _shortcuts(self) -> None:
@@ -470,6 +486,7 @@ class CounterPage(Page):
                                     units=format_quantity(units)))
         self.subtotal_label.setText(format_rupiah(cart.subtotal))
         self.total_label.setText(format_rupiah(cart.total_due))
+        self.message.clear()
         short = cart.short_lines
         self.stock_warning.setText(tr(
             "The record shows less stock than you are selling of {names}: the sale can go ahead;"
@@ -509,7 +526,7 @@ class CounterPage(Page):
         short = change < 0
         self.change_label.setText(tr("short {amount}", amount=format_rupiah(-change)) if short
                                   else format_rupiah(change))
-        self.change_label.setStyleSheet("color: #b00020;" if short else "")
+        self.change_label.setStyleSheet("font-size: 26pt;" + (" color: #b00020;" if short else ""))
 
     def _to_payment(self) -> None:
         if self.model.rowCount():
@@ -517,6 +534,7 @@ class CounterPage(Page):
 
     def finish(self) -> None:
         """Save the sale (at most once per cart), announce it, show the receipt, clear for the next buyer."""
+        self._commit_open_edit()
         if not self.model.rowCount() and self.last_sale is not None:
             return  # a second Enter right after a sale: it is already saved
         try:
@@ -537,6 +555,14 @@ class CounterPage(Page):
             self.show_hint(tr("Sale {number} saved.", number=result.number))
         self.ctx.announce(result.change)
         self.show_receipt(result.sale_id)
+
+    def _commit_open_edit(self) -> None:
+        """F12 while a cell is still being typed in: keep what was typed, as Enter would."""
+        editor = QApplication.focusWidget()
+        if self.table.state() == QAbstractItemView.State.EditingState and editor is not None \
+                and self.table.isAncestorOf(editor):
+            self.table.commitData(editor)
+            self.table.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
     def show_receipt(self, sale_id: str, after_sale: bool = True) -> ReceiptDialog:
         dialog = ReceiptDialog(self.ctx, sale_id, self, after_sale=after_sale)
