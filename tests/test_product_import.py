@@ -13,7 +13,7 @@ from companion.domain.clock import stamp
 from companion.domain.errors import UserError
 from companion.domain.ledger import MovementKind
 from companion.domain.product import ProductInput
-from companion.services.product_import import RowStatus, apply_import, read_import
+from companion.services.product_import import ImportCancelled, RowStatus, apply_import, read_import
 from companion.services.products import add_product
 from companion.store import products as product_store
 from companion.store import stock as stock_store
@@ -196,4 +196,21 @@ def test_hundred_thousand_rows_are_refused_before_writing(db: Database, tmp_path
     with pytest.raises(UserError) as err:
         read_import(db, path)
     assert "50.000" in err.value.message()
+    assert snapshot(db) == (0, 0, 0)
+
+
+def test_cancel_half_way_writes_nothing(db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text("SKU,Nama,Harga,Stok\n" + "".join(f"P-{n},Produk {n},1000,3\n" for n in range(1200)),
+                    encoding="utf-8")
+    preview = read_import(db, path)
+    seen: list[int] = []
+
+    def stop_after_first_report(done: int, total: int) -> bool:
+        seen.append(done)
+        return False
+
+    with pytest.raises(ImportCancelled):
+        apply_import(db, preview, keep_going=stop_after_first_report)
+    assert seen == [500]
     assert snapshot(db) == (0, 0, 0)

@@ -123,9 +123,11 @@ class StocktakeDialog(QDialog):
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.table.horizontalHeader()  # fixed widths: sizing to contents reads every row
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((0, 120), (2, 120), (3, 120), (4, 100)):
+            self.table.setColumnWidth(col, width)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(tr("Note, optional: e.g. monthly stocktake"))
         self.summary = QLabel()
