@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -77,6 +79,8 @@ class SaleHistoryDialog(QDialog):
         self.lines = QTableWidget(0, len(LINE_HEADERS))
         self.lines.setHorizontalHeaderLabels([tr(h) for h in LINE_HEADERS])
         self.lines.verticalHeader().hide()
+        self.lines.setTabKeyNavigation(False)
+        self.table.setTabKeyNavigation(False)
         self.lines.verticalHeader().setDefaultSectionSize(38)
         self.lines.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.lines.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -146,6 +150,7 @@ class SaleHistoryDialog(QDialog):
         lines = sale.lines if sale else []
         self.lines.setRowCount(0)
         self.lines.setRowCount(len(lines))
+        chain: list[QWidget] = [self.lines]
         for row, line in enumerate(lines):
             self.lines.setItem(row, 0, _item(line.name))
             self.lines.setItem(row, 1, _item(format_quantity(line.quantity), right=True))
@@ -154,6 +159,10 @@ class SaleHistoryDialog(QDialog):
             spin.setRange(0, max(0, line.quantity - line.returned))
             spin.setEnabled(sale is not None and not sale.voided and line.quantity > line.returned)
             self.lines.setCellWidget(row, 3, spin)
+            chain.append(spin)
+        chain.append(self.reason)
+        for first, second in pairwise(chain):  # Tab walks the return amounts, then Reason
+            QWidget.setTabOrder(first, second)
         open_sale = sale is not None and not sale.voided
         self.reprint_button.setEnabled(sale is not None)
         self.void_button.setEnabled(open_sale)
