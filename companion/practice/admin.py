@@ -1,0 +1,174 @@
+"""The control API under /_practice/ (plain JSON, unsigned) used by tests and the app's practice mode."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from companion.practice.buyers import buyer_says, place_order
+from companion.practice.catalogue import CANCELLED_STATUS, PLATFORMS
+from companion.practice.credentials import issue_code
+from companion.practice.exchange import Reply, Request
+from companion.practice.state import NotFound, OutOfStock
+
+if TYPE_CHECKING:
+    from companion.practice.server import PracticeMarketplace
+
+
+class BadInput(ValueError):
+    """The admin call is missing something or names an unknown platform."""
+
+
+def _platform(body: dict[str, Any]) -> str:
+    platform = str(body.get("platform", ""))
+    if platform not in PLATFORMS:
+        raise BadInput(f"platform must be one of {', '.join(PLATFORMS)}")
+    return platform
+
+
+def _listing_id(m: PracticeMarketplace, body: dict[str, Any]) -> int:
+    if "listing_id" in body:
+        return int(body["listing_id"])
+    return int(m.state.listing_by_sku(_platform(body), str(body["seller_sku"]))["id"])
+
+
+def credentials(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
+    return m.credentials()
+
+
+def listings(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
+    return {"listings": m.state.listings(body.get("platform") or None)}
+
+
+def add_listing(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
+    return m.state.add_listing(_platform(body), str(body["name"]), str(body["seller_sku"]), int(body.get("stock", 0)),
+                               int(body.get("price", 10000)), str(body.get("variant", "")),
+                               str(body["item_id"]) if body.get("item_id") else None, str(body.get("item_sku", "")))
+
+
+def remove_listing(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
+    m.state.remove_listing(_listing_id(m, body))
+    return {"removed": True}
+
+
+def set_stock(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
+    listing_id = _listing_id(m, body)
+    stock = int(body["stock"])
+    if stock < 0:
+        raise BadInput("stock must be 0 or more")
+    m.state.set_stock(listing_id, stock)
+    return m.state.listing(listing_id)
+
+
+def orders(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
+    return {"orders": m.state.orders(_platform(body))}
+
+
+def create_order(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
+    """{"platform":…, "lines":[{"seller_sku":…, "quantity":…}], "buyer": 0}; refused beyond the listing's stock."""
+    platform = _platform(body)
+    lines = [(_listing_id(m, {"platform": platform, **line}), int(line.get("quantity", 1))) for line in body["lines"]]
+    return place_order(m.state, platform, lines, int(body.get("buyer", 0)))
+
+
+def cancel_order(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
+    platform = _platform(body)
+    return m.state.cancel_order(platform, str(body["order"]), CANCELLED_STATUS[platform], str(body.get("by", "buyer")))
+
+
+def add_message(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
+    return buyer_says(m.state, _platform(body), str(body["text"]), int(body.get("buyer", 0)))
+
+
+def messages(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
+    platform = _platform(body)
+    return {"conversations": [{**c, "messages": m.state.messages(platform, c["ref"])}
+                              for c in m.state.conversations(platform)]}
+
+
+def faults(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
+    if body:
+        m.faults.configure_from(body)
+    return m.faults.describe()
+
+
+def buyers(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
+    """{"seed": 1, "pace_seconds": 2} starts buyers, {"pace_seconds": 0} stops them, {"steps": 10} runs 10 now."""
+    if "seed" in body:
+        m.buyers.reseed(int(body["seed"]))
+    done = [m.buyers.step() for _ in range(int(body.get("steps", 0)))]
+    if "pace_seconds" in body:
+        pace = float(body["pace_seconds"])
+        if pace > 0:
+            m.buyers.start(pace)
+        else:
+            m.buyers.stop()
+    return {"running": m.buyers.running, "pace_seconds": m.buyers.pace_seconds, "steps": done}
+
+
+def chat(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
+    """Shopee chat is whitelisted: off unless switched on here."""
+    if "enabled" in body:
+        m.state.set_meta("shopee_chat", bool(body["enabled"]))
+    return {"shopee_chat": bool(m.state.get_meta("shopee_chat", False))}
+
+
+def clock(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
+    if "advance_seconds" in body:
+        m.advance_clock(float(body["advance_seconds"]))
+    return {"now": m.state.now()}
+
+
+def auth_code(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
+    """The code a seller's authorization redirect would carry (single use)."""
+    return {"code": issue_code(m.state, _platform(body))}
+
+
+def reset(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
+    m.buyers.stop()
+    m.faults.clear()
+    m.state.reset()
+    m.state.set_meta("shopee_chat", False)
+    return {"reset": True}
+
+
+ROUTES: dict[tuple[str, str], Callable[[PracticeMarketplace, dict[str, Any]], Any]] = {
+    ("GET", "/credentials"): credentials,
+    ("GET", "/listings"): listings,
+    ("POST", "/listings"): add_listing,
+    ("POST", "/listings/remove"): remove_listing,
+    ("POST", "/stock"): set_stock,
+    ("GET", "/orders"): orders,
+    ("POST", "/orders"): create_order,
+    ("POST", "/orders/cancel"): cancel_order,
+    ("GET", "/messages"): messages,
+    ("POST", "/messages"): add_message,
+    ("GET", "/faults"): faults,
+    ("POST", "/faults"): faults,
+    ("GET", "/buyers"): buyers,
+    ("POST", "/buyers"): buyers,
+    ("GET", "/chat"): chat,
+    ("POST", "/chat"): chat,
+    ("GET", "/clock"): clock,
+    ("POST", "/clock"): clock,
+    ("POST", "/auth_code"): auth_code,
+    ("POST", "/reset"): reset,
+}
+
+
+def handle(m: PracticeMarketplace, req: Request) -> Reply:
+    route = ROUTES.get((req.method, req.path))
+    if route is None:
+        return Reply(404, {"error": f"unknown admin call {req.method} {req.path}", "calls": sorted(
+            f"{a} {b}" for a, b in ROUTES)})
+    body = req.json() if req.method == "POST" else req.params()
+    if not isinstance(body, dict):
+        body = {}
+    try:
+        return Reply(200, route(m, body))
+    except OutOfStock as exc:
+        return Reply(409, {"error": f"not enough stock: {exc}"})
+    except NotFound as exc:
+        return Reply(404, {"error": f"not found: {exc}"})
+    except (BadInput, KeyError, ValueError, TypeError) as exc:
+        return Reply(400, {"error": f"bad input: {exc!r}"})

@@ -1,0 +1,116 @@
+"""Simulated buyers: they order what the platform shows in stock, sometimes cancel, and ask questions in chat.
+
+Deterministic for a seed: the same seed and the same starting record give the same actions.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from typing import Any
+
+from companion.practice.catalogue import (
+    BUYER_NAMES,
+    BUYER_QUESTIONS,
+    CANCELLED_STATUS,
+    OPEN_STATUS,
+    PLATFORMS,
+)
+from companion.practice.state import OutOfStock, PracticeState
+
+
+def buyer_id(platform: str, index: int) -> str:
+    base = {"shopee": 300_000_000, "tiktok": 7_494_100_000_000_000_000, "lazada": 500_000}[platform]
+    return str(base + index)
+
+
+def place_order(state: PracticeState, platform: str, lines: list[tuple[int, int]], buyer_index: int = 0
+                ) -> dict[str, Any]:
+    return state.create_order(platform, lines, buyer_id(platform, buyer_index),
+                              BUYER_NAMES[buyer_index % len(BUYER_NAMES)], OPEN_STATUS[platform])
+
+
+def buyer_says(state: PracticeState, platform: str, text: str, buyer_index: int = 0) -> dict[str, Any]:
+    """A buyer writes to the shop (opening a conversation if needed)."""
+    name = BUYER_NAMES[buyer_index % len(BUYER_NAMES)]
+    conv = state.conversation_for(platform, buyer_id(platform, buyer_index), name)
+    return state.add_message(platform, conv["ref"], "buyer", text)
+
+
+class BuyerSimulator:
+    """Runs buyer actions one `step()` at a time, or on a background thread at a chosen pace."""
+
+    def __init__(self, state: PracticeState, seed: int = 0) -> None:
+        self.state = state
+        self.rng = random.Random(seed)
+        self.pace_seconds = 0.0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def reseed(self, seed: int) -> None:
+        with self._lock:
+            self.rng = random.Random(seed)
+
+    def step(self) -> dict[str, Any]:
+        """One buyer action: order (55 %), ask (30 %) or cancel (15 %). Returns what happened."""
+        with self._lock:
+            platform = self.rng.choice(PLATFORMS)
+            roll = self.rng.random()
+            buyer = self.rng.randrange(len(BUYER_NAMES))
+            if roll < 0.55:
+                return self._order(platform, buyer)
+            if roll < 0.85:
+                text = self.rng.choice(BUYER_QUESTIONS)
+                buyer_says(self.state, platform, text, buyer)
+                return {"action": "message", "platform": platform, "text": text}
+            return self._cancel(platform)
+
+    def _order(self, platform: str, buyer: int) -> dict[str, Any]:
+        in_stock = [x for x in self.state.listings(platform) if x["stock"] > 0]
+        if not in_stock:
+            return {"action": "none", "platform": platform, "reason": "nothing in stock"}
+        listing = self.rng.choice(in_stock)
+        qty = self.rng.randint(1, min(3, listing["stock"]))  # never more than the listing shows
+        try:
+            order = place_order(self.state, platform, [(listing["id"], qty)], buyer)
+        except OutOfStock:  # the seller's stock push landed in between: the buyer sees the new number next time
+            return {"action": "none", "platform": platform, "reason": "stock changed"}
+        return {"action": "order", "platform": platform, "order": order["ref"], "seller_sku": listing["seller_sku"],
+                "quantity": qty}
+
+    def _cancel(self, platform: str) -> dict[str, Any]:
+        open_orders = self.state.orders(platform, status=OPEN_STATUS[platform])
+        if not open_orders:
+            return {"action": "none", "platform": platform, "reason": "no open order"}
+        order = self.rng.choice(open_orders)
+        self.state.cancel_order(platform, order["ref"], CANCELLED_STATUS[platform], "buyer")
+        return {"action": "cancel", "platform": platform, "order": order["ref"]}
+
+    # -- background pace --------------------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self, pace_seconds: float) -> None:
+        """One action every pace_seconds until stop()."""
+        self.stop()
+        self.pace_seconds = max(0.01, pace_seconds)
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="practice-buyers", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.pace_seconds):
+            try:
+                self.step()
+            except Exception:  # a closed database at shutdown must not print a traceback
+                if self._stop.is_set():
+                    return
+                raise
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._thread = None

@@ -1,0 +1,180 @@
+"""The practice marketplace's HTTP server: one local port, a base URL per platform host, faults on demand.
+
+    market = PracticeMarketplace(data_dir, port=0).start()
+    market.base_urls["shopee"]  # http://127.0.0.1:PORT/shopee
+    market.stop()
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import sys
+import threading
+import time
+import traceback
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from companion.practice import admin, lazada, shopee, tiktok
+from companion.practice.buyers import BuyerSimulator
+from companion.practice.credentials import credentials_json, ensure_credentials
+from companion.practice.exchange import Context, Reply, Request
+from companion.practice.faults import Faults
+from companion.practice.state import PracticeState
+
+# base path → (key in base_urls, platform, handler); longer prefixes first so /tiktok-auth is not taken for /tiktok.
+MOUNTS: list[tuple[str, str, str, Any]] = [
+    ("/tiktok-auth", "tiktok_auth", "tiktok", tiktok.handle_auth),
+    ("/tiktok", "tiktok", "tiktok", tiktok.handle),
+    ("/lazada-auth/rest", "lazada_auth", "lazada", lazada.handle_auth),
+    ("/lazada/rest", "lazada", "lazada", lazada.handle),
+    ("/shopee", "shopee", "shopee", shopee.handle),
+]
+THROTTLED = {"shopee": shopee.throttled, "tiktok": tiktok.throttled, "lazada": lazada.throttled}
+ADMIN = "/_practice"
+
+
+class PracticeMarketplace:
+    """Shopee, TikTok Shop and Lazada stand-ins on 127.0.0.1, with their own record in data_dir."""
+
+    def __init__(self, data_dir: Path | str, port: int = 0, host: str = "127.0.0.1") -> None:
+        self.data_dir = Path(data_dir)
+        self.host, self.port = host, port
+        self.state = PracticeState(self.data_dir)
+        ensure_credentials(self.state)
+        self.faults = Faults()
+        self.buyers = BuyerSimulator(self.state)
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> PracticeMarketplace:
+        market = self
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+            block_on_close = False
+
+        class Handler(_Handler):
+            marketplace = market
+
+        self._httpd = Server((self.host, self.port), Handler)
+        self.port = self._httpd.server_address[1]
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1},
+                                        name="practice-marketplace", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.buyers.stop()
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._httpd = self._thread = None
+        self.state.close()
+
+    def __enter__(self) -> PracticeMarketplace:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def root_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def base_urls(self) -> dict[str, str]:
+        urls = {key: self.root_url + prefix for prefix, key, _, _ in MOUNTS}
+        urls["admin"] = self.root_url + ADMIN
+        return urls
+
+    def credentials(self) -> dict[str, Any]:
+        return credentials_json(self.state, self.base_urls)
+
+    def advance_clock(self, seconds: float) -> float:
+        """Move the platforms' clock forward (tokens expire, timestamps go stale) without waiting."""
+        return self.state.advance_clock(seconds)
+
+    def handle(self, method: str, raw_path: str, body: bytes, headers: dict[str, str]) -> Reply:
+        parts = urlsplit(raw_path)
+        query = parse_qs(parts.query, keep_blank_values=True)
+        if parts.path == ADMIN or parts.path.startswith(ADMIN + "/"):
+            return admin.handle(self, Request(method, parts.path[len(ADMIN):] or "/", query, body, headers))
+        for prefix, _key, platform, handler in MOUNTS:
+            if parts.path.startswith(prefix + "/"):
+                request = Request(method, parts.path[len(prefix):], query, body, headers)
+                return self._platform_call(Context(self.state, self.faults, platform), handler, request)
+        return Reply(404, {"error": f"nothing at {parts.path}", "base_urls": self.base_urls})
+
+    def _platform_call(self, ctx: Context, handler: Any, request: Request) -> Reply:
+        plan = self.faults.plan
+        if ctx.fires("timeout"):
+            time.sleep(plan.timeout_seconds)
+            return Reply(drop=True)
+        if ctx.fires("server_error"):
+            status = self.faults.pick([500, 502, 503])
+            return Reply(status, f"{status} practice server error", {"Content-Type": "text/plain"})
+        if ctx.fires("throttle"):
+            return THROTTLED[ctx.platform]()
+        if ctx.fires("slow"):
+            time.sleep(plan.slow_seconds)
+        reply: Reply = handler(ctx, request)
+        if ctx.fires("lost_response"):
+            return Reply(drop=True)  # the work is committed; the answer never arrives
+        return reply
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    marketplace: PracticeMarketplace
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    def do_POST(self) -> None:
+        self._serve()
+
+    def do_PUT(self) -> None:
+        self._serve()
+
+    def do_DELETE(self) -> None:
+        self._serve()
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet: tests and the demo read stdout
+        return
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        try:
+            reply = self.marketplace.handle(self.command, self.path, body, headers)
+        except Exception:
+            traceback.print_exc(file=sys.stderr)
+            reply = Reply(500, {"error": "practice server bug", "message": traceback.format_exc(limit=3)})
+        if reply.drop:
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        self._send(reply)
+
+    def _send(self, reply: Reply) -> None:
+        if isinstance(reply.payload, bytes | str):
+            data = reply.payload.encode("utf-8") if isinstance(reply.payload, str) else reply.payload
+            content_type = "text/plain; charset=utf-8"
+        else:
+            data = json.dumps(reply.payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            content_type = "application/json; charset=utf-8"
+        self.send_response(reply.status)
+        headers = {"Content-Type": content_type, **reply.headers, "Content-Length": str(len(data))}
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)

@@ -1,0 +1,374 @@
+"""The practice marketplace's own record: one SQLite file (WAL) in its data folder, shared by all server threads.
+
+One connection guarded by a lock keeps it simple and safe; the server is small and local.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from companion.practice.catalogue import CATALOGUE, PLATFORMS
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tokens (token TEXT PRIMARY KEY, platform TEXT NOT NULL, kind TEXT NOT NULL,
+    issued_at REAL NOT NULL, expires_at REAL NOT NULL, used INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS listings (id INTEGER PRIMARY KEY, platform TEXT NOT NULL, item_id TEXT NOT NULL,
+    model_id TEXT NOT NULL, name TEXT NOT NULL, model_name TEXT NOT NULL, item_sku TEXT NOT NULL,
+    seller_sku TEXT NOT NULL, price INTEGER NOT NULL, stock INTEGER NOT NULL, update_time INTEGER NOT NULL,
+    UNIQUE (platform, item_id, model_id));
+CREATE TABLE IF NOT EXISTS orders (id INTEGER PRIMARY KEY, platform TEXT NOT NULL, ref TEXT NOT NULL,
+    status TEXT NOT NULL, buyer_id TEXT NOT NULL, buyer_name TEXT NOT NULL, create_time INTEGER NOT NULL,
+    update_time INTEGER NOT NULL, ship_by INTEGER NOT NULL, cancel_by TEXT NOT NULL DEFAULT '',
+    UNIQUE (platform, ref));
+CREATE TABLE IF NOT EXISTS order_lines (id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL REFERENCES orders(id),
+    listing_id INTEGER NOT NULL, item_id TEXT NOT NULL, model_id TEXT NOT NULL, name TEXT NOT NULL,
+    model_name TEXT NOT NULL, item_sku TEXT NOT NULL, seller_sku TEXT NOT NULL, quantity INTEGER NOT NULL,
+    price INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS conversations (id INTEGER PRIMARY KEY, platform TEXT NOT NULL, ref TEXT NOT NULL,
+    buyer_id TEXT NOT NULL, buyer_name TEXT NOT NULL, unread INTEGER NOT NULL DEFAULT 0,
+    update_time REAL NOT NULL, UNIQUE (platform, ref));
+CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY,
+    conversation_id INTEGER NOT NULL REFERENCES conversations(id), ref TEXT NOT NULL, sender TEXT NOT NULL,
+    text TEXT NOT NULL, created REAL NOT NULL);
+"""
+
+# Identifier shapes per platform: Shopee and Lazada use numbers, TikTok long digit strings.
+ID_BASES = {
+    ("shopee", "item"): 800_000_000, ("shopee", "model"): 900_000_000,
+    ("tiktok", "item"): 1_729_000_000_000_000_000, ("tiktok", "model"): 1_729_500_000_000_000_000,
+    ("lazada", "item"): 3_000_000_000, ("lazada", "model"): 15_000_000_000,
+    ("shopee", "buyer"): 300_000_000, ("tiktok", "buyer"): 7_494_000_000_000_000_000, ("lazada", "buyer"): 500_000,
+    ("tiktok", "order"): 576_000_000_000_000_000, ("lazada", "order"): 450_000_000_000_000,
+    ("shopee", "conv"): 1_000_000_000_000_000, ("tiktok", "conv"): 7_300_000_000_000_000_000,
+    ("lazada", "conv"): 100_000_000, ("shopee", "msg"): 2_000_000_000_000_000_000,
+    ("tiktok", "msg"): 7_400_000_000_000_000_000, ("lazada", "msg"): 4_000_000_000_000,
+}
+
+
+class OutOfStock(ValueError):
+    """A buyer tried to order more than the listing shows."""
+
+
+class NotFound(LookupError):
+    """No such listing, order or conversation."""
+
+
+class PracticeState:
+    """Everything the practice platforms know, with a movable clock for expiry tests."""
+
+    def __init__(self, data_dir: Path) -> None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.path = data_dir / "practice.sqlite3"
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._conn.row_factory = sqlite3.Row
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        self._conn.executescript(SCHEMA)
+        self._offset = float(self.get_meta("clock_offset", 0.0))
+        if self.get_meta("seeded", False) is False:
+            self.seed_catalogue()
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    # -- plumbing -------------------------------------------------------------------------------------------
+    @contextmanager
+    def tx(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE), serialised with every other thread."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def rows(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[dict[str, Any]]:
+        with self._lock:
+            return [dict(r) for r in self._conn.execute(sql, params).fetchall()]
+
+    def get_meta(self, key: str, default: Any = None) -> Any:
+        found = self.rows("SELECT value FROM meta WHERE key = ?", (key,))
+        return json.loads(found[0]["value"]) if found else default
+
+    def set_meta(self, key: str, value: Any, conn: sqlite3.Connection | None = None) -> None:
+        sql, params = "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, json.dumps(value))
+        if conn is not None:
+            conn.execute(sql, params)
+        else:
+            with self.tx() as c:
+                c.execute(sql, params)
+
+    def next_number(self, conn: sqlite3.Connection, platform: str, kind: str) -> int:
+        """Platform-shaped ids from a persisted counter, so ids never repeat across restarts."""
+        key = f"counter:{platform}:{kind}"
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        n = (json.loads(row["value"]) if row else 0) + 1
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, json.dumps(n)))
+        return ID_BASES.get((platform, kind), 1_000_000) + n
+
+    # -- clock ----------------------------------------------------------------------------------------------
+    def now(self) -> float:
+        """The practice platforms' clock: real time plus whatever tests moved it by."""
+        return time.time() + self._offset
+
+    def advance_clock(self, seconds: float) -> float:
+        self._offset += seconds
+        self.set_meta("clock_offset", self._offset)
+        return self.now()
+
+    # -- tokens ---------------------------------------------------------------------------------------------
+    def issue_token(self, platform: str, kind: str, lifetime: float, prefix: str = "") -> tuple[str, float]:
+        token = prefix + secrets.token_hex(16)
+        now = self.now()
+        with self.tx() as c:
+            c.execute("INSERT INTO tokens (token, platform, kind, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                      (token, platform, kind, now, now + lifetime))
+        return token, now + lifetime
+
+    def token(self, platform: str, kind: str, token: str) -> dict[str, Any] | None:
+        found = self.rows("SELECT * FROM tokens WHERE platform = ? AND kind = ? AND token = ?", (platform, kind, token))
+        return found[0] if found else None
+
+    def token_state(self, platform: str, kind: str, token: str) -> str:
+        """'ok', 'expired', 'used' or 'invalid'."""
+        row = self.token(platform, kind, token)
+        if row is None:
+            return "invalid"
+        if row["used"]:
+            return "used"
+        return "expired" if row["expires_at"] <= self.now() else "ok"
+
+    def consume_token(self, platform: str, kind: str, token: str) -> bool:
+        """Mark a single-use token used; False if someone else used it first."""
+        with self.tx() as c:
+            cur = c.execute("UPDATE tokens SET used = 1 WHERE platform = ? AND kind = ? AND token = ? AND used = 0",
+                            (platform, kind, token))
+            return cur.rowcount == 1
+
+    def shorten_tokens(self, platform: str, kind: str, until: float, except_token: str) -> None:
+        """After a refresh the previous access tokens keep working only a short while."""
+        with self.tx() as c:
+            c.execute("UPDATE tokens SET expires_at = MIN(expires_at, ?)"
+                      " WHERE platform = ? AND kind = ? AND token != ?",
+                      (until, platform, kind, except_token))
+
+    def latest_token(self, platform: str, kind: str) -> dict[str, Any] | None:
+        found = self.rows("SELECT * FROM tokens WHERE platform = ? AND kind = ? AND used = 0 "
+                          "ORDER BY issued_at DESC, rowid DESC LIMIT 1", (platform, kind))
+        return found[0] if found else None
+
+    # -- listings -------------------------------------------------------------------------------------------
+    def seed_catalogue(self) -> None:
+        for platform in PLATFORMS:
+            for name, parent_sku, variants in CATALOGUE:
+                item_id = ""
+                for variant, sku, price, stock in variants:
+                    listing = self.add_listing(platform, name, sku, stock, price, variant, item_id or None, parent_sku)
+                    item_id = listing["item_id"]
+        self.set_meta("seeded", True)
+
+    def add_listing(self, platform: str, name: str, seller_sku: str, stock: int, price: int,
+                    variant: str = "", item_id: str | None = None, item_sku: str = "") -> dict[str, Any]:
+        """List a product (or a new variant of an existing item). Shopee items without variants use model_id 0."""
+        with self.tx() as c:
+            new_item = item_id is None
+            if new_item:
+                item_id = str(self.next_number(c, platform, "item"))
+            model_id = "0" if platform == "shopee" and not variant else str(self.next_number(c, platform, "model"))
+            cur = c.execute(
+                "INSERT INTO listings (platform, item_id, model_id, name, model_name, item_sku, seller_sku, price,"
+                " stock, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (platform, item_id, model_id, name, variant, item_sku or seller_sku, seller_sku, price, stock,
+                 int(self.now())))
+            listing_id = cur.lastrowid
+        return self.listing(int(listing_id or 0))
+
+    def listing(self, listing_id: int) -> dict[str, Any]:
+        found = self.rows("SELECT * FROM listings WHERE id = ?", (listing_id,))
+        if not found:
+            raise NotFound(f"listing {listing_id}")
+        return found[0]
+
+    def listings(self, platform: str | None = None) -> list[dict[str, Any]]:
+        if platform:
+            return self.rows("SELECT * FROM listings WHERE platform = ? ORDER BY id", (platform,))
+        return self.rows("SELECT * FROM listings ORDER BY id")
+
+    def find_listing(self, platform: str, item_id: str, model_id: str) -> dict[str, Any] | None:
+        found = self.rows("SELECT * FROM listings WHERE platform = ? AND item_id = ? AND model_id = ?",
+                          (platform, item_id, model_id))
+        return found[0] if found else None
+
+    def listing_by_sku(self, platform: str, seller_sku: str) -> dict[str, Any]:
+        found = self.rows("SELECT * FROM listings WHERE platform = ? AND seller_sku = ? ORDER BY id",
+                          (platform, seller_sku))
+        if not found:
+            raise NotFound(f"{platform} {seller_sku}")
+        return found[0]
+
+    def set_stock(self, listing_id: int, stock: int) -> None:
+        with self.tx() as c:
+            c.execute("UPDATE listings SET stock = ?, update_time = ? WHERE id = ?",
+                      (stock, int(self.now()), listing_id))
+
+    def remove_listing(self, listing_id: int) -> None:
+        with self.tx() as c:
+            c.execute("DELETE FROM listings WHERE id = ?", (listing_id,))
+
+    # -- orders ---------------------------------------------------------------------------------------------
+    def create_order(self, platform: str, lines: list[tuple[int, int]], buyer_id: str, buyer_name: str,
+                     status: str) -> dict[str, Any]:
+        """Place an order; each line takes stock off the platform's listing (never below zero)."""
+        now = int(self.now())
+        with self.tx() as c:
+            ref = self._order_ref(c, platform, now)
+            cur = c.execute(
+                "INSERT INTO orders (platform, ref, status, buyer_id, buyer_name, create_time, update_time, ship_by)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (platform, ref, status, buyer_id, buyer_name, now, now,
+                                                     now + 2 * 86400))
+            order_id = cur.lastrowid
+            for listing_id, qty in lines:
+                row = c.execute("SELECT * FROM listings WHERE id = ? AND platform = ?",
+                                (listing_id, platform)).fetchone()
+                if row is None:
+                    raise NotFound(f"listing {listing_id}")
+                if qty < 1 or row["stock"] < qty:
+                    raise OutOfStock(f"{row['seller_sku']}: {qty} > {row['stock']}")
+                c.execute("UPDATE listings SET stock = stock - ?, update_time = ? WHERE id = ?", (qty, now, listing_id))
+                c.execute("INSERT INTO order_lines (order_id, listing_id, item_id, model_id, name, model_name,"
+                          " item_sku, seller_sku, quantity, price) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          (order_id, listing_id, row["item_id"], row["model_id"], row["name"], row["model_name"],
+                           row["item_sku"], row["seller_sku"], qty, row["price"]))
+        return self.order(platform, ref)
+
+    def _order_ref(self, c: sqlite3.Connection, platform: str, now: int) -> str:
+        n = self.next_number(c, platform, "order")
+        if platform == "shopee":  # order_sn: yymmdd + 8 upper-case letters/digits
+            return time.strftime("%y%m%d", time.gmtime(now)) + _base36(n).rjust(8, "0")
+        return str(n)
+
+    def cancel_order(self, platform: str, ref: str, status: str, by: str) -> dict[str, Any]:
+        """Cancel an open order and give its stock back to the listings."""
+        now = int(self.now())
+        with self.tx() as c:
+            row = c.execute("SELECT * FROM orders WHERE platform = ? AND ref = ?", (platform, ref)).fetchone()
+            if row is None:
+                raise NotFound(ref)
+            if row["status"] != status:
+                c.execute("UPDATE orders SET status = ?, update_time = ?, cancel_by = ? WHERE id = ?",
+                          (status, now, by, row["id"]))
+                for line in c.execute("SELECT * FROM order_lines WHERE order_id = ?", (row["id"],)).fetchall():
+                    c.execute("UPDATE listings SET stock = stock + ?, update_time = ? WHERE id = ?",
+                              (line["quantity"], now, line["listing_id"]))
+        return self.order(platform, ref)
+
+    def order(self, platform: str, ref: str) -> dict[str, Any]:
+        found = self.orders_by_refs(platform, [ref])
+        if not found:
+            raise NotFound(ref)
+        return found[0]
+
+    def orders_by_refs(self, platform: str, refs: list[str]) -> list[dict[str, Any]]:
+        if not refs:
+            return []
+        marks = ",".join("?" * len(refs))
+        rows = self.rows(f"SELECT * FROM orders WHERE platform = ? AND ref IN ({marks})", [platform, *refs])
+        return self._with_lines(rows)
+
+    def orders(self, platform: str, field: str = "update_time", start: float | None = None,
+               end: float | None = None, status: str | None = None, descending: bool = False,
+               end_inclusive: bool = True) -> list[dict[str, Any]]:
+        """Orders of one platform filtered on create_time/update_time, in a stable order (time, id)."""
+        assert field in ("create_time", "update_time")
+        sql = "SELECT * FROM orders WHERE platform = ?"
+        params: list[Any] = [platform]
+        if start is not None:
+            sql += f" AND {field} >= ?"
+            params.append(start)
+        if end is not None:
+            sql += f" AND {field} {'<=' if end_inclusive else '<'} ?"
+            params.append(end)
+        if status:
+            sql += " AND status = ?"
+            params.append(status)
+        way = "DESC" if descending else "ASC"
+        return self._with_lines(self.rows(sql + f" ORDER BY {field} {way}, id {way}", params))
+
+    def _with_lines(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        for row in rows:
+            row["lines"] = self.rows("SELECT * FROM order_lines WHERE order_id = ? ORDER BY id", (row["id"],))
+        return rows
+
+    # -- chat -----------------------------------------------------------------------------------------------
+    def conversation_for(self, platform: str, buyer_id: str, buyer_name: str) -> dict[str, Any]:
+        found = self.rows("SELECT * FROM conversations WHERE platform = ? AND buyer_id = ?", (platform, buyer_id))
+        if found:
+            return found[0]
+        with self.tx() as c:
+            ref = str(self.next_number(c, platform, "conv"))
+            c.execute("INSERT INTO conversations (platform, ref, buyer_id, buyer_name, update_time)"
+                      " VALUES (?, ?, ?, ?, ?)",
+                      (platform, ref, buyer_id, buyer_name, self.now()))
+        return self.conversation(platform, ref)
+
+    def conversation(self, platform: str, ref: str) -> dict[str, Any]:
+        found = self.rows("SELECT * FROM conversations WHERE platform = ? AND ref = ?", (platform, ref))
+        if not found:
+            raise NotFound(ref)
+        return found[0]
+
+    def conversations(self, platform: str) -> list[dict[str, Any]]:
+        return self.rows("SELECT * FROM conversations WHERE platform = ? ORDER BY update_time DESC, id DESC",
+                         (platform,))
+
+    def add_message(self, platform: str, conversation_ref: str, sender: str, text: str) -> dict[str, Any]:
+        """Store a buyer or seller message; buyer messages count as unread for the seller."""
+        conv = self.conversation(platform, conversation_ref)
+        now = self.now()
+        with self.tx() as c:
+            ref = str(self.next_number(c, platform, "msg"))
+            c.execute("INSERT INTO messages (conversation_id, ref, sender, text, created) VALUES (?, ?, ?, ?, ?)",
+                      (conv["id"], ref, sender, text, now))
+            unread = "unread + 1" if sender == "buyer" else "0"
+            c.execute(f"UPDATE conversations SET update_time = ?, unread = {unread} WHERE id = ?", (now, conv["id"]))
+        return self.rows("SELECT * FROM messages WHERE ref = ? AND conversation_id = ?", (ref, conv["id"]))[0]
+
+    def messages(self, platform: str, conversation_ref: str) -> list[dict[str, Any]]:
+        """Newest first, as the chat APIs page them."""
+        conv = self.conversation(platform, conversation_ref)
+        return self.rows("SELECT * FROM messages WHERE conversation_id = ? ORDER BY created DESC, id DESC",
+                         (conv["id"],))
+
+    def latest_message(self, conversation_id: int) -> dict[str, Any] | None:
+        found = self.rows("SELECT * FROM messages WHERE conversation_id = ? ORDER BY created DESC, id DESC LIMIT 1",
+                          (conversation_id,))
+        return found[0] if found else None
+
+    def reset(self) -> None:
+        """Forget orders, chats and listings (credentials and tokens stay), then list the starting catalogue again."""
+        with self.tx() as c:
+            for table in ("messages", "conversations", "order_lines", "orders", "listings"):
+                c.execute(f"DELETE FROM {table}")
+        self.seed_catalogue()
+
+
+def _base36(n: int) -> str:
+    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    out = ""
+    while n:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+    return out or "0"

@@ -1,0 +1,326 @@
+"""TikTok Shop Partner API 202309 (serves Tokopedia too) as the practice marketplace answers it (reference §2).
+
+Numeric error codes are our best guesses (the reference gives the envelope, not the codes); clients should rely on
+code != 0 plus the HTTP status.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from companion.practice import signing_check as sc
+from companion.practice.credentials import LIFETIMES, REFRESH_GRACE, TIKTOK_WAREHOUSE_ID
+from companion.practice.exchange import Context, Reply, Request, parse_int, request_id
+
+INVALID_PARAM = 36009003
+TOO_MANY_REQUESTS = 36009004
+INVALID_SIGN = 106001
+INVALID_TIMESTAMP = 106002
+INVALID_APP_KEY = 106010
+INVALID_SHOP_CIPHER = 106011
+INVALID_TOKEN = 105001
+EXPIRED_TOKEN = 105002
+AUTH_FAILED = 36004004
+PRODUCT_NOT_FOUND = 17019001
+SKU_NOT_IN_PRODUCT = 17019002
+CONVERSATION_NOT_FOUND = 12052001
+NOT_SHOP_SCOPED = {"/authorization/202309/shops"}
+
+
+def ok(data: Any) -> Reply:
+    return Reply(200, {"code": 0, "message": "Success", "request_id": request_id(), "data": data})
+
+
+def err(code: int, message: str, status: int = 400) -> Reply:
+    return Reply(status, {"code": code, "message": message, "request_id": request_id(), "data": None})
+
+
+def throttled() -> Reply:
+    reply = err(TOO_MANY_REQUESTS, "Too many requests, please retry later.", 429)
+    reply.headers["Retry-After"] = "1"
+    return reply
+
+
+def check(ctx: Context, req: Request) -> Reply | None:
+    """app_key, signature over path+params+body, the −5 min…+30 s window, shop_cipher and x-tts-access-token."""
+    creds = ctx.creds()
+    params = req.params()
+    if not params.get("app_key") or not params.get("sign") or not params.get("timestamp"):
+        return err(INVALID_PARAM, "app_key, sign and timestamp are required query parameters.")
+    if params["app_key"] != creds["app_key"]:
+        return err(INVALID_APP_KEY, "Invalid app_key.", 401)
+    body = "" if req.content_type.startswith("multipart/form-data") else req.text()
+    given = params["sign"]
+    if not any(sc.same(sc.tiktok_sign(creds["app_secret"], req.path, params, body, drop), given)
+               for drop in (False, True)):
+        return err(INVALID_SIGN, "Invalid signature.", 401)
+    ts = parse_int(params["timestamp"])
+    if ts is None or not sc.tiktok_timestamp_ok(ts, ctx.state.now()) or ctx.fires("bad_timestamp"):
+        return err(INVALID_TIMESTAMP, "Invalid timestamp: it must be within 5 minutes before and 30 seconds after "
+                                      "the current time.", 401)
+    if req.path not in NOT_SHOP_SCOPED and params.get("shop_cipher") != creds["shop_cipher"]:
+        return err(INVALID_SHOP_CIPHER, "Invalid or missing shop_cipher.", 400)
+    token = req.headers.get("x-tts-access-token", "")
+    state = ctx.state.token_state("tiktok", "access", token)
+    if state == "expired" or (state == "ok" and ctx.fires("expired_token")):
+        return err(EXPIRED_TOKEN, "Expired credentials: the access token has expired.", 401)
+    if state != "ok":
+        return err(INVALID_TOKEN, "Invalid credentials: missing or unknown x-tts-access-token.", 401)
+    return None
+
+
+def handle(ctx: Context, req: Request) -> Reply:
+    for (method, pattern), route in ROUTES:
+        match = re.fullmatch(pattern, req.path)
+        if match and method == req.method:
+            problem = check(ctx, req)
+            return problem or route(ctx, req, *match.groups())
+    return err(INVALID_PARAM, f"Unknown API path {req.method} {req.path}.", 404)
+
+
+# -- auth host (unsigned GET with app_secret) -------------------------------------------------------------------
+def handle_auth(ctx: Context, req: Request) -> Reply:
+    creds = ctx.creds()
+    p = req.params()
+    if req.method != "GET" or req.path not in ("/api/v2/token/get", "/api/v2/token/refresh"):
+        return err(INVALID_PARAM, f"Unknown auth path {req.method} {req.path}.", 404)
+    if p.get("app_key") != creds["app_key"] or p.get("app_secret") != creds["app_secret"]:
+        return err(AUTH_FAILED, "Invalid app_key or app_secret.", 200)
+    life = LIFETIMES["tiktok"]
+    if req.path == "/api/v2/token/get":
+        code = p.get("auth_code", "")
+        if p.get("grant_type") != "authorized_code":
+            return err(AUTH_FAILED, "grant_type must be authorized_code.", 200)
+        if ctx.state.token_state("tiktok", "code", code) != "ok" or not ctx.state.consume_token("tiktok", "code", code):
+            return err(AUTH_FAILED, "Invalid or expired auth_code.", 200)
+        refresh, refresh_exp = ctx.state.issue_token("tiktok", "refresh", life["refresh"])
+    else:
+        refresh = p.get("refresh_token", "")
+        if p.get("grant_type") != "refresh_token":
+            return err(AUTH_FAILED, "grant_type must be refresh_token.", 200)
+        row = ctx.state.token("tiktok", "refresh", refresh)
+        if row is None or row["used"] or row["expires_at"] <= ctx.state.now():
+            return err(AUTH_FAILED, "Invalid or expired refresh_token.", 200)
+        refresh_exp = row["expires_at"]  # the refresh token stays the same until it expires
+    access, access_exp = ctx.state.issue_token("tiktok", "access", life["access"])
+    ctx.state.shorten_tokens("tiktok", "access", ctx.state.now() + REFRESH_GRACE, access)
+    return ok({"access_token": access, "access_token_expire_in": int(access_exp), "refresh_token": refresh,
+               "refresh_token_expire_in": int(refresh_exp), "open_id": creds["open_id"],
+               "seller_name": "Toko Latihan", "seller_base_region": "ID", "user_type": 0,
+               "granted_scopes": ["seller.order.info", "seller.product.basic", "seller.customer_service"]})
+
+
+# -- API host ---------------------------------------------------------------------------------------------------
+def shops(ctx: Context, req: Request) -> Reply:
+    creds = ctx.creds()
+    return ok({"shops": [{"id": creds["shop_id"], "name": "Toko Latihan", "region": "ID", "seller_type": "LOCAL",
+                          "cipher": creds["shop_cipher"], "code": "IDLCPRACTICE"}]})
+
+
+def _token(offset: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode()
+
+
+def _offset(token: str | None) -> int | None:
+    if not token:
+        return 0
+    try:
+        value = json.loads(base64.urlsafe_b64decode(token.encode()))["o"]
+        return int(value) if int(value) >= 0 else None
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _order(o: dict[str, Any]) -> dict[str, Any]:
+    """One line item per unit: 202309 line items carry no quantity."""
+    items = []
+    for line in o["lines"]:
+        for unit in range(line["quantity"]):
+            items.append({
+                "id": f"{line['id']}{unit:04d}", "sku_id": line["model_id"], "product_id": line["item_id"],
+                "product_name": line["name"], "sku_name": line["model_name"], "seller_sku": line["seller_sku"],
+                "sale_price": str(line["price"]), "original_price": str(line["price"]), "platform_discount": "0",
+                "seller_discount": "0", "currency": "IDR", "display_status": o["status"], "is_gift": False,
+                "package_status": "TO_FULFILL", "sku_type": "NORMAL",
+                "cancel_user": "BUYER" if o["status"] == "CANCELLED" else ""})
+    total = sum(li["price"] * li["quantity"] for li in o["lines"])
+    return {"id": o["ref"], "status": o["status"], "create_time": o["create_time"], "update_time": o["update_time"],
+            "paid_time": o["create_time"], "rts_sla_time": o["ship_by"], "tts_sla_time": o["ship_by"] + 2 * 86400,
+            "shipping_due_time": o["ship_by"], "collection_due_time": o["ship_by"] + 86400,
+            "cancel_order_sla_time": o["create_time"] + 3600, "user_id": o["buyer_id"], "buyer_message": "",
+            "shipping_type": "TIKTOK", "delivery_type": "HOME_DELIVERY", "fulfillment_type": "FULFILLMENT_BY_SELLER",
+            "is_cod": False, "cancellation_initiator": "BUYER" if o["status"] == "CANCELLED" else "",
+            "payment": {"currency": "IDR", "sub_total": str(total), "total_amount": str(total), "shipping_fee": "0",
+                        "original_total_product_price": str(total), "seller_discount": "0", "platform_discount": "0"},
+            "recipient_address": {"name": o["buyer_name"], "region_code": "ID", "full_address": "Jakarta"},
+            "line_items": items}
+
+
+def orders_search(ctx: Context, req: Request) -> Reply:
+    page_size = parse_int(req.q("page_size"))
+    if page_size is None or not 1 <= page_size <= 100:
+        return err(INVALID_PARAM, "page_size must be between 1 and 100.")
+    start = _offset(req.q("page_token"))
+    sort_field, sort_order = req.q("sort_field") or "create_time", req.q("sort_order") or "DESC"
+    body = req.json() if req.body else {}
+    if start is None or sort_field not in ("create_time", "update_time") or sort_order not in ("ASC", "DESC") \
+            or not isinstance(body, dict):
+        return err(INVALID_PARAM, "Invalid page_token, sort_field, sort_order or body.")
+    orders = ctx.state.orders("tiktok", sort_field, descending=sort_order == "DESC")
+    for name, field, below in (("create_time_ge", "create_time", False), ("create_time_lt", "create_time", True),
+                               ("update_time_ge", "update_time", False), ("update_time_lt", "update_time", True)):
+        if body.get(name) is not None:
+            bound = int(body[name])
+            orders = [o for o in orders if (o[field] < bound if below else o[field] >= bound)]
+    if body.get("order_status"):
+        orders = [o for o in orders if o["status"] == body["order_status"]]
+    first = ctx.served_start(start, page_size)
+    page = orders[first:first + page_size]
+    more = first + page_size < len(orders)
+    return ok({"orders": [_order(o) for o in page], "next_page_token": _token(first + page_size) if more else "",
+               "total_count": len(orders)})
+
+
+def orders_detail(ctx: Context, req: Request) -> Reply:
+    ids = [s.strip() for s in (req.q("ids") or "").split(",") if s.strip()]
+    if not 1 <= len(ids) <= 50:
+        return err(INVALID_PARAM, "ids must hold between 1 and 50 order ids.")
+    return ok({"orders": [_order(o) for o in ctx.state.orders_by_refs("tiktok", ids)]})
+
+
+def inventory_update(ctx: Context, req: Request, product_id: str) -> Reply:
+    body = req.json()
+    skus = body.get("skus") if isinstance(body, dict) else None
+    if not isinstance(skus, list) or not skus:
+        return err(INVALID_PARAM, "skus is required.")
+    listings = {x["model_id"]: x for x in ctx.state.listings("tiktok") if x["item_id"] == product_id}
+    if not listings:
+        return err(PRODUCT_NOT_FOUND, f"Product {product_id} not found.", 404)
+    changes = []
+    for sku in skus:
+        listing = listings.get(str(sku.get("id")) if isinstance(sku, dict) else "")
+        if listing is None:
+            return err(SKU_NOT_IN_PRODUCT, f"SKU {sku.get('id') if isinstance(sku, dict) else sku} does not belong "
+                                           f"to product {product_id}.")
+        inventory = sku.get("inventory")
+        if not isinstance(inventory, list) or len(inventory) != 1:
+            return err(INVALID_PARAM, "inventory must list the one warehouse of this SKU.")
+        warehouse, qty = inventory[0].get("warehouse_id"), inventory[0].get("quantity")
+        if warehouse not in (None, "", TIKTOK_WAREHOUSE_ID):
+            return err(INVALID_PARAM, f"Unknown warehouse_id {warehouse}.")
+        # The spec says 1-99,999; we allow 0 (selling out must be pushable). UNCONFIRMED on the real platform.
+        if not isinstance(qty, int) or isinstance(qty, bool) or not 0 <= qty <= 99_999:
+            return err(INVALID_PARAM, "quantity must be a whole number from 0 to 99999.")
+        changes.append((listing["id"], qty))
+    for listing_id, qty in changes:
+        ctx.state.set_stock(listing_id, qty)
+    return ok({})
+
+
+def inventory_search(ctx: Context, req: Request) -> Reply:
+    body = req.json()
+    if not isinstance(body, dict):
+        return err(INVALID_PARAM, "A JSON body with product_ids or sku_ids is required.")
+    sku_ids, product_ids = body.get("sku_ids"), body.get("product_ids")
+    listings = ctx.state.listings("tiktok")
+    if sku_ids:
+        if len(sku_ids) > 600:
+            return err(INVALID_PARAM, "sku_ids may hold at most 600 ids.")
+        chosen = [x for x in listings if x["model_id"] in {str(s) for s in sku_ids}]
+    elif product_ids:
+        if len(product_ids) > 100:
+            return err(INVALID_PARAM, "product_ids may hold at most 100 ids.")
+        chosen = [x for x in listings if x["item_id"] in {str(p) for p in product_ids}]
+    else:
+        return err(INVALID_PARAM, "product_ids or sku_ids is required.")
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for x in chosen:
+        grouped.setdefault(x["item_id"], []).append(
+            {"id": x["model_id"], "seller_sku": x["seller_sku"], "total_available_quantity": x["stock"],
+             "total_committed_quantity": 0, "warehouse_inventory": [
+                 {"warehouse_id": TIKTOK_WAREHOUSE_ID, "available_quantity": x["stock"], "committed_quantity": 0}]})
+    return ok({"inventory": [{"product_id": pid, "skus": skus} for pid, skus in grouped.items()]})
+
+
+def _person(ctx: Context, conv: dict[str, Any], sender: str) -> dict[str, Any]:
+    if sender == "buyer":
+        return {"im_user_id": f"im{conv['buyer_id']}", "user_id": conv["buyer_id"], "nickname": conv["buyer_name"],
+                "avatar": "", "role": "BUYER"}
+    return {"im_user_id": f"im{ctx.creds()['shop_id']}", "user_id": "", "nickname": "Toko Latihan", "avatar": "",
+            "role": "SHOP"}
+
+
+def _message(ctx: Context, conv: dict[str, Any], m: dict[str, Any], index: int) -> dict[str, Any]:
+    sender = _person(ctx, conv, m["sender"])
+    sender.pop("user_id", None)
+    return {"id": m["ref"], "index": str(index), "type": "TEXT", "content": json.dumps({"content": m["text"]}),
+            "create_time": int(m["created"]), "is_visible": True, "sender": sender}
+
+
+def conversations(ctx: Context, req: Request) -> Reply:
+    page_size = parse_int(req.q("page_size"))
+    start = _offset(req.q("page_token"))
+    if page_size is None or not 1 <= page_size <= 20 or start is None:
+        return err(INVALID_PARAM, "page_size must be between 1 and 20 and page_token must be valid.")
+    convs = ctx.state.conversations("tiktok")
+    first = ctx.served_start(start, page_size)
+    page, more = convs[first:first + page_size], first + page_size < len(convs)
+    rows = []
+    for c in page:
+        latest = ctx.state.latest_message(c["id"])
+        count = len(ctx.state.messages("tiktok", c["ref"]))
+        rows.append({"id": c["ref"], "can_send_message": True, "create_time": int(c["update_time"]),
+                     "unread_count": c["unread"], "participant_count": 2,
+                     "participants": [_person(ctx, c, "buyer"), _person(ctx, c, "seller")],
+                     "latest_message": _message(ctx, c, latest, count) if latest else None})
+    return ok({"conversations": rows, "next_page_token": _token(first + page_size) if more else ""})
+
+
+def messages(ctx: Context, req: Request, conversation_id: str) -> Reply:
+    try:
+        conv = ctx.state.conversation("tiktok", conversation_id)
+    except LookupError:
+        return err(CONVERSATION_NOT_FOUND, "Conversation not found.", 404)
+    if req.method == "POST":
+        return _send(ctx, req, conv)
+    page_size = parse_int(req.q("page_size"))
+    start = _offset(req.q("page_token"))
+    if page_size is None or not 1 <= page_size <= 10 or start is None:
+        return err(INVALID_PARAM, "page_size must be between 1 and 10 and page_token must be valid.")
+    newest_first = ctx.state.messages("tiktok", conversation_id)
+    indexed = [(len(newest_first) - i, m) for i, m in enumerate(newest_first)]
+    if (req.q("sort_order") or "DESC") == "ASC":
+        indexed.reverse()
+    page, more = indexed[start:start + page_size], start + page_size < len(indexed)
+    return ok({"messages": [_message(ctx, conv, m, i) for i, m in page],
+               "next_page_token": _token(start + page_size) if more else "", "unsupported_msg_tips": {}})
+
+
+def _send(ctx: Context, req: Request, conv: dict[str, Any]) -> Reply:
+    body = req.json()
+    if not isinstance(body, dict) or body.get("type") != "TEXT" or not isinstance(body.get("content"), str):
+        return err(INVALID_PARAM, "type TEXT and content (a JSON string such as {\"content\":\"halo\"}) are required.")
+    try:
+        text = json.loads(body["content"]).get("content")
+    except (ValueError, AttributeError):
+        text = None
+    if not isinstance(text, str) or not text or len(text) > 2000:
+        return err(INVALID_PARAM, "content must be a JSON string holding content: text of 1 to 2000 characters.")
+    m = ctx.state.add_message("tiktok", conv["ref"], "seller", text)
+    return ok({"message_id": m["ref"]})
+
+
+ROUTES: list[tuple[tuple[str, str], Callable[..., Reply]]] = [
+    (("GET", r"/authorization/202309/shops"), shops),
+    (("POST", r"/order/202309/orders/search"), orders_search),
+    (("GET", r"/order/202309/orders"), orders_detail),
+    (("POST", r"/product/202309/products/([^/]+)/inventory/update"), inventory_update),
+    (("POST", r"/product/202309/inventory/search"), inventory_search),
+    (("GET", r"/customer_service/202309/conversations"), conversations),
+    (("GET", r"/customer_service/202309/conversations/([^/]+)/messages"), messages),
+    (("POST", r"/customer_service/202309/conversations/([^/]+)/messages"), messages),
+]
