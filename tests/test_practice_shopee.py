@@ -110,7 +110,8 @@ def test_update_stock_limit_and_lists(market: PracticeMarketplace) -> None:
     assert r["response"]["failure_list"][0]["model_id"] == 1
     assert market.state.listing_by_sku("shopee", "KOPI-ROB-250")["stock"] == 4
     models = shopee(market, "GET", "/api/v2/product/get_model_list", {"item_id": item_id}).json()["response"]
-    assert {m["model_sku"]: m["stock_info_v2"]["seller_stock"][0]["stock"] for m in models["model"]}["KOPI-ROB-250"] == 4
+    stocks = {m["model_sku"]: m["stock_info_v2"]["seller_stock"][0]["stock"] for m in models["model"]}
+    assert stocks["KOPI-ROB-250"] == 4
 
 
 def test_chat_is_off_until_switched_on(market: PracticeMarketplace) -> None:
