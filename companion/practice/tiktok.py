@@ -174,7 +174,9 @@ def orders_search(ctx: Context, req: Request) -> Reply:
     for name, field, below in (("create_time_ge", "create_time", False), ("create_time_lt", "create_time", True),
                                ("update_time_ge", "update_time", False), ("update_time_lt", "update_time", True)):
         if body.get(name) is not None:
-            bound = int(body[name])
+            bound = parse_int(str(body[name]))
+            if bound is None:
+                return err(INVALID_PARAM, f"{name} must be a Unix timestamp in seconds.")
             orders = [o for o in orders if (o[field] < bound if below else o[field] >= bound)]
     if body.get("order_status"):
         orders = [o for o in orders if o["status"] == body["order_status"]]
