@@ -58,6 +58,7 @@ class LedgerMachine(RuleBasedStateMachine):
         super().__init__()
         self.folder = Path(tempfile.mkdtemp(prefix="ledger-"))
         self.db: Database = open_database(self.folder / "shop.sqlite3")
+        # ids are random uuids: draw from these in insertion order (never sorted) so replays draw alike
         self.products: dict[str, ModelProduct] = {}
         self.sales: dict[str, ModelSale] = {}
 
@@ -82,7 +83,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule(data=st.data(), method=st.sampled_from(list(PaymentMethod)))
     def sell(self, data: st.DataObject, method: PaymentMethod) -> None:
-        cart = data.draw(st.lists(st.tuples(st.sampled_from(sorted(self.products)), st.integers(1, 6)),
+        cart = data.draw(st.lists(st.tuples(st.sampled_from(list(self.products)), st.integers(1, 6)),
                                   min_size=1, max_size=3))
         result = record_sale(self.db, [LineInput(pid, qty, PRICE) for pid, qty in cart], method)
         sale = sale_store.get(self.db, result.sale_id)
@@ -94,7 +95,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @precondition(lambda self: bool(self.sales))
     @rule(data=st.data())
     def void(self, data: st.DataObject) -> None:
-        sale_id = data.draw(st.sampled_from(sorted(self.sales)))
+        sale_id = data.draw(st.sampled_from(list(self.sales)))
         sale = self.sales[sale_id]
         if sale.voided or sale.returned:
             with pytest.raises(UserError):
@@ -108,7 +109,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @precondition(lambda self: bool(self.sales))
     @rule(data=st.data(), qty=st.integers(1, 7))
     def give_back(self, data: st.DataObject, qty: int) -> None:
-        sale_id = data.draw(st.sampled_from(sorted(self.sales)))
+        sale_id = data.draw(st.sampled_from(list(self.sales)))
         sale = self.sales[sale_id]
         line_id, pid, sold = data.draw(st.sampled_from(sale.lines))
         left = sold - sale.returned.get(line_id, 0)
@@ -122,7 +123,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def stocktake(self, data: st.DataObject) -> None:
-        counts = data.draw(st.dictionaries(st.sampled_from(sorted(self.products)), st.integers(0, 40),
+        counts = data.draw(st.dictionaries(st.sampled_from(list(self.products)), st.integers(0, 40),
                                            min_size=1, max_size=3))
         count_stock(self.db, counts, "stok opname")
         for pid, qty in counts.items():
@@ -130,7 +131,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule(data=st.data(), delta=st.integers(-15, 15))
     def adjust(self, data: st.DataObject, delta: int) -> None:
-        pid = data.draw(st.sampled_from(sorted(self.products)))
+        pid = data.draw(st.sampled_from(list(self.products)))
         if delta == 0:
             with pytest.raises(UserError):
                 adjust_stock(self.db, pid, 0, "hilang")
@@ -140,7 +141,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule(data=st.data(), qty=st.integers(1, 20))
     def produce(self, data: st.DataObject, qty: int) -> None:
-        pid = data.draw(st.sampled_from(sorted(self.products)))
+        pid = data.draw(st.sampled_from(list(self.products)))
         record_production(self.db, pid, qty)
         self.products[pid].movements.append((False, qty))
 
