@@ -76,6 +76,8 @@ class SettingsPage(Page):
         self.threshold.setRange(0, MAX_THRESHOLD)
         self.threshold.setGroupSeparatorShown(True)
         form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        form.setVerticalSpacing(10)
         form.addRow(tr("Shop name"), self.shop_name)
         form.addRow(tr("Language"), self.language)
         form.addRow(tr("Time zone"), self.zone)
@@ -107,6 +109,7 @@ class SettingsPage(Page):
         self.backup_note.setWordWrap(True)
         self.backups = QListWidget()
         self.backups.setMinimumHeight(160)
+        self.backups.setStyleSheet("QListWidget::item { min-height: 34px; padding-left: 6px; }")
         self.restore_button = QPushButton(tr("Restore from backup…"))
         self.restore_button.clicked.connect(self.restore_selected)
         from_file = QPushButton(tr("Choose a file…"))
@@ -192,7 +195,9 @@ class SettingsPage(Page):
 
     def _backup_done(self, path: Path) -> None:
         self.backup_button.setEnabled(True)
-        self.backup_note.setText(tr("Backup saved: {file}", file=Path(path).name))
+        info = next((i for i in backup.list_backups(self.ctx.data_dir) if i.path == Path(path)), None)
+        when = show_time(info.time if info else None, self.ctx.setting("time_zone"))
+        self.backup_note.setText(tr("Backup made: {time}.", time=when))
         self.reload_backups()
 
     def _backup_failed(self, exc: BaseException) -> None:
