@@ -132,6 +132,8 @@ def test_quick_check_finds_damage_and_never_raises(db: Database, data_dir: Path,
     (tmp_path / "note.txt").write_text("bukan database")
     assert not backup.quick_check(tmp_path / "note.txt")
     assert not backup.quick_check(tmp_path / "missing.sqlite3")
+    (tmp_path / "empty.sqlite3").write_bytes(b"")  # SQLite's own empty database
+    assert backup.quick_check(tmp_path / "empty.sqlite3")
     assert not (tmp_path / "missing.sqlite3").exists()
 
 

@@ -178,8 +178,13 @@ def backup_if_due(data_dir: Path, reason: str) -> Path | None:
 
 
 def quick_check(path: Path) -> bool:
-    """True when `path` is an SQLite file that passes `PRAGMA quick_check`; never raises."""
+    """True when `path` is an SQLite file that passes `PRAGMA quick_check`; never raises.
+
+    An empty file is an empty database to SQLite (a first start killed before its first write).
+    """
     try:
+        if Path(path).stat().st_size == 0:
+            return True
         with open(path, "rb") as f:
             if f.read(16) != _MAGIC:
                 return False

@@ -109,6 +109,7 @@ class SettingsPage(Page):
         self.backup_note.setWordWrap(True)
         self.backups = QListWidget()
         self.backups.setMinimumHeight(160)
+        self.backups.setWordWrap(True)
         self.backups.setStyleSheet("QListWidget::item { min-height: 34px; padding-left: 6px; }")
         self.restore_button = QPushButton(tr("Restore from backup…"))
         self.restore_button.clicked.connect(self.restore_selected)
@@ -143,11 +144,13 @@ class SettingsPage(Page):
         zone = self.ctx.setting("time_zone")
         self.backups.clear()
         for info in backup.list_backups(self.ctx.data_dir):
-            label = tr("{time} · {size}", time=show_time(info.time, zone), size=_size(info.size))
+            when = show_time(info.time, zone)
+            label = tr("{time} · {size}", time=when, size=_size(info.size))
             if info.path.name.startswith(backup.SAFETY_PREFIX):
-                label = tr("{label} (kept before a restore)", label=label)
+                label = tr("{label} (before a restore)", label=label)
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, str(info.path))
+            item.setData(Qt.ItemDataRole.UserRole + 1, when)
             item.setToolTip(str(info.path))
             self.backups.addItem(item)
         if self.backups.count():
@@ -215,7 +218,7 @@ class SettingsPage(Page):
         file = self._selected()
         item = self.backups.currentItem()
         if file is not None and item is not None:
-            self.restore(file, item.text())
+            self.restore(file, str(item.data(Qt.ItemDataRole.UserRole + 1)))
 
     def restore_from_file(self) -> None:
         name, _filter = QFileDialog.getOpenFileName(
@@ -226,8 +229,8 @@ class SettingsPage(Page):
 
     def restore(self, file: Path, label: str) -> None:
         """Replace the shop's data with `file` after one plain question; the current data is kept first."""
-        text = tr("Replace all the shop's data with the backup {label}? The data from now is kept as a copy first.",
-                  label=label)
+        text = tr("Replace all the shop's data with the backup from {label} (the data from now is kept as a copy "
+                  "first)?", label=label)
         if not confirm(self, tr("Restore from backup"), text, tr("Restore")):
             return
         window = self.window()
