@@ -27,8 +27,12 @@ def run_doctor(data_dir: Path) -> int:
     elif not backup.quick_check(path):
         checks.append(lambda: (False, tr("Data file: damaged; restore the newest backup (companion restore).")))
     else:
-        db = Database(path)
-        checks += [lambda: _integrity(path), lambda: _migrations(db), lambda: _stock(db), lambda: _outbox(db)]
+        try:
+            db = Database(path)
+        except sqlite3.Error as exc:
+            checks.append(lambda: (False, tr("A check could not run: {reason}.", reason=exc)))
+        else:
+            checks += [lambda: _integrity(path), lambda: _migrations(db), lambda: _stock(db), lambda: _outbox(db)]
     checks += [_keyring, _translations]
     results: list[Check] = []
     try:
