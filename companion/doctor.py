@@ -30,7 +30,8 @@ def run_doctor(data_dir: Path) -> int:
         try:
             db = Database(path)
         except sqlite3.Error as exc:
-            checks.append(lambda: (False, tr("A check could not run: {reason}.", reason=exc)))
+            failure: Check = (False, tr("A check could not run: {reason}.", reason=exc))
+            checks.append(lambda: failure)
         else:
             checks += [lambda: _integrity(path), lambda: _migrations(db), lambda: _stock(db), lambda: _outbox(db)]
     checks += [_keyring, _translations]
