@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableWidget
 from pytestqt.qtbot import QtBot
 
@@ -113,6 +114,9 @@ def test_page_lists_filters_and_refreshes_changed_rows(ctx: AppContext, qtbot: Q
     page.search.setText("teh manis")
     page.apply_filter()
     assert [p.sku for p in page.model.visible_products()] == ["P-1"]
+    page.search.setText("roti")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)  # Enter jumps to the first match
+    assert page.selected() is not None and page.selected().sku == "P-2"  # type: ignore[union-attr]
     page.search.clear()
     page.apply_filter()
     ctx.announce(adjust_stock(ctx.db, ids[2], 7, "ketemu"))

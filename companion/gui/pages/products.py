@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -69,6 +70,9 @@ class ProductsPage(Page):
         for col, width in ((0, 130), (2, 130), (3, 70), (4, 120), (5, 120), (6, 90), (7, 70)):
             self.table.setColumnWidth(col, width)
         self.table.doubleClicked.connect(lambda _i: self.edit_product())
+        enter = QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, context=Qt.ShortcutContext.WidgetShortcut)
+        enter.activated.connect(self.edit_product)
+        self.search.returnPressed.connect(self._to_table)
         self.count_label = QLabel()
         self.count_label.setProperty("role", "hint")
         self.low_label = QLabel()
@@ -149,6 +153,13 @@ class ProductsPage(Page):
                                  if shown != total else tr("{total} products", total=total))
         low = sum(1 for p in self.model.visible_products() if p.active and p.on_hand <= self.model.low_threshold)
         self.low_label.setText(tr("{count} running low (red rows)", count=low) if low else "")
+
+    def _to_table(self) -> None:
+        """Enter in the search box moves to the first match, so the keyboard alone can find and edit."""
+        self.apply_filter()
+        if self.model.rowCount():
+            self.table.setFocus()
+            self.table.selectRow(0)
 
     def selected(self) -> ProductRow | None:
         rows = self.table.selectionModel().selectedRows()
