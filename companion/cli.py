@@ -31,17 +31,34 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser("restore", help="replace the shop's data with a backup (the current data is backed up first)")
     r.add_argument("file")
     _common(r)
+    # Listed for --help; its own options are parsed by companion.practice.cli (see main()).
+    sub.add_parser("practice-server", help="run the practice marketplace on 127.0.0.1 (prints credentials first)")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    from companion.store.location import data_dir
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["practice-server"]:
+        from companion.practice.cli import main as practice_main
 
-    folder = data_dir(args.data_dir)
+        return practice_main(argv[1:])
+    args = parser().parse_args(argv)
     lang = getattr(args, "lang", None)
     if lang:
         i18n.set_language(lang)
+    from companion.domain.errors import UserError
+
+    try:
+        return _dispatch(args, lang)
+    except UserError as exc:
+        print(exc.message(), file=sys.stderr)
+        return 1
+
+
+def _dispatch(args: argparse.Namespace, lang: str | None) -> int:
+    from companion.store.location import data_dir
+
+    folder = data_dir(args.data_dir)
     if args.command is None:
         from companion.gui.app import run
 
@@ -49,29 +66,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "screenshot":
         from companion.gui.screenshot import take_screenshots
 
-        files = take_screenshots(folder, Path(args.out), lang or "id")
-        for f in files:
+        for f in take_screenshots(folder, Path(args.out), lang or "id"):
             print(f)
         return 0
     if args.command == "doctor":
         from companion.doctor import run_doctor
 
         return run_doctor(folder)
-    if args.command == "backup":
-        from companion.store import backup
+    from companion.store import backup
 
+    if args.command == "backup":
         print(backup.make_backup(folder, Path(args.to) if args.to else None))
         return 0
     if args.command == "restore":
-        from companion.domain.errors import UserError
-        from companion.store import backup
-
-        try:
-            saved = backup.restore(folder, Path(args.file))
-        except UserError as exc:
-            print(exc.message(), file=sys.stderr)
-            return 1
-        print(i18n.tr("Restored. The data from before was kept in {file}.", file=saved))
+        saved = backup.restore(folder, Path(args.file))
+        print(i18n.tr("Restored. The data from before was kept in {file}.", file=saved) if saved
+              else i18n.tr("Restored."))
         return 0
     return 2
 

@@ -14,7 +14,7 @@ from companion.store import backup, secrets
 from companion.store.database import Database
 from companion.store.location import db_path
 
-Check = tuple[bool, str]  # passed, one sentence
+Check = tuple[bool | None, str]  # passed (None: a warning that does not fail), one sentence
 
 
 def run_doctor(data_dir: Path) -> int:
@@ -40,11 +40,11 @@ def run_doctor(data_dir: Path) -> int:
         for check in checks:
             results.append(_safely(check))
             ok, line = results[-1]
-            print(f"[{'OK' if ok else 'X '}] {line}")
+            print(f"[{'OK' if ok else '!!' if ok is None else 'X '}] {line}")
     finally:
         if db is not None:
             db.close()
-    failed = sum(1 for ok, _ in results if not ok)
+    failed = sum(1 for ok, _ in results if ok is False)
     print(tr("All {n} checks passed.", n=len(results)) if not failed
           else tr("{failed} of {n} checks failed.", failed=failed, n=len(results)))
     return 0 if not failed else 1
@@ -106,7 +106,9 @@ def _keyring() -> Check:
     ok, name = secrets.backend_status()
     if ok:
         return True, tr("Password store: {name}.", name=name)
-    return False, tr("Password store: {name} cannot keep passwords safely.", name=name)
+    # Only linked online shops keep secrets; until one is linked this is a warning, not a failure.
+    return None, tr("Password store: {name} cannot keep passwords safely; an online shop cannot be linked "
+                    "until the system's password store works.", name=name)
 
 
 def _translations() -> Check:

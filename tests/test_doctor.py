@@ -55,11 +55,13 @@ def test_damaged_file_fails(db: Database, data_dir: Path, capsys: pytest.Capture
     assert "rusak" in capsys.readouterr().out
 
 
-def test_a_keyring_that_cannot_keep_secrets_fails(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_keyring_that_cannot_keep_secrets_is_a_warning(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """No shop is linked yet, so nothing needs the keyring: doctor warns (a [!!] line) but passes."""
     keyring.set_keyring(fail.Keyring())
     assert secrets.backend_status()[0] is False
-    assert run_doctor(data_dir) == 1
-    assert "keyring.backends.fail.Keyring" in capsys.readouterr().out
+    assert run_doctor(data_dir) == 0
+    out = capsys.readouterr().out
+    assert "[!!]" in out and "keyring.backends.fail.Keyring" in out
 
 
 def test_secrets_round_trip_without_showing_the_value(memory_keyring: object) -> None:

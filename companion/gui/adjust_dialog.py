@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -57,6 +58,7 @@ class AdjustDialog(QDialog):
             edit.setPlaceholderText(tr("Choose or type why"))
         self.after = QLabel()
         form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         form.addRow(tr("Now on hand"), QLabel(format_quantity(product.on_hand)))
         form.addRow(tr("Change"), direction)
         form.addRow(tr("How many"), self.quantity)

@@ -1,5 +1,9 @@
-"""The one helper for long work: runs a function on a pool thread with that thread's own
-database connection, and brings the result (or a UserError) back to the GUI thread by signal."""
+"""The one helper for long work: runs a function on a pool thread with a connection of its own,
+and brings the result (or a UserError) back to the GUI thread by signal.
+
+Each job opens and closes its own connection: jobs are few and long, and no connection is left
+open on an idle pool thread (a restore must be able to replace the file, which Windows refuses
+while any connection holds it)."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from companion.store.database import Database, thread_database
+from companion.store.database import Database, open_database
 
 
 class _Signals(QObject):
@@ -38,7 +42,11 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self.fn(thread_database(self.path), self.progress)
+            db = open_database(self.path)
+            try:
+                result = self.fn(db, self.progress)
+            finally:
+                db.close()
         except BaseException as exc:  # brought back to the GUI thread, never lost on a pool thread
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
             self.signals.failed.emit(exc)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from companion.gui.background import BackgroundWork
 from companion.services.change import Change
 from companion.store import settings as settings_store
-from companion.store.database import Database, open_database
+from companion.store.database import Database, forget_thread_databases, open_database
 from companion.store.location import db_path
+
+CHECKPOINT_EVERY_MS = 30_000
 
 
 class AppContext(QObject):
@@ -23,8 +25,20 @@ class AppContext(QObject):
         super().__init__(parent)
         self.data_dir = data_dir
         self.db_path = db_path(data_dir)
-        self.db: Database = open_database(self.db_path)
+        self.db: Database = self._open()
         self.work = BackgroundWork(self.db_path, self)
+        self._checkpoints = QTimer(self)
+        self._checkpoints.timeout.connect(self.checkpoint_soon)
+        self._checkpoints.start(CHECKPOINT_EVERY_MS)
+
+    def _open(self) -> Database:
+        db = open_database(self.db_path)
+        db.defer_checkpoints()
+        return db
+
+    def checkpoint_soon(self) -> None:
+        """Fold the WAL into the database file on a pool thread (the GUI connection never checkpoints)."""
+        self.work.run(lambda db, _progress: db.checkpoint())
 
     def announce(self, change: Change) -> None:
         self.changed.emit(change)
@@ -42,7 +56,8 @@ class AppContext(QObject):
 
         self.work.wait()
         self.db.close()  # closing twice is harmless
-        self.db = open_database(self.db_path)
+        forget_thread_databases()
+        self.db = self._open()
         lang = self.setting("language")
         i18n.set_language(lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE)
         self.language_changed.emit(i18n.language())

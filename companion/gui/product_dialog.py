@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -55,6 +56,7 @@ class ProductDialog(QDialog):
         self.stock = QLineEdit()
         self.stock.setPlaceholderText(tr("optional, e.g. 24"))
         form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         form.addRow(tr("SKU (product code)"), self.sku)
         form.addRow(tr("Name"), self.name)
         form.addRow(tr("Parent product"), self.parent_name)

@@ -11,9 +11,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
 
 BUSY_TIMEOUT_MS = 10_000
 _local = threading.local()
@@ -32,20 +33,32 @@ class Database:
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = FULL")
         self.conn.execute("PRAGMA foreign_keys = ON")
-        self.utils = sqlite_utils.Database(self.conn)
         self._depth = 0
+        self._utils: sqlite_utils.Database | None = None
 
-    def query(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:  # type: ignore[type-arg]
+    @property
+    def utils(self) -> sqlite_utils.Database:
+        """sqlite-utils on the same connection, for table introspection and bulk inserts (inside `write()`).
+
+        Imported on first use: it costs ~70–150 ms at start-up and the first screen does not need it.
+        """
+        if self._utils is None:
+            import sqlite_utils
+
+            self._utils = sqlite_utils.Database(self.conn)
+        return self._utils
+
+    def query(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
         return self.conn.execute(sql, params).fetchall()
 
-    def one(self, sql: str, params: tuple | dict = ()) -> sqlite3.Row | None:  # type: ignore[type-arg]
+    def one(self, sql: str, params: tuple | dict = ()) -> sqlite3.Row | None:
         return self.conn.execute(sql, params).fetchone()
 
-    def scalar(self, sql: str, params: tuple | dict = ()) -> Any:  # type: ignore[type-arg]
+    def scalar(self, sql: str, params: tuple | dict = ()) -> Any:
         row = self.conn.execute(sql, params).fetchone()
         return None if row is None else row[0]
 
-    def execute(self, sql: str, params: tuple | dict = ()) -> sqlite3.Cursor:  # type: ignore[type-arg]
+    def execute(self, sql: str, params: tuple | dict = ()) -> sqlite3.Cursor:
         """A write statement; only valid inside `write()`."""
         if self._depth == 0:
             raise RuntimeError("writes must run inside Database.write()")
@@ -77,6 +90,15 @@ class Database:
                 self.conn.execute("ROLLBACK")
             raise
 
+    def defer_checkpoints(self) -> None:
+        """Stop this connection from checkpointing the WAL on commit, so the cashier's save never pays for it;
+        the app runs `checkpoint()` from a background thread instead."""
+        self.conn.execute("PRAGMA wal_autocheckpoint = 0")
+
+    def checkpoint(self) -> None:
+        """Copy committed WAL pages into the main file without blocking writers."""
+        self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
     def close(self) -> None:
         self.conn.close()
 
@@ -90,17 +112,31 @@ def open_database(path: Path) -> Database:
     return db
 
 
+_generation = 0  # bumped when the data file is replaced, so every thread reopens its connection
+
+
 def thread_database(path: Path) -> Database:
-    """The calling thread's own connection to `path`, opened on first use."""
-    cache: dict[Path, Database] = getattr(_local, "dbs", None) or {}
+    """The calling thread's own connection to `path`, opened on first use (and again after a restore)."""
+    cache: dict[Path, tuple[int, Database]] = getattr(_local, "dbs", None) or {}
     _local.dbs = cache
     key = Path(path).resolve()
-    if key not in cache:
-        cache[key] = open_database(key)
-    return cache[key]
+    held = cache.get(key)
+    if held is not None and held[0] != _generation:
+        held[1].close()
+        held = None
+    if held is None:
+        held = (_generation, open_database(key))
+        cache[key] = held
+    return held[1]
+
+
+def forget_thread_databases() -> None:
+    """After the file was replaced: every thread's cached connection is stale and reopens on next use."""
+    global _generation
+    _generation += 1
 
 
 def close_thread_databases() -> None:
-    for db in (getattr(_local, "dbs", None) or {}).values():
+    for _gen, db in (getattr(_local, "dbs", None) or {}).values():
         db.close()
     _local.dbs = {}

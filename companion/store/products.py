@@ -70,13 +70,16 @@ def search(db: Database, text: str, limit: int = 50, active_only: bool = True) -
         return [_row(r) for r in rows]
     like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     prefix = like[1:]
+    # Pick and order the ids on the products table alone, then join stock for just those rows.
     rows = db.query(
         _SELECT + f"""
-        WHERE {where} AND (p.sku LIKE :like ESCAPE '\\' OR p.name LIKE :like ESCAPE '\\'
-                           OR p.variant_name LIKE :like ESCAPE '\\' OR p.barcode = :exact)
-        ORDER BY (p.sku LIKE :prefix ESCAPE '\\' OR p.name LIKE :prefix ESCAPE '\\') DESC,
-                 p.name COLLATE NOCASE
-        LIMIT :limit""",
+        JOIN (SELECT p.id AS hit_id, (p.sku LIKE :prefix ESCAPE '\\' OR p.name LIKE :prefix ESCAPE '\\') AS rank
+              FROM products p
+              WHERE {where} AND (p.sku LIKE :like ESCAPE '\\' OR p.name LIKE :like ESCAPE '\\'
+                                 OR p.variant_name LIKE :like ESCAPE '\\' OR p.barcode = :exact)
+              ORDER BY rank DESC, p.name COLLATE NOCASE
+              LIMIT :limit) hits ON hits.hit_id = p.id
+        ORDER BY hits.rank DESC, p.name COLLATE NOCASE""",
         {"like": like, "prefix": prefix, "exact": text, "limit": limit},
     )
     return [_row(r) for r in rows]

@@ -7,6 +7,7 @@ search results, Up into the cart, +/- change the selected line, F12 or Ctrl+Ente
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -36,13 +37,15 @@ from companion.gui import cart_model as cm
 from companion.gui.context import AppContext
 from companion.gui.messages import confirm, error_text
 from companion.gui.pages.base import Page
-from companion.gui.receipt import ReceiptDialog
-from companion.gui.sale_history import SaleHistoryDialog
 from companion.i18n import N_, tr
 from companion.services.change import Change
 from companion.services.sales import SaleResult, record_sale
 from companion.store import products as product_store
 from companion.store.products import ProductRow
+
+if TYPE_CHECKING:  # imported when first opened: printing support is not needed to show the counter
+    from companion.gui.receipt import ReceiptDialog
+    from companion.gui.sale_history import SaleHistoryDialog
 
 SEARCH_DELAY_MS = 120  # a scanner types a whole code within this; a person sees results at once
 QUICK_CASH = (50_000, 100_000)
@@ -565,6 +568,8 @@ class CounterPage(Page):
             self.table.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
     def show_receipt(self, sale_id: str, after_sale: bool = True) -> ReceiptDialog:
+        from companion.gui.receipt import ReceiptDialog
+
         dialog = ReceiptDialog(self.ctx, sale_id, self, after_sale=after_sale)
         dialog.finished.connect(lambda _code: self.focus_code())
         self.receipt_dialog = dialog
@@ -574,6 +579,8 @@ class CounterPage(Page):
     # --- today's sales, messages, refreshing ---
 
     def open_history(self) -> SaleHistoryDialog:
+        from companion.gui.sale_history import SaleHistoryDialog
+
         dialog = SaleHistoryDialog(self.ctx, self)
         dialog.finished.connect(lambda _code: self.focus_code())
         self.history_dialog = dialog

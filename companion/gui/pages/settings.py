@@ -77,6 +77,7 @@ class SettingsPage(Page):
         self.threshold.setGroupSeparatorShown(True)
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         form.setVerticalSpacing(10)
         form.addRow(tr("Shop name"), self.shop_name)
         form.addRow(tr("Language"), self.language)
