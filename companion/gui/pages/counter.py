@@ -10,7 +10,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -106,6 +106,20 @@ class CartTable(QTableView):
             event.accept()
             return True
         return super().event(event)
+
+    def fit_columns(self) -> None:
+        """Numbers keep their full width; the product name takes what is left (Qt's Stretch mode squeezed Total)."""
+        header = self.horizontalHeader()
+        numbers = 0
+        for col in range(1, self.model().columnCount()):
+            width = max(self.sizeHintForColumn(col), header.sectionSizeHint(col))
+            header.resizeSection(col, width)
+            numbers += width
+        header.resizeSection(cm.PRODUCT, max(160, self.viewport().width() - numbers))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
@@ -232,9 +246,9 @@ class CounterPage(Page):
                               | QAbstractItemView.EditTrigger.AnyKeyPressed)
         table.verticalHeader().setDefaultSectionSize(40)
         table.verticalHeader().hide()
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(cm.PRODUCT, QHeaderView.ResizeMode.Stretch)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        for signal in (self.model.modelReset, self.model.rowsInserted, self.model.dataChanged, self.model.rowsRemoved):
+            signal.connect(lambda *_: table.fit_columns())
         table.setAlternatingRowColors(True)
         table.plus_minus.connect(self.change_quantity)
         table.delete.connect(self.remove_current)
