@@ -10,9 +10,12 @@ class Change:
     products: frozenset[str] = field(default_factory=frozenset)  # product ids whose row or stock changed
     sales: frozenset[str] = field(default_factory=frozenset)
     settings: bool = False
+    orders: frozenset[str] = field(default_factory=frozenset)  # online order ids imported or changed
+    sync: bool = False  # accounts, listings, mapping, sync status or incidents changed
 
     def __or__(self, other: Change) -> Change:
-        return Change(self.products | other.products, self.sales | other.sales, self.settings or other.settings)
+        return Change(self.products | other.products, self.sales | other.sales, self.settings or other.settings,
+                      self.orders | other.orders, self.sync or other.sync)
 
     @property
     def stock_changed(self) -> bool:

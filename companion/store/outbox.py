@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 
 from companion.domain.clock import stamp
 from companion.store.database import Database
@@ -21,3 +22,22 @@ def enqueue(db: Database, kind: str, payload: dict[str, object], idempotency_key
 
 def pending_count(db: Database) -> int:
     return int(db.scalar("SELECT COUNT(*) FROM outbox WHERE status = 'pending'") or 0)
+
+
+def pending(db: Database, kind: str, limit: int = 10_000) -> list[tuple[str, dict[str, object]]]:
+    """(id, payload) of pending entries of one kind that are due, oldest first."""
+    rows = db.query("SELECT id, payload FROM outbox WHERE status = 'pending' AND kind = ?"
+                    " AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY created_at LIMIT ?",
+                    (kind, stamp(), limit))
+    return [(r["id"], json.loads(r["payload"])) for r in rows]
+
+
+def mark_done(db: Database, entry_ids: Sequence[str]) -> None:
+    for entry_id in entry_ids:
+        db.execute("UPDATE outbox SET status = 'done', last_error = NULL WHERE id = ?", (entry_id,))
+
+
+def mark_retry(db: Database, entry_id: str, error: str, next_attempt_at: str) -> None:
+    """A failed attempt: counted, explained, and due again at `next_attempt_at` (backoff chosen by the engine)."""
+    db.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+               (error, next_attempt_at, entry_id))

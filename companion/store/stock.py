@@ -120,3 +120,7 @@ def history(db: Database, product_id: str, limit: int = 500) -> list[MovementRow
         out.append(MovementRow(r["seq"], r["id"], r["product_id"], kind, r["quantity"], r["reason"],
                                r["reference"], r["created_at"], level))
     return list(reversed(out))[:limit]
+
+
+def has_dedupe_key(db: Database, dedupe_key: str) -> bool:
+    return bool(db.scalar("SELECT 1 FROM stock_movements WHERE dedupe_key = ?", (dedupe_key,)))

@@ -1,0 +1,160 @@
+"""Linking marketplace shops: the account row here, its app key, secret and tokens in the OS keyring only.
+
+Practice accounts keep nothing secret: their credentials come from the practice marketplace that the
+app runs inside itself, which hands them out again at every start.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import asdict
+from datetime import datetime
+
+from companion.connectors.base import (
+    Channel,
+    Credentials,
+    LazadaCredentials,
+    ShopeeCredentials,
+    TikTokCredentials,
+    TokenSet,
+)
+from companion.domain.clock import stamp
+from companion.domain.errors import NotFound, UserError
+from companion.i18n import N_
+from companion.services.change import Change
+from companion.store import accounts as account_store
+from companion.store import secrets
+from companion.store.accounts import AccountRow
+from companion.store.database import Database
+
+CREDENTIALS = "credentials"
+_KINDS: dict[Channel, type[ShopeeCredentials] | type[TikTokCredentials] | type[LazadaCredentials]] = {
+    Channel.SHOPEE: ShopeeCredentials, Channel.TIKTOK: TikTokCredentials, Channel.LAZADA: LazadaCredentials,
+}
+PRACTICE_NAMES = {Channel.SHOPEE: N_("Practice Shopee"), Channel.TIKTOK: N_("Practice TikTok Shop"),
+                  Channel.LAZADA: N_("Practice Lazada")}
+
+
+def _channel(credentials: Credentials) -> Channel:
+    return next(ch for ch, kind in _KINDS.items() if isinstance(credentials, kind))
+
+
+def _shop_ref(credentials: Credentials) -> str:
+    if isinstance(credentials, ShopeeCredentials):
+        return str(credentials.shop_id)
+    if isinstance(credentials, TikTokCredentials):
+        return credentials.shop_cipher
+    return ""
+
+
+def _stamp(moment: datetime | None) -> str | None:
+    return stamp(moment) if moment else None
+
+
+def link_account(db: Database, name: str, credentials: Credentials,
+                 tokens: TokenSet | None = None) -> tuple[str, Change]:
+    """Link a real shop: secrets to the keyring first (refused plainly when it is unsafe), then the row."""
+    if not name.strip():
+        raise UserError(N_("Give the shop a name, such as \"Toko Berkah – Shopee\"."))
+    account_id = str(uuid.uuid4())
+    secrets.set_secret(account_id, CREDENTIALS, json.dumps(asdict(credentials)))
+    try:
+        with db.write():
+            account_store.insert(db, {
+                "id": account_id, "channel": _channel(credentials).value, "name": name.strip(), "practice": 0,
+                "shop_ref": _shop_ref(credentials), "base_url": credentials.base_url,
+                "auth_base_url": getattr(credentials, "auth_base_url", ""),
+                "access_expires_at": _stamp(tokens.access_expires_at) if tokens else None,
+                "refresh_expires_at": _stamp(tokens.refresh_expires_at) if tokens else None,
+                "created_at": stamp(),
+            })
+    except BaseException:
+        secrets.delete_secret(account_id, CREDENTIALS)
+        raise
+    return account_id, Change(sync=True)
+
+
+def link_practice_accounts(db: Database, practice: dict[str, Credentials]) -> tuple[list[str], Change]:
+    """One practice shop per platform; at later starts only their addresses are brought up to date."""
+    ids: list[str] = []
+    with db.write():
+        existing = {(a.channel, a.practice): a for a in account_store.all_accounts(db)}
+        for key, credentials in practice.items():
+            channel = Channel(key)
+            auth = getattr(credentials, "auth_base_url", "")
+            found = existing.get((channel.value, True))
+            if found is not None:
+                account_store.update(db, found.id, {"base_url": credentials.base_url, "auth_base_url": auth,
+                                                    "active": 1})
+                ids.append(found.id)
+                continue
+            account_id = str(uuid.uuid4())
+            account_store.insert(db, {
+                "id": account_id, "channel": channel.value, "name": PRACTICE_NAMES[channel], "practice": 1,
+                "shop_ref": _shop_ref(credentials), "base_url": credentials.base_url, "auth_base_url": auth,
+                "created_at": stamp(),
+            })
+            ids.append(account_id)
+    return ids, Change(sync=True)
+
+
+def leave_practice(db: Database) -> Change:
+    """Stop syncing the practice shops (their history stays, labelled as practice)."""
+    with db.write():
+        for account in account_store.all_accounts(db):
+            if account.practice:
+                account_store.update(db, account.id, {"active": 0})
+    return Change(sync=True)
+
+
+def credentials_for(account: AccountRow, practice: dict[str, Credentials] | None = None) -> Credentials:
+    """The account's credentials: from the running practice marketplace, or from the keyring."""
+    if account.practice:
+        if not practice or account.channel not in practice:
+            raise UserError(N_("Practice mode is not running: start it again from Home."))
+        return practice[account.channel]
+    raw = secrets.get_secret(account.id, CREDENTIALS)
+    if raw is None:
+        raise UserError(N_("The keys for {name} are missing from this computer's password store: link the shop "
+                           "again in Settings."), name=account.name)
+    return _KINDS[Channel(account.channel)](**json.loads(raw))
+
+
+def save_tokens(db: Database, account: AccountRow, credentials: Credentials, tokens: TokenSet) -> Credentials:
+    """Persist fresh tokens BEFORE they are used (a Shopee refresh token works only once)."""
+    fresh = type(credentials)(**{**asdict(credentials), "access_token": tokens.access_token,
+                                 "refresh_token": tokens.refresh_token})
+    if not account.practice:
+        secrets.set_secret(account.id, CREDENTIALS, json.dumps(asdict(fresh)))
+    with db.write():
+        account_store.update(db, account.id, {"access_expires_at": _stamp(tokens.access_expires_at),
+                                              "refresh_expires_at": _stamp(tokens.refresh_expires_at)})
+    return fresh
+
+
+def set_options(db: Database, account_id: str, buffer_units: int, buffer_percent: int, poll_seconds: int) -> Change:
+    """Per-channel stock buffer and how often to look for new orders."""
+    if not 0 <= buffer_units <= 100_000:
+        raise UserError(N_("The buffer must be between 0 and 100.000 units."))
+    if not 0 <= buffer_percent <= 100:
+        raise UserError(N_("The buffer percentage must be between 0 and 100."))
+    if not 10 <= poll_seconds <= 86_400:
+        raise UserError(N_("Check for orders at most every 10 seconds and at least once a day."))
+    with db.write():
+        if account_store.get(db, account_id) is None:
+            raise NotFound(N_("This online shop is no longer linked: link it again in Settings."))
+        account_store.update(db, account_id, {"buffer_units": buffer_units, "buffer_percent": buffer_percent,
+                                              "poll_seconds": poll_seconds})
+    return Change(sync=True)
+
+
+def unlink_account(db: Database, account_id: str) -> Change:
+    """Stop syncing a shop and forget its keys; its orders stay in the record."""
+    with db.write():
+        account = account_store.get(db, account_id)
+        if account is None:
+            raise NotFound(N_("This online shop is no longer linked: link it again in Settings."))
+        account_store.update(db, account_id, {"active": 0})
+    secrets.delete_secret(account_id, CREDENTIALS)
+    return Change(sync=True)

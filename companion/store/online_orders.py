@@ -1,0 +1,138 @@
+"""Orders imported from the marketplaces, unique per (account, platform order id), with their lines."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from companion.store.database import Database
+
+
+@dataclass(frozen=True)
+class OnlineOrderRow:
+    id: str
+    account_id: str
+    channel: str
+    platform_order_id: str
+    status: str
+    status_raw: str
+    created_at: str
+    updated_at: str
+    ship_by: str | None
+    buyer_name: str
+    total: int
+    stock_taken: bool
+    practice: bool
+    account_name: str
+
+
+@dataclass(frozen=True)
+class OnlineLineRow:
+    id: str
+    line_id: str
+    item_id: str
+    sku_id: str
+    seller_sku: str
+    name: str
+    quantity: int
+    unit_price: int
+    product_id: str | None
+
+
+_SELECT = ("SELECT o.*, a.practice AS practice, a.name AS account_name FROM online_orders o"
+           " JOIN accounts a ON a.id = o.account_id")
+
+
+def _row(r: sqlite3.Row) -> OnlineOrderRow:
+    return OnlineOrderRow(r["id"], r["account_id"], r["channel"], r["platform_order_id"], r["status"],
+                          r["status_raw"], r["created_at"], r["updated_at"], r["ship_by"], r["buyer_name"],
+                          r["total"], bool(r["stock_taken"]), bool(r["practice"]), r["account_name"])
+
+
+def by_platform_id(db: Database, account_id: str, platform_order_id: str) -> OnlineOrderRow | None:
+    r = db.one(_SELECT + " WHERE o.account_id = ? AND o.platform_order_id = ?", (account_id, platform_order_id))
+    return _row(r) if r else None
+
+
+def get(db: Database, order_id: str) -> OnlineOrderRow | None:
+    r = db.one(_SELECT + " WHERE o.id = ?", (order_id,))
+    return _row(r) if r else None
+
+
+def lines(db: Database, order_id: str) -> list[OnlineLineRow]:
+    return [OnlineLineRow(r["id"], r["line_id"], r["item_id"], r["sku_id"], r["seller_sku"], r["name"],
+                          r["quantity"], r["unit_price"], r["product_id"])
+            for r in db.query("SELECT * FROM online_order_lines WHERE order_id = ? ORDER BY line_id", (order_id,))]
+
+
+def listing(db: Database, statuses: tuple[str, ...] | None = None, channel: str | None = None,
+            limit: int = 500) -> list[OnlineOrderRow]:
+    """Orders for the Pesanan Online page: the nearest ship-by deadline first, orders without one last."""
+    where, params = ["1 = 1"], []
+    if statuses:
+        where.append(f"o.status IN ({','.join('?' * len(statuses))})")
+        params += list(statuses)
+    if channel:
+        where.append("o.channel = ?")
+        params.append(channel)
+    rows = db.query(_SELECT + f" WHERE {' AND '.join(where)} ORDER BY o.ship_by IS NULL, o.ship_by, o.updated_at DESC"
+                    " LIMIT ?", (*params, limit))
+    return [_row(r) for r in rows]
+
+
+def reserved_unpaid(db: Database, product_ids: list[str] | None = None) -> dict[str, int]:
+    """Units held by unpaid orders (not yet in the ledger), per product."""
+    sql = ("SELECT l.product_id, SUM(l.quantity) AS q FROM online_order_lines l"
+           " JOIN online_orders o ON o.id = l.order_id WHERE o.status = 'unpaid' AND l.product_id IS NOT NULL")
+    params: tuple[str, ...] = ()
+    if product_ids is not None:
+        sql += f" AND l.product_id IN ({','.join('?' * len(product_ids))})"
+        params = tuple(product_ids)
+    return {r["product_id"]: int(r["q"]) for r in db.query(sql + " GROUP BY l.product_id", params)}
+
+
+def count_by_account(db: Database) -> dict[str, int]:
+    return {r["account_id"]: int(r["n"])
+            for r in db.query("SELECT account_id, COUNT(*) AS n FROM online_orders GROUP BY account_id")}
+
+
+def assign_product(db: Database, account_id: str, item_id: str, sku_id: str, product_id: str) -> list[str]:
+    """Give unmapped lines of one listing their product; returns the orders touched."""
+    where = ("item_id = ? AND sku_id = ? AND product_id IS NULL"
+             " AND order_id IN (SELECT id FROM online_orders WHERE account_id = ?)")
+    params = (item_id, sku_id, account_id)
+    found = db.query(f"SELECT DISTINCT order_id FROM online_order_lines WHERE {where}", params)
+    orders = [r["order_id"] for r in found]
+    db.execute(f"UPDATE online_order_lines SET product_id = ? WHERE {where}", (product_id, *params))
+    return orders
+
+
+def insert(db: Database, values: dict[str, object]) -> None:
+    db.execute(f"INSERT INTO online_orders ({', '.join(values)}) VALUES ({', '.join(':' + k for k in values)})", values)
+
+
+def insert_line(db: Database, values: dict[str, object]) -> None:
+    db.execute(f"INSERT INTO online_order_lines ({', '.join(values)}) VALUES ({', '.join(':' + k for k in values)})",
+               values)
+
+
+def update_status(db: Database, order_id: str, status: str, status_raw: str, updated_at: str,
+                  ship_by: str | None) -> None:
+    db.execute("UPDATE online_orders SET status = ?, status_raw = ?, updated_at = ?, ship_by = ? WHERE id = ?",
+               (status, status_raw, updated_at, ship_by, order_id))
+    add_event(db, order_id, status, status_raw, updated_at)
+
+
+def add_event(db: Database, order_id: str, status: str, status_raw: str, at: str) -> None:
+    db.execute("INSERT INTO online_order_events (order_id, status, status_raw, at) VALUES (?, ?, ?, ?)"
+               " ON CONFLICT DO NOTHING", (order_id, status, status_raw, at))
+
+
+def set_stock_taken(db: Database, order_id: str, taken: bool) -> None:
+    db.execute("UPDATE online_orders SET stock_taken = ? WHERE id = ?", (int(taken), order_id))
+
+
+def events(db: Database, order_id: str) -> list[tuple[str, str, str]]:
+    rows = db.query("SELECT status, status_raw, at FROM online_order_events WHERE order_id = ? ORDER BY at",
+                    (order_id,))
+    return [(r["status"], r["status_raw"], r["at"]) for r in rows]

@@ -1,0 +1,59 @@
+"""Online orders become ledger movements exactly once; cancellations return stock; oversells are recorded."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from companion.connectors.base import Channel, Order, OrderLine, OrderStatus, ShopeeCredentials
+from companion.domain.product import ProductInput
+from companion.services.accounts import link_practice_accounts
+from companion.services.online_orders import apply_orders
+from companion.services.products import add_product
+from companion.services.stock_push import plan_pushes
+from companion.store import stock as stock_store
+from companion.store import sync_state
+from companion.store.database import Database
+
+T0 = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
+
+
+def _order(status: OrderStatus, qty: int, minutes: int = 0, sku: str = "KOPI-250") -> Order:
+    return Order(Channel.SHOPEE, "2611280001", status.name, status, T0, T0 + timedelta(minutes=minutes),
+                 T0 + timedelta(days=2), "budi", (OrderLine("1:0", "100", "0", sku, "Kopi", qty, 35_000),))
+
+
+def _account(db: Database) -> str:
+    ids, _ = link_practice_accounts(db, {"shopee": ShopeeCredentials(1, "k", 2, base_url="http://127.0.0.1:1")})
+    return ids[0]
+
+
+def test_paid_order_once_then_cancel_returns_stock(db: Database) -> None:
+    pid, _ = add_product(db, ProductInput(sku="kopi-250", name="Kopi", sell_price=35_000), 10)
+    account = _account(db)
+    first = apply_orders(db, account, [_order(OrderStatus.PAID, 3)], cursor=("orders", "c1"))
+    again = apply_orders(db, account, [_order(OrderStatus.PAID, 3)])
+    assert (first.new, again.unchanged) == (1, 1)
+    assert stock_store.on_hand(db, pid) == 7
+    assert sync_state.cursor(db, account, "orders") == "c1"
+    apply_orders(db, account, [_order(OrderStatus.CANCELLED, 3, minutes=5)])
+    apply_orders(db, account, [_order(OrderStatus.CANCELLED, 3, minutes=5)])
+    assert stock_store.on_hand(db, pid) == 10
+    assert stock_store.verify_levels(db) == []
+
+
+def test_oversell_is_recorded_not_clamped(db: Database) -> None:
+    pid, _ = add_product(db, ProductInput(sku="KOPI-250", name="Kopi", sell_price=35_000), 2)
+    account = _account(db)
+    result = apply_orders(db, account, [_order(OrderStatus.PAID, 5)])
+    assert result.incidents == 1
+    assert stock_store.on_hand(db, pid) == -3
+    [incident] = sync_state.incidents(db)
+    assert incident.shortfall == 3 and incident.on_hand_after == -3
+
+
+def test_unmapped_listing_never_moves_stock(db: Database) -> None:
+    pid, _ = add_product(db, ProductInput(sku="KOPI-250", name="Kopi", sell_price=35_000), 10)
+    account = _account(db)
+    apply_orders(db, account, [_order(OrderStatus.PAID, 1, sku="UNKNOWN")])
+    assert stock_store.on_hand(db, pid) == 10
+    assert plan_pushes(db, account) == []
