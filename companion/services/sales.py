@@ -58,21 +58,20 @@ def record_sale(
                               Change(sales=frozenset({sale_id})), already_saved=True)
         day_code = local_day(moment, settings_store.get(db, "time_zone")).strftime("%Y%m%d")
         number = sale_store.next_number(db, day_code)
-        db.execute(
-            "INSERT INTO sales (id, number, created_at, subtotal, sale_discount, total, payment_method,"
-            " amount_paid, change_given, line_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (sale_id, number, created, t.subtotal, t.sale_discount, t.total, method.value, paid, change, len(lines)),
-        )
+        sale_store.insert_sale(db, {
+            "id": sale_id, "number": number, "created_at": created, "subtotal": t.subtotal,
+            "sale_discount": t.sale_discount, "total": t.total, "payment_method": method.value,
+            "amount_paid": paid, "change_given": change, "line_count": len(lines),
+        })
         for no, line in enumerate(lines, start=1):
             product = product_store.get(db, line.product_id)
             if product is None:
                 raise NotFound(N_("A product in the cart no longer exists: remove it and scan again."))
-            db.execute(
-                "INSERT INTO sale_lines (id, sale_id, line_no, product_id, sku, name, quantity, unit_price,"
-                " line_discount, line_total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (str(uuid.uuid4()), sale_id, no, product.id, product.sku, product.display_name, line.quantity,
-                 line.unit_price, line.line_discount, line.total),
-            )
+            sale_store.insert_line(db, {
+                "id": str(uuid.uuid4()), "sale_id": sale_id, "line_no": no, "product_id": product.id,
+                "sku": product.sku, "name": product.display_name, "quantity": line.quantity,
+                "unit_price": line.unit_price, "line_discount": line.line_discount, "line_total": line.total,
+            })
             stock_store.add_movement(db, product.id, MovementKind.COUNTER_SALE, -line.quantity,
                                      reference=f"sale:{sale_id}", created_at=created)
         product_ids = {line.product_id for line in lines}
@@ -93,8 +92,8 @@ def void_sale(db: Database, sale_id: str, reason: str) -> Change:
             raise UserError(N_("This sale was already cancelled."))
         if any(line.returned for line in sale.lines):
             raise UserError(N_("Items of this sale were already returned: return the remaining items instead."))
-        db.execute("INSERT INTO sale_voids (id, sale_id, reason, created_at) VALUES (?, ?, ?, ?)",
-                   (str(uuid.uuid4()), sale_id, reason.strip(), stamp()))
+        sale_store.insert_void(db, {"id": str(uuid.uuid4()), "sale_id": sale_id, "reason": reason.strip(),
+                                    "created_at": stamp()})
         for line in sale.lines:
             stock_store.add_movement(db, line.product_id, MovementKind.COUNTER_RETURN, line.quantity,
                                      reason=reason.strip(), reference=f"void:{sale_id}")
@@ -129,11 +128,9 @@ def return_items(db: Database, sale_id: str, quantities: dict[str, int], reason:
                 raise UserError(N_("Only {left} of \"{name}\" can still be returned."),
                                 left=line.quantity - line.returned, name=line.name)
             refund += _refund_share(sale, line.line_total, line.quantity, qty)
-        db.execute("INSERT INTO sale_returns (id, sale_id, reason, refund, created_at) VALUES (?, ?, ?, ?, ?)",
-                   (return_id, sale_id, reason.strip(), refund, stamp()))
+        sale_store.insert_return(db, {"id": return_id, "sale_id": sale_id, "reason": reason.strip(),
+                                      "refund": refund, "created_at": stamp()}, quantities)
         for line_id, qty in quantities.items():
-            db.execute("INSERT INTO sale_return_lines (return_id, sale_line_id, quantity) VALUES (?, ?, ?)",
-                       (return_id, line_id, qty))
             stock_store.add_movement(db, lines[line_id].product_id, MovementKind.COUNTER_RETURN, qty,
                                      reason=reason.strip(), reference=f"return:{return_id}")
         product_ids = {lines[i].product_id for i in quantities}

@@ -98,3 +98,26 @@ def best_sellers(db: Database, start: str, end: str, limit: int = 5) -> list[tup
         " AND NOT EXISTS (SELECT 1 FROM sale_voids v WHERE v.sale_id = s.id)"
         " GROUP BY l.product_id ORDER BY qty DESC, takings DESC LIMIT ?", (start, end, limit))
     return [(r["sku"], r["name"], int(r["qty"]), int(r["takings"])) for r in rows]
+
+
+def _insert(db: Database, table: str, values: dict[str, object]) -> None:
+    db.execute(f"INSERT INTO {table} ({', '.join(values)}) VALUES ({', '.join(':' + k for k in values)})", values)
+
+
+def insert_sale(db: Database, values: dict[str, object]) -> None:
+    _insert(db, "sales", values)
+
+
+def insert_line(db: Database, values: dict[str, object]) -> None:
+    _insert(db, "sale_lines", values)
+
+
+def insert_void(db: Database, values: dict[str, object]) -> None:
+    _insert(db, "sale_voids", values)
+
+
+def insert_return(db: Database, values: dict[str, object], lines: dict[str, int]) -> None:
+    """A return and its lines (sale line id → units back)."""
+    _insert(db, "sale_returns", values)
+    for line_id, quantity in lines.items():
+        _insert(db, "sale_return_lines", {"return_id": values["id"], "sale_line_id": line_id, "quantity": quantity})
