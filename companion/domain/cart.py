@@ -29,11 +29,11 @@ class CartLine:
 
     @property
     def gross(self) -> int:
-        return self.quantity * self.unit_price
+        return self.as_input().gross
 
     @property
     def total(self) -> int:
-        return self.gross - self.line_discount
+        return self.as_input().total
 
     @property
     def short(self) -> bool:
