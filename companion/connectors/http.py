@@ -48,24 +48,33 @@ class Http:
         self.timeout = (connect_timeout, read_timeout)
 
     def send(self, method: str, url: str, *, params: Params | None = None, body: str | None = None,
-             form: Mapping[str, str] | None = None, headers: Mapping[str, str] | None = None) -> HttpResponse:
-        """Send once (no retries here: the engine decides) and return the raw answer."""
+             form: Mapping[str, str] | None = None, headers: Mapping[str, str] | None = None,
+             write: bool | None = None) -> HttpResponse:
+        """Send once (no retries here: the engine decides) and return the raw answer.
+
+        `write=False` marks a POST that only reads (TikTok's searches), so a lost answer is not `outcome_unknown`.
+        """
         data: str | bytes | Mapping[str, str] | None = body.encode("utf-8") if body is not None else form
         try:
             resp = self.session.request(method, url, params=params, data=data, headers=dict(headers or {}),
                                         timeout=self.timeout, verify=True, allow_redirects=False)
         except requests.exceptions.RequestException as exc:
-            raise transport_error(exc, method) from None
+            raise transport_error(exc, method, write) from None
         return HttpResponse(resp.status_code, dict(resp.headers), resp.text)
 
 
-def transport_error(exc: requests.exceptions.RequestException, method: str) -> Temporary:
+def is_write(method: str, write: bool | None = None) -> bool:
+    """Anything but GET/HEAD may change something, unless the caller knows the call only reads."""
+    return method.upper() not in ("GET", "HEAD") if write is None else write
+
+
+def transport_error(exc: requests.exceptions.RequestException, method: str, write: bool | None = None) -> Temporary:
     """Map a requests failure; a write whose bytes may have left is `outcome_unknown`."""
     if isinstance(exc, requests.exceptions.ConnectTimeout | requests.exceptions.SSLError):
         return Temporary(f"could not connect ({type(exc).__name__})")
     if isinstance(exc, requests.exceptions.ConnectionError) and _never_connected(exc):
         return Temporary(f"could not connect ({type(exc).__name__})")
-    sent_write = method.upper() not in ("GET", "HEAD")
+    sent_write = is_write(method, write)
     if isinstance(exc, requests.exceptions.Timeout):
         return Temporary("no answer in time", outcome_unknown=sent_write)
     return Temporary(f"connection failed ({type(exc).__name__})", outcome_unknown=sent_write)
@@ -93,18 +102,17 @@ def retry_after(headers: Mapping[str, str], now: datetime | None = None) -> floa
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
-def status_error(resp: HttpResponse, method: str) -> Throttled | Temporary | None:
+def status_error(resp: HttpResponse, method: str, write: bool | None = None) -> Throttled | Temporary | None:
     """Errors decided by the HTTP status alone: 429 and 5xx (None otherwise)."""
     if resp.status == 429:
         return Throttled("too many requests (HTTP 429)", retry_after(resp.headers))
     if resp.status >= 500:
-        return Temporary(f"server error (HTTP {resp.status})",
-                         outcome_unknown=method.upper() not in ("GET", "HEAD"))
+        return Temporary(f"server error (HTTP {resp.status})", outcome_unknown=is_write(method, write))
     return None
 
 
-def not_json_error(resp: HttpResponse, method: str) -> Temporary | Permanent:
+def not_json_error(resp: HttpResponse, method: str, write: bool | None = None) -> Temporary | Permanent:
     """A body that is not the platform envelope (proxy page, captive portal, 404 page)."""
     if 200 <= resp.status < 300:
-        return Temporary("unreadable answer", outcome_unknown=method.upper() not in ("GET", "HEAD"))
+        return Temporary("unreadable answer", outcome_unknown=is_write(method, write))
     return Permanent(f"http_{resp.status}", "unexpected answer")

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from companion.practice.buyers import buyer_says, place_order
-from companion.practice.catalogue import CANCELLED_STATUS, PLATFORMS
+from companion.practice.catalogue import CANCELLED_STATUS, PLATFORMS, UNPAID_STATUS
 from companion.practice.credentials import issue_code
 from companion.practice.exchange import Reply, Request
 from companion.practice.state import NotFound, OutOfStock
@@ -65,10 +65,12 @@ def orders(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
 
 
 def create_order(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
-    """{"platform":…, "lines":[{"seller_sku":…, "quantity":…}], "buyer": 0}; refused beyond the listing's stock."""
+    """{"platform":…, "lines":[{"seller_sku":…, "quantity":…}], "buyer": 0, "paid": true}; refused beyond the
+    listing's stock. "paid": false leaves the order unpaid (the platform's UNPAID/unpaid status)."""
     platform = _platform(body)
     lines = [(_listing_id(m, {"platform": platform, **line}), int(line.get("quantity", 1))) for line in body["lines"]]
-    return place_order(m.state, platform, lines, int(body.get("buyer", 0)))
+    status = None if body.get("paid", True) else UNPAID_STATUS[platform]
+    return place_order(m.state, platform, lines, int(body.get("buyer", 0)), status)
 
 
 def cancel_order(m: PracticeMarketplace, body: dict[str, Any]) -> Any:

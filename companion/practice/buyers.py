@@ -24,10 +24,11 @@ def buyer_id(platform: str, index: int) -> str:
     return str(base + index)
 
 
-def place_order(state: PracticeState, platform: str, lines: list[tuple[int, int]], buyer_index: int = 0
-                ) -> dict[str, Any]:
+def place_order(state: PracticeState, platform: str, lines: list[tuple[int, int]], buyer_index: int = 0,
+                status: str | None = None) -> dict[str, Any]:
+    """A paid order (waiting for the seller) unless `status` names another platform status, e.g. unpaid."""
     return state.create_order(platform, lines, buyer_id(platform, buyer_index),
-                              BUYER_NAMES[buyer_index % len(BUYER_NAMES)], OPEN_STATUS[platform])
+                              BUYER_NAMES[buyer_index % len(BUYER_NAMES)], status or OPEN_STATUS[platform])
 
 
 def buyer_says(state: PracticeState, platform: str, text: str, buyer_index: int = 0) -> dict[str, Any]:

@@ -30,5 +30,6 @@ BUYER_QUESTIONS = [
     "Sudah saya bayar ya kak, tolong diproses.",
 ]
 
+UNPAID_STATUS = {"shopee": "UNPAID", "tiktok": "UNPAID", "lazada": "unpaid"}
 OPEN_STATUS = {"shopee": "READY_TO_SHIP", "tiktok": "AWAITING_SHIPMENT", "lazada": "pending"}
 CANCELLED_STATUS = {"shopee": "CANCELLED", "tiktok": "CANCELLED", "lazada": "canceled"}

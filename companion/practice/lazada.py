@@ -170,6 +170,15 @@ def orders_get(ctx: Context, p: dict[str, str]) -> Reply:
     return ok({"count": len(page), "countTotal": len(orders), "orders": [_order(o) for o in page]})
 
 
+def order_get(ctx: Context, p: dict[str, str]) -> Reply:
+    """GET /order/get (the API of the reference's signing example, §7): one order by order_id."""
+    ref = p.get("order_id", "")
+    found = ctx.state.orders_by_refs("lazada", [ref]) if ref else []
+    if not found:
+        return err("InvalidParameter", "order_id not found.")  # best guess code
+    return ok(_order(found[0]))
+
+
 def order_items(ctx: Context, p: dict[str, str]) -> Reply:
     ref = p.get("order_id", "")
     found = ctx.state.orders_by_refs("lazada", [ref]) if ref else []
@@ -218,6 +227,33 @@ def price_quantity_update(ctx: Context, p: dict[str, str]) -> Reply:
     for listing_id, qty in changes:
         ctx.state.set_stock(listing_id, qty)
     return ok(None)
+
+
+def products_get(ctx: Context, p: dict[str, str]) -> Reply:
+    """GET /products/get: not in the reference; the live API's shape (filter, offset, limit ≤ 50; products with
+    attributes.name and skus[] of SkuId, SellerSku, ShopSku, quantity, price, saleProp)."""
+    offset, limit = parse_int(p.get("offset")) or 0, parse_int(p.get("limit")) or 20
+    if offset < 0 or not 1 <= limit <= 50:
+        return err("InvalidParameter", "offset must be 0 or more and limit between 1 and 50.")
+    if (p.get("filter") or "all") not in ("all", "live", "inactive", "deleted", "image-missing", "pending",
+                                          "rejected", "sold-out"):
+        return err("InvalidParameter", "Invalid filter.")
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for x in ctx.state.listings("lazada"):
+        grouped.setdefault(x["item_id"], []).append(x)
+    if (p.get("filter") or "all") not in ("all", "live"):
+        grouped = {}  # every practice product is live
+    products = list(grouped.values())
+    rows = [{"item_id": int(skus[0]["item_id"]), "primary_category": 10000000, "status": "Active",
+             "created_time": str(min(x["update_time"] for x in skus) * 1000),
+             "updated_time": str(max(x["update_time"] for x in skus) * 1000),
+             "attributes": {"name": skus[0]["name"]},
+             "skus": [{"SkuId": int(x["model_id"]), "SellerSku": x["seller_sku"],
+                       "ShopSku": f"{x['item_id']}_ID-{x['model_id']}", "quantity": x["stock"],
+                       "Available": x["stock"], "price": float(x["price"]), "special_price": 0.0, "Status": "active",
+                       "saleProp": {"variation": x["model_name"]} if x["model_name"] else {}} for x in skus]}
+            for skus in products[offset:offset + limit]]
+    return ok({"total_products": len(products), "products": rows})
 
 
 # -- instant messaging ------------------------------------------------------------------------------------------
@@ -294,6 +330,8 @@ def message_send(ctx: Context, p: dict[str, str]) -> Reply:
 
 ROUTES: dict[str, Callable[[Context, dict[str, str]], Reply]] = {
     "/orders/get": orders_get,
+    "/order/get": order_get,
+    "/products/get": products_get,
     "/order/items/get": order_items,
     "/orders/items/get": orders_items,
     "/product/price_quantity/update": price_quantity_update,

@@ -161,8 +161,8 @@ def order_detail(ctx: Context, req: Request) -> Reply:
             row["buyer_username"] = order["buyer_name"]
         if "total_amount" in wanted:
             row["total_amount"] = float(sum(li["price"] * li["quantity"] for li in order["lines"]))
-        if "pay_time" in wanted:
-            row["pay_time"] = order["create_time"]
+        if "pay_time" in wanted:  # null until paid (§1.7)
+            row["pay_time"] = None if order["status"] == "UNPAID" else order["create_time"]
         if "cancel_by" in wanted:
             row["cancel_by"] = order["cancel_by"]
         if "shipping_carrier" in wanted:

@@ -149,7 +149,8 @@ def _order(o: dict[str, Any]) -> dict[str, Any]:
                 "cancel_user": "BUYER" if o["status"] == "CANCELLED" else ""})
     total = sum(li["price"] * li["quantity"] for li in o["lines"])
     return {"id": o["ref"], "status": o["status"], "create_time": o["create_time"], "update_time": o["update_time"],
-            "paid_time": o["create_time"], "rts_sla_time": o["ship_by"], "tts_sla_time": o["ship_by"] + 2 * 86400,
+            "paid_time": 0 if o["status"] == "UNPAID" else o["create_time"], "rts_sla_time": o["ship_by"],
+            "tts_sla_time": o["ship_by"] + 2 * 86400,
             "shipping_due_time": o["ship_by"], "collection_due_time": o["ship_by"] + 86400,
             "cancel_order_sla_time": o["create_time"] + 3600, "user_id": o["buyer_id"], "buyer_message": "",
             "shipping_type": "TIKTOK", "delivery_type": "HOME_DELIVERY", "fulfillment_type": "FULFILLMENT_BY_SELLER",
@@ -221,6 +222,34 @@ def inventory_update(ctx: Context, req: Request, product_id: str) -> Reply:
     for listing_id, qty in changes:
         ctx.state.set_stock(listing_id, qty)
     return ok({})
+
+
+def products_search(ctx: Context, req: Request) -> Reply:
+    """POST /product/202309/products/search: not in the reference; the live API's shape (page_size 1-100 and
+    page_token in the query, filters such as status/seller_skus in the body, SKUs with seller_sku and inventory)."""
+    page_size = parse_int(req.q("page_size"))
+    start = _offset(req.q("page_token"))
+    body = req.json() if req.body else {}
+    if page_size is None or not 1 <= page_size <= 100 or start is None or not isinstance(body, dict):
+        return err(INVALID_PARAM, "page_size must be between 1 and 100, page_token valid and the body a JSON object.")
+    if body.get("status") not in (None, "", "ALL", "ACTIVATE"):
+        return ok({"products": [], "next_page_token": "", "total_count": 0})  # every practice product is active
+    wanted = {str(s) for s in body.get("seller_skus") or []}
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for x in ctx.state.listings("tiktok"):
+        grouped.setdefault(x["item_id"], []).append(x)
+    products = [skus for skus in grouped.values() if not wanted or wanted & {x["seller_sku"] for x in skus}]
+    first = ctx.served_start(start, page_size)
+    page, more = products[first:first + page_size], first + page_size < len(products)
+    rows = [{"id": skus[0]["item_id"], "title": skus[0]["name"], "status": "ACTIVATE", "sales_regions": ["ID"],
+             "create_time": min(x["update_time"] for x in skus), "update_time": max(x["update_time"] for x in skus),
+             "is_not_for_sale": False, "skus": [
+                 {"id": x["model_id"], "seller_sku": x["seller_sku"],
+                  "price": {"currency": "IDR", "sale_price": str(x["price"]), "tax_exclusive_price": str(x["price"])},
+                  "inventory": [{"warehouse_id": TIKTOK_WAREHOUSE_ID, "quantity": x["stock"]}]} for x in skus]}
+            for skus in page]
+    return ok({"products": rows, "next_page_token": _token(first + page_size) if more else "",
+               "total_count": len(products)})
 
 
 def inventory_search(ctx: Context, req: Request) -> Reply:
@@ -322,6 +351,7 @@ ROUTES: list[tuple[tuple[str, str], Callable[..., Reply]]] = [
     (("GET", r"/order/202309/orders"), orders_detail),
     (("POST", r"/product/202309/products/([^/]+)/inventory/update"), inventory_update),
     (("POST", r"/product/202309/inventory/search"), inventory_search),
+    (("POST", r"/product/202309/products/search"), products_search),
     (("GET", r"/customer_service/202309/conversations"), conversations),
     (("GET", r"/customer_service/202309/conversations/([^/]+)/messages"), messages),
     (("POST", r"/customer_service/202309/conversations/([^/]+)/messages"), messages),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -29,10 +30,12 @@ def exchange_code(credentials: LazadaCredentials, code: str, http: Http | None =
     return token_set(reply, now or now_utc())
 
 
-def refresh(credentials: LazadaCredentials, http: Http | None = None, now: datetime | None = None) -> TokenSet:
-    reply = LazadaClient(credentials, http).call("POST", "/auth/token/refresh",
-                                                 {"refresh_token": credentials.refresh_token}, auth_host=True)
-    return token_set(reply, now or now_utc())
+def refresh(credentials: LazadaCredentials, http: Http | None = None,
+            clock: Callable[[], datetime] = now_utc) -> TokenSet:
+    """Signed like any call, so the timestamp comes from the connector's clock too."""
+    reply = LazadaClient(credentials, http, clock).call("POST", "/auth/token/refresh",
+                                                        {"refresh_token": credentials.refresh_token}, auth_host=True)
+    return token_set(reply, clock())
 
 
 def token_set(reply: dict[str, Any], now: datetime) -> TokenSet:

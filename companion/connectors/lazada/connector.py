@@ -67,6 +67,7 @@ class LazadaConnector(Connector):
     def __init__(self, credentials: LazadaCredentials, http: Http | None = None,
                  clock: Callable[[], datetime] = now_utc) -> None:
         self.client = LazadaClient(credentials, http, clock)
+        self.order_page_size = ORDER_PAGE  # smaller in tests, to walk several pages
         self.clock = clock
 
     @property
@@ -74,7 +75,7 @@ class LazadaConnector(Connector):
         return self.client.credentials
 
     def refresh_tokens(self) -> TokenSet:
-        return auth.refresh(self.credentials, self.client.http, self.clock())
+        return auth.refresh(self.credentials, self.client.http, self.clock)
 
     def use_tokens(self, tokens: TokenSet) -> None:
         self.client.credentials = replace(self.credentials, access_token=tokens.access_token,
@@ -95,14 +96,14 @@ class LazadaConnector(Connector):
             after, offset = int(head), int(tail or 0)
         params = {"update_after": iso(datetime.fromtimestamp(after, UTC)), "update_before": iso(updated_to),
                   "sort_by": "updated_at", "sort_direction": "ASC", "offset": str(offset),
-                  "limit": str(ORDER_PAGE)}
+                  "limit": str(self.order_page_size)}
         data = self.client.call("GET", "/orders/get", params).get("data") or {}
         rows = data.get("orders") or []
         orders = self._with_items(rows)
-        if len(rows) < ORDER_PAGE:
+        if len(rows) < self.order_page_size:
             return OrderPage(tuple(orders), None, True)
         newest = max(int(o.updated_at.timestamp()) for o in orders) - 1  # re-read the last second: safe
-        next_cursor = f"{newest}|0" if newest > after else f"{after}|{offset + ORDER_PAGE}"
+        next_cursor = f"{newest}|0" if newest > after else f"{after}|{offset + self.order_page_size}"
         return OrderPage(tuple(orders), next_cursor, False)
 
     def get_orders(self, ids: Sequence[str]) -> list[Order]:

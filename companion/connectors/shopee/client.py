@@ -24,6 +24,9 @@ from companion.domain.clock import now_utc
 AUTH_ERRORS = frozenset({"error_auth", "invalid_access_token", "invalid_acceess_token", "error_token"})
 REAUTHORIZE_ERRORS = frozenset({"refresh_token_expired", "shop_access_expired", "error_shop_refresh_token",
                                 "shop_no_linked"})
+# UNCONFIRMED (§1.6): Shopee publishes no limit and its body-level refusal names no wait; a few seconds keeps a
+# ~100 calls/min budget (the only figure seen, third-party) without stalling a sync.
+THROTTLE_WAIT = 5.0
 NOT_PERMITTED_ERRORS = frozenset({"error_api_call_restricted", "api_suspended", "error_permission"})
 
 
@@ -89,7 +92,7 @@ def envelope_error(envelope: dict[str, Any], path: str, secrets: Sequence[str]) 
     # UNCONFIRMED (§1.6): no documented throttling code; HTTP 429 (checked earlier) or a rate-limit-looking
     # code means wait.
     if "rate_limit" in lowered or "too_many" in lowered or "too many" in lowered:
-        return Throttled(f"{code}: {message}")
+        return Throttled(f"{code}: {message}", THROTTLE_WAIT)
     if code in ("error_server", "error_inner", "error_system_busy", "error_busy"):
         # UNCONFIRMED: server-side error names are not in the reference; treat them as retryable.
         return Temporary(f"{code}: {message}")

@@ -50,6 +50,7 @@ class ShopeeConnector(Connector):
     def __init__(self, credentials: ShopeeCredentials, http: Http | None = None,
                  clock: Callable[[], datetime] = now_utc) -> None:
         self.client = ShopeeClient(credentials, http, clock)
+        self.order_page_size = ORDER_PAGE  # smaller in tests, to walk several pages
         self.clock = clock
 
     @property
@@ -80,7 +81,7 @@ class ShopeeConnector(Connector):
             window_start = int(head)
         window_end = min(window_start + ORDER_WINDOW, end)
         params = [("time_range_field", "update_time"), ("time_from", str(window_start)),
-                  ("time_to", str(window_end)), ("page_size", str(ORDER_PAGE)),
+                  ("time_to", str(window_end)), ("page_size", str(self.order_page_size)),
                   ("response_optional_fields", "order_status")]
         if platform_cursor:
             params.append(("cursor", platform_cursor))

@@ -35,8 +35,11 @@ class TikTokClient:
         self.clock = clock
 
     def call(self, method: str, path: str, query: Mapping[str, str] | None = None,
-             body: dict[str, Any] | None = None, *, shop_scoped: bool = True) -> dict[str, Any]:
+             body: dict[str, Any] | None = None, *, shop_scoped: bool = True,
+             read_only: bool = False) -> dict[str, Any]:
+        """One signed call; `read_only` for POST searches, whose lost answers change nothing."""
         c = self.credentials
+        write = False if read_only else None
         params = {"app_key": c.app_key, "timestamp": str(int(self.clock().timestamp()))}
         if shop_scoped and c.shop_cipher:
             params["shop_cipher"] = c.shop_cipher
@@ -45,16 +48,17 @@ class TikTokClient:
         params["sign"] = sign(c.app_secret, string_to_sign(path, params, text))
         headers = {"Content-Type": "application/json", "x-tts-access-token": c.access_token}
         resp = self.http.send(method, c.base_url.rstrip("/") + path, params=params,
-                              body=text if body is not None else None, headers=headers)
-        return self.data(resp, method)
+                              body=text if body is not None else None, headers=headers, write=write)
+        return self.data(resp, method, write=write)
 
-    def data(self, resp: HttpResponse, method: str, *, token_call: bool = False) -> dict[str, Any]:
-        failure = status_error(resp, method)
+    def data(self, resp: HttpResponse, method: str, *, token_call: bool = False,
+             write: bool | None = None) -> dict[str, Any]:
+        failure = status_error(resp, method, write)
         if failure is not None:
             raise failure
         envelope = resp.json_object()
         if envelope is None:
-            raise not_json_error(resp, method)
+            raise not_json_error(resp, method, write)
         code = envelope.get("code")
         if code not in (0, "0") or resp.status >= 400:
             raise envelope_error(envelope, resp.status, self.credentials.secrets(), token_call=token_call)
@@ -73,6 +77,10 @@ def envelope_error(envelope: dict[str, Any], status: int, secrets: Sequence[str]
     if token_call:
         # A refused token/get or token/refresh cannot be fixed by retrying: the seller re-authorizes.
         return AuthExpired(f"{code}: {message}", reauthorize=True)
+    if "sign" in lowered or "timestamp" in lowered or "app_key" in lowered or "shop_cipher" in lowered:
+        # A wrong secret, a skewed clock or a wrong shop: TikTok answers these with HTTP 401 too, but a token
+        # refresh cannot fix them, so they must not look like an expired token.
+        return Permanent(str(code), message)
     if status == 401 or code in AUTH_CODES or ("access token" in lowered and
                                                ("expire" in lowered or "invalid" in lowered)):
         return AuthExpired(f"{code}: {message}")

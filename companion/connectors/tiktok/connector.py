@@ -48,6 +48,7 @@ class TikTokConnector(Connector):
     def __init__(self, credentials: TikTokCredentials, http: Http | None = None,
                  clock: Callable[[], datetime] = now_utc) -> None:
         self.client = TikTokClient(credentials, http, clock)
+        self.order_page_size = ORDER_PAGE  # smaller in tests, to walk several pages
 
     @property
     def credentials(self) -> TikTokCredentials:
@@ -63,11 +64,11 @@ class TikTokConnector(Connector):
     def pull_orders(self, updated_from: datetime, updated_to: datetime,
                     cursor: str | None = None) -> OrderPage:
         """Cursor is TikTok's page_token; the window is inclusive of `updated_to` (lt = to + 1)."""
-        query = {"page_size": str(ORDER_PAGE), "sort_field": "update_time", "sort_order": "ASC"}
+        query = {"page_size": str(self.order_page_size), "sort_field": "update_time", "sort_order": "ASC"}
         if cursor:
             query["page_token"] = cursor
         body = {"update_time_ge": epoch_seconds(updated_from), "update_time_lt": epoch_seconds(updated_to) + 1}
-        data = self.client.call("POST", "/order/202309/orders/search", query, body)
+        data = self.client.call("POST", "/order/202309/orders/search", query, body, read_only=True)
         orders = tuple(mapping.order(o) for o in data.get("orders") or [])
         token = str(data.get("next_page_token") or "")
         next_cursor = token if token and token != cursor else None
@@ -87,7 +88,8 @@ class TikTokConnector(Connector):
         token = ""
         while True:
             query = {"page_size": str(PRODUCT_PAGE)} | ({"page_token": token} if token else {})
-            data = self.client.call("POST", "/product/202309/products/search", query, {"status": "ACTIVATE"})
+            data = self.client.call("POST", "/product/202309/products/search", query, {"status": "ACTIVATE"},
+                                    read_only=True)
             for product in data.get("products") or []:
                 result += mapping.listings(product)
             next_token = str(data.get("next_page_token") or "")
