@@ -11,7 +11,7 @@ from companion.store.database import Database
 
 MAX_SHOP_NAME = 80
 MAX_THRESHOLD = 100_000
-EDITABLE = ("shop_name", "language", "time_zone", "low_stock_threshold")
+EDITABLE = ("shop_name", "language", "time_zone", "low_stock_threshold", "practice_declined")
 
 
 def clean_settings(values: dict[str, str]) -> dict[str, str]:
@@ -34,6 +34,8 @@ def clean_settings(values: dict[str, str]) -> dict[str, str]:
         if not (text.isascii() and text.isdigit()) or int(text) > MAX_THRESHOLD:
             raise UserError(N_("The low-stock limit must be a whole number from 0 to 100.000."))
         out["low_stock_threshold"] = str(int(text))
+    if out.get("practice_declined", "0") not in ("0", "1"):
+        raise ValueError("practice_declined is 0 or 1")
     return out
 
 

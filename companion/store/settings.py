@@ -10,6 +10,7 @@ DEFAULTS = {
     "time_zone": "WIB",
     "low_stock_threshold": "5",
     "last_auto_backup": "",
+    "practice_declined": "0",
 }
 
 
