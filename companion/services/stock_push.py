@@ -6,7 +6,7 @@ the outbox entry only says *which* products changed and stays pending until ever
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from companion.connectors.base import ListingRef, StockResult
@@ -86,3 +86,15 @@ def pending_changes(db: Database) -> list[tuple[str, list[str]]]:
 def mark_delivered(db: Database, entry_ids: Sequence[str]) -> None:
     with db.write():
         outbox.mark_done(db, entry_ids)
+
+
+def retry_later(db: Database, entry_ids: Sequence[str], error: str, due_at: Callable[[int], str]) -> None:
+    """Entries not delivered everywhere: count the attempt and set when they are due (`due_at(attempts so far)`)."""
+    with db.write():
+        for entry_id in entry_ids:
+            outbox.mark_retry(db, entry_id, error[:500], due_at(outbox.attempts(db, entry_id)))
+
+
+def pending_entry_ids(db: Database) -> list[str]:
+    """Every stock change still pending, due now or later."""
+    return outbox.pending_ids(db, STOCK_CHANGED)

@@ -41,3 +41,13 @@ def mark_retry(db: Database, entry_id: str, error: str, next_attempt_at: str) ->
     """A failed attempt: counted, explained, and due again at `next_attempt_at` (backoff chosen by the engine)."""
     db.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
                (error, next_attempt_at, entry_id))
+
+
+def attempts(db: Database, entry_id: str) -> int:
+    """How many times an entry has failed so far (the engine's backoff grows with it)."""
+    return int(db.scalar("SELECT attempts FROM outbox WHERE id = ?", (entry_id,)) or 0)
+
+
+def pending_ids(db: Database, kind: str) -> list[str]:
+    """Every pending entry of one kind, due or not (a full push of every listing covers them all)."""
+    return [str(r["id"]) for r in db.query("SELECT id FROM outbox WHERE status = 'pending' AND kind = ?", (kind,))]
