@@ -390,5 +390,9 @@ def test_wrong_secret_is_a_signature_error_without_the_secret(shop: Shop) -> Non
         connector.list_listings()
     assert not isinstance(refused.value, AuthExpired | NotPermitted)
     assert "sign" in refused.value.message.lower()
+    with pytest.raises(Permanent) as refresh_refused:
+        connector.refresh_tokens()  # not AuthExpired: authorizing the shop again would not fix the app's secret
+    assert not isinstance(refresh_refused.value, AuthExpired)
     for secret in (wrong, *good.secrets()):
-        assert secret not in str(refused.value) and secret not in repr(refused.value)
+        for error in (refused.value, refresh_refused.value):
+            assert secret not in str(error) and secret not in repr(error)

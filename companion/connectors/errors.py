@@ -52,7 +52,13 @@ class Temporary(ConnectorError):
 
 
 class Permanent(ConnectorError):
-    """The platform refused the request for a reason retrying will not fix."""
+    """The platform refused the request for a reason retrying will not fix.
+
+    This includes a wrong app secret (signature refused) and a refused request timestamp: when the computer's clock
+    is off by more than the platform's window (Shopee 5 min, TikTok −5 min/+30 s, Lazada 2 h), every call signed with
+    that clock fails the same way, so retrying or refreshing tokens cannot help; `platform_code` says which, and the
+    seller has to correct the clock.
+    """
 
     def __init__(self, platform_code: str, platform_message: str = "") -> None:
         super().__init__(f"{platform_code}: {platform_message}" if platform_message else platform_code)

@@ -74,13 +74,13 @@ def envelope_error(envelope: dict[str, Any], status: int, secrets: Sequence[str]
     lowered = message.lower()
     if "too many" in lowered or "rate limit" in lowered:
         return Throttled(f"{code}: {message}")
+    if "sign" in lowered or "timestamp" in lowered or "app_key" in lowered or "shop_cipher" in lowered:
+        # A wrong secret, a skewed clock or a wrong shop: TikTok answers these with HTTP 401 too, but neither a
+        # token refresh nor a new authorization can fix them, so they must not look like an expired token.
+        return Permanent(str(code), message)
     if token_call:
         # A refused token/get or token/refresh cannot be fixed by retrying: the seller re-authorizes.
         return AuthExpired(f"{code}: {message}", reauthorize=True)
-    if "sign" in lowered or "timestamp" in lowered or "app_key" in lowered or "shop_cipher" in lowered:
-        # A wrong secret, a skewed clock or a wrong shop: TikTok answers these with HTTP 401 too, but a token
-        # refresh cannot fix them, so they must not look like an expired token.
-        return Permanent(str(code), message)
     if status == 401 or code in AUTH_CODES or ("access token" in lowered and
                                                ("expire" in lowered or "invalid" in lowered)):
         return AuthExpired(f"{code}: {message}")
