@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -11,6 +12,9 @@ from companion.services.change import Change
 from companion.store import settings as settings_store
 from companion.store.database import Database, forget_thread_databases, open_database
 from companion.store.location import db_path
+
+if TYPE_CHECKING:
+    from companion.gui.sync_bridge import SyncBridge
 
 CHECKPOINT_EVERY_MS = 30_000
 
@@ -30,6 +34,7 @@ class AppContext(QObject):
         self._checkpoints = QTimer(self)
         self._checkpoints.timeout.connect(self.checkpoint_soon)
         self._checkpoints.start(CHECKPOINT_EVERY_MS)
+        self.sync: SyncBridge | None = None
 
     def _open(self) -> Database:
         db = open_database(self.db_path)

@@ -1,0 +1,114 @@
+"""The sync engine seen from the GUI: the runner works on its own thread, its events arrive here on the GUI thread.
+
+    ctx.sync = SyncBridge(ctx, credentials_source)
+    ctx.sync.start()
+
+After every round the bridge announces what changed (orders, product stock, sync status) so pages refresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt, Signal
+
+from companion.connectors.base import Credentials
+from companion.gui.context import AppContext
+from companion.services.change import Change
+from companion.store import online_orders as order_store
+from companion.store import outbox
+from companion.store.accounts import AccountRow
+from companion.sync.events import AccountResult, RoundSummary, SyncEvent
+from companion.sync.runner import SyncRunner
+
+SNAPSHOT_LIMIT = 20_000  # orders compared after a round to tell pages which ones changed
+
+
+class SyncBridge(QObject):
+    """Wraps a SyncRunner; `event` carries each SyncEvent on the GUI thread, `state_changed` says "look again"."""
+
+    event = Signal(object)  # type: ignore[assignment]  # the name SYNC_API.md gives; hides QObject.event
+    state_changed = Signal()
+    _relay = Signal(object)  # emitted on the runner's thread, delivered queued
+
+    def __init__(self, ctx: AppContext, credentials_source: Callable[[AccountRow], Credentials],
+                 poll_seconds: float | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent or ctx)
+        self.ctx = ctx
+        self._relay.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._runner = SyncRunner(ctx.db_path, credentials_source, self._relay.emit, poll_seconds)
+        self._last_summary: RoundSummary | None = None
+        self._results: dict[str, AccountResult] = {}
+        self._snapshot: dict[str, tuple[str, str]] = {}
+        self.running = False
+        self.in_round = False
+
+    # --- the runner's controls --------------------------------------------------------------------------
+    def start(self) -> None:
+        if self.running:
+            return
+        self._snapshot = self._orders_now()
+        self._runner.start()
+        self.running = True
+        self.state_changed.emit()
+        self.ctx.announce(Change(sync=True))  # views built before the bridge existed look again
+
+    def stop(self, timeout: float = 15.0) -> None:
+        if not self.running:
+            return
+        self._runner.stop(timeout)
+        self.running = False
+        self.in_round = False
+        self.state_changed.emit()
+
+    def sync_now(self) -> None:
+        """"Sinkronkan sekarang": a full round as soon as the runner is free."""
+        self._runner.sync_now()
+
+    def stock_changed(self) -> None:
+        """A local stock change: the runner pushes it soon (debounced)."""
+        self._runner.stock_changed()
+
+    # --- what the GUI reads -----------------------------------------------------------------------------
+    @property
+    def last_summary(self) -> RoundSummary | None:
+        return self._last_summary
+
+    def result_for(self, account_id: str) -> AccountResult | None:
+        """The latest result of one account (from its last round), or None before the first."""
+        return self._results.get(account_id)
+
+    def pending_changes(self) -> int:
+        """Stock changes still waiting to reach some marketplace."""
+        if self._last_summary is not None:
+            return self._last_summary.pending_changes
+        return outbox.pending_count(self.ctx.db)
+
+    # --- on the GUI thread ------------------------------------------------------------------------------
+    def _deliver(self, event: SyncEvent) -> None:
+        if event.kind == "round_started":
+            self.in_round = True
+        elif event.kind == "account_finished" and event.account is not None:
+            self._results[event.account.account_id] = event.account
+        elif event.kind == "round_finished" and event.summary is not None:
+            self.in_round = False
+            self._last_summary = event.summary
+            for result in event.summary.accounts:
+                self._results[result.account_id] = result
+            self.ctx.announce(self._round_change(event.summary))
+        self.event.emit(event)
+        self.state_changed.emit()
+
+    def _round_change(self, summary: RoundSummary) -> Change:
+        """Which orders and products the round touched, by comparing the orders with how they were before."""
+        if not any(r.orders_new or r.orders_updated or r.incidents for r in summary.accounts):
+            return Change(sync=True)
+        now = self._orders_now()
+        orders = frozenset(k for k, v in now.items() if self._snapshot.get(k) != v)
+        self._snapshot = now
+        products = frozenset(line.product_id for order_id in orders for line in order_store.lines(self.ctx.db, order_id)
+                             if line.product_id)
+        return Change(orders=orders, products=products, sync=True)
+
+    def _orders_now(self) -> dict[str, tuple[str, str]]:
+        return {o.id: (o.status, o.updated_at) for o in order_store.listing(self.ctx.db, limit=SNAPSHOT_LIMIT)}

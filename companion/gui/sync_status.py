@@ -1,0 +1,182 @@
+"""The strip along the bottom of the window: how the online shops are doing, in one glance.
+
+Each linked shop with its last good sync ("5 menit lalu"), how many stock changes still wait to go out,
+and the last problem as one sentence with what to do. Being offline is a calm state, not an alarm.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+
+from companion.gui.context import AppContext
+from companion.gui.durations import ago_text
+from companion.gui.order_times import channel_name
+from companion.i18n import tr
+from companion.services.change import Change
+from companion.store import accounts as account_store
+from companion.store import outbox, sync_state
+from companion.store.accounts import AccountRow
+from companion.sync.events import AUTH_EXPIRED, NOT_PERMITTED, OFFLINE, PERMANENT, TEMPORARY, THROTTLED
+from companion.sync.problems import NO_ANSWER, NOT_ALLOWED, OFFLINE_SENTENCE, REFUSED, RELINK, SLOW_DOWN
+
+if TYPE_CHECKING:
+    from companion.gui.sync_bridge import SyncBridge
+
+REFRESH_MS = 30_000  # "5 menit lalu" moves on by itself
+
+# When the problem is only known from the record (after a restart): the engine's sentence for its kind.
+KIND_SENTENCES = {OFFLINE: OFFLINE_SENTENCE, AUTH_EXPIRED: RELINK, THROTTLED: SLOW_DOWN, TEMPORARY: NO_ANSWER,
+                  PERMANENT: REFUSED, NOT_PERMITTED: NOT_ALLOWED}
+
+STRIP_STYLE = """
+QFrame#syncStrip { background: #f3f5f4; border-top: 1px solid #dde3df; }
+QLabel#syncState { font-weight: bold; color: #1f2d26; }
+QLabel#syncState[tone="problem"] { color: #a14a00; }
+QLabel#syncState[tone="calm"] { color: #4a5560; }
+QLabel#syncShops { color: #555; }
+"""
+
+
+def account_label(account: AccountRow) -> str:
+    """"Shopee · Toko Berkah"; a name that already says its platform ("Shopee Latihan") stands alone."""
+    name, channel = tr(account.name), channel_name(account.channel)
+    return name if channel.lower() in name.lower() else f"{channel} · {name}"
+
+
+class SyncStatusStrip(QFrame):
+    """Always visible; reads the accounts and sync status through the store, the live state from ctx.sync."""
+
+    open_settings = Signal()
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setObjectName("syncStrip")
+        self.setStyleSheet(STRIP_STYLE)
+        self._bridge: SyncBridge | None = None
+        self.detail = ""
+        self.state_label = QLabel()
+        self.state_label.setObjectName("syncState")
+        self.state_label.setWordWrap(True)
+        self.shops_label = QLabel()
+        self.shops_label.setObjectName("syncShops")
+        self.shops_label.setWordWrap(True)
+        self.copy_button = QPushButton(tr("Copy details"))
+        self.copy_button.clicked.connect(self.copy_detail)
+        self.sync_button = QPushButton(tr("Sync now"))
+        self.sync_button.clicked.connect(self.sync_now)
+        self.settings_button = QPushButton(tr("Open Settings"))
+        self.settings_button.clicked.connect(self.open_settings.emit)
+        texts = QVBoxLayout()
+        texts.setSpacing(2)
+        texts.addWidget(self.state_label)
+        texts.addWidget(self.shops_label)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(14, 6, 10, 6)
+        layout.addLayout(texts, 1)
+        for button in (self.copy_button, self.settings_button, self.sync_button):
+            layout.addWidget(button)
+        ctx.changed.connect(self._on_change)
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start(REFRESH_MS)
+        self.refresh()
+
+    def _attach(self) -> SyncBridge | None:
+        """Follow ctx.sync, which start-up may set (or replace) after the window was built."""
+        bridge = self.ctx.sync
+        if bridge is not self._bridge:
+            if self._bridge is not None:
+                self._bridge.state_changed.disconnect(self.refresh)
+            if bridge is not None:
+                bridge.state_changed.connect(self.refresh)
+            self._bridge = bridge
+        return bridge
+
+    def detach(self) -> None:
+        """Stop following the context and the bridge (the window is rebuilding this strip)."""
+        self._timer.stop()
+        self.ctx.changed.disconnect(self._on_change)
+        if self._bridge is not None:
+            self._bridge.state_changed.disconnect(self.refresh)
+            self._bridge = None
+
+    def _on_change(self, change: Change) -> None:
+        if change.sync or change.settings:
+            self.refresh()
+
+    def refresh(self) -> None:
+        bridge = self._attach()
+        accounts = account_store.active(self.ctx.db)
+        if bridge is None or not accounts:
+            self._show_unlinked()
+            return
+        self.settings_button.hide()
+        self.sync_button.show()
+        self.sync_button.setEnabled(not bridge.in_round)
+        waiting = bridge.pending_changes() if bridge.running else outbox.pending_count(self.ctx.db)
+        statuses = {a.id: sync_state.status(self.ctx.db, a.id) for a in accounts}
+        self.shops_label.setText("     ".join(
+            tr("{shop}: synced {when}", shop=account_label(a), when=ago_text(statuses[a.id].last_success_at))
+            for a in accounts))
+        kind, sentence, self.detail = self._problem(bridge, accounts, statuses)
+        if kind == OFFLINE:
+            self._set_state(tr("Offline — {count} changes waiting", count=waiting) if waiting else tr("Offline"),
+                            tr(OFFLINE_SENTENCE), "calm")
+        elif kind:
+            self._set_state(sentence, "", "problem")
+        elif bridge.in_round:
+            self._set_state(tr("Syncing…"), "", "")
+        elif waiting:
+            self._set_state(tr("{count} changes waiting to be sent", count=waiting), "", "")
+        else:
+            self._set_state(tr("Online shops are up to date"), "", "")
+        self.copy_button.setVisible(bool(self.detail))
+
+    def _show_unlinked(self) -> None:
+        self.detail = ""
+        self.copy_button.hide()
+        self.sync_button.hide()
+        self.settings_button.show()
+        self._set_state(tr("No online shop is linked yet."), "", "calm")
+        self.shops_label.setText(tr("Link Shopee, TikTok Shop or Lazada in Settings → Online shops."))
+
+    def _set_state(self, text: str, extra: str, tone: str) -> None:
+        self.state_label.setText(f"{text}  {extra}" if extra else text)
+        self.state_label.setProperty("tone", tone)
+        self.state_label.style().unpolish(self.state_label)
+        self.state_label.style().polish(self.state_label)
+
+    def _problem(self, bridge: SyncBridge, accounts: list[AccountRow],
+                 statuses: dict[str, sync_state.SyncStatusRow]) -> tuple[str, str, str]:
+        """(kind, sentence, detail) of the latest problem; offline only when no account has a worse one."""
+        found: list[tuple[str, str, str]] = []
+        for account in accounts:
+            result = bridge.result_for(account.id)
+            if result is not None:
+                if result.problem is not None:
+                    sentence = f"{account_label(account)}: {tr(result.problem.sentence_msgid)}"
+                    found.append((result.problem.kind, sentence, result.problem.detail))
+                continue
+            status = statuses[account.id]
+            if status.problem_kind:
+                msgid = KIND_SENTENCES.get(status.problem_kind, NO_ANSWER)
+                found.append((status.problem_kind, f"{account_label(account)}: {tr(msgid)}",
+                              status.problem_detail or ""))
+        worse = [p for p in found if p[0] != OFFLINE]
+        if worse:
+            return worse[0]
+        return found[0] if found else ("", "", "")
+
+    def copy_detail(self) -> None:
+        QGuiApplication.clipboard().setText(self.detail)
+
+    def sync_now(self) -> None:
+        bridge = self._attach()
+        if bridge is not None:
+            bridge.sync_now()
+            self.sync_button.setEnabled(False)
