@@ -1,4 +1,5 @@
-"""The main window: navigation on the left, one page at a time on the right."""
+"""The main window: navigation on the left, one page at a time on the right, banners above and the
+online shops' sync status along the bottom."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from companion.gui.context import AppContext
 from companion.gui.pages.base import Page
+from companion.gui.sync_status import SyncStatusStrip
 from companion.i18n import N_, tr
 
 # (key, navigation label msgid, module, class). Pages are built the first time they are opened,
@@ -25,6 +28,7 @@ from companion.i18n import N_, tr
 PAGES: list[tuple[str, str, str, str]] = [
     ("home", N_("Home"), "companion.gui.pages.home", "HomePage"),
     ("counter", N_("Counter"), "companion.gui.pages.counter", "CounterPage"),
+    ("orders", N_("Online Orders"), "companion.gui.pages.online_orders", "OnlineOrdersPage"),
     ("products", N_("Products & Stock"), "companion.gui.pages.products", "ProductsPage"),
     ("settings", N_("Settings"), "companion.gui.pages.settings", "SettingsPage"),
 ]
@@ -35,6 +39,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx = ctx
         self.pages: dict[str, Page] = {}
+        self.banners: list[QWidget] = []
+        self.sync_strip: SyncStatusStrip | None = None
         self.resize(1200, 760)
         self.setMinimumSize(900, 600)
         self._busy = QLabel()
@@ -62,16 +68,41 @@ class MainWindow(QMainWindow):
             holder.setObjectName(f"holder-{key}")
             self.stack.addWidget(holder)
         self.nav.currentRowChanged.connect(self._open_row)
+        self.banner_area = QVBoxLayout()
+        self.banner_area.setContentsMargins(0, 0, 0, 0)
+        self.banner_area.setSpacing(0)
+        for banner in self.banners:
+            shown = not banner.isHidden()
+            banner.setParent(None)  # out of the old body before it is thrown away
+            self.banner_area.addWidget(banner)
+            banner.setVisible(shown)
+        if self.sync_strip is not None:
+            self.sync_strip.detach()
+        self.sync_strip = SyncStatusStrip(self.ctx)
+        self.sync_strip.open_settings.connect(lambda: self.open_page("settings"))
+        pages = QHBoxLayout()
+        pages.setContentsMargins(0, 0, 0, 0)
+        pages.setSpacing(0)
+        pages.addWidget(self.nav)
+        pages.addWidget(self.stack, 1)
         body = QWidget()
-        layout = QHBoxLayout(body)
+        layout = QVBoxLayout(body)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.nav)
-        layout.addWidget(self.stack, 1)
+        layout.setSpacing(0)
+        layout.addLayout(self.banner_area)
+        layout.addLayout(pages, 1)
+        layout.addWidget(self.sync_strip)
         self.setCentralWidget(body)
         for n, (key, *_rest) in enumerate(PAGES):
             shortcut = QShortcut(QKeySequence(f"F{n + 1}"), self)
             shortcut.activated.connect(lambda k=key: self.open_page(k))
         self.open_page(start_page)
+
+    def add_banner(self, widget: QWidget) -> None:
+        """A banner above the pages (such as the practice-mode label); it stays across language rebuilds."""
+        if widget not in self.banners:
+            self.banners.append(widget)
+            self.banner_area.addWidget(widget)
 
     def current_key(self) -> str:
         row = max(self.nav.currentRow(), 0)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from companion.domain.clock import now_utc
 from companion.domain.errors import UserError
-from companion.domain.money import format_quantity, format_rupiah
+from companion.domain.money import format_quantity
 from companion.gui.context import AppContext
 from companion.gui.messages import show_error
 from companion.gui.online_order_detail import OrderDetail
@@ -55,7 +55,7 @@ STATUS_FILTERS: list[tuple[str, tuple[str, ...] | None]] = [
     (N_("To ship"), TO_SHIP), (N_("Not paid yet"), ("unpaid",)), (N_("Shipped"), ("shipped",)),
     (N_("Completed"), ("completed",)), (N_("Cancelled"), ("cancelled",)), (N_("All"), None),
 ]
-HEADERS = (N_("Ship by"), N_("Shop"), N_("Order no."), N_("Status"), N_("Total"))
+HEADERS = (N_("Ship by"), N_("Shop"), N_("Order no."), N_("Status"))  # the total is in the detail
 DEADLINE_COL, SHOP_COL, STATUS_COL = 0, 1, 3
 RED, AMBER, PRACTICE_BG = QColor("#b00020"), QColor("#a14a00"), QColor("#fff1c2")
 Index = QModelIndex | QPersistentModelIndex
@@ -101,7 +101,7 @@ class OrderTableModel(QAbstractTableModel):
         if not index.isValid():
             return None
         order, col = self.orders[index.row()], index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._text(order, col)
         if role == Qt.ItemDataRole.ForegroundRole and col == DEADLINE_COL:
             left = time_left(order, self.now)
@@ -117,8 +117,6 @@ class OrderTableModel(QAbstractTableModel):
                 return font
         if role == Qt.ItemDataRole.BackgroundRole and col == SHOP_COL and order.practice:
             return QBrush(PRACTICE_BG)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == len(HEADERS) - 1:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def _text(self, order: OnlineOrderRow, col: int) -> str:
@@ -128,9 +126,7 @@ class OrderTableModel(QAbstractTableModel):
             return order.platform_order_id
         if col == STATUS_COL:
             return tr(STATUS_NAMES.get(order.status, order.status))
-        if col == DEADLINE_COL:
-            return deadline_text(order, self.now)
-        return format_rupiah(order.total)
+        return deadline_text(order, self.now)
 
     def order(self, row: int) -> OnlineOrderRow | None:
         return self.orders[row] if 0 <= row < len(self.orders) else None
@@ -243,7 +239,8 @@ class OnlineOrdersPage(Page):
         split.addWidget(self.detail)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        split.setSizes([700, 330])
+        split.setSizes([800, 300])
+        self.detail.setMinimumWidth(280)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.incidents)
@@ -264,7 +261,7 @@ class OnlineOrdersPage(Page):
         table.setAlternatingRowColors(True)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(STATUS_COL, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
         table.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
         return table
 
