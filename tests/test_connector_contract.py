@@ -258,6 +258,17 @@ def _check_order(order: Order, want: dict[str, Any], prices: dict[str, int]) -> 
     assert len({line.line_id for line in order.lines}) == len(order.lines)
 
 
+def test_pull_orders_window_includes_both_ends(shop: Shop) -> None:
+    """[updated_from, updated_to] is inclusive, whatever each platform's own bounds are (ge/lt, after/before)."""
+    _stock_up(shop)
+    edge = shop.order([("TEH-MLT-25", 1)])
+    at = datetime.fromtimestamp(edge["update_time"], UTC)
+    connector, _ = shop.connector()
+    assert edge["ref"] in latest_by_id(pull_all(connector, at - timedelta(minutes=1), at))
+    assert edge["ref"] in latest_by_id(pull_all(connector, at, at + timedelta(minutes=1)))
+    assert edge["ref"] not in latest_by_id(pull_all(connector, at + timedelta(seconds=1), at + timedelta(minutes=1)))
+
+
 def test_pull_orders_survives_overlapping_pages(shop: Shop) -> None:
     _stock_up(shop)
     start = shop.now() - timedelta(minutes=1)

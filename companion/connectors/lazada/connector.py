@@ -94,7 +94,9 @@ class LazadaConnector(Connector):
         if cursor:
             head, _, tail = cursor.partition("|")
             after, offset = int(head), int(tail or 0)
-        params = {"update_after": iso(datetime.fromtimestamp(after, UTC)), "update_before": iso(updated_to),
+        # update_before is exclusive ("before"), so one second more keeps `updated_to` itself in the window.
+        before = iso(updated_to + timedelta(seconds=1))
+        params = {"update_after": iso(datetime.fromtimestamp(after, UTC)), "update_before": before,
                   "sort_by": "updated_at", "sort_direction": "ASC", "offset": str(offset),
                   "limit": str(self.order_page_size)}
         data = self.client.call("GET", "/orders/get", params).get("data") or {}
