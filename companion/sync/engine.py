@@ -92,12 +92,14 @@ class SyncEngine:
 
     def __init__(self, db_path: Path, credentials_source: Callable[[AccountRow], Credentials],
                  connector_factory: Callable[[Credentials], Connector] = build_connector, *,
-                 backoff: Backoff | None = None, quick_backoff: Backoff | None = None) -> None:
+                 backoff: Backoff | None = None, quick_backoff: Backoff | None = None,
+                 max_throttle_wait: float = MAX_THROTTLE_WAIT) -> None:
         self.db_path = Path(db_path)
         self.credentials_source = credentials_source
         self.connector_factory = connector_factory
         self.backoff = backoff or Backoff()  # outbox retries (persisted)
         self.quick = quick_backoff or Backoff(base_seconds=0.25, cap_seconds=2.0)  # retries inside a round
+        self.max_throttle_wait = max_throttle_wait
         self.stop_event = threading.Event()
         self._fresh: dict[str, Credentials] = {}   # tokens this engine refreshed (newer than the source's)
         self._listed_at: dict[str, float] = {}
@@ -219,7 +221,7 @@ class SyncEngine:
             except Throttled as exc:
                 wait = exc.retry_after_seconds
                 wait = self.quick.delay(tries) if wait is None else wait
-                if tries >= CALL_RETRIES or wait > MAX_THROTTLE_WAIT:
+                if tries >= CALL_RETRIES or wait > self.max_throttle_wait:
                     raise
                 self._sleep(wait)
                 tries += 1
