@@ -100,7 +100,7 @@ class MappingDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         table.setColumnWidth(1, 120)
-        table.setColumnWidth(3, 150)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         table.itemSelectionChanged.connect(self._on_listing_picked)
         return table
 
