@@ -31,6 +31,9 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser("restore", help="replace the shop's data with a backup (the current data is backed up first)")
     r.add_argument("file")
     _common(r)
+    y = sub.add_parser("sync", help="sync the linked online shops once: orders in, stock numbers out")
+    y.add_argument("--once", action="store_true", required=True, help="one round, then exit (non-zero on a problem)")
+    _common(y)
     # Listed for --help; its own options are parsed by companion.practice.cli (see main()).
     sub.add_parser("practice-server", help="run the practice marketplace on 127.0.0.1 (prints credentials first)")
     return p
@@ -73,6 +76,10 @@ def _dispatch(args: argparse.Namespace, lang: str | None) -> int:
         from companion.doctor import run_doctor
 
         return run_doctor(folder)
+    if args.command == "sync":
+        from companion.sync.cli import main as sync_main
+
+        return sync_main(folder)
     from companion.store import backup
 
     if args.command == "backup":

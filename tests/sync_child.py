@@ -15,17 +15,17 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from companion.connectors.base import Connector, Credentials  # noqa: E402
-from companion.connectors.factory import build_connector, practice_credentials  # noqa: E402
-from companion.connectors.http import Http  # noqa: E402
-from companion.domain.product import ProductInput  # noqa: E402
-from companion.services.accounts import credentials_for, link_practice_accounts  # noqa: E402
-from companion.services.products import add_product  # noqa: E402
-from companion.store import accounts as account_store  # noqa: E402
-from companion.store.accounts import AccountRow  # noqa: E402
-from companion.store.database import Database  # noqa: E402
-from companion.sync.backoff import Backoff  # noqa: E402
-from companion.sync.engine import SyncEngine  # noqa: E402
+from companion.connectors.base import Connector, Credentials
+from companion.connectors.factory import build_connector, practice_credentials
+from companion.connectors.http import Http
+from companion.domain.product import ProductInput
+from companion.services.accounts import credentials_for, link_practice_accounts
+from companion.services.products import add_product
+from companion.store import accounts as account_store
+from companion.store.accounts import AccountRow
+from companion.store.database import Database
+from companion.sync.backoff import Backoff
+from companion.sync.engine import SyncEngine
 
 PLATFORMS = ("shopee", "tiktok", "lazada")
 # sku: (name, local opening stock, price)

@@ -1,0 +1,71 @@
+"""`companion sync --once`: one sync round from the command line, a plain sentence per shop.
+
+Practice shops need the practice marketplace: it is started in-process on `<data dir>/practice` for the round.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from companion.connectors.base import Credentials
+from companion.i18n import tr
+from companion.services.accounts import credentials_for
+from companion.store import accounts as account_store
+from companion.store.accounts import AccountRow
+from companion.store.database import close_thread_databases, open_database, thread_database
+from companion.store.location import db_path
+from companion.sync.engine import SyncEngine
+from companion.sync.events import AccountResult, RoundSummary
+
+
+def main(data_dir: Path) -> int:
+    """Run one round; 0 when every shop synced, 1 when any had a problem."""
+    path = db_path(data_dir)
+    db = open_database(path)
+    try:
+        accounts = {a.id: a for a in account_store.active(db)}
+    finally:
+        db.close()
+    if not accounts:
+        print(tr("No online shop is linked yet: link one in Settings."))
+        return 0
+    market = None
+    if any(a.practice for a in accounts.values()):
+        from companion.practice.server import PracticeMarketplace
+
+        market = PracticeMarketplace(Path(data_dir) / "practice").start()
+    try:
+        def source(account: AccountRow) -> Credentials:
+            practice = None
+            if market is not None:
+                from companion.connectors.factory import practice_credentials
+
+                practice = practice_credentials(market.credentials(), market.base_urls)
+            return credentials_for(account, practice)
+
+        summary = SyncEngine(path, source).sync_once()
+        db = thread_database(path)
+        accounts = {a.id: a for a in account_store.all_accounts(db)}
+    finally:
+        close_thread_databases()
+        if market is not None:
+            market.stop()
+    for result in summary.accounts:
+        print(account_line(accounts[result.account_id].name, result))
+    print(pending_line(summary))
+    return 0 if summary.ok else 1
+
+
+def account_line(name: str, result: AccountResult) -> str:
+    """One sentence per shop: what came in and went out, or what went wrong and what to do."""
+    if result.problem is not None:
+        line = tr("{shop}: {problem}", shop=tr(name), problem=tr(result.problem.sentence_msgid))
+        return line + (f" ({result.problem.detail})" if result.problem.detail else "")
+    return tr("{shop}: {new} new orders, {updated} updated, {pushed} stock numbers sent.", shop=tr(name),
+              new=result.orders_new, updated=result.orders_updated, pushed=result.pushed)
+
+
+def pending_line(summary: RoundSummary) -> str:
+    if summary.pending_changes:
+        return tr("{count} stock changes are still waiting to be sent.", count=summary.pending_changes)
+    return tr("Every stock change has been sent.")

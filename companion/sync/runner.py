@@ -1,0 +1,132 @@
+"""The sync engine on its own thread: a round at start, then every poll interval, on demand, and soon after a
+local stock change (debounced, so a busy counter causes one push, not one per sale)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from companion.connectors.base import Connector, Credentials
+from companion.connectors.factory import build_connector
+from companion.store import accounts as account_store
+from companion.store.accounts import AccountRow
+from companion.store.database import close_thread_databases, thread_database
+from companion.sync.engine import SyncEngine
+from companion.sync.events import SyncEvent
+
+log = logging.getLogger(__name__)
+
+DEFAULT_POLL = 60.0
+PUSH_DELAY = 2.0      # wait this long after a stock change for more changes
+PUSH_DELAY_MAX = 10.0  # but never longer than this after the first one
+
+
+class SyncRunner:
+    """Owns a SyncEngine and a thread; `on_event` is called on that thread."""
+
+    def __init__(self, db_path: Path, credentials_source: Callable[[AccountRow], Credentials],
+                 on_event: Callable[[SyncEvent], None], poll_seconds: float | None = None, *,
+                 connector_factory: Callable[[Credentials], Connector] = build_connector,
+                 push_delay: float = PUSH_DELAY) -> None:
+        self.engine = SyncEngine(db_path, credentials_source, connector_factory)
+        self.db_path = Path(db_path)
+        self.on_event = on_event
+        self.poll_seconds = poll_seconds
+        self.push_delay = push_delay
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._now = False
+        self._push_at: float | None = None
+        self._first_change: float | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self.engine.stop_event.clear()
+        self._now = True  # a round at start
+        self._thread = threading.Thread(target=self._run, name="sync-runner", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """Ask the round to finish early (waits are cut short) and join the thread."""
+        self.engine.stop_event.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        self._thread = None
+
+    def sync_now(self) -> None:
+        with self._lock:
+            self._now = True
+        self._wake.set()
+
+    def stock_changed(self) -> None:
+        with self._lock:
+            now = time.monotonic()
+            self._first_change = self._first_change or now
+            self._push_at = min(now + self.push_delay, self._first_change + PUSH_DELAY_MAX)
+        self._wake.set()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    # -- the thread -----------------------------------------------------------------------------------------
+    def _run(self) -> None:
+        next_poll = time.monotonic()
+        try:
+            while not self.engine.stop_event.is_set():
+                if self._due(next_poll):
+                    self._round()
+                    next_poll = time.monotonic() + self._poll_interval()
+                    continue
+                self._wake.wait(self._wait_time(next_poll))
+                self._wake.clear()
+        finally:
+            close_thread_databases()
+
+    def _due(self, next_poll: float) -> bool:
+        with self._lock:
+            now = time.monotonic()
+            due = self._now or now >= next_poll or (self._push_at is not None and now >= self._push_at)
+            if due:
+                self._now = False
+                self._push_at = self._first_change = None
+            return due
+
+    def _wait_time(self, next_poll: float) -> float:
+        with self._lock:
+            until = next_poll if self._push_at is None else min(next_poll, self._push_at)
+        return max(0.01, until - time.monotonic())
+
+    def _poll_interval(self) -> float:
+        if self.poll_seconds is not None:
+            return self.poll_seconds
+        try:
+            polls = [a.poll_seconds for a in account_store.active(thread_database(self.db_path))]
+        except Exception:
+            log.exception("reading poll intervals failed")
+            return DEFAULT_POLL
+        return float(min(polls)) if polls else DEFAULT_POLL
+
+    def _round(self) -> None:
+        self._emit(SyncEvent("round_started"))
+        try:
+            summary = self.engine.sync_once()
+        except Exception:  # a database or programming error: keep the thread, try again next time
+            log.exception("sync round failed")
+            self._emit(SyncEvent("round_finished"))  # no summary: the status area stops waiting all the same
+            return
+        for account in summary.accounts:
+            self._emit(SyncEvent("account_finished", account=account))
+        self._emit(SyncEvent("round_finished", summary=summary))
+
+    def _emit(self, event: SyncEvent) -> None:
+        try:
+            self.on_event(event)
+        except Exception:
+            log.exception("sync event handler failed")
