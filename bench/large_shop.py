@@ -8,22 +8,23 @@ is as consistent as one the app wrote itself.
 from __future__ import annotations
 
 import random
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from companion.domain.clock import stamp
+from companion.domain.ids import new_id
 from companion.store import settings as settings_store
 from companion.store import stock as stock_store
 from companion.store.database import Database, open_database
+from companion.store.migrations import latest_version
 
 PRODUCTS = 20_000
 SALE_LINES = 300_000
 LINES_PER_SALE = 3
 DAYS = 180
 OPENING = 500
-MARK = f"v1:{PRODUCTS}:{SALE_LINES}"
+MARK = f"v2:{PRODUCTS}:{SALE_LINES}:schema{latest_version()}"  # a new schema means a new shop
 
 BASES = ["Kopi", "Keripik", "Kue", "Kacang", "Kecap", "Kerupuk", "Teh", "Sambal", "Saus", "Sabun", "Sampo",
          "Susu", "Gula", "Garam", "Beras", "Minyak", "Mie", "Madu", "Roti", "Permen", "Kaos", "Kemeja", "Celana",
@@ -75,7 +76,7 @@ def build(db: Database) -> None:
         db.conn.executemany(
             "INSERT INTO stock_movements (id, product_id, kind, quantity, reason, created_at)"
             " VALUES (?, ?, 'opening', ?, 'Opening count', ?)",
-            [(str(uuid.uuid4()), p[0], OPENING, stamp(start)) for p in products])
+            [(new_id(), p[0], OPENING, stamp(start)) for p in products])
         sales, lines, moves = _sales(rng, products, start)
         db.conn.executemany(
             "INSERT INTO sales (id, number, created_at, subtotal, sale_discount, total, payment_method, amount_paid,"
@@ -98,7 +99,7 @@ def _products(rng: random.Random) -> Iterator[tuple[str, str, str, str | None, i
     names = {f"{b} {k} {br} {s}" for b in BASES for k in KINDS for br in BRANDS for s in SIZES}
     for n, name in enumerate(rng.sample(sorted(names), PRODUCTS), start=1):
         barcode = f"899{rng.randrange(10**9, 10**10)}" if rng.random() < 0.6 else None
-        yield str(uuid.uuid4()), f"{name[:3].upper()}-{n:05d}", name, barcode, rng.randrange(20, 2000) * 500
+        yield new_id(), f"{name[:3].upper()}-{n:05d}", name, barcode, rng.randrange(20, 2000) * 500
 
 
 def _sales(rng: random.Random, products: list[tuple[str, str, str, str | None, int]],
@@ -113,14 +114,14 @@ def _sales(rng: random.Random, products: list[tuple[str, str, str, str | None, i
         created = stamp(moment)
         day = moment.strftime("%Y%m%d")
         per_day[day] = per_day.get(day, 0) + 1
-        sale_id = str(uuid.uuid4())
+        sale_id = new_id()
         total = 0
         for line_no in range(1, LINES_PER_SALE + 1):
             pid, sku, name, _barcode, price = products[rng.randrange(PRODUCTS)]
             qty = rng.choice((1, 1, 1, 2, 3))
             total += qty * price
-            lines.append((str(uuid.uuid4()), sale_id, line_no, pid, sku, name, qty, price, qty * price))
-            moves.append((str(uuid.uuid4()), pid, -qty, f"sale:{sale_id}", created))
+            lines.append((new_id(), sale_id, line_no, pid, sku, name, qty, price, qty * price))
+            moves.append((new_id(), pid, -qty, f"sale:{sale_id}", created))
         method = rng.choice(("tunai", "qris", "transfer"))
         sales.append((sale_id, f"{day}-{per_day[day]:04d}", created, total, total, method, total, LINES_PER_SALE))
     return sales, lines, moves

@@ -7,7 +7,6 @@ app runs inside itself, which hands them out again at every start.
 from __future__ import annotations
 
 import json
-import uuid
 from dataclasses import asdict
 from datetime import datetime
 
@@ -21,6 +20,7 @@ from companion.connectors.base import (
 )
 from companion.domain.clock import stamp
 from companion.domain.errors import NotFound, UserError
+from companion.domain.ids import new_id
 from companion.i18n import N_
 from companion.services.change import Change
 from companion.store import accounts as account_store
@@ -57,7 +57,7 @@ def link_account(db: Database, name: str, credentials: Credentials,
     """Link a real shop: secrets to the keyring first (refused plainly when it is unsafe), then the row."""
     if not name.strip():
         raise UserError(N_("Give the shop a name, such as \"Toko Berkah – Shopee\"."))
-    account_id = str(uuid.uuid4())
+    account_id = new_id()
     secrets.set_secret(account_id, CREDENTIALS, json.dumps(asdict(credentials)))
     try:
         with db.write():
@@ -89,7 +89,7 @@ def link_practice_accounts(db: Database, practice: dict[str, Credentials]) -> tu
                                                     "active": 1})
                 ids.append(found.id)
                 continue
-            account_id = str(uuid.uuid4())
+            account_id = new_id()
             account_store.insert(db, {
                 "id": account_id, "channel": channel.value, "name": PRACTICE_NAMES[channel], "practice": 1,
                 "shop_ref": _shop_ref(credentials), "base_url": credentials.base_url, "auth_base_url": auth,

@@ -7,7 +7,6 @@ rather than being clamped. The sync cursor commits in the same transaction as th
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,6 +15,7 @@ from companion.connectors.base import Order, OrderStatus
 from companion.domain.availability import takes_stock
 from companion.domain.clock import stamp
 from companion.domain.errors import NotFound
+from companion.domain.ids import new_id
 from companion.domain.ledger import MovementKind
 from companion.i18n import N_
 from companion.services.change import Change
@@ -61,7 +61,7 @@ def apply_orders(db: Database, account_id: str, orders: Sequence[Order],
                 products |= moved
                 counts["incidents"] += incidents
         if products:
-            queue_stock_push(db, products, f"orders:{account_id}:{uuid.uuid4()}")
+            queue_stock_push(db, products, f"orders:{account_id}:{new_id()}")
         if cursor is not None:
             sync_state.set_cursor(db, account_id, cursor[0], cursor[1], now)
     change = Change(products=frozenset(products), orders=frozenset(touched), sync=bool(counts["incidents"]))
@@ -79,7 +79,7 @@ def _store_order(db: Database, account_id: str, order: Order, now: str) -> tuple
         order_store.update_status(db, existing.id, order.status.value, order.status_raw, updated_at,
                                   _ts(order.ship_by))
         return "updated", existing.id
-    order_id = str(uuid.uuid4())
+    order_id = new_id()
     order_store.insert(db, {
         "id": order_id, "account_id": account_id, "channel": order.channel.value,
         "platform_order_id": order.order_id, "status": order.status.value, "status_raw": order.status_raw,
@@ -90,7 +90,7 @@ def _store_order(db: Database, account_id: str, order: Order, now: str) -> tuple
     order_store.add_event(db, order_id, order.status.value, order.status_raw, updated_at)
     for line in order.lines:
         order_store.insert_line(db, {
-            "id": str(uuid.uuid4()), "order_id": order_id, "line_id": line.line_id, "item_id": line.item_id,
+            "id": new_id(), "order_id": order_id, "line_id": line.line_id, "item_id": line.item_id,
             "sku_id": line.sku_id, "seller_sku": line.seller_sku, "name": line.name, "quantity": line.quantity,
             "unit_price": line.unit_price, "product_id": _product_for(db, account_id, line.item_id, line.sku_id,
                                                                       line.seller_sku, line.name, now),

@@ -8,13 +8,13 @@ one place and a failure half-way leaves the database exactly as it was.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
 from companion.domain.errors import UserError
+from companion.domain.ids import new_id
 from companion.domain.ledger import MovementKind
 from companion.domain.money import parse_quantity, parse_rupiah
 from companion.domain.product import ProductInput, clean
@@ -257,7 +257,7 @@ def apply_import(db: Database, preview: ImportPreview, only_valid: bool = False,
     rows = preview.to_write
     if not rows:
         raise UserError(N_("There is nothing to import: every row is already the same as in the shop."))
-    key = str(uuid.uuid4())
+    key = new_id()
     touched: set[str] = set()
     openings: list[str] = []
     counts: dict[str, int] = {}

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
-import uuid
 
 from companion.domain.clock import stamp
 from companion.domain.errors import NotFound, UserError
+from companion.domain.ids import new_id
 from companion.domain.ledger import MovementKind
 from companion.domain.money import check_quantity
 from companion.domain.product import ProductInput, clean
@@ -38,7 +38,7 @@ def add_product(db: Database, product: ProductInput, opening_stock: int | None =
     p = clean(product)
     if opening_stock is not None:
         check_quantity(opening_stock, N_("Opening stock"), allow_zero=True)
-    product_id = str(uuid.uuid4())
+    product_id = new_id()
     now = stamp()
     with db.write():
         _check_unique(db, p, None)

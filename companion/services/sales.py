@@ -3,12 +3,12 @@ outbox entry commit together or not at all; voids and returns are new facts, nev
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
 from companion.domain.clock import local_day, now_utc, stamp
 from companion.domain.errors import NotFound, UserError
+from companion.domain.ids import new_id
 from companion.domain.ledger import MovementKind
 from companion.domain.money import check_quantity
 from companion.domain.sale import LineInput, PaymentMethod, SaleTotals, change_due, totals
@@ -48,7 +48,7 @@ def record_sale(
     sale (sample data, imports); the counter leaves it out."""
     t = totals(lines, sale_discount)
     paid, change = change_due(t.total, method, amount_paid)
-    sale_id = sale_id or str(uuid.uuid4())
+    sale_id = sale_id or new_id()
     moment = now or now_utc()
     created = stamp(moment)
     with db.write():
@@ -68,7 +68,7 @@ def record_sale(
             if product is None:
                 raise NotFound(N_("A product in the cart no longer exists: remove it and scan again."))
             sale_store.insert_line(db, {
-                "id": str(uuid.uuid4()), "sale_id": sale_id, "line_no": no, "product_id": product.id,
+                "id": new_id(), "sale_id": sale_id, "line_no": no, "product_id": product.id,
                 "sku": product.sku, "name": product.display_name, "quantity": line.quantity,
                 "unit_price": line.unit_price, "line_discount": line.line_discount, "line_total": line.total,
             })
@@ -92,7 +92,7 @@ def void_sale(db: Database, sale_id: str, reason: str) -> Change:
             raise UserError(N_("This sale was already cancelled."))
         if any(line.returned for line in sale.lines):
             raise UserError(N_("Items of this sale were already returned: return the remaining items instead."))
-        sale_store.insert_void(db, {"id": str(uuid.uuid4()), "sale_id": sale_id, "reason": reason.strip(),
+        sale_store.insert_void(db, {"id": new_id(), "sale_id": sale_id, "reason": reason.strip(),
                                     "created_at": stamp()})
         for line in sale.lines:
             stock_store.add_movement(db, line.product_id, MovementKind.COUNTER_RETURN, line.quantity,
@@ -111,7 +111,7 @@ def return_items(db: Database, sale_id: str, quantities: dict[str, int], reason:
         raise UserError(N_("Choose how many units come back for at least one item."))
     for qty in quantities.values():
         check_quantity(qty)
-    return_id = str(uuid.uuid4())
+    return_id = new_id()
     with db.write():
         sale = sale_store.get(db, sale_id)
         if sale is None:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
-
 from companion.domain.errors import NotFound, UserError
+from companion.domain.ids import new_id
 from companion.domain.ledger import MovementKind
 from companion.domain.money import MAX_QUANTITY, check_quantity
 from companion.i18n import N_
@@ -21,7 +20,7 @@ def count_stock(db: Database, counts: dict[str, int], reason: str = "") -> Chang
         raise UserError(N_("Nothing was counted: type a count for at least one product."))
     for qty in counts.values():
         check_quantity(qty, N_("Counted stock"), allow_zero=True)
-    key = str(uuid.uuid4())
+    key = new_id()
     with db.write():
         for product_id, qty in counts.items():
             if product_store.get(db, product_id) is None:
@@ -40,7 +39,7 @@ def adjust_stock(db: Database, product_id: str, delta: int, reason: str) -> Chan
         raise UserError(N_("The adjustment is zero: type how many units to add or remove."))
     if abs(delta) > MAX_QUANTITY:
         raise UserError(N_("{field} is too large: the most allowed is 100.000."), field=N_("Adjustment"))
-    key = str(uuid.uuid4())
+    key = new_id()
     with db.write():
         if product_store.get(db, product_id) is None:
             raise NotFound(N_("This product no longer exists: close the window and search again."))
@@ -53,7 +52,7 @@ def adjust_stock(db: Database, product_id: str, delta: int, reason: str) -> Chan
 def record_production(db: Database, product_id: str, quantity: int, reference: str | None = None) -> Change:
     """Finished goods made in the shop join the stock."""
     check_quantity(quantity)
-    key = reference or str(uuid.uuid4())
+    key = reference or new_id()
     with db.write():
         if product_store.get(db, product_id) is None:
             raise NotFound(N_("This product no longer exists: close the window and search again."))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-import uuid
 from dataclasses import dataclass
 
+from companion.domain.ids import new_id
 from companion.store.database import Database
 
 
@@ -39,7 +39,7 @@ def upsert(db: Database, account_id: str, item_id: str, sku_id: str, seller_sku:
         db.execute("UPDATE listings SET seller_sku = ?, name = ?, variant = ?, platform_stock = ?, seen_at = ?"
                    " WHERE id = ?", (seller_sku, name, variant, platform_stock, seen_at, existing))
         return str(existing)
-    listing_id = str(uuid.uuid4())
+    listing_id = new_id()
     db.execute("INSERT INTO listings (id, account_id, item_id, sku_id, seller_sku, name, variant, platform_stock,"
                " seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                (listing_id, account_id, item_id, sku_id, seller_sku, name, variant, platform_stock, seen_at))

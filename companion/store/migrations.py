@@ -13,10 +13,12 @@ from datetime import UTC, datetime
 from companion.store.database import Database
 from companion.store.schema_v1 import V1
 from companion.store.schema_v2 import V2
+from companion.store.schema_v3 import V3
 
 MIGRATIONS: list[tuple[int, str]] = [
     (1, V1),
     (2, V2),
+    (3, V3),
 ]
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Sequence
 
 from companion.domain.clock import stamp
+from companion.domain.ids import new_id
 from companion.store.database import Database
 
 
@@ -15,7 +15,7 @@ def enqueue(db: Database, kind: str, payload: dict[str, object], idempotency_key
     cur = db.execute(
         "INSERT INTO outbox (id, kind, payload, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT(idempotency_key) DO NOTHING",
-        (str(uuid.uuid4()), kind, json.dumps(payload, sort_keys=True), idempotency_key, stamp()),
+        (new_id(), kind, json.dumps(payload, sort_keys=True), idempotency_key, stamp()),
     )
     return cur.rowcount == 1
 

@@ -7,10 +7,10 @@ recomputes it from the ledger and `verify_levels` lists any product where the tw
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 from companion.domain.clock import stamp
+from companion.domain.ids import new_id
 from companion.domain.ledger import Movement, MovementKind, apply
 from companion.store.database import Database
 
@@ -49,7 +49,7 @@ def add_movement(
     cur = db.execute(
         "INSERT INTO stock_movements (id, product_id, kind, quantity, reason, reference, dedupe_key, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (str(uuid.uuid4()), product_id, kind.value, quantity, reason, reference, dedupe_key,
+        (new_id(), product_id, kind.value, quantity, reason, reference, dedupe_key,
          created_at or stamp()),
     )
     seq = cur.lastrowid

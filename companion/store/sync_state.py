@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-import uuid
 from dataclasses import dataclass
 
+from companion.domain.ids import new_id
 from companion.store.database import Database
 
 
@@ -72,7 +72,7 @@ def add_incident(db: Database, product_id: str, order_id: str | None, shortfall:
     """Record an oversell once per (order, product); False when it was already recorded."""
     cur = db.execute("INSERT INTO oversell_incidents (id, product_id, order_id, shortfall, on_hand_after, created_at)"
                      " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(order_id, product_id) DO NOTHING",
-                     (str(uuid.uuid4()), product_id, order_id, shortfall, on_hand_after, at))
+                     (new_id(), product_id, order_id, shortfall, on_hand_after, at))
     return cur.rowcount == 1
 
 

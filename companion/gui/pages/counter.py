@@ -6,7 +6,6 @@ search results, Up into the cart, +/- change the selected line, F12 or Ctrl+Ente
 
 from __future__ import annotations
 
-import uuid
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.domain.errors import UserError
+from companion.domain.ids import new_id
 from companion.domain.money import format_quantity, format_rupiah, parse_rupiah
 from companion.domain.sale import PaymentMethod
 from companion.gui import cart_model as cm
@@ -169,7 +169,7 @@ class CounterPage(Page):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         self.model = cm.CartModel()
-        self.sale_id = str(uuid.uuid4())  # made when the cart opens: a second Enter finds the saved sale
+        self.sale_id = new_id()  # made when the cart opens: a second Enter finds the saved sale
         self.method = PaymentMethod.CASH
         self.last_sale: SaleResult | None = None  # the sale just finished, until the next product is added
         self.receipt_dialog: ReceiptDialog | None = None
@@ -475,7 +475,7 @@ class CounterPage(Page):
     def clear_sale(self) -> None:
         """A fresh cart for the next buyer, with a new sale id."""
         self.model.clear()
-        self.sale_id = str(uuid.uuid4())
+        self.sale_id = new_id()
         self.discount.clear()
         self.cash.clear()
         self.choose_method(PaymentMethod.CASH, focus=False)
