@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from companion import i18n
 from companion.gui.style import STYLE
+
+if TYPE_CHECKING:
+    from companion.gui.context import AppContext
+    from companion.gui.main_window import MainWindow
+    from companion.gui.practice_mode import PracticeMode
 
 DAILY_BACKUP_CHECK_MS = 60 * 60 * 1000  # look hourly whether today's backup is due
 
@@ -35,14 +41,51 @@ def run(data_dir: Path, lang: str | None = None, start_page: str = "counter") ->
     ctx = AppContext(data_dir)
     i18n.set_language(lang or ctx.setting("language") or i18n.DEFAULT_LANGUAGE)
     window = MainWindow(ctx, start_page)
+    practice = start_online(ctx, window)
     window.show()
     QTimer.singleShot(0, lambda: _backup_in_background(ctx, "start"))
     timer = QTimer(window)
     timer.timeout.connect(lambda: _backup_in_background(ctx, "daily"))
     timer.start(DAILY_BACKUP_CHECK_MS)
     code = app.exec()
+    stop_online(ctx, practice)
     ctx.close()
     return code
+
+
+def start_online(ctx: AppContext, window: MainWindow) -> PracticeMode:
+    """The practice banner, practice mode for a shop with no real online shop yet, and the sync engine."""
+    from companion.gui.practice_banner import PracticeBanner
+    from companion.gui.practice_mode import DECLINED, practice_mode
+    from companion.gui.sync_bridge import SyncBridge
+    from companion.store.accounts import has_real_accounts
+
+    practice = practice_mode(ctx)
+    window.add_banner(PracticeBanner(practice))
+    ctx.sync = SyncBridge(ctx, practice.credentials_source)
+    practice.state_changed.connect(lambda: _sync_when_practice_ready(ctx, practice))
+    if not has_real_accounts(ctx.db) and ctx.setting(DECLINED) != "1":
+        practice.start(remember=False)  # the sync starts once the practice server answers
+    else:
+        ctx.sync.start()
+    return practice
+
+
+def _sync_when_practice_ready(ctx: AppContext, practice: PracticeMode) -> None:
+    """Practice shops need a round as soon as their server answers, not after the first poll interval."""
+    if practice.busy or ctx.sync is None:
+        return
+    if not ctx.sync.running:
+        ctx.sync.start()
+    elif practice.running:
+        ctx.sync.sync_now()
+
+
+def stop_online(ctx: AppContext, practice: PracticeMode) -> None:
+    """On quit: the sync thread first (it may be talking to the practice server), then the server."""
+    if ctx.sync is not None:
+        ctx.sync.stop()
+    practice.shutdown()
 
 
 def _backup_in_background(ctx: object, reason: str) -> None:

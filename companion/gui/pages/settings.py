@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -31,6 +32,7 @@ from companion.domain.clock import ZONE_LABELS
 from companion.domain.errors import UserError
 from companion.gui.context import AppContext
 from companion.gui.messages import confirm, error_text, show_error
+from companion.gui.online_shops_card import OnlineShopsCard
 from companion.gui.pages.base import Page
 from companion.gui.startup import show_time
 from companion.i18n import N_, babel_locale, tr
@@ -53,10 +55,22 @@ class SettingsPage(Page):
         columns = QHBoxLayout()
         columns.addWidget(self._shop_card(), 1)
         columns.addWidget(self._data_card(), 1)
-        layout = QVBoxLayout(self)
+        self.online = OnlineShopsCard(ctx)
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
         layout.setContentsMargins(24, 18, 24, 18)
         layout.addWidget(title)
         layout.addLayout(columns, 1)
+        layout.addWidget(self.online)
+        scroll = QScrollArea()  # the online shops card makes the page taller than a small laptop screen
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(inner)
+        scroll.viewport().setAutoFillBackground(False)
+        inner.setAutoFillBackground(False)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         self.reload()
 
     # --- building -------------------------------------------------------------------------------------
@@ -140,6 +154,7 @@ class SettingsPage(Page):
         _select(self.zone, values["time_zone"])
         self.threshold.setValue(int(values["low_stock_threshold"] or 0))
         self.reload_backups()
+        self.online.reload()
 
     def reload_backups(self) -> None:
         zone = self.ctx.setting("time_zone")

@@ -1,0 +1,117 @@
+"""Catching the marketplace's redirect after the seller says yes: a one-shot web server on 127.0.0.1.
+
+The platform sends the browser to http://127.0.0.1:<port>/callback?code=…; we take that one request, answer the
+browser with a short "done" page and stop. Nothing else is served and nothing listens beyond this computer.
+Qt-free; it lives in gui/ because only the link dialog uses it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+DEFAULT_PORT = 48765  # fixed, so the seller can register http://127.0.0.1:48765/callback in their app once
+CALLBACK_PATH = "/callback"
+TIMEOUT_SECONDS = 600.0  # the codes themselves live 10-30 minutes
+DONE_PAGE = ("<!doctype html><html lang='id'><meta charset='utf-8'><title>Seller Companion</title>"
+             "<body style='font-family:sans-serif;font-size:20px;margin:3em'>"
+             "<h1>Selesai, kembali ke aplikasi</h1><p>Done, go back to the app. Halaman ini boleh ditutup.</p>"
+             "</body></html>")
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """What the platform's redirect carried; `code` is empty when the seller refused."""
+
+    code: str
+    shop_id: str = ""
+    error: str = ""
+
+
+def parse_redirect(text: str) -> Redirect:
+    """A pasted redirect address (or only its query), or a bare code."""
+    text = text.strip()
+    if "code=" not in text and "error" not in text:
+        return Redirect(code=text.split()[0] if text else "")
+    query = urlsplit(text).query if "://" in text or text.startswith("/") else text.lstrip("?")
+    params = parse_qs(query)
+
+    def first(name: str) -> str:
+        return (params.get(name) or [""])[0].strip()
+
+    return Redirect(code=first("code"), shop_id=first("shop_id"), error=first("error") or first("error_description"))
+
+
+class AuthListener:
+    """Serves one /callback request (or gives up after `timeout`), then calls `on_result` on its own thread."""
+
+    def __init__(self, on_result: Callable[[Redirect | None], None], port: int = DEFAULT_PORT,
+                 timeout: float = TIMEOUT_SECONDS) -> None:
+        self.on_result = on_result
+        self.timeout = timeout
+        self._stop = threading.Event()
+        self._server = _bind(port)
+        self.port = int(self._server.server_address[1])
+        self._thread = threading.Thread(target=self._serve, name="auth-listener", daemon=True)
+        self._thread.start()
+
+    @property
+    def redirect_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}{CALLBACK_PATH}"
+
+    def stop(self) -> None:
+        """Stop waiting; `on_result` is not called."""
+        self._stop.set()
+        self._thread.join(timeout=2)
+
+    def _serve(self) -> None:
+        deadline = time.monotonic() + self.timeout
+        result: Redirect | None = None
+        try:
+            while not self._stop.is_set() and time.monotonic() < deadline:
+                self._server.handle_request()  # returns after a request or after server.timeout
+                result = getattr(self._server, "result", None)
+                if result is not None:
+                    break
+        finally:
+            self._server.server_close()
+        if not self._stop.is_set():
+            self.on_result(result)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _OneShotServer
+
+    def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        if parts.path != CALLBACK_PATH:
+            self.send_error(404)
+            return
+        data = DONE_PAGE.encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+        self.server.result = parse_redirect(self.path)
+
+    def log_message(self, format: str, *args: Any) -> None:  # the query holds a code: never log it
+        return
+
+
+class _OneShotServer(HTTPServer):
+    timeout = 0.2
+    result: Redirect | None = None
+
+
+def _bind(port: int) -> _OneShotServer:
+    """The fixed port when free, otherwise any free port (the dialog shows which)."""
+    try:
+        return _OneShotServer(("127.0.0.1", port), _Handler)
+    except OSError:
+        return _OneShotServer(("127.0.0.1", 0), _Handler)

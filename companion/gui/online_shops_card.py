@@ -1,0 +1,202 @@
+"""Settings → Toko online: the linked shops with their stock buffer and order check, linking, matching, practice."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from functools import partial
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.connectors.base import Channel
+from companion.domain.errors import UserError
+from companion.domain.money import parse_quantity
+from companion.gui.context import AppContext
+from companion.gui.link_shop_dialog import PLATFORM_LABELS, LinkShopDialog
+from companion.gui.messages import confirm, show_error
+from companion.gui.practice_mode import practice_mode
+from companion.i18n import N_, tr
+from companion.services.accounts import set_options, unlink_account
+from companion.services.change import Change
+from companion.store import accounts as account_store
+from companion.store.accounts import AccountRow
+
+
+@dataclass
+class AccountEditor:
+    """The editable fields of one linked shop's row."""
+
+    account: AccountRow
+    units: QLineEdit
+    percent: QLineEdit
+    poll: QLineEdit
+    save: QPushButton
+    unlink: QPushButton | None
+
+
+class OnlineShopsCard(QFrame):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.practice = practice_mode(ctx)
+        self.setProperty("role", "card")
+        self.editors: dict[str, AccountEditor] = {}
+        heading = QLabel(tr("Online shops"))
+        heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        hint = QLabel(tr("Orders and stock follow by themselves. The buffer keeps some units back from online sale, "
+                         "so the last ones stay for the counter."))
+        hint.setProperty("role", "hint")
+        hint.setWordWrap(True)
+        self.rows = QGridLayout()
+        self.rows.setHorizontalSpacing(10)
+        self.rows.setVerticalSpacing(6)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.link_button = QPushButton(tr("Link a shop"))
+        self.link_button.setProperty("primary", True)
+        self.link_button.clicked.connect(self.open_link_dialog)
+        self.match_button = QPushButton(tr("Match products"))
+        self.match_button.clicked.connect(self.open_mapping)
+        self.practice_button = QPushButton()
+        self.practice_button.clicked.connect(self.toggle_practice)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.link_button)
+        buttons.addWidget(self.match_button)
+        buttons.addWidget(self.practice_button)
+        buttons.addStretch(1)
+        box = QVBoxLayout(self)
+        box.addWidget(heading)
+        box.addWidget(hint)
+        box.addLayout(self.rows)
+        box.addWidget(self.note)
+        box.addLayout(buttons)
+        self.practice.state_changed.connect(self._practice_state)
+        ctx.changed.connect(self._on_change)
+        self.reload()
+
+    def _on_change(self, change: Change) -> None:
+        if change.sync:
+            self.reload()
+
+    # --- reading ---------------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        while self.rows.count():
+            item = self.rows.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
+        self.editors = {}
+        accounts = account_store.active(self.ctx.db)
+        if not accounts:
+            self.rows.addWidget(_hint(tr("No online shop is linked yet.")), 0, 0, 1, 6)
+        else:
+            for col, text in enumerate((tr("Shop"), tr("Buffer (units)"), tr("Buffer (%)"),
+                                        tr("Check orders every (seconds)"))):
+                self.rows.addWidget(_hint(text), 0, col)
+            for row, account in enumerate(accounts, start=1):
+                self._add_row(row, account)
+            self.rows.setColumnStretch(0, 1)
+        self._practice_state()
+
+    def _add_row(self, row: int, account: AccountRow) -> None:
+        platform = tr(PLATFORM_LABELS[Channel(account.channel)])
+        if account.practice:
+            text = f"<b>{platform}</b> &nbsp;<span style='background:#ffe066'>&nbsp;{tr('practice')}&nbsp;</span>"
+        else:
+            text = f"<b>{platform}</b> · {html.escape(account.name)}"
+        label = QLabel(text)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        editor = AccountEditor(account, _number(account.buffer_units), _number(account.buffer_percent),
+                               _number(account.poll_seconds), QPushButton(tr("Save")),
+                               None if account.practice else QPushButton(tr("Unlink")))
+        editor.save.clicked.connect(partial(self.save, account.id))
+        self.rows.addWidget(label, row, 0)
+        for col, field in enumerate((editor.units, editor.percent, editor.poll, editor.save), start=1):
+            self.rows.addWidget(field, row, col)
+        if editor.unlink is not None:
+            editor.unlink.clicked.connect(partial(self.unlink, account.id))
+            self.rows.addWidget(editor.unlink, row, 5)
+        self.editors[account.id] = editor
+
+    def _practice_state(self) -> None:
+        running = self.practice.running
+        self.practice_button.setText(tr("Leave practice mode") if running else tr("Start practice mode"))
+        self.practice_button.setEnabled(not self.practice.busy)
+
+    # --- actions ---------------------------------------------------------------------------------------
+
+    def save(self, account_id: str) -> None:
+        editor = self.editors[account_id]
+        try:
+            units = parse_quantity(editor.units.text(), N_("The buffer"), allow_zero=True)
+            percent = parse_quantity(editor.percent.text(), N_("The buffer percentage"), allow_zero=True)
+            poll = parse_quantity(editor.poll.text(), N_("Seconds between order checks"), allow_zero=True)
+            change = set_options(self.ctx.db, account_id, units, percent, poll)
+        except UserError as exc:
+            self._say(exc.message(), error=True)
+            return
+        self.ctx.announce(change)
+        self._say(tr("Saved for {name}.", name=tr(editor.account.name) if editor.account.practice
+                     else editor.account.name))
+
+    def unlink(self, account_id: str) -> None:
+        account = self.editors[account_id].account
+        if not confirm(self.window(), tr("Unlink shop"), tr("Stop following {name}? Its orders stay in the record and "
+                                                            "its keys are forgotten on this computer.",
+                                                            name=account.name), tr("Unlink")):
+            return
+        try:
+            self.ctx.announce(unlink_account(self.ctx.db, account_id))
+        except UserError as exc:
+            show_error(self.window(), exc)
+
+    def open_link_dialog(self) -> None:
+        dialog = LinkShopDialog(self.ctx, self.window())
+        dialog.linked.connect(lambda _id: dialog.accept())
+        dialog.exec()
+
+    def open_mapping(self) -> None:
+        from companion.gui.mapping_dialog import MappingDialog  # written alongside; imported when first needed
+
+        MappingDialog(self.ctx, self.window()).exec()
+
+    def toggle_practice(self) -> None:
+        if not self.practice.running:
+            self.practice.start()
+            return
+        if confirm(self.window(), tr("Leave practice mode?"), tr("The practice shops stop. You can start practice "
+                                                                  "mode again in Settings → Online shops."),
+                   tr("Leave practice mode")):
+            self.practice.leave()
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.note.setText(text)
+        self.note.setProperty("role", "error" if error else "hint")
+        self.note.style().unpolish(self.note)
+        self.note.style().polish(self.note)
+
+
+def _number(value: int) -> QLineEdit:
+    edit = QLineEdit(str(value))
+    edit.setMaximumWidth(110)
+    edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+    return edit
+
+
+def _hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setProperty("role", "hint")
+    label.setWordWrap(True)
+    return label
