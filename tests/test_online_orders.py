@@ -57,3 +57,14 @@ def test_unmapped_listing_never_moves_stock(db: Database) -> None:
     apply_orders(db, account, [_order(OrderStatus.PAID, 1, sku="UNKNOWN")])
     assert stock_store.on_hand(db, pid) == 10
     assert plan_pushes(db, account) == []
+
+
+def test_one_line_per_unit_adds_up_the_shortfall(db: Database) -> None:
+    """TikTok and Lazada send one order line per unit: a 3-unit oversell is one incident of 3."""
+    add_product(db, ProductInput(sku="KOPI-250", name="Kopi", sell_price=35_000), 0)
+    account = _account(db)
+    lines = tuple(OrderLine(f"L{n}", "100", "0", "KOPI-250", "Kopi", 1, 35_000) for n in range(3))
+    order = Order(Channel.SHOPEE, "X1", "PAID", OrderStatus.PAID, T0, T0, None, "sari", lines)
+    assert apply_orders(db, account, [order]).incidents == 1
+    [incident] = sync_state.incidents(db)
+    assert incident.shortfall == 3 and incident.on_hand_after == -3

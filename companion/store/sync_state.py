@@ -69,11 +69,20 @@ class IncidentRow:
 
 def add_incident(db: Database, product_id: str, order_id: str | None, shortfall: int, on_hand_after: int,
                  at: str) -> bool:
-    """Record an oversell once per (order, product); False when it was already recorded."""
-    cur = db.execute("INSERT INTO oversell_incidents (id, product_id, order_id, shortfall, on_hand_after, created_at)"
-                     " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(order_id, product_id) DO NOTHING",
-                     (new_id(), product_id, order_id, shortfall, on_hand_after, at))
-    return cur.rowcount == 1
+    """Record an oversell once per (order, product); True when it is new.
+
+    Several lines of one order for the same product (TikTok and Lazada send one line per unit) add their
+    shortfall to the same incident instead of being dropped.
+    """
+    existing = db.scalar("SELECT id FROM oversell_incidents WHERE order_id IS ? AND product_id = ?",
+                         (order_id, product_id))
+    if existing:
+        db.execute("UPDATE oversell_incidents SET shortfall = shortfall + ?, on_hand_after = ? WHERE id = ?",
+                   (shortfall, on_hand_after, existing))
+        return False
+    db.execute("INSERT INTO oversell_incidents (id, product_id, order_id, shortfall, on_hand_after, created_at)"
+               " VALUES (?, ?, ?, ?, ?, ?)", (new_id(), product_id, order_id, shortfall, on_hand_after, at))
+    return True
 
 
 def _incident(r: sqlite3.Row) -> IncidentRow:
