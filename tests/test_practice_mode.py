@@ -168,3 +168,36 @@ def test_banner_shows_while_practising_and_its_buttons_work(practice: PracticeMo
     assert not answers.labels
     assert not practice.running and not banner.isVisible()
     assert account_store.active(ctx.db) == []
+
+
+def test_start_up_puts_a_new_shop_in_practice_mode_with_sync_running(ctx: AppContext, qtbot: QtBot) -> None:
+    from companion.gui.app import start_online, stop_online
+    from companion.gui.main_window import MainWindow
+
+    window = MainWindow(ctx, "home")
+    qtbot.addWidget(window)
+    practice = start_online(ctx, window)
+    try:
+        assert any(isinstance(b, PracticeBanner) for b in window.banners)
+        qtbot.waitUntil(lambda: practice.running and not practice.busy, timeout=20_000)
+        qtbot.waitUntil(lambda: ctx.sync is not None and ctx.sync.running, timeout=5_000)
+        assert len(account_store.active(ctx.db)) == 3
+    finally:
+        stop_online(ctx, practice)
+    assert ctx.sync is not None and not ctx.sync.running and not practice.running
+
+
+def test_start_up_respects_leaving_practice_mode(ctx: AppContext, qtbot: QtBot) -> None:
+    from companion.gui.app import start_online, stop_online
+    from companion.gui.main_window import MainWindow
+    from companion.services.settings import save_settings
+
+    save_settings(ctx.db, {"practice_declined": "1"})
+    window = MainWindow(ctx, "home")
+    qtbot.addWidget(window)
+    practice = start_online(ctx, window)
+    try:
+        assert not practice.running and not practice.busy
+        assert ctx.sync is not None and ctx.sync.running
+    finally:
+        stop_online(ctx, practice)
