@@ -23,6 +23,7 @@ from companion.gui.sync_status import SyncStatusStrip
 from companion.i18n import tr
 from companion.services.accounts import credentials_for, link_practice_accounts
 from companion.services.products import add_product
+from companion.services.stock_push import queue_stock_push
 from companion.store import online_orders as order_store
 from companion.store import stock as stock_store
 from companion.store import sync_state
@@ -94,6 +95,10 @@ def test_strip_shows_last_success_waiting_and_a_problem(ctx: AppContext, qtbot: 
     offline = Problem("offline", "No internet connection: changes are kept and sent when the connection is back.")
     with qtbot.waitSignal(ctx.sync.state_changed):
         _from_runner_thread(ctx.sync, _round(account, offline, pending=12))
+        with ctx.db.write():  # twelve local changes waiting in the outbox while offline
+            for n in range(12):
+                queue_stock_push(ctx.db, [f"p{n}"], f"test:{n}")
+        strip.refresh()
     assert strip.state_label.text().startswith("Offline — 12 perubahan menunggu")
     assert strip.state_label.property("tone") == "calm"
 

@@ -118,7 +118,7 @@ class SyncStatusStrip(QFrame):
         self.settings_button.hide()
         self.sync_button.show()
         self.sync_button.setEnabled(not bridge.in_round)
-        waiting = bridge.pending_changes() if bridge.running else outbox.pending_count(self.ctx.db)
+        waiting = outbox.pending_count(self.ctx.db)  # now, not as of the last round: the counter keeps selling
         statuses = {a.id: sync_state.status(self.ctx.db, a.id) for a in accounts}
         self.shops_label.setText("     ".join(
             tr("{shop}: synced {when}", shop=account_label(a), when=ago_text(statuses[a.id].last_success_at))
