@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from babel.dates import format_datetime, format_timedelta
-
 from companion.domain.clock import now_utc, parse_stamp, shop_zone
 from companion.i18n import babel_locale, tr
 
@@ -18,6 +16,8 @@ def span_text(delta: timedelta, units: int = 2) -> str:
     parts = [timedelta(days=days), timedelta(hours=hours), timedelta(minutes=mins)]
     start = next(i for i, part in enumerate(parts) if part)
     shown = [p for p in parts[start:start + units] if p]
+    from babel.dates import format_timedelta  # imported on first use: not needed to open the window
+
     return " ".join(format_timedelta(p, threshold=1, locale=babel_locale()) for p in shown)
 
 
@@ -33,4 +33,6 @@ def ago_text(stamp_text: str | None, now: datetime | None = None) -> str:
 
 def local_time_text(moment: datetime, zone: str, fmt: str = "d MMM, HH:mm") -> str:
     """A moment in the shop's zone, e.g. "28 Nov, 14:30"."""
+    from babel.dates import format_datetime
+
     return format_datetime(moment, fmt, tzinfo=shop_zone(zone), locale=babel_locale())

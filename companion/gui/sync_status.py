@@ -20,17 +20,12 @@ from companion.services.change import Change
 from companion.store import accounts as account_store
 from companion.store import outbox, sync_state
 from companion.store.accounts import AccountRow
-from companion.sync.events import AUTH_EXPIRED, NOT_PERMITTED, OFFLINE, PERMANENT, TEMPORARY, THROTTLED
-from companion.sync.problems import NO_ANSWER, NOT_ALLOWED, OFFLINE_SENTENCE, REFUSED, RELINK, SLOW_DOWN
+from companion.sync.events import KIND_SENTENCES, NO_ANSWER, OFFLINE, OFFLINE_SENTENCE
 
 if TYPE_CHECKING:
     from companion.gui.sync_bridge import SyncBridge
 
 REFRESH_MS = 30_000  # "5 menit lalu" moves on by itself
-
-# When the problem is only known from the record (after a restart): the engine's sentence for its kind.
-KIND_SENTENCES = {OFFLINE: OFFLINE_SENTENCE, AUTH_EXPIRED: RELINK, THROTTLED: SLOW_DOWN, TEMPORARY: NO_ANSWER,
-                  PERMANENT: REFUSED, NOT_PERMITTED: NOT_ALLOWED}
 
 STRIP_STYLE = """
 QFrame#syncStrip { background: #f3f5f4; border-top: 1px solid #dde3df; }

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from companion.connectors.base import ListingRef, StockResult
 from companion.domain.availability import push_quantity
 from companion.domain.clock import stamp
 from companion.services.change import Change
@@ -19,6 +19,9 @@ from companion.store import online_orders as order_store
 from companion.store import outbox
 from companion.store import stock as stock_store
 from companion.store.database import Database
+
+if TYPE_CHECKING:  # the counter imports this module at start-up; the connectors are needed only to push
+    from companion.connectors.base import ListingRef, StockResult
 
 STOCK_CHANGED = "stock_changed"
 
@@ -42,6 +45,7 @@ def plan_pushes(db: Database, account_id: str, product_ids: list[str] | None = N
                 only_different: bool = True) -> list[PlannedPush]:
     """What each mapped listing of an account should show; with `only_different`, only where the platform
     (as last read or last pushed) shows something else."""
+    from companion.connectors.base import ListingRef
     account = account_store.get(db, account_id)
     if account is None:
         return []

@@ -32,6 +32,7 @@ from companion.store.database import Database, thread_database
 from companion.sync.backoff import Backoff
 from companion.sync.events import (
     AUTH_EXPIRED,
+    GONE,
     OFFLINE,
     PERMANENT,
     THROTTLED,
@@ -39,7 +40,7 @@ from companion.sync.events import (
     Problem,
     RoundSummary,
 )
-from companion.sync.problems import GONE, is_offline, problem_for, stock_refused
+from companion.sync.problems import is_offline, problem_for, stock_refused
 
 T = TypeVar("T")
 

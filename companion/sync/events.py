@@ -5,12 +5,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from companion.i18n import N_
+
 OFFLINE = "offline"
 AUTH_EXPIRED = "auth_expired"
 THROTTLED = "throttled"
 TEMPORARY = "temporary"
 PERMANENT = "permanent"
 NOT_PERMITTED = "not_permitted"
+
+# What to tell the owner (English msgids, translated by whoever shows them).
+RELINK = N_("The link to this online shop has expired: link the shop again in Settings.")
+LOGIN_REFUSED = N_("The marketplace did not accept the shop's login just now: the app will try again by itself.")
+OFFLINE_SENTENCE = N_("No internet connection: changes are kept and sent when the connection is back.")
+SLOW_DOWN = N_("The marketplace asked the app to slow down: it will try again in a moment.")
+NO_ANSWER = N_("The marketplace did not answer properly: the app will try again by itself.")
+REFUSED = N_("The marketplace refused the request: copy the details and ask for help if it keeps happening.")
+NOT_ALLOWED = N_("The marketplace does not allow this for your shop: check the app's permissions in the seller "
+                 "centre.")
+STOCK_REFUSED = N_("The marketplace refused some stock numbers: copy the details and check those listings.")
+GONE = N_("This online shop is no longer linked: link it again in Settings.")
+KEYS_MISSING = N_("The keys for this online shop are not available: link the shop again in Settings, or start "
+                  "practice mode again from Home.")
+
+# The sentence for a kind of problem when only the kind is known (the record after a restart).
+KIND_SENTENCES = {OFFLINE: OFFLINE_SENTENCE, AUTH_EXPIRED: RELINK, THROTTLED: SLOW_DOWN, TEMPORARY: NO_ANSWER,
+                  PERMANENT: REFUSED, NOT_PERMITTED: NOT_ALLOWED}
 
 
 @dataclass(frozen=True)

@@ -14,29 +14,24 @@ from companion.connectors.errors import (
     redact,
 )
 from companion.domain.errors import UserError
-from companion.i18n import N_
 from companion.sync.events import (
     AUTH_EXPIRED,
+    KEYS_MISSING,
+    LOGIN_REFUSED,
+    NO_ANSWER,
+    NOT_ALLOWED,
     NOT_PERMITTED,
     OFFLINE,
+    OFFLINE_SENTENCE,
     PERMANENT,
+    REFUSED,
+    RELINK,
+    SLOW_DOWN,
+    STOCK_REFUSED,
     TEMPORARY,
     THROTTLED,
     Problem,
 )
-
-RELINK = N_("The link to this online shop has expired: link the shop again in Settings.")
-LOGIN_REFUSED = N_("The marketplace did not accept the shop's login just now: the app will try again by itself.")
-OFFLINE_SENTENCE = N_("No internet connection: changes are kept and sent when the connection is back.")
-SLOW_DOWN = N_("The marketplace asked the app to slow down: it will try again in a moment.")
-NO_ANSWER = N_("The marketplace did not answer properly: the app will try again by itself.")
-REFUSED = N_("The marketplace refused the request: copy the details and ask for help if it keeps happening.")
-NOT_ALLOWED = N_("The marketplace does not allow this for your shop: check the app's permissions in the seller "
-                 "centre.")
-STOCK_REFUSED = N_("The marketplace refused some stock numbers: copy the details and check those listings.")
-GONE = N_("This online shop is no longer linked: link it again in Settings.")
-KEYS_MISSING = N_("The keys for this online shop are not available: link the shop again in Settings, or start "
-                  "practice mode again from Home.")
 
 
 def is_offline(exc: BaseException) -> bool:
