@@ -18,11 +18,13 @@ from pytestqt.qtbot import QtBot
 from companion.connectors.base import Credentials, ShopeeCredentials
 from companion.domain.clock import stamp
 from companion.domain.product import ProductInput
+from companion.domain.sale import LineInput, PaymentMethod
 from companion.gui.context import AppContext
 from companion.gui.sync_status import SyncStatusStrip
 from companion.i18n import tr
 from companion.services.accounts import credentials_for, link_practice_accounts
 from companion.services.products import add_product
+from companion.services.sales import record_sale
 from companion.services.stock_push import queue_stock_push
 from companion.store import online_orders as order_store
 from companion.store import stock as stock_store
@@ -158,8 +160,20 @@ def test_orders_made_on_the_practice_marketplace_appear_after_sync_now(ctx: AppC
         assert order_store.listing(ctx.db)[0].total == 2 * order_store.lines(ctx.db, page.model.orders[0].id)[
             0].unit_price
         qtbot.waitUntil(lambda: stock_store.on_hand(ctx.db, product) == 8, timeout=30_000)
+
+        # a counter sale here: the bridge hears the change and the runner pushes the new stock (8 - 3 = 5)
+        sale = record_sale(ctx.db, [LineInput(product, 3, 35_000)], PaymentMethod.CASH)
+        ctx.announce(sale.change)
+        qtbot.waitUntil(lambda: _shopee_stock(admin, "KOPI-250") == 5, timeout=30_000)
     finally:
         if ctx.sync is not None:
             ctx.sync.stop()
             ctx.sync = None
         market.stop()
+
+
+def _shopee_stock(admin: str, seller_sku: str) -> int | None:
+    with urllib.request.urlopen(admin + "/listings?platform=shopee", timeout=10) as reply:
+        found = json.loads(reply.read())
+    rows = found if isinstance(found, list) else found.get("listings", [])
+    return next((int(r["stock"]) for r in rows if r.get("seller_sku") == seller_sku), None)

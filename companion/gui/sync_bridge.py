@@ -42,6 +42,8 @@ class SyncBridge(QObject):
         self._snapshot: dict[str, tuple[str, str]] = {}
         self.running = False
         self.in_round = False
+        self._announcing = False
+        ctx.changed.connect(self._on_local_change)
 
     # --- the runner's controls --------------------------------------------------------------------------
     def start(self) -> None:
@@ -95,9 +97,18 @@ class SyncBridge(QObject):
             self._last_summary = event.summary
             for result in event.summary.accounts:
                 self._results[result.account_id] = result
-            self.ctx.announce(self._round_change(event.summary))
+            self._announcing = True
+            try:
+                self.ctx.announce(self._round_change(event.summary))
+            finally:
+                self._announcing = False
         self.event.emit(event)
         self.state_changed.emit()
+
+    def _on_local_change(self, change: Change) -> None:
+        """A sale, count, import or mapping changed stock here: the marketplaces should follow soon."""
+        if change.products and self.running and not self._announcing:
+            self.stock_changed()
 
     def _round_change(self, summary: RoundSummary) -> Change:
         """Which orders and products the round touched, by comparing the orders with how they were before."""
