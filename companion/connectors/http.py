@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import email.utils
 import json
+import logging
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,6 +19,24 @@ import requests
 from urllib3.exceptions import NewConnectionError
 
 from companion.connectors.errors import Permanent, Temporary, Throttled
+
+# Shopee and Lazada send the access token in the query, TikTok's token calls even the app secret, and
+# urllib3 logs every request line at DEBUG: whatever logging is switched on, those values are masked.
+_SECRET_PARAMS = re.compile(r"((?:access_token|refresh_token|app_secret|partner_key|auth_code|code|sign)=)[^&\s\"']+")
+
+
+class RedactSecrets(logging.Filter):
+    """Masks secret query parameters in a log record's message (the record still gets logged)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = _SECRET_PARAMS.sub(r"\1***", message)
+        if masked != message:
+            record.msg, record.args = masked, ()
+        return True
+
+
+logging.getLogger("urllib3.connectionpool").addFilter(RedactSecrets())
 
 Params = Mapping[str, str] | Sequence[tuple[str, str]]
 
