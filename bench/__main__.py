@@ -19,13 +19,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "companion-bench",
                    help="where the large shop is built and cached (default: <temp>/companion-bench)")
     p.add_argument("--quick", action="store_true", help="fewer repetitions (same shop): a smoke run, not a verdict")
+    p.add_argument("--only", action="append", default=[],
+                   help="run only measures whose function name contains this text (repeatable)")
     args = p.parse_args(argv)
     folder: Path = args.data_dir.resolve()
     setup = Setup(shop=large_shop(folder), work=folder / "work", quick=args.quick)
     setup.work.mkdir(exist_ok=True)
     results: list[Result] = []
     failed = False
-    for measure in MEASURES:
+    for measure in [m for m in MEASURES if not args.only or any(o in m.__name__ for o in args.only)]:
         try:
             results += measure(setup)
         except Exception:

@@ -8,8 +8,8 @@ from companion.connectors.base import Channel, Order, OrderLine, OrderStatus, Sh
 from companion.domain.product import ProductInput
 from companion.services.accounts import link_practice_accounts
 from companion.services.online_orders import apply_orders
+from companion.services.online_stock import plan_pushes
 from companion.services.products import add_product
-from companion.services.stock_push import plan_pushes
 from companion.store import stock as stock_store
 from companion.store import sync_state
 from companion.store.database import Database

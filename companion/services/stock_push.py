@@ -1,27 +1,12 @@
-"""Stock that must reach the marketplaces: queued on every local change, planned per account, recorded after.
-
-Pushes are absolute numbers (on hand − reserved − the channel's buffer), so sending one twice is harmless;
-the outbox entry only says *which* products changed and stays pending until every account has them.
-"""
+"""Queueing stock changes for the marketplaces: every local action that moves stock calls this inside
+its own transaction. What each marketplace should then show is worked out in online_stock.py."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
 
-from companion.domain.availability import push_quantity
-from companion.domain.clock import stamp
-from companion.services.change import Change
-from companion.store import accounts as account_store
-from companion.store import listings as listing_store
-from companion.store import online_orders as order_store
 from companion.store import outbox
-from companion.store import stock as stock_store
 from companion.store.database import Database
-
-if TYPE_CHECKING:  # the counter imports this module at start-up; the connectors are needed only to push
-    from companion.connectors.base import ListingRef, StockResult
 
 STOCK_CHANGED = "stock_changed"
 
@@ -31,74 +16,3 @@ def queue_stock_push(db: Database, product_ids: Iterable[str], idempotency_key: 
     ids = sorted(set(product_ids))
     if ids:
         outbox.enqueue(db, STOCK_CHANGED, {"product_ids": ids}, idempotency_key)
-
-
-@dataclass(frozen=True)
-class PlannedPush:
-    listing_id: str
-    ref: ListingRef
-    quantity: int
-    product_id: str
-
-
-def plan_pushes(db: Database, account_id: str, product_ids: list[str] | None = None,
-                only_different: bool = True) -> list[PlannedPush]:
-    """What each mapped listing of an account should show; with `only_different`, only where the platform
-    (as last read or last pushed) shows something else."""
-    from companion.connectors.base import ListingRef
-    account = account_store.get(db, account_id)
-    if account is None:
-        return []
-    listings = listing_store.mapped_for_products(db, account_id, product_ids)
-    reserved = order_store.reserved_unpaid(db, sorted({x.product_id for x in listings if x.product_id}))
-    plans: list[PlannedPush] = []
-    for listing in listings:
-        assert listing.product_id is not None
-        quantity = push_quantity(stock_store.on_hand(db, listing.product_id), reserved.get(listing.product_id, 0),
-                                 account.buffer_units, account.buffer_percent)
-        shown = listing.last_pushed if listing.last_pushed is not None else listing.platform_stock
-        if only_different and shown == quantity and listing.push_problem is None:
-            continue
-        plans.append(PlannedPush(listing.id, ListingRef(listing.item_id, listing.sku_id, listing.seller_sku),
-                                 quantity, listing.product_id))
-    return plans
-
-
-def record_push_results(db: Database, plans: Sequence[PlannedPush], results: Sequence[StockResult]) -> Change:
-    """After a push call returned: what each listing now shows, or why the platform refused it."""
-    by_ref = {(r.listing.item_id, r.listing.sku_id): r for r in results}
-    now = stamp()
-    with db.write():
-        for plan in plans:
-            result = by_ref.get((plan.ref.item_id, plan.ref.sku_id))
-            if result is None:
-                continue
-            listing_store.record_push(db, plan.listing_id, plan.quantity if result.ok else None,
-                                      None if result.ok else (result.reason or "refused"), now)
-    return Change(sync=True)
-
-
-def pending_changes(db: Database) -> list[tuple[str, list[str]]]:
-    """(outbox id, product ids) of stock changes not yet delivered everywhere."""
-    found: list[tuple[str, list[str]]] = []
-    for entry_id, payload in outbox.pending(db, STOCK_CHANGED):
-        ids = payload.get("product_ids", [])
-        found.append((entry_id, [str(x) for x in ids] if isinstance(ids, list) else []))
-    return found
-
-
-def mark_delivered(db: Database, entry_ids: Sequence[str]) -> None:
-    with db.write():
-        outbox.mark_done(db, entry_ids)
-
-
-def retry_later(db: Database, entry_ids: Sequence[str], error: str, due_at: Callable[[int], str]) -> None:
-    """Entries not delivered everywhere: count the attempt and set when they are due (`due_at(attempts so far)`)."""
-    with db.write():
-        for entry_id in entry_ids:
-            outbox.mark_retry(db, entry_id, error[:500], due_at(outbox.attempts(db, entry_id)))
-
-
-def pending_entry_ids(db: Database) -> list[str]:
-    """Every stock change still pending, due now or later."""
-    return outbox.pending_ids(db, STOCK_CHANGED)

@@ -22,9 +22,9 @@ from companion.connectors.errors import AuthExpired, ConnectorError, Temporary, 
 from companion.connectors.factory import build_connector
 from companion.domain.clock import now_utc, parse_stamp, stamp
 from companion.services import accounts as account_service
-from companion.services import mapping, stock_push
+from companion.services import mapping, online_stock
 from companion.services.online_orders import apply_orders
-from companion.services.stock_push import PlannedPush
+from companion.services.online_stock import PlannedPush
 from companion.store import accounts as account_store
 from companion.store import outbox, sync_state
 from companion.store.accounts import AccountRow
@@ -115,8 +115,8 @@ class SyncEngine:
         for acc in accounts:
             if not self.stop_event.is_set():
                 self._pull(db, acc)
-        entries = stock_push.pending_changes(db)
-        every_entry = stock_push.pending_entry_ids(db)
+        entries = online_stock.pending_changes(db)
+        every_entry = online_stock.pending_entry_ids(db)
         product_ids = sorted({p for _, ids in entries for p in ids})
         for acc in accounts:
             if not self.stop_event.is_set():
@@ -133,7 +133,7 @@ class SyncEngine:
             return AccountResult(account_id, False, problem=Problem(PERMANENT, GONE))
         acc = self._open(row)
         self._pull(db, acc)
-        entries = stock_push.pending_changes(db)
+        entries = online_stock.pending_changes(db)
         self._push(db, acc, sorted({p for _, ids in entries for p in ids}))
         return self._finish(db, acc)
 
@@ -284,11 +284,11 @@ class SyncEngine:
         if acc.stopped:
             return
         try:
-            plans = stock_push.plan_pushes(db, acc.row.id, product_ids, only_different=False) if product_ids else []
+            plans = online_stock.plan_pushes(db, acc.row.id, product_ids, only_different=False) if product_ids else []
             full = acc.row.id not in self._full_done
             if full:
                 seen = {p.listing_id for p in plans}
-                plans += [p for p in stock_push.plan_pushes(db, acc.row.id, None, only_different=True)
+                plans += [p for p in online_stock.plan_pushes(db, acc.row.id, None, only_different=True)
                           if p.listing_id not in seen]
             acc.stock_ok = self._send(db, acc, plans) if plans else True
             if full and acc.stock_ok:
@@ -311,7 +311,7 @@ class SyncEngine:
             if not plans:
                 return True
             results = self._call(db, acc, lambda: acc.link.push_stock(_updates(plans)))
-        stock_push.record_push_results(db, plans, results)
+        online_stock.record_push_results(db, plans, results)
         done = {(r.listing.item_id, r.listing.sku_id) for r in results if r.ok}
         acc.pushed += len(done)
         refused = [r.reason or "refused" for r in results if not r.ok]
@@ -325,7 +325,7 @@ class SyncEngine:
         mapping.store_listings(db, acc.row.id, listings)
         shown = {(x.item_id, x.sku_id): x.stock for x in listings}
         landed = [p for p in plans if shown.get((p.ref.item_id, p.ref.sku_id)) == p.quantity]
-        stock_push.record_push_results(db, landed, [StockResult(p.ref, True) for p in landed])
+        online_stock.record_push_results(db, landed, [StockResult(p.ref, True) for p in landed])
         acc.pushed += len(landed)
         return [p for p in plans if p not in landed]
 
@@ -335,14 +335,14 @@ class SyncEngine:
             # A first-round push of every listing covers changes that were waiting for their retry time too.
             covered = every if accounts and all(acc.full_push for acc in accounts) else due
             if covered:
-                stock_push.mark_delivered(db, covered)
+                online_stock.mark_delivered(db, covered)
             return
         if not due:
             return
         failed = [acc for acc in accounts if not acc.stock_ok]
         waits = [acc.retry_after for acc in failed if acc.retry_after is not None]
         reason = next((f"{acc.row.channel}: {acc.problem.kind}" for acc in failed if acc.problem), "not delivered")
-        stock_push.retry_later(db, due, reason,
+        online_stock.retry_later(db, due, reason,
                                lambda n: self.backoff.next_attempt_at(n, max(waits) if waits else None))
 
     def _finish(self, db: Database, acc: _Account) -> AccountResult:
