@@ -1,6 +1,8 @@
-"""Simulated buyers: they order what the platform shows in stock, sometimes cancel, and ask questions in chat.
+"""Simulated buyers: they order what the platform shows in stock, sometimes cancel, ask questions in chat and,
+when nobody answers for a while, follow up ("Halo kak?").
 
-Deterministic for a seed: the same seed and the same starting record give the same actions.
+Deterministic for a seed: the same seed and the same starting record give the same actions. "A while" is counted
+in simulator steps, not seconds, so a run does not depend on how fast the machine is.
 """
 
 from __future__ import annotations
@@ -17,6 +19,10 @@ from companion.practice.catalogue import (
     PLATFORMS,
 )
 from companion.practice.state import OutOfStock, PracticeState
+
+FOLLOW_UPS = ("Halo kak?", "Kak, masih ada orangnya?", "Halo kak, ditunggu jawabannya ya.")
+FOLLOW_UP_AFTER_STEPS = 8  # steps of silence before an unanswered buyer writes again
+FOLLOW_UP_CHANCE = 0.4  # per step, when someone is due: real buyers do not all follow up at once
 
 
 def buyer_id(platform: str, index: int) -> str:
@@ -48,14 +54,23 @@ class BuyerSimulator:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._steps = 0
+        self._asked: dict[tuple[str, int], int] = {}  # (platform, buyer) -> step of a question not followed up yet
 
     def reseed(self, seed: int) -> None:
         with self._lock:
             self.rng = random.Random(seed)
+            self._steps = 0
+            self._asked.clear()
 
     def step(self) -> dict[str, Any]:
-        """One buyer action: order (55 %), ask (30 %) or cancel (15 %). Returns what happened."""
+        """One buyer action: a follow-up when a question went unanswered long enough (sometimes), otherwise
+        order (55 %), ask (30 %) or cancel (15 %). Returns what happened."""
         with self._lock:
+            self._steps += 1
+            follow_up = self._follow_up()
+            if follow_up is not None:
+                return follow_up
             platform = self.rng.choice(PLATFORMS)
             roll = self.rng.random()
             buyer = self.rng.randrange(len(BUYER_NAMES))
@@ -64,8 +79,28 @@ class BuyerSimulator:
             if roll < 0.85:
                 text = self.rng.choice(BUYER_QUESTIONS)
                 buyer_says(self.state, platform, text, buyer)
+                self._asked.setdefault((platform, buyer), self._steps)
                 return {"action": "message", "platform": platform, "text": text}
             return self._cancel(platform)
+
+    def _follow_up(self) -> dict[str, Any] | None:
+        """The longest-waiting buyer whose question is still unanswered writes once more; answered ones are let go."""
+        due = sorted((asked, key) for key, asked in self._asked.items() if self._steps - asked >= FOLLOW_UP_AFTER_STEPS)
+        if not due or self.rng.random() >= FOLLOW_UP_CHANCE:
+            return None
+        for _asked, (platform, buyer) in due:
+            del self._asked[(platform, buyer)]
+            if not self._still_unanswered(platform, buyer):
+                continue
+            text = self.rng.choice(FOLLOW_UPS)
+            message = buyer_says(self.state, platform, text, buyer)
+            return {"action": "follow_up", "platform": platform, "text": text, "message": message["ref"]}
+        return None
+
+    def _still_unanswered(self, platform: str, buyer: int) -> bool:
+        conv = self.state.conversation_for(platform, buyer_id(platform, buyer), BUYER_NAMES[buyer % len(BUYER_NAMES)])
+        latest = self.state.latest_message(conv["id"])
+        return latest is not None and latest["sender"] == "buyer"
 
     def _order(self, platform: str, buyer: int) -> dict[str, Any]:
         in_stock = [x for x in self.state.listings(platform) if x["stock"] > 0]
