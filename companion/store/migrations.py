@@ -14,11 +14,13 @@ from companion.store.database import Database
 from companion.store.schema_v1 import V1
 from companion.store.schema_v2 import V2
 from companion.store.schema_v3 import V3
+from companion.store.schema_v4 import V4
 
 MIGRATIONS: list[tuple[int, str]] = [
     (1, V1),
     (2, V2),
     (3, V3),
+    (4, V4),
 ]
 
 

@@ -1,0 +1,264 @@
+"""Inbox queries and row-level writes: conversations, messages, reply templates, chat problems per shop.
+
+Reads are for everyone (the GUI reads these with `ctx.db`); the write helpers at the bottom are only called by
+services/inbox.py and sync/chat.py inside their transactions.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
+
+from companion.store.database import Database
+
+STATES = ("all", "waiting", "overdue")
+SEARCH_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class ConversationRow:
+    id: str
+    account_id: str | None
+    channel: str
+    practice: bool
+    account_name: str
+    buyer_name: str
+    source: str | None
+    last_text: str
+    last_message_at: str | None
+    waiting_since: str | None
+    unread: int
+    target_minutes: int | None
+    holiday_mode: bool
+    queued_replies: int
+    failed_replies: int
+    platform_conversation_id: str | None = None
+    buyer_id: str = ""
+    answered_at: str | None = None
+
+
+@dataclass(frozen=True)
+class MessageRow:
+    id: str
+    conversation_id: str
+    from_buyer: bool
+    is_auto_reply: bool
+    kind: str
+    text: str
+    payload: dict[str, Any]
+    sent_at: str
+    status: str
+    error: str | None
+    platform_message_id: str | None = None
+    queued_at: str | None = None
+    quoted: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TemplateRow:
+    id: str
+    title: str
+    body: str
+    sort: int
+
+
+@dataclass(frozen=True)
+class ChatProblemRow:
+    """Why a shop's chats cannot be read or answered (e.g. Shopee without the chat permission)."""
+
+    account_id: str
+    channel: str
+    account_name: str
+    kind: str
+    sentence_msgid: str
+    detail: str
+    at: str
+
+
+_CONVERSATION_SQL = """
+SELECT c.*, a.name AS account_name, COALESCE(a.practice, 0) AS practice,
+       (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id AND m.status IN ('queued', 'sending'))
+           AS queued_replies,
+       (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id AND m.status = 'failed') AS failed_replies
+FROM conversations c LEFT JOIN accounts a ON a.id = c.account_id
+"""
+
+
+def _conversation(r: sqlite3.Row) -> ConversationRow:
+    return ConversationRow(r["id"], r["account_id"], r["channel"], bool(r["practice"]), r["account_name"] or "",
+                           r["buyer_name"], r["source"], r["last_text"], r["last_message_at"], r["waiting_since"],
+                           int(r["unread"]), r["target_minutes"], bool(r["holiday_mode"]), int(r["queued_replies"]),
+                           int(r["failed_replies"]), r["platform_conversation_id"], r["buyer_id"], r["answered_at"])
+
+
+def _message(r: sqlite3.Row) -> MessageRow:
+    return MessageRow(r["id"], r["conversation_id"], bool(r["from_buyer"]), bool(r["is_auto_reply"]), r["kind"],
+                      r["text"], json.loads(r["payload"] or "{}"), r["sent_at"], r["status"], r["error"],
+                      r["platform_message_id"], r["queued_at"], json.loads(r["quoted"] or "{}"))
+
+
+def fts_query(search: str) -> str:
+    """User words to a safe FTS5 query: every word must appear (as a prefix); quotes keep operators inert."""
+    return " ".join(f'"{w}"*' for w in SEARCH_WORD.findall(search))
+
+
+def conversations(db: Database, channel: str | None = None, state: str = "all", search: str = "",
+                  limit: int = 500) -> list[ConversationRow]:
+    """Newest first. "waiting" and "overdue" both return the waiting ones here (deadlines are a services matter)."""
+    where: list[str] = []
+    params: list[object] = []
+    if channel:
+        where.append("c.channel = ?")
+        params.append(channel)
+    if state in ("waiting", "overdue"):
+        where.append("c.waiting_since IS NOT NULL")
+    query = fts_query(search)
+    if query:
+        where.append("(c.buyer_name LIKE ? OR c.id IN (SELECT m.conversation_id FROM messages m"
+                     " JOIN messages_fts f ON f.rowid = m.seq WHERE messages_fts MATCH ?))")
+        params += [f"%{search.strip()}%", query]
+    sql = _CONVERSATION_SQL + (" WHERE " + " AND ".join(where) if where else "")
+    sql += " ORDER BY COALESCE(c.last_message_at, c.created_at) DESC LIMIT ?"
+    return [_conversation(r) for r in db.query(sql, (*params, limit))]
+
+
+def conversation(db: Database, conversation_id: str) -> ConversationRow | None:
+    r = db.one(_CONVERSATION_SQL + " WHERE c.id = ?", (conversation_id,))
+    return _conversation(r) if r else None
+
+
+def by_platform_id(db: Database, account_id: str, platform_conversation_id: str) -> ConversationRow | None:
+    r = db.one(_CONVERSATION_SQL + " WHERE c.account_id = ? AND c.platform_conversation_id = ?",
+               (account_id, platform_conversation_id))
+    return _conversation(r) if r else None
+
+
+def thread(db: Database, conversation_id: str) -> list[MessageRow]:
+    """Oldest first, as a chat is read."""
+    return [_message(r) for r in db.query(
+        "SELECT * FROM messages WHERE conversation_id = ? ORDER BY sent_at, seq", (conversation_id,))]
+
+
+def message(db: Database, message_id: str) -> MessageRow | None:
+    r = db.one("SELECT * FROM messages WHERE id = ?", (message_id,))
+    return _message(r) if r else None
+
+
+def search_messages(db: Database, search: str, limit: int = 200) -> list[MessageRow]:
+    """Messages containing every word of `search` (FTS5), newest first."""
+    query = fts_query(search)
+    if not query:
+        return []
+    return [_message(r) for r in db.query(
+        "SELECT m.* FROM messages_fts f JOIN messages m ON m.seq = f.rowid WHERE messages_fts MATCH ?"
+        " ORDER BY m.sent_at DESC LIMIT ?", (query, limit))]
+
+
+def unread_counts(db: Database) -> dict[str, int]:
+    """Conversations with unread buyer messages, per channel."""
+    return {r["channel"]: int(r["n"]) for r in db.query(
+        "SELECT channel, COUNT(*) AS n FROM conversations WHERE unread > 0 GROUP BY channel")}
+
+
+def waiting_count(db: Database) -> int:
+    return int(db.scalar("SELECT COUNT(*) FROM conversations WHERE waiting_since IS NOT NULL") or 0)
+
+
+def outgoing(db: Database, account_id: str) -> list[MessageRow]:
+    """A shop's replies not yet confirmed sent ('queued' or 'sending'), oldest first."""
+    return [_message(r) for r in db.query(
+        "SELECT m.* FROM messages m JOIN conversations c ON c.id = m.conversation_id"
+        " WHERE c.account_id = ? AND m.status IN ('queued', 'sending') ORDER BY m.queued_at, m.seq", (account_id,))]
+
+
+def templates(db: Database) -> list[TemplateRow]:
+    return [TemplateRow(r["id"], r["title"], r["body"], int(r["sort"]))
+            for r in db.query("SELECT * FROM reply_templates ORDER BY sort, title")]
+
+
+def template(db: Database, template_id: str) -> TemplateRow | None:
+    r = db.one("SELECT * FROM reply_templates WHERE id = ?", (template_id,))
+    return TemplateRow(r["id"], r["title"], r["body"], int(r["sort"])) if r else None
+
+
+def chat_problems(db: Database) -> list[ChatProblemRow]:
+    """Shops whose chats the app cannot use right now, with the sentence to show in the inbox."""
+    return [ChatProblemRow(r["account_id"], r["channel"], r["name"], r["problem_kind"], r["problem_msgid"],
+                           r["problem_detail"] or "", r["problem_at"])
+            for r in db.query("SELECT s.*, a.channel, a.name FROM chat_status s JOIN accounts a ON a.id = s.account_id"
+                              " WHERE s.problem_kind IS NOT NULL AND a.active = 1 ORDER BY a.channel, a.name")]
+
+
+def chat_facts_rows(db: Database, since: str) -> list[sqlite3.Row]:
+    """Every message of conversations active since `since`, in order (input for response metrics)."""
+    return db.query(
+        "SELECT c.id AS conversation_id, c.channel, c.holiday_mode, m.from_buyer, m.is_auto_reply, m.status,"
+        " m.sent_at FROM conversations c JOIN messages m ON m.conversation_id = c.id"
+        " WHERE COALESCE(c.last_message_at, c.created_at) >= ? AND m.status IN ('received', 'sent')"
+        " ORDER BY c.id, m.sent_at, m.seq", (since,))
+
+
+# -- row writes (inside a services/sync transaction) -------------------------------------------------------------
+def insert_conversation(db: Database, values: dict[str, object]) -> None:
+    db.execute(f"INSERT INTO conversations ({', '.join(values)}) VALUES ({', '.join(':' + k for k in values)})",
+               values)
+
+
+def update_conversation(db: Database, conversation_id: str, values: dict[str, object]) -> None:
+    sets = ", ".join(f"{k} = :{k}" for k in values)
+    db.execute(f"UPDATE conversations SET {sets} WHERE id = :id", {**values, "id": conversation_id})
+
+
+def insert_message(db: Database, values: dict[str, object]) -> None:
+    db.execute(f"INSERT INTO messages ({', '.join(values)}) VALUES ({', '.join(':' + k for k in values)})", values)
+
+
+def update_message(db: Database, message_id: str, values: dict[str, object]) -> None:
+    sets = ", ".join(f"{k} = :{k}" for k in values)
+    db.execute(f"UPDATE messages SET {sets} WHERE id = :id", {**values, "id": message_id})
+
+
+def message_by_platform_id(db: Database, conversation_id: str, platform_message_id: str) -> MessageRow | None:
+    r = db.one("SELECT * FROM messages WHERE conversation_id = ? AND platform_message_id = ?",
+               (conversation_id, platform_message_id))
+    return _message(r) if r else None
+
+
+def unconfirmed_reply(db: Database, conversation_id: str, text: str) -> MessageRow | None:
+    """Our oldest reply with this text whose delivery is not yet confirmed (sent, answer lost or app killed)."""
+    r = db.one("SELECT * FROM messages WHERE conversation_id = ? AND status = 'sending' AND text = ?"
+               " AND platform_message_id IS NULL ORDER BY queued_at, seq LIMIT 1", (conversation_id, text))
+    return _message(r) if r else None
+
+
+def recompute_waiting(db: Database, conversation_id: str) -> None:
+    """waiting_since = the first buyer message after the last human answer (auto replies do not answer);
+    a human answer is a seller message that reached the buyer, or the owner's 'answered' mark."""
+    row = db.one(
+        "SELECT MAX(sent_at) AS last_reply FROM messages WHERE conversation_id = ? AND from_buyer = 0"
+        " AND is_auto_reply = 0 AND status = 'sent'", (conversation_id,))
+    mark = db.scalar("SELECT marked_answered_at FROM conversations WHERE id = ?", (conversation_id,))
+    answered = max((t for t in (row["last_reply"] if row else None, mark) if t), default=None)
+    waiting = db.scalar(
+        "SELECT MIN(sent_at) FROM messages WHERE conversation_id = ? AND from_buyer = 1 AND sent_at > ?",
+        (conversation_id, answered or ""))
+    last = db.one("SELECT text, sent_at, kind FROM messages WHERE conversation_id = ? AND status != 'failed'"
+                  " ORDER BY sent_at DESC, seq DESC LIMIT 1", (conversation_id,))
+    values: dict[str, object] = {"waiting_since": waiting, "answered_at": answered}
+    if last is not None:
+        values["last_text"] = last["text"] or f"[{last['kind']}]"
+        values["last_message_at"] = last["sent_at"]
+    update_conversation(db, conversation_id, values)
+
+
+def set_chat_problem(db: Database, account_id: str, kind: str | None, msgid: str | None, detail: str | None,
+                     at: str) -> None:
+    db.execute("INSERT INTO chat_status (account_id, problem_kind, problem_msgid, problem_detail, problem_at,"
+               " last_pull_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(account_id) DO UPDATE SET"
+               " problem_kind = excluded.problem_kind, problem_msgid = excluded.problem_msgid,"
+               " problem_detail = excluded.problem_detail, problem_at = excluded.problem_at,"
+               " last_pull_at = COALESCE(excluded.last_pull_at, chat_status.last_pull_at)",
+               (account_id, kind, msgid, detail, at if kind else None, None if kind else at))
