@@ -43,6 +43,7 @@ def run(data_dir: Path, lang: str | None = None, start_page: str = "counter") ->
     window = MainWindow(ctx, start_page)
     practice = start_online(ctx, window)
     window.show()
+    QTimer.singleShot(0, lambda: start_alerts(ctx, window))
     QTimer.singleShot(0, lambda: _backup_in_background(ctx, "start"))
     timer = QTimer(window)
     timer.timeout.connect(lambda: _backup_in_background(ctx, "daily"))
@@ -69,6 +70,14 @@ def start_online(ctx: AppContext, window: MainWindow) -> PracticeMode:
     else:
         ctx.sync.start()
     return practice
+
+
+def start_alerts(ctx: AppContext, window: MainWindow) -> None:
+    """The tray icon counting waiting buyers and the new-question / near-deadline notifications, once the
+    window is on screen (they read the inbox, which the first paint should not wait for)."""
+    from companion.gui.alerts import install_alerts
+
+    install_alerts(ctx, window)  # parented to the window: it lives and ends with it
 
 
 def _sync_when_practice_ready(ctx: AppContext, practice: PracticeMode) -> None:

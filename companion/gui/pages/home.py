@@ -1,4 +1,4 @@
-"""Beranda: how today is going at a glance — takings, best sellers and what is running out."""
+"""Beranda: how today is going at a glance — what to do before opening, takings, best sellers, what runs out."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -21,6 +22,9 @@ from companion.domain.money import format_quantity, format_rupiah
 from companion.gui.context import AppContext
 from companion.gui.pages.base import Page
 from companion.i18n import N_, babel_locale, tr
+from companion.store import accounts as account_store
+from companion.store import online_orders as order_store
+from companion.store import outbox as outbox_store
 from companion.store import products as product_store
 from companion.store import sales as sale_store
 from companion.store.products import ProductRow
@@ -37,7 +41,14 @@ QLabel#refundAmount { font-size: 20pt; font-weight: bold; color: #b45309; }
 QLabel#rowName, QLabel#rowValue { font-size: 12pt; }
 QLabel#rowValue { font-weight: bold; }
 QLabel#soldOut { font-size: 12pt; font-weight: bold; color: #b00020; }
+QPushButton[role="check"] { text-align: left; font-size: 12pt; min-height: 30px; padding: 2px 10px; border: none;
+    border-radius: 4px; background: transparent; }
+QPushButton[role="check"]:hover, QPushButton[role="check"]:focus { background: #eef5f0; }
+QPushButton[role="check"][todo="true"] { font-weight: bold; color: #8a4b00; }
+QPushButton[role="check"][todo="false"] { color: #1b7a43; }
 """
+SHIP_STATUSES = ("paid", "ready_to_ship")  # paid and not yet handed to the courier
+LOW_STOCK_COUNTED = 10_000
 
 _GREETINGS = (  # (hour the greeting starts, with shop name, without)
     (0, N_("Good evening, {shop}"), N_("Good evening")),
@@ -124,6 +135,8 @@ class HomePage(Page):
         self.refund_card = _Card(tr("Money returned today"))
         self.best_card = _Card(tr("Best sellers today"))
         self.low_card = _Card("")
+        self.check_card = _Card(tr("Before opening the shop"))
+        self.checks: dict[str, QPushButton] = {}
         self._build()
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._check_day)
@@ -137,6 +150,7 @@ class HomePage(Page):
         layout.setSpacing(16)
         layout.addWidget(self.greeting)
         layout.addWidget(self.date_label)
+        layout.addWidget(self.check_card)
         top = QHBoxLayout()
         top.setSpacing(16)
         top.addWidget(self.sales_card, 3)
@@ -171,6 +185,7 @@ class HomePage(Page):
         self._fill_sales(summary)
         self._fill_best(sale_store.best_sellers(self.ctx.db, start, end, BEST_SELLERS_SHOWN))
         self._fill_low()
+        self._fill_checklist(end)
 
     def _check_day(self) -> None:
         if self.today()[0].date() != self._day:
@@ -220,6 +235,35 @@ class HomePage(Page):
         if len(low) > LOW_STOCK_SHOWN:
             card.add(_label(tr("More in Products & Stock."), role="hint"))
 
+    def _fill_checklist(self, end_of_today: str) -> None:
+        """Four lines, each what needs doing (bold) or "beres" (green), each opening the page it is about."""
+        card = self.check_card
+        card.clear()
+        self.checks = {}
+        lines = QVBoxLayout()  # one under the other, tight, so the day's numbers stay in view below
+        lines.setSpacing(0)
+        for key, page, todo, text in checklist(self.ctx, end_of_today, self._threshold()):
+            button = QPushButton(("•  " if todo else "✓  ") + text + ("   ›" if self._can_open(page) else ""))
+            button.setProperty("role", "check")
+            button.setProperty("todo", "true" if todo else "false")
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.clicked.connect(lambda _checked=False, p=page: self._open(p))
+            self.checks[key] = button
+            lines.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+        card.body.addLayout(lines)
+
+    def _can_open(self, page: str) -> bool:
+        """Lines open their page when this Home sits in the main window and that page exists there."""
+        if not hasattr(self.window(), "open_page"):
+            return False
+        from companion.gui.main_window import PAGES
+
+        return any(key == page for key, *_rest in PAGES)
+
+    def _open(self, page: str) -> None:
+        if self._can_open(page):
+            self.window().open_page(page)  # type: ignore[attr-defined]
+
     def _threshold(self) -> int:
         try:
             return max(int(self.ctx.setting("low_stock_threshold")), 0)
@@ -232,3 +276,51 @@ def _stock_label(product: ProductRow) -> QLabel:
         return _label(tr("Sold out"), "soldOut")
     return _label(tr("{quantity} {unit} left", quantity=format_quantity(product.on_hand), unit=product.unit),
                   "rowValue")
+
+
+def checklist(ctx: AppContext, end_of_today: str, threshold: int,
+              now: datetime | None = None) -> list[tuple[str, str, bool, str]]:
+    """(line key, page key, needs doing, words) for the opening checklist, read through the store."""
+    from companion.gui.alerts import counts, waiting_buyers
+
+    now = now or now_utc()
+    chats = counts(waiting_buyers(ctx.db, now), now)
+    ship = sum(1 for o in order_store.listing(ctx.db, SHIP_STATUSES, limit=LOW_STOCK_COUNTED)
+               if o.ship_by is not None and o.ship_by < end_of_today)
+    low = len(product_store.low_stock(ctx.db, threshold, LOW_STOCK_COUNTED))
+    unsent = outbox_store.pending_count(ctx.db) if account_store.active(ctx.db) else -1
+    return [
+        ("chats", "inbox", chats.waiting > 0, _chat_words(chats.waiting, chats.overdue)),
+        ("ship", "orders", ship > 0, _counted(ship, N_("Online orders to ship today: beres"),
+                                               N_("1 online order to ship today"),
+                                               N_("{count} online orders to ship today"))),
+        ("low", "products", low > 0, _counted(low, N_("Stock: beres, every product has enough"),
+                                              N_("1 product is running low"),
+                                              N_("{count} products are running low"))),
+        ("sync", "settings", unsent > 0, _sync_words(unsent)),
+    ]
+
+
+def _counted(count: int, zero: str, one: str, many: str) -> str:
+    if count == 0:
+        return tr(zero)
+    return tr(one) if count == 1 else tr(many, count=format_quantity(count))
+
+
+def _sync_words(unsent: int) -> str:
+    """-1: no online shop linked, so nothing can be waiting to go."""
+    if unsent < 0:
+        return tr("Online shops: not linked yet")
+    return _counted(unsent, N_("Online shops: beres, every change is sent"),
+                    N_("1 change not yet sent to the online shops"),
+                    N_("{count} changes not yet sent to the online shops"))
+
+
+def _chat_words(waiting: int, overdue: int) -> str:
+    if not overdue:
+        return _counted(waiting, N_("Buyer chats: beres, nobody is waiting"), N_("1 buyer is waiting for an answer"),
+                        N_("{count} buyers are waiting for an answer"))
+    if waiting == 1:
+        return tr("1 buyer is waiting for an answer, past the deadline")
+    return tr("{count} buyers are waiting for an answer, {overdue} past the deadline",
+              count=format_quantity(waiting), overdue=format_quantity(overdue))

@@ -1,0 +1,266 @@
+"""Alerts for waiting buyers: a tray icon counting who waits (and who is overdue), and notifications for a new
+question and for a question within an hour of its platform deadline.
+
+Every notification goes through `Notifier.notified(title, text)` first, then to the tray balloon when a tray
+exists, so offscreen (tests, a desktop without a tray) the counts and the notifications still happen.
+Each waiting stretch of a conversation (its `waiting_since`) is announced at most once as new and once as
+close to its deadline; what is already waiting when the app starts is counted, not announced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon, QWidget
+
+from companion.domain.clock import now_utc
+from companion.i18n import tr
+from companion.resources import resource_path
+from companion.services.change import Change
+
+if TYPE_CHECKING:
+    from companion.domain.deadlines import Clock
+    from companion.gui.context import AppContext
+    from companion.store.database import Database
+    from companion.store.inbox import ConversationRow
+
+REFRESH_MS = 60_000  # deadlines come closer without any change in the record
+NEAR_DEADLINE = timedelta(hours=1)
+SHOWN_ONE_BY_ONE = 3  # more news at once than this becomes one summary notification
+MESSAGE_MS = 10_000
+SOUND_SETTING = "alert_sound"
+
+
+@dataclass(frozen=True)
+class WaitingCounts:
+    waiting: int
+    overdue: int
+
+
+def waiting_buyers(db: Database, now: datetime) -> list[tuple[ConversationRow, Clock | None]]:
+    """Conversations whose buyer waits for an answer, most urgent first (through the inbox service)."""
+    from companion.services.inbox import inbox_view
+
+    return [(row, clock) for row, clock in inbox_view(db, now, state="waiting") if row.waiting_since]
+
+
+def counts(waiting: list[tuple[ConversationRow, Clock | None]], now: datetime) -> WaitingCounts:
+    return WaitingCounts(len(waiting), sum(1 for _row, clock in waiting if clock is not None and clock.overdue(now)))
+
+
+def tooltip_text(found: WaitingCounts) -> str:
+    """The tray tooltip: the app's name, then who waits in plain words."""
+    if not found.waiting:
+        return tr("Seller Companion: no buyers waiting")
+    if not found.overdue:
+        return tr("Seller Companion: {waiting} waiting for an answer", waiting=found.waiting)
+    return tr("Seller Companion: {waiting} waiting for an answer, {overdue} past the deadline", waiting=found.waiting,
+              overdue=found.overdue)
+
+
+def app_icon(overdue: int = 0) -> QIcon:
+    """resources/icons/app.png when present, else a drawn one: a green shop bag with a chat dot; red badge when
+    someone is overdue."""
+    path = resource_path("icons", "app.png")
+    base = QPixmap(str(path)) if path.exists() else QPixmap()
+    if base.isNull():
+        base = _drawn_icon()
+    if overdue:
+        base = _with_badge(base)
+    return QIcon(base)
+
+
+def _drawn_icon(size: int = 64) -> QPixmap:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pixmap)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QBrush(QColor("#1b7a43")))
+    p.drawRoundedRect(QRectF(6, 18, 52, 42), 8, 8)  # the bag
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    pen = p.pen()
+    pen.setStyle(Qt.PenStyle.SolidLine)
+    pen.setColor(QColor("#1b7a43"))
+    pen.setWidth(5)
+    p.setPen(pen)
+    p.drawArc(QRectF(20, 4, 24, 28), 0, 180 * 16)  # its handle
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QBrush(QColor("white")))
+    p.drawEllipse(QPointF(32, 39), 12, 9)  # a speech bubble: buyers talk to the shop
+    p.setBrush(QBrush(QColor("#1b7a43")))
+    for x in (26, 32, 38):
+        p.drawEllipse(QPointF(x, 39), 2, 2)
+    p.end()
+    return pixmap
+
+
+def _with_badge(base: QPixmap) -> QPixmap:
+    pixmap = base.copy()
+    p = QPainter(pixmap)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QBrush(QColor("#b00020")))
+    r = pixmap.width() * 0.22
+    p.drawEllipse(QPointF(pixmap.width() - r, r), r, r)
+    p.setPen(QColor("white"))
+    font = QFont()
+    font.setBold(True)
+    font.setPixelSize(int(r * 1.5))
+    p.setFont(font)
+    p.drawText(QRectF(pixmap.width() - 2 * r, 0, 2 * r, 2 * r), Qt.AlignmentFlag.AlignCenter, "!")
+    p.end()
+    return pixmap
+
+
+class Notifier(QObject):
+    """One place every alert passes: `notified` first (so tests and trayless desktops see it), then the tray
+    balloon, then a beep when the shop asked for sound."""
+
+    notified = Signal(str, str)  # title, text
+
+    def __init__(self, tray: QSystemTrayIcon | None = None, sound: bool = False,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.tray = tray
+        self.sound = sound
+
+    def notify(self, title: str, text: str) -> None:
+        self.notified.emit(title, text)
+        if self.tray is not None and self.tray.isVisible() and QSystemTrayIcon.supportsMessages():
+            self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, MESSAGE_MS)
+        if self.sound:
+            QApplication.beep()
+
+
+class InboxAlerts(QObject):
+    """Keeps the counts and the notifications in step with the inbox: on every Change that touches
+    conversations, and once a minute for deadlines that come closer by themselves."""
+
+    counts_changed = Signal(int, int)  # waiting, overdue
+    open_inbox = Signal()  # the tray icon or a notification was clicked
+
+    def __init__(self, ctx: AppContext, parent: QObject | None = None, tray: bool = True) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.counts = WaitingCounts(0, 0)
+        self.tray: QSystemTrayIcon | None = None
+        if tray and QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = self._make_tray()
+        self.notifier = Notifier(self.tray, ctx.setting(SOUND_SETTING) == "1", self)
+        self._announced_new: set[tuple[str, str]] = set()  # (conversation id, waiting_since)
+        self._announced_near: set[tuple[str, str]] = set()
+        self._primed = False
+        ctx.changed.connect(self._on_change)
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start(REFRESH_MS)
+        self.refresh()
+
+    def _make_tray(self) -> QSystemTrayIcon:
+        tray = QSystemTrayIcon(app_icon(), self)
+        tray.activated.connect(lambda _reason: self.open_inbox.emit())
+        tray.messageClicked.connect(self.open_inbox.emit)
+        menu = QMenu()
+        menu.addAction(tr("Open the inbox"), self.open_inbox.emit)
+        tray.setContextMenu(menu)
+        self._menu = menu  # the tray does not own its menu
+        tray.show()
+        return tray
+
+    def tooltip(self) -> str:
+        return tooltip_text(self.counts)
+
+    def _on_change(self, change: Change) -> None:
+        if change.settings:
+            self.notifier.sound = self.ctx.setting(SOUND_SETTING) == "1"
+        if change.conversations or change.settings:
+            self.refresh()
+
+    def refresh(self, now: datetime | None = None) -> None:
+        """Read who waits, update the tray, announce what is new since the last look."""
+        now = now or now_utc()
+        waiting = waiting_buyers(self.ctx.db, now)
+        self.counts = counts(waiting, now)
+        if self.tray is not None:
+            self.tray.setToolTip(self.tooltip())
+            self.tray.setIcon(app_icon(self.counts.overdue))
+        self.counts_changed.emit(self.counts.waiting, self.counts.overdue)
+        fresh, near = self._news(waiting, now)
+        if self._primed:
+            self._announce_new(fresh)
+        self._announce_near(near)
+        self._primed = True
+
+    def _news(self, waiting: list[tuple[ConversationRow, Clock | None]],
+              now: datetime) -> tuple[list[ConversationRow], list[ConversationRow]]:
+        fresh: list[ConversationRow] = []
+        near: list[ConversationRow] = []
+        current: set[tuple[str, str]] = set()
+        for row, clock in waiting:
+            key = (row.id, str(row.waiting_since))
+            current.add(key)
+            if key not in self._announced_new:
+                self._announced_new.add(key)
+                fresh.append(row)
+            close = clock is not None and clock.due_within(now, NEAR_DEADLINE) and not clock.overdue(now)
+            if close and key not in self._announced_near:
+                self._announced_near.add(key)
+                near.append(row)
+        self._announced_new &= current  # answered ones are forgotten; a new question starts a new stretch
+        self._announced_near &= current
+        return fresh, near
+
+    def _announce_new(self, rows: list[ConversationRow]) -> None:
+        if len(rows) > SHOWN_ONE_BY_ONE:
+            self.notifier.notify(tr("New questions from buyers"),
+                                 tr("{count} buyers are waiting for an answer.", count=len(rows)))
+            return
+        for row in rows:
+            title = tr("New question from {buyer}", buyer=_buyer(row))
+            self.notifier.notify(_practice(row, title), row.last_text or tr("(a photo or product)"))
+
+    def _announce_near(self, rows: list[ConversationRow]) -> None:
+        if len(rows) > SHOWN_ONE_BY_ONE:
+            self.notifier.notify(tr("Answer soon"), tr("{count} buyers will be past the deadline within an hour.",
+                                                       count=len(rows)))
+            return
+        for row in rows:
+            text = tr("{buyer} has waited a long time: answer within the hour so the shop's chat score stays good.",
+                      buyer=_buyer(row))
+            self.notifier.notify(_practice(row, tr("Answer soon")), text)
+
+    def close(self) -> None:
+        self._timer.stop()
+        if self.tray is not None:
+            self.tray.hide()
+
+
+def _buyer(row: ConversationRow) -> str:
+    return row.buyer_name or tr("a buyer")
+
+
+def _practice(row: ConversationRow, title: str) -> str:
+    return tr("Practice: {title}", title=title) if row.practice else title
+
+
+def install_alerts(ctx: AppContext, window: QWidget) -> InboxAlerts:
+    """Start-up wiring: alerts live as long as the window; a click brings the window and its inbox forward."""
+    alerts = InboxAlerts(ctx, window)
+
+    def show_inbox() -> None:
+        window.showNormal()
+        window.raise_()
+        window.activateWindow()
+        open_page = getattr(window, "open_page", None)
+        from companion.gui.main_window import PAGES
+
+        if open_page is not None and any(key == "inbox" for key, *_rest in PAGES):
+            open_page("inbox")
+
+    alerts.open_inbox.connect(show_inbox)
+    return alerts
