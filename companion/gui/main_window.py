@@ -22,11 +22,13 @@ from companion.gui.context import AppContext
 from companion.gui.pages.base import Page
 from companion.gui.sync_status import SyncStatusStrip
 from companion.i18n import N_, tr
+from companion.services.change import Change
 
 # (key, navigation label msgid, module, class). Pages are built the first time they are opened,
 # so the window is ready as soon as the first page is.
 PAGES: list[tuple[str, str, str, str]] = [
     ("home", N_("Home"), "companion.gui.pages.home", "HomePage"),
+    ("inbox", N_("Inbox"), "companion.gui.pages.inbox", "InboxPage"),
     ("counter", N_("Counter"), "companion.gui.pages.counter", "CounterPage"),
     ("orders", N_("Online Orders"), "companion.gui.pages.online_orders", "OnlineOrdersPage"),
     ("products", N_("Products & Stock"), "companion.gui.pages.products", "ProductsPage"),
@@ -47,6 +49,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self._busy)
         ctx.work.busy_changed.connect(self._on_busy)
         ctx.language_changed.connect(lambda _lang: self.build(self.current_key()))
+        ctx.changed.connect(self._on_change)
         self.build(start_page)
 
     def build(self, start_page: str) -> None:
@@ -61,7 +64,7 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(210)
         self.stack = QStackedWidget()
         for key, label, _module, _cls in PAGES:
-            item = QListWidgetItem(tr(label))
+            item = QListWidgetItem(self._nav_text(key, label))
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.nav.addItem(item)
             holder = QWidget()
@@ -134,6 +137,26 @@ class MainWindow(QMainWindow):
         page = self.page(PAGES[row][0])
         self.stack.setCurrentIndex(row)
         page.on_shown()
+
+    def _nav_text(self, key: str, label: str) -> str:
+        """The navigation label; the inbox carries its unread conversations: "Kotak Masuk (3)"."""
+        if key != "inbox":
+            return tr(label)
+        from companion.store.inbox import unread_counts
+
+        unread = sum(unread_counts(self.ctx.db).values())
+        return f"{tr(label)} ({unread})" if unread else tr(label)
+
+    def _on_change(self, change: Change) -> None:
+        if change.conversations or change.sync or change.settings:
+            self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        """Relabel the navigation entries that show counts."""
+        for row, (key, label, _module, _cls) in enumerate(PAGES):
+            item = self.nav.item(row)
+            if key == "inbox" and item is not None:
+                item.setText(self._nav_text(key, label))
 
     def _on_busy(self, running: int) -> None:
         self._busy.setText(tr("Working…") if running else "")

@@ -1,0 +1,341 @@
+"""Kotak Masuk: every buyer waiting for an answer, from every shop and from the phone, the most urgent first.
+
+Each row says how long the buyer has waited and how long is left before the platform counts the chat as unanswered
+("sisa 2 jam 10 menit", "terlambat 35 menit" in red). Practice chats are labelled LATIHAN. Opening a row shows the
+conversation and a reply box; answers leave through the sync engine, also after the shop was offline.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.domain.clock import now_utc
+from companion.domain.deadlines import Clock
+from companion.gui.context import AppContext
+from companion.gui.conversation_view import (
+    CHANNEL_NAMES,
+    ConversationView,
+    channel_text,
+    left_text,
+    urgency_name,
+    waited_text,
+)
+from companion.gui.pages.base import Page
+from companion.i18n import N_, tr
+from companion.services import inbox as inbox_service
+from companion.services.change import Change
+from companion.store import inbox as inbox_store
+from companion.store.inbox import ConversationRow
+
+COUNTDOWN_MS = 30_000
+SEARCH_DELAY_MS = 250
+STATES = ((N_("Waiting"), "waiting"), (N_("Overdue"), "overdue"), (N_("All"), "all"))
+HEADERS = (N_("Time left"), N_("From"), N_("Buyer and last message"))
+LEFT_COL, CHANNEL_COL, BUYER_COL = range(3)
+RED, AMBER, PRACTICE_BG = QColor("#b00020"), QColor("#a14a00"), QColor("#fff1c2")
+TEXT_CHARS = 80
+Index = QModelIndex | QPersistentModelIndex
+Entry = tuple[ConversationRow, Clock | None]
+
+PAGE_STYLE = """
+QLabel#chatProblem { background: #fff7ed; border: 1px solid #f3c892; border-radius: 6px; padding: 8px 12px; }
+"""
+
+
+class InboxModel(QAbstractTableModel):
+    """Conversations as services.inbox.inbox_view sorted them; countdowns are worked out at paint time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[Entry] = []
+        self.now = now_utc()
+
+    def set_entries(self, entries: list[Entry], now: datetime) -> None:
+        self.beginResetModel()
+        self.now = now
+        self.entries = entries
+        self.endResetModel()
+
+    def tick(self) -> None:
+        self.now = now_utc()
+        if self.entries:
+            self.dataChanged.emit(self.index(0, LEFT_COL), self.index(len(self.entries) - 1, LEFT_COL))
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.entries)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return tr(HEADERS[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        (row, clock), col = self.entries[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text(row, clock, col)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{row.buyer_name}\n{row.last_text}" if col == BUYER_COL else self.text(row, clock, col)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            urgency = urgency_name(clock, self.now) if col == LEFT_COL else ""
+            if urgency or (col == BUYER_COL and row.failed_replies):
+                return QBrush(AMBER if urgency == "soon" else RED)
+        if role == Qt.ItemDataRole.FontRole and self._bold(row, clock, col):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole and col == CHANNEL_COL and row.practice:
+            return QBrush(PRACTICE_BG)
+        return None
+
+    def _bold(self, row: ConversationRow, clock: Clock | None, col: int) -> bool:
+        if col == LEFT_COL:
+            return bool(urgency_name(clock, self.now))
+        if col == CHANNEL_COL:
+            return row.practice
+        return col == BUYER_COL and row.unread > 0
+
+    def text(self, row: ConversationRow, clock: Clock | None, col: int) -> str:
+        if col == LEFT_COL:
+            if not row.waiting_since:
+                return tr("answered")
+            left = left_text(clock, self.now)
+            waited = tr("waiting {time}", time=waited_text(clock, self.now, units=1))
+            return f"{left}\n{waited}" if left else waited
+        if col == CHANNEL_COL:
+            name = channel_text(row)
+            return f"{tr('PRACTICE')}\n{name}" if row.practice else name
+        return row.buyer_name + (f" ({row.unread})" if row.unread else "") + "\n" + self._last_text(row)
+
+    def _last_text(self, row: ConversationRow) -> str:
+        text = " ".join(row.last_text.split())
+        text = text if len(text) <= TEXT_CHARS else text[:TEXT_CHARS - 1] + "…"
+        if row.failed_replies:
+            return tr("Not sent: {text}", text=text)
+        if row.queued_replies:
+            return tr("Waiting to be sent: {text}", text=text)
+        return text
+
+    def entry(self, n: int) -> Entry | None:
+        return self.entries[n] if 0 <= n < len(self.entries) else None
+
+    def row_of(self, conversation_id: str) -> int:
+        return next((n for n, (c, _k) in enumerate(self.entries) if c.id == conversation_id), -1)
+
+
+class InboxPage(Page):
+    title_msgid = N_("Inbox")
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        self.setStyleSheet(PAGE_STYLE)
+        self._loaded = False
+        title = QLabel(tr("Inbox"))
+        title.setProperty("role", "title")
+        self.log_button = QPushButton(tr("Log a question…"))
+        self.log_button.setToolTip(tr("A question by phone, WhatsApp or at the shop: keep it here until answered."))
+        self.log_button.clicked.connect(self.log_inquiry)
+        self.templates_button = QPushButton(tr("Quick replies…"))
+        self.templates_button.clicked.connect(self.edit_templates)
+        top = QHBoxLayout()
+        top.addWidget(title, 1)
+        top.addWidget(self.templates_button)
+        top.addWidget(self.log_button)
+        self.problem = QLabel()
+        self.problem.setObjectName("chatProblem")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        self._filters_built(ctx)
+        self.model = InboxModel()
+        self.table = self._table()
+        self.empty_label = QLabel()
+        self.empty_label.setProperty("role", "hint")
+        self.empty_label.setWordWrap(True)
+        self.view = ConversationView(ctx)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.empty_label)
+        self.split = QSplitter(Qt.Orientation.Horizontal)
+        self.split.addWidget(left)
+        self.split.addWidget(self.view)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
+        self.split.setSizes([560, 420])
+        self.view.setMinimumWidth(360)
+        self.coaching_toggle = QToolButton()
+        self.coaching_toggle.setCheckable(True)
+        self.coaching_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.coaching_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.coaching_toggle.setText(tr("How fast do I answer?"))
+        self.coaching_toggle.toggled.connect(self.show_coaching)
+        self.coaching: QWidget | None = None
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.problem)
+        layout.addLayout(self.filters)
+        layout.addWidget(self.split, 1)
+        layout.addWidget(self.coaching_toggle)
+        self._layout = layout
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start(COUNTDOWN_MS)
+
+    def _filters_built(self, ctx: AppContext) -> None:
+        self.channel = QComboBox()
+        self.channel.addItem(tr("All channels"), None)
+        for key, name in CHANNEL_NAMES.items():
+            self.channel.addItem(tr(name), key)
+        self.state = QComboBox()
+        for label, key in STATES:
+            self.state.addItem(tr(label), key)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(tr("Search all messages"))
+        self.search.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.timeout.connect(self.reload)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start(SEARCH_DELAY_MS))
+        self.channel.currentIndexChanged.connect(lambda _i: self.reload())
+        self.state.currentIndexChanged.connect(lambda _i: self.reload())
+        self.count_label = QLabel()
+        self.count_label.setProperty("role", "hint")
+        self.filters = QHBoxLayout()
+        self.filters.addWidget(self.channel)
+        self.filters.addWidget(self.state)
+        self.filters.addWidget(self.search, 1)
+        self.filters.addWidget(self.count_label)
+
+    def _table(self) -> QTableView:
+        table = QTableView()
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(54)  # two lines: the buyer, then the last message
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(BUYER_COL, QHeaderView.ResizeMode.Stretch)
+        table.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
+        return table
+
+    # --- data --------------------------------------------------------------------------------------------
+    def reload(self) -> None:
+        selected = self.selected()
+        now = now_utc()
+        entries = inbox_service.inbox_view(self.ctx.db, now, self.channel.currentData(), self.state.currentData(),
+                                           self.search.text().strip())
+        self.model.set_entries(list(entries), now)
+        self._show_problems()
+        self.count_label.setText(tr("{count} conversations", count=len(entries)))
+        self.empty_label.setVisible(not entries)
+        self.empty_label.setText(self._empty_text())
+        self._loaded = True
+        row = self.model.row_of(selected[0].id) if selected else -1
+        if row >= 0:
+            self.table.selectRow(row)
+        self._show_selected()
+
+    def _empty_text(self) -> str:
+        if self.search.text().strip():
+            return tr("No message contains these words.")
+        if self.state.currentData() != "all":
+            return tr("Nobody is waiting for an answer. New chats appear by themselves after each sync.")
+        return tr("No conversations yet. Chats from your online shops appear here after each sync.")
+
+    def _show_problems(self) -> None:
+        """One sentence per shop whose chats cannot be read (Shopee without chat permission), saying what to do."""
+        problems = inbox_store.chat_problems(self.ctx.db)
+        sentences = [f"{channel_text_of(p.channel)}: {tr(p.sentence_msgid)}" for p in problems]
+        self.problem.setText("\n".join(dict.fromkeys(sentences)))
+        self.problem.setVisible(bool(sentences))
+
+    def on_change(self, change: Change) -> None:
+        if self._loaded and (change.conversations or change.sync or change.settings or change.products):
+            self.reload()
+            if self.coaching is not None and self.coaching.isVisible():
+                self.coaching.reload()  # type: ignore[attr-defined]
+
+    def _tick(self) -> None:
+        self.model.tick()
+        self.view.tick()
+
+    def selected(self) -> Entry | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.entry(rows[0].row()) if rows else None
+
+    def open_conversation(self, conversation_id: str) -> bool:
+        """Select a conversation (from an alert or the Home checklist); shows every state if it is not listed."""
+        row = self.model.row_of(conversation_id)
+        if row < 0 and self.state.currentData() != "all":
+            self.state.setCurrentIndex(len(STATES) - 1)
+            row = self.model.row_of(conversation_id)
+        if row >= 0:
+            self.table.selectRow(row)
+        return row >= 0
+
+    def _show_selected(self) -> None:
+        entry = self.selected()
+        self.view.show_conversation(*(entry if entry else (None, None)))
+        if entry is not None and entry[0].unread:
+            conversation_id = entry[0].id  # read now: after this reload, so the list is not reset under the click
+            QTimer.singleShot(0, lambda: self._mark_read(conversation_id))
+
+    def _mark_read(self, conversation_id: str) -> None:
+        self.ctx.announce(inbox_service.mark_read(self.ctx.db, conversation_id))
+
+    # --- actions -----------------------------------------------------------------------------------------
+    def log_inquiry(self) -> None:
+        from companion.gui.log_inquiry_dialog import LogInquiryDialog
+
+        dialog = LogInquiryDialog(self.ctx, self)
+        if dialog.exec() and dialog.conversation_id:
+            self.open_conversation(dialog.conversation_id)
+
+    def edit_templates(self) -> None:
+        from companion.gui.quick_replies import TemplatesDialog
+
+        TemplatesDialog(self.ctx, self).exec()
+
+    def show_coaching(self, shown: bool) -> None:
+        """The response-rate panel is built the first time it is opened."""
+        self.coaching_toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        if shown and self.coaching is None:
+            from companion.gui.response_coaching import ResponseCoaching
+
+            self.coaching = ResponseCoaching(self.ctx)
+            self._layout.addWidget(self.coaching)
+        if self.coaching is not None:
+            self.coaching.setVisible(shown)
+            if shown:
+                self.coaching.reload()  # type: ignore[attr-defined]
+
+
+def channel_text_of(channel: str) -> str:
+    return tr(CHANNEL_NAMES.get(channel, channel))
