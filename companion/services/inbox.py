@@ -205,6 +205,51 @@ def retry_reply(db: Database, message_id: str) -> Change:
     return Change(conversations=frozenset({msg.conversation_id}))
 
 
+# -- the sync engine's steps for one reply (each commits before the next network call) ----------------------------
+def begin_send(db: Database, message_id: str) -> None:
+    """'sending' is on disk before the reply leaves: after a crash the engine reads back before sending again."""
+    with db.write():
+        inbox_store.update_message(db, message_id, {"status": "sending", "error": None})
+
+
+def reply_sent(db: Database, message_id: str, platform_message_id: str, sent_at: datetime | None = None) -> Change:
+    """The platform has the reply: 'sent' with its id, the clock stops, the outbox entry is done."""
+    with db.write():
+        msg = inbox_store.message(db, message_id)
+        if msg is None:
+            return Change()
+        inbox_store.update_message(db, message_id, {
+            "status": "sent", "platform_message_id": platform_message_id or None,
+            "sent_at": _ts(sent_at) or stamp(), "error": None})
+        _settle_entry(db, message_id, "done", None)
+        inbox_store.recompute_waiting(db, msg.conversation_id)
+    return Change(conversations=frozenset({msg.conversation_id}))
+
+
+def reply_failed(db: Database, message_id: str, error: str) -> Change:
+    """Refused for good (the platform's words kept for the owner); 'Kirim ulang' queues it again."""
+    with db.write():
+        msg = inbox_store.message(db, message_id)
+        if msg is None:
+            return Change()
+        inbox_store.update_message(db, message_id, {"status": "failed", "error": error[:500]})
+        _settle_entry(db, message_id, "failed", error[:500])
+    return Change(conversations=frozenset({msg.conversation_id}))
+
+
+def reply_requeued(db: Database, message_id: str, reason: str) -> None:
+    """Nothing left the laptop (offline, refused login, slow down): back to 'queued' for the next round."""
+    with db.write():
+        inbox_store.update_message(db, message_id, {"status": "queued"})
+        db.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE idempotency_key = ?",
+                   (reason[:500], reply_key(message_id)))
+
+
+def _settle_entry(db: Database, message_id: str, status: str, error: str | None) -> None:
+    db.execute("UPDATE outbox SET status = ?, last_error = ? WHERE idempotency_key = ?",
+               (status, error, reply_key(message_id)))
+
+
 @dataclass(frozen=True)
 class QuoteChange:
     product_id: str

@@ -229,9 +229,21 @@ def message_by_platform_id(db: Database, conversation_id: str, platform_message_
 
 def unconfirmed_reply(db: Database, conversation_id: str, text: str) -> MessageRow | None:
     """Our oldest reply with this text whose delivery is not yet confirmed (sent, answer lost or app killed)."""
-    r = db.one("SELECT * FROM messages WHERE conversation_id = ? AND status = 'sending' AND text = ?"
-               " AND platform_message_id IS NULL ORDER BY queued_at, seq LIMIT 1", (conversation_id, text))
+    r = db.one("SELECT * FROM messages WHERE conversation_id = ? AND status IN ('sending', 'sent') AND text = ?"
+               " AND platform_message_id IS NULL AND queued_at IS NOT NULL ORDER BY queued_at, seq LIMIT 1",
+               (conversation_id, text))
     return _message(r) if r else None
+
+
+def platform_ids(db: Database, conversation_id: str) -> set[str]:
+    return {str(r[0]) for r in db.query("SELECT platform_message_id FROM messages WHERE conversation_id = ?"
+                                        " AND platform_message_id IS NOT NULL", (conversation_id,))}
+
+
+def outbox_entry(db: Database, idempotency_key: str) -> tuple[str, str] | None:
+    """(id, status) of the outbox entry with this key."""
+    r = db.one("SELECT id, status FROM outbox WHERE idempotency_key = ?", (idempotency_key,))
+    return (str(r["id"]), str(r["status"])) if r else None
 
 
 def recompute_waiting(db: Database, conversation_id: str) -> None:

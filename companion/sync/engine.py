@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from companion.connectors.base import Connector, Credentials, OrderPage, StockResult, StockUpdate
+from companion.connectors.base import Capability, Connector, Credentials, OrderPage, StockResult, StockUpdate
 from companion.connectors.errors import AuthExpired, ConnectorError, Temporary, Throttled
 from companion.connectors.factory import build_connector
 from companion.domain.clock import now_utc, parse_stamp, stamp
@@ -29,6 +29,7 @@ from companion.store import accounts as account_store
 from companion.store import outbox, sync_state
 from companion.store.accounts import AccountRow
 from companion.store.database import Database, thread_database
+from companion.sync import chat
 from companion.sync.backoff import Backoff
 from companion.sync.events import (
     AUTH_EXPIRED,
@@ -159,6 +160,9 @@ class SyncEngine:
             self._phase(acc, lambda: self._ensure_tokens(db, acc))
             self._phase(acc, lambda: self._listings(db, acc))
             self._phase(acc, lambda: self._orders(db, acc))
+            if Capability.CHAT in acc.link.capabilities:  # the inbox: pull chats, then send queued replies
+                self._phase(acc, lambda: chat.chat_step(db, acc.row, acc.link, lambda fn: self._call(db, acc, fn)))
+                self._phase(acc, lambda: chat.reply_step(db, acc.row, acc.link, lambda fn: self._call(db, acc, fn)))
         except _Stop:
             acc.stopped = True
 

@@ -1,0 +1,210 @@
+"""The inbox's part of a sync round: pull changed conversations, then send queued replies exactly once.
+
+Pull: conversation lists come newest first, so the walk stops at the first conversation older than the "chat"
+cursor (the newest `last_message_at` applied so far); each changed conversation's messages are read until a known
+message, and applied keyed by platform id. The cursor commits with the last conversation it covers, so a round cut
+short simply repeats harmless work.
+
+Send: a reply is marked 'sending' and committed before `send_text`; 'sent' with the platform id after. A reply
+found 'sending' (the answer was lost, or the app was killed mid-send) is first looked for in the conversation as
+the platform shows it — our text, from the seller, after the queue time — and only sent again when it is not
+there. Offline, throttled or refused logins put it back to 'queued'; a refusal marks it 'failed' with the
+platform's words. Shopee's chat API is whitelisted per app: NotPermitted is kept as the shop's chat problem, one
+sentence the inbox shows (store.inbox.chat_problems), without failing the shop's order and stock sync.
+
+Known gaps: the connectors' `Message` carries no image URL, so image messages are stored with kind 'image' and
+the platform type in `payload` but no picture (no thumbnail download or cache yet); the read-back looks at the
+newest page of the conversation only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from companion.connectors.base import Channel, Connector, Conversation, ConversationPage, Message, MessagePage
+from companion.connectors.errors import NotPermitted, Permanent, Temporary
+from companion.domain.clock import parse_stamp, stamp
+from companion.i18n import N_
+from companion.services import inbox as inbox_service
+from companion.services.change import Change
+from companion.store import inbox as inbox_store
+from companion.store import sync_state
+from companion.store.accounts import AccountRow
+from companion.store.database import Database
+from companion.sync.events import NOT_ALLOWED, NOT_PERMITTED, Problem
+
+Caller = Callable[[Callable[[], Any]], Any]   # the engine's call wrapper (token refresh, throttle waits, retries)
+
+CHAT = "chat"
+MAX_CONVERSATION_PAGES = 20
+MAX_MESSAGE_PAGES = 5
+CLOCK_SLACK = timedelta(minutes=10)   # platform and laptop clocks differ; a read-back match may be this early
+SHOPEE_CHAT_OFF = N_("Shopee chats need the app's chat permission: in Shopee Open Platform, ask for chat access for "
+                     "the Seller In-house System app, then link the shop again in Settings.")
+REFUSED_REPLY = N_("The marketplace refused this reply: {reason}")
+
+
+def chat_problem(account: AccountRow, exc: NotPermitted) -> Problem:
+    sentence = SHOPEE_CHAT_OFF if account.channel == Channel.SHOPEE.value else NOT_ALLOWED
+    detail = f"{exc.platform_code}: {exc.platform_message}" if exc.platform_message else exc.platform_code
+    return Problem(NOT_PERMITTED, sentence, detail)
+
+
+def _note_problem(db: Database, account: AccountRow, problem: Problem | None) -> None:
+    with db.write():
+        if problem is None:
+            inbox_store.set_chat_problem(db, account.id, None, None, None, stamp())
+        else:
+            inbox_store.set_chat_problem(db, account.id, problem.kind, problem.sentence_msgid, problem.detail,
+                                         stamp())
+
+
+# -- pull ---------------------------------------------------------------------------------------------------------
+def pull_chats(db: Database, account: AccountRow, link: Connector, call: Caller) -> Change:
+    """New and changed conversations with their new messages; NotPermitted becomes the shop's chat problem."""
+    try:
+        change = _pull(db, account, link, call)
+    except NotPermitted as exc:
+        _note_problem(db, account, chat_problem(account, exc))
+        return Change()
+    _note_problem(db, account, None)
+    return change
+
+
+def _since(db: Database, account_id: str) -> str | None:
+    raw = sync_state.cursor(db, account_id, CHAT)
+    try:
+        value = json.loads(raw).get("since") if raw else None
+    except (ValueError, AttributeError):
+        return None
+    return str(value) if value else None
+
+
+def _changed_conversations(account_id: str, since: str | None, link: Connector,
+                           call: Caller) -> tuple[list[Conversation], str | None]:
+    """Conversations whose last message is at or after `since` (newest first), and the newest time seen."""
+    changed: dict[str, Conversation] = {}
+    newest = since
+    page_cursor: str | None = None
+    for _ in range(MAX_CONVERSATION_PAGES):
+        page: ConversationPage = call(partial(link.list_conversations, page_cursor))
+        older = False
+        for conv in page.conversations:
+            at = stamp(conv.last_message_at) if conv.last_message_at else None
+            if since and at and at < since:
+                older = True
+                continue
+            changed.setdefault(conv.conversation_id, conv)
+            if at and (newest is None or at > newest):
+                newest = at
+        if older or page.done or not page.next_cursor:
+            break
+        page_cursor = page.next_cursor
+    return list(changed.values()), newest
+
+
+def _new_messages(db: Database, account_id: str, conv: Conversation, link: Connector, call: Caller) -> list[Message]:
+    """Newest first from the platform, until a message we already hold (or a few pages on first sight)."""
+    local = inbox_store.by_platform_id(db, account_id, conv.conversation_id)
+    known = inbox_store.platform_ids(db, local.id) if local else set()
+    out: list[Message] = []
+    page_cursor: str | None = None
+    for _ in range(MAX_MESSAGE_PAGES):
+        page: MessagePage = call(partial(link.list_messages, conv.conversation_id, page_cursor))
+        fresh = [m for m in page.messages if m.message_id not in known]
+        out += fresh
+        if len(fresh) < len(page.messages) or page.done or not page.next_cursor:
+            break
+        page_cursor = page.next_cursor
+    return sorted(out, key=lambda m: m.sent_at)
+
+
+def _pull(db: Database, account: AccountRow, link: Connector, call: Caller) -> Change:
+    since = _since(db, account.id)
+    changed, newest = _changed_conversations(account.id, since, link, call)
+    change = Change()
+    cursor = json.dumps({"since": newest})
+    for n, conv in enumerate(reversed(changed)):   # oldest first; the cursor rides with the last one
+        messages = _new_messages(db, account.id, conv, link, call)
+        last = n == len(changed) - 1
+        change |= inbox_service.apply_chat_page(db, account.id, [conv], {conv.conversation_id: messages},
+                                                cursor=(CHAT, cursor) if last else None)
+    if not changed and newest != since and newest is not None:
+        change |= inbox_service.apply_chat_page(db, account.id, [], {}, cursor=(CHAT, cursor))
+    return change
+
+
+# -- send ---------------------------------------------------------------------------------------------------------
+def send_replies(db: Database, account: AccountRow, link: Connector, call: Caller) -> Change:
+    """Every queued reply of this shop, exactly once. Errors that stop the shop's round are raised (after the
+    reply is back to 'queued'); refusals fail only that reply."""
+    change = Change()
+    for msg in inbox_store.outgoing(db, account.id):
+        conv = inbox_store.conversation(db, msg.conversation_id)
+        if conv is None or not conv.platform_conversation_id:
+            continue
+        target = Conversation(conv.platform_conversation_id, conv.buyer_id, conv.buyer_name, "", None, 0)
+        try:
+            change |= _send_one(db, msg.id, target, link, call)
+        except NotPermitted as exc:
+            problem = chat_problem(account, exc)
+            _note_problem(db, account, problem)
+            change |= inbox_service.reply_failed(db, msg.id, problem.detail)
+        except Permanent as exc:
+            change |= inbox_service.reply_failed(db, msg.id, exc.platform_message or exc.platform_code)
+    return change
+
+
+def _send_one(db: Database, message_id: str, target: Conversation, link: Connector, call: Caller) -> Change:
+    msg = inbox_store.message(db, message_id)
+    if msg is None or msg.status not in ("queued", "sending"):
+        return Change()
+    if msg.status == "sending":   # an earlier attempt may have landed: look before sending again
+        found = _read_back(db, msg.id, target, link, call)
+        if found is not None:
+            return found
+    inbox_service.begin_send(db, msg.id)
+    try:
+        platform_id = call(lambda: link.send_text(target, msg.text))
+    except Temporary as exc:
+        if not exc.outcome_unknown:
+            inbox_service.reply_requeued(db, msg.id, exc.message)
+            raise
+        found = _read_back(db, msg.id, target, link, call)
+        if found is not None:
+            return found
+        platform_id = call(lambda: link.send_text(target, msg.text))   # it did not land: once more
+    except (Permanent, NotPermitted):
+        raise
+    except Exception as exc:   # throttled, login refused: nothing was sent
+        inbox_service.reply_requeued(db, msg.id, str(exc))
+        raise
+    return inbox_service.reply_sent(db, msg.id, str(platform_id or ""))
+
+
+def _read_back(db: Database, message_id: str, target: Conversation, link: Connector, call: Caller) -> Change | None:
+    """The reply as the platform shows it (our text, from the seller, after queue time), recorded 'sent'."""
+    msg = inbox_store.message(db, message_id)
+    if msg is None:
+        return Change()
+    page = call(lambda: link.list_messages(target.conversation_id, None))
+    known = inbox_store.platform_ids(db, msg.conversation_id)
+    after = parse_stamp(msg.queued_at or msg.sent_at) - CLOCK_SLACK
+    for m in page.messages:
+        if (not m.from_buyer and not m.is_auto_reply and m.text == msg.text and m.message_id not in known
+                and m.sent_at >= after):
+            return inbox_service.reply_sent(db, msg.id, m.message_id, m.sent_at)
+    return None
+
+
+# -- the engine's hooks (its phases take no result) ----------------------------------------------------------------
+def chat_step(db: Database, account: AccountRow, link: Connector, call: Caller) -> None:
+    pull_chats(db, account, link, call)
+
+
+def reply_step(db: Database, account: AccountRow, link: Connector, call: Caller) -> None:
+    send_replies(db, account, link, call)
