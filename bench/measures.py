@@ -186,3 +186,6 @@ def search_as_you_type(setup: Setup) -> list[Result]:
 
 
 MEASURES: list[Callable[[Setup], list[Result]]] = [window_ready, record_sale_latency, search_as_you_type]
+from bench.inbox_measures import inbox_reads  # noqa: E402  (the inbox measure lives in its own file)
+
+MEASURES.append(inbox_reads)
