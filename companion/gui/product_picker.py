@@ -77,6 +77,7 @@ class ProductPicker(QDialog):
         self.reload()
 
     def reload(self) -> None:
+        self._timer.stop()  # typed and then Enter: no second search after this one
         text = self.search.text().strip()
         found = product_store.search(self.ctx.db, text) if text else product_store.all_products(self.ctx.db, True)[:50]
         self.list.clear()

@@ -247,6 +247,7 @@ class InboxPage(Page):
 
     # --- data --------------------------------------------------------------------------------------------
     def reload(self) -> None:
+        self._search_timer.stop()
         selected = self.selected()
         now = now_utc()
         entries = inbox_service.inbox_view(self.ctx.db, now, self.channel.currentData(), self.state.currentData(),
