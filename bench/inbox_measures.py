@@ -9,9 +9,12 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bench.measures import Setup, percentile
 from bench.report import Result
+
+if TYPE_CHECKING:  # bench.measures imports this module at its end; importing it back here would be circular
+    from bench.measures import Setup
 
 CONVERSATIONS = 5_000
 MESSAGES = 100_000
@@ -86,6 +89,7 @@ def _timed(fn: Callable[[int], object], n: int) -> float:
 
 def inbox_reads(setup: Setup) -> list[Result]:
     """Open, filter and search, each ours and raw interleaved so both meet the same machine weather."""
+    from bench.measures import percentile
     from companion.services.inbox import inbox_view
     from companion.store.database import open_database
 
