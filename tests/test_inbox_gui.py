@@ -218,7 +218,7 @@ def test_shopee_chat_permission_sentence(page: InboxPage, seeded: dict[str, str]
         inbox_store.set_chat_problem(page.ctx.db, seeded["shopee"], "not_permitted", SHOPEE_CHAT_OFF, "", stamp())
     page.reload()
     assert page.problem.isVisibleTo(page)
-    assert page.problem.text().startswith("Shopee: ")
+    assert page.problem.text().startswith("Chat Shopee")
     assert "Settings" in page.problem.text() or "Pengaturan" in page.problem.text()
 
 
@@ -247,3 +247,16 @@ def test_unread_counts_in_navigation(qtbot: QtBot, ctx: AppContext, seeded: dict
     assert isinstance(page, InboxPage)
     select(page, "eka")
     qtbot.waitUntil(lambda: window.nav.item(1).text() == "Kotak Masuk (3)")  # opened: read
+
+
+def test_failed_reply_says_why_and_try_again_queues_it(page: InboxPage) -> None:
+    from companion.services.inbox import reply_failed
+
+    select(page, "rina")
+    conversation_id = page.selected()[0].id  # type: ignore[index]
+    message_id, _ = queue_reply(page.ctx.db, conversation_id, "Ada kak.")
+    page.ctx.announce(reply_failed(page.ctx.db, message_id, "The marketplace refused this reply: too many messages"))
+    assert "tidak terkirim" in page.view.thread_texts()[-1]
+    page.view.retry_buttons[message_id].click()
+    assert page.view.thread_texts()[-1].endswith("menunggu dikirim")
+    assert inbox_store.message(page.ctx.db, message_id).status == "queued"  # type: ignore[union-attr]

@@ -149,6 +149,10 @@ class ConversationView(QWidget):
         self.scroller = QScrollArea()
         self.scroller.setWidgetResizable(True)
         self.scroller.setWidget(self.thread_box)
+        self._stick_to_end = True
+        bar = self.scroller.verticalScrollBar()
+        bar.rangeChanged.connect(lambda _lo, _hi: self._scroll_to_end())
+        bar.sliderPressed.connect(lambda: setattr(self, "_stick_to_end", False))
         self.empty = _label(tr("Choose a conversation on the left to read it and answer."), "meta")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.reply = QPlainTextEdit()
@@ -253,8 +257,14 @@ class ConversationView(QWidget):
         self.retry_buttons = {}
         for message in self.messages:
             self.thread_layout.addWidget(self._bubble(message))
-        self.scroller.verticalScrollBar().setValue(self.scroller.verticalScrollBar().maximum())
         self.thread_box.adjustSize()
+        self._stick_to_end = True  # the newest message in view once the layout has sized the bubbles
+        self._scroll_to_end()
+
+    def _scroll_to_end(self) -> None:
+        if self._stick_to_end:
+            bar = self.scroller.verticalScrollBar()
+            bar.setValue(bar.maximum())
 
     def thread_texts(self) -> list[str]:
         """What the thread shows, top to bottom (what a person reads; tests use it)."""

@@ -273,7 +273,8 @@ class InboxPage(Page):
     def _show_problems(self) -> None:
         """One sentence per shop whose chats cannot be read (Shopee without chat permission), saying what to do."""
         problems = inbox_store.chat_problems(self.ctx.db)
-        sentences = [f"{channel_text_of(p.channel)}: {tr(p.sentence_msgid)}" for p in problems]
+        sentences = [tr(p.sentence_msgid) if channel_text_of(p.channel) in tr(p.sentence_msgid)
+                     else f"{channel_text_of(p.channel)}: {tr(p.sentence_msgid)}" for p in problems]
         self.problem.setText("\n".join(dict.fromkeys(sentences)))
         self.problem.setVisible(bool(sentences))
 
