@@ -23,7 +23,7 @@ from companion.domain.clock import now_utc
 from companion.domain.errors import UserError
 from companion.domain.product import ProductInput
 from companion.gui.context import AppContext
-from companion.gui.main_window import MainWindow
+from companion.gui.main_window import PAGES, MainWindow
 from companion.gui.pages.online_orders import DEADLINE_COL, SHOP_COL, OnlineOrdersPage
 from companion.gui.resolve_dialog import ResolveDialog
 from companion.services.accounts import link_practice_accounts
@@ -187,6 +187,7 @@ def test_main_window_opens_the_page_and_keeps_banners(qtbot: QtBot, ctx: AppCont
     i18n.set_language("en")
     ctx.language_changed.emit("en")
     qtbot.waitUntil(banner.isVisible)  # the banner survives the rebuild in the new language
-    assert window.nav.item(2).text() == "Online Orders"
+    orders_row = [key for key, *_ in PAGES].index("orders")
+    assert window.nav.item(orders_row).text() == "Online Orders"
     window.sync_strip.settings_button.click()
     assert window.current_key() == "settings"
