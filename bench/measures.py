@@ -185,7 +185,26 @@ def search_as_you_type(setup: Setup) -> list[Result]:
                    percentile(raw, 95), target=30.0)]
 
 
-MEASURES: list[Callable[[Setup], list[Result]]] = [window_ready, record_sale_latency, search_as_you_type]
+# --- (4) and (5) marketplace sync against the practice marketplace ----------------------------------------
+
+def pull_orders(setup: Setup) -> list[Result]:
+    """A first sync round bringing in 10 000 Shopee orders (2 000 with --quick) against the same pages fetched
+    with plain requests; see bench/online_sync.py."""
+    from bench import online_sync
+
+    return online_sync.pull_orders(setup.work, setup.quick)
+
+
+def stock_push(setup: Setup) -> list[Result]:
+    """One sync round pushing 5 000 Shopee stock numbers (1 000 with --quick) against the same update_stock
+    bodies sent with plain requests; reported without a target."""
+    from bench import online_sync
+
+    return online_sync.push_stock(setup.work, setup.quick)
+
+
+MEASURES: list[Callable[[Setup], list[Result]]] = [window_ready, record_sale_latency, search_as_you_type,
+                                                   pull_orders, stock_push]
 from bench.inbox_measures import inbox_reads  # noqa: E402  (the inbox measure lives in its own file)
 
 MEASURES.append(inbox_reads)
