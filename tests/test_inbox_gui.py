@@ -20,7 +20,7 @@ from companion.gui.log_inquiry_dialog import LogInquiryDialog
 from companion.gui.main_window import MainWindow
 from companion.gui.pages.inbox import BUYER_COL, CHANNEL_COL, LEFT_COL, InboxPage
 from companion.gui.product_picker import ProductPicker
-from companion.services.inbox import apply_chat_page, log_inquiry, queue_reply, save_template
+from companion.services.inbox import apply_chat_page, log_inquiry, queue_reply, save_template, stale_quotes
 from companion.services.products import add_product, edit_product
 from companion.store import inbox as inbox_store
 from companion.store.database import Database
@@ -160,6 +160,18 @@ def test_stale_quote_question_after_a_price_change(page: InboxPage, seeded: dict
                                            "(tertulis Rp35.000): tetap kirim?")
     page.view.stale_keep.click()
     assert not page.view.stale.isVisibleTo(page.view)
+    assert stale_quotes(page.ctx.db, next(m for m in page.view.messages if m.status == "queued").id) == []
+
+
+def test_changing_a_held_answer_takes_it_back_into_the_reply_box(page: InboxPage, seeded: dict[str, str]) -> None:
+    select(page, "rina")
+    conversation_id = page.selected()[0].id  # type: ignore[index]
+    queue_reply(page.ctx.db, conversation_id, "Kopi Rp35.000, stok 12", {seeded["kopi"]: (35_000, 12)})
+    page.ctx.announce(edit_product(page.ctx.db, seeded["kopi"],
+                                   ProductInput(sku="KOPI-250", name="Kopi Arabika", sell_price=40_000)))
+    page.view.stale_change.click()
+    assert page.view.reply.toPlainText() == "Kopi Rp35.000, stok 12"
+    assert not [m for m in page.view.messages if m.status == "queued"]
 
 
 def test_price_changed_while_typing_is_asked_before_queueing(page: InboxPage, seeded: dict[str, str]) -> None:

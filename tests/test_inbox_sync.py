@@ -169,3 +169,30 @@ def test_shopee_without_chat_permission_says_why(data_dir: Path, db: Database, m
     admin(url, "/chat", {"enabled": True})
     sync.sync_once()
     assert inbox_store.chat_problems(db) == []
+
+
+def test_a_reply_quoting_changed_numbers_waits_for_the_owner(data_dir: Path, db: Database,
+                                                            market: PracticeMarketplace) -> None:
+    """Queued while offline with 'stok 20'; the counter sold some since: the sync holds it until the owner
+    confirms it; a withdrawn answer never leaves."""
+    from companion.domain.product import ProductInput
+    from companion.services.products import edit_product
+    from companion.store import products as product_store
+
+    url = market.base_urls["admin"]
+    conv_id = _ask_and_pull(db, url, data_dir, "tiktok", "Kak, kopi sachet ready?")
+    kopi = product_store.by_sku(db, "SC-KOPI")
+    assert kopi is not None
+    quoted = {kopi.id: (kopi.sell_price, kopi.on_hand)}
+    held, _ = inbox_service.queue_reply(db, conv_id, "Ready Kak, Rp2.500.", quoted)
+    withdrawn, _ = inbox_service.queue_reply(db, conv_id, "Ada Kak, Rp2.500.", quoted)
+    edit_product(db, kopi.id, ProductInput(sku="SC-KOPI", name=kopi.name, sell_price=3_000))
+    sync = engine(db_path(data_dir), url)
+    sync.sync_once()
+    assert _status(db, held) == "queued" and _buyer_side(url, "tiktok", "Ready Kak, Rp2.500.") == 0
+    text, _ = inbox_service.withdraw_reply(db, withdrawn)
+    assert text == "Ada Kak, Rp2.500." and _status(db, withdrawn) == "failed"
+    inbox_service.confirm_reply(db, held)
+    sync.sync_once()
+    assert _buyer_side(url, "tiktok", "Ready Kak, Rp2.500.") == 1
+    assert _buyer_side(url, "tiktok", "Ada Kak, Rp2.500.") == 0

@@ -7,8 +7,9 @@ the answer can quote today's stock and price.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
@@ -37,6 +38,7 @@ from companion.services.inbox import QuoteChange
 from companion.store import inbox as inbox_store
 from companion.store import online_orders as order_store
 from companion.store import products as product_store
+from companion.store.database import Database
 from companion.store.inbox import ConversationRow, MessageRow
 
 CHANNEL_NAMES = {"shopee": "Shopee", "tiktok": "TikTok Shop", "lazada": "Lazada", "manual": N_("Phone / WA / shop")}
@@ -135,13 +137,16 @@ class ConversationView(QWidget):
         self.stale.setObjectName("staleBar")
         self.stale_text = _label("")
         self.stale_keep = QPushButton(tr("Send anyway"))
+        self.stale_change = QPushButton(tr("Change the answer"))
         stale_layout = QHBoxLayout(self.stale)
         stale_layout.addWidget(self.stale_text, 1)
         stale_layout.addWidget(self.stale_keep)
+        stale_layout.addWidget(self.stale_change)
         self.stale.hide()
         self.stale_message_id: str | None = None
         self.stale_seen: set[str] = set()  # queued answers the owner let go with the new numbers
         self.stale_keep.clicked.connect(self.keep_stale)
+        self.stale_change.clicked.connect(self.change_stale)
         self.thread_box = QWidget()
         self.thread_box.setObjectName("thread")
         self.thread_layout = QVBoxLayout(self.thread_box)
@@ -392,10 +397,32 @@ class ConversationView(QWidget):
         self.stale.setVisible(self.stale_message_id is not None)
 
     def keep_stale(self) -> None:
-        """The owner read the new numbers and lets the queued answer go as written."""
+        """The owner read the new numbers and lets the queued answer go as written (the sync held it till now)."""
         if self.stale_message_id is not None:
             self.stale_seen.add(self.stale_message_id)
+            self._stale_action(inbox_service.confirm_reply)
         self._check_stale()
+
+    def change_stale(self) -> None:
+        """The queued answer is taken back (never sent) and its text comes back into the reply box to edit."""
+        if self.stale_message_id is None:
+            return
+        text = self._stale_action(lambda db, mid: inbox_service.withdraw_reply(db, mid))
+        if text is not None:
+            self.reply.setPlainText(text)
+            self.reply.setFocus()
+
+    def _stale_action(self, action: Callable[[Database, str], Any]) -> str | None:
+        try:
+            result = action(self.ctx.db, self.stale_message_id or "")
+        except UserError as exc:
+            self.stale_text.setText(exc.message())
+            return None
+        text, change = result if isinstance(result, tuple) else (None, result)
+        self.ctx.announce(change)
+        if self.ctx.sync is not None:
+            self.ctx.sync.sync_now()
+        return text
 
     # --- answering ---------------------------------------------------------------------------------------
     def choose_product(self, product_id: str) -> None:

@@ -200,8 +200,7 @@ def retry_reply(db: Database, message_id: str) -> Change:
         if msg is None or msg.status != "failed":
             raise NotFound(N_("This reply is not waiting to be sent again: refresh the conversation."))
         inbox_store.update_message(db, message_id, {"status": "queued", "error": None})
-        db.execute("UPDATE outbox SET status = 'pending', next_attempt_at = NULL WHERE idempotency_key = ?",
-                   (reply_key(message_id),))
+        outbox.settle_by_key(db, reply_key(message_id), "pending", None)
     return Change(conversations=frozenset({msg.conversation_id}))
 
 
@@ -241,13 +240,11 @@ def reply_requeued(db: Database, message_id: str, reason: str) -> None:
     """Nothing left the laptop (offline, refused login, slow down): back to 'queued' for the next round."""
     with db.write():
         inbox_store.update_message(db, message_id, {"status": "queued"})
-        db.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE idempotency_key = ?",
-                   (reason[:500], reply_key(message_id)))
+        outbox.count_attempt_by_key(db, reply_key(message_id), reason[:500])
 
 
 def _settle_entry(db: Database, message_id: str, status: str, error: str | None) -> None:
-    db.execute("UPDATE outbox SET status = ?, last_error = ? WHERE idempotency_key = ?",
-               (status, error, reply_key(message_id)))
+    outbox.settle_by_key(db, reply_key(message_id), status, error)
 
 
 @dataclass(frozen=True)
@@ -277,6 +274,36 @@ def stale_quotes(db: Database, message_id: str) -> list[QuoteChange]:
     return out
 
 
+def confirm_reply(db: Database, message_id: str) -> Change:
+    """The owner read the new numbers and lets a queued reply go as written: it now quotes today's numbers,
+    so the sync stops holding it."""
+    with db.write():
+        msg = inbox_store.message(db, message_id)
+        if msg is None or msg.status != "queued":
+            raise NotFound(N_("This answer is no longer waiting to be sent: refresh the conversation."))
+        now_quoted = {}
+        for pid in msg.quoted:
+            product = product_store.get(db, pid)
+            if product is not None:
+                now_quoted[pid] = {"price": product.sell_price, "stock": product.on_hand}
+        inbox_store.update_message(db, message_id, {"quoted": json.dumps(now_quoted, sort_keys=True)})
+    return Change(conversations=frozenset({msg.conversation_id}))
+
+
+def withdraw_reply(db: Database, message_id: str) -> tuple[str, Change]:
+    """The owner wants to change a queued reply: it will not be sent; returns its text to edit."""
+    with db.write():
+        msg = inbox_store.message(db, message_id)
+        if msg is None or msg.status != "queued":
+            raise NotFound(N_("This answer is no longer waiting to be sent: refresh the conversation."))
+        inbox_store.update_message(db, message_id, {"status": "failed", "error": WITHDRAWN})
+        _settle_entry(db, message_id, "failed", WITHDRAWN)
+    return msg.text, Change(conversations=frozenset({msg.conversation_id}))
+
+
+WITHDRAWN = N_("Not sent: you chose to change this answer.")
+
+
 def mark_answered(db: Database, conversation_id: str) -> Change:
     """The owner answered elsewhere (in the marketplace app, by phone): stop the clock."""
     with db.write():
@@ -300,18 +327,15 @@ def save_template(db: Database, template_id: str | None, title: str, body: str) 
         raise UserError(N_("A quick reply needs a title and a text: fill in both."))
     with db.write():
         if template_id is None:
-            sort = int(db.scalar("SELECT COALESCE(MAX(sort), 0) + 10 FROM reply_templates") or 10)
-            db.execute("INSERT INTO reply_templates (id, title, body, sort, created_at) VALUES (?, ?, ?, ?, ?)",
-                       (new_id(), name, text, sort, stamp()))
-        elif db.execute("UPDATE reply_templates SET title = ?, body = ? WHERE id = ?",
-                        (name, text, template_id)).rowcount != 1:
+            inbox_store.insert_template(db, new_id(), name, text, stamp())
+        elif not inbox_store.update_template(db, template_id, name, text):
             raise NotFound(N_("This quick reply was deleted: refresh the list."))
     return Change(settings=True)
 
 
 def delete_template(db: Database, template_id: str) -> Change:
     with db.write():
-        db.execute("DELETE FROM reply_templates WHERE id = ?", (template_id,))
+        inbox_store.delete_template(db, template_id)
     return Change(settings=True)
 
 

@@ -274,3 +274,19 @@ def set_chat_problem(db: Database, account_id: str, kind: str | None, msgid: str
                " problem_detail = excluded.problem_detail, problem_at = excluded.problem_at,"
                " last_pull_at = COALESCE(excluded.last_pull_at, chat_status.last_pull_at)",
                (account_id, kind, msgid, detail, at if kind else None, None if kind else at))
+
+
+def insert_template(db: Database, template_id: str, title: str, body: str, created_at: str) -> None:
+    """A new quick reply at the end of the list."""
+    sort = int(db.scalar("SELECT COALESCE(MAX(sort), 0) + 10 FROM reply_templates") or 10)
+    db.execute("INSERT INTO reply_templates (id, title, body, sort, created_at) VALUES (?, ?, ?, ?, ?)",
+               (template_id, title, body, sort, created_at))
+
+
+def update_template(db: Database, template_id: str, title: str, body: str) -> bool:
+    return db.execute("UPDATE reply_templates SET title = ?, body = ? WHERE id = ?",
+                      (title, body, template_id)).rowcount == 1
+
+
+def delete_template(db: Database, template_id: str) -> None:
+    db.execute("DELETE FROM reply_templates WHERE id = ?", (template_id,))

@@ -51,3 +51,18 @@ def attempts(db: Database, entry_id: str) -> int:
 def pending_ids(db: Database, kind: str) -> list[str]:
     """Every pending entry of one kind, due or not (a full push of every listing covers them all)."""
     return [str(r["id"]) for r in db.query("SELECT id FROM outbox WHERE status = 'pending' AND kind = ?", (kind,))]
+
+
+def settle_by_key(db: Database, idempotency_key: str, status: str, error: str | None) -> None:
+    """Mark one entry done, failed or pending again (pending clears its wait)."""
+    if status == "pending":
+        db.execute("UPDATE outbox SET status = 'pending', next_attempt_at = NULL WHERE idempotency_key = ?",
+                   (idempotency_key,))
+    else:
+        db.execute("UPDATE outbox SET status = ?, last_error = ? WHERE idempotency_key = ?",
+                   (status, error, idempotency_key))
+
+
+def count_attempt_by_key(db: Database, idempotency_key: str, error: str) -> None:
+    db.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE idempotency_key = ?",
+               (error, idempotency_key))

@@ -144,6 +144,8 @@ def send_replies(db: Database, account: AccountRow, link: Connector, call: Calle
     reply is back to 'queued'); refusals fail only that reply."""
     change = Change()
     for msg in inbox_store.outgoing(db, account.id):
+        if msg.status == "queued" and inbox_service.stale_quotes(db, msg.id):
+            continue  # it quotes a price or stock that changed: held until the owner confirms or changes it
         conv = inbox_store.conversation(db, msg.conversation_id)
         if conv is None or not conv.platform_conversation_id:
             continue
