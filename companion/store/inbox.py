@@ -117,12 +117,23 @@ def conversations(db: Database, channel: str | None = None, state: str = "all", 
         where.append("c.waiting_since IS NOT NULL")
     query = fts_query(search)
     if query:
-        where.append("(c.buyer_name LIKE ? OR c.id IN (SELECT m.conversation_id FROM messages m"
-                     " JOIN messages_fts f ON f.rowid = m.seq WHERE messages_fts MATCH ?))")
-        params += [f"%{search.strip()}%", query]
+        where.append("(c.buyer_name LIKE ? OR c.id IN (SELECT value FROM json_each(?)))")
+        params += [f"%{search.strip()}%", json.dumps(_matching_conversations(db, query, limit))]
     sql = _CONVERSATION_SQL + (" WHERE " + " AND ".join(where) if where else "")
     sql += " ORDER BY COALESCE(c.last_message_at, c.created_at) DESC LIMIT ?"
     return [_conversation(r) for r in db.query(sql, (*params, limit))]
+
+
+def _matching_conversations(db: Database, query: str, limit: int) -> list[str]:
+    """Conversations with a matching message, found from the newest matches backwards.
+
+    FTS5 walks its matches newest first and stops early, so a word in nearly every message ("kak") costs
+    as little as a rare one; conversations whose only matches are older than the newest `limit` × 4
+    matching messages are left out (the list shows at most `limit` conversations anyway).
+    """
+    rows = db.query("SELECT m.conversation_id FROM messages_fts f JOIN messages m ON m.seq = f.rowid"
+                    " WHERE messages_fts MATCH ? ORDER BY f.rowid DESC LIMIT ?", (query, limit * 4))
+    return list(dict.fromkeys(r["conversation_id"] for r in rows))
 
 
 def conversation(db: Database, conversation_id: str) -> ConversationRow | None:
