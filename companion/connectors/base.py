@@ -191,6 +191,9 @@ class Message:
     sent_at: datetime
     from_buyer: bool
     is_auto_reply: bool
+    # what a non-text message points at: "image_url", "item_id" (the platform's item/product id), "order_id"
+    # (the platform's order number); empty for text
+    attachment: dict[str, str] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)

@@ -147,6 +147,28 @@ def content_text(content: object) -> str:
     return ""
 
 
+# template 3 (image): the send call takes `img_url`; the key in a received message's content is UNCONFIRMED
+# (imgUrl in field samples), so the known spellings are all tried.
+IMAGE_KEYS = ("imgUrl", "img_url", "url", "imageUrl")
+ATTACHMENT_KEYS = {"3": ("image_url", IMAGE_KEYS), "10006": ("item_id", ("item_id", "itemId")),
+                   "10007": ("order_id", ("order_id", "orderId"))}
+
+
+def attachment(kind: str, content: object) -> dict[str, str]:
+    """Image URL, item id or order id out of the JSON-string content of templates 3, 10006, 10007."""
+    if kind not in ATTACHMENT_KEYS or not isinstance(content, str):
+        return {}
+    try:
+        value = json.loads(content)
+    except ValueError:
+        return {}
+    if not isinstance(value, dict):
+        return {}
+    ours, theirs = ATTACHMENT_KEYS[kind]
+    found = next((value[k] for k in theirs if value.get(k)), None)
+    return {ours: str(found)} if found else {}
+
+
 def conversation(row: dict[str, Any]) -> Conversation:
     return Conversation(
         conversation_id=str(row.get("session_id")),
@@ -177,4 +199,5 @@ def message(row: dict[str, Any]) -> Message:
         sent_at=sent,
         from_buyer=str(row.get("from_account_type")) == "1",
         is_auto_reply=truthy(row.get("auto_reply")),
+        attachment={} if recalled else attachment(kind, row.get("content")),
     )

@@ -124,6 +124,16 @@ def conversation(row: dict[str, Any]) -> Conversation:
     )
 
 
+def attachment(kind: str, content: dict[str, Any], source: dict[str, Any]) -> dict[str, str]:
+    """image → content.url, item → content.item_id (or source_content.item_id), order → content.order_sn."""
+    keys = {"image": ("image_url", "url"), "item": ("item_id", "item_id"), "order": ("order_id", "order_sn")}
+    if kind not in keys:
+        return {}
+    ours, theirs = keys[kind]
+    value = content.get(theirs) or source.get(theirs)
+    return {ours: str(value)} if value else {}
+
+
 def message(row: dict[str, Any], shop_id: int) -> Message:
     content = row.get("content") or {}
     kind = str(row.get("message_type") or "")
@@ -139,4 +149,5 @@ def message(row: dict[str, Any], shop_id: int) -> Message:
         sent_at=require_epoch(row.get("created_timestamp")),
         from_buyer=from_shop != str(shop_id),
         is_auto_reply="auto" in source,
+        attachment=attachment(kind, content, row.get("source_content") or {}),
     )

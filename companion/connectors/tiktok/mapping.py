@@ -92,6 +92,30 @@ def content_text(content: object) -> str:
     return ""
 
 
+def content_fields(content: object) -> dict[str, Any]:
+    """The JSON-string content as a dict (empty when it is not a JSON object)."""
+    value: object = content
+    if isinstance(content, str):
+        try:
+            value = json.loads(content)
+        except ValueError:
+            return {}
+    return value if isinstance(value, dict) else {}
+
+
+ATTACHMENT_KEYS = {"IMAGE": ("image_url", "url"), "PRODUCT_CARD": ("item_id", "product_id"),
+                   "ORDER_CARD": ("order_id", "order_id")}
+
+
+def attachment(kind: str, content: object) -> dict[str, str]:
+    """IMAGE {"url"} / PRODUCT_CARD {"product_id"} / ORDER_CARD {"order_id"}, each a JSON string."""
+    if kind not in ATTACHMENT_KEYS:
+        return {}
+    ours, theirs = ATTACHMENT_KEYS[kind]
+    value = content_fields(content).get(theirs)
+    return {ours: str(value)} if value else {}
+
+
 def conversation(row: dict[str, Any]) -> Conversation:
     buyer: dict[str, Any] = next((p for p in row.get("participants") or [] if p.get("role") == "BUYER"), {})
     latest = row.get("latest_message") or {}
@@ -117,4 +141,5 @@ def message(row: dict[str, Any], conversation_id: str) -> Message:
         sent_at=require_epoch(row.get("create_time")),
         from_buyer=sender.get("role") == "BUYER",
         is_auto_reply=sender.get("role") == "ROBOT",
+        attachment=attachment(kind, row.get("content")),
     )
