@@ -25,10 +25,10 @@ def test_unanswered_questions_get_a_follow_up_after_a_while(tmp_path: Path) -> N
         assert n >= FOLLOW_UP_AFTER_STEPS  # never before the silence was long enough
     for platform in PLATFORMS:
         for conv in state.conversations(platform):
-            texts = [m["text"] for m in reversed(state.messages(platform, conv["ref"]))]
-            for n, text in enumerate(texts):
-                if text in FOLLOW_UPS:  # a follow-up comes after a question, never twice in a row
-                    assert n > 0 and texts[n - 1] in BUYER_QUESTIONS
+            msgs = list(reversed(state.messages(platform, conv["ref"])))
+            for n, m in enumerate(msgs):
+                if m["text"] in FOLLOW_UPS:  # after a question (or a picture or card), never twice in a row
+                    assert n > 0 and (msgs[n - 1]["text"] in BUYER_QUESTIONS or msgs[n - 1]["kind"] != "text")
     state.close()
 
 
@@ -37,7 +37,7 @@ def test_answered_buyers_do_not_follow_up(tmp_path: Path) -> None:
     sim = BuyerSimulator(state, seed=3)
     for _ in range(200):
         action = sim.step()
-        if action["action"] == "message":  # the seller answers every question at once
+        if action["action"] in ("message", "show"):  # the seller answers every question (or picture) at once
             for conv in state.conversations(action["platform"]):
                 latest = state.latest_message(conv["id"])
                 if latest is not None and latest["sender"] == "buyer":

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from companion.practice.buyers import buyer_says, place_order
+from companion.practice.buyers import buyer_says, buyer_shows, place_order
 from companion.practice.catalogue import CANCELLED_STATUS, PLATFORMS, UNPAID_STATUS
 from companion.practice.credentials import issue_code
 from companion.practice.exchange import Reply, Request
+from companion.practice.photos import PREFIX, photo_for
 from companion.practice.state import NotFound, OutOfStock
 
 if TYPE_CHECKING:
@@ -79,7 +80,22 @@ def cancel_order(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
 
 
 def add_message(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
-    return buyer_says(m.state, _platform(body), str(body["text"]), int(body.get("buyer", 0)))
+    """{"platform", "text", "buyer"}; or {"platform", "kind": image|product|order, "ref", "buyer"}: a picture
+    (ref: a URL, default a practice photo), a product card (ref: seller SKU or item id), an order card (ref: the
+    order number, default the buyer's newest)."""
+    platform, buyer = _platform(body), int(body.get("buyer", 0))
+    kind = str(body.get("kind") or "text")
+    if kind == "text":
+        return buyer_says(m.state, platform, str(body["text"]), buyer)
+    return buyer_shows(m.state, platform, kind, str(body.get("ref") or ""), buyer, int(body.get("photo", 1)))
+
+
+def static(m: PracticeMarketplace, name: str) -> Reply:
+    """The practice buyers' pictures (PNG drawn on request)."""
+    data = photo_for(name)
+    if data is None:
+        return Reply(404, {"error": f"no picture {name}"})
+    return Reply(200, data, {"Content-Type": "image/png", "Cache-Control": "max-age=86400"})
 
 
 def messages(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
@@ -159,6 +175,8 @@ ROUTES: dict[tuple[str, str], Callable[[PracticeMarketplace, dict[str, Any]], An
 
 
 def handle(m: PracticeMarketplace, req: Request) -> Reply:
+    if req.method == "GET" and req.path.startswith("/" + PREFIX):
+        return static(m, req.path[len(PREFIX) + 1:])
     route = ROUTES.get((req.method, req.path))
     if route is None:
         return Reply(404, {"error": f"unknown admin call {req.method} {req.path}", "calls": sorted(

@@ -18,11 +18,13 @@ from companion.practice.catalogue import (
     OPEN_STATUS,
     PLATFORMS,
 )
-from companion.practice.state import OutOfStock, PracticeState
+from companion.practice.photos import photo_path
+from companion.practice.state import NotFound, OutOfStock, PracticeState
 
 FOLLOW_UPS = ("Halo kak?", "Kak, masih ada orangnya?", "Halo kak, ditunggu jawabannya ya.")
 FOLLOW_UP_AFTER_STEPS = 8  # steps of silence before an unanswered buyer writes again
 FOLLOW_UP_CHANCE = 0.4  # per step, when someone is due: real buyers do not all follow up at once
+SHOW_KINDS = ("image", "product", "order")  # what a buyer shows instead of typing
 
 
 def buyer_id(platform: str, index: int) -> str:
@@ -42,6 +44,42 @@ def buyer_says(state: PracticeState, platform: str, text: str, buyer_index: int 
     name = BUYER_NAMES[buyer_index % len(BUYER_NAMES)]
     conv = state.conversation_for(platform, buyer_id(platform, buyer_index), name)
     return state.add_message(platform, conv["ref"], "buyer", text)
+
+
+def buyer_shows(state: PracticeState, platform: str, kind: str, ref: str = "", buyer_index: int = 0,
+                photo: int = 1) -> dict[str, Any]:
+    """A buyer sends a picture (ref: a URL, else the practice photo number `photo`), a product card (ref: a seller
+    SKU or item id listed on the platform) or an order card (ref: one of the buyer's order numbers, else their
+    newest). Raises NotFound when the product or order is not there, ValueError for another kind."""
+    name = BUYER_NAMES[buyer_index % len(BUYER_NAMES)]
+    me = buyer_id(platform, buyer_index)
+    if kind == "image":
+        attached = ref if ref.startswith(("http://", "https://")) else photo_path(photo)
+    elif kind == "product":
+        attached = _item_id(state, platform, ref)
+    elif kind == "order":
+        attached = _order_ref(state, platform, ref, me)
+    else:
+        raise ValueError(f"kind must be one of {', '.join(SHOW_KINDS)}")
+    conv = state.conversation_for(platform, me, name)
+    return state.add_message(platform, conv["ref"], "buyer", "", kind, attached)
+
+
+def _item_id(state: PracticeState, platform: str, ref: str) -> str:
+    listed = state.listings(platform)
+    found = next((x for x in listed if ref in (x["seller_sku"], x["item_id"])), None)
+    if found is None:
+        raise NotFound(f"{platform} listing {ref}")
+    return str(found["item_id"])
+
+
+def _order_ref(state: PracticeState, platform: str, ref: str, me: str) -> str:
+    if ref:
+        return str(state.order(platform, ref)["ref"])
+    mine = [o for o in state.orders(platform, field="create_time") if o["buyer_id"] == me]
+    if not mine:
+        raise NotFound(f"{platform} order of buyer {me}")
+    return str(mine[-1]["ref"])
 
 
 class BuyerSimulator:
@@ -65,7 +103,8 @@ class BuyerSimulator:
 
     def step(self) -> dict[str, Any]:
         """One buyer action: a follow-up when a question went unanswered long enough (sometimes), otherwise
-        order (55 %), ask (30 %) or cancel (15 %). Returns what happened."""
+        order (55 %), ask (22 %), show a picture, product card or order card (8 %) or cancel (15 %).
+        Returns what happened."""
         with self._lock:
             self._steps += 1
             follow_up = self._follow_up()
@@ -76,12 +115,32 @@ class BuyerSimulator:
             buyer = self.rng.randrange(len(BUYER_NAMES))
             if roll < 0.55:
                 return self._order(platform, buyer)
+            if 0.77 <= roll < 0.85:
+                return self._show(platform, buyer)
             if roll < 0.85:
                 text = self.rng.choice(BUYER_QUESTIONS)
                 buyer_says(self.state, platform, text, buyer)
                 self._asked.setdefault((platform, buyer), self._steps)
                 return {"action": "message", "platform": platform, "text": text}
             return self._cancel(platform)
+
+    def _show(self, platform: str, buyer: int) -> dict[str, Any]:
+        """A picture, a listed product's card, or a card of one of the buyer's orders (a product card when the
+        buyer has no order there)."""
+        kind = self.rng.choice(SHOW_KINDS)
+        photo = self.rng.randrange(1, 100)
+        listed = self.state.listings(platform)
+        ref = self.rng.choice(listed)["item_id"] if listed else ""
+        try:
+            message = buyer_shows(self.state, platform, kind, ref if kind == "product" else "", buyer, photo)
+        except NotFound:
+            if not listed:
+                return {"action": "none", "platform": platform, "reason": "nothing to show"}
+            kind = "product"
+            message = buyer_shows(self.state, platform, kind, ref, buyer, photo)
+        self._asked.setdefault((platform, buyer), self._steps)
+        return {"action": "show", "platform": platform, "kind": kind, "ref": message["attached"],
+                "message": message["ref"]}
 
     def _follow_up(self) -> dict[str, Any] | None:
         """The longest-waiting buyer whose question is still unanswered writes once more; answered ones are let go."""

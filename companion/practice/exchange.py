@@ -59,6 +59,7 @@ class Context:
     state: PracticeState
     faults: Faults
     platform: str
+    host: str = ""  # the Host the client called (pictures are served from the same address)
 
     def fires(self, kind: str) -> bool:
         return self.faults.fires(self.platform, kind)

@@ -15,6 +15,7 @@ from urllib.parse import parse_qs
 from companion.practice import signing_check as sc
 from companion.practice.credentials import LIFETIMES, REFRESH_GRACE
 from companion.practice.exchange import Context, Reply, Request, parse_int, request_id
+from companion.practice.photos import picture_url
 
 WIB = timezone(timedelta(hours=7))
 
@@ -287,13 +288,26 @@ def session_list(ctx: Context, p: dict[str, str]) -> Reply:
                 "last_session_id": rows[-1]["session_id"] if rows else ""})
 
 
+def _template(ctx: Context, m: dict[str, Any]) -> dict[str, Any]:
+    """template_id and JSON content: 1 {txt}, 3 {imgUrl, width, height}, 10006 {item_id}, 10007 {order_id}."""
+    kind, attached = m.get("kind") or "text", m.get("attached") or ""
+    if kind == "image":
+        return {"template_id": 3, "content": json.dumps({"imgUrl": picture_url(attached, ctx.host), "width": 96,
+                                                         "height": 72})}
+    if kind == "product":
+        return {"template_id": 10006, "content": json.dumps({"item_id": attached})}
+    if kind == "order":
+        return {"template_id": 10007, "content": json.dumps({"order_id": attached})}
+    return {"template_id": 1, "content": json.dumps({"txt": m["text"]})}
+
+
 def _message(ctx: Context, conv: dict[str, Any], m: dict[str, Any]) -> dict[str, Any]:
     buyer = m["sender"] == "buyer"
     seller_id = int(ctx.creds()["seller_id"])
     return {"message_id": m["ref"], "session_id": conv["ref"],
             "from_account_id": int(conv["buyer_id"]) if buyer else seller_id, "from_account_type": 1 if buyer else 2,
             "to_account_id": seller_id if buyer else int(conv["buyer_id"]), "to_account_type": 2 if buyer else 1,
-            "template_id": 1, "type": 1, "content": json.dumps({"txt": m["text"]}), "send_time": _ms(m["created"]),
+            **_template(ctx, m), "type": 1, "send_time": _ms(m["created"]),
             "process_msg": "", "status": 0, "auto_reply": False, "site_id": "lazada_id"}
 
 

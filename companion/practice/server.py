@@ -109,7 +109,8 @@ class PracticeMarketplace:
         for prefix, _key, platform, handler in MOUNTS:
             if parts.path.startswith(prefix + "/"):
                 request = Request(method, parts.path[len(prefix):], query, body, headers)
-                return self._platform_call(Context(self.state, self.faults, platform), handler, request)
+                ctx = Context(self.state, self.faults, platform, headers.get("host") or f"{self.host}:{self.port}")
+                return self._platform_call(ctx, handler, request)
         return Reply(404, {"error": f"nothing at {parts.path}", "base_urls": self.base_urls})
 
     def _platform_call(self, ctx: Context, handler: Any, request: Request) -> Reply:

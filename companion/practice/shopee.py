@@ -8,6 +8,7 @@ from typing import Any
 from companion.practice import signing_check as sc
 from companion.practice.credentials import LIFETIMES, REFRESH_GRACE
 from companion.practice.exchange import Context, Reply, Request, parse_int, request_id
+from companion.practice.photos import picture_url
 
 PUBLIC_PATHS = {"/api/v2/auth/token/get", "/api/v2/auth/access_token/get", "/api/v2/shop/auth_partner"}
 LOCATION_ID = "IDZ"
@@ -304,7 +305,8 @@ def conversation_list(ctx: Context, req: Request) -> Reply:
             "conversation_id": c["ref"], "to_id": int(c["buyer_id"]), "to_name": c["buyer_name"], "to_avatar": "",
             "shop_id": creds["shop_id"], "unread_count": c["unread"], "pinned": False, "mute": False,
             "last_read_message_id": "0", "latest_message_id": latest["ref"] if latest else "",
-            "latest_message_type": "text", "latest_message_content": {"text": latest["text"] if latest else ""},
+            "latest_message_type": MESSAGE_TYPES[latest.get("kind") or "text"] if latest else "text",
+            "latest_message_content": {"text": latest["text"] if latest else ""},
             "latest_message_from_id": _from_id(creds, c, latest["sender"] if latest else "buyer"),
             "last_message_timestamp": _nano(c["update_time"]), "last_message_option": 0,
             "max_general_option_hide_time": "9223372036854775807"})
@@ -318,14 +320,31 @@ def _from_id(creds: dict[str, Any], conv: dict[str, Any], sender: str) -> int:
     return int(conv["buyer_id"]) if sender == "buyer" else int(creds["shop_id"])
 
 
-def _message(creds: dict[str, Any], conv: dict[str, Any], m: dict[str, Any]) -> dict[str, Any]:
+MESSAGE_TYPES = {"text": "text", "image": "image", "product": "item", "order": "order"}
+
+
+def _content(ctx: Context, m: dict[str, Any], shop_id: int) -> dict[str, Any]:
+    """Shopee's content per message_type: {text} / {url, thumb_url, …} / {item_id, shop_id} / {order_sn, shop_id}."""
+    kind, attached = m.get("kind") or "text", m.get("attached") or ""
+    if kind == "image":
+        url = picture_url(attached, ctx.host)
+        return {"url": url, "thumb_url": url, "thumb_height": 72, "thumb_width": 96}
+    if kind == "product":
+        return {"item_id": int(attached), "shop_id": shop_id}
+    if kind == "order":
+        return {"order_sn": attached, "shop_id": shop_id}
+    return {"text": m["text"]}
+
+
+def _message(ctx: Context, creds: dict[str, Any], conv: dict[str, Any], m: dict[str, Any]) -> dict[str, Any]:
     buyer = m["sender"] == "buyer"
     shop_id = int(creds["shop_id"])
-    return {"message_id": m["ref"], "message_type": "text", "from_id": _from_id(creds, conv, m["sender"]),
+    return {"message_id": m["ref"], "message_type": MESSAGE_TYPES[m.get("kind") or "text"],
+            "from_id": _from_id(creds, conv, m["sender"]),
             "from_shop_id": 0 if buyer else shop_id, "to_id": shop_id if buyer else int(conv["buyer_id"]),
             "to_shop_id": shop_id if buyer else 0, "conversation_id": conv["ref"],
             "created_timestamp": int(m["created"]), "region": "ID", "status": "normal", "source": "",
-            "source_content": {}, "content": {"text": m["text"]}, "message_option": 0}
+            "source_content": {}, "content": _content(ctx, m, shop_id), "message_option": 0}
 
 
 def get_message(ctx: Context, req: Request) -> Reply:
@@ -344,7 +363,7 @@ def get_message(ctx: Context, req: Request) -> Reply:
         messages = messages[refs.index(offset) + 1:] if offset in refs else []
     page, more = messages[:page_size], len(messages) > page_size
     creds = ctx.creds()
-    return ok({"messages": [_message(creds, conv, m) for m in page],
+    return ok({"messages": [_message(ctx, creds, conv, m) for m in page],
                "page_result": {"page_size": len(page), "next_offset": page[-1]["ref"] if more else "", "more": more}})
 
 

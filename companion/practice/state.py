@@ -38,8 +38,12 @@ CREATE TABLE IF NOT EXISTS conversations (id INTEGER PRIMARY KEY, platform TEXT 
     update_time REAL NOT NULL, UNIQUE (platform, ref));
 CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY,
     conversation_id INTEGER NOT NULL REFERENCES conversations(id), ref TEXT NOT NULL, sender TEXT NOT NULL,
-    text TEXT NOT NULL, created REAL NOT NULL);
+    text TEXT NOT NULL, created REAL NOT NULL, kind TEXT NOT NULL DEFAULT 'text',
+    attached TEXT NOT NULL DEFAULT '');
 """
+# Added after the first release: a practice folder from before gets them on opening.
+MESSAGE_COLUMNS = {"kind": "TEXT NOT NULL DEFAULT 'text'", "attached": "TEXT NOT NULL DEFAULT ''"}
+MESSAGE_KINDS = ("text", "image", "product", "order")  # attached: image path or URL, item id, order number
 
 # Identifier shapes per platform: Shopee and Lazada use numbers, TikTok long digit strings.
 ID_BASES = {
@@ -74,6 +78,10 @@ class PracticeState:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
         self._conn.executescript(SCHEMA)
+        have = {r["name"] for r in self._conn.execute("PRAGMA table_info(messages)")}
+        for column, definition in MESSAGE_COLUMNS.items():
+            if column not in have:
+                self._conn.execute(f"ALTER TABLE messages ADD COLUMN {column} {definition}")
         self._offset = float(self.get_meta("clock_offset", 0.0))
         if self.get_meta("seeded", False) is False:
             self.seed_catalogue()
@@ -334,14 +342,18 @@ class PracticeState:
         return self.rows("SELECT * FROM conversations WHERE platform = ? ORDER BY update_time DESC, id DESC",
                          (platform,))
 
-    def add_message(self, platform: str, conversation_ref: str, sender: str, text: str) -> dict[str, Any]:
-        """Store a buyer or seller message; buyer messages count as unread for the seller."""
+    def add_message(self, platform: str, conversation_ref: str, sender: str, text: str, kind: str = "text",
+                    attached: str = "") -> dict[str, Any]:
+        """Store a buyer or seller message (a picture, product card or order card names what in `attached`);
+        buyer messages count as unread for the seller."""
+        if kind not in MESSAGE_KINDS:
+            raise ValueError(f"message kind must be one of {', '.join(MESSAGE_KINDS)}")
         conv = self.conversation(platform, conversation_ref)
         now = self.now()
         with self.tx() as c:
             ref = str(self.next_number(c, platform, "msg"))
-            c.execute("INSERT INTO messages (conversation_id, ref, sender, text, created) VALUES (?, ?, ?, ?, ?)",
-                      (conv["id"], ref, sender, text, now))
+            c.execute("INSERT INTO messages (conversation_id, ref, sender, text, created, kind, attached)"
+                      " VALUES (?, ?, ?, ?, ?, ?, ?)", (conv["id"], ref, sender, text, now, kind, attached))
             unread = "unread + 1" if sender == "buyer" else "0"
             c.execute(f"UPDATE conversations SET update_time = ?, unread = {unread} WHERE id = ?", (now, conv["id"]))
         return self.rows("SELECT * FROM messages WHERE ref = ? AND conversation_id = ?", (ref, conv["id"]))[0]

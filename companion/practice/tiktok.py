@@ -15,6 +15,7 @@ from typing import Any
 from companion.practice import signing_check as sc
 from companion.practice.credentials import LIFETIMES, REFRESH_GRACE, TIKTOK_WAREHOUSE_ID
 from companion.practice.exchange import Context, Reply, Request, parse_int, request_id
+from companion.practice.photos import picture_url
 
 INVALID_PARAM = 36009003
 TOO_MANY_REQUESTS = 36009004
@@ -288,7 +289,12 @@ def _person(ctx: Context, conv: dict[str, Any], sender: str) -> dict[str, Any]:
 def _message(ctx: Context, conv: dict[str, Any], m: dict[str, Any], index: int) -> dict[str, Any]:
     sender = _person(ctx, conv, m["sender"])
     sender.pop("user_id", None)
-    return {"id": m["ref"], "index": str(index), "type": "TEXT", "content": json.dumps({"content": m["text"]}),
+    kind, attached = m.get("kind") or "text", m.get("attached") or ""
+    shaped = {"text": ("TEXT", {"content": m["text"]}),
+              "image": ("IMAGE", {"url": picture_url(attached, ctx.host), "width": 96, "height": 72}),
+              "product": ("PRODUCT_CARD", {"product_id": attached}), "order": ("ORDER_CARD", {"order_id": attached})}
+    kind_name, content = shaped[kind]
+    return {"id": m["ref"], "index": str(index), "type": kind_name, "content": json.dumps(content),
             "create_time": int(m["created"]), "is_visible": True, "sender": sender}
 
 
