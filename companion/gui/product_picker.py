@@ -90,6 +90,8 @@ class ProductPicker(QDialog):
             self.list.setCurrentRow(0)
 
     def pick(self) -> None:
+        if self._timer.isActive():  # typed and pressed Enter before the search ran: pick from what was typed
+            self.reload()
         item = self.list.currentItem()
         if item is None:
             return
