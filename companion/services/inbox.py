@@ -106,8 +106,9 @@ def _store_conversation(db: Database, account_id: str, channel: str, conv: Conve
         values["buyer_name"] = conv.buyer_name
     if conv.buyer_id and conv.buyer_id != existing.buyer_id:
         values["buyer_id"] = conv.buyer_id
-    if max(0, conv.unread_count) != existing.unread:
-        values["unread"] = max(0, conv.unread_count)
+    unread, newer = max(0, conv.unread_count), (_ts(conv.last_message_at) or "") > (existing.last_message_at or "")
+    if unread < existing.unread or (unread > existing.unread and newer):  # read here stays read till a new message
+        values["unread"] = unread
     if values:
         inbox_store.update_conversation(db, existing.id, values)
     return existing.id, bool(values)
