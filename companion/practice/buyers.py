@@ -48,13 +48,13 @@ def buyer_says(state: PracticeState, platform: str, text: str, buyer_index: int 
 
 def buyer_shows(state: PracticeState, platform: str, kind: str, ref: str = "", buyer_index: int = 0,
                 photo: int = 1) -> dict[str, Any]:
-    """A buyer sends a picture (ref: a URL, else the practice photo number `photo`), a product card (ref: a seller
-    SKU or item id listed on the platform) or an order card (ref: one of the buyer's order numbers, else their
-    newest). Raises NotFound when the product or order is not there, ValueError for another kind."""
+    """A buyer sends a picture (ref: any URL, kept as is, else the practice photo number `photo`), a product
+    card (ref: a seller SKU or item id listed on the platform) or an order card (ref: one of the buyer's order
+    numbers, else their newest). Raises NotFound when the product or order is not there, ValueError for another kind."""
     name = BUYER_NAMES[buyer_index % len(BUYER_NAMES)]
     me = buyer_id(platform, buyer_index)
     if kind == "image":
-        attached = ref if ref.startswith(("http://", "https://")) else photo_path(photo)
+        attached = ref if "://" in ref else photo_path(photo)
     elif kind == "product":
         attached = _item_id(state, platform, ref)
     elif kind == "order":

@@ -44,6 +44,6 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 
 def picture_url(attached: str, host: str) -> str:
     """A stored picture reference as the platforms hand it out: a URL as is, a practice photo on this server."""
-    if attached.startswith(("http://", "https://")):
+    if "://" in attached:
         return attached
     return f"http://{host or '127.0.0.1'}/_practice/{attached}"

@@ -23,6 +23,8 @@ from companion.i18n import N_
 from companion.services.change import Change
 from companion.store import accounts as account_store
 from companion.store import inbox as inbox_store
+from companion.store import listings as listing_store
+from companion.store import online_orders as order_store
 from companion.store import outbox, sync_state
 from companion.store import products as product_store
 from companion.store import settings as settings_store
@@ -80,7 +82,7 @@ def apply_chat_page(db: Database, account_id: str, conversations: Sequence[Conve
         for conv in conversations:
             conv_id, changed = _store_conversation(db, account_id, account.channel, conv, holiday, now)
             for msg in messages_by_conversation.get(conv.conversation_id, ()):
-                changed |= _store_message(db, conv_id, msg)
+                changed |= _store_message(db, account_id, conv_id, msg)
             if changed:
                 inbox_store.recompute_waiting(db, conv_id)
                 touched.add(conv_id)
@@ -114,7 +116,7 @@ def _store_conversation(db: Database, account_id: str, channel: str, conv: Conve
     return existing.id, bool(values)
 
 
-def _store_message(db: Database, conversation_id: str, msg: Message) -> bool:
+def _store_message(db: Database, account_id: str, conversation_id: str, msg: Message) -> bool:
     """Insert a platform message once; our own reply read back from the platform is matched, not duplicated."""
     if inbox_store.message_by_platform_id(db, conversation_id, msg.message_id) is not None:
         return False
@@ -126,13 +128,51 @@ def _store_message(db: Database, conversation_id: str, msg: Message) -> bool:
                                                      "sent_at": sent_at, "error": None})
             return True
     kind = message_kind(msg.kind)
-    payload: dict[str, object] = {"platform_kind": msg.kind, "sender_id": msg.sender_id}
+    payload: dict[str, object] = {"platform_kind": msg.kind, "sender_id": msg.sender_id,
+                                  **attachment_payload(db, account_id, msg.attachment)}
     inbox_store.insert_message(db, {
         "id": new_id(), "conversation_id": conversation_id, "platform_message_id": msg.message_id,
         "from_buyer": int(msg.from_buyer), "is_auto_reply": int(msg.is_auto_reply), "kind": kind,
         "text": msg.text, "payload": json.dumps(payload, sort_keys=True), "sent_at": sent_at,
         "status": "received" if msg.from_buyer else "sent"})
     return True
+
+
+def attachment_payload(db: Database, account_id: str, attachment: Mapping[str, str]) -> dict[str, object]:
+    """What a picture or card points at, with the local record it means: "image_url"; "item_id" → "product_id"
+    (through the shop's listing mapping) and "name"; the platform's order number "platform_order_id" → "order_id"
+    (the local online order). Platform ids are kept, so a card can still be resolved when the record comes later."""
+    out: dict[str, object] = {}
+    url = attachment.get("image_url", "")
+    if url:
+        out["image_url"] = url
+    item_id = attachment.get("item_id", "")
+    if item_id:
+        out["item_id"] = item_id
+        variants = listing_store.by_item(db, account_id, item_id)
+        if variants:
+            out["name"] = variants[0].name
+        mapped = next((v.product_id for v in variants if v.product_id), None)
+        if mapped:
+            out["product_id"] = mapped
+    order_number = attachment.get("order_id", "")
+    if order_number:
+        out["platform_order_id"] = order_number
+        local = order_store.by_platform_id(db, account_id, order_number)
+        if local is not None:
+            out["order_id"] = local.id
+    return out
+
+
+def record_cached_image(db: Database, message_id: str, url: str, local_path: str) -> Change:
+    """The picture at `url` is now on disk: the message shows the local copy from now on."""
+    with db.write():
+        msg = inbox_store.message(db, message_id)
+        if msg is None or msg.payload.get("image_url") != url:
+            return Change()
+        inbox_store.update_message(db, message_id,
+                                   {"payload": json.dumps({**msg.payload, "local_path": local_path}, sort_keys=True)})
+    return Change(conversations=frozenset({msg.conversation_id}))
 
 
 # -- the owner's actions ----------------------------------------------------------------------------------------

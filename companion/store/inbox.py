@@ -246,6 +246,15 @@ def unconfirmed_reply(db: Database, conversation_id: str, text: str) -> MessageR
     return _message(r) if r else None
 
 
+def uncached_images(db: Database, account_id: str, limit: int = 20) -> list[MessageRow]:
+    """Pictures of this shop's chats with a URL but no local copy yet, newest first."""
+    return [_message(r) for r in db.query(
+        "SELECT m.* FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.account_id = ?"
+        " AND m.kind = 'image' AND json_extract(m.payload, '$.image_url') IS NOT NULL"
+        " AND json_extract(m.payload, '$.local_path') IS NULL ORDER BY m.sent_at DESC LIMIT ?",
+        (account_id, limit))]
+
+
 def platform_ids(db: Database, conversation_id: str) -> set[str]:
     return {str(r[0]) for r in db.query("SELECT platform_message_id FROM messages WHERE conversation_id = ?"
                                         " AND platform_message_id IS NOT NULL", (conversation_id,))}

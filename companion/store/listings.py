@@ -57,6 +57,12 @@ def by_ref(db: Database, account_id: str, item_id: str, sku_id: str) -> ListingR
     return _row(r) if r else None
 
 
+def by_item(db: Database, account_id: str, item_id: str) -> list[ListingRow]:
+    """Every variant of one platform item (a product card names the item, not the variant); mapped ones first."""
+    return [_row(r) for r in db.query("SELECT * FROM listings WHERE account_id = ? AND item_id = ?"
+                                      " ORDER BY product_id IS NULL, variant, sku_id", (account_id, item_id))]
+
+
 def for_account(db: Database, account_id: str) -> list[ListingRow]:
     return [_row(r) for r in db.query("SELECT * FROM listings WHERE account_id = ? ORDER BY name, variant",
                                       (account_id,))]

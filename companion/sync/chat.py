@@ -12,14 +12,16 @@ there. Offline, throttled or refused logins put it back to 'queued'; a refusal m
 platform's words. Shopee's chat API is whitelisted per app: NotPermitted is kept as the shop's chat problem, one
 sentence the inbox shows (store.inbox.chat_problems), without failing the shop's order and stock sync.
 
-Known gaps: the connectors' `Message` carries no image URL, so image messages are stored with kind 'image' and
-the platform type in `payload` but no picture (no thumbnail download or cache yet); the read-back looks at the
-newest page of the conversation only.
+Pictures: after the pull, pictures not yet on this laptop are downloaded into the data folder's image cache
+(sync/images.py); one that fails keeps its URL and is tried again next round.
+
+Known gap: the read-back looks at the newest page of the conversation only.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
@@ -35,7 +37,10 @@ from companion.store import inbox as inbox_store
 from companion.store import sync_state
 from companion.store.accounts import AccountRow
 from companion.store.database import Database
+from companion.sync import images
 from companion.sync.events import NOT_ALLOWED, NOT_PERMITTED, Problem
+
+log = logging.getLogger(__name__)
 
 Caller = Callable[[Callable[[], Any]], Any]   # the engine's call wrapper (token refresh, throttle waits, retries)
 
@@ -206,6 +211,10 @@ def _read_back(db: Database, message_id: str, target: Conversation, link: Connec
 # -- the engine's hooks (its phases take no result) ----------------------------------------------------------------
 def chat_step(db: Database, account: AccountRow, link: Connector, call: Caller) -> None:
     pull_chats(db, account, link, call)
+    try:   # thumbnails are a convenience: a picture that cannot be fetched never stops the round
+        images.cache_images(db, account.id)
+    except Exception:
+        log.exception("chat pictures of %s not cached this round", account.id)
 
 
 def reply_step(db: Database, account: AccountRow, link: Connector, call: Caller) -> None:
