@@ -188,6 +188,9 @@ def test_already_answered_leaves_waiting(page: InboxPage) -> None:
     select(page, "budi")
     assert page.view.mark_answered()
     assert "budi" not in [c.buyer_name for c, _k in page.model.entries]
+    assert page.view.row is not None and page.view.row.buyer_name == "budi"  # still open: the person moves on
+    page.reload()  # the next sync round's refresh does not snatch it away either
+    assert page.view.row is not None and page.view.row.buyer_name == "budi"
     page.state.setCurrentIndex(page.state.findData("all"))
     budi = next(i for i, (c, _k) in enumerate(page.model.entries) if c.buyer_name == "budi")
     assert column(page, LEFT_COL)[budi] == "sudah dijawab"

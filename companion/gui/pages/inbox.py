@@ -258,9 +258,13 @@ class InboxPage(Page):
         self.empty_label.setVisible(not entries)
         self.empty_label.setText(self._empty_text())
         self._loaded = True
-        row = self.model.row_of(selected[0].id) if selected else -1
+        open_id = selected[0].id if selected else (self.view.row.id if self.view.row else None)
+        row = self.model.row_of(open_id) if open_id else -1
         if row >= 0:
             self.table.selectRow(row)
+        elif open_id:  # answered (or filtered out) while open: it stays on screen until the person moves on
+            self.view.show_conversation(inbox_store.conversation(self.ctx.db, open_id), None)
+            return
         self._show_selected()
 
     def _empty_text(self) -> str:
