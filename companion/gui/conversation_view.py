@@ -36,6 +36,7 @@ from companion.i18n import N_, tr
 from companion.services import inbox as inbox_service
 from companion.services.inbox import QuoteChange
 from companion.store import inbox as inbox_store
+from companion.store import listings as listing_store
 from companion.store import online_orders as order_store
 from companion.store import products as product_store
 from companion.store.database import Database
@@ -337,7 +338,7 @@ class ConversationView(QWidget):
             label.setPixmap(pixmap.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
                                           Qt.TransformationMode.SmoothTransformation))
             return label
-        url = str(message.payload.get("url") or "")
+        url = str(message.payload.get("image_url") or message.payload.get("url") or "")
         text = tr("Picture not downloaded yet") + (f': <a href="{url}">{tr("open")}</a>' if url else "")
         label = _label(text, "meta")
         label.setOpenExternalLinks(True)
@@ -345,8 +346,15 @@ class ConversationView(QWidget):
         return label
 
     def _product_of(self, message: MessageRow) -> str | None:
+        """The local product a card means: resolved when it arrived, else through the shop's mapping of today."""
         value = message.payload.get("product_id")
-        return str(value) if value else None
+        if value:
+            return str(value)
+        item_id = str(message.payload.get("item_id") or "")
+        if not item_id or self.row is None or not self.row.account_id:
+            return None
+        return next((v.product_id for v in listing_store.by_item(self.ctx.db, self.row.account_id, item_id)
+                     if v.product_id), None)
 
     def _product_card(self, message: MessageRow) -> QFrame:
         card = QFrame()
@@ -371,15 +379,21 @@ class ConversationView(QWidget):
         card.setObjectName("card")
         layout = QVBoxLayout(card)
         order_id = str(message.payload.get("order_id") or "")
+        number = str(message.payload.get("platform_order_id") or order_id)
         order = order_store.get(self.ctx.db, order_id) if order_id else None
-        if order is None and order_id and self.row is not None and self.row.account_id:
-            order = order_store.by_platform_id(self.ctx.db, self.row.account_id, order_id)
+        if order is None and number and self.row is not None and self.row.account_id:
+            order = order_store.by_platform_id(self.ctx.db, self.row.account_id, number)
         if order is None:
-            layout.addWidget(_label(tr("Order {number}: not downloaded yet", number=order_id or "—")))
+            layout.addWidget(_label(tr("Order {number}: not downloaded yet", number=number or "—")))
             return card
         layout.addWidget(_label(tr("Order {number}", number=f"<b>{order.platform_order_id}</b>")))
         layout.addWidget(_label(f"{tr(STATUS_NAMES.get(order.status, order.status))} · {format_rupiah(order.total)}",
                                 "meta"))
+        counts: dict[str, int] = {}   # TikTok lists one line per unit: "2 × Gula", not "1 × Gula, 1 × Gula"
+        for li in order_store.lines(self.ctx.db, order.id):
+            counts[li.name] = counts.get(li.name, 0) + li.quantity
+        if counts:
+            layout.addWidget(_label(", ".join(f"{format_quantity(n)} × {name}" for name, n in counts.items()), "meta"))
         return card
 
     # --- stale quotes ------------------------------------------------------------------------------------

@@ -125,7 +125,7 @@ def _new_messages(db: Database, account_id: str, conv: Conversation, link: Conne
         if len(fresh) < len(page.messages) or page.done or not page.next_cursor:
             break
         page_cursor = page.next_cursor
-    return sorted(out, key=lambda m: m.sent_at)
+    return sorted(reversed(out), key=lambda m: m.sent_at)   # oldest first; same-second messages keep their order
 
 
 def _pull(db: Database, account: AccountRow, link: Connector, call: Caller) -> Change:
