@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon, QWidget
 
@@ -156,9 +156,7 @@ class InboxAlerts(QObject):
         self._announced_near: set[tuple[str, str]] = set()
         self._primed = False
         ctx.changed.connect(self._on_change)
-        self._timer = QTimer(self)
-        self._timer.timeout.connect(self.refresh)
-        self._timer.start(REFRESH_MS)
+        self._timer = self.ctx.every(self, REFRESH_MS, self.refresh)
         self.refresh()
 
     def _make_tray(self) -> QSystemTrayIcon:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,7 @@ class AppContext(QObject):
 
     changed = Signal(object)  # Change
     language_changed = Signal(str)
+    closing = Signal()  # the database is about to close: timers stop, nothing reads it any more
 
     def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -31,9 +33,7 @@ class AppContext(QObject):
         self.db_path = db_path(data_dir)
         self.db: Database = self._open()
         self.work = BackgroundWork(self.db_path, self)
-        self._checkpoints = QTimer(self)
-        self._checkpoints.timeout.connect(self.checkpoint_soon)
-        self._checkpoints.start(CHECKPOINT_EVERY_MS)
+        self._checkpoints = self.every(self, CHECKPOINT_EVERY_MS, self.checkpoint_soon)
         self.sync: SyncBridge | None = None
 
     def _open(self) -> Database:
@@ -51,7 +51,17 @@ class AppContext(QObject):
     def setting(self, key: str) -> str:
         return settings_store.get(self.db, key)
 
+    def every(self, owner: QObject, msecs: int, callback: Callable[[], object]) -> QTimer:
+        """A repeating timer owned by `owner` that stops when this context closes (a widget that outlives
+        its context, as in tests or during a restore, must not read a closed database)."""
+        timer = QTimer(owner)
+        timer.timeout.connect(callback)
+        self.closing.connect(timer.stop)
+        timer.start(msecs)
+        return timer
+
     def close(self) -> None:
+        self.closing.emit()
         self.work.wait()
         self.db.close()
 

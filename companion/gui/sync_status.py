@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
@@ -76,9 +76,7 @@ class SyncStatusStrip(QFrame):
         for button in (self.copy_button, self.settings_button, self.sync_button):
             layout.addWidget(button)
         ctx.changed.connect(self._on_change)
-        self._timer = QTimer(self)
-        self._timer.timeout.connect(self.refresh)
-        self._timer.start(REFRESH_MS)
+        self._timer = self.ctx.every(self, REFRESH_MS, self.refresh)
         self.refresh()
 
     def _attach(self) -> SyncBridge | None:

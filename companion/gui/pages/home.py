@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from babel.dates import format_date
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -138,9 +138,7 @@ class HomePage(Page):
         self.check_card = _Card(tr("Before opening the shop"))
         self.checks: dict[str, QPushButton] = {}
         self._build()
-        self._timer = QTimer(self)
-        self._timer.timeout.connect(self._check_day)
-        self._timer.start(DAY_CHECK_MS)
+        self._timer = self.ctx.every(self, DAY_CHECK_MS, self._check_day)
         self.reload()
 
     def _build(self) -> None:

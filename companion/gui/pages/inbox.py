@@ -199,9 +199,7 @@ class InboxPage(Page):
         layout.addWidget(self.split, 1)
         layout.addWidget(self.coaching_toggle)
         self._layout = layout
-        self._timer = QTimer(self)
-        self._timer.timeout.connect(self._tick)
-        self._timer.start(COUNTDOWN_MS)
+        self._timer = self.ctx.every(self, COUNTDOWN_MS, self._tick)
 
     def _filters_built(self, ctx: AppContext) -> None:
         self.channel = QComboBox()

@@ -6,7 +6,7 @@ handled. Practice orders are labelled LATIHAN everywhere so nobody packs a parce
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -246,9 +246,7 @@ class OnlineOrdersPage(Page):
         layout.addWidget(self.incidents)
         layout.addLayout(filters)
         layout.addWidget(split, 1)
-        self._timer = QTimer(self)
-        self._timer.timeout.connect(self._tick)
-        self._timer.start(COUNTDOWN_MS)
+        self._timer = self.ctx.every(self, COUNTDOWN_MS, self._tick)
 
     def _table(self) -> QTableView:
         table = QTableView()
