@@ -33,6 +33,8 @@ CREATE TABLE IF NOT EXISTS order_lines (id INTEGER PRIMARY KEY, order_id INTEGER
     listing_id INTEGER NOT NULL, item_id TEXT NOT NULL, model_id TEXT NOT NULL, name TEXT NOT NULL,
     model_name TEXT NOT NULL, item_sku TEXT NOT NULL, seller_sku TEXT NOT NULL, quantity INTEGER NOT NULL,
     price INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS order_lines_order ON order_lines(order_id);
+CREATE INDEX IF NOT EXISTS orders_update ON orders(platform, update_time);
 CREATE TABLE IF NOT EXISTS conversations (id INTEGER PRIMARY KEY, platform TEXT NOT NULL, ref TEXT NOT NULL,
     buyer_id TEXT NOT NULL, buyer_name TEXT NOT NULL, unread INTEGER NOT NULL DEFAULT 0,
     update_time REAL NOT NULL, UNIQUE (platform, ref));
