@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from babel.dates import format_date
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -63,6 +63,17 @@ def greeting(hour: int, shop: str) -> str:
     """Selamat pagi/siang/sore/malam, with the shop's name when it has one."""
     _start, with_name, bare = next(g for g in reversed(_GREETINGS) if hour >= g[0])
     return tr(with_name, shop=shop) if shop else tr(bare)
+
+
+class _TallContent(QWidget):
+    """The page's content never gets less height than its rows ask for: on a short screen it scrolls instead
+    (with word-wrapped labels the scroll area sizes by height-for-width, which squeezed the card rows)."""
+
+    def heightForWidth(self, width: int) -> int:
+        return max(super().heightForWidth(width), self.sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
 
 
 def _label(text: str = "", name: str = "", role: str = "") -> QLabel:
@@ -142,7 +153,7 @@ class HomePage(Page):
         self.reload()
 
     def _build(self) -> None:
-        content = QWidget()
+        content = _TallContent()
         layout = QVBoxLayout(content)
         layout.setContentsMargins(28, 22, 28, 22)
         layout.setSpacing(16)
