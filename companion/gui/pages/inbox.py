@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,6 +37,7 @@ from companion.gui.conversation_view import (
     urgency_name,
     waited_text,
 )
+from companion.gui.countdown_model import CountdownTableModel, Index
 from companion.gui.pages.base import Page
 from companion.i18n import N_, tr
 from companion.services import inbox as inbox_service
@@ -51,7 +52,6 @@ HEADERS = (N_("Time left"), N_("From"), N_("Buyer and last message"))
 LEFT_COL, CHANNEL_COL, BUYER_COL = range(3)
 RED, AMBER, PRACTICE_BG = QColor("#b00020"), QColor("#a14a00"), QColor("#fff1c2")
 TEXT_CHARS = 80
-Index = QModelIndex | QPersistentModelIndex
 Entry = tuple[ConversationRow, Clock | None]
 
 PAGE_STYLE = """
@@ -59,35 +59,18 @@ QLabel#chatProblem { background: #fff7ed; border: 1px solid #f3c892; border-radi
 """
 
 
-class InboxModel(QAbstractTableModel):
+class InboxModel(CountdownTableModel[Entry]):
     """Conversations as services.inbox.inbox_view sorted them; countdowns are worked out at paint time."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: list[Entry] = []
-        self.now = now_utc()
+    headers = HEADERS
+    countdown_col = LEFT_COL
+
+    @property
+    def entries(self) -> list[Entry]:
+        return self.rows
 
     def set_entries(self, entries: list[Entry], now: datetime) -> None:
-        self.beginResetModel()
-        self.now = now
-        self.entries = entries
-        self.endResetModel()
-
-    def tick(self) -> None:
-        self.now = now_utc()
-        if self.entries:
-            self.dataChanged.emit(self.index(0, LEFT_COL), self.index(len(self.entries) - 1, LEFT_COL))
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(HEADERS[section])
-        return None
+        self.replace_rows(entries, now)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
@@ -138,7 +121,7 @@ class InboxModel(QAbstractTableModel):
         return text
 
     def entry(self, n: int) -> Entry | None:
-        return self.entries[n] if 0 <= n < len(self.entries) else None
+        return self.row_at(n)
 
     def row_of(self, conversation_id: str) -> int:
         return next((n for n, (c, _k) in enumerate(self.entries) if c.id == conversation_id), -1)

@@ -6,7 +6,7 @@ handled. Practice orders are labelled LATIHAN everywhere so nobody packs a parce
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,6 +26,7 @@ from companion.domain.clock import now_utc
 from companion.domain.errors import UserError
 from companion.domain.money import format_quantity
 from companion.gui.context import AppContext
+from companion.gui.countdown_model import CountdownTableModel, Index
 from companion.gui.messages import show_error
 from companion.gui.online_order_detail import OrderDetail
 from companion.gui.order_times import (
@@ -58,7 +59,6 @@ STATUS_FILTERS: list[tuple[str, tuple[str, ...] | None]] = [
 HEADERS = (N_("Ship by"), N_("Shop"), N_("Order no."), N_("Status"))  # the total is in the detail
 DEADLINE_COL, SHOP_COL, STATUS_COL = 0, 1, 3
 RED, AMBER, PRACTICE_BG = QColor("#b00020"), QColor("#a14a00"), QColor("#fff1c2")
-Index = QModelIndex | QPersistentModelIndex
 
 PAGE_STYLE = """
 QFrame#incidents { background: #fff7ed; border: 1px solid #f3c892; border-radius: 6px; }
@@ -66,36 +66,19 @@ QLabel#incidentTitle { font-size: 13pt; font-weight: bold; color: #8a3b00; }
 """
 
 
-class OrderTableModel(QAbstractTableModel):
+class OrderTableModel(CountdownTableModel[OnlineOrderRow]):
     """Orders in urgency order; the deadline column is worked out from `now` at paint time."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.orders: list[OnlineOrderRow] = []
-        self.now = now_utc()
+    headers = HEADERS
+    countdown_col = DEADLINE_COL
+
+    @property
+    def orders(self) -> list[OnlineOrderRow]:
+        return self.rows
 
     def set_orders(self, orders: list[OnlineOrderRow]) -> None:
-        self.beginResetModel()
-        self.now = now_utc()
-        self.orders = sorted(orders, key=lambda o: urgency_key(o, self.now))
-        self.endResetModel()
-
-    def tick(self) -> None:
-        """Move the countdowns on: repaint the deadline column only."""
-        self.now = now_utc()
-        if self.orders:
-            self.dataChanged.emit(self.index(0, DEADLINE_COL), self.index(len(self.orders) - 1, DEADLINE_COL))
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.orders)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(HEADERS[section])
-        return None
+        now = now_utc()
+        self.replace_rows(sorted(orders, key=lambda o: urgency_key(o, now)), now)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
@@ -129,7 +112,7 @@ class OrderTableModel(QAbstractTableModel):
         return deadline_text(order, self.now)
 
     def order(self, row: int) -> OnlineOrderRow | None:
-        return self.orders[row] if 0 <= row < len(self.orders) else None
+        return self.row_at(row)
 
     def row_of(self, order_id: str) -> int:
         return next((n for n, o in enumerate(self.orders) if o.id == order_id), -1)
