@@ -1,21 +1,23 @@
-"""What each marketplace should show, and what it was told: absolute numbers (on hand − reserved − the
-channel's buffer), so sending one twice is harmless. The outbox entry queued by stock_push.py only says
+"""What each marketplace should show, and what it was told: absolute numbers (what the shop can promise, less
+the channel's allocation), so sending one twice is harmless. The outbox entry queued by stock_push.py only says
 *which* products changed and stays pending until every account has them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from companion.connectors.base import ListingRef, StockResult
-from companion.domain.availability import push_quantity
-from companion.domain.clock import stamp
+from companion.domain.availability import Allocation, available_to_promise, channel_quantity
+from companion.domain.clock import now_utc, stamp
 from companion.services.change import Change
 from companion.services.stock_push import STOCK_CHANGED
 from companion.store import accounts as account_store
 from companion.store import listings as listing_store
 from companion.store import online_orders as order_store
 from companion.store import outbox
+from companion.store import planning as planning_store
 from companion.store import stock as stock_store
 from companion.store.database import Database
 
@@ -31,17 +33,27 @@ class PlannedPush:
 def plan_pushes(db: Database, account_id: str, product_ids: list[str] | None = None,
                 only_different: bool = True) -> list[PlannedPush]:
     """What each mapped listing of an account should show; with `only_different`, only where the platform
-    (as last read or last pushed) shows something else."""
+    (as last read or last pushed) shows something else.
+
+    Available to promise (on hand − reserved − shop buffer, plus planned batches of made-to-order products that
+    finish within the account's ship window), then the account's allocation. With nothing configured this is
+    exactly `push_quantity(on_hand, reserved, buffer_units, buffer_percent)`."""
     account = account_store.get(db, account_id)
     if account is None:
         return []
     listings = listing_store.mapped_for_products(db, account_id, product_ids)
-    reserved = order_store.reserved_unpaid(db, sorted({x.product_id for x in listings if x.product_id}))
+    ids = sorted({x.product_id for x in listings if x.product_id})
+    reserved = order_store.reserved_unpaid(db, ids)
+    promise = planning_store.promise_inputs(db, ids)
+    allocation = Allocation(account.buffer_units, account.buffer_percent, account.keep_last_units)
+    ship_by = now_utc() + timedelta(days=account.ship_window_days)
     plans: list[PlannedPush] = []
     for listing in listings:
         assert listing.product_id is not None
-        quantity = push_quantity(stock_store.on_hand(db, listing.product_id), reserved.get(listing.product_id, 0),
-                                 account.buffer_units, account.buffer_percent)
+        extra = promise.get(listing.product_id, planning_store.PromiseInputs())
+        atp = available_to_promise(stock_store.on_hand(db, listing.product_id), reserved.get(listing.product_id, 0),
+                                   extra.shop_buffer, extra.made_to_order, extra.planned, ship_by)
+        quantity = channel_quantity(atp, allocation)
         shown = listing.last_pushed if listing.last_pushed is not None else listing.platform_stock
         if only_different and shown == quantity and listing.push_problem is None:
             continue

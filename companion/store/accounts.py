@@ -23,12 +23,15 @@ class AccountRow:
     buffer_percent: int
     poll_seconds: int
     active: bool
+    keep_last_units: int = 0  # at or below this the channel shows 0: the last units stay for the shop
+    ship_window_days: int = 2  # planned made-to-order production finishing within this counts online
 
 
 def _row(r: sqlite3.Row) -> AccountRow:
     return AccountRow(r["id"], r["channel"], r["name"], bool(r["practice"]), r["shop_ref"], r["base_url"],
                       r["auth_base_url"], r["access_expires_at"], r["refresh_expires_at"], r["buffer_units"],
-                      r["buffer_percent"], r["poll_seconds"], bool(r["active"]))
+                      r["buffer_percent"], r["poll_seconds"], bool(r["active"]),
+                      r["keep_last_units"], r["ship_window_days"])
 
 
 def get(db: Database, account_id: str) -> AccountRow | None:

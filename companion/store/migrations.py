@@ -15,12 +15,14 @@ from companion.store.schema_v1 import V1
 from companion.store.schema_v2 import V2
 from companion.store.schema_v3 import V3
 from companion.store.schema_v4 import V4
+from companion.store.schema_v5 import V5
 
 MIGRATIONS: list[tuple[int, str]] = [
     (1, V1),
     (2, V2),
     (3, V3),
     (4, V4),
+    (5, V5),
 ]
 
 
