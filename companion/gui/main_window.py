@@ -32,6 +32,7 @@ PAGES: list[tuple[str, str, str, str]] = [
     ("counter", N_("Counter"), "companion.gui.pages.counter", "CounterPage"),
     ("orders", N_("Online Orders"), "companion.gui.pages.online_orders", "OnlineOrdersPage"),
     ("products", N_("Products & Stock"), "companion.gui.pages.products", "ProductsPage"),
+    ("plan", N_("Production plan"), "companion.gui.pages.plan", "PlanPage"),
     ("settings", N_("Settings"), "companion.gui.pages.settings", "SettingsPage"),
 ]
 

@@ -28,6 +28,7 @@ from companion.gui.practice_mode import practice_mode
 from companion.i18n import N_, tr
 from companion.services.accounts import set_options, unlink_account
 from companion.services.change import Change
+from companion.services.planning import set_allocation
 from companion.store import accounts as account_store
 from companion.store.accounts import AccountRow
 
@@ -40,6 +41,8 @@ class AccountEditor:
     units: QLineEdit
     percent: QLineEdit
     poll: QLineEdit
+    keep_last: QLineEdit
+    ship_window: QLineEdit
     save: QPushButton
     unlink: QPushButton | None
 
@@ -54,7 +57,9 @@ class OnlineShopsCard(QFrame):
         heading = QLabel(tr("Online shops"))
         heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
         hint = QLabel(tr("Orders and stock follow by themselves. The buffer keeps some units back from online sale, "
-                         "so the last ones stay for the counter."))
+                         "so the last ones stay for the counter.") + " "
+                      + tr("When only the units kept for the shop are left, the shop shows 0 online. Planned "
+                           "pre-order production counts online when it is ready within the ship window."))
         hint.setProperty("role", "hint")
         hint.setWordWrap(True)
         self.rows = QGridLayout()
@@ -100,10 +105,11 @@ class OnlineShopsCard(QFrame):
         self.editors = {}
         accounts = account_store.active(self.ctx.db)
         if not accounts:
-            self.rows.addWidget(_hint(tr("No online shop is linked yet.")), 0, 0, 1, 6)
+            self.rows.addWidget(_hint(tr("No online shop is linked yet.")), 0, 0, 1, 8)
         else:
             for col, text in enumerate((tr("Shop"), tr("Buffer (units)"), tr("Buffer (%)"),
-                                        tr("Check orders every (seconds)"))):
+                                        tr("Check orders every (seconds)"), tr("Keep for the shop (units)"),
+                                        tr("Ship window (days)"))):
                 self.rows.addWidget(_hint(text), 0, col)
             for row, account in enumerate(accounts, start=1):
                 self._add_row(row, account)
@@ -119,15 +125,17 @@ class OnlineShopsCard(QFrame):
         label = QLabel(text)
         label.setTextFormat(Qt.TextFormat.RichText)
         editor = AccountEditor(account, _number(account.buffer_units), _number(account.buffer_percent),
-                               _number(account.poll_seconds), QPushButton(tr("Save")),
+                               _number(account.poll_seconds), _number(account.keep_last_units),
+                               _number(account.ship_window_days), QPushButton(tr("Save")),
                                None if account.practice else QPushButton(tr("Unlink")))
         editor.save.clicked.connect(partial(self.save, account.id))
         self.rows.addWidget(label, row, 0)
-        for col, field in enumerate((editor.units, editor.percent, editor.poll, editor.save), start=1):
+        for col, field in enumerate((editor.units, editor.percent, editor.poll, editor.keep_last,
+                                     editor.ship_window, editor.save), start=1):
             self.rows.addWidget(field, row, col)
         if editor.unlink is not None:
             editor.unlink.clicked.connect(partial(self.unlink, account.id))
-            self.rows.addWidget(editor.unlink, row, 5)
+            self.rows.addWidget(editor.unlink, row, 7)
         self.editors[account.id] = editor
 
     def _practice_state(self) -> None:
@@ -143,7 +151,10 @@ class OnlineShopsCard(QFrame):
             units = parse_quantity(editor.units.text(), N_("The buffer"), allow_zero=True)
             percent = parse_quantity(editor.percent.text(), N_("The buffer percentage"), allow_zero=True)
             poll = parse_quantity(editor.poll.text(), N_("Seconds between order checks"), allow_zero=True)
+            keep = parse_quantity(editor.keep_last.text(), N_("The units kept for the shop"), allow_zero=True)
+            window = parse_quantity(editor.ship_window.text(), N_("The ship window"), allow_zero=True)
             change = set_options(self.ctx.db, account_id, units, percent, poll)
+            change |= set_allocation(self.ctx.db, account_id, keep, window)
         except UserError as exc:
             self._say(exc.message(), error=True)
             return
@@ -190,7 +201,7 @@ class OnlineShopsCard(QFrame):
 
 def _number(value: int) -> QLineEdit:
     edit = QLineEdit(str(value))
-    edit.setMaximumWidth(110)
+    edit.setMaximumWidth(100)
     edit.setAlignment(Qt.AlignmentFlag.AlignRight)
     return edit
 

@@ -19,8 +19,10 @@ from companion.domain.money import parse_quantity, parse_rupiah
 from companion.domain.product import UNITS, ProductInput
 from companion.gui.context import AppContext
 from companion.gui.messages import error_text
+from companion.gui.replenishment_form import ReplenishmentInput, ReplenishmentSection, save_replenishment
 from companion.i18n import N_, tr
 from companion.services import products as product_service
+from companion.store import products as product_store
 from companion.store.products import ProductRow
 
 ERROR_STYLE = "border: 2px solid #b00020;"
@@ -67,6 +69,7 @@ class ProductDialog(QDialog):
         form.addRow(tr("Cost price (Rp)"), self.cost)
         if product is None:
             form.addRow(tr("Opening stock"), self.stock)
+        self.restock = ReplenishmentSection(ctx, product, self)
         self.error = QLabel()
         self.error.setProperty("role", "error")
         self.error.setWordWrap(True)
@@ -80,6 +83,7 @@ class ProductDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.restock)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         if product is not None:
@@ -97,7 +101,7 @@ class ProductDialog(QDialog):
 
     def _fields(self) -> list[QWidget]:
         return [self.sku, self.name, self.parent_name, self.variant, self.unit, self.barcode, self.price,
-                self.cost, self.stock]
+                self.cost, self.stock, *self.restock.fields()]
 
     def show_problem(self, exc: BaseException, field: QWidget | None) -> None:
         """The message under the form, the field outlined in red and focused."""
@@ -109,7 +113,12 @@ class ProductDialog(QDialog):
             field.setStyleSheet(ERROR_STYLE)
             field.setFocus()
 
-    def _read(self) -> tuple[ProductInput, int | None]:
+    def clear_problem(self) -> None:
+        for w in self._fields():
+            w.setStyleSheet("")
+        self.error.hide()
+
+    def _read(self) -> tuple[ProductInput, int | None, ReplenishmentInput]:
         field: QWidget = self.price
         try:
             price = parse_rupiah(self.price.text(), N_("Sell price"))
@@ -125,11 +134,11 @@ class ProductDialog(QDialog):
             sku=self.sku.text(), name=self.name.text(), sell_price=price, cost_price=cost,
             unit=self.unit.currentText(), parent_name=self.parent_name.text(), variant_name=self.variant.text(),
             barcode=self.barcode.text(), active=self.product.active if self.product else True,
-        ), stock
+        ), stock, self.restock.read(self.unit.currentText().strip() or "pcs")
 
     def save(self) -> None:
         try:
-            data, stock = self._read()
+            data, stock, restock = self._read()
             if self.product is None:
                 self.saved_id, change = product_service.add_product(self.ctx.db, data, stock)
             else:
@@ -137,6 +146,14 @@ class ProductDialog(QDialog):
                 self.saved_id = self.product.id
         except UserError as exc:
             self.show_problem(exc, getattr(exc, "field_widget", None) or self._field_for(exc))
+            return
+        try:
+            change |= save_replenishment(self.ctx.db, self.saved_id, restock, self.restock.had_recipe)
+        except UserError as exc:
+            self.ctx.announce(change)  # the product itself is saved: from now on this dialog edits it
+            self.product = product_store.get(self.ctx.db, self.saved_id)
+            self.setWindowTitle(tr("Edit product"))
+            self.show_problem(exc, getattr(exc, "field_widget", None) or self.restock.field_for(exc))
             return
         self.ctx.announce(change)
         self.accept()

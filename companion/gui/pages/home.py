@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.domain.clock import day_range, now_utc, shop_zone
+from companion.domain.demand import SEASON_MESSAGES
 from companion.domain.money import format_quantity, format_rupiah
 from companion.gui.context import AppContext
 from companion.gui.pages.base import Page
@@ -307,7 +308,37 @@ def checklist(ctx: AppContext, end_of_today: str, threshold: int,
                                               N_("1 product is running low"),
                                               N_("{count} products are running low"))),
         ("sync", "settings", unsent > 0, _sync_words(unsent)),
+        *stock_alert_lines(ctx, now),
     ]
+
+
+# A season warning is long; the checklist names the season and its day, the plan page has the figures.
+SEASON_SHORT = {
+    SEASON_MESSAGES["ramadan"]: N_("Ramadan begins on {day}: last year you sold much more, plan ahead"),
+    SEASON_MESSAGES["lebaran"]: N_("Lebaran is on {day}: last year you sold much more, plan ahead"),
+    SEASON_MESSAGES["11.11"]: N_("The 11.11 sale is on {day}: last year you sold much more, plan ahead"),
+    SEASON_MESSAGES["12.12"]: N_("Harbolnas 12.12 is on {day}: last year you sold much more, plan ahead"),
+}
+
+
+def stock_alert_lines(ctx: AppContext, now: datetime) -> list[tuple[str, str, bool, str]]:
+    """Lines only when there is something to say: products that cannot be fulfilled in time, a coming season."""
+    from companion.gui.pages.plan import say
+    from companion.services.planning import stock_alerts
+
+    today = now.astimezone(shop_zone(ctx.setting("time_zone"))).date()
+    alerts = stock_alerts(ctx.db, today)
+    lines: list[tuple[str, str, bool, str]] = []
+    cannot = {a.product_id for a in alerts if a.kind == "cannot_fulfil"}
+    if cannot:
+        lines.append(("cannot", "plan", True, _counted(len(cannot), "", N_("1 product cannot be fulfilled in time"),
+                                                       N_("{count} products cannot be fulfilled in time"))))
+    seasons = [a for a in alerts if a.kind == "season"]
+    if seasons:
+        first = seasons[0]
+        lines.append(("season", "plan", True, say(SEASON_SHORT.get(first.msgid, first.msgid), dict(first.params),
+                                                  str(first.params.get("unit", "pcs")))))
+    return lines
 
 
 def _counted(count: int, zero: str, one: str, many: str) -> str:
