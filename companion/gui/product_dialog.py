@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -37,7 +38,7 @@ class ProductDialog(QDialog):
         self.product = product
         self.saved_id: str | None = None
         self.setWindowTitle(tr("Edit product") if product else tr("Add product"))
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(1080)
         self.sku = QLineEdit()
         self.sku.setPlaceholderText(tr("e.g. KOPI-250"))
         self.name = QLineEdit()
@@ -82,8 +83,14 @@ class ProductDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.restock)
+        columns = QHBoxLayout()  # side by side: the dialog stays short enough for a 768-pixel-high laptop
+        columns.setSpacing(16)
+        left = QVBoxLayout()
+        left.addLayout(form)
+        left.addStretch(1)
+        columns.addLayout(left, 1)
+        columns.addWidget(self.restock, 1)
+        layout.addLayout(columns)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         if product is not None:

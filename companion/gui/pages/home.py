@@ -314,10 +314,10 @@ def checklist(ctx: AppContext, end_of_today: str, threshold: int,
 
 # A season warning is long; the checklist names the season and its day, the plan page has the figures.
 SEASON_SHORT = {
-    SEASON_MESSAGES["ramadan"]: N_("Ramadan begins on {day}: last year you sold much more, plan ahead"),
-    SEASON_MESSAGES["lebaran"]: N_("Lebaran is on {day}: last year you sold much more, plan ahead"),
-    SEASON_MESSAGES["11.11"]: N_("The 11.11 sale is on {day}: last year you sold much more, plan ahead"),
-    SEASON_MESSAGES["12.12"]: N_("Harbolnas 12.12 is on {day}: last year you sold much more, plan ahead"),
+    SEASON_MESSAGES["ramadan"]: N_("Ramadan begins on {day}: last year sold far more"),
+    SEASON_MESSAGES["lebaran"]: N_("Lebaran is on {day}: last year sold far more"),
+    SEASON_MESSAGES["11.11"]: N_("The 11.11 sale is on {day}: last year sold far more"),
+    SEASON_MESSAGES["12.12"]: N_("Harbolnas 12.12 is on {day}: last year sold far more"),
 }
 
 

@@ -127,9 +127,13 @@ def _table(headers: list[str], stretch: int) -> QTableWidget:
 
 
 def _fit(table: QTableWidget) -> None:
-    """Tall enough for every row: the page scrolls, not each table."""
-    height = table.horizontalHeader().sizeHint().height() + ROW_HEIGHT * table.rowCount() + 4
-    table.setFixedHeight(height)
+    """Tall enough for every row (a wrapped sentence gets its second line): the page scrolls, not each table."""
+    table.resizeRowsToContents()
+    rows = 0
+    for row in range(table.rowCount()):
+        table.setRowHeight(row, max(ROW_HEIGHT, table.rowHeight(row)))
+        rows += table.rowHeight(row)
+    table.setFixedHeight(table.horizontalHeader().sizeHint().height() + rows + 4)
 
 
 def _label(text: str = "", name: str = "", role: str = "") -> QLabel:
@@ -246,7 +250,7 @@ class PlanPage(Page):
             amount = tr("{quantity} {unit}", quantity=format_quantity(batch.quantity),
                         unit=product.unit if product else demand.DEFAULT_UNIT)
             made_on = day_words(batch.planned_for)
-            ready = day_words(_local_day(batch.finishes_at, self.ctx.setting("time_zone")))
+            ready = day_words(_ready_day(batch.finishes_at, self.ctx.setting("time_zone")))
             table.insertRow(row)
             table.setItem(row, 0, _item(name))
             table.setItem(row, 1, _item(amount, right=True))
@@ -276,7 +280,8 @@ class PlanPage(Page):
         table = self.cover_table
         table.setRowCount(0)
         for row, (cover, product, rate, runs_out) in enumerate(rows[:COVER_SHOWN]):
-            stock = tr("{quantity} {unit}", quantity=format_quantity(product.on_hand), unit=product.unit)
+            stock = (tr("{quantity} {unit}", quantity=format_quantity(product.on_hand), unit=product.unit)
+                     if product.on_hand > 0 else tr("Sold out"))
             per_day = tr("{quantity} {unit}", quantity=_one_decimal(rate), unit=product.unit)
             out = day_words(runs_out) if runs_out else "–"
             table.insertRow(row)
@@ -344,9 +349,9 @@ class PlanPage(Page):
         self.note.style().polish(self.note)
 
 
-def _local_day(stamp: str, zone: str) -> date:
-    """The shop day of a UTC stamp."""
-    return parse_stamp(stamp).astimezone(shop_zone(zone)).date()
+def _ready_day(stamp: str, zone: str) -> date:
+    """The shop day a batch is ready: one finishing at midnight is ready at the end of the day before."""
+    return (parse_stamp(stamp) - timedelta(minutes=1)).astimezone(shop_zone(zone)).date()
 
 
 def _one_decimal(rate: float) -> str:
