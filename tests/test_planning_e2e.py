@@ -88,3 +88,30 @@ def test_made_to_order_stock_allocation_finishing_and_oversell(db: Database, dat
     assert _shown(url) == {"shopee": 0, "tiktok": 0, "lazada": 0}
     assert stock_store.verify_levels(db) == []
     assert planning_store.batches(db, "planned") == []
+
+
+def test_a_batch_entering_the_ship_window_reaches_the_shops_without_a_local_change(
+        db: Database, data_dir: Path, market: PracticeMarketplace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing is sold or counted: only time passes, and the planned batch now finishes inside the window."""
+    from datetime import timedelta
+
+    from companion.services import online_stock
+    from companion.sync import engine as engine_module
+
+    url = market.base_urls["admin"]
+    cookies, _ = add_product(db, ProductInput(sku=SKU, name="Kue Nastar", sell_price=45_000, unit="toples"), 5)
+    for platform in PLATFORMS:
+        admin(url, "/listings", {"platform": platform, "name": "Kue Nastar", "seller_sku": SKU, "stock": 0})
+    setup_shop(db, url)
+    planning.set_replenishment(db, cookies, "made", 0, capacity_per_day=10, made_to_order=True)
+    planning.plan_batch(db, cookies, 10, local_day(now_utc(), "WIB") + timedelta(days=4))  # beyond the 2-day window
+    sync = engine(db_path(data_dir), url)
+    assert sync.sync_once().ok
+    assert _shown(url)["shopee"] == 5
+    assert sync.sync_once().ok and _shown(url)["shopee"] == 5  # no local change: nothing new to push
+
+    later = now_utc() + timedelta(days=3)  # three days on, the batch finishes inside Shopee's window
+    monkeypatch.setattr(online_stock, "now_utc", lambda: later)
+    monkeypatch.setattr(engine_module, "FULL_CHECK_EVERY", timedelta(0))
+    assert sync.sync_once().ok
+    assert _shown(url)["shopee"] == 15

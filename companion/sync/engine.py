@@ -48,6 +48,7 @@ T = TypeVar("T")
 REFRESH_MARGIN = timedelta(minutes=10)   # refresh when the access token expires sooner than this
 LISTINGS_EVERY = 30 * 60.0               # seconds between listing reads (and on every engine's first round)
 FIRST_WINDOW = timedelta(days=3)         # how far back the first order pull looks
+FULL_CHECK_EVERY = timedelta(minutes=15)  # how often every mapped listing is compared with what it should show
 OVERLAP = timedelta(minutes=5)           # each window starts this much before the last one ended
 MAX_PAGES = 500                          # order pages per account per round (the cursor resumes the rest)
 MAX_THROTTLE_WAIT = 5.0                  # wait this long for a throttled call inside a round, else defer
@@ -105,7 +106,7 @@ class SyncEngine:
         self.stop_event = threading.Event()
         self._fresh: dict[str, Credentials] = {}   # tokens this engine refreshed (newer than the source's)
         self._listed_at: dict[str, float] = {}
-        self._full_done: set[str] = set()          # accounts whose every mapped listing was checked once
+        self._full_done: dict[str, datetime] = {}  # when each account's every mapped listing was last checked
 
     # -- rounds ---------------------------------------------------------------------------------------------
     def sync_once(self) -> RoundSummary:
@@ -289,14 +290,17 @@ class SyncEngine:
             return
         try:
             plans = online_stock.plan_pushes(db, acc.row.id, product_ids, only_different=False) if product_ids else []
-            full = acc.row.id not in self._full_done
+            checked = self._full_done.get(acc.row.id)
+            # Every listing is checked on the first round and then every FULL_CHECK_EVERY: what a shop may promise
+            # also moves with time (a planned batch entering the ship window), not only with local changes.
+            full = checked is None or now_utc() - checked >= FULL_CHECK_EVERY
             if full:
                 seen = {p.listing_id for p in plans}
                 plans += [p for p in online_stock.plan_pushes(db, acc.row.id, None, only_different=True)
                           if p.listing_id not in seen]
             acc.stock_ok = self._send(db, acc, plans) if plans else True
             if full and acc.stock_ok:
-                self._full_done.add(acc.row.id)
+                self._full_done[acc.row.id] = now_utc()
                 acc.full_push = True
         except ConnectorError as exc:
             acc.stock_ok = False
