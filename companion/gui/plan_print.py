@@ -6,21 +6,12 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, Qt
-from PySide6.QtGui import QKeySequence, QPageLayout, QPageSize, QShortcut, QTextDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
-    QDialog,
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QTextBrowser,
-    QVBoxLayout,
     QWidget,
 )
 
-from companion.gui.messages import error_text
+from companion.gui.document_preview import DocumentPreview, a4_page, write_pdf
 from companion.i18n import tr
 
 
@@ -66,82 +57,17 @@ def plan_document(sheet: PlanSheet, shop_name: str) -> QTextDocument:
     return doc
 
 
-def _a4(printer: QPrinter) -> None:
-    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    printer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)
-
-
 def save_plan_pdf(doc: QTextDocument, path: Path) -> Path:
-    """Write the plan as an A4 PDF file."""
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setOutputFileName(str(path))
-    _a4(printer)
-    doc.print_(printer)
-    return path
+    return write_pdf(doc, path, a4_page)
 
 
-class PlanPrintDialog(QDialog):
+class PlanPrintDialog(DocumentPreview):
     """The plan as it will look on paper, with Print and Save PDF."""
 
     def __init__(self, sheet: PlanSheet, shop_name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(plan_document(sheet, shop_name), print_title=tr("Print the plan"),
+                         printed=tr("The plan was sent to the printer."), pdf_name="rencana-produksi.pdf",
+                         pdf_title=tr("Save the plan as PDF"), parent=parent)
         self.setWindowTitle(tr("Print or save the plan"))
         self.resize(720, 760)
-        self.document = plan_document(sheet, shop_name)
-        self.view = QTextBrowser()
-        self.view.setDocument(self.document)
-        self.status = QLabel()
-        self.status.setProperty("role", "hint")
-        self.status.setWordWrap(True)
-        self.print_button = QPushButton(tr("Print (Ctrl+P)"))
-        self.pdf_button = QPushButton(tr("Save PDF"))
-        self.close_button = QPushButton(tr("Close"))
         self.print_button.setProperty("primary", True)
-        self.print_button.clicked.connect(self.print_now)
-        self.pdf_button.clicked.connect(self.ask_save_pdf)
-        self.close_button.clicked.connect(self.accept)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self, self.print_now)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.print_button)
-        buttons.addWidget(self.pdf_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.close_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.status)
-        layout.addLayout(buttons)
-        self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-
-    def text(self) -> str:
-        return self.document.toPlainText()
-
-    def print_now(self) -> None:
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        _a4(printer)
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle(tr("Print the plan"))
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        try:
-            self.document.print_(printer)
-        except OSError as exc:
-            self.status.setText(error_text(exc))
-            return
-        self.status.setText(tr("The plan was sent to the printer."))
-
-    def ask_save_pdf(self) -> None:
-        start = str(Path.home() / "rencana-produksi.pdf")
-        path, _ = QFileDialog.getSaveFileName(self, tr("Save the plan as PDF"), start, tr("PDF files (*.pdf)"))
-        if path:
-            self.save_pdf(Path(path))
-
-    def save_pdf(self, path: Path) -> None:
-        if path.suffix.lower() != ".pdf":
-            path = path.with_suffix(".pdf")
-        try:
-            save_plan_pdf(self.document, path)
-        except OSError as exc:
-            self.status.setText(error_text(exc))
-            return
-        self.status.setText(tr("Saved: {path}", path=str(path)))

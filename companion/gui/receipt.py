@@ -6,17 +6,10 @@ from html import escape
 from pathlib import Path
 
 from babel.dates import format_datetime
-from PySide6.QtCore import QMarginsF, QSizeF, Qt
-from PySide6.QtGui import QKeySequence, QPageLayout, QPageSize, QShortcut, QTextDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtCore import QMarginsF, QSizeF
+from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
-    QDialog,
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QTextBrowser,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -24,7 +17,7 @@ from companion.domain.clock import parse_stamp, shop_zone
 from companion.domain.money import format_quantity, format_rupiah
 from companion.domain.sale import PaymentMethod
 from companion.gui.context import AppContext
-from companion.gui.messages import error_text
+from companion.gui.document_preview import DocumentPreview, write_pdf
 from companion.i18n import babel_locale, tr
 from companion.store import sales as sale_store
 from companion.store.sales import SaleRow
@@ -95,86 +88,24 @@ def _receipt_printer(printer: QPrinter) -> None:
 
 def save_pdf(doc: QTextDocument, path: Path) -> Path:
     """Write the receipt as a PDF file (for sending to a buyer by chat)."""
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setOutputFileName(str(path))
-    _receipt_printer(printer)
-    doc.print_(printer)
-    return path
+    return write_pdf(doc, path, _receipt_printer)
 
 
-def print_receipt(parent: QWidget | None, doc: QTextDocument) -> bool:
-    """Ask which printer, then print; False when the cashier cancelled."""
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    _receipt_printer(printer)
-    dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle(tr("Print receipt"))
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return False
-    doc.print_(printer)
-    return True
-
-
-class ReceiptDialog(QDialog):
+class ReceiptDialog(DocumentPreview):
     """The receipt after a sale or from the sales list: Print, Save PDF, and Enter for the next buyer."""
 
     def __init__(self, ctx: AppContext, sale_id: str, parent: QWidget | None = None, after_sale: bool = True) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
         sale = sale_store.get(ctx.db, sale_id)
         assert sale is not None, "the sale was just read or saved"
+        super().__init__(receipt_document(sale, ctx.setting("shop_name"), ctx.setting("time_zone")),
+                         page_setup=_receipt_printer, print_title=tr("Print receipt"),
+                         printed=tr("The receipt was sent to the printer."), pdf_name=f"struk-{sale.number}.pdf",
+                         pdf_title=tr("Save receipt as PDF"),
+                         close_text=tr("New sale (Enter)") if after_sale else tr("Close (Enter)"), parent=parent)
+        self.ctx = ctx
         self.sale = sale
-        self.document = receipt_document(sale, ctx.setting("shop_name"), ctx.setting("time_zone"))
         self.setWindowTitle(tr("Receipt {number}", number=sale.number))
         self.resize(460, 640)
-        self.view = QTextBrowser()
-        self.view.setDocument(self.document)
-        self.status = QLabel()
-        self.status.setProperty("role", "hint")
-        self.status.setWordWrap(True)
-        self.print_button = QPushButton(tr("Print (Ctrl+P)"))
-        self.pdf_button = QPushButton(tr("Save PDF"))
-        self.close_button = QPushButton(tr("New sale (Enter)") if after_sale else tr("Close (Enter)"))
         self.close_button.setProperty("primary", True)
         self.close_button.setDefault(True)
-        self.print_button.clicked.connect(self.print_now)
-        self.pdf_button.clicked.connect(self.ask_save_pdf)
-        self.close_button.clicked.connect(self.accept)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self, self.print_now)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.print_button)
-        buttons.addWidget(self.pdf_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.close_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.status)
-        layout.addLayout(buttons)
-        self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.close_button.setFocus()
-
-    def text(self) -> str:
-        return self.document.toPlainText()
-
-    def print_now(self) -> None:
-        try:
-            if print_receipt(self, self.document):
-                self.status.setText(tr("The receipt was sent to the printer."))
-        except OSError as exc:
-            self.status.setText(error_text(exc))
-
-    def ask_save_pdf(self) -> None:
-        start = str(Path.home() / f"struk-{self.sale.number}.pdf")
-        path, _ = QFileDialog.getSaveFileName(self, tr("Save receipt as PDF"), start, tr("PDF files (*.pdf)"))
-        if path:
-            self.save_pdf(Path(path))
-
-    def save_pdf(self, path: Path) -> None:
-        if path.suffix.lower() != ".pdf":
-            path = path.with_suffix(".pdf")
-        try:
-            save_pdf(self.document, path)
-        except OSError as exc:
-            self.status.setText(error_text(exc))
-            return
-        self.status.setText(tr("Saved: {path}", path=str(path)))
