@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
@@ -38,6 +37,7 @@ from companion.domain.demand import PlanLine
 from companion.domain.errors import UserError
 from companion.domain.money import format_quantity, parse_quantity
 from companion.gui.context import AppContext
+from companion.gui.labels import text_label
 from companion.gui.messages import error_text
 from companion.gui.pages.base import Page
 from companion.gui.plan_print import PlanPrintDialog, PlanSheet
@@ -136,14 +136,6 @@ def _fit(table: QTableWidget) -> None:
     table.setFixedHeight(table.horizontalHeader().sizeHint().height() + rows + 4)
 
 
-def _label(text: str = "", name: str = "", role: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    if name:
-        label.setObjectName(name)
-    if role:
-        label.setProperty("role", role)
-    return label
 
 
 class PlanPage(Page):
@@ -158,10 +150,10 @@ class PlanPage(Page):
         self.lines: list[PlanLine] = []
         self.batches: list[planning_store.BatchRow] = []
         self.sheet = PlanSheet("")
-        title = _label(tr("Production plan"), role="title")
-        intro = _label(tr("What to make or buy, and by when, from the last four weeks of sales on every channel."),
+        title = text_label(tr("Production plan"), role="title")
+        intro = text_label(tr("What to make or buy, and by when, from the last four weeks of sales on every channel."),
                        role="hint")
-        self.seasons = _label(name="season")
+        self.seasons = text_label(name="season")
         self.plan_button = QPushButton(tr("Plan a batch…"))
         self.plan_button.clicked.connect(lambda: self.plan_batch())
         self.print_button = QPushButton(tr("Print / Save PDF"))
@@ -170,14 +162,14 @@ class PlanPage(Page):
         buttons.addWidget(self.plan_button)
         buttons.addWidget(self.print_button)
         buttons.addStretch(1)
-        self.note = _label(role="hint")
+        self.note = text_label(role="hint")
         self.todo_table = _table([tr("Product"), tr("What to do"), ""], 1)
-        self.todo_empty = _label(tr("Nothing to make or buy: the stock lasts."), role="hint")
+        self.todo_empty = text_label(tr("Nothing to make or buy: the stock lasts."), role="hint")
         self.batch_table = _table([tr("Product"), tr("Quantity"), tr("Make on"), tr("Ready on"), "", ""], 0)
-        self.batch_empty = _label(tr("No production planned. Press Plan on a line above, or Plan a batch."),
+        self.batch_empty = text_label(tr("No production planned. Press Plan on a line above, or Plan a batch."),
                                   role="hint")
         self.cover_table = _table([tr("Product"), tr("In stock"), tr("Sold per day"), tr("Lasts"), tr("Runs out")], 0)
-        self.cover_empty = _label(tr("No sales in the last four weeks yet, so there is nothing to count from."),
+        self.cover_empty = text_label(tr("No sales in the last four weeks yet, so there is nothing to count from."),
                                   role="hint")
         content = QWidget()
         layout = QVBoxLayout(content)
@@ -190,7 +182,7 @@ class PlanPage(Page):
         for heading, table, empty in ((tr("What to make or buy"), self.todo_table, self.todo_empty),
                                       (tr("Planned production"), self.batch_table, self.batch_empty),
                                       (tr("How long the stock lasts"), self.cover_table, self.cover_empty)):
-            layout.addWidget(_label(heading, name="sectionTitle"))
+            layout.addWidget(text_label(heading, name="sectionTitle"))
             layout.addWidget(table)
             layout.addWidget(empty)
         layout.addStretch(1)
@@ -390,7 +382,7 @@ class PlanBatchDialog(QDialog):
         form.addRow(tr("Product"), self.product)
         form.addRow(tr("Quantity"), self.quantity)
         form.addRow(tr("Make on"), self.day)
-        self.error = _label(role="error")
+        self.error = text_label(role="error")
         self.error.hide()
         if self.product.count() == 0:
             self.error.setText(tr("No product is made by the shop yet: in Products & Stock, edit a product and "
