@@ -1,0 +1,335 @@
+"""Reports for the owner and the bookkeeper: sales by period, channel and product, gross margin, stock value,
+response performance, the daily recap (rekap harian), and exports to XLSX/CSV including the catalogue.
+
+Everything here reads; nothing writes to the database. Periods are shop days in the shop's zone (WIB, WITA, WIT):
+a sale at 23.30 WIB on the 31st belongs to the 31st in WIB but to the 1st of the next month in WITA.
+Counter takings are net: voided sales left out, refunds subtracted on the day they were paid back.
+Online takings are orders placed in the period with status paid, ready to ship, shipped or completed.
+Gross margin uses each product's cost price as entered today (there is no cost history); takings of products
+without a cost price are reported separately as "cost unknown" rather than guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Literal
+
+from companion.domain.clock import day_range, parse_stamp, shop_zone
+from companion.domain.errors import UserError
+from companion.i18n import N_, tr
+from companion.services.inbox import ResponseOverview, response_overview
+from companion.store import products as product_store
+from companion.store import reports as report_store
+from companion.store import settings as settings_store
+from companion.store.database import Database
+from companion.store.spreadsheet_export import Row, write_csv, write_xlsx
+
+Grain = Literal["day", "week", "month"]
+COUNTER = "counter"
+ONLINE_CHANNELS = ("shopee", "tiktok", "lazada")
+CHANNELS = (COUNTER, *ONLINE_CHANNELS)
+CHANNEL_NAMES = {COUNTER: N_("Shop counter"), "shopee": "Shopee", "tiktok": "TikTok Shop", "lazada": "Lazada"}
+MAX_DAYS = 3 * 366  # a report longer than three years is a mistake in the dates
+RECAP_TOP = 5
+# The catalogue file's headers: names services/product_import.py reads, so the file imports back unchanged.
+CATALOGUE_HEADERS = ("SKU", "Nama", "Variasi", "Induk", "Satuan", "Harga jual", "Harga modal", "Stok", "Barcode")
+
+
+def channel_name(channel: str) -> str:
+    return tr(CHANNEL_NAMES.get(channel, channel))
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    start: date  # first shop day of the period (a Monday for weeks, the 1st for months)
+    counter: int  # counter takings, net of voids and refunds
+    counter_sales: int
+    refunds: int
+    online: dict[str, int]  # channel -> takings of orders placed
+    orders: dict[str, int]  # channel -> number of orders
+
+    @property
+    def online_total(self) -> int:
+        return sum(self.online.values())
+
+    @property
+    def total(self) -> int:
+        return self.counter + self.online_total
+
+    def takings(self, channel: str) -> int:
+        return self.counter if channel == COUNTER else self.online.get(channel, 0)
+
+
+@dataclass(frozen=True)
+class ProductSalesRow:
+    product_id: str | None  # None: an online line not yet linked to a product
+    sku: str
+    name: str
+    units: int
+    takings: int
+    cost: int | None  # units × today's cost price; None when the product has no cost price
+    by_channel: dict[str, int] = field(default_factory=dict)  # channel -> units
+
+    @property
+    def margin(self) -> int | None:
+        return None if self.cost is None else self.takings - self.cost
+
+    @property
+    def margin_percent(self) -> float | None:
+        if self.margin is None or not self.takings:
+            return None
+        return 100.0 * self.margin / self.takings
+
+
+@dataclass(frozen=True)
+class MarginSummary:
+    takings: int
+    known_takings: int  # takings of products with a cost price
+    cost: int
+    unknown_takings: int  # takings of products without one: left out of the margin
+
+    @property
+    def margin(self) -> int:
+        return self.known_takings - self.cost
+
+    @property
+    def margin_percent(self) -> float | None:
+        return 100.0 * self.margin / self.known_takings if self.known_takings else None
+
+
+@dataclass(frozen=True)
+class StockValue:
+    at_cost: int  # Σ on hand × cost price, products with a cost price
+    at_sell: int  # Σ on hand × sell price, every product
+    units: int
+    products: int  # products with stock on hand
+    products_without_cost: int
+    at_sell_without_cost: int  # the part of at_sell whose cost is unknown
+
+
+@dataclass(frozen=True)
+class RecapData:
+    day: date
+    zone: str
+    shop_name: str
+    by_method: list[tuple[str, int, int]]  # (payment method, sales, rupiah)
+    counter_gross: int
+    counter_sales: int
+    refunds: int
+    refund_count: int
+    voided: int
+    voided_amount: int
+    online: list[tuple[str, int, int]]  # (channel, orders, rupiah)
+    top_products: list[ProductSalesRow]
+
+    @property
+    def counter_net(self) -> int:
+        return self.counter_gross - self.refunds
+
+    @property
+    def online_total(self) -> int:
+        return sum(r for _c, _n, r in self.online)
+
+
+def _range(start: date, end: date, zone: str) -> tuple[str, str]:
+    if end < start:
+        raise UserError(N_("The end date is before the start date: choose an end date on or after the start."))
+    days = (end - start).days + 1
+    if days > MAX_DAYS:
+        raise UserError(N_("A report can cover at most three years: choose a shorter period."))
+    return day_range(start, zone, days)
+
+
+def period_start(day: date, grain: Grain) -> date:
+    if grain == "week":
+        return day - timedelta(days=day.weekday())
+    if grain == "month":
+        return day.replace(day=1)
+    return day
+
+
+def _next(start: date, grain: Grain) -> date:
+    if grain == "week":
+        return start + timedelta(days=7)
+    if grain == "month":
+        return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return start + timedelta(days=1)
+
+
+def _local_day(stamp_text: str, zone: str) -> date:
+    return parse_stamp(stamp_text).astimezone(shop_zone(zone)).date()
+
+
+def sales_by_period(db: Database, start: date, end: date, grain: Grain, zone: str) -> list[PeriodRow]:
+    """One row per day, week (Monday first) or month touching [start, end] (both shop days, inclusive), empty
+    periods included so charts keep their gaps; partial first and last periods hold only days in the range."""
+    if grain not in ("day", "week", "month"):
+        raise ValueError(f"unknown grain {grain!r}")
+    lo, hi = _range(start, end, zone)
+    keys: list[date] = []
+    k = period_start(start, grain)
+    while k <= end:
+        keys.append(k)
+        k = _next(k, grain)
+    counter = dict.fromkeys(keys, 0)
+    count = dict.fromkeys(keys, 0)
+    refunded = dict.fromkeys(keys, 0)
+    online: dict[date, dict[str, int]] = {k: dict.fromkeys(ONLINE_CHANNELS, 0) for k in keys}
+    orders: dict[date, dict[str, int]] = {k: dict.fromkeys(ONLINE_CHANNELS, 0) for k in keys}
+    for sale in report_store.counter_sales(db, lo, hi):
+        key = period_start(_local_day(sale.created_at, zone), grain)
+        counter[key] += sale.total
+        count[key] += 1
+    for at, refund in report_store.refunds(db, lo, hi):
+        refunded[period_start(_local_day(at, zone), grain)] += refund
+    for order in report_store.online_orders(db, lo, hi):
+        key = period_start(_local_day(order.created_at, zone), grain)
+        online[key][order.channel] = online[key].get(order.channel, 0) + order.total
+        orders[key][order.channel] = orders[key].get(order.channel, 0) + 1
+    return [PeriodRow(k, counter[k] - refunded[k], count[k], refunded[k], online[k], orders[k]) for k in keys]
+
+
+def sales_by_product(db: Database, start: date, end: date, zone: str,
+                     channel: str | None = None) -> list[ProductSalesRow]:
+    """Units, takings, cost and margin per product over [start, end], best takings first; `channel` narrows
+    to "counter" or one marketplace. Counter lines count net of returns and of their share of a sale discount."""
+    lo, hi = _range(start, end, zone)
+    facts = [*report_store.counter_lines(db, lo, hi), *report_store.online_lines(db, lo, hi)]
+    costs = report_store.cost_prices(db)
+    grouped: dict[str, dict[str, object]] = {}
+    for f in facts:
+        if channel and f.channel != channel:
+            continue
+        key = f.product_id or f"{f.channel}:{f.sku or f.name}"
+        g = grouped.setdefault(key, {"product_id": f.product_id, "sku": f.sku, "name": f.name, "units": 0,
+                                     "takings": 0, "by_channel": {}})
+        g["units"] = int(g["units"]) + f.units  # type: ignore[call-overload]
+        g["takings"] = int(g["takings"]) + f.paid  # type: ignore[call-overload]
+        by: dict[str, int] = g["by_channel"]  # type: ignore[assignment]
+        by[f.channel] = by.get(f.channel, 0) + f.units
+    rows = []
+    for g in grouped.values():
+        pid = g["product_id"]
+        unit_cost = costs.get(pid) if isinstance(pid, str) else None
+        units = int(g["units"])  # type: ignore[call-overload]
+        rows.append(ProductSalesRow(pid if isinstance(pid, str) else None, str(g["sku"]), str(g["name"]), units,
+                                    int(g["takings"]),  # type: ignore[call-overload]
+                                    None if unit_cost is None else unit_cost * units,
+                                    dict(g["by_channel"])))  # type: ignore[call-overload]
+    rows = [r for r in rows if r.units or r.takings]
+    rows.sort(key=lambda r: (-r.takings, -r.units, r.name.lower()))
+    return rows
+
+
+def margin_summary(rows: Iterable[ProductSalesRow]) -> MarginSummary:
+    rows = list(rows)
+    known = [r for r in rows if r.cost is not None]
+    return MarginSummary(sum(r.takings for r in rows), sum(r.takings for r in known),
+                         sum(r.cost or 0 for r in known), sum(r.takings for r in rows if r.cost is None))
+
+
+def stock_value(db: Database) -> StockValue:
+    """What the stock on the shelves is worth, at cost (where known) and at sell price. Negative counts
+    (sold before a stocktake) are left out: they are a counting gap, not value."""
+    products = [p for p in product_store.all_products(db) if p.on_hand > 0]
+    without = [p for p in products if p.cost_price is None]
+    return StockValue(
+        at_cost=sum(p.on_hand * p.cost_price for p in products if p.cost_price is not None),
+        at_sell=sum(p.on_hand * p.sell_price for p in products),
+        units=sum(p.on_hand for p in products), products=len(products), products_without_cost=len(without),
+        at_sell_without_cost=sum(p.on_hand * p.sell_price for p in without),
+    )
+
+
+def response_performance(db: Database, now: datetime) -> ResponseOverview:
+    """Response rate and median first reply per channel over the platforms' window, with one coaching tip."""
+    return response_overview(db, now)
+
+
+def daily_recap(db: Database, day: date, zone: str) -> RecapData:
+    """One shop day for the bookkeeper: counter takings by payment method, refunds, cancelled sales,
+    online orders per channel and the best-selling products."""
+    lo, hi = day_range(day, zone)
+    methods: dict[str, list[int]] = {}
+    for sale in report_store.counter_sales(db, lo, hi):
+        entry = methods.setdefault(sale.payment_method, [0, 0])
+        entry[0] += 1
+        entry[1] += sale.total
+    order_of = ("tunai", "qris", "transfer", "lainnya")
+    by_method = [(m, v[0], v[1]) for m, v in sorted(methods.items(),
+                                                    key=lambda i: order_of.index(i[0]) if i[0] in order_of else 9)]
+    refunds = report_store.refunds(db, lo, hi)
+    voided, voided_amount = report_store.voided_sales(db, lo, hi)
+    online: dict[str, list[int]] = {c: [0, 0] for c in ONLINE_CHANNELS}
+    for order in report_store.online_orders(db, lo, hi):
+        entry = online.setdefault(order.channel, [0, 0])
+        entry[0] += 1
+        entry[1] += order.total
+    return RecapData(
+        day, zone, settings_store.get(db, "shop_name"), by_method, sum(v[1] for v in methods.values()),
+        sum(v[0] for v in methods.values()), sum(r for _a, r in refunds), len(refunds), voided, voided_amount,
+        [(c, v[0], v[1]) for c, v in online.items()], sales_by_product(db, day, day, zone)[:RECAP_TOP],
+    )
+
+
+# ---- exports ----------------------------------------------------------------------------------------------------
+
+def export_xlsx(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    """Formula-safe XLSX: see store/spreadsheet_export.py."""
+    return write_xlsx(path, sheets)
+
+
+def export_csv(path: Path, rows: list[list[object]]) -> Path:
+    """Formula-safe CSV: risky text cells get a leading apostrophe."""
+    return write_csv(path, rows)
+
+
+def period_sheet(rows: list[PeriodRow]) -> list[list[object]]:
+    header: list[object] = [tr("Period starts"), tr("Shop counter"), tr("Counter sales"), tr("Refunds")]
+    for ch in ONLINE_CHANNELS:
+        header += [channel_name(ch), tr("{channel} orders", channel=channel_name(ch))]
+    header.append(tr("Total"))
+    out: list[list[object]] = [header]
+    for r in rows:
+        line: list[object] = [r.start, r.counter, r.counter_sales, r.refunds]
+        for ch in ONLINE_CHANNELS:
+            line += [r.online.get(ch, 0), r.orders.get(ch, 0)]
+        line.append(r.total)
+        out.append(line)
+    return out
+
+
+def product_sheet(rows: list[ProductSalesRow]) -> list[list[object]]:
+    out: list[list[object]] = [[tr("SKU"), tr("Product"), tr("Units"), tr("Takings"), tr("Cost"),
+                                tr("Gross margin"), *[channel_name(c) for c in CHANNELS]]]
+    for r in rows:
+        out.append([r.sku, r.name, r.units, r.takings, r.cost, r.margin,
+                    *[r.by_channel.get(c, 0) for c in CHANNELS]])
+    return out
+
+
+def export_report(db: Database, path: Path, start: date, end: date, grain: Grain, zone: str,
+                  channel: str | None = None) -> Path:
+    """The Laporan page's tables as one file: XLSX (a sheet per table) or, for a .csv name, the period table."""
+    periods = period_sheet(sales_by_period(db, start, end, grain, zone))
+    if Path(path).suffix.lower() == ".csv":
+        return write_csv(path, periods)
+    products = sales_by_product(db, start, end, zone, channel)
+    value = stock_value(db)
+    stock: list[list[object]] = [[tr("Stock value"), tr("Rupiah")], [tr("At cost price (where known)"), value.at_cost],
+             [tr("At sell price"), value.at_sell], [tr("Products without a cost price"), value.products_without_cost]]
+    return write_xlsx(path, {tr("By period"): periods, tr("By product"): product_sheet(products),
+                             tr("Stock value"): stock})
+
+
+def export_catalogue(db: Database, path: Path) -> Path:
+    """Products, prices and stock counts as XLSX with the headers the product import reads, so importing the
+    file back changes nothing. A negative count is left blank (the import would refuse it and must not reset it)."""
+    rows: list[Row] = [list(CATALOGUE_HEADERS)]
+    for p in product_store.all_products(db):
+        rows.append([p.sku, p.name, p.variant_name, p.parent_name, p.unit, p.sell_price, p.cost_price,
+                     p.on_hand if p.on_hand >= 0 else None, p.barcode])
+    return write_xlsx(path, {"Katalog": rows}, {"Katalog": (16, 34, 14, 20, 9, 13, 13, 8, 16)})
