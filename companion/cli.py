@@ -34,6 +34,11 @@ def parser() -> argparse.ArgumentParser:
     y = sub.add_parser("sync", help="sync the linked online shops once: orders in, stock numbers out")
     y.add_argument("--once", action="store_true", required=True, help="one round, then exit (non-zero on a problem)")
     _common(y)
+    m = sub.add_parser("import", help="import a seller-centre order export (Shopee, TikTok Shop, Lazada; xlsx or csv)")
+    m.add_argument("file")
+    m.add_argument("--dry-run", action="store_true", help="only show what would change; save nothing")
+    m.add_argument("--skip-errors", action="store_true", help="import the orders whose rows have no problems")
+    _common(m)
     # Listed for --help; its own options are parsed by companion.practice.cli (see main()).
     sub.add_parser("practice-server", help="run the practice marketplace on 127.0.0.1 (prints credentials first)")
     return p
@@ -80,6 +85,13 @@ def _dispatch(args: argparse.Namespace, lang: str | None) -> int:
         from companion.sync.cli import main as sync_main
 
         return sync_main(folder)
+    if args.command == "import":
+        from companion.services.order_import import run_from_command_line
+        from companion.store.database import open_database
+        from companion.store.location import db_path
+
+        return run_from_command_line(open_database(db_path(folder)), Path(args.file), args.dry_run,
+                                     args.skip_errors, print)
     from companion.store import backup
 
     if args.command == "backup":

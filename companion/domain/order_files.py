@@ -1,0 +1,467 @@
+"""Seller-centre order exports (Shopee, TikTok Shop/Tokopedia, Lazada) read into the connectors' Order records.
+
+Pure: rows of cells in, orders and per-row problems out. Columns are found by their names (reference §6 of
+marketplaces.md), never by position, so reordered, extra and missing optional columns are fine. Statuses are
+translated to the platform's API code and then through the connector's own status map, so a file and an API
+sync agree on what an order's state means. A row with a problem keeps its whole order out of the import.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from companion.connectors.base import Channel, Order, OrderLine, OrderStatus
+from companion.connectors.lazada import mapping as lazada_mapping
+from companion.connectors.shopee import mapping as shopee_mapping
+from companion.connectors.tiktok import mapping as tiktok_mapping
+from companion.domain.errors import UserError
+from companion.domain.money import check_price, parse_rupiah
+from companion.i18n import N_
+
+WIB = lazada_mapping.WIB  # exports show the seller's (Indonesian western) time without an offset
+MAX_ROWS = 150_000
+HEADER_SEARCH_ROWS = 15
+FUTURE_SLACK = timedelta(days=2)
+UNIT_PRICE = N_("Unit price")
+
+
+def norm(text: object) -> str:
+    """Header names compared without case, spaces or punctuation: "No. Pesanan" = "no pesanan" = "NoPesanan"."""
+    return re.sub(r"[^0-9a-z]", "", str(text or "").lower())
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One platform's export: which header names mean which field."""
+
+    channel: Channel
+    columns: dict[str, tuple[str, ...]]
+    required: tuple[str, ...]
+    description_row: bool = False  # TikTok puts a row of column descriptions under the header
+
+
+SHOPEE = Layout(Channel.SHOPEE, {
+    "order_id": ("No. Pesanan", "Order ID"),
+    "status": ("Status Pesanan", "Order Status"),
+    "seller_sku": ("Nomor Referensi SKU", "SKU Reference No.", "SKU Induk", "Parent SKU"),
+    "name": ("Nama Produk", "Product Name"),
+    "variation": ("Nama Variasi", "Variation Name"),
+    "quantity": ("Jumlah", "Quantity"),
+    "price": ("Harga Setelah Diskon", "Deal Price", "Harga Awal", "Original Price"),
+    "created": ("Waktu Pesanan Dibuat", "Order Creation Date"),
+    "times": ("Waktu Pembayaran Dilakukan", "Waktu Pengiriman Diatur", "Waktu Pesanan Selesai",
+              "Order Paid Time", "Order Complete Time"),
+    "ship_by": ("Pesanan Harus Dikirimkan Sebelum (Menghindari keterlambatan)", "Pesanan Harus Dikirimkan Sebelum",
+                "Ship By Date"),
+    "buyer": ("Username (Pembeli)", "Nama Penerima", "Username (Buyer)", "Receiver Name"),
+}, ("order_id", "quantity"))
+TIKTOK = Layout(Channel.TIKTOK, {
+    "order_id": ("Order ID", "ID Pesanan"),
+    "status": ("Order Status", "Status Pesanan"),
+    "sku_id": ("SKU ID",),
+    "seller_sku": ("Seller SKU", "SKU Penjual"),
+    "name": ("Product Name", "Nama Produk"),
+    "variation": ("Variation", "Variasi"),
+    "quantity": ("Quantity", "Jumlah"),
+    "subtotal": ("SKU Subtotal After Discount",),
+    "price": ("SKU Unit Original Price",),
+    "created": ("Created Time", "Waktu Dibuat"),
+    "times": ("Paid Time", "RTS Time", "Shipped Time", "Delivered Time", "Cancelled Time"),
+    "buyer": ("Buyer Username", "Recipient"),
+}, ("order_id", "seller_sku", "quantity"), description_row=True)
+LAZADA = Layout(Channel.LAZADA, {
+    "order_id": ("orderNumber",),
+    "line_id": ("orderItemId",),
+    "seller_sku": ("sellerSku",),
+    "name": ("itemName",),
+    "variation": ("variation",),
+    "quantity": ("quantity",),
+    "price": ("unitPrice", "paidPrice"),
+    "status": ("status",),
+    "created": ("createTime",),
+    "times": ("updateTime",),
+    "ship_by": ("rtsSla", "promisedShippingTime"),
+    "buyer": ("customerName",),
+}, ("order_id", "line_id"))
+LAYOUTS = (SHOPEE, TIKTOK, LAZADA)
+
+# File wording of a status -> the platform's API code, which the connector's own map turns into our state.
+SHOPEE_FILE_STATUS = {
+    "belum bayar": "UNPAID", "unpaid": "UNPAID", "perlu dikirim": "READY_TO_SHIP", "to ship": "READY_TO_SHIP",
+    "sedang diproses": "PROCESSED", "dikirim": "SHIPPED", "sedang dikirim": "SHIPPED", "shipping": "SHIPPED",
+    "telah dikirim": "SHIPPED", "pesanan diterima": "COMPLETED", "selesai": "COMPLETED", "completed": "COMPLETED",
+    "batal": "CANCELLED", "dibatalkan": "CANCELLED", "cancelled": "CANCELLED", "pembatalan diajukan": "IN_CANCEL",
+    "pengembalian": "TO_RETURN", "pengembalian barang/dana": "TO_RETURN", "return/refund": "TO_RETURN",
+}
+TIKTOK_FILE_STATUS = {
+    "unpaid": "UNPAID", "belum dibayar": "UNPAID", "on hold": "ON_HOLD", "to ship": "AWAITING_SHIPMENT",
+    "awaiting shipment": "AWAITING_SHIPMENT", "perlu dikirim": "AWAITING_SHIPMENT", "akan dikirim": "AWAITING_SHIPMENT",
+    "awaiting collection": "AWAITING_COLLECTION", "menunggu diambil": "AWAITING_COLLECTION",
+    "shipped": "IN_TRANSIT", "in transit": "IN_TRANSIT", "dikirim": "IN_TRANSIT", "dalam pengiriman": "IN_TRANSIT",
+    "delivered": "DELIVERED", "terkirim": "DELIVERED", "completed": "COMPLETED", "selesai": "COMPLETED",
+    "cancelled": "CANCELLED", "canceled": "CANCELLED", "dibatalkan": "CANCELLED", "batal": "CANCELLED",
+}
+
+
+def platform_status(channel: Channel, text: str) -> str:
+    """The API code for a status as the export words it; unknown words are kept (they count as paid)."""
+    words = " ".join(text.lower().split())
+    if channel is Channel.SHOPEE:
+        return SHOPEE_FILE_STATUS.get(words, text.strip().upper().replace(" ", "_"))
+    if channel is Channel.TIKTOK:
+        return TIKTOK_FILE_STATUS.get(words, text.strip().upper().replace(" ", "_"))
+    return words.replace(" ", "_")
+
+
+def our_status(channel: Channel, codes: list[str]) -> OrderStatus:
+    if channel is Channel.LAZADA:
+        return lazada_mapping.order_status(codes)
+    status_of: Callable[[str], OrderStatus] = (shopee_mapping.order_status if channel is Channel.SHOPEE
+                                                else tiktok_mapping.order_status)
+    return status_of(codes[0] if codes else "")
+
+
+@dataclass(frozen=True)
+class Header:
+    layout: Layout
+    index: int  # 0-based position of the header row among the rows looked at
+    columns: dict[str, list[int]]  # field -> columns, best name first
+
+
+def find_header(rows: list[list[Any]]) -> Header | None:
+    """The first row carrying a platform's required column names (title rows above it are skipped)."""
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        names = [norm(c) for c in row]
+        fits = [Header(layout, index, cols) for layout in LAYOUTS
+                if all(key in (cols := _columns(layout, names)) for key in layout.required)]
+        if fits:  # Shopee's English export shares "Order ID" with TikTok: the layout naming more columns wins
+            return max(fits, key=lambda h: len(h.columns))
+    return None
+
+
+def _columns(layout: Layout, names: list[str]) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for key, accepted in layout.columns.items():
+        cols = [col for name in accepted for col, cell in enumerate(names) if cell == norm(name)]
+        if cols:
+            found[key] = cols
+    return found
+
+
+def check_header(header: Header, row: list[Any]) -> None:
+    """A field named twice in the header row is ambiguous: refuse rather than guess which column is right."""
+    for cols in header.columns.values():
+        names = [norm(row[c]) for c in cols]
+        repeated = next((row[c] for c, n in zip(cols, names, strict=True) if names.count(n) > 1), None)
+        if repeated is not None:
+            raise UserError(N_("The column \"{column}\" appears twice in the header row: delete or rename one "
+                               "of them and choose the file again."), column=str(repeated).strip())
+
+
+@dataclass
+class ParsedRow:
+    row_no: int
+    order_id: str
+    status_code: str
+    line: OrderLine
+    created: datetime
+    updated: datetime
+    ship_by: datetime | None
+    buyer: str
+
+
+@dataclass
+class OrderFile:
+    """Everything read from one export: orders ready to apply, and the rows that could not be read."""
+
+    channel: Channel
+    file_name: str
+    rows: int = 0
+    orders: list[Order] = field(default_factory=list)
+    errors: list[tuple[int, str, dict[str, object]]] = field(default_factory=list)
+
+
+class RowProblem(UserError):
+    """One cell of one row could not be read."""
+
+
+def _cell(row: list[Any], header: Header, key: str) -> Any:
+    for col in header.columns.get(key, ()):
+        if col < len(row):
+            value = row[col]
+            if isinstance(value, str):
+                value = value.strip()
+            if value not in (None, ""):
+                return value
+    return None
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def order_number(value: Any) -> str:
+    """Order numbers as text; Excel may have turned a long one into 2.611280001e+14 or 2611280001.0."""
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise RowProblem(N_("The order number \"{text}\" is not a valid order number: copy it from the "
+                                "seller centre again."), text=value)
+        return str(int(value))
+    text = _text(value)
+    if re.fullmatch(r"\d(\.\d+)?[eE]\+\d+", text):
+        raise RowProblem(N_("The order number \"{text}\" was shortened by the spreadsheet: download the export "
+                            "again and do not edit it."), text=text)
+    return text
+
+
+def quantity(value: Any) -> int:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and re.fullmatch(r"-?\d{1,9}", value.replace(".", "")):
+        value = int(value.replace(".", ""))
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise RowProblem(N_("The quantity \"{text}\" is not a whole number."), text=_text(value))
+    if value <= 0:
+        raise RowProblem(N_("The quantity {count} is not more than zero: a sold item counts 1 or more."),
+                         count=value)
+    return value
+
+
+_DECIMAL = re.compile(r"^-?[\d,]*\d\.\d{1,2}$")
+
+
+def amount(value: Any) -> int:
+    if isinstance(value, str) and value.startswith("="):
+        raise RowProblem(N_("The price is a formula (\"{text}\") instead of an amount: download the export "
+                            "again and do not edit it."), text=value)
+    if isinstance(value, str) and _DECIMAL.match(value.strip()):  # Lazada writes 35000.00 or 35,000.00
+        value = round(float(value.strip().replace(",", "")))
+    elif isinstance(value, float):
+        value = round(value)
+    try:
+        return check_price(parse_rupiah(value, UNIT_PRICE), UNIT_PRICE)
+    except UserError as exc:
+        raise RowProblem(exc.msgid, **exc.params) from None
+
+
+_MONTHS = {name: n for n, names in enumerate((
+    ("jan", "januari", "january"), ("feb", "februari", "february"), ("mar", "maret", "march"),
+    ("apr", "april"), ("mei", "may"), ("jun", "juni", "june"), ("jul", "juli", "july"),
+    ("agu", "agt", "ags", "agustus", "aug", "august"), ("sep", "sept", "september"),
+    ("okt", "oktober", "oct", "october"), ("nov", "november"), ("des", "desember", "dec", "december")), start=1)
+    for name in names}
+_NUMERIC = re.compile(r"(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})(?:[ T](\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?"
+                      r"(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?$")
+_WORDED = re.compile(r"(\d{1,2})[ -]([A-Za-z]+)[ -](\d{4})(?:,?\s+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?$")
+EXCEL_EPOCH = datetime(1899, 12, 30)
+
+
+def moment(value: Any) -> datetime | None:
+    """"28/11/2026 14:05", "28-11-2026", "2026-11-28 14:05:33", "28 Nov 2026", Excel dates → UTC (WIB when
+    no offset is written). None for an empty cell; RowProblem for anything else."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=WIB)).astimezone(UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=WIB).astimezone(UTC)
+    if isinstance(value, int | float) and not isinstance(value, bool) and 20_000 < value < 80_000:
+        return (EXCEL_EPOCH + timedelta(days=float(value))).replace(tzinfo=WIB).astimezone(UTC)
+    text = str(value).strip()
+    parsed = _numeric_date(text) or _worded_date(text)
+    if parsed is None:
+        raise RowProblem(N_("The date \"{text}\" could not be read: write it like 28/11/2026 14:05."), text=text)
+    return parsed
+
+
+def _numeric_date(text: str) -> datetime | None:
+    m = _NUMERIC.match(text)
+    if not m:
+        return None
+    a, b, c = (int(m.group(i)) for i in (1, 2, 3))
+    year, month, day = (a, b, c) if len(m.group(1)) == 4 else (c, b, a)
+    zone = m.group(7)
+    try:
+        result = datetime(year, month, day, int(m.group(4) or 0), int(m.group(5) or 0), int(m.group(6) or 0))
+    except ValueError:
+        return None
+    if year < 1000:
+        return None
+    if zone:
+        zone = "+00:00" if zone == "Z" else zone
+        return datetime.fromisoformat(result.isoformat() + (zone if ":" in zone else zone[:3] + ":" + zone[3:]))
+    return result.replace(tzinfo=WIB).astimezone(UTC)
+
+
+def _worded_date(text: str) -> datetime | None:
+    m = _WORDED.match(text)
+    month = _MONTHS.get(m.group(2).lower()) if m else None
+    if not m or month is None:
+        return None
+    try:
+        local = datetime(int(m.group(3)), month, int(m.group(1)), int(m.group(4) or 0), int(m.group(5) or 0),
+                         int(m.group(6) or 0), tzinfo=WIB)
+    except ValueError:
+        return None
+    return local.astimezone(UTC)
+
+
+def _checked_time(value: Any, now: datetime) -> datetime | None:
+    result = moment(value)
+    if result is not None and result > now + FUTURE_SLACK:
+        raise RowProblem(N_("The date \"{text}\" is in the future: check the date in the file."), text=_text(value))
+    return result
+
+
+def parse_row(header: Header, row_no: int, row: list[Any], now: datetime) -> ParsedRow:
+    """One data row → ParsedRow; RowProblem names the first cell that cannot be read."""
+    layout = header.layout
+    order_id = order_number(_cell(row, header, "order_id"))
+    if not order_id:
+        raise RowProblem(N_("The order number is empty: every row needs the order number."))
+    sku = _text(_cell(row, header, "seller_sku"))
+    name = _text(_cell(row, header, "name"))
+    variation = _text(_cell(row, header, "variation"))
+    if not sku and not name:
+        raise RowProblem(N_("The row has neither a SKU nor a product name: the product cannot be known."))
+    qty_cell = _cell(row, header, "quantity")
+    qty = 1 if qty_cell is None and layout is LAZADA else quantity(qty_cell)
+    price = _unit_price(row, header, qty)
+    created = _checked_time(_cell(row, header, "created"), now)
+    if created is None:
+        raise RowProblem(N_("The order date is empty: every row needs the date the order was made."))
+    times = [created] + [t for t in (_checked_time(row[c], now) for c in header.columns.get("times", ())
+                                     if c < len(row)) if t is not None]
+    ship_by = moment(_cell(row, header, "ship_by"))
+    line_id = _text(_cell(row, header, "line_id")) or f"file:{sku or name}"
+    key = sku or name
+    status = platform_status(layout.channel, _text(_cell(row, header, "status")))
+    line = OrderLine(line_id=line_id, item_id=key, sku_id=key,
+                     seller_sku=sku, name=f"{name} ({variation})" if variation else name, quantity=qty,
+                     unit_price=price)
+    return ParsedRow(row_no, order_id, status, line, created, max(times), ship_by,
+                     _text(_cell(row, header, "buyer")))
+
+
+def _unit_price(row: list[Any], header: Header, qty: int) -> int:
+    subtotal = _cell(row, header, "subtotal")
+    if subtotal is not None:
+        return amount(subtotal) // qty
+    value = _cell(row, header, "price")
+    return 0 if value is None else amount(value)
+
+
+def blank(row: list[Any]) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in row)
+
+
+@dataclass
+class _Group:
+    first: ParsedRow
+    lines: list[OrderLine] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
+    updated: datetime | None = None
+    rows: list[int] = field(default_factory=list)
+
+
+def _numbered(line: OrderLine, earlier: list[OrderLine]) -> OrderLine:
+    """The same product twice in one order gets line ids "x", "x#2", … so both lines are kept."""
+    taken = {e.line_id for e in earlier}
+    if line.line_id not in taken:
+        return line
+    n = 2
+    while f"{line.line_id}#{n}" in taken:
+        n += 1
+    return replace(line, line_id=f"{line.line_id}#{n}")
+
+
+def group_orders(channel: Channel, parsed: Iterable[ParsedRow], bad_orders: set[str]) -> Iterator[Order]:
+    """Rows sharing an order number become one order (several lines); an order with a bad row is left out."""
+    groups: dict[str, _Group] = {}
+    for p in parsed:
+        group = groups.get(p.order_id)
+        if group is None:
+            group = groups[p.order_id] = _Group(p)
+        group.lines.append(_numbered(p.line, group.lines))
+        if p.status_code and p.status_code not in group.codes:
+            group.codes.append(p.status_code)
+        group.updated = max(group.updated or p.updated, p.updated)
+    for order_id, g in groups.items():
+        if order_id in bad_orders:
+            continue
+        codes = g.codes if channel is Channel.LAZADA else g.codes[:1]
+        yield Order(channel=channel, order_id=order_id, status_raw=",".join(codes),
+                    status=our_status(channel, codes), created_at=g.first.created,
+                    updated_at=g.updated or g.first.created, ship_by=g.first.ship_by, buyer_name=g.first.buyer,
+                    lines=tuple(g.lines))
+
+
+ProgressFn = Callable[[int, int], bool]  # (rows done, rows expected or 0) -> keep going?
+
+
+class ImportCancelled(UserError):
+    """The person pressed Cancel; nothing was written."""
+
+
+def parse_rows(rows: Iterator[list[Any]], file_name: str, now: datetime, expected: int = 0,
+               keep_going: ProgressFn | None = None) -> OrderFile:
+    """Find the header, read every data row (refusing past MAX_ROWS as soon as it is passed), group orders."""
+    head: list[list[Any]] = []
+    for row in rows:
+        head.append(row)
+        if len(head) >= HEADER_SEARCH_ROWS:
+            break
+    if all(blank(r) for r in head):
+        raise UserError(N_("The file \"{name}\" is empty: download the orders export from the seller centre "
+                           "again."), name=file_name)
+    header = find_header(head)
+    if header is None:
+        raise UserError(N_("No order columns were found in \"{name}\": choose the orders export from Shopee, "
+                           "TikTok Shop or Lazada Seller Centre, unchanged."), name=file_name)
+    check_header(header, head[header.index])
+    skip = header.index + 1
+    result = OrderFile(header.layout.channel, file_name)
+    parsed: list[ParsedRow] = []
+    bad: set[str] = set()
+    for row_no, row in _numbered_rows(head, rows, skip):
+        if blank(row) or (row_no == skip + 1 and header.layout.description_row and _describes(header, row)):
+            continue
+        result.rows += 1
+        if result.rows > MAX_ROWS:
+            raise UserError(N_("The file has more than 150.000 rows: export a shorter period from the seller "
+                               "centre and import the files one by one."))
+        if keep_going and result.rows % 2000 == 0 and not keep_going(row_no, expected):
+            raise ImportCancelled(N_("The import was cancelled: nothing was saved."))
+        try:
+            parsed.append(parse_row(header, row_no, row, now))
+        except RowProblem as exc:
+            result.errors.append((row_no, exc.msgid, exc.params))
+            order_id = _text(_cell(row, header, "order_id"))
+            if order_id:
+                bad.add(order_id)
+    if result.rows == 0:
+        raise UserError(N_("The file \"{name}\" has column names but no orders under them: export a period "
+                           "that has orders."), name=file_name)
+    result.orders = list(group_orders(header.layout.channel, parsed, bad))
+    return result
+
+
+def _describes(header: Header, row: list[Any]) -> bool:
+    """TikTok's second row explains the columns ("Platform unique order ID."): no order number in it."""
+    value = _cell(row, header, "order_id")
+    return not (isinstance(value, int | float) or re.fullmatch(r"[0-9A-Za-z-]{5,40}", _text(value)))
+
+
+def _numbered_rows(head: list[list[Any]], rest: Iterator[list[Any]], skip: int) -> Iterator[tuple[int, list[Any]]]:
+    """Data rows with the row number the spreadsheet shows (1-based)."""
+    for index in range(skip, len(head)):
+        yield index + 1, head[index]
+    yield from enumerate(rest, start=len(head) + 1)

@@ -1,0 +1,254 @@
+"""Importing seller-centre order exports: a preview that writes nothing, then one transaction.
+
+Orders go through `services.online_orders.apply_orders`, the same path as an API sync, into the channel's
+active linked shop when there is one (so a file and a sync of the same orders give one order each, keyed by
+platform order id), else into a per-channel "Impor file <channel>" account that the sync engine never calls.
+Lines are matched to local products through the same listings: a seller SKU the linked shop already lists
+reuses that listing's platform ids.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from companion.connectors.base import Order
+from companion.domain.clock import now_utc, stamp
+from companion.domain.errors import UserError
+from companion.domain.ids import new_id
+from companion.domain.order_files import (
+    HEADER_SEARCH_ROWS,
+    ImportCancelled,
+    OrderFile,
+    ProgressFn,
+    blank,
+    find_header,
+    parse_rows,
+)
+from companion.i18n import N_, tr
+from companion.services.change import Change
+from companion.services.online_orders import apply_orders
+from companion.store import accounts as account_store
+from companion.store import listings as listing_store
+from companion.store import online_orders as order_store
+from companion.store import products as product_store
+from companion.store.accounts import AccountRow
+from companion.store.database import Database
+from companion.store.listings import ListingRow
+from companion.store.order_files import open_sheets
+
+FILE_SHOP_REF = "file-import"
+BATCH = 500
+
+@dataclass(frozen=True)
+class ImportPreview:
+    channel: str
+    file_name: str
+    rows: int
+    orders_new: int
+    orders_updated: int
+    orders_unchanged: int
+    unmapped_skus: list[str]
+    errors: list[tuple[int, str, dict[str, object]]]  # (row number, msgid, params)
+    account_name: str = ""  # the shop the orders go to
+
+    @property
+    def to_write(self) -> int:
+        return self.orders_new + self.orders_updated
+
+
+def read_order_file(path: Path, keep_going: ProgressFn | None = None, now: datetime | None = None) -> OrderFile:
+    """Read and check the whole file (no database): the first sheet whose header names an export's columns."""
+    path = Path(path)
+    sheets = open_sheets(path)
+    anything = False
+    try:
+        for sheet in sheets:
+            head = list(itertools.islice(sheet.rows, HEADER_SEARCH_ROWS))
+            anything = anything or not all(blank(r) for r in head)
+            if find_header(head) is None:
+                _close(sheet.rows)
+                continue
+            return parse_rows(itertools.chain(head, sheet.rows), path.name, now or now_utc(), sheet.expected,
+                              keep_going)
+    finally:
+        _close(sheets)
+    if not anything:
+        raise UserError(N_("The file \"{name}\" is empty: download the orders export from the seller centre "
+                           "again."), name=path.name)
+    raise UserError(N_("No order columns were found in \"{name}\": choose the orders export from Shopee, "
+                       "TikTok Shop or Lazada Seller Centre, unchanged."), name=path.name)
+
+
+def _close(it: Iterator[object]) -> None:
+    close = getattr(it, "close", None)
+    if close:
+        close()
+
+
+def _file_account_name(channel: str) -> str:
+    return f"Impor file {channel.capitalize()}"
+
+
+def target_account(db: Database, channel: str) -> AccountRow | None:
+    """The channel's active linked (real) shop, else its file-import account if one was made before."""
+    accounts = [a for a in account_store.all_accounts(db) if a.channel == channel]
+    linked = [a for a in accounts if a.active and not a.practice]
+    if linked:
+        return linked[0]
+    return next((a for a in accounts if a.shop_ref == FILE_SHOP_REF), None)
+
+
+def _ensure_account(db: Database, channel: str) -> str:
+    account = target_account(db, channel)
+    if account is not None:
+        return account.id
+    account_id = new_id()
+    account_store.insert(db, {"id": account_id, "channel": channel, "name": _file_account_name(channel),
+                              "practice": 0, "shop_ref": FILE_SHOP_REF, "base_url": "", "active": 0,
+                              "created_at": stamp()})
+    return account_id
+
+
+def _with_listing_ids(order: Order, by_sku: dict[str, ListingRow]) -> Order:
+    """A file has no platform item ids: a SKU the shop already lists uses that listing's ids."""
+    lines = []
+    for line in order.lines:
+        listing = by_sku.get(line.seller_sku.lower()) if line.seller_sku else None
+        lines.append(replace(line, item_id=listing.item_id, sku_id=listing.sku_id) if listing else line)
+    return replace(order, lines=tuple(lines))
+
+
+def _resolved(db: Database, account: AccountRow | None, parsed: OrderFile) -> list[Order]:
+    if account is None:
+        return parsed.orders
+    by_sku: dict[str, ListingRow] = {}
+    for listing in listing_store.for_account(db, account.id):
+        if listing.seller_sku:
+            by_sku.setdefault(listing.seller_sku.lower(), listing)
+    return [_with_listing_ids(o, by_sku) for o in parsed.orders]
+
+
+def _outcome(db: Database, account: AccountRow | None, order: Order) -> str:
+    """What apply_orders will do with this order (its rule, read without writing)."""
+    existing = order_store.by_platform_id(db, account.id, order.order_id) if account else None
+    if existing is None:
+        return "new"
+    updated_at = stamp(order.updated_at)
+    if existing.updated_at > updated_at or (existing.status_raw == order.status_raw
+                                            and existing.updated_at >= updated_at):
+        return "unchanged"
+    return "updated"
+
+
+def _unmapped(db: Database, account: AccountRow | None, orders: list[Order]) -> list[str]:
+    """SKUs (or names when a line has none) whose lines would not reach a local product."""
+    missing: dict[str, None] = {}
+    known: dict[tuple[str, str], bool] = {}
+    for order in orders:
+        for line in order.lines:
+            key = (line.item_id, line.sku_id)
+            if key not in known:
+                listing = listing_store.by_ref(db, account.id, *key) if account else None
+                if listing is not None and listing.product_id is not None:
+                    known[key] = True
+                else:
+                    known[key] = bool(line.seller_sku) and product_store.by_sku(db, line.seller_sku) is not None
+            if not known[key]:
+                missing.setdefault(line.seller_sku or line.name)
+    return sorted(missing, key=str.lower)
+
+
+def _plan(db: Database, parsed: OrderFile) -> tuple[ImportPreview, list[Order]]:
+    account = target_account(db, parsed.channel.value)
+    orders = _resolved(db, account, parsed)
+    counts = {"new": 0, "updated": 0, "unchanged": 0}
+    to_write = []
+    for order in orders:
+        outcome = _outcome(db, account, order)
+        counts[outcome] += 1
+        if outcome != "unchanged":
+            to_write.append(order)
+    preview = ImportPreview(parsed.channel.value, parsed.file_name, parsed.rows, counts["new"], counts["updated"],
+                            counts["unchanged"], _unmapped(db, account, orders), list(parsed.errors),
+                            account.name if account else _file_account_name(parsed.channel.value))
+    return preview, to_write
+
+
+def preview_parsed(db: Database, parsed: OrderFile) -> ImportPreview:
+    """New / updated / unchanged orders, unmapped SKUs and row problems; writes nothing."""
+    return _plan(db, parsed)[0]
+
+
+def preview_file(db: Database, path: Path, progress: ProgressFn | None = None) -> ImportPreview:
+    return preview_parsed(db, read_order_file(path, progress))
+
+
+def import_parsed(db: Database, parsed: OrderFile, progress: ProgressFn | None = None,
+                  skip_errors: bool = False) -> tuple[ImportPreview, Change]:
+    """Apply every new and changed order in ONE transaction; a row problem (unless skipped) or Cancel writes
+    nothing at all."""
+    if parsed.errors and not skip_errors:
+        raise UserError(N_("{count} rows of the file have problems, so nothing was imported: fix those rows, or "
+                           "import only the orders without problems."), count=len(parsed.errors))
+    change = Change()
+    with db.write():
+        preview, orders = _plan(db, parsed)
+        if not orders:
+            return preview, change
+        account_id = _ensure_account(db, parsed.channel.value)
+        for start in range(0, len(orders), BATCH):
+            change = change | apply_orders(db, account_id, orders[start:start + BATCH]).change
+            done = min(start + BATCH, len(orders))
+            if progress and not progress(done, len(orders)):
+                raise ImportCancelled(N_("The import was cancelled: nothing was saved."))
+    return preview, change | Change(sync=True)
+
+
+def import_file(db: Database, path: Path, progress: ProgressFn | None = None,
+                skip_errors: bool = False) -> tuple[ImportPreview, Change]:
+    return import_parsed(db, read_order_file(path, progress), progress, skip_errors)
+
+
+CHANNEL_NAMES = {"shopee": "Shopee", "tiktok": "TikTok Shop / Tokopedia", "lazada": "Lazada"}
+SHOWN_ERRORS = 20
+
+
+def row_problem(row: int, msgid: str, params: dict[str, object]) -> str:
+    return tr("Row {row}: {problem}", row=row, problem=UserError(msgid, **params).message())
+
+
+def describe(preview: ImportPreview) -> list[str]:
+    """The preview in plain translated sentences (the command line prints them; the dialog shows them)."""
+    lines = [
+        tr("\"{file}\" is a {channel} orders export with {rows} rows.", file=preview.file_name,
+           channel=CHANNEL_NAMES.get(preview.channel, preview.channel), rows=preview.rows),
+        tr("New orders: {new}. Changed orders: {updated}. Already the same: {unchanged}.", new=preview.orders_new,
+           updated=preview.orders_updated, unchanged=preview.orders_unchanged),
+        tr("The orders go to the shop \"{shop}\".", shop=preview.account_name),
+    ]
+    if preview.unmapped_skus:
+        lines.append(tr("Not matched to a product yet (no stock change until you match them): {skus}.",
+                        skus=", ".join(preview.unmapped_skus[:30]) + (" …" if len(preview.unmapped_skus) > 30 else "")))
+    lines.extend(row_problem(*e) for e in preview.errors[:SHOWN_ERRORS])
+    if len(preview.errors) > SHOWN_ERRORS:
+        lines.append(tr("… and {count} more rows with problems.", count=len(preview.errors) - SHOWN_ERRORS))
+    return lines
+
+
+def run_from_command_line(db: Database, path: Path, dry_run: bool, skip_errors: bool,
+                          say: Callable[[str], object]) -> int:
+    """`companion import FILE`: preview, then import unless a dry run; 1 when nothing could be imported."""
+    parsed = read_order_file(path)
+    for line in describe(preview_parsed(db, parsed)):
+        say(line)
+    if dry_run:
+        say(tr("Dry run: nothing was saved."))
+        return 0
+    preview, _ = import_parsed(db, parsed, skip_errors=skip_errors)
+    say(tr("Saved: {new} new and {updated} changed orders.", new=preview.orders_new,
+           updated=preview.orders_updated))
+    return 0
