@@ -356,6 +356,8 @@ def _unit_price(row: list[Any], header: Header, qty: int) -> int:
     if subtotal is not None:
         return amount(subtotal) // qty
     value = _cell(row, header, "price")
+    if value is None and "price" in header.columns:
+        raise RowProblem(N_("The price is empty: every row needs the price the product sold for."))
     return 0 if value is None else amount(value)
 
 
