@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from order_files import (
@@ -236,3 +237,34 @@ def test_command_line_dry_run_and_import(data_dir: Path, tmp_path: Path, capsys:
 
 def test_lazada_header_list_is_complete() -> None:
     assert len(LAZADA_HEADERS) == len(set(LAZADA_HEADERS)) == 76
+
+
+def test_dialog_preview_then_import(data_dir: Path, qtbot: Any, tmp_path: Path) -> None:
+    from companion.gui.context import AppContext
+    from companion.gui.order_import_dialog import OrderImportDialog
+    from companion.gui.pages.online_orders import OnlineOrdersPage
+
+    ctx = AppContext(data_dir)
+    try:
+        add_product(ctx.db, ProductInput(sku="KOPI-250", name="Kopi", sell_price=35_000), 50)
+        page = OnlineOrdersPage(ctx)
+        qtbot.addWidget(page)
+        assert page.import_button.text() == "Impor file pesanan"
+        lines = [*shopee_lines(), shopee_line("2611280009", "KOPI-250", "dua", "35.000")]
+        dialog = OrderImportDialog(ctx)
+        qtbot.addWidget(dialog)
+        dialog.load_file(shopee_file(tmp_path / "Order.all.xlsx", lines))
+        qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=20_000)
+        assert [label.text() for label in dialog.counts] == ["4", "0", "0", "1"]
+        assert dialog.errors.rowCount() == 1 and dialog.errors.item(0, 0).text() == "7"
+        assert not dialog.import_button.isEnabled() and dialog.import_valid_button.isEnabled()
+        assert ctx.db.scalar("SELECT COUNT(*) FROM online_orders") == 0
+        dialog.resize(900, 640)
+        dialog.grab().save(str(tmp_path / "order_import.png"))
+        with qtbot.waitSignal(ctx.changed, timeout=20_000):
+            dialog.import_valid_button.click()
+        qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=20_000)
+        assert ctx.db.scalar("SELECT COUNT(*) FROM online_orders") == 4
+        assert "4" in dialog.message.text()
+    finally:
+        ctx.close()

@@ -182,8 +182,11 @@ class OnlineOrdersPage(Page):
         title.setProperty("role", "title")
         self.mapping_button = QPushButton(tr("Map listings to products…"))
         self.mapping_button.clicked.connect(lambda: self.open_mapping(None))
+        self.import_button = QPushButton(tr("Import order file"))
+        self.import_button.clicked.connect(self.open_order_import)
         top = QHBoxLayout()
         top.addWidget(title, 1)
+        top.addWidget(self.import_button)
         top.addWidget(self.mapping_button)
         self.incidents = IncidentPanel(self)
         self.channel = QComboBox()
@@ -278,6 +281,11 @@ class OnlineOrdersPage(Page):
         self.detail.show_order(order_store.get(self.ctx.db, order.id) if order else None)
 
     # --- actions -----------------------------------------------------------------------------------------
+    def open_order_import(self) -> None:
+        from companion.gui.order_import_dialog import OrderImportDialog
+
+        OrderImportDialog(self.ctx, self).exec()
+
     def open_mapping(self, account_id: str | None) -> None:
         from companion.gui.mapping_dialog import MappingDialog
 
