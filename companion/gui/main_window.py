@@ -33,6 +33,7 @@ PAGES: list[tuple[str, str, str, str]] = [
     ("orders", N_("Online Orders"), "companion.gui.pages.online_orders", "OnlineOrdersPage"),
     ("products", N_("Products & Stock"), "companion.gui.pages.products", "ProductsPage"),
     ("plan", N_("Production plan"), "companion.gui.pages.plan", "PlanPage"),
+    ("reports", N_("Reports"), "companion.gui.pages.reports", "ReportsPage"),
     ("settings", N_("Settings"), "companion.gui.pages.settings", "SettingsPage"),
 ]
 

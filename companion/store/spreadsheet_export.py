@@ -52,6 +52,7 @@ def write_xlsx(path: Path, sheets: Mapping[str, Iterable[Row]],
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
+    _check_folder(path)  # before any sheet is begun: an unfinished write-only sheet cannot be cleaned up
     book = Workbook(write_only=True)
     bold = Font(bold=True)
     used: set[str] = set()
@@ -78,12 +79,20 @@ def write_xlsx(path: Path, sheets: Mapping[str, Iterable[Row]],
 
 def write_csv(path: Path, rows: Iterable[Row]) -> Path:
     """UTF-8 with a byte-order mark, so Excel on Windows reads rupiah names with accents right; comma separated."""
+    _check_folder(path)
+
     def save(target: str) -> None:
         with open(target, "w", encoding="utf-8-sig", newline="") as f:
             writer = csv.writer(f)
             for row in rows:
                 writer.writerow([csv_safe(v) for v in row])
     return _save(path, save)
+
+
+def _check_folder(path: Path) -> None:
+    if not Path(path).parent.is_dir():
+        raise UserError(N_("\"{name}\" could not be saved: choose another folder, then try again."),
+                        name=Path(path).name)
 
 
 def _save(path: Path, save: object) -> Path:

@@ -1,8 +1,9 @@
-"""Beranda: how today is going at a glance — what to do before opening, takings, best sellers, what runs out."""
+"""Beranda: how today is going at a glance — what to do before opening, takings, the shop against each online
+shop today and this week (drawn with gui/charts.py), best sellers, what runs out."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from babel.dates import format_date
 from PySide6.QtCore import QSize, Qt
@@ -20,9 +21,11 @@ from PySide6.QtWidgets import (
 from companion.domain.clock import day_range, now_utc, shop_zone
 from companion.domain.demand import SEASON_MESSAGES
 from companion.domain.money import format_quantity, format_rupiah
+from companion.gui.charts import CHANNEL_COLORS, Bar, BarChart, ColumnChart, Series
 from companion.gui.context import AppContext
 from companion.gui.pages.base import Page
 from companion.i18n import N_, babel_locale, tr
+from companion.services import reports as report_service
 from companion.store import accounts as account_store
 from companion.store import online_orders as order_store
 from companion.store import outbox as outbox_store
@@ -41,6 +44,9 @@ QLabel#today { font-size: 13pt; color: #555; }
 QLabel#refundAmount { font-size: 20pt; font-weight: bold; color: #b45309; }
 QLabel#rowName, QLabel#rowValue { font-size: 12pt; }
 QLabel#rowValue { font-weight: bold; }
+QLabel#figure { font-size: 18pt; font-weight: bold; color: #1b7a43; }
+QLabel#figure[todo="true"] { color: #8a4b00; }
+QLabel#chartTitle { font-size: 12pt; font-weight: bold; color: #444; }
 QLabel#soldOut { font-size: 12pt; font-weight: bold; color: #b00020; }
 QPushButton[role="check"] { text-align: left; font-size: 12pt; min-height: 30px; padding: 2px 10px; border: none;
     border-radius: 4px; background: transparent; }
@@ -148,6 +154,7 @@ class HomePage(Page):
         self.best_card = _Card(tr("Best sellers today"))
         self.low_card = _Card("")
         self.check_card = _Card(tr("Before opening the shop"))
+        self.dash_card = _Card(tr("The shop and the online shops"))
         self.checks: dict[str, QPushButton] = {}
         self._build()
         self._timer = self.ctx.every(self, DAY_CHECK_MS, self._check_day)
@@ -166,6 +173,7 @@ class HomePage(Page):
         top.addWidget(self.sales_card, 3)
         top.addWidget(self.refund_card, 2)
         layout.addLayout(top)
+        layout.addWidget(self.dash_card)
         bottom = QHBoxLayout()
         bottom.setSpacing(16)
         bottom.addWidget(self.best_card, 1)
@@ -193,6 +201,7 @@ class HomePage(Page):
         self.date_label.setText(format_date(local.date(), format="full", locale=babel_locale()))
         summary = sale_store.summary(self.ctx.db, start, end)
         self._fill_sales(summary)
+        self._fill_dashboard(local.date(), zone)
         self._fill_best(sale_store.best_sellers(self.ctx.db, start, end, BEST_SELLERS_SHOWN))
         self._fill_low()
         self._fill_checklist(end)
@@ -218,6 +227,60 @@ class HomePage(Page):
         if summary.refunds:
             self.refund_card.add(_label(format_rupiah(summary.refunds), name="refundAmount"))
             self.refund_card.add(_label(tr("Paid back to buyers for returned items."), role="hint"))
+
+    def _fill_dashboard(self, today: date, zone: str) -> None:
+        """Counter against each channel today and this week (Monday to Sunday), the week day by day, and the
+        four numbers that say what waits: orders to ship, buyers waiting, products running low, unsent changes."""
+        card = self.dash_card
+        card.clear()
+        monday = today - timedelta(days=today.weekday())
+        week = report_service.sales_by_period(self.ctx.db, monday, monday + timedelta(days=6), "day", zone)
+        now_row = next(p for p in week if p.start == today)
+        channels = report_service.CHANNELS
+        self.today_chart = BarChart()
+        self.today_chart.set_bars([Bar(report_service.channel_name(ch), now_row.takings(ch), CHANNEL_COLORS[ch])
+                                   for ch in channels])
+        self.week_chart = BarChart()
+        self.week_chart.set_bars([Bar(report_service.channel_name(ch), sum(p.takings(ch) for p in week),
+                                      CHANNEL_COLORS[ch]) for ch in channels])
+        self.days_chart = ColumnChart(height=170)
+        self.days_chart.set_data(
+            [format_date(p.start, "EEE d", locale=babel_locale()) for p in week],
+            [Series(report_service.channel_name(ch), CHANNEL_COLORS[ch], [p.takings(ch) for p in week])
+             for ch in channels])
+        span = (f"{format_date(monday, 'd MMM', locale=babel_locale())} – "
+                f"{format_date(monday + timedelta(days=6), 'd MMM', locale=babel_locale())}")
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(28)
+        grid.addWidget(_label(tr("Today"), "chartTitle"), 0, 0)
+        grid.addWidget(_label(tr("This week ({span})", span=span), "chartTitle"), 0, 1)
+        grid.addWidget(self.today_chart, 1, 0)
+        grid.addWidget(self.week_chart, 1, 1)
+        card.body.addLayout(grid)
+        card.add(self.days_chart)
+        card.body.addLayout(self._figures())
+
+    def _figures(self) -> QGridLayout:
+        from companion.gui.alerts import waiting_buyers
+
+        db = self.ctx.db
+        ship = len(order_store.listing(db, SHIP_STATUSES, limit=LOW_STOCK_COUNTED))
+        waiting = len(waiting_buyers(db, now_utc()))
+        low = len(product_store.low_stock(db, self._threshold(), LOW_STOCK_COUNTED))
+        unsent = outbox_store.pending_count(db) if account_store.active(db) else 0
+        self.figures: dict[str, QLabel] = {}
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(24)
+        for col, (key, count, words) in enumerate((
+                ("ship", ship, tr("online orders to ship")), ("waiting", waiting, tr("buyers waiting for an answer")),
+                ("low", low, tr("products running low")), ("unsent", unsent, tr("changes not yet sent")))):
+            number = _label(format_quantity(count), "figure")
+            number.setProperty("todo", "true" if count else "false")
+            self.figures[key] = number
+            grid.addWidget(number, 0, col)
+            grid.addWidget(_label(words, role="hint"), 1, col)
+            grid.setColumnStretch(col, 1)
+        return grid
 
     def _fill_best(self, best: list[tuple[str, str, int, int]]) -> None:
         card = self.best_card

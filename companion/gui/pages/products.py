@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -30,6 +32,7 @@ from companion.gui.stocktake_dialog import StocktakeDialog
 from companion.i18n import N_, tr
 from companion.services import products as product_service
 from companion.services.change import Change
+from companion.services.reports import export_catalogue
 from companion.store import products as product_store
 from companion.store.products import ProductRow
 
@@ -83,10 +86,11 @@ class ProductsPage(Page):
         self.adjust_button = self._button(tr("Adjust stock"), self.adjust_stock)
         self.history_button = self._button(tr("Stock history"), self.show_history)
         self.import_button = self._button(tr("Import"), self.import_products)
+        self.export_button = self._button(tr("Export catalogue"), self.ask_export_catalogue)
         self.active_button = self._button(tr("Deactivate"), self.toggle_active)
         buttons = QHBoxLayout()
         for b in (self.add_button, self.edit_button, self.stocktake_button, self.adjust_button, self.history_button,
-                  self.import_button):
+                  self.import_button, self.export_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.active_button)
@@ -207,6 +211,20 @@ class ProductsPage(Page):
 
     def import_products(self) -> None:
         ImportDialog(self.ctx, self).exec()
+
+    def ask_export_catalogue(self) -> None:
+        chosen, _ = QFileDialog.getSaveFileName(self, tr("Export catalogue"), str(Path.home() / "katalog.xlsx"),
+                                                tr("Excel files (*.xlsx)"))
+        if chosen:
+            self.export_catalogue(Path(chosen).with_suffix(".xlsx"))
+
+    def export_catalogue(self, path: Path) -> Path | None:
+        """Products, prices and stock counts as XLSX that Import reads back unchanged."""
+        try:
+            return export_catalogue(self.ctx.db, path)
+        except UserError as exc:
+            show_error(self, exc)
+            return None
 
     def toggle_active(self) -> None:
         product = self.selected()
