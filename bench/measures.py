@@ -208,3 +208,7 @@ MEASURES: list[Callable[[Setup], list[Result]]] = [window_ready, record_sale_lat
 from bench.inbox_measures import inbox_reads  # noqa: E402  (the inbox measure lives in its own file)
 
 MEASURES.append(inbox_reads)
+
+from bench.order_import_measure import order_import  # noqa: E402  (the order-file import measure lives in its own file)
+
+MEASURES.append(order_import)
