@@ -39,6 +39,19 @@ def write_pdf(document: QTextDocument, path: Path, page_setup: PageSetup = a4_pa
     return path
 
 
+def print_document(parent: QWidget | None, document: QTextDocument, title: str,
+                   page_setup: PageSetup = a4_page) -> bool:
+    """Ask which printer, then print; False when the person cancelled."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    page_setup(printer)
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle(title)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return False
+    document.print_(printer)
+    return True
+
+
 class DocumentPreview(QDialog):
     """The document as it will look on paper, with Print (Ctrl+P), Save PDF and Close.
 
@@ -81,18 +94,11 @@ class DocumentPreview(QDialog):
 
     def print_now(self) -> None:
         """Ask which printer, then print; a cancelled dialog prints nothing and says nothing."""
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        self.page_setup(printer)
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle(self._print_title)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
         try:
-            self.document.print_(printer)
+            if print_document(self, self.document, self._print_title, self.page_setup):
+                self.status.setText(self._printed)
         except OSError as exc:
             self.status.setText(error_text(exc))
-            return
-        self.status.setText(self._printed)
 
     def ask_save_pdf(self) -> None:
         start = str(Path.home() / self._pdf_name)

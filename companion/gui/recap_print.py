@@ -6,13 +6,12 @@ from html import escape
 from pathlib import Path
 
 from babel.dates import format_date
-from PySide6.QtCore import QMarginsF
-from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QWidget
 
 from companion.domain.money import format_quantity, format_rupiah
 from companion.domain.sale import PaymentMethod
+from companion.gui.document_preview import print_document, write_pdf
 from companion.i18n import babel_locale, tr
 from companion.services.reports import RecapData, channel_name
 
@@ -74,31 +73,12 @@ def recap_document(data: RecapData) -> QTextDocument:
     return doc
 
 
-def _a4(printer: QPrinter) -> None:
-    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    printer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)
-
-
 def save_recap_pdf(data: RecapData, path: Path) -> Path:
     """Write the recap as a PDF (to send to the bookkeeper by chat or e-mail)."""
     path = Path(path)
-    if path.suffix.lower() != ".pdf":
-        path = path.with_suffix(".pdf")
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setOutputFileName(str(path))
-    _a4(printer)
-    recap_document(data).print_(printer)
-    return path
+    return write_pdf(recap_document(data), path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf"))
 
 
 def print_recap(parent: QWidget | None, data: RecapData) -> bool:
     """Ask which printer, then print; False when the person cancelled."""
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    _a4(printer)
-    dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle(tr("Print daily recap"))
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return False
-    recap_document(data).print_(printer)
-    return True
+    return print_document(parent, recap_document(data), tr("Print daily recap"))

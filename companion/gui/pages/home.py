@@ -23,6 +23,7 @@ from companion.domain.demand import SEASON_MESSAGES
 from companion.domain.money import format_quantity, format_rupiah
 from companion.gui.charts import CHANNEL_COLORS, Bar, BarChart, ColumnChart, Series
 from companion.gui.context import AppContext
+from companion.gui.labels import text_label
 from companion.gui.pages.base import Page
 from companion.i18n import N_, babel_locale, tr
 from companion.services import reports as report_service
@@ -83,14 +84,6 @@ class _TallContent(QWidget):
         return self.sizeHint()
 
 
-def _label(text: str = "", name: str = "", role: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    if name:
-        label.setObjectName(name)
-    if role:
-        label.setProperty("role", role)
-    return label
 
 
 class _Card(QFrame):
@@ -102,7 +95,7 @@ class _Card(QFrame):
         self._outer = QVBoxLayout(self)
         self._outer.setContentsMargins(18, 14, 18, 16)
         self._outer.setSpacing(8)
-        self.title = _label(title, "cardTitle")
+        self.title = text_label(title, "cardTitle")
         self._outer.addWidget(self.title)
         self._holder = QWidget()
         self._outer.addWidget(self._holder)
@@ -147,8 +140,8 @@ class HomePage(Page):
         super().__init__(ctx)
         self.setStyleSheet(PAGE_STYLE)
         self._day: date | None = None
-        self.greeting = _label(name="greeting")
-        self.date_label = _label(name="today")
+        self.greeting = text_label(name="greeting")
+        self.date_label = text_label(name="today")
         self.sales_card = _Card(tr("Counter sales today"))
         self.refund_card = _Card(tr("Money returned today"))
         self.best_card = _Card(tr("Best sellers today"))
@@ -213,20 +206,20 @@ class HomePage(Page):
     def _fill_sales(self, summary: sale_store.DaySummary) -> None:
         card = self.sales_card
         card.clear()
-        self.total_label = _label(format_rupiah(summary.total), role="big")
+        self.total_label = text_label(format_rupiah(summary.total), role="big")
         card.add(self.total_label)
         if summary.count == 0:
-            self.count_label = _label(tr("No sales yet today"), name="rowName")
+            self.count_label = text_label(tr("No sales yet today"), name="rowName")
         elif summary.count == 1:
-            self.count_label = _label(tr("From 1 sale"), name="rowName")
+            self.count_label = text_label(tr("From 1 sale"), name="rowName")
         else:
-            self.count_label = _label(tr("From {count} sales", count=format_quantity(summary.count)), name="rowName")
+            self.count_label = text_label(tr("From {count} sales", count=format_quantity(summary.count)), name="rowName")
         card.add(self.count_label)
         self.refund_card.setVisible(summary.refunds > 0)
         self.refund_card.clear()
         if summary.refunds:
-            self.refund_card.add(_label(format_rupiah(summary.refunds), name="refundAmount"))
-            self.refund_card.add(_label(tr("Paid back to buyers for returned items."), role="hint"))
+            self.refund_card.add(text_label(format_rupiah(summary.refunds), name="refundAmount"))
+            self.refund_card.add(text_label(tr("Paid back to buyers for returned items."), role="hint"))
 
     def _fill_dashboard(self, today: date, zone: str) -> None:
         """Counter against each channel today and this week (Monday to Sunday), the week day by day, and the
@@ -252,8 +245,8 @@ class HomePage(Page):
                 f"{format_date(monday + timedelta(days=6), 'd MMM', locale=babel_locale())}")
         grid = QGridLayout()
         grid.setHorizontalSpacing(28)
-        grid.addWidget(_label(tr("Today"), "chartTitle"), 0, 0)
-        grid.addWidget(_label(tr("This week ({span})", span=span), "chartTitle"), 0, 1)
+        grid.addWidget(text_label(tr("Today"), "chartTitle"), 0, 0)
+        grid.addWidget(text_label(tr("This week ({span})", span=span), "chartTitle"), 0, 1)
         grid.addWidget(self.today_chart, 1, 0)
         grid.addWidget(self.week_chart, 1, 1)
         card.body.addLayout(grid)
@@ -274,11 +267,11 @@ class HomePage(Page):
         for col, (key, count, words) in enumerate((
                 ("ship", ship, tr("online orders to ship")), ("waiting", waiting, tr("buyers waiting for an answer")),
                 ("low", low, tr("products running low")), ("unsent", unsent, tr("changes not yet sent")))):
-            number = _label(format_quantity(count), "figure")
+            number = text_label(format_quantity(count), "figure")
             number.setProperty("todo", "true" if count else "false")
             self.figures[key] = number
             grid.addWidget(number, 0, col)
-            grid.addWidget(_label(words, role="hint"), 1, col)
+            grid.addWidget(text_label(words, role="hint"), 1, col)
             grid.setColumnStretch(col, 1)
         return grid
 
@@ -286,13 +279,13 @@ class HomePage(Page):
         card = self.best_card
         card.clear()
         if not best:
-            card.add(_label(tr("No sales yet today"), role="hint"))
+            card.add(text_label(tr("No sales yet today"), role="hint"))
             return
         rows: list[tuple[QLabel, ...]] = []
         for n, (_sku, name, qty, takings) in enumerate(best, start=1):
             sold = tr("{quantity} sold", quantity=format_quantity(qty))
-            rows.append((_label(f"{n}. {name}", "rowName"), _label(sold, "rowValue"),
-                         _label(format_rupiah(takings), "rowValue")))
+            rows.append((text_label(f"{n}. {name}", "rowName"), text_label(sold, "rowValue"),
+                         text_label(format_rupiah(takings), "rowValue")))
         card.add_rows(rows)
 
     def _fill_low(self) -> None:
@@ -302,11 +295,11 @@ class HomePage(Page):
         card.clear()
         low = product_store.low_stock(self.ctx.db, threshold, LOW_STOCK_SHOWN + 1)
         if not low:
-            card.add(_label(tr("Every product has enough stock."), role="hint"))
+            card.add(text_label(tr("Every product has enough stock."), role="hint"))
             return
-        card.add_rows([(_label(p.display_name, "rowName"), _stock_label(p)) for p in low[:LOW_STOCK_SHOWN]])
+        card.add_rows([(text_label(p.display_name, "rowName"), _stock_label(p)) for p in low[:LOW_STOCK_SHOWN]])
         if len(low) > LOW_STOCK_SHOWN:
-            card.add(_label(tr("More in Products & Stock."), role="hint"))
+            card.add(text_label(tr("More in Products & Stock."), role="hint"))
 
     def _fill_checklist(self, end_of_today: str) -> None:
         """Four lines, each what needs doing (bold) or "beres" (green), each opening the page it is about."""
@@ -346,8 +339,8 @@ class HomePage(Page):
 
 def _stock_label(product: ProductRow) -> QLabel:
     if product.on_hand <= 0:
-        return _label(tr("Sold out"), "soldOut")
-    return _label(tr("{quantity} {unit} left", quantity=format_quantity(product.on_hand), unit=product.unit),
+        return text_label(tr("Sold out"), "soldOut")
+    return text_label(tr("{quantity} {unit} left", quantity=format_quantity(product.on_hand), unit=product.unit),
                   "rowValue")
 
 
