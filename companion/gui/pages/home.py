@@ -213,7 +213,8 @@ class HomePage(Page):
         elif summary.count == 1:
             self.count_label = text_label(tr("From 1 sale"), name="rowName")
         else:
-            self.count_label = text_label(tr("From {count} sales", count=format_quantity(summary.count)), name="rowName")
+            count = format_quantity(summary.count)
+            self.count_label = text_label(tr("From {count} sales", count=count), name="rowName")
         card.add(self.count_label)
         self.refund_card.setVisible(summary.refunds > 0)
         self.refund_card.clear()
