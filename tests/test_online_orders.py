@@ -68,3 +68,17 @@ def test_one_line_per_unit_adds_up_the_shortfall(db: Database) -> None:
     assert apply_orders(db, account, [order]).incidents == 1
     [incident] = sync_state.incidents(db)
     assert incident.shortfall == 3 and incident.on_hand_after == -3
+
+
+def test_a_listing_known_only_from_an_order_is_not_pushed_until_the_platform_lists_it(db: Database) -> None:
+    """Its ids came from an order line (or a file): pushing to ids the platform may not have would fail for ever."""
+    from companion.connectors.base import Listing
+    from companion.services.mapping import store_listings
+
+    add_product(db, ProductInput(sku="KOPI-250", name="Kopi", sell_price=35_000), 10)
+    account = _account(db)
+    apply_orders(db, account, [_order(OrderStatus.PAID, 1)])
+    assert plan_pushes(db, account) == []
+    store_listings(db, account, [Listing("100", "0", "KOPI-250", "Kopi", "", 10)])
+    [plan] = plan_pushes(db, account)
+    assert plan.quantity == 9

@@ -268,3 +268,19 @@ def test_dialog_preview_then_import(data_dir: Path, qtbot: Any, tmp_path: Path) 
         assert "4" in dialog.message.text()
     finally:
         ctx.close()
+
+
+def test_file_imported_before_the_shop_was_linked_then_api_gives_one_order(db: Database, shop: dict[str, str],
+                                                                         tmp_path: Path) -> None:
+    """No shop linked yet: the file's orders go to "Impor file Shopee"; the shop is linked later and its API
+    sync brings the same order: it is updated where it is, not stored again, and stock moves once."""
+    path = shopee_file(tmp_path / "a.xlsx", [shopee_line("2611280001", "KOPI-250", 2, "Rp 35.000",
+                                                         status="Perlu Dikirim")])
+    import_file(db, path)
+    assert stock_store.on_hand(db, shop["KOPI-250"]) == 48
+    account = _real_account(db)
+    result = apply_orders(db, account, [_api_order(OrderStatus.COMPLETED, "COMPLETED", 60 * 24)])
+    assert (result.new, result.updated) == (0, 1)
+    assert db.scalar("SELECT COUNT(*) FROM online_orders") == 1
+    assert db.scalar("SELECT status FROM online_orders") == "completed"
+    assert stock_store.on_hand(db, shop["KOPI-250"]) == 48

@@ -190,8 +190,8 @@ def test_allocation_is_stored_and_refuses_bad_values(db: Database) -> None:
 def test_push_numbers_follow_promise_and_allocation(db: Database, bakery: dict[str, str]) -> None:
     cake = bakery["cake"]
     _account(db)
-    _raw(db, "INSERT INTO listings (id, account_id, item_id, sku_id, product_id, seen_at) VALUES"
-               " ('l1', 'a1', 'i1', 's1', ?, ?)", (cake, stamp()))
+    _raw(db, "INSERT INTO listings (id, account_id, item_id, sku_id, product_id, platform_stock, seen_at) VALUES"
+               " ('l1', 'a1', 'i1', 's1', ?, 0, ?)", (cake, stamp()))  # listed by the platform (stock read)
     assert [p.quantity for p in plan_pushes(db, "a1", only_different=False)] == [4]  # 5 − shop buffer 1
     planning.plan_batch(db, cake, 10, _today())  # ready end of tomorrow: inside the 2-day window
     assert [p.quantity for p in plan_pushes(db, "a1", only_different=False)] == [14]

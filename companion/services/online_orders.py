@@ -69,7 +69,10 @@ def apply_orders(db: Database, account_id: str, orders: Sequence[Order],
 
 
 def _store_order(db: Database, account_id: str, order: Order, now: str) -> tuple[str, str]:
-    existing = order_store.by_platform_id(db, account_id, order.order_id)
+    # An order imported from a file before the shop was linked is the same order: it is updated where it is
+    # (its stock movements are keyed to that account), never stored a second time.
+    existing = (order_store.by_platform_id(db, account_id, order.order_id)
+                or order_store.from_file_import(db, order.channel.value, order.order_id))
     updated_at = _ts(order.updated_at) or now
     if existing is not None:
         if existing.status_raw == order.status_raw and existing.updated_at >= updated_at:

@@ -35,12 +35,11 @@ from companion.store import accounts as account_store
 from companion.store import listings as listing_store
 from companion.store import online_orders as order_store
 from companion.store import products as product_store
-from companion.store.accounts import AccountRow
+from companion.store.accounts import FILE_SHOP_REF, AccountRow
 from companion.store.database import Database
 from companion.store.listings import ListingRow
 from companion.store.order_files import open_sheets
 
-FILE_SHOP_REF = "file-import"
 BATCH = 500
 
 @dataclass(frozen=True)

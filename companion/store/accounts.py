@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from companion.store.database import Database
 
+FILE_SHOP_REF = "file-import"  # the per-channel account that holds orders imported from seller-centre files
+
 
 @dataclass(frozen=True)
 class AccountRow:

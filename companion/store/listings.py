@@ -75,12 +75,17 @@ def unmapped(db: Database, account_id: str | None = None) -> list[ListingRow]:
 
 
 def mapped_for_products(db: Database, account_id: str, product_ids: list[str] | None) -> list[ListingRow]:
-    """Mapped listings of an account; all of them when `product_ids` is None."""
+    """Mapped listings of an account that the platform itself has listed (all when `product_ids` is None).
+
+    A listing known only from an order line or an imported file (platform_stock still NULL) is left out: its
+    ids may not exist on the platform, and a push to them would fail for ever.
+    """
+    listed = "account_id = ? AND platform_stock IS NOT NULL"
     if product_ids is None:
-        rows = db.query("SELECT * FROM listings WHERE account_id = ? AND product_id IS NOT NULL", (account_id,))
+        rows = db.query(f"SELECT * FROM listings WHERE {listed} AND product_id IS NOT NULL", (account_id,))
     else:
         marks = ",".join("?" * len(product_ids))
-        rows = db.query(f"SELECT * FROM listings WHERE account_id = ? AND product_id IN ({marks})",
+        rows = db.query(f"SELECT * FROM listings WHERE {listed} AND product_id IN ({marks})",
                         (account_id, *product_ids))
     return [_row(r) for r in rows]
 

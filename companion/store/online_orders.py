@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from companion.store.accounts import FILE_SHOP_REF
 from companion.store.database import Database
 
 
@@ -51,6 +52,13 @@ def _row(r: sqlite3.Row) -> OnlineOrderRow:
 
 def by_platform_id(db: Database, account_id: str, platform_order_id: str) -> OnlineOrderRow | None:
     r = db.one(_SELECT + " WHERE o.account_id = ? AND o.platform_order_id = ?", (account_id, platform_order_id))
+    return _row(r) if r else None
+
+
+def from_file_import(db: Database, channel: str, platform_order_id: str) -> OnlineOrderRow | None:
+    """The same platform order imported earlier from a seller-centre file (before the shop was linked)."""
+    r = db.one(_SELECT + " WHERE o.channel = ? AND o.platform_order_id = ? AND a.shop_ref = ?",
+               (channel, platform_order_id, FILE_SHOP_REF))
     return _row(r) if r else None
 
 
