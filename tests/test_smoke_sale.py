@@ -25,3 +25,18 @@ def test_sale_takes_stock_and_void_returns_it(db: Database) -> None:
     void_sale(db, sale2.sale_id, "salah scan")
     assert stock_store.on_hand(db, pid) == 8
     assert db.scalar("SELECT COUNT(*) FROM outbox") == 5
+
+
+def test_receipt_numbers_keep_counting_past_9999(db: Database) -> None:
+    """Text order puts 20261128-10000 before 20261128-9999: the next number must still be 10001."""
+    from companion.store import sales as sale_store
+
+    with db.write():
+        for n in (9998, 9999, 10000):
+            db.execute("INSERT INTO products (id, sku, name, sell_price, created_at, updated_at) VALUES"
+                       " (?, ?, 'x', 1, 't', 't') ON CONFLICT DO NOTHING", ("p", "P"))
+            sale_store.insert_sale(db, {"id": f"s{n}", "number": f"20261128-{n:04d}", "created_at": "t",
+                                        "subtotal": 1, "sale_discount": 0, "total": 1, "payment_method": "tunai",
+                                        "amount_paid": 1, "change_given": 0, "line_count": 1})
+        assert sale_store.next_number(db, "20261128") == "20261128-10001"
+        assert sale_store.next_number(db, "20261129") == "20261129-0001"

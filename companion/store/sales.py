@@ -38,10 +38,11 @@ class SaleRow:
 
 
 def next_number(db: Database, day_code: str) -> str:
-    """The next receipt number of a shop day, e.g. 20261128-0007."""
-    last = db.scalar("SELECT MAX(number) FROM sales WHERE number LIKE ?", (f"{day_code}-%",))
-    n = int(str(last).rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{day_code}-{n:04d}"
+    """The next receipt number of a shop day, e.g. 20261128-0007 (…-10000 after 9999: compared as numbers)."""
+    prefix = f"{day_code}-"
+    last = db.scalar("SELECT MAX(CAST(substr(number, ?) AS INTEGER)) FROM sales WHERE number LIKE ?",
+                     (len(prefix) + 1, prefix + "%"))
+    return f"{prefix}{int(last or 0) + 1:04d}"
 
 
 def get(db: Database, sale_id: str) -> SaleRow | None:
