@@ -56,10 +56,12 @@ def by_platform_id(db: Database, account_id: str, platform_order_id: str) -> Onl
 
 
 def from_file_import(db: Database, channel: str, platform_order_id: str) -> OnlineOrderRow | None:
-    """The same platform order imported earlier from a seller-centre file (before the shop was linked)."""
-    r = db.one(_SELECT + " WHERE o.channel = ? AND o.platform_order_id = ? AND a.shop_ref = ?",
-               (channel, platform_order_id, FILE_SHOP_REF))
-    return _row(r) if r else None
+    """The same platform order imported earlier from a seller-centre file (before the shop was linked).
+
+    Looked up through the channel's file-import account, so the (account, platform id) index serves it.
+    """
+    account_id = db.scalar("SELECT id FROM accounts WHERE channel = ? AND shop_ref = ?", (channel, FILE_SHOP_REF))
+    return by_platform_id(db, str(account_id), platform_order_id) if account_id else None
 
 
 def get(db: Database, order_id: str) -> OnlineOrderRow | None:
