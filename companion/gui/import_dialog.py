@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -24,10 +22,9 @@ from PySide6.QtWidgets import (
 
 from companion.gui.background import Progress
 from companion.gui.context import AppContext
-from companion.gui.messages import error_text
+from companion.gui.file_import_dialog import FileImportDialog
 from companion.i18n import N_, tr
 from companion.services.product_import import ImportPreview, ImportResult, RowStatus, apply_import, read_import
-from companion.store.database import Database
 
 MAX_ERRORS_SHOWN = 1000
 COUNT_LABELS = ((RowStatus.NEW, N_("New products")), (RowStatus.UPDATED, N_("Updated")),
@@ -42,7 +39,7 @@ def _keep_going(progress: Progress) -> Callable[[int, int], bool]:
     return report
 
 
-class ImportDialog(QDialog):
+class ImportDialog(FileImportDialog):
     """Nothing is written until one of the two import buttons is pressed, and then all at once."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -65,12 +62,12 @@ class ImportDialog(QDialog):
         top.addWidget(self.file_label, 1)
         self.progress = QProgressBar()
         self.progress.hide()
-        self.cancel_work_button = QPushButton(tr("Stop"))
-        self.cancel_work_button.hide()
-        self.cancel_work_button.clicked.connect(self.cancel_work)
+        self.stop_button = QPushButton(tr("Stop"))
+        self.stop_button.hide()
+        self.stop_button.clicked.connect(self.cancel_work)
         busy = QHBoxLayout()
         busy.addWidget(self.progress, 1)
-        busy.addWidget(self.cancel_work_button)
+        busy.addWidget(self.stop_button)
         self.counts: dict[RowStatus, QLabel] = {}
         grid = QGridLayout()
         for col, (status, label) in enumerate(COUNT_LABELS):
@@ -89,7 +86,7 @@ class ImportDialog(QDialog):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.import_all_button = QPushButton(tr("Import all"))
+        self.import_button = self.import_all_button = QPushButton(tr("Import all"))
         self.import_all_button.setProperty("primary", True)
         self.import_all_button.clicked.connect(lambda: self.start_import(only_valid=False))
         self.import_valid_button = QPushButton(tr("Import only the valid rows"))
@@ -169,50 +166,3 @@ class ImportDialog(QDialog):
         self.close_button.setText(tr("Finish"))
         self._update_buttons()
 
-    # --- background plumbing -----------------------------------------------------------------------------
-    def _start(self, fn: Callable[[Database, Progress], Any], on_done: Callable[[Any], None]) -> None:
-        self.progress.setRange(0, 0)
-        self.progress.show()
-        self.cancel_work_button.show()
-        self.running = self.ctx.work.run(fn, on_done, self._failed, self._progressed)
-        self._update_buttons()
-
-    def _progressed(self, done: int, total: int) -> None:
-        if total:
-            self.progress.setRange(0, total)
-            self.progress.setValue(done)
-
-    def _failed(self, exc: BaseException) -> None:
-        self._stop()
-        self._set_message(error_text(exc), error=True)
-        self._update_buttons()
-
-    def _stop(self) -> None:
-        self.running = None
-        self.progress.hide()
-        self.cancel_work_button.hide()
-
-    def cancel_work(self) -> None:
-        if self.running is not None:
-            self.running.cancelled = True
-
-    def is_busy(self) -> bool:
-        return self.running is not None
-
-    def _set_message(self, text: str, error: bool) -> None:
-        self.message.setText(text)
-        self.message.setProperty("role", "error" if error else "hint")
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
-
-    def _update_buttons(self) -> None:
-        p = self.preview
-        idle = self.running is None
-        self.choose_button.setEnabled(idle)
-        self.import_all_button.setEnabled(idle and p is not None and not p.errors and bool(p.to_write))
-        self.import_valid_button.setEnabled(idle and p is not None and bool(p.errors) and bool(p.to_write))
-        self.close_button.setEnabled(idle)
-
-    def reject(self) -> None:
-        if self.running is None:
-            super().reject()

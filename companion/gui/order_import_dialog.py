@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -27,7 +25,7 @@ from companion.domain.errors import UserError
 from companion.domain.order_files import OrderFile
 from companion.gui.background import Progress
 from companion.gui.context import AppContext
-from companion.gui.messages import error_text
+from companion.gui.file_import_dialog import FileImportDialog
 from companion.i18n import N_, tr
 from companion.services.change import Change
 from companion.services.order_import import (
@@ -57,7 +55,7 @@ def _read_and_preview(path: Path) -> Callable[[Database, Progress], tuple[OrderF
     return work
 
 
-class OrderImportDialog(QDialog):
+class OrderImportDialog(FileImportDialog):
     """Choose → preview → import; the file is read once and the checked orders are what gets imported."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -198,50 +196,3 @@ class OrderImportDialog(QDialog):
                              updated=preview.orders_updated), error=False)
         self.close_button.setText(tr("Finish"))
         self._update_buttons()
-
-    def _start(self, fn: Callable[[Database, Progress], Any], on_done: Callable[[Any], None]) -> None:
-        self.progress.setRange(0, 0)
-        self.progress.show()
-        self.stop_button.show()
-        self.running = self.ctx.work.run(fn, on_done, self._failed, self._progressed)
-        self._update_buttons()
-
-    def _progressed(self, done: int, total: int) -> None:
-        if total:
-            self.progress.setRange(0, total)
-            self.progress.setValue(min(done, total))
-
-    def _failed(self, exc: BaseException) -> None:
-        self._stop()
-        self._set_message(error_text(exc), error=True)
-        self._update_buttons()
-
-    def _stop(self) -> None:
-        self.running = None
-        self.progress.hide()
-        self.stop_button.hide()
-
-    def cancel_work(self) -> None:
-        if self.running is not None:
-            self.running.cancelled = True
-
-    def is_busy(self) -> bool:
-        return self.running is not None
-
-    def _set_message(self, text: str, error: bool) -> None:
-        self.message.setText(text)
-        self.message.setProperty("role", "error" if error else "hint")
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
-
-    def _update_buttons(self) -> None:
-        p = self.preview
-        idle = self.running is None
-        self.choose_button.setEnabled(idle)
-        self.import_button.setEnabled(idle and p is not None and not p.errors and bool(p.to_write))
-        self.import_valid_button.setEnabled(idle and p is not None and bool(p.errors) and bool(p.to_write))
-        self.close_button.setEnabled(idle)
-
-    def reject(self) -> None:
-        if self.running is None:
-            super().reject()
