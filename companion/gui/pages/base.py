@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from companion.gui.context import AppContext
 from companion.services.change import Change
@@ -17,6 +17,18 @@ class Page(QWidget):
         super().__init__()
         self.ctx = ctx
         ctx.changed.connect(self.on_change)
+
+    def set_scrolling_content(self, content: QWidget) -> None:
+        """The page's content in a frameless scroll area: a small laptop screen scrolls instead of squeezing."""
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        scroll.viewport().setAutoFillBackground(False)
+        content.setAutoFillBackground(False)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
 
     def on_change(self, change: Change) -> None:
         """Refresh what `change` touched; the default reloads the whole page."""

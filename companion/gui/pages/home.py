@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -173,13 +172,7 @@ class HomePage(Page):
         bottom.addWidget(self.low_card, 1)
         layout.addLayout(bottom)
         layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        self.set_scrolling_content(content)
 
     def today(self) -> tuple[datetime, str]:
         """The shop's local time now and its zone code (WIB, WITA or WIT)."""

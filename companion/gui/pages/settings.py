@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -62,15 +61,7 @@ class SettingsPage(Page):
         layout.addWidget(title)
         layout.addLayout(columns, 1)
         layout.addWidget(self.online)
-        scroll = QScrollArea()  # the online shops card makes the page taller than a small laptop screen
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(inner)
-        scroll.viewport().setAutoFillBackground(False)
-        inner.setAutoFillBackground(False)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        self.set_scrolling_content(inner)  # the online shops card makes it taller than a small laptop screen
         self.reload()
 
     # --- building -------------------------------------------------------------------------------------
