@@ -16,6 +16,7 @@ from companion.practice import signing_check as sc
 from companion.practice.credentials import LIFETIMES, REFRESH_GRACE
 from companion.practice.exchange import Context, Reply, Request, parse_int, request_id
 from companion.practice.photos import picture_url
+from companion.practice.state import OrderBound
 
 WIB = timezone(timedelta(hours=7))
 
@@ -159,16 +160,16 @@ def orders_get(ctx: Context, p: dict[str, str]) -> Reply:
     sort_field = {"created_at": "create_time", "updated_at": "update_time"}.get(p.get("sort_by") or "created_at")
     if sort_field is None or (p.get("sort_direction") or "DESC") not in ("ASC", "DESC"):
         return err("InvalidParameter", "sort_by must be created_at or updated_at, sort_direction ASC or DESC.")
-    orders = ctx.state.orders("lazada", sort_field, descending=(p.get("sort_direction") or "DESC") == "DESC",
-                              status=p.get("status") or None)
-    bounds = (("create_time", created_after, False), ("create_time", _parse_iso(p.get("created_before")), True),
-              ("update_time", update_after, False), ("update_time", _parse_iso(p.get("update_before")), True))
-    for field, bound, before in bounds:
-        if bound is not None:
-            orders = [o for o in orders if (o[field] < bound if before else o[field] >= bound)]
+    given = (("create_time", created_after, False), ("create_time", _parse_iso(p.get("created_before")), True),
+             ("update_time", update_after, False), ("update_time", _parse_iso(p.get("update_before")), True))
+    bounds: list[OrderBound] = [(field, "<" if before else ">=", bound) for field, bound, before in given
+                                if bound is not None]
+    status = p.get("status") or None
+    total = ctx.state.order_count("lazada", bounds, status)
     first = ctx.served_start(offset, limit)
-    page = orders[first:first + limit]
-    return ok({"count": len(page), "countTotal": len(orders), "orders": [_order(o) for o in page]})
+    page = ctx.state.order_page("lazada", sort_field, bounds, status,
+                                (p.get("sort_direction") or "DESC") == "DESC", first, limit)
+    return ok({"count": len(page), "countTotal": total, "orders": [_order(o) for o in page]})
 
 
 def order_get(ctx: Context, p: dict[str, str]) -> Reply:

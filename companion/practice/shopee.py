@@ -9,6 +9,7 @@ from companion.practice import signing_check as sc
 from companion.practice.credentials import LIFETIMES, REFRESH_GRACE
 from companion.practice.exchange import Context, Reply, Request, parse_int, request_id
 from companion.practice.photos import picture_url
+from companion.practice.state import OrderBound
 
 PUBLIC_PATHS = {"/api/v2/auth/token/get", "/api/v2/auth/access_token/get", "/api/v2/shop/auth_partner"}
 LOCATION_ID = "IDZ"
@@ -134,10 +135,12 @@ def order_list(ctx: Context, req: Request) -> Reply:
     start = parse_int(cursor) if cursor else 0
     if start is None or start < 0:
         return err("error_param", "Invalid cursor.", 400)
-    orders = ctx.state.orders("shopee", field, time_from, time_to, req.q("order_status") or None)
     first = ctx.served_start(start, page_size)
-    page = orders[first:first + page_size]
-    more = first + page_size < len(orders)
+    bounds: list[OrderBound] = [(field, ">=", time_from), (field, "<=", time_to)]
+    page = ctx.state.order_page("shopee", field, bounds, req.q("order_status") or None, offset=first,
+                                limit=page_size + 1, lines=False)  # one more tells whether there is a next page
+    more = len(page) > page_size
+    page = page[:page_size]
     with_status = "order_status" in (req.q("response_optional_fields") or "")
     rows = [{"order_sn": o["ref"], **({"order_status": o["status"]} if with_status else {})} for o in page]
     return ok({"more": more, "next_cursor": str(first + page_size) if more else "", "order_list": rows})

@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS order_lines (id INTEGER PRIMARY KEY, order_id INTEGER
     price INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS order_lines_order ON order_lines(order_id);
 CREATE INDEX IF NOT EXISTS orders_update ON orders(platform, update_time);
+CREATE INDEX IF NOT EXISTS orders_create ON orders(platform, create_time);
 CREATE TABLE IF NOT EXISTS conversations (id INTEGER PRIMARY KEY, platform TEXT NOT NULL, ref TEXT NOT NULL,
     buyer_id TEXT NOT NULL, buyer_name TEXT NOT NULL, unread INTEGER NOT NULL DEFAULT 0,
     update_time REAL NOT NULL, UNIQUE (platform, ref));
@@ -58,6 +59,11 @@ ID_BASES = {
     ("lazada", "conv"): 100_000_000, ("shopee", "msg"): 2_000_000_000_000_000_000,
     ("tiktok", "msg"): 7_400_000_000_000_000_000, ("lazada", "msg"): 4_000_000_000_000,
 }
+
+
+ORDER_TIMES = ("create_time", "update_time")
+BOUND_OPERATORS = (">=", "<", "<=")
+OrderBound = tuple[str, str, float]  # (create_time|update_time, >= | < | <=, unix seconds)
 
 
 class OutOfStock(ValueError):
@@ -302,24 +308,45 @@ class PracticeState:
                end: float | None = None, status: str | None = None, descending: bool = False,
                end_inclusive: bool = True) -> list[dict[str, Any]]:
         """Orders of one platform filtered on create_time/update_time, in a stable order (time, id)."""
-        assert field in ("create_time", "update_time")
-        sql = "SELECT * FROM orders WHERE platform = ?"
-        params: list[Any] = [platform]
+        bounds: list[OrderBound] = []
         if start is not None:
-            sql += f" AND {field} >= ?"
-            params.append(start)
+            bounds.append((field, ">=", start))
         if end is not None:
-            sql += f" AND {field} {'<=' if end_inclusive else '<'} ?"
-            params.append(end)
-        if status:
-            sql += " AND status = ?"
-            params.append(status)
+            bounds.append((field, "<=" if end_inclusive else "<", end))
+        return self.order_page(platform, field, bounds, status, descending, limit=-1)
+
+    def order_page(self, platform: str, sort: str, bounds: list[OrderBound] | tuple[()] = (),
+                   status: str | None = None, descending: bool = False, offset: int = 0, limit: int = 100,
+                   lines: bool = True) -> list[dict[str, Any]]:
+        """One page of a platform's orders in (sort time, id) order, read through the (platform, time) index
+        with LIMIT/OFFSET: a list page costs its own size, not the whole window's (a first sync asks for a
+        hundred pages in a row). A negative limit means every order. Lines are read for the page only."""
+        where, params = _order_filter(platform, bounds, status)
+        if sort not in ORDER_TIMES:
+            raise ValueError(f"orders sort on {', '.join(ORDER_TIMES)}, not {sort}")
         way = "DESC" if descending else "ASC"
-        return self._with_lines(self.rows(sql + f" ORDER BY {field} {way}, id {way}", params))
+        rows = self.rows(f"SELECT * FROM orders WHERE {where} ORDER BY {sort} {way}, id {way} LIMIT ? OFFSET ?",
+                         [*params, limit, max(0, offset)])
+        return self._with_lines(rows) if lines else rows
+
+    def order_count(self, platform: str, bounds: list[OrderBound] | tuple[()] = (),
+                    status: str | None = None) -> int:
+        """How many orders the same filter finds (TikTok's total_count, Lazada's countTotal)."""
+        where, params = _order_filter(platform, bounds, status)
+        return int(self.rows(f"SELECT COUNT(*) AS n FROM orders WHERE {where}", params)[0]["n"])
 
     def _with_lines(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Each order's lines in id order, read with one query per 500 orders."""
+        by_id = {row["id"]: row for row in rows}
         for row in rows:
-            row["lines"] = self.rows("SELECT * FROM order_lines WHERE order_id = ? ORDER BY id", (row["id"],))
+            row["lines"] = []
+        ids = list(by_id)
+        for at in range(0, len(ids), 500):
+            chunk = ids[at:at + 500]
+            marks = ",".join("?" * len(chunk))
+            for line in self.rows(f"SELECT * FROM order_lines WHERE order_id IN ({marks}) ORDER BY order_id, id",
+                                  chunk):
+                by_id[line["order_id"]]["lines"].append(line)
         return rows
 
     # -- chat -----------------------------------------------------------------------------------------------
@@ -377,6 +404,22 @@ class PracticeState:
             for table in ("messages", "conversations", "order_lines", "orders", "listings"):
                 c.execute(f"DELETE FROM {table}")
         self.seed_catalogue()
+
+
+def _order_filter(platform: str, bounds: list[OrderBound] | tuple[()],
+                  status: str | None) -> tuple[str, list[Any]]:
+    """The WHERE clause for one platform's orders; field names and operators are checked, values bound."""
+    where: list[str] = ["platform = ?"]
+    params: list[Any] = [platform]
+    for field, op, value in bounds:
+        if field not in ORDER_TIMES or op not in BOUND_OPERATORS:
+            raise ValueError(f"bad order bound {field} {op}")
+        where.append(f"{field} {op} ?")
+        params.append(value)
+    if status:
+        where.append("status = ?")
+        params.append(status)
+    return " AND ".join(where), params
 
 
 def _base36(n: int) -> str:

@@ -16,6 +16,7 @@ from companion.practice import signing_check as sc
 from companion.practice.credentials import LIFETIMES, REFRESH_GRACE, TIKTOK_WAREHOUSE_ID
 from companion.practice.exchange import Context, Reply, Request, parse_int, request_id
 from companion.practice.photos import picture_url
+from companion.practice.state import OrderBound
 
 INVALID_PARAM = 36009003
 TOO_MANY_REQUESTS = 36009004
@@ -172,21 +173,23 @@ def orders_search(ctx: Context, req: Request) -> Reply:
     if start is None or sort_field not in ("create_time", "update_time") or sort_order not in ("ASC", "DESC") \
             or not isinstance(body, dict):
         return err(INVALID_PARAM, "Invalid page_token, sort_field, sort_order or body.")
-    orders = ctx.state.orders("tiktok", sort_field, descending=sort_order == "DESC")
+    bounds: list[OrderBound] = []
     for name, field, below in (("create_time_ge", "create_time", False), ("create_time_lt", "create_time", True),
                                ("update_time_ge", "update_time", False), ("update_time_lt", "update_time", True)):
         if body.get(name) is not None:
             bound = parse_int(str(body[name]))
             if bound is None:
                 return err(INVALID_PARAM, f"{name} must be a Unix timestamp in seconds.")
-            orders = [o for o in orders if (o[field] < bound if below else o[field] >= bound)]
-    if body.get("order_status"):
-        orders = [o for o in orders if o["status"] == body["order_status"]]
+            bounds.append((field, "<" if below else ">=", bound))
+    status = body.get("order_status")
+    if status and not isinstance(status, str):  # no order has such a status
+        return ok({"orders": [], "next_page_token": "", "total_count": 0})
+    total = ctx.state.order_count("tiktok", bounds, status or None)
     first = ctx.served_start(start, page_size)
-    page = orders[first:first + page_size]
-    more = first + page_size < len(orders)
+    page = ctx.state.order_page("tiktok", sort_field, bounds, status or None, sort_order == "DESC", first, page_size)
+    more = first + page_size < total
     return ok({"orders": [_order(o) for o in page], "next_page_token": _token(first + page_size) if more else "",
-               "total_count": len(orders)})
+               "total_count": total})
 
 
 def orders_detail(ctx: Context, req: Request) -> Reply:
