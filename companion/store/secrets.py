@@ -11,6 +11,7 @@ from keyring.errors import KeyringError, PasswordDeleteError
 
 from companion.domain.errors import UserError
 from companion.i18n import N_
+from companion.log_scrubbing import remember_secret
 
 SERVICE = "SellerCompanion"
 _UNSAFE_MODULES = ("keyring.backends.fail", "keyring.backends.null")
@@ -41,6 +42,7 @@ def set_secret(account: str, name: str, value: str) -> None:
     if not backend_status()[0]:
         raise UserError(N_("This computer has no safe place for passwords: sign in to Windows with your own "
                            "account and try again, or contact support."))
+    remember_secret(value)  # from now on the log and support texts mask it
     try:
         keyring.set_password(SERVICE, _key(account, name), value)
     except KeyringError:
@@ -51,9 +53,11 @@ def set_secret(account: str, name: str, value: str) -> None:
 def get_secret(account: str, name: str) -> str | None:
     """The stored value, or None when nothing is stored or the keyring cannot be read."""
     try:
-        return keyring.get_password(SERVICE, _key(account, name))
+        value = keyring.get_password(SERVICE, _key(account, name))
     except KeyringError:
         return None
+    remember_secret(value)
+    return value
 
 
 def delete_secret(account: str, name: str) -> None:
