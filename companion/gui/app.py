@@ -6,11 +6,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QWidget
 
 from companion import i18n
 from companion.gui.style import STYLE
+from companion.resources import resource_path
 
 if TYPE_CHECKING:
     from companion.gui.context import AppContext
@@ -26,11 +28,23 @@ def application() -> QApplication:
         app = QApplication(sys.argv[:1])
     app.setApplicationName("Seller Companion")
     app.setStyleSheet(STYLE)
+    app.setWindowIcon(app_icon())
     return app
 
 
-def run(data_dir: Path, lang: str | None = None, start_page: str = "counter") -> int:
+def app_icon() -> QIcon:
+    """The shop-bag icon in every size drawn (resources/icons/, made by build_scripts/make_icons.py)."""
+    icon = QIcon()
+    for png in sorted(resource_path("icons").glob("companion-*.png")):
+        icon.addFile(str(png))
+    return icon
+
+
+def run(data_dir: Path, lang: str | None = None, start_page: str = "counter", exit_when_ready: bool = False) -> int:
     app = application()
+    from companion.gui.error_dialog import install_error_handling
+
+    install_error_handling(data_dir)  # the log file and the "Salin detail" dialog, before anything can fail
     from companion.gui.startup import check_database_or_recover
 
     if not check_database_or_recover(data_dir):
@@ -43,6 +57,8 @@ def run(data_dir: Path, lang: str | None = None, start_page: str = "counter") ->
     window = MainWindow(ctx, start_page)
     practice = start_online(ctx, window)
     window.show()
+    if exit_when_ready:
+        _exit_after_first_paint(app, window)
     QTimer.singleShot(0, lambda: start_alerts(ctx, window))
     QTimer.singleShot(0, lambda: _backup_in_background(ctx, "start"))
     timer = QTimer(window)
@@ -52,6 +68,24 @@ def run(data_dir: Path, lang: str | None = None, start_page: str = "counter") ->
     stop_online(ctx, practice)
     ctx.close()
     return code
+
+
+def _exit_after_first_paint(app: QApplication, window: QWidget) -> None:
+    """For the start-up bench (`--exit-when-ready`): print "ready" once the window has painted, then quit."""
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if (event.type() == QEvent.Type.Paint and isinstance(watched, QWidget)
+                    and watched.window() is window):
+                app.removeEventFilter(self)
+                QTimer.singleShot(0, done)  # after the rest of this paint pass
+            return False
+
+    def done() -> None:
+        print("ready", flush=True)
+        app.quit()
+
+    app.installEventFilter(FirstPaint(window))
 
 
 def start_online(ctx: AppContext, window: MainWindow) -> PracticeMode:
