@@ -21,6 +21,7 @@ from pathlib import Path
 from companion.domain.errors import UserError
 from companion.i18n import N_
 from companion.store.location import backup_dir, db_path
+from companion.store.storage_errors import os_storage_error, storage_error
 
 KEEP = 14  # automatic and manual backups kept in the backups folder
 DAILY = timedelta(hours=24)
@@ -107,9 +108,17 @@ def make_backup(data_dir: Path, to: Path | None = None) -> Path:
     source = _connect(live, readonly=True)
     try:
         _copy_into(source, partial)
+        os.replace(partial, target)
+    except (sqlite3.Error, OSError) as exc:  # disk full or write-protected: no half-written file stays behind
+        for leftover in (partial, Path(str(partial) + "-journal"), Path(str(partial) + "-wal"),
+                         Path(str(partial) + "-shm")):
+            _remove(leftover)
+        mapped = os_storage_error(exc) if isinstance(exc, OSError) else storage_error(exc)
+        if mapped is None:
+            raise
+        raise mapped from exc
     finally:
         source.close()
-    os.replace(partial, target)
     prune(data_dir)
     return target
 

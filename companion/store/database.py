@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from companion.store.storage_errors import storage_error
+
 if TYPE_CHECKING:
     import sqlite_utils
 
@@ -25,16 +27,51 @@ class Database:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.conn = sqlite3.connect(
-            str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=True
-        )
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("PRAGMA synchronous = FULL")
-        self.conn.execute("PRAGMA foreign_keys = ON")
         self._depth = 0
         self._utils: sqlite_utils.Database | None = None
+        self._stale = False  # the disk failed under this handle: open a fresh one before the next write
+        self._deferred_checkpoints = False
+        self.conn = self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=True
+        )
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if self._deferred_checkpoints:
+            conn.execute("PRAGMA wal_autocheckpoint = 0")
+        return conn
+
+    def _reopen(self) -> None:
+        """SQLite keeps a file opened read-only (or lost) that way: after the disk is back, start a fresh handle."""
+        try:
+            fresh = self._connect()
+        except sqlite3.Error as exc:
+            raise _mapped(exc) from exc
+        self.conn.close()
+        self.conn = fresh
+        self._utils = None
+        self._stale = False
+
+    def _rollback(self) -> None:
+        """Undo the open transaction; SQLite may already have rolled it back itself (disk full, I/O error)."""
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # nothing of the transaction was committed; the handle is reopened if it is broken
+
+    def _failed(self, exc: BaseException) -> BaseException:
+        """The error to raise for a failed write: a disk problem in one sentence, anything else unchanged."""
+        mapped = storage_error(exc)
+        if mapped is None:
+            return exc
+        self._stale = self._stale or mapped.reopen
+        return mapped
 
     @property
     def utils(self) -> sqlite_utils.Database:
@@ -74,25 +111,39 @@ class Database:
             finally:
                 self._depth -= 1
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        if self._stale:
+            self._reopen()
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            failure = self._failed(exc)
+            if failure is exc:
+                raise
+            raise failure from exc
         self._depth = 1
         try:
             yield self
-        except BaseException:
+        except BaseException as exc:
             self._depth = 0
-            self.conn.execute("ROLLBACK")
-            raise
+            self._rollback()
+            failure = self._failed(exc)
+            if failure is exc:
+                raise
+            raise failure from exc
         self._depth = 0
         try:
             self.conn.execute("COMMIT")
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise
+        except BaseException as exc:
+            self._rollback()
+            failure = self._failed(exc)
+            if failure is exc:
+                raise
+            raise failure from exc
 
     def defer_checkpoints(self) -> None:
         """Stop this connection from checkpointing the WAL on commit, so the cashier's save never pays for it;
         the app runs `checkpoint()` from a background thread instead."""
+        self._deferred_checkpoints = True
         self.conn.execute("PRAGMA wal_autocheckpoint = 0")
 
     def checkpoint(self) -> None:
@@ -101,6 +152,11 @@ class Database:
 
     def close(self) -> None:
         self.conn.close()
+
+
+def _mapped(exc: sqlite3.Error) -> BaseException:
+    mapped = storage_error(exc)
+    return exc if mapped is None else mapped
 
 
 def open_database(path: Path) -> Database:
