@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from companion import __version__, i18n
+from companion import i18n, version_text
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -15,7 +15,11 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="companion", description="Seller Companion: the shop's own record.")
-    p.add_argument("--version", action="version", version=f"companion {__version__}")
+    p.add_argument("--version", action="version", version=f"companion {version_text()}")
+    p.add_argument("--self-test", action="store_true",
+                   help="check this installation offscreen on a temporary data folder (with --data-dir: on a "
+                        "copy of that shop's data); print a report, exit 0 or 1")
+    p.add_argument("--exit-when-ready", action="store_true", help=argparse.SUPPRESS)  # the start-up bench
     _common(p)
     p.add_argument("--lang", choices=i18n.LANGUAGES, help="language of the app (id or en)")
     sub = p.add_subparsers(dest="command")
@@ -64,13 +68,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, lang: str | None) -> int:
+    if args.self_test:
+        from companion.self_test import run_self_test
+
+        return run_self_test(Path(args.data_dir) if args.data_dir else None)
     from companion.store.location import data_dir
 
     folder = data_dir(args.data_dir)
     if args.command is None:
         from companion.gui.app import run
 
-        return run(folder, lang)
+        return run(folder, lang, exit_when_ready=args.exit_when_ready)
     if args.command == "screenshot":
         from companion.gui.screenshot import take_screenshots
 

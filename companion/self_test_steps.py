@@ -1,0 +1,216 @@
+"""The self-test's steps, in order: each checks one thing a packaged app can lose (a data file, a catalog, Babel's
+locale data, a keyring backend, a module imported by name, a Qt plugin) and says what it found in one line."""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from companion import i18n
+from companion.i18n import N_, tr
+from companion.self_test import FAILED, OK, WARNING
+from companion.store.location import db_path
+
+if TYPE_CHECKING:
+    from companion.store.database import Database
+
+Outcome = tuple[str, str]  # (OK / WARNING / FAILED, one line)
+PROBE = "Cash"  # a msgid every build has (the counter's payment button)
+# keyring backends the build must carry for each platform, with the library each one loads
+PLATFORM_BACKENDS = {"linux": ("keyring.backends.SecretService", "secretstorage", "jeepney"),
+                     "win32": ("keyring.backends.Windows", "win32ctypes.pywin32.win32cred"),
+                     "darwin": ("keyring.backends.macOS", "keyring.backends.macOS.api")}
+
+
+class Trial:
+    """What the steps share: the temporary data folder and, once migrated, its database."""
+
+    def __init__(self, folder: Path, copy_from: Path | None) -> None:
+        self.folder = folder
+        self.copy_from = copy_from
+        self.db: Database | None = None
+
+    def database(self) -> Database:
+        if self.db is None:
+            raise RuntimeError(tr("skipped: the data folder step failed"))
+        return self.db
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+
+def data_folder(trial: Trial) -> Outcome:
+    """A new data folder migrated to the latest schema (or a copy of a shop's data, to test its migration)."""
+    from companion.store import backup
+    from companion.store.database import open_database
+    from companion.store.migrations import current_version, latest_version
+
+    trial.folder.mkdir(parents=True, exist_ok=True)
+    path = db_path(trial.folder)
+    if trial.copy_from is not None:
+        source = db_path(trial.copy_from)
+        if not source.exists():
+            return FAILED, tr("there is no shop data in {folder}", folder=trial.copy_from)
+        for suffix in ("", "-wal"):
+            if Path(f"{source}{suffix}").exists():
+                shutil.copyfile(f"{source}{suffix}", f"{path}{suffix}")
+        if not backup.quick_check(path):
+            return FAILED, tr("the copy of the shop's data is damaged; restore the newest backup (companion restore)")
+    trial.db = open_database(path)
+    have, want = current_version(trial.db), latest_version()
+    if have != want:
+        return FAILED, tr("migrated to version {have}, expected {want}", have=have, want=want)
+    where = tr("a copy of {folder}", folder=trial.copy_from) if trial.copy_from else tr("a new temporary folder")
+    return OK, tr("{where} migrated to data version {version}", where=where, version=have)
+
+
+def translations(_trial: Trial) -> Outcome:
+    """Both catalogs load from the bundle and actually translate."""
+    shown = {}
+    report_in = i18n.language()
+    for lang in i18n.LANGUAGES:
+        if not i18n.catalog(lang):
+            return FAILED, tr("no messages found for language {lang}", lang=lang)
+        i18n.set_language(lang)
+        shown[lang] = tr(PROBE)
+    i18n.set_language(report_in)
+    if shown["id"] == PROBE or not shown["en"]:
+        return FAILED, tr("\"{msgid}\" is not translated into Indonesian", msgid=PROBE)
+    return OK, tr("{n} messages; \"{msgid}\" is \"{id}\" in Indonesian and \"{en}\" in English",
+                  n=len(i18n.catalog("id")), msgid=PROBE, id=shown["id"], en=shown["en"])
+
+
+def locale_data(_trial: Trial) -> Outcome:
+    """Babel's Indonesian and English data and the time zone database are bundled (rupiah, dates, WIB/WITA/WIT)."""
+    from babel.dates import format_date
+
+    from companion.domain.clock import shop_zone
+    from companion.domain.money import format_rupiah
+
+    money = format_rupiah(15_000, "id")
+    if money != "Rp15.000":
+        return FAILED, tr("rupiah shown as {text}, expected Rp15.000", text=money)
+    day = date(2026, 8, 17)
+    dates = [format_date(day, "d MMMM y", locale=i18n.babel_locale(lang)) for lang in i18n.LANGUAGES]
+    noon = datetime(day.year, day.month, day.day, 12)
+    offsets = [shop_zone(z).utcoffset(noon) for z in ("WIB", "WITA", "WIT")]
+    if [o.total_seconds() / 3600 if o is not None else None for o in offsets] != [7, 8, 9]:
+        return FAILED, tr("the time zones WIB, WITA and WIT are missing or wrong")
+    return OK, tr("{money}; {dates}; WIB, WITA, WIT found", money=money, dates=" / ".join(dates))
+
+
+def password_store(_trial: Trial) -> Outcome:
+    """The keyring finds its backends (entry points survive freezing), this platform's backend imports, and the
+    chosen backend can keep secrets; on a machine without one (a server, CI) that is a warning."""
+    from companion.store import secrets
+
+    registered = {e.name for e in metadata.entry_points(group="keyring.backends")}
+    if not registered:
+        return FAILED, tr("no keyring backends are registered (the package data is missing)")
+    for module in PLATFORM_BACKENDS.get(sys.platform, ()):
+        importlib.import_module(module)
+    usable, name = secrets.backend_status()
+    if usable:
+        return OK, tr("{name} keeps the passwords", name=name)
+    return WARNING, tr("{name}: this computer has no safe password store, so no online shop can be linked here "
+                       "(fine for practice mode)", name=name)
+
+
+def connectors(_trial: Trial) -> Outcome:
+    """Every connector module imports (the app loads some by name, which a bundler cannot see)."""
+    import pkgutil
+
+    import companion.connectors as package
+
+    names = [m.name for m in pkgutil.walk_packages(package.__path__, package.__name__ + ".")]
+    for name in names:
+        importlib.import_module(name)
+    platforms = [n.rsplit(".", 1)[-1] for n in names if n.count(".") == 2 and not n.endswith(
+        ("base", "batching", "convert", "errors", "factory", "http"))]
+    if len(platforms) < 3:
+        return FAILED, tr("only {n} connector modules found", n=len(names))
+    return OK, tr("{n} modules imported ({platforms})", n=len(names), platforms=", ".join(sorted(platforms)))
+
+
+def practice_marketplace(trial: Trial) -> Outcome:
+    """The practice marketplace starts on 127.0.0.1, answers a signed Shopee call through the real connector, stops."""
+    from companion.connectors.factory import build_connector, practice_credentials
+    from companion.practice.server import PracticeMarketplace
+
+    market = PracticeMarketplace(trial.folder / "practice", port=0).start()
+    try:
+        creds = practice_credentials(market.credentials(), market.base_urls)
+        listings = build_connector(creds["shopee"]).list_listings()
+        port = market.port
+    finally:
+        market.stop()
+    return OK, tr("answered a signed Shopee call on port {port} ({n} listings) and stopped", port=port,
+                  n=len(listings))
+
+
+def practice_sale(trial: Trial) -> Outcome:
+    """One counter sale through the real service, read back, with the stock it took."""
+    from companion.domain.ids import new_id
+    from companion.domain.money import format_rupiah
+    from companion.domain.product import ProductInput
+    from companion.domain.sale import LineInput, PaymentMethod
+    from companion.services.products import add_product
+    from companion.services.sales import record_sale
+    from companion.store import sales as sale_store
+    from companion.store import stock as stock_store
+
+    db = trial.database()
+    sku = f"SELFTEST-{new_id()[:8]}"
+    product_id, _ = add_product(db, ProductInput(sku=sku, name="Kopi uji", sell_price=15_000), 5)
+    result = record_sale(db, [LineInput(product_id, 2, 15_000)], PaymentMethod.CASH, amount_paid=50_000)
+    saved = sale_store.get(db, result.sale_id)
+    left = stock_store.on_hand(db, product_id)
+    if saved is None or saved.total != 30_000 or len(saved.lines) != 1 or left != 3:
+        return FAILED, tr("the sale read back differs from the sale recorded")
+    return OK, tr("sale {number} of {total} saved and read back; stock 5 → {left}", number=saved.number,
+                  total=format_rupiah(saved.total), left=left)
+
+
+def main_window(trial: Trial) -> Outcome:
+    """Qt's offscreen platform plugin loads, the app's icon is bundled, and the main window builds and paints."""
+    trial.database()
+    from companion.gui.app import application
+    from companion.gui.context import AppContext
+    from companion.gui.main_window import MainWindow
+
+    app = application()
+    if app.windowIcon().isNull():
+        return FAILED, tr("the app icon is missing from the resources")
+    ctx = AppContext(trial.folder)
+    try:
+        window = MainWindow(ctx)
+        window.show()
+        app.processEvents()
+        image = window.grab()
+        window.close()
+    finally:
+        ctx.close()
+    if image.isNull() or image.width() < 100:
+        return FAILED, tr("the main window did not paint")
+    return OK, tr("built and painted offscreen ({width}×{height}, {platform})", width=image.width(),
+                  height=image.height(), platform=app.platformName())
+
+
+def steps() -> Iterator[tuple[str, Callable[[Any], Outcome]]]:
+    """(step name msgid, step) in the order they run: data first, the window last (it needs the most)."""
+    yield N_("Data folder"), data_folder
+    yield N_("Translations"), translations
+    yield N_("Money, dates and time zones"), locale_data
+    yield N_("Password store"), password_store
+    yield N_("Connectors"), connectors
+    yield N_("Practice marketplace"), practice_marketplace
+    yield N_("Practice sale"), practice_sale
+    yield N_("Main window"), main_window
