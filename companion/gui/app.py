@@ -54,9 +54,13 @@ def run(data_dir: Path, lang: str | None = None, start_page: str = "counter", ex
 
     ctx = AppContext(data_dir)
     i18n.set_language(lang or ctx.setting("language") or i18n.DEFAULT_LANGUAGE)
+    from companion.gui.welcome_wizard import greet_new_shop, open_first_task
+
+    start = greet_new_shop(ctx)  # a new shop's welcome, before practice mode is decided
     window = MainWindow(ctx, start_page)
     practice = start_online(ctx, window)
     window.show()
+    QTimer.singleShot(0, lambda: open_first_task(window, start))
     if exit_when_ready:
         _exit_after_first_paint(app, window)
     QTimer.singleShot(0, lambda: start_alerts(ctx, window))

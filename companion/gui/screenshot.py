@@ -1,4 +1,5 @@
-"""`companion screenshot`: every page of the main window rendered offscreen to PNG, on the sample shop.
+"""`companion screenshot`: every page of the main window rendered offscreen to PNG, on the sample shop, with
+each page's first-use guide, and the welcome wizard's steps.
 
 Used to look at the interface without a screen (support, reviews, the docs) in either language.
 """
@@ -8,8 +9,12 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from companion import i18n
+
+if TYPE_CHECKING:
+    from companion.gui.context import AppContext
 
 WINDOW_SIZE = (1200, 760)
 log = logging.getLogger(__name__)
@@ -44,11 +49,44 @@ def take_screenshots(data_dir: Path, out: Path, lang: str) -> list[Path]:
             if not window.grab().save(str(file)):
                 raise OSError(f"could not write {file}")
             files.append(file)
+        take_welcome_screenshots(ctx, out, lang)
     finally:
         window.close()
         window.deleteLater()
         ctx.close()
         app.processEvents()
+    return files
+
+
+def take_welcome_screenshots(ctx: AppContext, out: Path, lang: str) -> list[Path]:
+    """The welcome wizard's steps as `welcome-<n>-<lang>.png` (the name step also once refusing an empty name).
+
+    Written next to the pages by `take_screenshots`, which returns only the pages' files (one per page)."""
+    from companion.gui.app import application
+    from companion.gui.welcome_wizard import WelcomeWizard
+
+    app = application()
+    wizard = WelcomeWizard(ctx)
+    wizard.show()
+    files: list[Path] = []
+    try:
+        for name, step, typed in (("1", 0, None), ("2-refused", 1, ""), ("2", 1, "Toko Berkah Jaya"), ("3", 2, None)):
+            wizard.show_step(step)
+            wizard.error.clear()
+            if typed is not None:
+                wizard.name_step.name.setText(typed)
+            if typed == "":
+                wizard.next()  # refused: the step stays, with its one-sentence message
+            for _ in range(3):
+                app.processEvents()
+            file = out / f"welcome-{name}-{lang}.png"
+            if not wizard.grab().save(str(file)):
+                raise OSError(f"could not write {file}")
+            files.append(file)
+            log.info("wrote %s", file)
+    finally:
+        wizard.reject()  # closed without finishing: nothing is saved
+        wizard.deleteLater()
     return files
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from companion.gui.context import AppContext
+from companion.gui.page_guide import PageGuide, place_guide
 from companion.services.change import Change
 
 
@@ -16,7 +18,16 @@ class Page(QWidget):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
+        self.guide: PageGuide | None = None  # the first-use guide, placed above the content when first shown
+        self._guide_placed = False
         ctx.changed.connect(self.on_change)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The first time the page is shown its layout is complete: the first-use guide goes on top of it."""
+        if not self._guide_placed:
+            self._guide_placed = True
+            self.guide = place_guide(self, self.ctx)
+        super().showEvent(event)
 
     def set_scrolling_content(self, content: QWidget) -> None:
         """The page's content in a frameless scroll area: a small laptop screen scrolls instead of squeezing."""

@@ -32,6 +32,7 @@ from companion.domain.errors import UserError
 from companion.gui.context import AppContext
 from companion.gui.messages import confirm, error_text, show_error
 from companion.gui.online_shops_card import OnlineShopsCard
+from companion.gui.page_guide import show_all_guides
 from companion.gui.pages.base import Page
 from companion.gui.startup import show_time
 from companion.i18n import N_, babel_locale, tr
@@ -98,6 +99,9 @@ class SettingsPage(Page):
         box.addLayout(form)
         box.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignLeft)
         box.addWidget(self.saved_note)
+        self.guides_button = QPushButton(tr("Show the page guides again"))
+        self.guides_button.clicked.connect(self.show_guides)
+        box.addWidget(self.guides_button, 0, Qt.AlignmentFlag.AlignLeft)
         box.addStretch(1)
         return card
 
@@ -191,6 +195,12 @@ class SettingsPage(Page):
         if lang != was:
             i18n.set_language(lang)
             self.ctx.language_changed.emit(lang)  # the window rebuilds every page in the new language
+
+    def show_guides(self) -> None:
+        show_all_guides(self.ctx)
+        self.saved_note.setProperty("role", "hint")
+        self.saved_note.setText(tr("The page guides show again on every page."))
+        _restyle(self.saved_note)
 
     def open_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.data_dir)))

@@ -1,0 +1,153 @@
+"""The welcome wizard's three steps: language, the shop's name, and how to start.
+
+Each step builds its widgets once and sets every text in `retranslate()`, so choosing a language on the first step
+re-labels the whole wizard at once.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QButtonGroup, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from companion import i18n
+from companion.i18n import N_, tr
+from companion.services.first_use import Start
+from companion.services.settings import MAX_SHOP_NAME
+
+LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}  # each in its own language: never translated
+CHOICES: dict[Start, tuple[str, str]] = {
+    Start.PRACTICE: (N_("Try it first in practice mode"),
+                     N_("Practice shops on Shopee, TikTok Shop and Lazada with pretend buyers, so you can try "
+                        "everything without risk.")),
+    Start.IMPORT: (N_("Import my product list"),
+                   N_("Choose an Excel or CSV file with your products. Practice mode does not start, so the "
+                      "stock stays your real stock.")),
+    Start.LINK: (N_("Link my online shop"),
+                 N_("Use your own app keys from Shopee, TikTok Shop or Lazada. Practice mode does not start.")),
+}
+BIG_BUTTON = ("QPushButton { font-size: 14pt; min-height: 56px; border: 2px solid #c9d6ce; border-radius: 8px;"
+              " background: #ffffff; text-align: left; padding: 6px 16px; }"
+              " QPushButton:checked { border-color: #1b7a43; background: #eaf4ee; }")
+
+
+def _title() -> QLabel:
+    label = QLabel()
+    label.setProperty("role", "title")
+    label.setWordWrap(True)
+    return label
+
+
+def _text() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet("font-size: 12pt;")
+    return label
+
+
+class LanguageStep(QWidget):
+    """Step 1: a greeting and two big language buttons; a click switches the app's language at once."""
+
+    chosen = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title, self.text = _title(), _text()
+        self.group = QButtonGroup(self)
+        self.buttons: dict[str, QPushButton] = {}
+        box = QVBoxLayout(self)
+        box.setSpacing(14)
+        box.addWidget(self.title)
+        box.addWidget(self.text)
+        for code in i18n.LANGUAGES:
+            button = QPushButton(LANGUAGE_NAMES[code])
+            button.setCheckable(True)
+            button.setStyleSheet(BIG_BUTTON)
+            button.clicked.connect(lambda _checked=False, c=code: self.chosen.emit(c))
+            self.group.addButton(button)
+            self.buttons[code] = button
+            box.addWidget(button)
+        box.addStretch(1)
+
+    def retranslate(self) -> None:
+        self.title.setText(tr("Welcome to Seller Companion"))
+        self.text.setText(tr("The record of everything your shop sells, at the counter and online, with or without "
+                             "internet. First choose the language of the app."))
+        self.buttons[i18n.language()].setChecked(True)
+
+
+class NameStep(QWidget):
+    """Step 2: the shop's name, required (it heads the window and the daily recap)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title, self.text = _title(), _text()
+        self.name = QLineEdit()
+        self.name.setMaxLength(MAX_SHOP_NAME)
+        self.name.setStyleSheet("font-size: 14pt; min-height: 44px;")
+        box = QVBoxLayout(self)
+        box.setSpacing(14)
+        box.addWidget(self.title)
+        box.addWidget(self.text)
+        box.addWidget(self.name)
+        box.addStretch(1)
+
+    def retranslate(self) -> None:
+        self.title.setText(tr("What is your shop called?"))
+        self.text.setText(tr("The name shows at the top of the app and on the daily recap. You can change it later "
+                             "in Settings."))
+        self.name.setPlaceholderText(tr("For example: Toko Berkah Jaya"))
+
+
+class ChoiceButton(QPushButton):
+    """A big checkable button with a bold heading and one plain sentence under it."""
+
+    def __init__(self, start: Start) -> None:
+        super().__init__()
+        self.start = start
+        self.setCheckable(True)
+        self.setStyleSheet(BIG_BUTTON.replace("min-height: 56px", "min-height: 84px"))
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-size: 13pt; font-weight: bold; background: transparent;")
+        self.sentence = QLabel()
+        self.sentence.setWordWrap(True)
+        self.sentence.setStyleSheet("font-size: 11pt; color: #333; background: transparent;")
+        box = QVBoxLayout(self)
+        box.setContentsMargins(16, 8, 16, 8)
+        box.setSpacing(2)
+        for label in (self.heading, self.sentence):
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            box.addWidget(label)
+
+    def retranslate(self) -> None:
+        heading, sentence = CHOICES[self.start]
+        self.heading.setText(tr(heading))
+        self.sentence.setText(tr(sentence))
+
+
+class StartStep(QWidget):
+    """Step 3: practice mode (chosen unless changed), importing a catalogue, or linking a real shop."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title = _title()
+        self.group = QButtonGroup(self)
+        self.choices: dict[Start, ChoiceButton] = {}
+        box = QVBoxLayout(self)
+        box.setSpacing(10)
+        box.addWidget(self.title)
+        for start in Start:
+            button = ChoiceButton(start)
+            self.group.addButton(button)
+            self.choices[start] = button
+            box.addWidget(button)
+        self.choices[Start.PRACTICE].setChecked(True)
+        box.addStretch(1)
+
+    @property
+    def start(self) -> Start:
+        return next(s for s, b in self.choices.items() if b.isChecked())
+
+    def retranslate(self) -> None:
+        self.title.setText(tr("How would you like to start?"))
+        for button in self.choices.values():
+            button.retranslate()
