@@ -155,9 +155,12 @@ def _full_rounds(disk: ScratchDisk, shop: Shop, db: Database, rounds: int) -> li
 def _read_only_rounds(disk: ScratchDisk, shop: Shop, db: Database, rounds: int) -> list[Trial]:
     said, kept, back = Tally(), Tally(), Tally()
     for _ in range(rounds):
-        worker: Database | None = None
         try:
-            worker = Database(disk.protect(DB_NAME))
+            path = disk.protect(DB_NAME)
+        except RuntimeError as exc:  # shown as a failed row, never skipped silently
+            return [Trial(AREA, "read-only: could not make the disk read-only here", 0, 0, str(exc))]
+        try:
+            worker = Database(path)
             _try_writes(shop, worker, (se.READ_ONLY, se.CANNOT_OPEN), said, repeat=1)
             ok, why = shop.state_ok(db)
             kept.check(ok, why)

@@ -6,6 +6,7 @@ read-then-write never fails half-way with SQLITE_BUSY_SNAPSHOT when another thre
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -60,10 +61,9 @@ class Database:
     def _rollback(self) -> None:
         """Undo the open transaction; SQLite may already have rolled it back itself (disk full, I/O error)."""
         if self.conn.in_transaction:
-            try:
+            # nothing of the transaction was committed; a broken handle is reopened before the next write
+            with contextlib.suppress(sqlite3.Error):
                 self.conn.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass  # nothing of the transaction was committed; the handle is reopened if it is broken
 
     def _failed(self, exc: BaseException) -> BaseException:
         """The error to raise for a failed write: a disk problem in one sentence, anything else unchanged."""
