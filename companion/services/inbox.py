@@ -126,6 +126,7 @@ def _store_message(db: Database, account_id: str, conversation_id: str, msg: Mes
         if ours is not None:
             inbox_store.update_message(db, ours.id, {"status": "sent", "platform_message_id": msg.message_id,
                                                      "sent_at": sent_at, "error": None})
+            _settle_entry(db, ours.id, "done", None)  # else its outbox entry waits forever ("1 menunggu")
             return True
     kind = message_kind(msg.kind)
     payload: dict[str, object] = {"platform_kind": msg.kind, "sender_id": msg.sender_id,

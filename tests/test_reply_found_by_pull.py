@@ -1,0 +1,57 @@
+"""A reply cut off mid-send (app killed, answer lost) and then found by the chat pull is delivered: its outbox
+entry is settled too, not left waiting forever. Found by the reliability campaign's kill cycles."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from companion.connectors.base import Conversation, Message
+from companion.services import inbox as inbox_service
+from companion.store import inbox as inbox_store
+from companion.store import outbox
+from companion.store.database import Database
+
+T0 = datetime(2024, 5, 6, 3, 0, tzinfo=UTC)
+
+
+def _shop_with_question(db: Database) -> str:
+    with db.write():
+        db.execute("INSERT INTO accounts (id, channel, name, base_url, created_at) VALUES (?, ?, ?, ?, ?)",
+                   ("acc-lazada", "lazada", "Toko lazada", "http://127.0.0.1:1", "2024-01-01"))
+    inbox_service.apply_chat_page(db, "acc-lazada", [Conversation("c1", "b1", "Budi", "", T0, 1)], {"c1": [
+        Message("m1", "c1", "b1", "Kak, ready?", "text", T0, True, False)]})
+    return str(inbox_store.by_platform_id(db, "acc-lazada", "c1").id)  # type: ignore[union-attr]
+
+
+def _seller_message(ref: str, text: str) -> Message:
+    return Message(ref, "c1", "seller", text, "text", datetime.now(UTC), False, False)
+
+
+def test_a_reply_found_on_the_platform_by_the_pull_settles_its_outbox_entry(db: Database) -> None:
+    conv_id = _shop_with_question(db)
+    reply_id, _ = inbox_service.queue_reply(db, conv_id, "Ready kak, silakan diorder")
+    inbox_service.begin_send(db, reply_id)  # then the app was killed before the platform's answer came
+    assert outbox.pending_count(db) == 1
+
+    inbox_service.apply_chat_page(db, "acc-lazada", [Conversation("c1", "b1", "Budi", "", T0, 0)],
+                                  {"c1": [_seller_message("m2", "Ready kak, silakan diorder")]})
+
+    reply = inbox_store.message(db, reply_id)
+    assert reply is not None and reply.status == "sent" and reply.platform_message_id == "m2"
+    assert outbox.pending_count(db) == 0
+    assert db.scalar("SELECT status FROM outbox WHERE idempotency_key = ?", (inbox_service.reply_key(reply_id),)) \
+        == "done"
+    assert db.scalar("SELECT COUNT(*) FROM messages WHERE from_buyer = 0") == 1  # matched, not a second copy
+
+
+def test_a_different_seller_text_is_not_taken_for_the_queued_reply(db: Database) -> None:
+    conv_id = _shop_with_question(db)
+    reply_id, _ = inbox_service.queue_reply(db, conv_id, "Ready kak")
+    inbox_service.begin_send(db, reply_id)
+
+    inbox_service.apply_chat_page(db, "acc-lazada", [Conversation("c1", "b1", "Budi", "", T0, 0)],
+                                  {"c1": [_seller_message("m2", "Maaf kak, habis")]})  # typed on the phone
+
+    reply = inbox_store.message(db, reply_id)
+    assert reply is not None and reply.status == "sending"
+    assert outbox.pending_count(db) == 1
