@@ -1,0 +1,154 @@
+"""The promises the kill cycles and the concurrency run check, each as a function returning what broke.
+
+Each check reads the shop's database (and the practice marketplace through its admin API) as a restarted app
+would find it; an empty list means the promise held. The SQL here only reads, like the tests' checks do.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections import Counter
+from pathlib import Path
+
+from bench.reliability.practice_shop import ROOT, Admin, child_env, python
+from companion.services import online_stock
+from companion.store import accounts as account_store
+from companion.store import listings as listing_store
+from companion.store import outbox
+from companion.store import stock as stock_store
+from companion.store.database import Database
+from companion.sync.engine import SyncEngine
+from companion.sync.events import RoundSummary
+
+
+def lost_sales(db: Database, sale_ids: list[str]) -> list[str]:
+    """Reported sales missing, or without every line, its stock movements and its outbox entry."""
+    if not sale_ids:
+        return []
+    whole = set()
+    for start in range(0, len(sale_ids), 500):
+        chunk = sale_ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        whole |= {r["id"] for r in db.query(
+            f"SELECT s.id FROM sales s WHERE s.id IN ({marks})"
+            " AND s.line_count = (SELECT COUNT(*) FROM sale_lines l WHERE l.sale_id = s.id)"
+            " AND s.line_count = (SELECT COUNT(*) FROM stock_movements m WHERE m.reference = 'sale:' || s.id"
+            "                     AND m.kind = 'counter_sale')"
+            " AND EXISTS (SELECT 1 FROM outbox o WHERE o.idempotency_key = 'sale:' || s.id)", tuple(chunk))}
+    return [f"sale {sid} missing or incomplete" for sid in sale_ids if sid not in whole]
+
+
+def duplicated_orders(db: Database) -> list[str]:
+    """More than one local order for one platform order of one account."""
+    rows = db.query("SELECT account_id, platform_order_id, COUNT(*) AS n FROM online_orders"
+                    " GROUP BY account_id, platform_order_id HAVING n > 1")
+    return [f"order {r['platform_order_id']} of account {r['account_id']} stored {r['n']} times" for r in rows]
+
+
+def missing_orders(db: Database, admin: Admin) -> tuple[int, list[str]]:
+    """Every order the marketplace holds, in the database once: (orders on the marketplace, what is missing)."""
+    channels = {a.id: a.channel for a in account_store.all_accounts(db)}
+    local = {(channels[r["account_id"]], r["platform_order_id"])
+             for r in db.query("SELECT account_id, platform_order_id FROM online_orders")}
+    market = admin.orders()
+    return len(market), [f"{p} order {ref} not in the database" for p, ref in sorted(market - local)]
+
+
+def reply_texts(db: Database, message_ids: list[str]) -> dict[str, tuple[str, str, str]]:
+    """message id → (text, status, error) of the reported replies found in the database."""
+    found: dict[str, tuple[str, str, str]] = {}
+    for start in range(0, len(message_ids), 500):
+        chunk = message_ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for r in db.query(f"SELECT id, text, status, error FROM messages WHERE id IN ({marks})", tuple(chunk)):
+            found[r["id"]] = (r["text"], r["status"], r["error"] or "")
+    return found
+
+
+def duplicated_replies(db: Database, admin: Admin, message_ids: list[str], settled: bool) -> tuple[int, list[str]]:
+    """Each queued reply is in the database and on the marketplace at most once. After a settle: recorded 'sent'
+    and there exactly once, or honestly 'failed' (the platform's refusal kept for the owner) and not there.
+    Returns (replies the platform refused, problems)."""
+    found = reply_texts(db, message_ids)
+    sent = Counter(admin.seller_texts())
+    problems = [f"reply {mid} reported queued but not in the database" for mid in message_ids if mid not in found]
+    refused = 0
+    for mid, (text, status, error) in found.items():
+        copies = sent[text]
+        refused += status == "failed"
+        if copies > 1:
+            problems.append(f"reply {mid} is on the marketplace {copies} times")
+        elif settled and not ((status == "sent" and copies == 1) or (status == "failed" and error and not copies)):
+            problems.append(f"reply {mid} after settle: {copies} on the marketplace, status {status}")
+    return refused, problems
+
+
+def ledger_mismatches(db: Database) -> list[str]:
+    """The cached stock against the last count plus the movements after it (the check `companion doctor` runs)."""
+    return [f"product {pid}: cached {cached}, ledger {ledger}" for pid, cached, ledger in stock_store.verify_levels(db)]
+
+
+def unexplained_outbox(db: Database) -> tuple[int, list[str]]:
+    """(entries not done, the ones with no honest account of themselves): an entry waits either untried, or
+    after attempts with the last error kept; a failed one keeps its error."""
+    rows = db.query("SELECT id, kind, status, attempts, last_error FROM outbox WHERE status != 'done'")
+    bad = []
+    for r in rows:
+        untried = r["status"] == "pending" and r["attempts"] == 0 and not r["last_error"]
+        tried = r["attempts"] > 0 and bool(r["last_error"])
+        if not (untried or tried or (r["status"] == "failed" and r["last_error"])):
+            bad.append(f"outbox {r['kind']} {r['id']}: {r['status']}, {r['attempts']} attempts, "
+                       f"error {r['last_error']!r}")
+    return len(rows), bad
+
+
+def settled_outbox(db: Database) -> tuple[int, list[str]]:
+    """After a settle: (entries refused for good, with the platform's words kept; anything else left over)."""
+    rows = db.query("SELECT id, kind, status, last_error FROM outbox WHERE status != 'done'")
+    refused = [r for r in rows if r["status"] == "failed" and r["last_error"]]
+    return len(refused), [f"outbox {r['kind']} {r['id']}: still {r['status']} ({r['last_error']!r})" for r in rows
+                          if r not in refused]
+
+
+def stock_differences(db: Database, admin: Admin) -> tuple[int, list[str]]:
+    """(mapped listings, those where the marketplace shows something else than online_stock says it should)."""
+    shown = admin.stock()
+    checked, wrong = 0, []
+    for account in account_store.active(db):
+        should = {p.listing_id: p.quantity for p in online_stock.plan_pushes(db, account.id, None, False)}
+        for listing in listing_store.for_account(db, account.id):
+            if listing.id not in should:
+                continue
+            checked += 1
+            have = shown.get((account.channel, listing.seller_sku))
+            if have != should[listing.id]:
+                wrong.append(f"{account.channel} {listing.seller_sku}: shows {have}, should show "
+                             f"{should[listing.id]}")
+    return checked, wrong
+
+
+def doctor(data_dir: Path) -> list[str]:
+    """`companion doctor` as a separate process: exit 0 and no failed line."""
+    run = subprocess.run([python(), "-m", "companion", "doctor", "--data-dir", str(data_dir)], capture_output=True,
+                         text=True, env=child_env(), cwd=ROOT, timeout=120)
+    failed = [line for line in run.stdout.splitlines() if line.startswith("[X")]
+    if run.returncode != 0 or failed:
+        return [f"doctor exit {run.returncode}: " + "; ".join(failed or run.stderr.splitlines()[-3:])]
+    return []
+
+
+def settle(db: Database, admin: Admin, engine: SyncEngine, bound: int = 60) -> tuple[int, RoundSummary | None]:
+    """Faults off, buyers still: rounds until one is clean with nothing waiting, every marketplace order is here
+    and no reply is left queued. Returns (rounds run, last summary); a stuck sync shows in the checks after."""
+    admin.faults_off()
+    admin.post("/buyers", {"pace_seconds": 0})
+    time.sleep(1.05)  # Lazada's update_before is exclusive whole seconds: orders of this second need the next one
+    summary = None
+    for n in range(1, bound + 1):
+        summary = engine.sync_once()
+        waiting = db.scalar("SELECT COUNT(*) FROM messages WHERE from_buyer = 0 AND status IN ('queued', 'sending')")
+        if summary.ok and outbox.pending_count(db) == 0 and not waiting and not missing_orders(db, admin)[1]:
+            return n, summary
+        time.sleep(0.1)  # let short backoffs fall due
+    return bound, summary
