@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--only", action="append", default=[], choices=sorted(AREAS),
                    help="run only this area (repeatable)")
     p.add_argument("--json", type=Path, help="also write the rows as JSON to this file")
-    p.add_argument("--seed", type=int, help="seed for the random choices (kill moments, actions); printed when left out")
+    p.add_argument("--seed", type=int, help="seed for kill moments and actions (printed when left out)")
     p.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary folder)")
     args = p.parse_args(argv)
     work = args.keep or Path(tempfile.mkdtemp(prefix="companion-reliability-"))

@@ -55,8 +55,8 @@ def main(argv: list[str]) -> int:
     rng = random.Random(seed)
     print("ready", flush=True)
     while True:
-        roll = rng.random() * (1.0 if rounds else 0.8)
-        kind = "sale" if roll < 0.55 else "count" if roll < 0.65 else "reply" if roll < 0.8 else "round"
+        roll = rng.random() * (1.0 if rounds else 0.75)
+        kind = "sale" if roll < 0.6 else "count" if roll < 0.7 else "reply" if roll < 0.75 else "round"
         print(f"> {kind}", flush=True)
         if kind == "sale":
             done = _sale(db, rng, products)

@@ -17,13 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.reliability import settle_checks as checks
-from bench.reliability.practice_shop import PLATFORMS, PRODUCTS, Admin, child_env, python, quick_engine
+from bench.reliability.practice_shop import PLATFORMS, Admin, child_env, python, quick_engine, setup_shop
 from bench.reliability.trials import Trial
-from companion.domain.product import ProductInput
 from companion.practice.server import PracticeMarketplace
-from companion.services.accounts import link_practice_accounts, set_options
-from companion.services.products import add_product
-from companion.store import accounts as account_store
 from companion.store.database import Database, close_thread_databases, open_database
 from companion.store.location import db_path
 from companion.sync.engine import SyncEngine
@@ -62,25 +58,6 @@ class Tally:
         row.failures += failures
         if detail:
             row.detail = detail
-
-
-def _setup(folder: Path, admin: Admin) -> None:
-    """Products with opening stock, the same SKUs listed on every platform, three linked practice shops with
-    different buffers, Shopee chat switched on."""
-    db = open_database(db_path(folder))
-    try:
-        for sku, (name, price) in PRODUCTS.items():
-            add_product(db, ProductInput(sku=sku, name=name, sell_price=price), OPENING_STOCK)
-            for platform in PLATFORMS:
-                admin.post("/listings", {"platform": platform, "name": name, "seller_sku": sku, "price": price,
-                                         "stock": OPENING_STOCK})
-        link_practice_accounts(db, admin.credentials())
-        channel = {a.channel: a.id for a in account_store.active(db)}
-        set_options(db, channel["tiktok"], buffer_units=2, buffer_percent=0, poll_seconds=60)
-        set_options(db, channel["lazada"], buffer_units=0, buffer_percent=10, poll_seconds=60)
-    finally:
-        db.close()
-    admin.post("/chat", {"enabled": True})
 
 
 def _one_cycle(folder: Path, admin: Admin, seed: int, kill_after: float, mode: str) -> tuple[bool, str, list[str]]:
@@ -137,7 +114,8 @@ def _check(db: Database, admin: Admin, tally: Tally, sales: list[str], replies: 
     tally.rows.setdefault("reply sent at most once (exactly once after settle)", Trial(AREA, "", 0, 0)).failures += dup
     tally.add("ledger = counts + movements", 1, checks.ledger_mismatches(db))
     waiting, unexplained = checks.unexplained_outbox(db)
-    tally.add("outbox pending entries explained (state, attempts, error)", waiting, unexplained)
+    tally.add("outbox pending entries explained (state, attempts, error)", waiting, unexplained,
+              "entries waiting, summed over the checks after each kill")
 
 
 def _finish_rows(tally: Tally, cycles: int) -> None:
@@ -174,7 +152,7 @@ def run(quick: bool, work: Path, seed: int | None = None) -> list[Trial]:
     started = time.monotonic()
     try:
         admin = Admin(market.base_urls["admin"])
-        _setup(folder, admin)
+        setup_shop(folder, admin, OPENING_STOCK)
         engine = quick_engine(db_path(folder), admin)
         db = open_database(db_path(folder))
         try:

@@ -17,8 +17,13 @@ import requests
 from companion.connectors.base import Connector, Credentials
 from companion.connectors.factory import build_connector, practice_credentials
 from companion.connectors.http import Http
-from companion.services.accounts import credentials_for
+from companion.domain.product import ProductInput
+from companion.services.accounts import credentials_for, link_practice_accounts, set_options
+from companion.services.products import add_product
+from companion.store import accounts as account_store
 from companion.store.accounts import AccountRow
+from companion.store.database import open_database
+from companion.store.location import db_path
 from companion.sync.backoff import Backoff
 from companion.sync.engine import SyncEngine
 
@@ -76,6 +81,25 @@ class Admin:
     def stock(self) -> dict[tuple[str, str], int]:
         """(platform, seller SKU) → the stock the platform shows."""
         return {(x["platform"], x["seller_sku"]): int(x["stock"]) for x in self.get("/listings")["listings"]}
+
+
+def setup_shop(folder: Path, admin: Admin, opening_stock: int) -> None:
+    """Products with opening stock, the same SKUs listed on every platform, three linked practice shops with
+    different buffers (TikTok keeps 2 back, Lazada 10 %), Shopee chat switched on."""
+    db = open_database(db_path(folder))
+    try:
+        for sku, (name, price) in PRODUCTS.items():
+            add_product(db, ProductInput(sku=sku, name=name, sell_price=price), opening_stock)
+            for platform in PLATFORMS:
+                admin.post("/listings", {"platform": platform, "name": name, "seller_sku": sku, "price": price,
+                                         "stock": min(opening_stock, 1000)})
+        link_practice_accounts(db, admin.credentials())
+        channel = {a.channel: a.id for a in account_store.active(db)}
+        set_options(db, channel["tiktok"], buffer_units=2, buffer_percent=0, poll_seconds=60)
+        set_options(db, channel["lazada"], buffer_units=0, buffer_percent=10, poll_seconds=60)
+    finally:
+        db.close()
+    admin.post("/chat", {"enabled": True})
 
 
 def credentials_source(admin: Admin) -> Callable[[AccountRow], Credentials]:
