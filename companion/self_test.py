@@ -18,6 +18,10 @@ from companion.i18n import tr
 OK, WARNING, FAILED = "ok", "warning", "FAILED"  # fixed words, so scripts and CI can read the report
 
 
+class StepSkipped(Exception):
+    """A step that could not run because an earlier one failed; it counts as failed, with this reason."""
+
+
 def run_self_test(copy_from: Path | None = None, out: Callable[[str], object] = print) -> int:
     """Run every step on a new temporary data folder (a copy of `copy_from`'s data when given); 0 when none failed."""
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything loads Qt
@@ -48,6 +52,8 @@ def _run_step(trial: object, step: Callable[[object], tuple[str, str]]) -> tuple
 
     try:
         return step(trial)
+    except StepSkipped as exc:
+        return FAILED, str(exc)
     except UserError as exc:
         return FAILED, exc.message()
     except Exception as exc:  # the point of a self-test: any error is a finding, reported, never a crash

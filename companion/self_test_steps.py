@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from companion import i18n
 from companion.i18n import N_, tr
-from companion.self_test import FAILED, OK, WARNING
+from companion.self_test import FAILED, OK, WARNING, StepSkipped
 from companion.store.location import db_path
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ class Trial:
 
     def database(self) -> Database:
         if self.db is None:
-            raise RuntimeError(tr("skipped: the data folder step failed"))
+            raise StepSkipped(tr("skipped: the data folder step failed"))
         return self.db
 
     def close(self) -> None:
