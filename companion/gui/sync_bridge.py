@@ -88,6 +88,14 @@ class SyncBridge(QObject):
 
     # --- on the GUI thread ------------------------------------------------------------------------------
     def _deliver(self, event: SyncEvent) -> None:
+        if event.kind == "chats":  # new buyer messages between rounds: the inbox and tray look again, nothing else
+            if event.change is not None:
+                self._announcing = True
+                try:
+                    self.ctx.announce(event.change)
+                finally:
+                    self._announcing = False
+            return
         if event.kind == "round_started":
             self.in_round = True
         elif event.kind == "account_finished" and event.account is not None:

@@ -9,6 +9,7 @@ absolute), so a round killed half-way is simply run again.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -23,9 +24,11 @@ from companion.connectors.factory import build_connector
 from companion.domain.clock import now_utc, parse_stamp, stamp
 from companion.services import accounts as account_service
 from companion.services import mapping, online_stock
+from companion.services.change import Change
 from companion.services.online_orders import apply_orders
 from companion.services.online_stock import PlannedPush
 from companion.store import accounts as account_store
+from companion.store import inbox as inbox_store
 from companion.store import outbox, sync_state
 from companion.store.accounts import AccountRow
 from companion.store.database import Database, thread_database
@@ -44,6 +47,7 @@ from companion.sync.events import (
 from companion.sync.problems import is_offline, problem_for, stock_refused
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 REFRESH_MARGIN = timedelta(minutes=10)   # refresh when the access token expires sooner than this
 LISTINGS_EVERY = 30 * 60.0               # seconds between listing reads (and on every engine's first round)
@@ -126,6 +130,26 @@ class SyncEngine:
         self._settle_outbox(db, accounts, [e for e, _ in entries], every_entry)
         results = tuple(self._finish(db, acc) for acc in accounts)
         return RoundSummary(started, now_utc(), results, outbox.pending_count(db))
+
+    def sync_chats(self) -> Change:
+        """Between rounds, only the buyers' messages of each shop whose chat works (one conversation-list call
+        when nothing is new), so a question shows within the chat poll rather than the order poll. Problems are
+        left for the next full round to record and report."""
+        db = thread_database(self.db_path)
+        change = Change()
+        failing = {p.account_id for p in inbox_store.chat_problems(db)}
+        for row in account_store.active(db):
+            if self.stop_event.is_set() or row.id in failing:
+                continue
+            acc = self._open(row)
+            if acc.stopped or Capability.CHAT not in acc.link.capabilities:
+                continue
+            try:
+                self._ensure_tokens(db, acc)
+                change |= chat.pull_chats(db, acc.row, acc.link, lambda fn, acc=acc: self._call(db, acc, fn))
+            except ConnectorError as exc:
+                log.info("chat pull of %s waits for the next round: %s", row.id, type(exc).__name__)
+        return change
 
     def sync_account(self, account_id: str) -> AccountResult:
         """One account alone (its pushes leave the outbox pending: the other shops may still need them)."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from companion.i18n import N_
+from companion.services.change import Change
 
 OFFLINE = "offline"
 AUTH_EXPIRED = "auth_expired"
@@ -65,6 +66,7 @@ class RoundSummary:
 
 @dataclass(frozen=True)
 class SyncEvent:
-    kind: str  # "round_started" | "round_finished" | "account_finished"
+    kind: str  # "round_started" | "round_finished" | "account_finished" | "chats" (new messages between rounds)
     summary: RoundSummary | None = None
     account: AccountResult | None = None
+    change: Change | None = None  # "chats": the conversations with news

@@ -1,5 +1,6 @@
 """The sync engine on its own thread: a round at start, then every poll interval, on demand, and soon after a
-local stock change (debounced, so a busy counter causes one push, not one per sale)."""
+local stock change (debounced, so a busy counter causes one push, not one per sale). Between rounds the buyers'
+messages alone are pulled every chat interval: the inbox is where minutes matter."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from companion.connectors.base import Connector, Credentials
 from companion.connectors.factory import build_connector
+from companion.services.change import Change
 from companion.store import accounts as account_store
 from companion.store.accounts import AccountRow
 from companion.store.database import close_thread_databases, thread_database
@@ -20,6 +22,7 @@ from companion.sync.events import SyncEvent
 log = logging.getLogger(__name__)
 
 DEFAULT_POLL = 60.0
+CHAT_POLL = 15.0      # a buyer's question shows within this (one cheap call per shop); None/0: rounds only
 PUSH_DELAY = 2.0      # wait this long after a stock change for more changes
 PUSH_DELAY_MAX = 10.0  # but never longer than this after the first one
 
@@ -30,12 +33,13 @@ class SyncRunner:
     def __init__(self, db_path: Path, credentials_source: Callable[[AccountRow], Credentials],
                  on_event: Callable[[SyncEvent], None], poll_seconds: float | None = None, *,
                  connector_factory: Callable[[Credentials], Connector] = build_connector,
-                 push_delay: float = PUSH_DELAY) -> None:
+                 push_delay: float = PUSH_DELAY, chat_seconds: float | None = CHAT_POLL) -> None:
         self.engine = SyncEngine(db_path, credentials_source, connector_factory)
         self.db_path = Path(db_path)
         self.on_event = on_event
         self.poll_seconds = poll_seconds
         self.push_delay = push_delay
+        self.chat_seconds = chat_seconds
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._now = False
@@ -77,14 +81,19 @@ class SyncRunner:
 
     # -- the thread -----------------------------------------------------------------------------------------
     def _run(self) -> None:
-        next_poll = time.monotonic()
+        next_poll = next_chat = time.monotonic()
         try:
             while not self.engine.stop_event.is_set():
                 if self._due(next_poll):
                     self._round()
                     next_poll = time.monotonic() + self._poll_interval()
+                    next_chat = time.monotonic() + (self.chat_seconds or 0)
                     continue
-                self._wake.wait(self._wait_time(next_poll))
+                if self.chat_seconds and time.monotonic() >= next_chat:
+                    self._chats()
+                    next_chat = time.monotonic() + self.chat_seconds
+                    continue
+                self._wake.wait(self._wait_time(min(next_poll, next_chat) if self.chat_seconds else next_poll))
                 self._wake.clear()
         finally:
             close_thread_databases()
@@ -124,6 +133,15 @@ class SyncRunner:
         for account in summary.accounts:
             self._emit(SyncEvent("account_finished", account=account))
         self._emit(SyncEvent("round_finished", summary=summary))
+
+    def _chats(self) -> None:
+        try:
+            change = self.engine.sync_chats()
+        except Exception:  # as for a round: keep the thread, the next round says what is wrong
+            log.exception("chat pull failed")
+            return
+        if change != Change():
+            self._emit(SyncEvent("chats", change=change))
 
     def _emit(self, event: SyncEvent) -> None:
         try:
