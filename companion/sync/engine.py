@@ -145,11 +145,14 @@ class SyncEngine:
             if acc.stopped or Capability.CHAT not in acc.link.capabilities:
                 continue
             try:
-                self._ensure_tokens(db, acc)
-                change |= chat.pull_chats(db, acc.row, acc.link, lambda fn, acc=acc: self._call(db, acc, fn))
+                change |= self._chats_of(db, acc)
             except ConnectorError as exc:
                 log.info("chat pull of %s waits for the next round: %s", row.id, type(exc).__name__)
         return change
+
+    def _chats_of(self, db: Database, acc: _Account) -> Change:
+        self._ensure_tokens(db, acc)
+        return chat.pull_chats(db, acc.row, acc.link, lambda fn: self._call(db, acc, fn))
 
     def sync_account(self, account_id: str) -> AccountResult:
         """One account alone (its pushes leave the outbox pending: the other shops may still need them)."""
