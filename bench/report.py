@@ -29,17 +29,21 @@ class Result:
         return None
 
     def as_json(self) -> dict[str, object]:
-        out: dict[str, object] = {"name": self.name, "value": round(self.value, 3), "unit": self.unit,
-                                  "baseline": None if self.baseline is None else round(self.baseline, 3),
-                                  "ratio": None if self.ratio is None else round(self.ratio, 3),
-                                  "target_ratio": self.target_ratio}
-        if self.target is not None:
-            out["target"] = self.target
-        return out
+        """Exactly the six keys the foundation issue specifies, always present and in that order. An absolute
+        target (`target`, with no ratio to compare) is shown in the table only; here its target_ratio is null."""
+        return {"name": self.name, "value": round(self.value, 4), "unit": self.unit,
+                "baseline": None if self.baseline is None else round(self.baseline, 4),
+                "ratio": None if self.ratio is None else round(self.ratio, 3),
+                "target_ratio": self.target_ratio}
 
 
 def _num(x: float | None) -> str:
-    return "–" if x is None else f"{x:.2f}" if x < 100 else f"{x:.0f}"
+    """Two decimals, whole numbers from 100, two significant digits below 1 (idle CPU is a fraction of 1 %)."""
+    if x is None:
+        return "–"
+    if x >= 100:
+        return f"{x:.0f}"
+    return f"{x:.2f}" if x >= 1 or x == 0 else f"{x:.2g}"
 
 
 def _target(r: Result) -> str:
