@@ -213,6 +213,10 @@ from bench.order_import_measure import order_import  # noqa: E402  (the order-fi
 
 MEASURES.append(order_import)
 
+from bench.packaging_measures import packaging  # noqa: E402  (the packaged app's size and start, in its own file)
+
+MEASURES.append(packaging)
+
 from bench.app_measures import idle_cpu, inbox_latency, peak_memory  # noqa: E402  (the whole app in a child process)
 
 MEASURES.append(idle_cpu)
