@@ -22,7 +22,11 @@ BUYER_PACE = 0.05            # a buyer action every 50 ms (about half are orders
 
 
 def run(quick: bool, work: Path) -> list[Trial]:
-    seconds = 10.0 if quick else 60.0
+    return session(work, 10.0 if quick else 60.0)
+
+
+def session(work: Path, seconds: float, interval_ms: int = 0) -> list[Trial]:
+    """One run: the GUI thread sells every `interval_ms` (0: as fast as it can) for `seconds`."""
     folder = work / "shop"
     folder.mkdir(parents=True, exist_ok=True)
     market = PracticeMarketplace(work / "practice").start()
@@ -34,7 +38,7 @@ def run(quick: bool, work: Path) -> list[Trial]:
         try:
             checks.settle(db, admin, engine)  # listings mapped, calmly
             admin.post("/buyers", {"seed": 11, "pace_seconds": BUYER_PACE})
-            result = _run_child(folder, admin, seconds, work / "result.json")
+            result = _run_child(folder, admin, seconds, interval_ms, work / "result.json")
             rounds, _ = checks.settle(db, admin, engine)  # buyers stopped, sync until calm
             return _trials(folder, db, admin, result, rounds)
         finally:
@@ -44,10 +48,10 @@ def run(quick: bool, work: Path) -> list[Trial]:
         market.stop()
 
 
-def _run_child(folder: Path, admin: Admin, seconds: float, out: Path) -> dict[str, Any]:
+def _run_child(folder: Path, admin: Admin, seconds: float, interval_ms: int, out: Path) -> dict[str, Any]:
     child = subprocess.run([python(), "-m", "bench.reliability.concurrency_child", str(folder), admin.url,
-                            str(seconds), str(out)], capture_output=True, text=True, env=child_env(), cwd=ROOT,
-                           timeout=seconds + 120)
+                            str(seconds), str(out), str(interval_ms)], capture_output=True, text=True,
+                           env=child_env(), cwd=ROOT, timeout=seconds + 120)
     if child.returncode != 0 or not out.exists():
         raise RuntimeError(f"the app process failed ({child.returncode}): {child.stderr.strip()[-500:]}")
     data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))

@@ -1,10 +1,12 @@
-"""The app side of the concurrency run: `python -m bench.reliability.concurrency_child DATA_DIR ADMIN_URL SECONDS OUT`.
+"""The app side of the concurrency run: `python -m bench.reliability.concurrency_child DATA_DIR ADMIN_URL SECONDS OUT
+[INTERVAL_MS]`.
 
 The real AppContext on an offscreen QApplication. The GUI thread records counter sales through the services on
-`ctx.db` as fast as a QTimer(0) fires, announcing each Change as the counter page does; the real SyncBridge runs
-the sync engine's rounds back to back on its own thread (poll interval 0) against the practice marketplace, whose
-buyers keep ordering. Every exception on either side is counted: the GUI side through `error_text`, the sentence a
-person would see; the sync side from the runner's error log and rounds that ended without a summary.
+`ctx.db` as fast as a QTimer(0) fires (or one every INTERVAL_MS), announcing each Change as the counter page does;
+the real SyncBridge runs the sync engine's rounds back to back on its own thread (poll interval 0) against the
+practice marketplace, whose buyers keep ordering. Every exception on either side is counted: the GUI side through
+`error_text`, the sentence a person would see; the sync side from the runner's error log and rounds that ended
+without a summary.
 Writes OUT as JSON: sale ids, errors on each side, rounds, orders in, stock numbers pushed, seconds.
 """
 
@@ -83,6 +85,7 @@ class Run:
 
 def main(argv: list[str]) -> int:
     data_dir, admin_url, seconds, out = Path(argv[0]), argv[1], float(argv[2]), Path(argv[3])
+    interval_ms = int(argv[4]) if len(argv) > 4 else 0
     app = QApplication([])
     errors = _Errors()
     logging.getLogger().addHandler(errors)
@@ -92,7 +95,7 @@ def main(argv: list[str]) -> int:
     ctx.sync = bridge
     bridge.event.connect(run.on_event)
     timer = QTimer()
-    timer.setInterval(0)
+    timer.setInterval(interval_ms)
     timer.timeout.connect(run.sell)
     started = time.monotonic()
 
