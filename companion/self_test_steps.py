@@ -119,9 +119,28 @@ def password_store(_trial: Trial) -> Outcome:
         importlib.import_module(module)
     usable, name = secrets.backend_status()
     if usable:
-        return OK, tr("{name} keeps the passwords", name=name)
+        return _round_trip(name)
     return WARNING, tr("{name}: this computer has no safe password store, so no online shop can be linked here "
                        "(fine for practice mode)", name=name)
+
+
+def _round_trip(name: str) -> Outcome:
+    """Store, read back and forget a throwaway secret: a locked or refusing store is found here, not when a shop
+    is being linked. A warning, since the person may only need to unlock it."""
+    from companion.domain.errors import UserError
+    from companion.domain.ids import new_id
+    from companion.store import secrets
+
+    probe = new_id()
+    try:
+        secrets.set_secret("self-test", "probe", probe)
+        back = secrets.get_secret("self-test", "probe")
+        secrets.delete_secret("self-test", "probe")
+    except UserError as exc:
+        return WARNING, f"{name}: {exc.message()}"
+    if back != probe:
+        return WARNING, tr("{name} did not give back the test password it was given", name=name)
+    return OK, tr("{name} stored, read back and forgot a test password", name=name)
 
 
 def connectors(_trial: Trial) -> Outcome:
