@@ -54,7 +54,7 @@ class PageGuide(QWidget):
         self.text.setStyleSheet("font-size: 12pt;")
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.got_it = QPushButton(tr("Got it"))
-        self.got_it.setMinimumWidth(120)
+        self.got_it.setMinimumSize(120, 38)  # a big target even where the app style is not applied
         self.got_it.setProperty("primary", True)
         self.got_it.clicked.connect(self.dismiss)
         row = QHBoxLayout(panel)
