@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from companion.store.storage_errors import storage_error
+from companion.store.write_turns import turns_for
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -32,6 +33,7 @@ class Database:
         self._utils: sqlite_utils.Database | None = None
         self._stale = False  # the disk failed under this handle: open a fresh one before the next write
         self._deferred_checkpoints = False
+        self._turns = turns_for(self.path)
         self.conn = self._connect()
 
     def _connect(self) -> sqlite3.Connection:
@@ -113,32 +115,36 @@ class Database:
             return
         if self._stale:
             self._reopen()
+        turn = self._turns.enter(BUSY_TIMEOUT_MS / 1000)  # this process's writers queue first (write_turns.py)
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            failure = self._failed(exc)
-            if failure is exc:
-                raise
-            raise failure from exc
-        self._depth = 1
-        try:
-            yield self
-        except BaseException as exc:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                failure = self._failed(exc)
+                if failure is exc:
+                    raise
+                raise failure from exc
+            self._depth = 1
+            try:
+                yield self
+            except BaseException as exc:
+                self._depth = 0
+                self._rollback()
+                failure = self._failed(exc)
+                if failure is exc:
+                    raise
+                raise failure from exc
             self._depth = 0
-            self._rollback()
-            failure = self._failed(exc)
-            if failure is exc:
-                raise
-            raise failure from exc
-        self._depth = 0
-        try:
-            self.conn.execute("COMMIT")
-        except BaseException as exc:
-            self._rollback()
-            failure = self._failed(exc)
-            if failure is exc:
-                raise
-            raise failure from exc
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException as exc:
+                self._rollback()
+                failure = self._failed(exc)
+                if failure is exc:
+                    raise
+                raise failure from exc
+        finally:
+            self._turns.leave(turn)
 
     def defer_checkpoints(self) -> None:
         """Stop this connection from checkpointing the WAL on commit, so the cashier's save never pays for it;
