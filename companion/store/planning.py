@@ -179,7 +179,7 @@ def sales_histories(db: Database, product_ids: Sequence[str] | None, since: date
         " AND l.product_id IS NOT NULL" + only.format(col="l.product_id")
     )
     totals: dict[str, dict[date, int]] = {}
-    for r in db.query(sql, tuple(params * 3)):
+    for r in db.conn.execute(sql, tuple(params * 3)):  # streamed: a big shop has 100 000s of lines in 400 days
         day = local_day(datetime.fromisoformat(r["at"]), zone)
         per_day = totals.setdefault(r["pid"], {})
         per_day[day] = per_day.get(day, 0) + int(r["q"])
