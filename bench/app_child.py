@@ -32,7 +32,10 @@ _TIMERS: list[QTimer] = []  # parentless timers live as long as the child
 
 def peak_rss_mb() -> float:
     """The process's peak resident set so far (Linux: KiB, macOS: bytes)."""
-    import resource
+    try:
+        import resource
+    except ImportError:  # Windows
+        return float("nan")
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
@@ -45,7 +48,12 @@ def report(values: dict[str, Any]) -> None:
 def every(ms: int, check: Callable[[], bool]) -> QTimer:
     """Call `check` every `ms` until it returns True."""
     timer = QTimer()
-    timer.timeout.connect(lambda: check() and timer.stop())
+
+    def tick() -> None:
+        if check():
+            timer.stop()
+
+    timer.timeout.connect(tick)
     timer.start(ms)
     _TIMERS.append(timer)
     return timer
@@ -145,18 +153,25 @@ def memory(mode: str, data_dir: Path, page_ms: int) -> None:
         from companion.gui.main_window import PAGES
 
         keys = [key for key, *_rest in PAGES]
+        peaks = {"settled": peak_rss_mb()}
 
         def next_page() -> None:
             if not keys:
                 window.ctx.work.wait()
                 QApplication.processEvents()
                 window.grab()
-                report({"peak_rss_mb": peak_rss_mb(), "pages": len(PAGES)})
+                report({"peak_rss_mb": peak_rss_mb(), "pages": len(PAGES), "peak_after": peaks})
                 QApplication.quit()
                 return
-            window.open_page(keys.pop(0))
+            key = keys.pop(0)
+            window.open_page(key)
             window.grab()  # painted, as on screen
-            QTimer.singleShot(page_ms, next_page)  # background loads (reports, plan) finish meanwhile
+
+            def loaded() -> None:  # background loads (reports, plan) have had their time
+                peaks[key] = peak_rss_mb()
+                next_page()
+
+            QTimer.singleShot(page_ms, loaded)
 
         when_online_settled(window, True, next_page)
 

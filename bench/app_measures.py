@@ -88,8 +88,11 @@ def peak_memory(setup: Setup) -> list[Result]:
     the issues, so the ratio to a bare window is reported alone."""
     page_ms = 800 if setup.quick else 2000
     folder = app_data_dir(setup, "memory", practice=False)
-    app = float(run_child(["memory", "app", str(folder), str(page_ms)], 600)["peak_rss_mb"])
+    found = run_child(["memory", "app", str(folder), str(page_ms)], 600)
+    app = float(found["peak_rss_mb"])
     bare = float(run_child(["memory", "bare", str(folder), "0"], 120)["peak_rss_mb"])
+    steps = ", ".join(f"{page} {mb:.0f}" for page, mb in found["peak_after"].items())
+    print(f"  peak memory (MB) after each step: {steps}; bare window {bare:.0f}", flush=True)
     return [Result("peak memory, large shop, every page visited", app, "MB", bare)]
 
 
