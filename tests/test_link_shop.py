@@ -318,3 +318,27 @@ def test_card_unlinks_after_asking_and_forgets_the_keys(ctx: AppContext, qtbot: 
     assert not answers.labels
     assert account_store.active(ctx.db) == [] and secrets.get_secret(account_id, CREDENTIALS) is None
     qtbot.waitUntil(lambda: card.editors == {})
+
+
+def test_listener_with_a_state_refuses_a_callback_with_another_state_and_keeps_waiting() -> None:
+    caught: list[Redirect | None] = []
+    done = threading.Event()
+    listener = AuthListener(lambda r: (caught.append(r), done.set()), port=0)
+    listener.expect_state("s3cr3t-state")
+    for bad in ("?code=evil&state=other", "?code=evil", "?code=evil&state=", "?code=evil&state=s3cr3t-state&state=x"):
+        assert requests.get(listener.redirect_url + bad, timeout=5).status_code == 400
+    assert not done.is_set() and caught == []
+    assert requests.get(listener.redirect_url + "?code=good&state=s3cr3t-state", timeout=5).status_code == 200
+    assert done.wait(5) and caught == [Redirect(code="good")]
+
+
+def test_the_tiktok_link_carries_a_fresh_state_that_the_listener_expects(ctx: AppContext, qtbot: QtBot,
+                                                                         browser: Browser) -> None:
+    dialog = dialog_for(ctx, qtbot, Channel.TIKTOK, "6abc", "tts-secret")
+    dialog.service_id.setText("7123")
+    dialog.open_button.click()
+    state = query(browser.opened[-1])["state"]
+    assert len(state) >= 16 and state != "sellercompanion"
+    assert dialog_for(ctx, qtbot, Channel.TIKTOK, "6abc", "tts-secret").state != state
+    assert requests.get(dialog.redirect_url + "?code=evil&state=sellercompanion", timeout=5).status_code == 400
+    dialog.reject()

@@ -51,14 +51,21 @@ class AuthListener:
     """Serves one /callback request (or gives up after `timeout`), then calls `on_result` on its own thread."""
 
     def __init__(self, on_result: Callable[[Redirect | None], None], port: int = DEFAULT_PORT,
-                 timeout: float = TIMEOUT_SECONDS) -> None:
+                 timeout: float = TIMEOUT_SECONDS, state: str = "") -> None:
+        """`state`: when set, only a callback carrying exactly this state is taken (the platform echoes the one
+        in our permission link); any other page on the port could otherwise slip a stranger's code in."""
         self.on_result = on_result
         self.timeout = timeout
         self._stop = threading.Event()
         self._server = _bind(port)
+        self._server.state = state
         self.port = int(self._server.server_address[1])
         self._thread = threading.Thread(target=self._serve, name="auth-listener", daemon=True)
         self._thread.start()
+
+    def expect_state(self, state: str) -> None:
+        """From now on take only a callback carrying `state` ("" takes any: Shopee's redirect carries none)."""
+        self._server.state = state
 
     @property
     def redirect_url(self) -> str:
@@ -92,6 +99,10 @@ class _Handler(BaseHTTPRequestHandler):
         if parts.path != CALLBACK_PATH:
             self.send_error(404)
             return
+        if self.server.state and parse_qs(parts.query).get("state") != [self.server.state]:
+            self.send_error(400, "wrong state")  # not the answer to our link: keep waiting for the real one
+            self.server.refused += 1
+            return
         data = DONE_PAGE.encode("utf-8")
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -107,6 +118,8 @@ class _Handler(BaseHTTPRequestHandler):
 class _OneShotServer(HTTPServer):
     timeout = 0.2
     result: Redirect | None = None
+    state = ""
+    refused = 0
 
 
 def _bind(port: int) -> _OneShotServer:

@@ -8,6 +8,7 @@ it). The code is exchanged for tokens off the GUI thread; key, secret and tokens
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import partial
@@ -82,13 +83,14 @@ class ShopKeys:
     service_id: str = ""
 
 
-def permission_link(keys: ShopKeys, redirect_url: str, hosts: Mapping[str, str] = REAL_HOSTS) -> str:
+def permission_link(keys: ShopKeys, redirect_url: str, hosts: Mapping[str, str] = REAL_HOSTS,
+                    state: str = "sellercompanion") -> str:
     """The platform's authorization page for this app, built by the connectors' auth helpers."""
     if keys.channel is Channel.SHOPEE:
         return shopee_auth.auth_link(int(keys.key), keys.secret, redirect_url, now_utc(),
                                      base_url=hosts.get("shopee", SHOPEE_HOST))
     if keys.channel is Channel.TIKTOK:
-        return tiktok_auth.authorize_link(keys.service_id, state="sellercompanion")
+        return tiktok_auth.authorize_link(keys.service_id, state=state)
     return lazada_auth.authorize_link(keys.key, redirect_url, state="sellercompanion")
 
 
@@ -146,6 +148,7 @@ class LinkShopDialog(QDialog):
         self.hosts = dict(hosts or REAL_HOSTS)
         self.port = port
         self.listener: AuthListener | None = None
+        self.state = secrets.token_urlsafe(16)  # in the permission link; checked when the platform echoes it
         self.last_link = ""
         self.setWindowTitle(tr("Link an online shop"))
         self.setMinimumWidth(680)
@@ -257,7 +260,9 @@ class LinkShopDialog(QDialog):
         if self.listener is None:
             self.listener = AuthListener(self._caught.emit, self.port)
             self.explain.setText(tr(EXPLAIN[keys.channel], redirect=self.redirect_url))
-        self.last_link = permission_link(keys, self.redirect_url, self.hosts)
+        # TikTok echoes the link's state in its redirect: the listener then takes only that one
+        self.listener.expect_state(self.state if keys.channel is Channel.TIKTOK else "")
+        self.last_link = permission_link(keys, self.redirect_url, self.hosts, state=self.state)
         QDesktopServices.openUrl(QUrl(self.last_link))
         self._say(tr("Allow access in the browser; the code comes back here by itself (wait up to 10 minutes)."))
 
