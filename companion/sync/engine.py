@@ -111,12 +111,14 @@ class SyncEngine:
         self._fresh: dict[str, Credentials] = {}   # tokens this engine refreshed (newer than the source's)
         self._listed_at: dict[str, float] = {}
         self._full_done: dict[str, datetime] = {}  # when each account's every mapped listing was last checked
+        self._chat_links: dict[str, _Account] = {}  # connections the chat pulls reuse until the next round
 
     # -- rounds ---------------------------------------------------------------------------------------------
     def sync_once(self) -> RoundSummary:
         """Every active account: tokens, listings, orders; then stock pushes; outbox entries settled."""
         db = thread_database(self.db_path)
         started = now_utc()
+        self._chat_links.clear()  # credentials are read afresh each round (a re-link, new tokens)
         accounts = [self._open(row) for row in account_store.active(db)]
         for acc in accounts:
             if not self.stop_event.is_set():
@@ -141,7 +143,9 @@ class SyncEngine:
         for row in account_store.active(db):
             if self.stop_event.is_set() or row.id in failing:
                 continue
-            acc = self._open(row)
+            acc = self._chat_links.get(row.id)
+            if acc is None:  # the keyring is read once per round, not at every chat pull
+                acc = self._chat_links[row.id] = self._open(row)
             if acc.stopped or Capability.CHAT not in acc.link.capabilities:
                 continue
             try:
