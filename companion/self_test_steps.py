@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from companion.store.database import Database
 
 Outcome = tuple[str, str]  # (OK / WARNING / FAILED, one line)
+START_LIMIT_S = 60  # the app start step gives up after this long (only a start that waits for a person takes it)
 PROBE = "Cash"  # a msgid every build has (the counter's payment button)
 # keyring backends the build must carry for each platform, with the library each one loads
 PLATFORM_BACKENDS = {"linux": ("keyring.backends.SecretService", "secretstorage", "jeepney"),
@@ -223,6 +224,36 @@ def main_window(trial: Trial) -> Outcome:
                   height=image.height(), platform=app.platformName())
 
 
+def app_start(trial: Trial) -> Outcome:
+    """The start a person gets from `companion`: start-up checks, error handling, practice mode, the window's first
+    paint, then a normal quit. Finds a module the start imports late that a build left out."""
+    import contextlib
+    import io
+
+    from PySide6.QtCore import QTimer
+
+    from companion.gui.app import application, run
+    from companion.store import settings
+
+    db = trial.database()
+    with db.write():
+        settings.put(db, "welcome_done", "1")  # the welcome wizard would wait for a person
+    app = application()
+    watchdog = QTimer()
+    watchdog.setSingleShot(True)
+    watchdog.timeout.connect(app.quit)  # a start that waits for someone must not hang the self-test
+    watchdog.start(START_LIMIT_S * 1000)
+    said = io.StringIO()
+    with contextlib.redirect_stdout(said):
+        code = run(trial.folder, i18n.language(), exit_when_ready=True)
+    watchdog.stop()
+    if said.getvalue().split() != ["ready"]:
+        return FAILED, tr("the app did not show its window within {seconds} s", seconds=START_LIMIT_S)
+    if code != 0:
+        return FAILED, tr("the app ended with code {code}", code=code)
+    return OK, tr("started as from the desktop, painted its window and quit")
+
+
 def steps() -> Iterator[tuple[str, Callable[[Any], Outcome]]]:
     """(step name msgid, step) in the order they run: data first, the window last (it needs the most)."""
     yield N_("Data folder"), data_folder
@@ -233,3 +264,4 @@ def steps() -> Iterator[tuple[str, Callable[[Any], Outcome]]]:
     yield N_("Practice marketplace"), practice_marketplace
     yield N_("Practice sale"), practice_sale
     yield N_("Main window"), main_window
+    yield N_("App start"), app_start

@@ -15,7 +15,7 @@ from companion.store.location import db_path
 
 ROOT = Path(__file__).resolve().parent.parent
 STEPS = ["Data folder", "Translations", "Money, dates and time zones", "Password store", "Connectors",
-         "Practice marketplace", "Practice sale", "Main window"]
+         "Practice marketplace", "Practice sale", "Main window", "App start"]
 
 
 def self_test(*args: str) -> subprocess.CompletedProcess[str]:
@@ -66,8 +66,9 @@ def test_a_damaged_shop_file_fails_the_self_test_and_stays_untouched(tmp_path: P
                                               "(companion restore)")
     assert steps["Practice sale"] == ("FAILED", "skipped: the data folder step failed")
     assert steps["Main window"] == ("FAILED", "skipped: the data folder step failed")
+    assert steps["App start"] == ("FAILED", "skipped: the data folder step failed")
     assert steps["Translations"][0] == "ok"  # the other steps still ran and reported
-    assert done.stdout.splitlines()[-1].endswith(" 3 failed.")
+    assert done.stdout.splitlines()[-1].endswith(" 4 failed.")
     assert db_path(shop).read_bytes() == damaged
     assert sorted(p.name for p in shop.iterdir()) == ["companion.sqlite3"]
 
