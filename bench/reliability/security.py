@@ -275,3 +275,12 @@ def listener_trial(wrong: int) -> Trial:
         listener.stop()
     trial.detail = f"{wrong} wrong, then the right one taken"
     return trial
+
+
+def run(quick: bool, work: Path) -> list[Trial]:
+    """Every security check; `quick` repeats each tampered call 3 times instead of 20."""
+    from bench.reliability.secret_leaks import run_secret_checks
+
+    work.mkdir(parents=True, exist_ok=True)
+    return [*run_secret_checks(work / "secrets"), *tls_trials(work), *signature_trials(work, 3 if quick else 20),
+            listener_trial(6 if quick else 30), formula_trial(work)]
