@@ -34,7 +34,8 @@ AREA = "disk trouble"
 class Tally:
     tried: int = 0
     held: int = 0
-    refused: int = 0
+    refused: int = 0  # refused with a disk sentence
+    saved: int = 0  # saved whole in spite of the trouble (a page still had room)
     failures: list[str] = field(default_factory=list)
 
     def check(self, ok: bool, failure: str) -> None:
@@ -113,6 +114,7 @@ def _try_writes(shop: Shop, db: Database, msgids: tuple[str, ...], said: Tally, 
             except Exception as exc:  # anything else reaching the person is a failure of the promise
                 said.check(False, f"{name}: {type(exc).__name__}: {exc}")
             else:
+                said.saved += 1
                 said.check(True, "")
 
 
@@ -140,11 +142,11 @@ def _full_rounds(disk: ScratchDisk, shop: Shop, db: Database, rounds: int) -> li
             disk.free(db)
         _recovers(shop, db, back, kept, db)
     if said.refused == 0:
-        said.failures.append("no write was refused: the disk never filled")
+        said.failures.append("no write was refused with the disk-full sentence")
         said.held = 0
     return [
         Trial(AREA, "disk full: each write saved whole or refused in one sentence", said.tried, said.held,
-              f"{said.refused} refused, {said.tried - said.refused} fit", said.failures),
+              f"{said.refused} refused, {said.saved} saved whole", said.failures),
         Trial(AREA, "disk full: nothing half-written or lost (ledger, integrity)", kept.tried, kept.held,
               f"{len(shop.sales)} confirmed sales", kept.failures),
         Trial(AREA, "disk full: the same Database writes again once space returns", back.tried, back.held,
@@ -169,7 +171,7 @@ def _read_only_rounds(disk: ScratchDisk, shop: Shop, db: Database, rounds: int) 
         _recovers(shop, worker, back, kept, db)
         worker.close()
     if said.refused == 0:
-        said.failures.append("no write was refused: the disk never turned read-only")
+        said.failures.append("no write was refused with the read-only sentence")
         said.held = 0
     return [
         Trial(AREA, "read-only: each write refused in one sentence", said.tried, said.held,

@@ -40,7 +40,7 @@ MIN_SECRET = 8  # shorter values would match by chance
 class MemoryKeyring(KeyringBackend):
     """The system password store stands in here as a dict, so the campaign knows every value it holds."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
         super().__init__()
@@ -100,7 +100,7 @@ def _run_shop(folder: Path, market: PracticeMarketplace) -> tuple[str, bytes]:
         texts = []
         for c in creds.values():  # a call that fails on the wire, logged and copied for support
             try:
-                build_connector(replace(c, base_url="http://127.0.0.1:9")).list_listings()  # type: ignore[type-var]
+                build_connector(replace(c, base_url="http://127.0.0.1:9")).list_listings()
             except Exception as exc:
                 texts.append(support_text(log_unexpected(exc, "the secrets check")))
         wal = Path(str(db_path(folder)) + "-wal")

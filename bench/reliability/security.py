@@ -191,7 +191,7 @@ def tls_trials(work: Path) -> list[Trial]:
 
 # --- signatures: tampered calls refused with the platform's own error -----------------------------------------
 
-EXPECTED = {  # platform: {tamper: error code in the platform's envelope}
+EXPECTED: dict[str, dict[str, object]] = {  # platform: {tamper: error code in the platform's envelope}
     "shopee": {"wrong sign": "error_sign", "wrong app key": "invalid_partner_id", "stale timestamp": "error_param"},
     "tiktok": {"wrong sign": 106001, "wrong app key": 106010, "stale timestamp": 106002},
     "lazada": {"wrong sign": "IncompleteSignature", "wrong app key": "InvalidAppKey",
@@ -253,7 +253,11 @@ def listener_trial(wrong: int) -> Trial:
     """The app's own callback listener, expecting our state, gets callbacks with other states first."""
     caught: list[Redirect | None] = []
     done = threading.Event()
-    listener = AuthListener(lambda r: (caught.append(r), done.set()), port=0, timeout=60)
+    def got(result: Redirect | None) -> None:
+        caught.append(result)
+        done.set()
+
+    listener = AuthListener(got, port=0, timeout=60)
     listener.expect_state("campaign-state-123")
     trial = Trial(AREA, "callback listener refuses a wrong or missing state", 0, 0)
     try:

@@ -62,7 +62,7 @@ def attach(session: requests.Session, adapter: RecordingAdapter) -> None:
 
 def session_of(connector: Connector) -> requests.Session:
     """The requests session this connector really built (every connector keeps a client with an Http)."""
-    return connector.client.http.session  # type: ignore[attr-defined, no-any-return]
+    return connector.client.http.session  # type: ignore[attr-defined]
 
 
 def _rewrite(request: requests.PreparedRequest, names: tuple[str, ...], change: Callable[[str], str]) -> None:
