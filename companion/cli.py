@@ -59,11 +59,23 @@ def main(argv: list[str] | None = None) -> int:
     if lang:
         i18n.set_language(lang)
     from companion.domain.errors import UserError
+    from companion.error_log import current_log_path, install_logging, log_unexpected
+    from companion.store.location import data_dir
 
     try:
+        if not getattr(args, "self_test", False):  # the self-test works in a folder of its own
+            install_logging(data_dir(args.data_dir))
         return _dispatch(args, lang)
     except UserError as exc:
         print(exc.message(), file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug or a broken file: the details go to the log, the person gets one sentence
+        log_unexpected(exc, f"companion {args.command or ''}".strip())
+        log_file = current_log_path()
+        print(i18n.tr("Something went wrong and nothing was saved. Try again; if it keeps happening, send the "
+                      "log file to support: {file}", file=log_file) if log_file else
+              i18n.tr("Something went wrong and nothing was saved. Try again; if it keeps happening, contact "
+                      "support."), file=sys.stderr)
         return 1
 
 

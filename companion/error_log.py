@@ -7,6 +7,7 @@ shows a dialog (companion/gui/error_dialog.py).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import threading
@@ -68,7 +69,7 @@ def install_logging(data_dir: Path, max_bytes: int = MAX_BYTES, backup_count: in
         root = logging.getLogger()
         if _handler is not None:
             root.removeHandler(_handler)
-            _handler.close()
+            _close(_handler)
         root.addHandler(handler)
         if root.level == logging.NOTSET or root.level > logging.INFO:
             root.setLevel(logging.INFO)
@@ -83,8 +84,13 @@ def close_logging() -> None:
     with _lock:
         if _handler is not None:
             logging.getLogger().removeHandler(_handler)
-            _handler.close()
+            _close(_handler)
             _handler = None
+
+
+def _close(handler: logging.Handler) -> None:
+    with contextlib.suppress(OSError, ValueError):  # the disk went away: its last lines are lost, the app goes on
+        handler.close()
 
 
 def traceback_text(exc: BaseException) -> str:

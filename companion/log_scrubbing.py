@@ -19,7 +19,8 @@ MIN_SECRET_LENGTH = 4  # shorter "secrets" would mask ordinary words and digits 
 _KEYS = (r"access_token|refresh_token|app_secret|app_key|client_secret|partner_key|auth_code|code|sign|signature"
          r"|authorization|password|passwd|secret|token")
 # Keys that are also ordinary words in prose ("product code: A1"): masked only in query/form and quoted-key forms.
-_HEADER_KEYS = r"authorization|proxy-authorization|password|passwd|access[_-]token|refresh[_-]token|[\w-]*secret|x-[\w-]*token"
+_HEADER_KEYS = (r"authorization|proxy-authorization|password|passwd|access[_-]token|refresh[_-]token"
+                r"|[\w-]*secret|x-[\w-]*token")
 _EDGE = r"(?<![A-Za-z0-9_-])"
 
 _QUERY = re.compile(rf"{_EDGE}((?:{_KEYS})(?:=|%3D))[^&\s\"'<>]+", re.IGNORECASE)

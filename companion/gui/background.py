@@ -7,6 +7,7 @@ while any connection holds it)."""
 
 from __future__ import annotations
 
+import logging
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +15,13 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from companion.connectors.errors import ConnectorError
+from companion.domain.errors import UserError
+from companion.error_log import log_unexpected
+from companion.gui.error_dialog import reporter
 from companion.store.database import Database, open_database
+
+log = logging.getLogger(__name__)
 
 
 class _Signals(QObject):
@@ -88,11 +95,25 @@ class BackgroundWork(QObject):
                 callback(value)
 
         signals.done.connect(lambda value: finish(on_done, value))
-        signals.failed.connect(lambda exc: finish(on_error, exc))
+        signals.failed.connect(lambda exc: self._failed(exc, lambda e: finish(on_error, e), on_error is None))
         self._running += 1
         self.busy_changed.emit(self._running)
         self.pool.start(_Job(self.db_path, fn, signals, progress))
         return progress
+
+    def _failed(self, exc: BaseException, finish: Callable[[BaseException], None], unheard: bool) -> None:
+        """A UserError, a marketplace's refusal or a disk problem is the caller's to show (one sentence, no
+        details). Anything else is logged and, after the caller had its say (show_error shows it there), shown
+        with "Salin detail"."""
+        if isinstance(exc, UserError | ConnectorError):
+            if unheard:
+                log.warning("A background job stopped: %s: %s", type(exc).__name__, exc)
+            finish(exc)
+            return
+        details = log_unexpected(exc, "a background job")
+        finish(exc)
+        if not isinstance(exc, OSError):
+            reporter().present(exc, details)
 
     def wait(self, msecs: int = 30_000) -> bool:
         return self.pool.waitForDone(msecs)
