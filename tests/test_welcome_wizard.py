@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -130,13 +130,20 @@ def test_welcome_done_means_no_wizard_even_for_an_empty_shop(ctx: AppContext) ->
     assert watcher.seen == []
 
 
-def test_closing_the_wizard_saves_nothing_restores_the_language_and_it_comes_back(ctx: AppContext) -> None:
+@pytest.mark.parametrize("how", ["later", "escape", "close"])
+def test_closing_the_wizard_saves_nothing_restores_the_language_and_it_comes_back(ctx: AppContext, qtbot: QtBot,
+                                                                                   how: str) -> None:
     def later(widget: QWidget) -> None:
         assert isinstance(widget, WelcomeWizard)
         widget.language_step.buttons["en"].click()
         widget.next_button.click()
         widget.name_step.name.setText("Toko Setengah")
-        widget.later_button.click()
+        if how == "later":
+            widget.later_button.click()
+        elif how == "escape":
+            qtbot.keyClick(widget.name_step.name, Qt.Key.Key_Escape)
+        else:
+            widget.close()  # the window's X
 
     watcher = WhenModal(later)
     try:

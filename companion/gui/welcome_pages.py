@@ -84,11 +84,15 @@ class NameStep(QWidget):
         self.name = QLineEdit()
         self.name.setMaxLength(MAX_SHOP_NAME)
         self.name.setStyleSheet("font-size: 14pt; min-height: 44px;")
+        self.error = QLabel()  # right under the field it is about
+        self.error.setProperty("role", "error")
+        self.error.setWordWrap(True)
         box = QVBoxLayout(self)
         box.setSpacing(14)
         box.addWidget(self.title)
         box.addWidget(self.text)
         box.addWidget(self.name)
+        box.addWidget(self.error)
         box.addStretch(1)
 
     def retranslate(self) -> None:

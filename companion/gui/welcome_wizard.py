@@ -54,9 +54,7 @@ class WelcomeWizard(QDialog):
             self.steps.addWidget(step)
         self.counter = QLabel()
         self.counter.setProperty("role", "hint")
-        self.error = QLabel()
-        self.error.setProperty("role", "error")
-        self.error.setWordWrap(True)
+        self.error = self.name_step.error  # the only thing to refuse is the name
         self.later_button = QPushButton()
         self.later_button.clicked.connect(self.reject)
         self.back_button = QPushButton()
@@ -77,7 +75,6 @@ class WelcomeWizard(QDialog):
         box.setSpacing(12)
         box.addWidget(self.counter)
         box.addWidget(self.steps, 1)
-        box.addWidget(self.error)
         box.addLayout(buttons)
         self.retranslate()
         self.show_step(0)
@@ -119,6 +116,7 @@ class WelcomeWizard(QDialog):
                 self.finish()
                 return
         except UserError as exc:
+            self.show_step(self.steps.indexOf(self.name_step))
             self.error.setText(exc.message())
             return
         self.show_step(self.steps.currentIndex() + 1)
