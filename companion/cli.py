@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     if lang:
         i18n.set_language(lang)
     from companion.domain.errors import UserError
-    from companion.error_log import current_log_path, install_logging, log_unexpected
+    from companion.error_log import close_logging, current_log_path, install_logging, log_unexpected
     from companion.store.location import data_dir
 
     try:
@@ -77,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
               i18n.tr("Something went wrong and nothing was saved. Try again; if it keeps happening, contact "
                       "support."), file=sys.stderr)
         return 1
+    finally:
+        close_logging()
 
 
 def _dispatch(args: argparse.Namespace, lang: str | None) -> int:

@@ -40,6 +40,7 @@ _presenters: list[Presenter] = []
 _handler: _LogFile | None = None
 _lock = threading.Lock()
 _LOGGED = "__companion_logged__"
+_previous_hooks: tuple[Callable[..., object], Callable[..., object]] | None = None
 
 
 def log_dir(data_dir: Path) -> Path:
@@ -79,8 +80,10 @@ def install_logging(data_dir: Path, max_bytes: int = MAX_BYTES, backup_count: in
 
 
 def close_logging() -> None:
-    """Detach and close the log file (so a test's folder can go, or Windows can move it)."""
+    """Detach and close the log file and put the earlier exception hooks back (a command run in-process
+    leaves the process as it found it; a test's folder can go; Windows can move the file)."""
     global _handler
+    _restore_hooks()
     with _lock:
         if _handler is not None:
             logging.getLogger().removeHandler(_handler)
@@ -153,8 +156,18 @@ def _thread_excepthook(args: threading.ExceptHookArgs) -> None:
 
 def install_hooks() -> None:
     """sys.excepthook (which PySide also calls for exceptions in slots) and threading.excepthook."""
+    global _previous_hooks
+    if not hooks_installed():
+        _previous_hooks = (sys.excepthook, threading.excepthook)
     sys.excepthook = _excepthook
     threading.excepthook = _thread_excepthook
+
+
+def _restore_hooks() -> None:
+    global _previous_hooks
+    if _previous_hooks is not None and hooks_installed():
+        sys.excepthook, threading.excepthook = _previous_hooks
+    _previous_hooks = None
 
 
 def hooks_installed() -> bool:

@@ -159,3 +159,18 @@ def test_the_command_line_answers_a_broken_data_file_with_one_sentence(tmp_path:
                      f"file to support: {log_file}"], done.stderr
     written = log_file.read_text(encoding="utf-8")
     assert "Unexpected error in companion import" in written and "DatabaseError" in written
+
+
+def test_a_command_run_in_process_leaves_the_hooks_and_log_as_it_found_them(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from companion import cli
+
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    (folder / "companion.sqlite3").write_bytes(b"\x00garbage" * 300)
+    hooks = sys.excepthook, threading.excepthook
+    code = cli.main(["--lang", "en", "import", str(tmp_path / "missing.csv"), "--data-dir", str(folder)])
+    assert code == 1
+    assert capsys.readouterr().err.startswith("Something went wrong and nothing was saved.")
+    assert (sys.excepthook, threading.excepthook) == hooks and error_log.current_log_path() is None
+    assert "DatabaseError" in (folder / "logs" / "companion.log").read_text(encoding="utf-8")
