@@ -30,6 +30,8 @@ _QUOTED = re.compile(
 _HEADER = re.compile(rf"""{_EDGE}((?:{_HEADER_KEYS})\s*:[ \t]*)(?:"[^"\r\n]*"|'[^'\r\n]*'|[^\s"'][^\r\n"']*)""",
                      re.IGNORECASE)
 _USERINFO = re.compile(r"(://[^/\s:@]+:)[^@\s/]+@")
+_ASSIGN = re.compile(rf"""{_EDGE}((?:{_KEYS})\s*=\s*)(["'])(?:(?!\2).)*\2""", re.IGNORECASE)  # key='value'
+_SECRET_FIELD = re.compile(r"secret|token|key|password|sign|code", re.IGNORECASE)
 _BEARER = re.compile(r"\b(bearer\s+)[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
 
 _known: set[str] = set()
@@ -37,10 +39,25 @@ _known_sorted: list[str] = []
 _lock = threading.Lock()
 
 
+def _secret_fields(value: str) -> list[str]:
+    """The keyring holds a shop's credentials as one JSON object: its tokens and keys travel alone in requests."""
+    if not value.startswith("{"):
+        return []
+    try:
+        fields = json.loads(value)
+    except ValueError:
+        return []
+    if not isinstance(fields, dict):
+        return []
+    return [v for k, v in fields.items() if isinstance(v, str) and _SECRET_FIELD.search(str(k))]
+
+
 def remember_secret(value: str | None) -> None:
     """Register a secret so every later log line, traceback and support text masks it (and its encodings)."""
     if not value or len(value) < MIN_SECRET_LENGTH:
         return
+    for field in _secret_fields(value):
+        remember_secret(field)
     forms = {value, quote(value, safe=""), json.dumps(value)[1:-1]}
     global _known_sorted
     with _lock:
@@ -56,6 +73,7 @@ def scrub(text: str) -> str:
         if secret in text:
             text = text.replace(secret, MASK)
     text = _BEARER.sub(rf"\1{MASK}", text)
+    text = _ASSIGN.sub(rf"\1'{MASK}'", text)
     text = _QUERY.sub(rf"\1{MASK}", text)
     text = _QUOTED.sub(lambda m: f'{m.group(1)}"{MASK}"', text)
     text = _USERINFO.sub(rf"\1{MASK}@", text)

@@ -3,6 +3,7 @@ exceptions on any thread land in it, and the command line answers a broken file 
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import subprocess
@@ -63,8 +64,13 @@ def fail_with(text: str) -> None:
 
 def test_no_secret_reaches_the_log_file(data_dir: Path) -> None:
     set_secret("shopee-1", "access_token", KEYRING_SECRET)  # the store registers it with the scrubber
+    # a shop's credentials are kept as one JSON object; its fields travel alone
+    set_secret("lazada-1", "credentials", json.dumps({"app_key": "112233", "app_secret": "lz-secret-8080",
+                                                      "access_token": "lz-access-5150",
+                                                      "base_url": "https://api.lazada.co.id/rest"}))
     path = install_logging(data_dir)
     log = logging.getLogger("companion.sync.test")
+    log.warning("token lz-access-5150 expired at https://api.lazada.co.id/rest (secret lz-secret-8080)")
     text = leaky_text(KEYRING_SECRET)
     log.warning("plain message %s", text)
     log.info(text)
@@ -76,8 +82,9 @@ def test_no_secret_reaches_the_log_file(data_dir: Path) -> None:
     logging.getLogger("urllib3.connectionpool").warning('"GET /api?access_token=%s HTTP/1.1" 200', URL_TOKEN)
 
     written = path.read_text(encoding="utf-8")
-    for secret in [KEYRING_SECRET, *PATTERN_SECRETS]:
+    for secret in [KEYRING_SECRET, *PATTERN_SECRETS, "lz-access-5150", "lz-secret-8080"]:
         assert secret not in written, secret
+    assert "token *** expired at https://api.lazada.co.id/rest" in written
     # the rest of each line is kept, so the log still helps support
     assert "partner_id=77" in written and "shop_id=5" in written and '"expire_in": 14400' in written
     assert "Traceback (most recent call last)" in written and "ConnectionError" in written
@@ -101,10 +108,13 @@ def test_scrubbing_leaves_ordinary_text_alone() -> None:
     remember_secret(None)
     remember_secret("")
     remember_secret("abc")  # too short to mask without masking ordinary words
-    ordinary = "Product code: A1 has sign on the box; error_code=5 design=3 abc Rp15.000 token_type=Bearer"
+    remember_secret('{"broken json')
+    remember_secret('["a list", "of words"]')
+    ordinary = "Product code: A1 has sign on the box; error_code=5 design=3 abc Rp15.000 token_type=Bearer; of words"
     assert scrub(ordinary) == ordinary
     assert scrub("?code=AUTH123&state=x") == "?code=***&state=x"
     assert scrub("https://user:pa55word@host/x") == "https://user:***@host/x"
+    assert scrub("Creds(app_key='A1', access_token=\"t o k\")") == "Creds(app_key='***', access_token='***')"
 
 
 def test_the_log_rotates_into_numbered_files(data_dir: Path) -> None:
