@@ -287,6 +287,24 @@ def season_warnings(history: History, today: date) -> list[tuple[str, dict[str, 
     return warnings
 
 
+def season_history_days(today: date) -> tuple[date, date] | None:
+    """The days [first, end) of sales `season_warnings(history, today)` can look at — last year's season and
+    the four weeks it is compared with, for each season starting soon — or None when no season is near, so
+    the caller reads only those (on a big shop a year of sales is a few seconds' read)."""
+    spans: list[tuple[date, date]] = []
+    for year in (today.year, today.year + 1):
+        for season in seasons(year):
+            if not 0 <= (season.start - today).days <= WARN_DAYS_AHEAD:
+                continue
+            last = next((s for s in seasons(year - 1) if s.name == season.name), None)
+            if last is not None:
+                spans.append((min(last.start, last.baseline_end - timedelta(days=WINDOW_DAYS)),
+                              max(last.end, last.baseline_end)))
+    if not spans:
+        return None
+    return min(first for first, _ in spans), max(end for _, end in spans)
+
+
 def _units(totals: dict[date, int], start: date, end: date) -> int:
     return sum(max(0, totals.get(start + timedelta(days=i), 0)) for i in range((end - start).days))
 

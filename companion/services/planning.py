@@ -14,7 +14,14 @@ from math import ceil, isfinite
 
 from companion.domain.availability import available_to_promise
 from companion.domain.clock import local_day, now_utc, shop_zone, stamp
-from companion.domain.demand import KINDS, PlanLine, Replenishment, make_list, season_warnings
+from companion.domain.demand import (
+    KINDS,
+    PlanLine,
+    Replenishment,
+    make_list,
+    season_history_days,
+    season_warnings,
+)
 from companion.domain.errors import NotFound, UserError
 from companion.domain.ids import new_id
 from companion.domain.ledger import MovementKind
@@ -31,7 +38,6 @@ from companion.store import stock as stock_store
 from companion.store.database import Database
 
 HISTORY_DAYS = 60  # the make list looks back this far (velocity itself uses the last 28 days)
-SEASON_HISTORY_DAYS = 400  # season warnings compare with the same period last year
 MAX_LEAD_DAYS = 365
 MAX_SHIP_WINDOW_DAYS = 30
 DEFAULT_SHIP_WINDOW_DAYS = 2
@@ -282,7 +288,11 @@ def _cannot_fulfil(db: Database, products: dict[str, product_store.ProductRow]) 
 
 
 def _season(db: Database, products: dict[str, product_store.ProductRow], today: date) -> list[StockAlert]:
-    histories = planning_store.sales_histories(db, None, today - timedelta(days=SEASON_HISTORY_DAYS), _zone(db))
+    days = season_history_days(today)
+    if days is None:  # no season near: nothing to read
+        return []
+    # Exactly last year's days: a fixed 400 days back cut off the start of 12.12's baseline after mid-November.
+    histories = planning_store.sales_histories(db, None, days[0], _zone(db), until=days[1])
     alerts: list[StockAlert] = []
     for pid, history in sorted(histories.items()):
         product = products.get(pid)

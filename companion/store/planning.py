@@ -157,26 +157,31 @@ def sales_history(db: Database, product_id: str, since: date, zone: str = DEFAUL
 
 
 def sales_histories(db: Database, product_ids: Sequence[str] | None, since: date,
-                    zone: str = DEFAULT_ZONE) -> dict[str, list[tuple[date, int]]]:
-    """`sales_history` for many products at once (all when `product_ids` is None), oldest day first."""
+                    zone: str = DEFAULT_ZONE, until: date | None = None) -> dict[str, list[tuple[date, int]]]:
+    """`sales_history` for many products at once (all when `product_ids` is None), oldest day first; with
+    `until`, only the shop days before it."""
     start, _ = day_range(since, zone)
     only, params = "", [start]
+    if until is not None:
+        only = " AND {at} < ?"
+        params.append(day_range(until, zone)[0])
     if product_ids is not None:
         if not product_ids:
             return {}
-        only = f" AND {{col}} IN ({','.join('?' * len(product_ids))})"
+        only += f" AND {{col}} IN ({','.join('?' * len(product_ids))})"
         params += list(product_ids)
     statuses = ",".join(f"'{s}'" for s in sorted(STOCK_TAKING_STATUSES))
     sql = (
         "SELECT l.product_id AS pid, s.created_at AS at, l.quantity AS q FROM sale_lines l"
         " JOIN sales s ON s.id = l.sale_id WHERE s.created_at >= ?"
-        " AND NOT EXISTS (SELECT 1 FROM sale_voids v WHERE v.sale_id = s.id)" + only.format(col="l.product_id")
+        " AND NOT EXISTS (SELECT 1 FROM sale_voids v WHERE v.sale_id = s.id)"
+        + only.format(at="s.created_at", col="l.product_id")
         + " UNION ALL SELECT l.product_id, r.created_at, -rl.quantity FROM sale_return_lines rl"
         " JOIN sale_returns r ON r.id = rl.return_id JOIN sale_lines l ON l.id = rl.sale_line_id"
-        " WHERE r.created_at >= ?" + only.format(col="l.product_id")
+        " WHERE r.created_at >= ?" + only.format(at="r.created_at", col="l.product_id")
         + " UNION ALL SELECT l.product_id, o.created_at, l.quantity FROM online_order_lines l"
         f" JOIN online_orders o ON o.id = l.order_id WHERE o.status IN ({statuses}) AND o.created_at >= ?"
-        " AND l.product_id IS NOT NULL" + only.format(col="l.product_id")
+        " AND l.product_id IS NOT NULL" + only.format(at="o.created_at", col="l.product_id")
     )
     totals: dict[str, dict[date, int]] = {}
     for r in db.conn.execute(sql, tuple(params * 3)):  # streamed: a big shop has 100 000s of lines in 400 days
