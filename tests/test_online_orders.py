@@ -82,3 +82,40 @@ def test_a_listing_known_only_from_an_order_is_not_pushed_until_the_platform_lis
     store_listings(db, account, [Listing("100", "0", "KOPI-250", "Kopi", "", 10)])
     [plan] = plan_pushes(db, account)
     assert plan.quantity == 9
+
+
+def _real_shop(db: Database, name: str) -> str:
+    from companion.services.accounts import link_account
+
+    account_id, _ = link_account(db, name, ShopeeCredentials(1, "k", 77, base_url="http://127.0.0.1:1"))
+    return account_id
+
+
+def test_a_shop_linked_again_after_a_move_does_not_count_its_orders_twice(db: Database) -> None:
+    """After a restore on a new laptop the keys stay behind; linking the shop again makes a new account row, and
+    its first pull looks back 3 days: the orders already recorded are the same orders, updated where they are."""
+    from companion.services.accounts import unlink_account
+    from companion.store import online_orders as order_store
+
+    pid, _ = add_product(db, ProductInput(sku="KOPI-250", name="Kopi", sell_price=35_000), 10)
+    old = _real_shop(db, "Toko Berkah – Shopee")
+    apply_orders(db, old, [_order(OrderStatus.PAID, 3)])
+    unlink_account(db, old)
+    new = _real_shop(db, "Toko Berkah – Shopee")
+    again = apply_orders(db, new, [_order(OrderStatus.PAID, 3)])
+    assert (again.new, again.unchanged) == (0, 1)
+    assert stock_store.on_hand(db, pid) == 7
+    assert order_store.by_platform_id(db, new, "2611280001") is None
+    apply_orders(db, new, [_order(OrderStatus.CANCELLED, 3, minutes=5)])
+    assert stock_store.on_hand(db, pid) == 10
+    assert order_store.by_platform_id(db, old, "2611280001").status == OrderStatus.CANCELLED.value
+    assert stock_store.verify_levels(db) == []
+
+
+def test_a_practice_shop_never_takes_over_a_real_shops_order(db: Database) -> None:
+    pid, _ = add_product(db, ProductInput(sku="KOPI-250", name="Kopi", sell_price=35_000), 10)
+    real = _real_shop(db, "Toko Berkah – Shopee")
+    apply_orders(db, real, [_order(OrderStatus.PAID, 3)])
+    practice = _account(db)
+    assert apply_orders(db, practice, [_order(OrderStatus.PAID, 2)]).new == 1
+    assert stock_store.on_hand(db, pid) == 5

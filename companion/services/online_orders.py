@@ -26,7 +26,9 @@ from companion.store import listings as listing_store
 from companion.store import online_orders as order_store
 from companion.store import stock as stock_store
 from companion.store import sync_state
+from companion.store.accounts import AccountRow
 from companion.store.database import Database
+from companion.store.online_orders import OnlineOrderRow
 
 
 @dataclass(frozen=True)
@@ -50,10 +52,11 @@ def apply_orders(db: Database, account_id: str, orders: Sequence[Order],
     touched: set[str] = set()
     now = stamp()
     with db.write():
-        if account_store.get(db, account_id) is None:
+        account = account_store.get(db, account_id)
+        if account is None:
             raise NotFound(N_("This online shop is no longer linked: link it again in Settings."))
         for order in orders:
-            outcome, order_id = _store_order(db, account_id, order, now)
+            outcome, order_id = _store_order(db, account, order, now)
             counts[outcome] += 1
             if outcome != "unchanged":
                 touched.add(order_id)
@@ -68,11 +71,9 @@ def apply_orders(db: Database, account_id: str, orders: Sequence[Order],
     return OrdersApplied(counts["new"], counts["updated"], counts["unchanged"], counts["incidents"], change)
 
 
-def _store_order(db: Database, account_id: str, order: Order, now: str) -> tuple[str, str]:
-    # An order imported from a file before the shop was linked is the same order: it is updated where it is
-    # (its stock movements are keyed to that account), never stored a second time.
-    existing = (order_store.by_platform_id(db, account_id, order.order_id)
-                or order_store.from_file_import(db, order.channel.value, order.order_id))
+def _store_order(db: Database, account: AccountRow, order: Order, now: str) -> tuple[str, str]:
+    account_id = account.id
+    existing = order_store.by_platform_id(db, account_id, order.order_id) or _stored_elsewhere(db, account, order)
     updated_at = _ts(order.updated_at) or now
     if existing is not None:
         if existing.status_raw == order.status_raw and existing.updated_at >= updated_at:
@@ -99,6 +100,16 @@ def _store_order(db: Database, account_id: str, order: Order, now: str) -> tuple
                                                                       line.seller_sku, line.name, now),
         })
     return "new", order_id
+
+
+def _stored_elsewhere(db: Database, account: AccountRow, order: Order) -> OnlineOrderRow | None:
+    """The same order stored under another account: it is updated where it is (its stock movements are keyed to
+    that account), never stored a second time. For a real shop: imported from a file, or pulled before the shop
+    was linked again (after a move to a new laptop, the keys stay behind and the shop is linked anew). For a
+    practice shop: imported from a file only."""
+    if not account.practice:
+        return order_store.from_other_real_account(db, account.id, order.channel.value, order.order_id)
+    return order_store.from_file_import(db, order.channel.value, order.order_id)
 
 
 def _product_for(db: Database, account_id: str, item_id: str, sku_id: str, seller_sku: str, name: str,

@@ -64,6 +64,23 @@ def from_file_import(db: Database, channel: str, platform_order_id: str) -> Onli
     return by_platform_id(db, str(account_id), platform_order_id) if account_id else None
 
 
+def from_other_real_account(db: Database, account_id: str, channel: str,
+                            platform_order_id: str) -> OnlineOrderRow | None:
+    """The same platform order already stored under another real account of the channel: a file import, or the
+    same shop linked before (a shop linked again after a move to a new laptop gets a new account row).
+
+    A platform's order ids are unique across all its shops, so this never joins two shops' orders; practice
+    accounts are left out (their ids are the practice marketplace's own). One index lookup per account.
+    """
+    others = db.query("SELECT id FROM accounts WHERE channel = ? AND practice = 0 AND id != ? ORDER BY created_at",
+                      (channel, account_id))
+    for other in others:
+        found = by_platform_id(db, str(other["id"]), platform_order_id)
+        if found is not None:
+            return found
+    return None
+
+
 def get(db: Database, order_id: str) -> OnlineOrderRow | None:
     r = db.one(_SELECT + " WHERE o.id = ?", (order_id,))
     return _row(r) if r else None
