@@ -9,8 +9,10 @@ from pathlib import Path
 from companion import i18n, version_text
 
 
-def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data-dir", help="folder holding the shop's data (default: the user data folder)")
+def _common(p: argparse.ArgumentParser, top: bool = False) -> None:
+    # A command's own --data-dir must not reset one given before the command (`companion --data-dir X doctor`).
+    p.add_argument("--data-dir", help="folder holding the shop's data (default: the user data folder)",
+                   default=None if top else argparse.SUPPRESS)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -20,7 +22,7 @@ def parser() -> argparse.ArgumentParser:
                    help="check this installation offscreen on a temporary data folder (with --data-dir: on a "
                         "copy of that shop's data); print a report, exit 0 or 1")
     p.add_argument("--exit-when-ready", action="store_true", help=argparse.SUPPRESS)  # the start-up bench
-    _common(p)
+    _common(p, top=True)
     p.add_argument("--lang", choices=i18n.LANGUAGES, help="language of the app (id or en)")
     sub = p.add_subparsers(dest="command")
     s = sub.add_parser("screenshot", help="render every page to PNG offscreen")
@@ -67,18 +69,29 @@ def main(argv: list[str] | None = None) -> int:
             install_logging(data_dir(args.data_dir))
         return _dispatch(args, lang)
     except UserError as exc:
-        print(exc.message(), file=sys.stderr)
+        _tell(exc.message(), args.command is None)
         return 1
     except Exception as exc:  # a bug or a broken file: the details go to the log, the person gets one sentence
         log_unexpected(exc, f"companion {args.command or ''}".strip())
         log_file = current_log_path()
-        print(i18n.tr("Something went wrong and nothing was saved. Try again; if it keeps happening, send the "
+        _tell(i18n.tr("Something went wrong and nothing was saved. Try again; if it keeps happening, send the "
                       "log file to support: {file}", file=log_file) if log_file else
               i18n.tr("Something went wrong and nothing was saved. Try again; if it keeps happening, contact "
-                      "support."), file=sys.stderr)
+                      "support."), args.command is None)
         return 1
     finally:
         close_logging()
+
+
+def _tell(message: str, app_start: bool) -> None:
+    """One sentence on stderr; the packaged app started by a double click has no stderr (Windows, macOS), so a
+    failed start shows the sentence in a window instead of vanishing."""
+    if sys.stderr is not None:
+        print(message, file=sys.stderr)
+    elif app_start:
+        from companion.gui.messages import show_start_failure
+
+        show_start_failure(message)
 
 
 def _dispatch(args: argparse.Namespace, lang: str | None) -> int:
