@@ -134,13 +134,23 @@ class RecapData:
         return sum(r for _c, _n, r in self.online)
 
 
-def _range(start: date, end: date, zone: str) -> tuple[str, str]:
+def check_period(start: date, end: date) -> None:
+    """Refuses impossible dates at once, so the page can say so before it starts reading."""
     if end < start:
         raise UserError(N_("The end date is before the start date: choose an end date on or after the start."))
-    days = (end - start).days + 1
-    if days > MAX_DAYS:
+    if (end - start).days + 1 > MAX_DAYS:
         raise UserError(N_("A report can cover at most three years: choose a shorter period."))
-    return day_range(start, zone, days)
+
+
+def _range(start: date, end: date, zone: str) -> tuple[str, str]:
+    check_period(start, end)
+    return day_range(start, zone, (end - start).days + 1)
+
+
+def _offset_minutes(stamp_text: str, zone: str) -> int:
+    """The zone's distance from UTC; Indonesia's zones have kept theirs since 1988 (no summer time)."""
+    offset = parse_stamp(stamp_text).astimezone(shop_zone(zone)).utcoffset()
+    return int(offset.total_seconds() // 60) if offset else 0
 
 
 def period_start(day: date, grain: Grain) -> date:
@@ -159,16 +169,14 @@ def _next(start: date, grain: Grain) -> date:
     return start + timedelta(days=1)
 
 
-def _local_day(stamp_text: str, zone: str) -> date:
-    return parse_stamp(stamp_text).astimezone(shop_zone(zone)).date()
-
-
 def sales_by_period(db: Database, start: date, end: date, grain: Grain, zone: str) -> list[PeriodRow]:
     """One row per day, week (Monday first) or month touching [start, end] (both shop days, inclusive), empty
-    periods included so charts keep their gaps; partial first and last periods hold only days in the range."""
+    periods included so charts keep their gaps; partial first and last periods hold only days in the range.
+    SQLite sums per shop day; the days are added up into weeks or months here."""
     if grain not in ("day", "week", "month"):
         raise ValueError(f"unknown grain {grain!r}")
     lo, hi = _range(start, end, zone)
+    offset = _offset_minutes(lo, zone)
     keys: list[date] = []
     k = period_start(start, grain)
     while k <= end:
@@ -179,49 +187,59 @@ def sales_by_period(db: Database, start: date, end: date, grain: Grain, zone: st
     refunded = dict.fromkeys(keys, 0)
     online: dict[date, dict[str, int]] = {k: dict.fromkeys(ONLINE_CHANNELS, 0) for k in keys}
     orders: dict[date, dict[str, int]] = {k: dict.fromkeys(ONLINE_CHANNELS, 0) for k in keys}
-    for sale in report_store.counter_sales(db, lo, hi):
-        key = period_start(_local_day(sale.created_at, zone), grain)
-        counter[key] += sale.total
-        count[key] += 1
-    for at, refund in report_store.refunds(db, lo, hi):
-        refunded[period_start(_local_day(at, zone), grain)] += refund
-    for order in report_store.online_orders(db, lo, hi):
-        key = period_start(_local_day(order.created_at, zone), grain)
-        online[key][order.channel] = online[key].get(order.channel, 0) + order.total
-        orders[key][order.channel] = orders[key].get(order.channel, 0) + 1
+    for day in report_store.counter_days(db, lo, hi, offset):
+        key = period_start(date.fromisoformat(day.day), grain)
+        counter[key] += day.amount
+        count[key] += day.count
+    for day in report_store.refund_days(db, lo, hi, offset):
+        refunded[period_start(date.fromisoformat(day.day), grain)] += day.amount
+    for day in report_store.online_days(db, lo, hi, offset):
+        key = period_start(date.fromisoformat(day.day), grain)
+        online[key][day.channel] = online[key].get(day.channel, 0) + day.amount
+        orders[key][day.channel] = orders[key].get(day.channel, 0) + day.count
     return [PeriodRow(k, counter[k] - refunded[k], count[k], refunded[k], online[k], orders[k]) for k in keys]
 
 
 def sales_by_product(db: Database, start: date, end: date, zone: str,
                      channel: str | None = None) -> list[ProductSalesRow]:
     """Units, takings, cost and margin per product over [start, end], best takings first; `channel` narrows
-    to "counter" or one marketplace. Counter lines count net of returns and of their share of a sale discount."""
+    to "counter" or one marketplace. Counter lines count net of returns and of their share of a sale discount.
+    SQLite sums per product and channel; here the channels of one product are put together, its sku and name
+    taken from the counter when it sold there (the name it was sold under), else from the product today."""
     lo, hi = _range(start, end, zone)
-    facts = [*report_store.counter_lines(db, lo, hi), *report_store.online_lines(db, lo, hi)]
-    costs = report_store.cost_prices(db)
-    grouped: dict[str, dict[str, object]] = {}
-    for f in facts:
-        if channel and f.channel != channel:
-            continue
-        key = f.product_id or f"{f.channel}:{f.sku or f.name}"
-        g = grouped.setdefault(key, {"product_id": f.product_id, "sku": f.sku, "name": f.name, "units": 0,
-                                     "takings": 0, "by_channel": {}})
-        g["units"] = int(g["units"]) + f.units  # type: ignore[call-overload]
-        g["takings"] = int(g["takings"]) + f.paid  # type: ignore[call-overload]
-        by: dict[str, int] = g["by_channel"]  # type: ignore[assignment]
-        by[f.channel] = by.get(f.channel, 0) + f.units
-    rows = []
-    for g in grouped.values():
-        pid = g["product_id"]
-        unit_cost = costs.get(pid) if isinstance(pid, str) else None
-        units = int(g["units"])  # type: ignore[call-overload]
-        rows.append(ProductSalesRow(pid if isinstance(pid, str) else None, str(g["sku"]), str(g["name"]), units,
-                                    int(g["takings"]),  # type: ignore[call-overload]
-                                    None if unit_cost is None else unit_cost * units,
-                                    dict(g["by_channel"])))  # type: ignore[call-overload]
-    rows = [r for r in rows if r.units or r.takings]
+    totals: list[report_store.ProductTotal] = []
+    if channel in (None, COUNTER):
+        totals += report_store.counter_products(db, lo, hi)
+    if channel != COUNTER:
+        totals += report_store.online_products(db, lo, hi, channel)
+    grouped: dict[str, _ProductSum] = {}
+    for t in totals:
+        key = t.product_id or f"{t.channel}:{t.sku or t.name}"
+        g = grouped.setdefault(key, _ProductSum(t.product_id, t.sku, t.name, t.cost_price))
+        g.units += t.units
+        g.takings += t.paid
+        g.by_channel[t.channel] = g.by_channel.get(t.channel, 0) + t.units
+    rows = [g.row() for g in grouped.values() if g.units or g.takings]
     rows.sort(key=lambda r: (-r.takings, -r.units, r.name.lower()))
     return rows
+
+
+@dataclass
+class _ProductSum:
+    """One product's sums while its channels are put together."""
+
+    product_id: str | None
+    sku: str
+    name: str
+    unit_cost: int | None
+    units: int = 0
+    takings: int = 0
+    by_channel: dict[str, int] = field(default_factory=dict)
+
+    def row(self) -> ProductSalesRow:
+        cost = None if self.unit_cost is None or self.product_id is None else self.unit_cost * self.units
+        return ProductSalesRow(self.product_id, self.sku, self.name, self.units, self.takings, cost,
+                               dict(self.by_channel))
 
 
 def margin_summary(rows: Iterable[ProductSalesRow]) -> MarginSummary:

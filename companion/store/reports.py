@@ -1,7 +1,9 @@
-"""Read-only queries behind the reports: raw facts in a UTC range, grouped and summed by services/reports.py.
+"""Read-only queries behind the reports, summed by SQLite over the indexed date range: only grouped rows come back
+(a day per row, a product per row), never every sale line of the period.
 
-Grouping by shop day, week or month happens in Python, because the shop's zone (WIB, WITA, WIT) decides which
-day a sale belongs to and SQLite knows nothing of zones.
+A shop day is the UTC stamp moved by the zone's offset (WIB +7, WITA +8, WIT +9: fixed since 1988, no summer
+time), so `date()` in SQL gives the same day as Python's zone arithmetic. The fraction of a second is cut off
+first: SQLite rounds 23.59.59,9999 up into the next day.
 """
 
 from __future__ import annotations
@@ -14,6 +16,16 @@ from companion.store.database import Database
 TAKINGS_STATUSES = ("paid", "ready_to_ship", "shipped", "completed")
 
 _NOT_VOIDED = "NOT EXISTS (SELECT 1 FROM sale_voids v WHERE v.sale_id = s.id)"
+_MARKS = ",".join("?" * len(TAKINGS_STATUSES))
+
+
+def _day(column: str) -> str:
+    """The shop day of a UTC stamp column; the parameter is the offset modifier, e.g. '+420 minutes'."""
+    return f"date(substr({column}, 1, 19), ?)"
+
+
+def offset_modifier(minutes: int) -> str:
+    return f"{minutes:+d} minutes"
 
 
 @dataclass(frozen=True)
@@ -31,8 +43,19 @@ class OnlineOrderFact:
 
 
 @dataclass(frozen=True)
-class SoldLineFact:
-    """One sold line, counter or online; `paid` is what the buyer paid for the units still sold (net of returns)."""
+class DayTotal:
+    """Sums of one shop day (ISO text), for one channel where the fact has one."""
+
+    day: str
+    channel: str
+    count: int
+    amount: int
+
+
+@dataclass(frozen=True)
+class ProductTotal:
+    """One product's (or one unlinked platform item's) sold units and takings in the range, for one channel or
+    the counter; sku and name as on its earliest line in the range (counter lines keep the name sold under)."""
 
     channel: str
     product_id: str | None
@@ -40,6 +63,7 @@ class SoldLineFact:
     name: str
     units: int
     paid: int
+    cost_price: int | None  # the product's cost price today
 
 
 def counter_sales(db: Database, start: str, end: str) -> list[CounterSaleFact]:
@@ -65,45 +89,76 @@ def refunds(db: Database, start: str, end: str) -> list[tuple[str, int]]:
 
 def online_orders(db: Database, start: str, end: str) -> list[OnlineOrderFact]:
     """Orders placed in [start, end) that count as takings (see TAKINGS_STATUSES)."""
-    marks = ",".join("?" * len(TAKINGS_STATUSES))
     rows = db.query(f"SELECT created_at, channel, total FROM online_orders WHERE created_at >= ? AND created_at < ?"
-                    f" AND status IN ({marks})", (start, end, *TAKINGS_STATUSES))
+                    f" AND status IN ({_MARKS})", (start, end, *TAKINGS_STATUSES))
     return [OnlineOrderFact(r["created_at"], r["channel"], int(r["total"])) for r in rows]
 
 
-def counter_lines(db: Database, start: str, end: str) -> list[SoldLineFact]:
-    """Counter lines of non-voided sales in [start, end), after their share of the sale discount and minus
-    returned units (whenever they came back): the same sums a return refunds."""
-    rows = db.query(
-        "SELECT l.product_id, l.sku, l.name, l.quantity, l.line_total, s.subtotal, s.sale_discount,"
-        " COALESCE((SELECT SUM(rl.quantity) FROM sale_return_lines rl WHERE rl.sale_line_id = l.id), 0) AS back"
-        f" FROM sale_lines l JOIN sales s ON s.id = l.sale_id WHERE s.created_at >= ? AND s.created_at < ?"
-        f" AND {_NOT_VOIDED}", (start, end))
-    facts = []
-    for r in rows:
-        line_paid = int(r["line_total"])
-        if r["sale_discount"] and r["subtotal"]:
-            line_paid -= (int(r["sale_discount"]) * line_paid) // int(r["subtotal"])
-        kept = int(r["quantity"]) - int(r["back"])
-        paid = line_paid - (line_paid * int(r["back"])) // int(r["quantity"])
-        facts.append(SoldLineFact("counter", r["product_id"], r["sku"], r["name"], kept, paid))
-    return facts
+def counter_days(db: Database, start: str, end: str, offset_minutes: int) -> list[DayTotal]:
+    """Per shop day: number and total of non-voided counter sales made in [start, end)."""
+    rows = db.query(f"SELECT {_day('s.created_at')} AS day, COUNT(*) AS n, SUM(s.total) AS amount FROM sales s"
+                    f" WHERE s.created_at >= ? AND s.created_at < ? AND {_NOT_VOIDED} GROUP BY day",
+                    (offset_modifier(offset_minutes), start, end))
+    return [DayTotal(r["day"], "counter", int(r["n"]), int(r["amount"])) for r in rows]
 
 
-def online_lines(db: Database, start: str, end: str) -> list[SoldLineFact]:
-    """Lines of takings orders placed in [start, end); unmapped lines keep the platform's SKU and name."""
-    marks = ",".join("?" * len(TAKINGS_STATUSES))
+def refund_days(db: Database, start: str, end: str, offset_minutes: int) -> list[DayTotal]:
+    """Per shop day: money paid back for returns in [start, end), on the day it was paid back."""
+    rows = db.query(f"SELECT {_day('created_at')} AS day, COUNT(*) AS n, SUM(refund) AS amount FROM sale_returns"
+                    " WHERE created_at >= ? AND created_at < ? GROUP BY day",
+                    (offset_modifier(offset_minutes), start, end))
+    return [DayTotal(r["day"], "counter", int(r["n"]), int(r["amount"])) for r in rows]
+
+
+def online_days(db: Database, start: str, end: str, offset_minutes: int) -> list[DayTotal]:
+    """Per shop day and channel: number and total of takings orders placed in [start, end)."""
+    rows = db.query(f"SELECT {_day('created_at')} AS day, channel, COUNT(*) AS n, SUM(total) AS amount"
+                    f" FROM online_orders WHERE created_at >= ? AND created_at < ? AND status IN ({_MARKS})"
+                    " GROUP BY day, channel", (offset_modifier(offset_minutes), start, end, *TAKINGS_STATUSES))
+    return [DayTotal(r["day"], r["channel"], int(r["n"]), int(r["amount"])) for r in rows]
+
+
+# A counter line's takings: its line total less its share of the sale discount (rounded down), then less the
+# share of the units returned (whenever they came back, rounded down): the same sums a return refunds. Every
+# value is >= 0, so SQLite's integer division rounds down like Python's //.
+_COUNTER_LINES = (
+    "SELECT s.created_at, l.line_no, l.product_id, l.sku, l.name, l.quantity,"
+    " l.line_total - CASE WHEN s.sale_discount <> 0 AND s.subtotal <> 0"
+    " THEN s.sale_discount * l.line_total / s.subtotal ELSE 0 END AS line_paid,"
+    " COALESCE(b.back, 0) AS back FROM sales s JOIN sale_lines l ON l.sale_id = s.id"
+    " LEFT JOIN (SELECT sale_line_id, SUM(quantity) AS back FROM sale_return_lines GROUP BY sale_line_id) b"
+    " ON b.sale_line_id = l.id WHERE s.created_at >= ? AND s.created_at < ?"
+    f" AND {_NOT_VOIDED}")
+
+
+def counter_products(db: Database, start: str, end: str) -> list[ProductTotal]:
+    """Counter units and takings per product for non-voided sales in [start, end), net of returns and of each
+    line's share of its sale discount."""
     rows = db.query(
-        "SELECT o.channel, l.product_id, COALESCE(p.sku, l.seller_sku) AS sku, COALESCE(p.name, l.name) AS name,"
-        " p.variant_name, l.quantity, l.unit_price FROM online_order_lines l JOIN online_orders o ON o.id = l.order_id"
+        "SELECT g.product_id, g.sku, g.name, g.units, g.paid, p.cost_price FROM ("
+        " SELECT product_id, MIN(created_at) AS first, sku, name,"
+        " SUM(quantity - back) AS units, SUM(line_paid - line_paid * back / quantity) AS paid"
+        f" FROM ({_COUNTER_LINES}) GROUP BY product_id) g LEFT JOIN products p ON p.id = g.product_id",
+        (start, end))
+    return [ProductTotal("counter", r["product_id"], r["sku"], r["name"], int(r["units"]), int(r["paid"]),
+                         None if r["cost_price"] is None else int(r["cost_price"])) for r in rows]
+
+
+def online_products(db: Database, start: str, end: str, channel: str | None = None) -> list[ProductTotal]:
+    """Units and takings per channel and product of takings orders placed in [start, end); a line not linked to
+    a product is grouped by the platform's SKU (its name when it has none) and keeps the platform's name."""
+    only = " AND o.channel = ?" if channel else ""
+    rows = db.query(
+        "SELECT o.channel, l.product_id, MIN(o.created_at) AS first,"
+        " COALESCE(p.sku, l.seller_sku) AS sku, COALESCE(p.name, l.name) AS name, p.variant_name, p.cost_price,"
+        " SUM(l.quantity) AS units, SUM(l.quantity * l.unit_price) AS paid"
+        " FROM online_order_lines l JOIN online_orders o ON o.id = l.order_id"
         " LEFT JOIN products p ON p.id = l.product_id"
-        f" WHERE o.created_at >= ? AND o.created_at < ? AND o.status IN ({marks})", (start, end, *TAKINGS_STATUSES))
-    return [SoldLineFact(r["channel"], r["product_id"], r["sku"] or "",
+        f" WHERE o.created_at >= ? AND o.created_at < ? AND o.status IN ({_MARKS}){only}"
+        " GROUP BY o.channel, l.product_id,"
+        " CASE WHEN l.product_id IS NULL THEN CASE WHEN l.seller_sku <> '' THEN l.seller_sku ELSE l.name END END",
+        (start, end, *TAKINGS_STATUSES, *((channel,) if channel else ())))
+    return [ProductTotal(r["channel"], r["product_id"], r["sku"] or "",
                          f"{r['name']} – {r['variant_name']}" if r["variant_name"] else r["name"],
-                         int(r["quantity"]), int(r["quantity"]) * int(r["unit_price"])) for r in rows]
-
-
-def cost_prices(db: Database) -> dict[str, int | None]:
-    """Every product's cost price today (None when the shop never entered one)."""
-    return {r["id"]: (None if r["cost_price"] is None else int(r["cost_price"]))
-            for r in db.query("SELECT id, cost_price FROM products")}
+                         int(r["units"]), int(r["paid"]),
+                         None if r["cost_price"] is None else int(r["cost_price"])) for r in rows]
