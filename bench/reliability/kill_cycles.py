@@ -75,7 +75,11 @@ def _one_cycle(folder: Path, admin: Admin, seed: int, kill_after: float, mode: s
         time.sleep(kill_after)
     if child.poll() is None:
         child.send_signal(signal.SIGKILL)
-    out, err = child.communicate(timeout=60)
+    # Read through the same file object as the first line: its buffer may already hold the next lines
+    # (communicate() would read the pipe underneath and lose them). The child is dead, so this ends.
+    out = child.stdout.read()
+    err = child.stderr.read() if child.stderr is not None else ""
+    child.wait(timeout=60)
     lines = [x for x in out.splitlines(keepends=True) if x.endswith("\n")]
     if first != "ready\n":
         return False, f"no 'ready' within {START_TIMEOUT:.0f} s: {(err.strip().splitlines() or ['?'])[-1]}", lines
