@@ -82,6 +82,11 @@ def app_style(qapp: QApplication) -> Iterator[None]:
     qapp.setStyleSheet("")
 
 
+def _loaded(qtbot: QtBot, page: ReportsPage) -> None:
+    """The report is read on a pool thread: wait for the page to show it."""
+    qtbot.waitUntil(lambda: not page.loading, timeout=15_000)
+
+
 def _shot(widget: object, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     widget.grab().save(str(SHOTS / name))  # type: ignore[attr-defined]
@@ -96,30 +101,55 @@ def test_reports_page_shows_takings_per_channel(qtbot: QtBot, db: Database, ctx:
     page.resize(1000, 760)
     page.show()
     qtbot.waitExposed(page)
+    _loaded(qtbot, page)
     today = page.today()
     assert page.periods[-1].start == today and len(page.periods) == 14
     assert page.periods[-1].online["shopee"] == 68_000
     assert sum(page.chart.totals()) == sum(p.total for p in page.periods)
     assert page.period_table.rowCount() == 14
-    names = [page.product_table.item(r, 1).text() for r in range(page.product_table.rowCount())]
+    names = [page.product_model.text(r, 1) for r in range(page.product_model.rowCount())]
     assert names[0] == "Kopi Bubuk 250 g"
     assert "Rp" in page.margin_note.text()
     _shot(page, f"reports-day-{lang}.png")
     page.grain.setCurrentIndex(1)  # weeks
+    assert page.loading and page.status.text() in ("Memuat laporan…", "Loading the report…")
+    _loaded(qtbot, page)
     assert len(page.periods) >= 12
     page.tabs.setCurrentIndex(1)
     _shot(page, f"reports-week-products-{lang}.png")
     page.grain.setCurrentIndex(2)
     page.channel.setCurrentIndex(2)  # Shopee only
     page.tabs.setCurrentIndex(2)
+    _loaded(qtbot, page)
     assert [s.label for s in page.chart.series] == ["Shopee"]
     _shot(page, f"reports-month-shopee-{lang}.png")
+
+
+def test_reports_load_in_the_background_and_stale_results_are_dropped(qtbot: QtBot, db: Database,
+                                                                    ctx: AppContext) -> None:
+    _seed(db)
+    page = ReportsPage(ctx)
+    qtbot.addWidget(page)
+    assert page.loading and page.period_table.rowCount() == 0  # nothing read on the GUI thread
+    assert page.status.text() == "Memuat laporan…"
+    _loaded(qtbot, page)
+    assert page.status.text() == ""
+    assert page.period_table.rowCount() == 14 and page.product_model.rowCount() == 3
+    assert "Rp" in page.summary.text() and "Rp" in page.stock_labels[0].text()
+    page.grain.setCurrentIndex(2)  # months: a load starts...
+    page.grain.setCurrentIndex(0)  # ...and the owner goes back to days before it has ended
+    _loaded(qtbot, page)
+    ctx.work.wait()
+    QApplication.processEvents()  # the months' result arrives as well, and is dropped
+    assert len(page.periods) == 14 and page.period_table.rowCount() == 14
+    assert not page.loading
 
 
 def test_reports_page_exports_and_recap_pdf(qtbot: QtBot, db: Database, ctx: AppContext, tmp_path: Path) -> None:
     _seed(db)
     page = ReportsPage(ctx)
     qtbot.addWidget(page)
+    _loaded(qtbot, page)
     page.export(tmp_path / "laporan.xlsx")
     assert "laporan.xlsx" in page.status.text()
     assert load_workbook(tmp_path / "laporan.xlsx").sheetnames == ["Per periode", "Per produk", "Nilai stok"]

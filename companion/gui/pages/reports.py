@@ -3,6 +3,7 @@ gross margin, what the stock is worth and how fast buyers get an answer; exports
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -16,12 +17,14 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from companion.domain.clock import now_utc, shop_zone
 from companion.domain.errors import UserError
@@ -31,10 +34,12 @@ from companion.gui.context import AppContext
 from companion.gui.messages import error_text
 from companion.gui.pages.base import Page
 from companion.gui.recap_print import print_recap, save_recap_pdf
+from companion.gui.report_product_model import ProductSalesModel
 from companion.gui.response_coaching import ResponseCoaching
 from companion.i18n import N_, babel_locale, tr
 from companion.services import reports
-from companion.services.reports import CHANNELS, Grain, PeriodRow, ProductSalesRow
+from companion.services.reports import CHANNELS, Grain, PeriodRow, ProductSalesRow, StockValue
+from companion.store.database import Database
 
 GRAINS: tuple[tuple[Grain, str], ...] = (("day", N_("Per day")), ("week", N_("Per week")),
                                          ("month", N_("Per month")))
@@ -64,6 +69,32 @@ def _item(value: object, number: bool = False) -> QTableWidgetItem:
     return item
 
 
+@dataclass(frozen=True)
+class ReportChoice:
+    """What the owner chose on top of the page: one load of the report is for one choice."""
+
+    start: date
+    end: date
+    grain: Grain
+    zone: str
+    channel: str | None
+
+
+@dataclass(frozen=True)
+class ReportData:
+    choice: ReportChoice
+    periods: list[PeriodRow]
+    products: list[ProductSalesRow]
+    stock: StockValue
+
+
+def load_report(db: Database, choice: ReportChoice) -> ReportData:
+    """Everything the page shows for one choice; runs on a pool thread with its own connection."""
+    c = choice
+    return ReportData(c, reports.sales_by_period(db, c.start, c.end, c.grain, c.zone),
+                      reports.sales_by_product(db, c.start, c.end, c.zone, c.channel), reports.stock_value(db))
+
+
 def period_label(start: date, grain: str) -> str:
     return format_date(start, PERIOD_FORMATS.get(grain, "d MMM"), locale=babel_locale())
 
@@ -78,6 +109,8 @@ class ReportsPage(Page):
         self.setStyleSheet(PAGE_STYLE)
         self.periods: list[PeriodRow] = []
         self.products: list[ProductSalesRow] = []
+        self.loading = False
+        self._loads = 0  # numbers each load; a result that is not the latest one is dropped
         self.grain = QComboBox()
         for key, label in GRAINS:
             self.grain.addItem(tr(label), key)
@@ -96,7 +129,9 @@ class ReportsPage(Page):
         self.status.setProperty("role", "hint")
         self.status.setWordWrap(True)
         self.period_table = QTableWidget()
-        self.product_table = QTableWidget()
+        self.product_model = ProductSalesModel()
+        self.product_table = QTableView()
+        self.product_table.setModel(self.product_model)
         self.margin_note = QLabel()
         self.margin_note.setWordWrap(True)
         self.margin_note.setProperty("role", "hint")
@@ -142,6 +177,9 @@ class ReportsPage(Page):
             table.verticalHeader().setVisible(False)
             table.setAlternatingRowColors(True)
             table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        header = self.product_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # measured on the first rows only
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         products = QWidget()
         pl = QVBoxLayout(products)
         pl.addWidget(self.margin_note)
@@ -183,23 +221,56 @@ class ReportsPage(Page):
         self.start.blockSignals(False)
         self.reload()
 
+    def choice(self) -> ReportChoice:
+        return ReportChoice(_pydate(self.start.date()), _pydate(self.end.date()), self.grain.currentData(),
+                            self.ctx.setting("time_zone"), self.channel.currentData())
+
     def reload(self) -> None:
-        zone = self.ctx.setting("time_zone")
-        start, end = _pydate(self.start.date()), _pydate(self.end.date())
-        grain: Grain = self.grain.currentData()
+        """Reads the report on a pool thread (a year of a big shop takes a moment) while the window stays
+        usable; choosing again meanwhile starts a new load and the older result is dropped."""
+        choice = self.choice()
+        self._loads += 1
+        number = self._loads
+        self.response.reload()
         try:
-            self.periods = reports.sales_by_period(self.ctx.db, start, end, grain, zone)
-            self.products = reports.sales_by_product(self.ctx.db, start, end, zone, self.channel.currentData())
+            reports.check_period(choice.start, choice.end)
         except UserError as exc:
+            self._set_loading(False)
             self.status.setText(error_text(exc))
             return
-        self.status.setText("")
+        self._set_loading(True)
+        self.ctx.work.run(lambda db, _progress: load_report(db, choice),
+                          lambda data: self._loaded(number, data), lambda exc: self._failed(number, exc))
+
+    def _set_loading(self, loading: bool) -> None:
+        self.loading = loading
+        if loading:
+            self.status.setText(tr("Loading the report…"))
+        elif self.status.text() == tr("Loading the report…"):
+            self.status.setText("")
+
+    def _current(self, number: int) -> bool:
+        """Whether a finished load is the latest one and its page still exists (pages are rebuilt on a
+        change of language)."""
+        return isValid(self) and number == self._loads
+
+    def _loaded(self, number: int, data: ReportData) -> None:
+        if not self._current(number):
+            return
+        self.periods, self.products = data.periods, data.products
+        grain = data.choice.grain
         self._fill_summary()
         self._fill_chart(grain)
         self._fill_periods(grain)
         self._fill_products()
-        self._fill_stock()
-        self.response.reload()
+        self._fill_stock(data.stock)
+        self._set_loading(False)
+
+    def _failed(self, number: int, exc: BaseException) -> None:
+        if not self._current(number):
+            return
+        self._set_loading(False)
+        self.status.setText(error_text(exc))
 
     def _channels(self) -> tuple[str, ...]:
         chosen = self.channel.currentData()
@@ -233,23 +304,7 @@ class ReportsPage(Page):
         t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
 
     def _fill_products(self) -> None:
-        headers = [tr("SKU"), tr("Product"), tr("Units"), tr("Takings"), tr("Cost"), tr("Gross margin")]
-        t = self.product_table
-        t.clear()
-        t.setColumnCount(len(headers))
-        t.setHorizontalHeaderLabels(headers)
-        t.setRowCount(len(self.products))
-        unknown = tr("cost unknown")
-        for r, p in enumerate(self.products):
-            margin = unknown if p.margin is None else format_rupiah(p.margin) + (
-                f" ({p.margin_percent:.0f}%)" if p.margin_percent is not None else "")
-            values = [p.sku, p.name, format_quantity(p.units), format_rupiah(p.takings),
-                      unknown if p.cost is None else format_rupiah(p.cost), margin]
-            for c, v in enumerate(values):
-                t.setItem(r, c, _item(v, c >= 2))
-        header = t.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.product_model.set_rows(self.products)
         s = reports.margin_summary(self.products)
         text = tr("Gross margin {margin} on {known} of takings whose cost price is known.",
                   margin=format_rupiah(s.margin), known=format_rupiah(s.known_takings))
@@ -258,8 +313,7 @@ class ReportsPage(Page):
                              "Products & Stock to count it.", amount=format_rupiah(s.unknown_takings))
         self.margin_note.setText(text)
 
-    def _fill_stock(self) -> None:
-        v = reports.stock_value(self.ctx.db)
+    def _fill_stock(self, v: StockValue) -> None:
         self.stock_labels[0].setText(tr("Stock at cost price: {amount}", amount=format_rupiah(v.at_cost)))
         self.stock_labels[1].setText(tr("At sell price: {amount} ({units} units in {products} products)",
                                         amount=format_rupiah(v.at_sell), units=format_quantity(v.units),
