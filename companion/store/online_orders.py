@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from companion.store.accounts import FILE_SHOP_REF
@@ -55,13 +56,40 @@ def by_platform_id(db: Database, account_id: str, platform_order_id: str) -> Onl
     return _row(r) if r else None
 
 
+CHUNK = 500  # bound parameters per IN (...) list: far below any SQLite build's limit
+
+
+def by_platform_ids(db: Database, account_id: str, platform_order_ids: Collection[str]) -> dict[str, OnlineOrderRow]:
+    """`by_platform_id` for a page of orders at once, keyed by platform order id (missing ones left out)."""
+    found: dict[str, OnlineOrderRow] = {}
+    ids = list(platform_order_ids)
+    for start in range(0, len(ids), CHUNK):
+        part = ids[start:start + CHUNK]
+        rows = db.query(_SELECT + f" WHERE o.account_id = ? AND o.platform_order_id IN ({','.join('?' * len(part))})",
+                        (account_id, *part))
+        found.update((r["platform_order_id"], _row(r)) for r in rows)
+    return found
+
+
+def file_import_account(db: Database, channel: str) -> str | None:
+    """The channel's file-import account (orders imported from seller-centre files), if any."""
+    account_id = db.scalar("SELECT id FROM accounts WHERE channel = ? AND shop_ref = ?", (channel, FILE_SHOP_REF))
+    return str(account_id) if account_id else None
+
+
+def other_real_accounts(db: Database, account_id: str, channel: str) -> list[str]:
+    """The channel's other real (non-practice) accounts, oldest first: where an order may already be stored."""
+    return [str(r["id"]) for r in db.query("SELECT id FROM accounts WHERE channel = ? AND practice = 0 AND id != ?"
+                                           " ORDER BY created_at", (channel, account_id))]
+
+
 def from_file_import(db: Database, channel: str, platform_order_id: str) -> OnlineOrderRow | None:
     """The same platform order imported earlier from a seller-centre file (before the shop was linked).
 
     Looked up through the channel's file-import account, so the (account, platform id) index serves it.
     """
-    account_id = db.scalar("SELECT id FROM accounts WHERE channel = ? AND shop_ref = ?", (channel, FILE_SHOP_REF))
-    return by_platform_id(db, str(account_id), platform_order_id) if account_id else None
+    account_id = file_import_account(db, channel)
+    return by_platform_id(db, account_id, platform_order_id) if account_id else None
 
 
 def from_other_real_account(db: Database, account_id: str, channel: str,
@@ -72,10 +100,8 @@ def from_other_real_account(db: Database, account_id: str, channel: str,
     A platform's order ids are unique across all its shops, so this never joins two shops' orders; practice
     accounts are left out (their ids are the practice marketplace's own). One index lookup per account.
     """
-    others = db.query("SELECT id FROM accounts WHERE channel = ? AND practice = 0 AND id != ? ORDER BY created_at",
-                      (channel, account_id))
-    for other in others:
-        found = by_platform_id(db, str(other["id"]), platform_order_id)
+    for other in other_real_accounts(db, account_id, channel):
+        found = by_platform_id(db, other, platform_order_id)
         if found is not None:
             return found
     return None
@@ -90,6 +116,21 @@ def lines(db: Database, order_id: str) -> list[OnlineLineRow]:
     return [OnlineLineRow(r["id"], r["line_id"], r["item_id"], r["sku_id"], r["seller_sku"], r["name"],
                           r["quantity"], r["unit_price"], r["product_id"])
             for r in db.query("SELECT * FROM online_order_lines WHERE order_id = ? ORDER BY line_id", (order_id,))]
+
+
+def lines_of(db: Database, order_ids: Collection[str]) -> dict[str, list[OnlineLineRow]]:
+    """`lines` of several orders in one query per chunk; an order without lines is left out."""
+    out: dict[str, list[OnlineLineRow]] = {}
+    ids = list(order_ids)
+    for start in range(0, len(ids), CHUNK):
+        part = ids[start:start + CHUNK]
+        rows = db.query(f"SELECT * FROM online_order_lines WHERE order_id IN ({','.join('?' * len(part))})"
+                        " ORDER BY order_id, line_id", tuple(part))
+        for r in rows:
+            out.setdefault(r["order_id"], []).append(OnlineLineRow(
+                r["id"], r["line_id"], r["item_id"], r["sku_id"], r["seller_sku"], r["name"], r["quantity"],
+                r["unit_price"], r["product_id"]))
+    return out
 
 
 def listing(db: Database, statuses: tuple[str, ...] | None = None, channel: str | None = None,
@@ -153,6 +194,41 @@ def update_status(db: Database, order_id: str, status: str, status_raw: str, upd
 def add_event(db: Database, order_id: str, status: str, status_raw: str, at: str) -> None:
     db.execute("INSERT INTO online_order_events (order_id, status, status_raw, at) VALUES (?, ?, ?, ?)"
                " ON CONFLICT DO NOTHING", (order_id, status, status_raw, at))
+
+
+ORDER_COLUMNS = ("id", "account_id", "channel", "platform_order_id", "status", "status_raw", "created_at",
+                 "updated_at", "ship_by", "buyer_name", "total", "stock_taken", "imported_at")
+LINE_COLUMNS = ("id", "order_id", "line_id", "item_id", "sku_id", "seller_sku", "name", "quantity", "unit_price",
+                "product_id")
+
+
+def _many(db: Database, sql: str, rows: Sequence[tuple[object, ...]]) -> None:
+    """One statement for many rows, only inside `Database.write()` (like `Database.execute`)."""
+    if not db.conn.in_transaction:
+        raise RuntimeError("writes must run inside Database.write()")
+    if rows:
+        db.conn.executemany(sql, rows)
+
+
+def insert_many(db: Database, orders: Sequence[tuple[object, ...]], lines: Sequence[tuple[object, ...]]) -> None:
+    """New orders (values in ORDER_COLUMNS order), then their lines (LINE_COLUMNS order), in the given order."""
+    _many(db, f"INSERT INTO online_orders ({', '.join(ORDER_COLUMNS)}) VALUES ({', '.join('?' * len(ORDER_COLUMNS))})",
+          orders)
+    _many(db, f"INSERT INTO online_order_lines ({', '.join(LINE_COLUMNS)})"
+              f" VALUES ({', '.join('?' * len(LINE_COLUMNS))})", lines)
+
+
+def add_events_many(db: Database, events: Sequence[tuple[str, str, str, str]]) -> None:
+    """`add_event` for (order id, status, status_raw, at) rows, in the given order."""
+    _many(db, "INSERT INTO online_order_events (order_id, status, status_raw, at) VALUES (?, ?, ?, ?)"
+              " ON CONFLICT DO NOTHING", events)
+
+
+def update_statuses(db: Database, updates: Sequence[tuple[str, str, str, str | None, bool, str]]) -> None:
+    """Status changes as (status, status_raw, updated_at, ship_by, stock_taken, order id), applied in order;
+    their events go through `add_events_many`."""
+    _many(db, "UPDATE online_orders SET status = ?, status_raw = ?, updated_at = ?, ship_by = ?, stock_taken = ?"
+              " WHERE id = ?", [(*u[:4], int(u[4]), u[5]) for u in updates])
 
 
 def set_stock_taken(db: Database, order_id: str, taken: bool) -> None:

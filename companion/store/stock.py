@@ -7,6 +7,7 @@ recomputes it from the ledger and `verify_levels` lists any product where the tw
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from companion.domain.clock import stamp
@@ -61,6 +62,76 @@ def add_movement(
         (product_id, level, seq),
     )
     return level
+
+
+@dataclass(frozen=True)
+class NewMovement:
+    """One movement for `add_movements`."""
+
+    product_id: str
+    kind: MovementKind
+    quantity: int
+    reference: str | None = None
+    dedupe_key: str | None = None
+
+
+CHUNK = 500  # bound parameters per IN (...) list: far below any SQLite build's limit
+
+
+def _chunks(values: Collection[str]) -> list[list[str]]:
+    items = list(values)
+    return [items[start:start + CHUNK] for start in range(0, len(items), CHUNK)]
+
+
+def recorded_dedupe_keys(db: Database, keys: Collection[str]) -> set[str]:
+    """Which of `keys` the ledger already holds: a page of orders asks once, not once per line."""
+    found: set[str] = set()
+    for part in _chunks(keys):
+        rows = db.query(f"SELECT dedupe_key FROM stock_movements WHERE dedupe_key IN ({','.join('?' * len(part))})",
+                        tuple(part))
+        found.update(str(r[0]) for r in rows)
+    return found
+
+
+def add_movements(db: Database, movements: Sequence[NewMovement], created_at: str) -> list[int]:
+    """Append movements in the given order (one statement) and set each product's cache once; returns the
+    level after each movement, as `add_movement` would have returned it one by one.
+
+    Dedupe keys are not looked up here: the caller has checked them (`recorded_dedupe_keys`), and a key
+    recorded twice still fails the unique index, rolling back the caller's whole transaction.
+    """
+    if not db.conn.in_transaction:
+        raise RuntimeError("writes must run inside Database.write()")
+    if not movements:
+        return []
+    levels = cached_levels(db, {m.product_id for m in movements})
+    seq = int(db.scalar("SELECT COALESCE(MAX(seq), 0) FROM stock_movements"))  # what SQLite gives the next row
+    rows, after, last_seq = [], [], {}
+    for m in movements:
+        seq += 1
+        level = apply(levels.get(m.product_id, 0), Movement(m.kind, m.quantity))
+        levels[m.product_id], last_seq[m.product_id] = level, seq
+        after.append(level)
+        rows.append((seq, new_id(), m.product_id, m.kind.value, m.quantity, None, m.reference, m.dedupe_key,
+                     created_at))
+    db.conn.executemany(
+        "INSERT INTO stock_movements (seq, id, product_id, kind, quantity, reason, reference, dedupe_key, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    db.conn.executemany(
+        "INSERT INTO stock_levels (product_id, on_hand, last_seq) VALUES (?, ?, ?)"
+        " ON CONFLICT(product_id) DO UPDATE SET on_hand = excluded.on_hand, last_seq = excluded.last_seq",
+        [(product_id, levels[product_id], seq) for product_id, seq in last_seq.items()])
+    return after
+
+
+def cached_levels(db: Database, product_ids: Collection[str]) -> dict[str, int]:
+    """The cached on-hand of the products that have one (a product never moved has no row: 0)."""
+    levels: dict[str, int] = {}
+    for part in _chunks(product_ids):
+        rows = db.query(f"SELECT product_id, on_hand FROM stock_levels WHERE product_id IN"
+                        f" ({','.join('?' * len(part))})", tuple(part))
+        levels.update((str(r[0]), int(r[1])) for r in rows)
+    return levels
 
 
 def on_hand(db: Database, product_id: str) -> int:
