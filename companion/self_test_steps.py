@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 Outcome = tuple[str, str]  # (OK / WARNING / FAILED, one line)
 START_LIMIT_S = 60  # the app start step gives up after this long (only a start that waits for a person takes it)
 PROBE = "Cash"  # a msgid every build has (the counter's payment button)
-# keyring backends the build must carry for each platform, with the library each one loads
-PLATFORM_BACKENDS = {"linux": ("keyring.backends.SecretService", "secretstorage", "jeepney"),
+# keyring backends the build must carry for each platform, with the library each one loads (Linux: our own Secret
+# Service backend on jeepney, store/secret_service.py)
+PLATFORM_BACKENDS = {"linux": ("companion.store.secret_service", "jeepney.io.blocking"),
                      "win32": ("keyring.backends.Windows", "win32ctypes.pywin32.win32cred"),
                      "darwin": ("keyring.backends.macOS", "keyring.backends.macOS.api")}
 

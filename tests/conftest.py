@@ -36,7 +36,10 @@ class MemoryKeyring(KeyringBackend):
 
 
 @pytest.fixture(autouse=True)
-def memory_keyring() -> Iterator[MemoryKeyring]:
+def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
+    # No test reaches the desktop's own password store: on Linux an unusable keyring would otherwise fall back to
+    # the Secret Service on the session bus (store/secrets.py). tests/test_secret_service.py starts a private one.
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
     previous = keyring.get_keyring()
     backend = MemoryKeyring()
     keyring.set_keyring(backend)
