@@ -1,6 +1,6 @@
-"""The reports' sums done by SQLite equal a plain Python recomputation from the stored facts, for any mix of
-counter sales (discounts, returns, voids, a product renamed between sales) and online orders (every status,
-three channels, lines linked to a product or not), in every shop zone and grain.
+"""The reports' sums done by SQLite (and the stock value) equal a plain Python recomputation from the stored
+facts, for any mix of counter sales (discounts, returns, voids, a product renamed between sales) and online orders
+(every status, three channels, lines linked to a product or not), in every shop zone and grain.
 
 The recomputation reads every line and groups in Python, as the reports did before they summed in SQL; its
 days come from Python's zone arithmetic, not from SQLite's date()."""
@@ -34,6 +34,7 @@ from companion.services.accounts import link_practice_accounts
 from companion.services.online_orders import apply_orders
 from companion.services.products import add_product, edit_product
 from companion.services.sales import record_sale, return_items, void_sale
+from companion.store import products as product_store
 from companion.store import sales as sale_store
 from companion.store.database import Database, open_database
 from companion.store.reports import TAKINGS_STATUSES
@@ -190,6 +191,14 @@ def expected_products(db: Database, start: date, end: date, zone: str,
     return rows
 
 
+def expected_stock(db: Database) -> reports.StockValue:
+    shelf = [p for p in product_store.all_products(db) if p.on_hand > 0]
+    return reports.StockValue(sum(p.on_hand * p.cost_price for p in shelf if p.cost_price is not None),
+                              sum(p.on_hand * p.sell_price for p in shelf), sum(p.on_hand for p in shelf), len(shelf),
+                              sum(1 for p in shelf if p.cost_price is None),
+                              sum(p.on_hand * p.sell_price for p in shelf if p.cost_price is None))
+
+
 def _plain(r: reports.ProductSalesRow) -> str:
     return repr((r.product_id, r.sku, r.name, r.units, r.takings, r.cost, sorted(r.by_channel.items())))
 
@@ -213,6 +222,7 @@ def test_sql_sums_equal_a_python_recomputation(sales: list[dict], orders: list[d
             assert sorted(map(_plain, got)) == sorted(map(_plain, expected_products(db, start, end, zone, ch)))
             order = [(-r.takings, -r.units, r.name.lower()) for r in got]
             assert order == sorted(order)
+        assert reports.stock_value(db) == expected_stock(db)
 
 
 def test_a_sale_in_the_last_fraction_of_a_second_of_a_day_stays_on_that_day() -> None:

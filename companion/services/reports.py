@@ -252,14 +252,9 @@ def margin_summary(rows: Iterable[ProductSalesRow]) -> MarginSummary:
 def stock_value(db: Database) -> StockValue:
     """What the stock on the shelves is worth, at cost (where known) and at sell price. Negative counts
     (sold before a stocktake) are left out: they are a counting gap, not value."""
-    products = [p for p in product_store.all_products(db) if p.on_hand > 0]
-    without = [p for p in products if p.cost_price is None]
-    return StockValue(
-        at_cost=sum(p.on_hand * p.cost_price for p in products if p.cost_price is not None),
-        at_sell=sum(p.on_hand * p.sell_price for p in products),
-        units=sum(p.on_hand for p in products), products=len(products), products_without_cost=len(without),
-        at_sell_without_cost=sum(p.on_hand * p.sell_price for p in without),
-    )
+    t = report_store.stock_totals(db)
+    return StockValue(at_cost=t.at_cost, at_sell=t.at_sell, units=t.units, products=t.products,
+                      products_without_cost=t.products_without_cost, at_sell_without_cost=t.at_sell_without_cost)
 
 
 def response_performance(db: Database, now: datetime) -> ResponseOverview:

@@ -162,3 +162,29 @@ def online_products(db: Database, start: str, end: str, channel: str | None = No
                          f"{r['name']} – {r['variant_name']}" if r["variant_name"] else r["name"],
                          int(r["units"]), int(r["paid"]),
                          None if r["cost_price"] is None else int(r["cost_price"])) for r in rows]
+
+
+@dataclass(frozen=True)
+class StockTotals:
+    """Sums over products with stock on hand (a negative count is a counting gap, not value)."""
+
+    at_cost: int  # products with a cost price only
+    at_sell: int
+    units: int
+    products: int
+    products_without_cost: int
+    at_sell_without_cost: int
+
+
+def stock_totals(db: Database) -> StockTotals:
+    """What the shelves are worth, summed by SQLite from the cached stock levels."""
+    r = db.one(
+        "SELECT COALESCE(SUM(l.on_hand * p.cost_price), 0) AS at_cost, COALESCE(SUM(l.on_hand * p.sell_price), 0)"
+        " AS at_sell, COALESCE(SUM(l.on_hand), 0) AS units, COUNT(*) AS products,"
+        " COALESCE(SUM(p.cost_price IS NULL), 0) AS without,"
+        " COALESCE(SUM(CASE WHEN p.cost_price IS NULL THEN l.on_hand * p.sell_price END), 0) AS sell_without"
+        " FROM products p JOIN stock_levels l ON l.product_id = p.id WHERE l.on_hand > 0")
+    if r is None:
+        return StockTotals(0, 0, 0, 0, 0, 0)
+    return StockTotals(int(r["at_cost"]), int(r["at_sell"]), int(r["units"]), int(r["products"]),
+                       int(r["without"]), int(r["sell_without"]))
