@@ -256,3 +256,14 @@ def test_writing_in_bulk_outside_a_transaction_is_refused(db: Database) -> None:
         stock_store.add_movements(db, [stock_store.NewMovement("p", MovementKind.ADJUSTMENT, 1)], stamp())
     with pytest.raises(RuntimeError):
         order_store.add_events_many(db, [("o", "paid", "PAID", stamp())])
+
+
+def test_ids_made_at_once_keep_time_order() -> None:
+    """More ids than one millisecond's counter holds still sort after everything made before them."""
+    import uuid
+
+    from companion.domain.ids import new_id, new_ids
+
+    ids = [new_id(), *new_ids(5000), new_id(), *new_ids(0), *new_ids(3), new_id()]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    assert all(uuid.UUID(x).version == 7 and str(uuid.UUID(x)) == x for x in ids)

@@ -15,7 +15,7 @@ from companion.connectors.base import Order, OrderLine, OrderStatus
 from companion.domain.availability import takes_stock
 from companion.domain.clock import stamp
 from companion.domain.errors import NotFound
-from companion.domain.ids import new_id
+from companion.domain.ids import new_id, new_ids
 from companion.domain.ledger import MovementKind
 from companion.i18n import N_
 from companion.services.change import Change
@@ -120,6 +120,7 @@ class _Page:
     def take(self, order: Order) -> None:
         """What `apply_orders` did for one order: store or update it, then settle its stock."""
         updated_at = _ts(order.updated_at) or self.now
+        status = order.status.value
         known = self.lookup(order)
         if known is not None:
             if (known.status_raw == order.status_raw and known.updated_at >= updated_at) \
@@ -127,29 +128,29 @@ class _Page:
                 self.counts["unchanged"] += 1
                 return
             known.status_raw, known.updated_at = order.status_raw, updated_at
-            status = order.status.value
             self.updates.append((status, order.status_raw, updated_at, _ts(order.ship_by), takes_stock(status),
                                  known.id))
             self.counts["updated"] += 1
         else:
-            known = self._insert(order, updated_at)
+            known = self._insert(order, status, updated_at)
             self.counts["new"] += 1
-        self.events.append((known.id, order.status.value, order.status_raw, updated_at))
+        self.events.append((known.id, status, order.status_raw, updated_at))
         self.touched.add(known.id)
-        self._settle(known, order.status.value)
+        self._settle(known, status)
 
-    def _insert(self, order: Order, updated_at: str) -> _Known:
-        order_id = new_id()
-        lines = [OnlineLineRow(new_id(), line.line_id, line.item_id, line.sku_id, line.seller_sku, line.name,
-                               line.quantity, line.unit_price, self._product_for(line)) for line in order.lines]
-        status = order.status.value
+    def _insert(self, order: Order, status: str, updated_at: str) -> _Known:
+        order_id, *line_ids = new_ids(1 + len(order.lines))
+        lines = [OnlineLineRow(line_ids[n], line.line_id, line.item_id, line.sku_id, line.seller_sku, line.name,
+                               line.quantity, line.unit_price, self._product_for(line))
+                 for n, line in enumerate(order.lines)]
+        channel = order.channel.value
         self.new_orders.append((
-            order_id, self.account.id, order.channel.value, order.order_id, status, order.status_raw,
+            order_id, self.account.id, channel, order.order_id, status, order.status_raw,
             _ts(order.created_at) or self.now, updated_at, _ts(order.ship_by), order.buyer_name,
             sum(line.quantity * line.unit_price for line in order.lines), int(takes_stock(status)), self.now))
         self.new_lines += [(line.id, order_id, line.line_id, line.item_id, line.sku_id, line.seller_sku, line.name,
                             line.quantity, line.unit_price, line.product_id) for line in lines]
-        known = _Known(order_id, self.account.id, order.channel.value, order.order_id, order.status_raw, updated_at,
+        known = _Known(order_id, self.account.id, channel, order.order_id, order.status_raw, updated_at,
                        sorted(lines, key=lambda line: line.line_id))
         self.known[("", order.order_id)] = known
         return known

@@ -59,15 +59,16 @@ def by_ref(db: Database, account_id: str, item_id: str, sku_id: str) -> ListingR
 
 
 def by_refs(db: Database, account_id: str, refs: Collection[tuple[str, str]]) -> dict[tuple[str, str], ListingRow]:
-    """`by_ref` for the (item id, sku id) pairs of a page of orders: one query per 500 items, not one per line."""
-    wanted = set(refs)
-    items = sorted({item_id for item_id, _sku in wanted})
+    """`by_ref` for the (item id, sku id) pairs of a page of orders: one query per 250 pairs, not one per line."""
+    pairs = sorted(set(refs))
     found: dict[tuple[str, str], ListingRow] = {}
-    for start in range(0, len(items), 500):
-        part = items[start:start + 500]
-        rows = db.query(f"SELECT * FROM listings WHERE account_id = ? AND item_id IN ({','.join('?' * len(part))})",
-                        (account_id, *part))
-        found.update(((r["item_id"], r["sku_id"]), _row(r)) for r in rows if (r["item_id"], r["sku_id"]) in wanted)
+    for start in range(0, len(pairs), 250):
+        part = pairs[start:start + 250]
+        rows = db.query(f"WITH refs(item_id, sku_id) AS (VALUES {', '.join(['(?, ?)'] * len(part))})"
+                        " SELECT l.* FROM refs JOIN listings l"
+                        " ON l.account_id = ? AND l.item_id = refs.item_id AND l.sku_id = refs.sku_id",
+                        (*(value for pair in part for value in pair), account_id))
+        found.update(((r["item_id"], r["sku_id"]), _row(r)) for r in rows)
     return found
 
 

@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from companion.domain.clock import stamp
-from companion.domain.ids import new_id
+from companion.domain.ids import new_id, new_ids
 from companion.domain.ledger import Movement, MovementKind, apply
 from companion.store.database import Database
 
@@ -107,12 +107,12 @@ def add_movements(db: Database, movements: Sequence[NewMovement], created_at: st
     levels = cached_levels(db, {m.product_id for m in movements})
     seq = int(db.scalar("SELECT COALESCE(MAX(seq), 0) FROM stock_movements"))  # what SQLite gives the next row
     rows, after, last_seq = [], [], {}
-    for m in movements:
+    for m, movement_id in zip(movements, new_ids(len(movements)), strict=True):
         seq += 1
         level = apply(levels.get(m.product_id, 0), Movement(m.kind, m.quantity))
         levels[m.product_id], last_seq[m.product_id] = level, seq
         after.append(level)
-        rows.append((seq, new_id(), m.product_id, m.kind.value, m.quantity, None, m.reference, m.dedupe_key,
+        rows.append((seq, movement_id, m.product_id, m.kind.value, m.quantity, None, m.reference, m.dedupe_key,
                      created_at))
     db.conn.executemany(
         "INSERT INTO stock_movements (seq, id, product_id, kind, quantity, reason, reference, dedupe_key, created_at)"
