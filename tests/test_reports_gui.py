@@ -87,6 +87,10 @@ def _loaded(qtbot: QtBot, page: ReportsPage) -> None:
     qtbot.waitUntil(lambda: not page.loading, timeout=15_000)
 
 
+def _exported(qtbot: QtBot, page: ReportsPage) -> None:
+    qtbot.waitUntil(lambda: not page.exporting, timeout=15_000)
+
+
 def _shot(widget: object, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     widget.grab().save(str(SHOTS / name))  # type: ignore[attr-defined]
@@ -151,14 +155,19 @@ def test_reports_page_exports_and_recap_pdf(qtbot: QtBot, db: Database, ctx: App
     qtbot.addWidget(page)
     _loaded(qtbot, page)
     page.export(tmp_path / "laporan.xlsx")
-    assert "laporan.xlsx" in page.status.text()
+    assert page.exporting and page.status.text() == "Menyimpan laporan…"
+    assert not page.xlsx_button.isEnabled()  # one file at a time
+    _exported(qtbot, page)
+    assert "laporan.xlsx" in page.status.text() and page.xlsx_button.isEnabled()
     assert load_workbook(tmp_path / "laporan.xlsx").sheetnames == ["Per periode", "Per produk", "Nilai stok"]
     page.export(tmp_path / "laporan.csv")
+    _exported(qtbot, page)
     assert (tmp_path / "laporan.csv").read_text(encoding="utf-8-sig").startswith("Awal periode,")
     page.save_recap(tmp_path / "rekap")
     pdf = tmp_path / "rekap.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
     page.export(tmp_path / "missing-folder" / "x.xlsx")
+    _exported(qtbot, page)
     assert "tidak bisa disimpan" in page.status.text()
     page.end.setDate(page.start.date().addDays(-1))
     assert "sebelum tanggal awal" in page.status.text()

@@ -110,6 +110,7 @@ class ReportsPage(Page):
         self.periods: list[PeriodRow] = []
         self.products: list[ProductSalesRow] = []
         self.loading = False
+        self.exporting = False
         self._loads = 0  # numbers each load; a result that is not the latest one is dropped
         self.grain = QComboBox()
         for key, label in GRAINS:
@@ -334,14 +335,33 @@ class ReportsPage(Page):
             self.export(Path(path).with_suffix("." + kind))
 
     def export(self, path: Path) -> None:
+        """Writes the file on a pool thread: a year of a big shop is 20 000 rows of Excel, seconds of work."""
+        c = self.choice()
         try:
-            saved = reports.export_report(self.ctx.db, path, _pydate(self.start.date()), _pydate(self.end.date()),
-                                          self.grain.currentData(), self.ctx.setting("time_zone"),
-                                          self.channel.currentData())
+            reports.check_period(c.start, c.end)
         except UserError as exc:
             self.status.setText(error_text(exc))
             return
-        self.status.setText(tr("Saved: {path}", path=str(saved)))
+        self._set_exporting(True)
+        self.status.setText(tr("Saving the report…"))
+        self.ctx.work.run(
+            lambda db, _progress: reports.export_report(db, path, c.start, c.end, c.grain, c.zone, c.channel),
+            self._exported, self._export_failed)
+
+    def _set_exporting(self, exporting: bool) -> None:
+        self.exporting = exporting
+        for button in (self.xlsx_button, self.csv_button):
+            button.setEnabled(not exporting)
+
+    def _exported(self, saved: Path) -> None:
+        if isValid(self):
+            self._set_exporting(False)
+            self.status.setText(tr("Saved: {path}", path=str(saved)))
+
+    def _export_failed(self, exc: BaseException) -> None:
+        if isValid(self):
+            self._set_exporting(False)
+            self.status.setText(error_text(exc))
 
     def recap_data(self) -> reports.RecapData:
         return reports.daily_recap(self.ctx.db, _pydate(self.end.date()), self.ctx.setting("time_zone"))
