@@ -24,6 +24,7 @@ from companion.gui.pages.home import HomePage
 from companion.gui.pages.products import ProductsPage
 from companion.gui.pages.reports import ReportsPage
 from companion.services.accounts import link_practice_accounts
+from companion.services.change import Change
 from companion.services.online_orders import apply_orders
 from companion.services.product_import import RowStatus, read_import
 from companion.services.products import add_product
@@ -147,6 +148,25 @@ def test_reports_load_in_the_background_and_stale_results_are_dropped(qtbot: QtB
     QApplication.processEvents()  # the months' result arrives as well, and is dropped
     assert len(page.periods) == 14 and page.period_table.rowCount() == 14
     assert not page.loading
+
+
+def test_reports_read_once_when_first_opened_and_not_while_hidden(qtbot: QtBot, db: Database,
+                                                                  ctx: AppContext) -> None:
+    _seed(db)
+    page = ReportsPage(ctx)  # the window builds the page (a load starts), then shows it
+    qtbot.addWidget(page)
+    page.on_shown()
+    assert page._loads == 1
+    _loaded(qtbot, page)
+    record_sale(db, [LineInput(page.products[0].product_id or "", 1, 35_000)], PaymentMethod.CASH, 35_000)
+    page.on_change(Change(sales=frozenset({"x"})))
+    assert page._loads == 1  # hidden: it reads again when shown
+    page.show()
+    qtbot.waitExposed(page)
+    page.on_change(Change(sales=frozenset({"x"})))
+    assert page._loads == 2 and page.loading
+    _loaded(qtbot, page)
+    assert page.products[0].units == 40
 
 
 def test_reports_page_exports_and_recap_pdf(qtbot: QtBot, db: Database, ctx: AppContext, tmp_path: Path) -> None:

@@ -38,6 +38,7 @@ from companion.gui.report_product_model import ProductSalesModel
 from companion.gui.response_coaching import ResponseCoaching
 from companion.i18n import N_, babel_locale, tr
 from companion.services import reports
+from companion.services.change import Change
 from companion.services.reports import CHANNELS, Grain, PeriodRow, ProductSalesRow, StockValue
 from companion.store.database import Database
 
@@ -112,6 +113,7 @@ class ReportsPage(Page):
         self.loading = False
         self.exporting = False
         self._loads = 0  # numbers each load; a result that is not the latest one is dropped
+        self._loading_choice: ReportChoice | None = None
         self.grain = QComboBox()
         for key, label in GRAINS:
             self.grain.addItem(tr(label), key)
@@ -222,6 +224,17 @@ class ReportsPage(Page):
         self.start.blockSignals(False)
         self.reload()
 
+    def on_shown(self) -> None:
+        """Coming to the front reads again, unless the same report is being read right now (the first opening
+        builds the page, which starts a load, then shows it)."""
+        if not (self.loading and self._loading_choice == self.choice()):
+            self.reload()
+
+    def on_change(self, change: Change) -> None:
+        """A sale or order while the page is hidden waits: the page reads again when shown."""
+        if self.isVisible():
+            self.reload()
+
     def choice(self) -> ReportChoice:
         return ReportChoice(_pydate(self.start.date()), _pydate(self.end.date()), self.grain.currentData(),
                             self.ctx.setting("time_zone"), self.channel.currentData())
@@ -240,6 +253,7 @@ class ReportsPage(Page):
             self.status.setText(error_text(exc))
             return
         self._set_loading(True)
+        self._loading_choice = choice
         self.ctx.work.run(lambda db, _progress: load_report(db, choice),
                           lambda data: self._loaded(number, data), lambda exc: self._failed(number, exc))
 
