@@ -45,6 +45,9 @@ def take_screenshots(data_dir: Path, out: Path, lang: str) -> list[Path]:
                 _show_a_cart(page)
             for _ in range(3):
                 app.processEvents()
+            ctx.work.wait()  # pages that load in the background (Reports) show their data, not "Loading…"
+            for _ in range(3):
+                app.processEvents()
             file = out / f"{n:02d}-{key}-{lang}.png"
             if not window.grab().save(str(file)):
                 raise OSError(f"could not write {file}")
@@ -77,6 +80,9 @@ def take_welcome_screenshots(ctx: AppContext, out: Path, lang: str) -> list[Path
                 wizard.name_step.name.setText(typed)
             if typed == "":
                 wizard.next()  # refused: the step stays, with its one-sentence message
+            for _ in range(3):
+                app.processEvents()
+            ctx.work.wait()  # pages that load in the background (Reports) show their data, not "Loading…"
             for _ in range(3):
                 app.processEvents()
             file = out / f"welcome-{name}-{lang}.png"
