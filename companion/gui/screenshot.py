@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from companion import i18n
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
     from companion.gui.context import AppContext
 
 WINDOW_SIZE = (1200, 760)
@@ -43,11 +45,7 @@ def take_screenshots(data_dir: Path, out: Path, lang: str) -> list[Path]:
             page = window.open_page(key)
             if key == "counter":
                 _show_a_cart(page)
-            for _ in range(3):
-                app.processEvents()
-            ctx.work.wait()  # pages that load in the background (Reports) show their data, not "Loading…"
-            for _ in range(3):
-                app.processEvents()
+            _settle(app, ctx)
             file = out / f"{n:02d}-{key}-{lang}.png"
             if not window.grab().save(str(file)):
                 raise OSError(f"could not write {file}")
@@ -80,11 +78,7 @@ def take_welcome_screenshots(ctx: AppContext, out: Path, lang: str) -> list[Path
                 wizard.name_step.name.setText(typed)
             if typed == "":
                 wizard.next()  # refused: the step stays, with its one-sentence message
-            for _ in range(3):
-                app.processEvents()
-            ctx.work.wait()  # pages that load in the background (Reports) show their data, not "Loading…"
-            for _ in range(3):
-                app.processEvents()
+            _settle(app, ctx)
             file = out / f"welcome-{name}-{lang}.png"
             if not wizard.grab().save(str(file)):
                 raise OSError(f"could not write {file}")
@@ -118,3 +112,13 @@ def _fill_if_empty(data_dir: Path) -> None:
             fill_sample_shop(db)
     finally:
         db.close()
+
+
+def _settle(app: QApplication, ctx: AppContext) -> None:
+    """Let a page paint and finish what it loads in the background (Reports), so the picture shows data, not
+    "Loading…"."""
+    for _ in range(3):
+        app.processEvents()
+    ctx.work.wait()
+    for _ in range(3):
+        app.processEvents()

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from companion.store.storage_errors import storage_error
 from companion.store.write_turns import turns_for
@@ -67,13 +67,13 @@ class Database:
             with contextlib.suppress(sqlite3.Error):
                 self.conn.execute("ROLLBACK")
 
-    def _failed(self, exc: BaseException) -> BaseException:
-        """The error to raise for a failed write: a disk problem in one sentence, anything else unchanged."""
+    def _raise_plainly(self, exc: BaseException) -> NoReturn:
+        """Raise what a failed write should say: a disk problem in one sentence, anything else unchanged."""
         mapped = storage_error(exc)
         if mapped is None:
-            return exc
+            raise exc
         self._stale = self._stale or mapped.reopen
-        return mapped
+        raise mapped from exc
 
     @property
     def utils(self) -> sqlite_utils.Database:
@@ -120,29 +120,20 @@ class Database:
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:
-                failure = self._failed(exc)
-                if failure is exc:
-                    raise
-                raise failure from exc
+                self._raise_plainly(exc)
             self._depth = 1
             try:
                 yield self
             except BaseException as exc:
                 self._depth = 0
                 self._rollback()
-                failure = self._failed(exc)
-                if failure is exc:
-                    raise
-                raise failure from exc
+                self._raise_plainly(exc)
             self._depth = 0
             try:
                 self.conn.execute("COMMIT")
             except BaseException as exc:
                 self._rollback()
-                failure = self._failed(exc)
-                if failure is exc:
-                    raise
-                raise failure from exc
+                self._raise_plainly(exc)
         finally:
             self._turns.leave(turn)
 
