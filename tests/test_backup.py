@@ -227,3 +227,20 @@ def test_restore_over_a_damaged_database_keeps_its_bytes(db: Database, data_dir:
     kept = backup.restore(data_dir, saved)
     assert kept is not None and kept.exists()
     assert backup.quick_check(db_path(data_dir)) and _count(db_path(data_dir)) == 40
+
+
+def test_restarts_never_push_out_the_oldest_days(db: Database, data_dir: Path) -> None:
+    """14 daily backups, then 3 starts of the app today (each backs up): 14 different days are still there."""
+    _shop(db, sales=0)
+    today = datetime.now(UTC)
+    for days_ago in range(14, 0, -1):
+        name = f"companion-{(today - timedelta(days=days_ago)).strftime('%Y%m%d-%H%M%S-%f')}.sqlite3"
+        backup.make_backup(data_dir, to=backup_dir(data_dir) / name)
+    for _ in range(3):
+        backup.make_backup(data_dir)
+    days = {i.time.date() for i in backup.list_backups(data_dir)}
+    assert len(days) == 14 and len(backup.list_backups(data_dir)) == 16  # today and the 13 days before
+    for _ in range(20):  # many more starts today: the count stays bounded, the old days stay
+        backup.make_backup(data_dir)
+    kept = backup.list_backups(data_dir)
+    assert len(kept) == 14 + 13 and len({i.time.date() for i in kept}) == 14

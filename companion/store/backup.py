@@ -146,9 +146,17 @@ def list_backups(data_dir: Path) -> list[BackupInfo]:
 
 
 def prune(data_dir: Path, keep: int = KEEP) -> list[Path]:
-    """Delete all but the newest `keep` regular backups; copies kept before a restore stay."""
+    """Delete all but the newest `keep` regular backups and the newest one of each of the last `keep` days that
+    have one (so restarts, which back up too, never push out the oldest days); copies kept before a restore stay."""
     regular = [i for i in list_backups(data_dir) if i.path.name.startswith(PREFIX)]
-    gone = [i.path for i in regular[keep:]]
+    kept = {i.path for i in regular[:keep]}
+    days: set[object] = set()
+    for info in regular:  # newest first: the first one seen of a day is that day's newest
+        day = info.time.date()
+        if day not in days and len(days) < keep:
+            days.add(day)
+            kept.add(info.path)
+    gone = [i.path for i in regular if i.path not in kept]
     for path in gone:
         _remove(path)
     return gone
