@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import socket
 import sys
 import threading
@@ -57,6 +58,13 @@ class PracticeMarketplace:
         class Server(ThreadingHTTPServer):
             daemon_threads = True
             block_on_close = False
+
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                """A client that went away mid-answer (an app killed or closed during a call) is normal here; other
+                failures go to the log, not to a console nobody reads."""
+                if isinstance(sys.exc_info()[1], ConnectionError):
+                    return
+                logging.getLogger("companion.practice").exception("request from %s failed", client_address)
 
         class Handler(_Handler):
             marketplace = market
