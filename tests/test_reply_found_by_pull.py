@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from companion.connectors.base import Conversation, Message
+from companion.connectors.errors import Permanent
 from companion.services import inbox as inbox_service
 from companion.store import inbox as inbox_store
 from companion.store import outbox
 from companion.store.database import Database
+from companion.sync import chat
 
 T0 = datetime(2024, 5, 6, 3, 0, tzinfo=UTC)
 
@@ -54,4 +56,48 @@ def test_a_different_seller_text_is_not_taken_for_the_queued_reply(db: Database)
 
     reply = inbox_store.message(db, reply_id)
     assert reply is not None and reply.status == "sending"
+    assert outbox.pending_count(db) == 1
+
+
+def test_a_reply_marked_failed_that_the_platform_shows_is_recorded_sent(db: Database) -> None:
+    """Marked failed (a refusal after an earlier attempt had landed) but the pull finds it: the record says sent,
+    so nobody presses 'Kirim ulang' and the buyer never gets it twice."""
+    conv_id = _shop_with_question(db)
+    reply_id, _ = inbox_service.queue_reply(db, conv_id, "Ready kak")
+    inbox_service.begin_send(db, reply_id)
+    inbox_service.reply_failed(db, reply_id, "InvalidTimestamp")
+
+    inbox_service.apply_chat_page(db, "acc-lazada", [Conversation("c1", "b1", "Budi", "", T0, 0)],
+                                  {"c1": [_seller_message("m2", "Ready kak")]})
+
+    reply = inbox_store.message(db, reply_id)
+    assert reply is not None and (reply.status, reply.platform_message_id, reply.error) == ("sent", "m2", None)
+    assert db.scalar("SELECT COUNT(*) FROM messages WHERE from_buyer = 0") == 1
+
+
+class _RefusingReads:
+    """A shop whose reads are refused (the laptop's clock is off): whether a reply landed cannot be seen."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def list_messages(self, conversation_id: str, cursor: str | None) -> object:
+        raise Permanent("InvalidTimestamp", "Timestamp out of range")
+
+    def send_text(self, target: Conversation, text: str) -> str:
+        self.sent.append(text)
+        return "m9"
+
+
+def test_a_reply_whose_landing_cannot_be_checked_stays_sending_not_failed_nor_sent_again(db: Database) -> None:
+    conv_id = _shop_with_question(db)
+    reply_id, _ = inbox_service.queue_reply(db, conv_id, "Ready kak")
+    inbox_service.begin_send(db, reply_id)  # it left; the app was killed before the answer came
+    shop = _RefusingReads()
+    target = Conversation("c1", "b1", "Budi", "", None, 0)
+
+    chat._send_one(db, reply_id, target, shop, lambda fn: fn())  # type: ignore[arg-type]
+
+    reply = inbox_store.message(db, reply_id)
+    assert reply is not None and reply.status == "sending" and shop.sent == []
     assert outbox.pending_count(db) == 1

@@ -239,8 +239,10 @@ def message_by_platform_id(db: Database, conversation_id: str, platform_message_
 
 
 def unconfirmed_reply(db: Database, conversation_id: str, text: str) -> MessageRow | None:
-    """Our oldest reply with this text whose delivery is not yet confirmed (sent, answer lost or app killed)."""
-    r = db.one("SELECT * FROM messages WHERE conversation_id = ? AND status IN ('sending', 'sent') AND text = ?"
+    """Our oldest reply with this text whose delivery is not yet confirmed (sent, answer lost or app killed), or
+    that was marked failed although it landed (the platform shows it: the record must say so)."""
+    r = db.one("SELECT * FROM messages WHERE conversation_id = ? AND status IN ('sending', 'sent', 'failed')"
+               " AND text = ?"
                " AND platform_message_id IS NULL AND queued_at IS NOT NULL ORDER BY queued_at, seq LIMIT 1",
                (conversation_id, text))
     return _message(r) if r else None

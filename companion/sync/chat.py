@@ -171,7 +171,7 @@ def _send_one(db: Database, message_id: str, target: Conversation, link: Connect
     if msg is None or msg.status not in ("queued", "sending"):
         return Change()
     if msg.status == "sending":   # an earlier attempt may have landed: look before sending again
-        found = _read_back(db, msg.id, target, link, call)
+        found = _look_back(db, msg.id, target, link, call)
         if found is not None:
             return found
     inbox_service.begin_send(db, msg.id)
@@ -181,7 +181,7 @@ def _send_one(db: Database, message_id: str, target: Conversation, link: Connect
         if not exc.outcome_unknown:
             inbox_service.reply_requeued(db, msg.id, exc.message)
             raise
-        found = _read_back(db, msg.id, target, link, call)
+        found = _look_back(db, msg.id, target, link, call)
         if found is not None:
             return found
         platform_id = call(lambda: link.send_text(target, msg.text))   # it did not land: once more
@@ -191,6 +191,18 @@ def _send_one(db: Database, message_id: str, target: Conversation, link: Connect
         inbox_service.reply_requeued(db, msg.id, str(exc))
         raise
     return inbox_service.reply_sent(db, msg.id, str(platform_id or ""))
+
+
+def _look_back(db: Database, message_id: str, target: Conversation, link: Connector, call: Caller) -> Change | None:
+    """`_read_back`, except that a refused read (a wrong clock, chat taken away) leaves the reply 'sending', to be
+    looked for again next round: it may have landed, so it is neither failed (the owner would send it again) nor
+    sent once more. Returns an empty Change then, which stops this attempt."""
+    try:
+        return _read_back(db, message_id, target, link, call)
+    except Permanent as exc:   # NotPermitted included
+        log.warning("reply %s: could not look whether it landed (%s); looking again next round", message_id,
+                    exc.platform_code or type(exc).__name__)
+        return Change()
 
 
 def _read_back(db: Database, message_id: str, target: Conversation, link: Connector, call: Caller) -> Change | None:
