@@ -40,8 +40,10 @@ class SaleRow:
 def next_number(db: Database, day_code: str) -> str:
     """The next receipt number of a shop day, e.g. 20261128-0007 (…-10000 after 9999: compared as numbers)."""
     prefix = f"{day_code}-"
-    last = db.scalar("SELECT MAX(CAST(substr(number, ?) AS INTEGER)) FROM sales WHERE number LIKE ?",
-                     (len(prefix) + 1, prefix + "%"))
+    # A range on the number itself, so the UNIQUE index finds the day's receipts (LIKE could not use it: a full
+    # scan of every sale ever made, ~8 ms at 100 000 sales, on each sale); '.' is the character after '-'.
+    last = db.scalar("SELECT MAX(CAST(substr(number, ?) AS INTEGER)) FROM sales WHERE number > ? AND number < ?",
+                     (len(prefix) + 1, prefix, f"{day_code}."))
     return f"{prefix}{int(last or 0) + 1:04d}"
 
 
