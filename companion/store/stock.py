@@ -54,14 +54,22 @@ def add_movement(
          created_at or stamp()),
     )
     seq = cur.lastrowid
-    before = db.scalar("SELECT on_hand FROM stock_levels WHERE product_id = ?", (product_id,))
-    level = apply(int(before or 0), Movement(kind, quantity))
-    db.execute(
+    if kind.is_count:  # a count sets the level
+        level = apply(0, Movement(kind, quantity))
+        db.execute(
+            "INSERT INTO stock_levels (product_id, on_hand, last_seq) VALUES (?, ?, ?)"
+            " ON CONFLICT(product_id) DO UPDATE SET on_hand = excluded.on_hand, last_seq = excluded.last_seq",
+            (product_id, level, seq),
+        )
+        return level
+    # Any other movement adds to it: one statement (no read first) on the counter's every sale line.
+    row = db.execute(
         "INSERT INTO stock_levels (product_id, on_hand, last_seq) VALUES (?, ?, ?)"
-        " ON CONFLICT(product_id) DO UPDATE SET on_hand = excluded.on_hand, last_seq = excluded.last_seq",
-        (product_id, level, seq),
-    )
-    return level
+        " ON CONFLICT(product_id) DO UPDATE SET on_hand = stock_levels.on_hand + excluded.on_hand,"
+        " last_seq = excluded.last_seq RETURNING on_hand",
+        (product_id, quantity, seq),
+    ).fetchone()
+    return int(row[0])
 
 
 @dataclass(frozen=True)
