@@ -63,6 +63,18 @@ def backend_status() -> tuple[bool, str]:
     return _usable(backend), _name(backend)
 
 
+def _no_safe_place() -> UserError:
+    """What to do depends on the system the shop laptop runs."""
+    if sys.platform.startswith("linux"):
+        return UserError(N_("This computer has no safe place for passwords: start your desktop's password store "
+                            "(GNOME Keyring or KWallet), sign in again and try again, or contact support."))
+    if sys.platform == "darwin":
+        return UserError(N_("This computer has no safe place for passwords: sign in to your Mac with your own "
+                            "account and try again, or contact support."))
+    return UserError(N_("This computer has no safe place for passwords: sign in to Windows with your own "
+                        "account and try again, or contact support."))
+
+
 def _key(account: str, name: str) -> str:
     return f"{account}:{name}"
 
@@ -70,8 +82,7 @@ def _key(account: str, name: str) -> str:
 def set_secret(account: str, name: str, value: str) -> None:
     backend = _backend()
     if not _usable(backend):
-        raise UserError(N_("This computer has no safe place for passwords: sign in to Windows with your own "
-                           "account and try again, or contact support."))
+        raise _no_safe_place()
     remember_secret(value)  # from now on the log and support texts mask it
     try:
         backend.set_password(SERVICE, _key(account, name), value)
