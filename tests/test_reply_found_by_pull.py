@@ -101,3 +101,41 @@ def test_a_reply_whose_landing_cannot_be_checked_stays_sending_not_failed_nor_se
     reply = inbox_store.message(db, reply_id)
     assert reply is not None and reply.status == "sending" and shop.sent == []
     assert outbox.pending_count(db) == 1
+
+
+def test_a_shop_linked_again_takes_its_chats_along(db: Database) -> None:
+    """After a move the shop is linked anew (a new account row): a chat that comes in again is the same chat,
+    moved to the new link, so it shows once and a reply waiting in it goes out through the new link."""
+    from companion.connectors.base import LazadaCredentials
+    from companion.services.accounts import link_account, unlink_account
+
+    old, _ = link_account(db, "Toko Berkah – Lazada", LazadaCredentials("1", "s", "acc", "ref"))
+    inbox_service.apply_chat_page(db, old, [Conversation("c1", "b1", "Budi", "", T0, 1)], {"c1": [
+        Message("m1", "c1", "b1", "Kak, ready?", "text", T0, True, False)]})
+    conv = inbox_store.by_platform_id(db, old, "c1")
+    assert conv is not None
+    reply_id, _ = inbox_service.queue_reply(db, conv.id, "Ready kak")
+    unlink_account(db, old)
+    new, _ = link_account(db, "Toko Berkah – Lazada", LazadaCredentials("1", "s", "acc2", "ref2"))
+
+    inbox_service.apply_chat_page(db, new, [Conversation("c1", "b1", "Budi", "", T0, 1)], {"c1": [
+        Message("m1", "c1", "b1", "Kak, ready?", "text", T0, True, False),
+        Message("m2", "c1", "b1", "Halo?", "text", datetime.now(UTC), True, False)]})
+
+    moved = inbox_store.by_platform_id(db, new, "c1")
+    assert moved is not None and moved.id == conv.id and inbox_store.by_platform_id(db, old, "c1") is None
+    assert db.scalar("SELECT COUNT(*) FROM conversations") == 1
+    assert [m.text for m in inbox_store.thread(db, conv.id) if m.from_buyer] == ["Kak, ready?", "Halo?"]
+    assert [m.id for m in inbox_store.outgoing(db, new)] == [reply_id]
+
+
+def test_a_practice_shop_never_takes_a_real_shops_chat(db: Database) -> None:
+    from companion.connectors.base import LazadaCredentials
+    from companion.services.accounts import link_account, link_practice_accounts
+
+    real, _ = link_account(db, "Toko Berkah – Lazada", LazadaCredentials("1", "s", "acc", "ref"))
+    inbox_service.apply_chat_page(db, real, [Conversation("c1", "b1", "Budi", "", T0, 1)], {})
+    ids, _ = link_practice_accounts(db, {"lazada": LazadaCredentials("1", "s", "a", "r", base_url="http://127.0.0.1:1")})
+    inbox_service.apply_chat_page(db, ids[0], [Conversation("c1", "b1", "Budi", "", T0, 1)], {})
+    assert inbox_store.by_platform_id(db, real, "c1") is not None
+    assert db.scalar("SELECT COUNT(*) FROM conversations") == 2

@@ -28,6 +28,7 @@ from companion.store import online_orders as order_store
 from companion.store import outbox, sync_state
 from companion.store import products as product_store
 from companion.store import settings as settings_store
+from companion.store.accounts import AccountRow
 from companion.store.database import Database
 from companion.store.inbox import ConversationRow
 
@@ -80,7 +81,7 @@ def apply_chat_page(db: Database, account_id: str, conversations: Sequence[Conve
             raise NotFound(N_("This online shop is no longer linked: link it again in Settings."))
         holiday = settings_store.get(db, f"chat_holiday_{account.channel}") == "1"
         for conv in conversations:
-            conv_id, changed = _store_conversation(db, account_id, account.channel, conv, holiday, now)
+            conv_id, changed = _store_conversation(db, account, conv, holiday, now)
             for msg in messages_by_conversation.get(conv.conversation_id, ()):
                 changed |= _store_message(db, account_id, conv_id, msg)
             if changed:
@@ -92,9 +93,16 @@ def apply_chat_page(db: Database, account_id: str, conversations: Sequence[Conve
     return Change(conversations=frozenset(touched))
 
 
-def _store_conversation(db: Database, account_id: str, channel: str, conv: Conversation, holiday: bool,
+def _store_conversation(db: Database, account: AccountRow, conv: Conversation, holiday: bool,
                         now: str) -> tuple[str, bool]:
+    account_id, channel = account.id, account.channel
     existing = inbox_store.by_platform_id(db, account_id, conv.conversation_id)
+    if existing is None and not account.practice:
+        # The shop linked again (after a move): its chats move to the new link, so replies go out through it and
+        # the inbox shows each chat once.
+        existing = inbox_store.under_other_real_account(db, account_id, channel, conv.conversation_id)
+        if existing is not None:
+            inbox_store.update_conversation(db, existing.id, {"account_id": account_id})
     if existing is None:
         conv_id = new_id()
         inbox_store.insert_conversation(db, {

@@ -147,6 +147,16 @@ def by_platform_id(db: Database, account_id: str, platform_conversation_id: str)
     return _conversation(r) if r else None
 
 
+def under_other_real_account(db: Database, account_id: str, channel: str,
+                             platform_conversation_id: str) -> ConversationRow | None:
+    """The same platform conversation held by another real account of the channel: the shop linked before (a
+    shop linked again after a move gets a new account row). Platforms' conversation ids are unique across shops."""
+    r = db.one(_CONVERSATION_SQL + " WHERE c.platform_conversation_id = ? AND c.account_id != ? AND c.account_id IN"
+               " (SELECT id FROM accounts WHERE channel = ? AND practice = 0) ORDER BY c.created_at LIMIT 1",
+               (platform_conversation_id, account_id, channel))
+    return _conversation(r) if r else None
+
+
 def thread(db: Database, conversation_id: str) -> list[MessageRow]:
     """Oldest first, as a chat is read."""
     return [_message(r) for r in db.query(
