@@ -200,61 +200,6 @@ def practice_sale(trial: Trial) -> Outcome:
                   total=format_rupiah(saved.total), left=left)
 
 
-def main_window(trial: Trial) -> Outcome:
-    """Qt's offscreen platform plugin loads, the app's icon is bundled, and the main window builds and paints."""
-    trial.database()
-    from companion.gui.app import application
-    from companion.gui.context import AppContext
-    from companion.gui.main_window import MainWindow
-
-    app = application()
-    if app.windowIcon().isNull():
-        return FAILED, tr("the app icon is missing from the resources")
-    ctx = AppContext(trial.folder)
-    try:
-        window = MainWindow(ctx)
-        window.show()
-        app.processEvents()
-        image = window.grab()
-        window.close()
-    finally:
-        ctx.close()
-    if image.isNull() or image.width() < 100:
-        return FAILED, tr("the main window did not paint")
-    return OK, tr("built and painted offscreen ({width}×{height}, {platform})", width=image.width(),
-                  height=image.height(), platform=app.platformName())
-
-
-def app_start(trial: Trial) -> Outcome:
-    """The start a person gets from `companion`: start-up checks, error handling, practice mode, the window's first
-    paint, then a normal quit. Finds a module the start imports late that a build left out."""
-    import contextlib
-    import io
-
-    from PySide6.QtCore import QTimer
-
-    from companion.gui.app import application, run
-    from companion.store import settings
-
-    db = trial.database()
-    with db.write():
-        settings.put(db, "welcome_done", "1")  # the welcome wizard would wait for a person
-    app = application()
-    watchdog = QTimer()
-    watchdog.setSingleShot(True)
-    watchdog.timeout.connect(app.quit)  # a start that waits for someone must not hang the self-test
-    watchdog.start(START_LIMIT_S * 1000)
-    said = io.StringIO()
-    with contextlib.redirect_stdout(said):
-        code = run(trial.folder, i18n.language(), exit_when_ready=True)
-    watchdog.stop()
-    if said.getvalue().split() != ["ready"]:
-        return FAILED, tr("the app did not show its window within {seconds} s", seconds=START_LIMIT_S)
-    if code != 0:
-        return FAILED, tr("the app ended with code {code}", code=code)
-    return OK, tr("started as from the desktop, painted its window and quit")
-
-
 def steps() -> Iterator[tuple[str, Callable[[Any], Outcome]]]:
     """(step name msgid, step) in the order they run: data first, the window last (it needs the most)."""
     yield N_("Data folder"), data_folder
@@ -264,5 +209,7 @@ def steps() -> Iterator[tuple[str, Callable[[Any], Outcome]]]:
     yield N_("Connectors"), connectors
     yield N_("Practice marketplace"), practice_marketplace
     yield N_("Practice sale"), practice_sale
+    from companion.gui.self_test_window import app_start, main_window  # Qt stays in gui/
+
     yield N_("Main window"), main_window
     yield N_("App start"), app_start
