@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -102,6 +102,13 @@ class Database:
         if self._depth == 0:
             raise RuntimeError("writes must run inside Database.write()")
         return self.conn.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Sequence[tuple[object, ...]]) -> None:
+        """One write statement for many rows (a page of orders, their movements); only valid inside `write()`."""
+        if self._depth == 0:
+            raise RuntimeError("writes must run inside Database.write()")
+        if rows:
+            self.conn.executemany(sql, rows)
 
     @contextmanager
     def write(self) -> Iterator[Database]:

@@ -202,33 +202,25 @@ LINE_COLUMNS = ("id", "order_id", "line_id", "item_id", "sku_id", "seller_sku", 
                 "product_id")
 
 
-def _many(db: Database, sql: str, rows: Sequence[tuple[object, ...]]) -> None:
-    """One statement for many rows, only inside `Database.write()` (like `Database.execute`)."""
-    if not db.conn.in_transaction:
-        raise RuntimeError("writes must run inside Database.write()")
-    if rows:
-        db.conn.executemany(sql, rows)
-
-
 def insert_many(db: Database, orders: Sequence[tuple[object, ...]], lines: Sequence[tuple[object, ...]]) -> None:
     """New orders (values in ORDER_COLUMNS order), then their lines (LINE_COLUMNS order), in the given order."""
-    _many(db, f"INSERT INTO online_orders ({', '.join(ORDER_COLUMNS)}) VALUES ({', '.join('?' * len(ORDER_COLUMNS))})",
-          orders)
-    _many(db, f"INSERT INTO online_order_lines ({', '.join(LINE_COLUMNS)})"
-              f" VALUES ({', '.join('?' * len(LINE_COLUMNS))})", lines)
+    db.executemany(f"INSERT INTO online_orders ({', '.join(ORDER_COLUMNS)})"
+                   f" VALUES ({', '.join('?' * len(ORDER_COLUMNS))})", orders)
+    db.executemany(f"INSERT INTO online_order_lines ({', '.join(LINE_COLUMNS)})"
+                   f" VALUES ({', '.join('?' * len(LINE_COLUMNS))})", lines)
 
 
 def add_events_many(db: Database, events: Sequence[tuple[str, str, str, str]]) -> None:
     """`add_event` for (order id, status, status_raw, at) rows, in the given order."""
-    _many(db, "INSERT INTO online_order_events (order_id, status, status_raw, at) VALUES (?, ?, ?, ?)"
-              " ON CONFLICT DO NOTHING", events)
+    db.executemany("INSERT INTO online_order_events (order_id, status, status_raw, at) VALUES (?, ?, ?, ?)"
+                   " ON CONFLICT DO NOTHING", events)
 
 
 def update_statuses(db: Database, updates: Sequence[tuple[str, str, str, str | None, bool, str]]) -> None:
     """Status changes as (status, status_raw, updated_at, ship_by, stock_taken, order id), applied in order;
     their events go through `add_events_many`."""
-    _many(db, "UPDATE online_orders SET status = ?, status_raw = ?, updated_at = ?, ship_by = ?, stock_taken = ?"
-              " WHERE id = ?", [(*u[:4], int(u[4]), u[5]) for u in updates])
+    db.executemany("UPDATE online_orders SET status = ?, status_raw = ?, updated_at = ?, ship_by = ?, stock_taken = ?"
+                   " WHERE id = ?", [(*u[:4], int(u[4]), u[5]) for u in updates])
 
 
 def set_stock_taken(db: Database, order_id: str, taken: bool) -> None:

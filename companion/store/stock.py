@@ -108,8 +108,6 @@ def add_movements(db: Database, movements: Sequence[NewMovement], created_at: st
     Dedupe keys are not looked up here: the caller has checked them (`recorded_dedupe_keys`), and a key
     recorded twice still fails the unique index, rolling back the caller's whole transaction.
     """
-    if not db.conn.in_transaction:
-        raise RuntimeError("writes must run inside Database.write()")
     if not movements:
         return []
     levels = cached_levels(db, {m.product_id for m in movements})
@@ -122,10 +120,10 @@ def add_movements(db: Database, movements: Sequence[NewMovement], created_at: st
         after.append(level)
         rows.append((seq, movement_id, m.product_id, m.kind.value, m.quantity, None, m.reference, m.dedupe_key,
                      created_at))
-    db.conn.executemany(
+    db.executemany(
         "INSERT INTO stock_movements (seq, id, product_id, kind, quantity, reason, reference, dedupe_key, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    db.conn.executemany(
+    db.executemany(
         "INSERT INTO stock_levels (product_id, on_hand, last_seq) VALUES (?, ?, ?)"
         " ON CONFLICT(product_id) DO UPDATE SET on_hand = excluded.on_hand, last_seq = excluded.last_seq",
         [(product_id, levels[product_id], seq) for product_id, seq in last_seq.items()])
