@@ -153,10 +153,10 @@ class Shop:
 def fresh_shop(folder: Path, market: Any, listings: list[dict[str, Any]]) -> Shop:
     """A new shop file with one product per listing (same SKU), the practice Shopee shop linked, every listing
     stored and mapped (by SKU), counted at LOCAL_STOCK; nothing is left waiting to be pushed."""
-    from companion.connectors.base import Listing
     from companion.connectors.factory import practice_credentials
     from companion.domain.clock import stamp
     from companion.domain.ids import new_id
+    from companion.domain.marketplace import Listing
     from companion.services import mapping, online_stock
     from companion.services.accounts import link_practice_accounts
     from companion.services.stock import count_stock

@@ -19,17 +19,11 @@ import pytest
 import requests
 
 from companion.connectors import AuthExpired, NotPermitted, Permanent, Temporary, Throttled
-from companion.connectors.base import (
-    Connector,
-    Conversation,
-    Credentials,
-    Order,
-    OrderStatus,
-    ShopeeCredentials,
-    StockUpdate,
-)
+from companion.connectors.base import Connector, Credentials
 from companion.connectors.factory import build_connector, practice_credentials
 from companion.connectors.http import Http, HttpResponse, Params
+from companion.connectors.shopee.credentials import ShopeeCredentials
+from companion.domain.marketplace import Conversation, Order, OrderStatus, StockUpdate
 from companion.practice.server import PracticeMarketplace
 
 PLATFORMS = ["shopee", "tiktok", "lazada"]

@@ -20,22 +20,17 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from companion.connectors.base import (
-    Conversation,
-    LazadaCredentials,
-    ListingRef,
-    OrderStatus,
-    ShopeeCredentials,
-    StockUpdate,
-    TikTokCredentials,
-)
 from companion.connectors.convert import from_epoch, rupiah
 from companion.connectors.errors import AuthExpired, NotPermitted, Permanent, Temporary, Throttled
 from companion.connectors.http import Http
 from companion.connectors.lazada import LazadaConnector
+from companion.connectors.lazada.credentials import LazadaCredentials
 from companion.connectors.shopee import ShopeeConnector
 from companion.connectors.shopee import mapping as shopee_mapping
+from companion.connectors.shopee.credentials import ShopeeCredentials
 from companion.connectors.tiktok import TikTokConnector
+from companion.connectors.tiktok.credentials import TikTokCredentials
+from companion.domain.marketplace import Conversation, ListingRef, OrderStatus, StockUpdate
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 SECRET = "sekret-partner-key"

@@ -12,8 +12,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from companion import i18n
-from companion.connectors.base import Channel, Order, OrderLine, OrderStatus, ShopeeCredentials
+from companion.connectors.shopee.credentials import ShopeeCredentials
 from companion.domain.clock import now_utc
+from companion.domain.marketplace import Order, OrderLine, OrderStatus
 from companion.domain.product import ProductInput
 from companion.gui.context import AppContext
 from companion.gui.main_window import MainWindow
@@ -39,7 +40,7 @@ def _lines(page: HomePage) -> dict[str, str]:
 
 def _order(ref: str, status: OrderStatus, ship_in: timedelta | None) -> Order:
     now = now_utc()
-    return Order(Channel.SHOPEE, ref, status.name, status, now - timedelta(hours=3), now - timedelta(hours=3),
+    return Order("shopee", ref, status.name, status, now - timedelta(hours=3), now - timedelta(hours=3),
                  now + ship_in if ship_in is not None else None, "budi",
                  (OrderLine("1:0", "100", "0", "KOPI-250", "Kopi", 1, 35_000),))
 

@@ -12,8 +12,12 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from companion.connectors.base import Conversation, LazadaCredentials, Message, ShopeeCredentials, TikTokCredentials
+from companion.connectors.lazada.credentials import LazadaCredentials
+from companion.connectors.shopee.credentials import ShopeeCredentials
+from companion.connectors.shopee.spec import SPEC as SHOPEE_SPEC
+from companion.connectors.tiktok.credentials import TikTokCredentials
 from companion.domain.clock import now_utc, stamp
+from companion.domain.marketplace import Conversation, Message
 from companion.domain.product import ProductInput
 from companion.gui.context import AppContext
 from companion.gui.log_inquiry_dialog import LogInquiryDialog
@@ -24,7 +28,6 @@ from companion.services.inbox import apply_chat_page, log_inquiry, queue_reply, 
 from companion.services.products import add_product, edit_product
 from companion.store import inbox as inbox_store
 from companion.store.database import Database
-from companion.sync.chat import SHOPEE_CHAT_OFF
 
 URL = "http://127.0.0.1:1"
 STOCK_TEMPLATE = "Halo kak, {nama_produk} ready, stok {stok}, harga {harga}."
@@ -230,7 +233,7 @@ def test_product_picker_inserts_live_price_and_stock(page: InboxPage, qtbot: QtB
 def test_shopee_chat_permission_sentence(page: InboxPage, seeded: dict[str, str]) -> None:
     assert not page.problem.isVisibleTo(page)
     with page.ctx.db.write():
-        inbox_store.set_chat_problem(page.ctx.db, seeded["shopee"], "not_permitted", SHOPEE_CHAT_OFF, "", stamp())
+        inbox_store.set_chat_problem(page.ctx.db, seeded["shopee"], "not_permitted", SHOPEE_SPEC.chat_permission_sentence, "", stamp())
     page.reload()
     assert page.problem.isVisibleTo(page)
     assert page.problem.text().startswith("Chat Shopee")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sync_child import account_ids, admin, engine, setup_shop
 
-from companion.connectors.base import Conversation, Message
+from companion.domain.marketplace import Conversation, Message
 from companion.practice.photos import photo_png
 from companion.practice.server import PracticeMarketplace
 from companion.services import inbox as inbox_service

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from companion.connectors.base import Conversation, Message
 from companion.domain.errors import UserError
+from companion.domain.marketplace import Conversation, Message
 from companion.domain.product import ProductInput
 from companion.services import inbox as inbox_service
 from companion.services.products import add_product, edit_product

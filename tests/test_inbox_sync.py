@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from sync_child import account_ids, admin, engine, setup_shop
 
+from companion.connectors.shopee.spec import SPEC as SHOPEE_SPEC
 from companion.practice.server import PracticeMarketplace
 from companion.services import inbox as inbox_service
 from companion.store import inbox as inbox_store
 from companion.store import sync_state
 from companion.store.database import Database
 from companion.store.location import db_path
-from companion.sync.chat import SHOPEE_CHAT_OFF
 
 TESTS_DIR = Path(__file__).resolve().parent
 
@@ -164,7 +164,7 @@ def test_shopee_without_chat_permission_says_why(data_dir: Path, db: Database, m
     summary = sync.sync_once()
     assert summary.ok  # orders and stock are fine; only the chats are off
     [problem] = inbox_store.chat_problems(db)
-    assert (problem.channel, problem.sentence_msgid) == ("shopee", SHOPEE_CHAT_OFF)
+    assert (problem.channel, problem.sentence_msgid) == ("shopee", SHOPEE_SPEC.chat_permission_sentence)
     assert "Seller In-house System" in problem.sentence_msgid and problem.detail
     admin(url, "/chat", {"enabled": True})
     sync.sync_once()

@@ -21,7 +21,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from companion.connectors.base import Channel, LazadaCredentials
+from companion.connectors.lazada.credentials import LazadaCredentials
 from companion.gui.auth_listener import AuthListener, Redirect, parse_redirect
 from companion.gui.context import AppContext
 from companion.gui.link_shop_dialog import LinkShopDialog
@@ -69,7 +69,7 @@ def browser() -> Iterator[Browser]:
         QDesktopServices.unsetUrlHandler(scheme)
 
 
-def dialog_for(ctx: AppContext, qtbot: QtBot, channel: Channel, key: str, secret: str,
+def dialog_for(ctx: AppContext, qtbot: QtBot, channel: str, key: str, secret: str,
                hosts: dict[str, str] | None = None, service_id: str = "") -> LinkShopDialog:
     dialog = LinkShopDialog(ctx, hosts=hosts, port=0)
     qtbot.addWidget(dialog)
@@ -97,7 +97,7 @@ def file_bytes(ctx: AppContext) -> bytes:
 # --- permission links ------------------------------------------------------------------------------------
 
 def test_permission_links_carry_the_reference_parameters(ctx: AppContext, qtbot: QtBot, browser: Browser) -> None:
-    dialog = dialog_for(ctx, qtbot, Channel.SHOPEE, "2001887", "shpk-secret-key")
+    dialog = dialog_for(ctx, qtbot, "shopee", "2001887", "shpk-secret-key")
     dialog.open_button.click()
     link = browser.opened[-1]
     parts, q = urlsplit(link), query(link)
@@ -109,7 +109,7 @@ def test_permission_links_carry_the_reference_parameters(ctx: AppContext, qtbot:
     assert dialog.redirect_url.startswith("http://127.0.0.1:") and dialog.redirect_url.endswith("/callback")
     assert dialog.redirect_url in dialog.explain.text()
 
-    dialog.choose(Channel.TIKTOK)
+    dialog.choose("tiktok")
     dialog.key.setText("6abc")
     dialog.secret.setText("tts-secret")
     dialog.open_button.click()
@@ -119,7 +119,7 @@ def test_permission_links_carry_the_reference_parameters(ctx: AppContext, qtbot:
     parts, q = urlsplit(browser.opened[-1]), query(browser.opened[-1])
     assert (parts.netloc, parts.path, q["service_id"]) == ("services.tiktokshop.com", "/open/authorize", "7123")
 
-    dialog.choose(Channel.LAZADA)
+    dialog.choose("lazada")
     dialog.key.setText("100123")
     dialog.secret.setText("lzd-secret")
     dialog.open_button.click()
@@ -132,7 +132,7 @@ def test_permission_links_carry_the_reference_parameters(ctx: AppContext, qtbot:
 
 def test_missing_or_wrong_keys_are_named_before_anything_opens(ctx: AppContext, qtbot: QtBot,
                                                                browser: Browser) -> None:
-    dialog = dialog_for(ctx, qtbot, Channel.SHOPEE, "", "")
+    dialog = dialog_for(ctx, qtbot, "shopee", "", "")
     dialog.open_button.click()
     assert dialog.status.text() == "Isi dulu Partner ID dan Partner key dari halaman aplikasi Anda."
     dialog.key.setText("abc")
@@ -192,7 +192,7 @@ def test_a_practice_code_links_the_shop_with_secrets_only_in_the_keyring(
     creds = market.credentials()[platform]
     key = str(creds.get("partner_id") or creds.get("app_key"))
     secret = str(creds.get("partner_key") or creds.get("app_secret"))
-    dialog = dialog_for(ctx, qtbot, Channel(platform), key, secret, market.base_urls, "7123")
+    dialog = dialog_for(ctx, qtbot, platform, key, secret, market.base_urls, "7123")
     code = auth_code(market, platform)
     pasted = f"http://127.0.0.1:48765/callback?code={code}&shop_id={creds.get('shop_id', '')}"
     account_id = link_with(dialog, qtbot, pasted)
@@ -212,7 +212,7 @@ def test_a_practice_code_links_the_shop_with_secrets_only_in_the_keyring(
 def test_the_listener_feeds_the_code_straight_into_linking(ctx: AppContext, qtbot: QtBot,
                                                            market: PracticeMarketplace, browser: Browser) -> None:
     creds = market.credentials()["shopee"]
-    dialog = dialog_for(ctx, qtbot, Channel.SHOPEE, str(creds["partner_id"]), creds["partner_key"],
+    dialog = dialog_for(ctx, qtbot, "shopee", str(creds["partner_id"]), creds["partner_key"],
                         market.base_urls)
     dialog.open_button.click()
     assert urlsplit(browser.opened[-1]).netloc == urlsplit(market.base_urls["shopee"]).netloc
@@ -225,7 +225,7 @@ def test_the_listener_feeds_the_code_straight_into_linking(ctx: AppContext, qtbo
 def test_a_used_or_wrong_code_is_one_plain_sentence(ctx: AppContext, qtbot: QtBot,
                                                     market: PracticeMarketplace) -> None:
     creds = market.credentials()["lazada"]
-    dialog = dialog_for(ctx, qtbot, Channel.LAZADA, creds["app_key"], creds["app_secret"], market.base_urls)
+    dialog = dialog_for(ctx, qtbot, "lazada", creds["app_key"], creds["app_secret"], market.base_urls)
     dialog.code.setText("not-a-code")
     dialog.link_button.click()
     qtbot.waitUntil(lambda: dialog.link_button.isEnabled() and "kode" in dialog.status.text(), timeout=20_000)
@@ -240,7 +240,7 @@ def test_an_unsafe_keyring_links_nothing_and_says_why(ctx: AppContext, qtbot: Qt
     keyring.set_keyring(fail.Keyring())
     creds = market.credentials()["lazada"]
     secret = creds["app_secret"]
-    dialog = dialog_for(ctx, qtbot, Channel.LAZADA, creds["app_key"], secret, market.base_urls)
+    dialog = dialog_for(ctx, qtbot, "lazada", creds["app_key"], secret, market.base_urls)
     dialog.code.setText(auth_code(market, "lazada"))
     dialog.link_button.click()
     qtbot.waitUntil(lambda: dialog.link_button.isEnabled() and dialog.status.property("role") == "error",
@@ -334,11 +334,11 @@ def test_listener_with_a_state_refuses_a_callback_with_another_state_and_keeps_w
 
 def test_the_tiktok_link_carries_a_fresh_state_that_the_listener_expects(ctx: AppContext, qtbot: QtBot,
                                                                          browser: Browser) -> None:
-    dialog = dialog_for(ctx, qtbot, Channel.TIKTOK, "6abc", "tts-secret")
+    dialog = dialog_for(ctx, qtbot, "tiktok", "6abc", "tts-secret")
     dialog.service_id.setText("7123")
     dialog.open_button.click()
     state = query(browser.opened[-1])["state"]
     assert len(state) >= 16 and state != "sellercompanion"
-    assert dialog_for(ctx, qtbot, Channel.TIKTOK, "6abc", "tts-secret").state != state
+    assert dialog_for(ctx, qtbot, "tiktok", "6abc", "tts-secret").state != state
     assert requests.get(dialog.redirect_url + "?code=evil&state=sellercompanion", timeout=5).status_code == 400
     dialog.reject()

@@ -11,7 +11,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from companion.connectors.base import Channel, Order, OrderLine, OrderStatus, ShopeeCredentials
+from companion.connectors.shopee.credentials import ShopeeCredentials
+from companion.domain.marketplace import Order, OrderLine, OrderStatus
 from companion.domain.product import ProductInput
 from companion.gui.context import AppContext
 from companion.gui.mapping_dialog import MappingDialog
@@ -25,7 +26,7 @@ T0 = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
 
 
 def _order(number: str, item: str, sku: str, qty: int) -> Order:
-    return Order(Channel.SHOPEE, number, "READY_TO_SHIP", OrderStatus.PAID, T0, T0, T0 + timedelta(days=2), "budi",
+    return Order("shopee", number, "READY_TO_SHIP", OrderStatus.PAID, T0, T0, T0 + timedelta(days=2), "budi",
                  (OrderLine("1", item, "0", sku, f"Listing {item}", qty, 20_000),))
 
 

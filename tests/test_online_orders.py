@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from companion.connectors.base import Channel, Order, OrderLine, OrderStatus, ShopeeCredentials
+from companion.connectors.shopee.credentials import ShopeeCredentials
+from companion.domain.marketplace import Order, OrderLine, OrderStatus
 from companion.domain.product import ProductInput
 from companion.services.accounts import link_practice_accounts
 from companion.services.online_orders import apply_orders
@@ -18,7 +19,7 @@ T0 = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
 
 
 def _order(status: OrderStatus, qty: int, minutes: int = 0, sku: str = "KOPI-250") -> Order:
-    return Order(Channel.SHOPEE, "2611280001", status.name, status, T0, T0 + timedelta(minutes=minutes),
+    return Order("shopee", "2611280001", status.name, status, T0, T0 + timedelta(minutes=minutes),
                  T0 + timedelta(days=2), "budi", (OrderLine("1:0", "100", "0", sku, "Kopi", qty, 35_000),))
 
 
@@ -64,7 +65,7 @@ def test_one_line_per_unit_adds_up_the_shortfall(db: Database) -> None:
     add_product(db, ProductInput(sku="KOPI-250", name="Kopi", sell_price=35_000), 0)
     account = _account(db)
     lines = tuple(OrderLine(f"L{n}", "100", "0", "KOPI-250", "Kopi", 1, 35_000) for n in range(3))
-    order = Order(Channel.SHOPEE, "X1", "PAID", OrderStatus.PAID, T0, T0, None, "sari", lines)
+    order = Order("shopee", "X1", "PAID", OrderStatus.PAID, T0, T0, None, "sari", lines)
     assert apply_orders(db, account, [order]).incidents == 1
     [incident] = sync_state.incidents(db)
     assert incident.shortfall == 3 and incident.on_hand_after == -3
@@ -72,7 +73,7 @@ def test_one_line_per_unit_adds_up_the_shortfall(db: Database) -> None:
 
 def test_a_listing_known_only_from_an_order_is_not_pushed_until_the_platform_lists_it(db: Database) -> None:
     """Its ids came from an order line (or a file): pushing to ids the platform may not have would fail for ever."""
-    from companion.connectors.base import Listing
+    from companion.domain.marketplace import Listing
     from companion.services.mapping import store_listings
 
     add_product(db, ProductInput(sku="KOPI-250", name="Kopi", sell_price=35_000), 10)

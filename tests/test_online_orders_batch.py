@@ -14,11 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from companion.connectors.base import Channel, Order, OrderLine, OrderStatus, ShopeeCredentials
+from companion.connectors.shopee.credentials import ShopeeCredentials
 from companion.domain.availability import takes_stock
 from companion.domain.clock import stamp
 from companion.domain.ids import new_id
 from companion.domain.ledger import MovementKind
+from companion.domain.marketplace import Order, OrderLine, OrderStatus
 from companion.domain.product import ProductInput
 from companion.services.accounts import link_account, link_practice_accounts
 from companion.services.mapping import auto_map
@@ -66,8 +67,8 @@ def _ts(moment: datetime | None) -> str | None:
 
 def _ref_store(db: Database, account: account_store.AccountRow, order: Order, now: str) -> tuple[str, str]:
     existing = order_store.by_platform_id(db, account.id, order.order_id) or (
-        order_store.from_other_real_account(db, account.id, order.channel.value, order.order_id)
-        if not account.practice else order_store.from_file_import(db, order.channel.value, order.order_id))
+        order_store.from_other_real_account(db, account.id, order.channel, order.order_id)
+        if not account.practice else order_store.from_file_import(db, order.channel, order.order_id))
     updated_at = _ts(order.updated_at) or now
     if existing is not None:
         if existing.status_raw == order.status_raw and existing.updated_at >= updated_at:
@@ -79,7 +80,7 @@ def _ref_store(db: Database, account: account_store.AccountRow, order: Order, no
         return "updated", existing.id
     order_id = new_id()
     order_store.insert(db, {
-        "id": order_id, "account_id": account.id, "channel": order.channel.value,
+        "id": order_id, "account_id": account.id, "channel": order.channel,
         "platform_order_id": order.order_id, "status": order.status.value, "status_raw": order.status_raw,
         "created_at": _ts(order.created_at) or now, "updated_at": updated_at, "ship_by": _ts(order.ship_by),
         "buyer_name": order.buyer_name, "total": sum(line.quantity * line.unit_price for line in order.lines),
@@ -155,7 +156,7 @@ def _template(folder: Path) -> Path:
 
 
 def _order(pid: str, status: OrderStatus, minutes: int, lines: Sequence[tuple[str, str, int]]) -> Order:
-    return Order(Channel.SHOPEE, pid, STATUS_RAW[status], status, T0, T0 + timedelta(minutes=minutes),
+    return Order("shopee", pid, STATUS_RAW[status], status, T0, T0 + timedelta(minutes=minutes),
                  T0 + timedelta(days=2), "budi",
                  tuple(OrderLine(line_id, f"item-{sku}", f"model-{sku}", sku, f"Barang {sku}", qty, 10_000)
                        for line_id, sku, qty in lines))

@@ -10,17 +10,12 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from companion.connectors.base import (
-    Channel,
-    LazadaCredentials,
-    Order,
-    OrderLine,
-    OrderStatus,
-    ShopeeCredentials,
-    TikTokCredentials,
-)
+from companion.connectors.lazada.credentials import LazadaCredentials
+from companion.connectors.shopee.credentials import ShopeeCredentials
+from companion.connectors.tiktok.credentials import TikTokCredentials
 from companion.domain.clock import now_utc
 from companion.domain.errors import UserError
+from companion.domain.marketplace import Order, OrderLine, OrderStatus
 from companion.domain.product import ProductInput
 from companion.gui.context import AppContext
 from companion.gui.main_window import PAGES, MainWindow
@@ -36,7 +31,7 @@ from companion.store.database import Database
 URL = "http://127.0.0.1:1"
 
 
-def _order(channel: Channel, number: str, status: OrderStatus, ship_in: timedelta | None, sku: str = "KOPI-250",
+def _order(channel: str, number: str, status: OrderStatus, ship_in: timedelta | None, sku: str = "KOPI-250",
            qty: int = 1) -> Order:
     now = now_utc()
     return Order(channel, number, status.name, status, now - timedelta(hours=3), now - timedelta(hours=3),
@@ -53,14 +48,14 @@ def seed(db: Database) -> dict[str, str]:
                                          "lazada": LazadaCredentials("a", "s", base_url=URL)})
     accounts = dict(zip(("shopee", "tiktok", "lazada"), ids, strict=True))
     apply_orders(db, accounts["shopee"], [
-        _order(Channel.SHOPEE, "S-LATER", OrderStatus.PAID, timedelta(hours=5, minutes=20, seconds=30)),
-        _order(Channel.SHOPEE, "S-LATE", OrderStatus.READY_TO_SHIP, -timedelta(hours=2, minutes=1), "GULA-1", 3),
+        _order("shopee", "S-LATER", OrderStatus.PAID, timedelta(hours=5, minutes=20, seconds=30)),
+        _order("shopee", "S-LATE", OrderStatus.READY_TO_SHIP, -timedelta(hours=2, minutes=1), "GULA-1", 3),
     ])
     apply_orders(db, accounts["tiktok"], [
-        _order(Channel.TIKTOK, "T-SOON", OrderStatus.PAID, timedelta(minutes=50)),
-        _order(Channel.TIKTOK, "T-GONE", OrderStatus.CANCELLED, None),
+        _order("tiktok", "T-SOON", OrderStatus.PAID, timedelta(minutes=50)),
+        _order("tiktok", "T-GONE", OrderStatus.CANCELLED, None),
     ])
-    apply_orders(db, accounts["lazada"], [_order(Channel.LAZADA, "L-UNPAID", OrderStatus.UNPAID, timedelta(days=2))])
+    apply_orders(db, accounts["lazada"], [_order("lazada", "L-UNPAID", OrderStatus.UNPAID, timedelta(days=2))])
     return accounts
 
 
@@ -119,7 +114,7 @@ def test_filters_by_channel_and_status(page: OnlineOrdersPage) -> None:
 
 def test_detail_shows_lines_and_unmapped_items(page: OnlineOrdersPage, ctx: AppContext) -> None:
     apply_orders(ctx.db, page.model.orders[0].account_id,
-                 [_order(Channel.SHOPEE, "S-ODD", OrderStatus.PAID, timedelta(minutes=5), "NOT-OURS")])
+                 [_order("shopee", "S-ODD", OrderStatus.PAID, timedelta(minutes=5), "NOT-OURS")])
     page.reload()
     assert page.model.orders[1].platform_order_id == "S-ODD"
     page.table.selectRow(1)

@@ -24,7 +24,7 @@ from order_files import (
 )
 
 from companion import cli
-from companion.connectors.base import Channel, Order, OrderLine, OrderStatus
+from companion.domain.marketplace import Order, OrderLine, OrderStatus
 from companion.domain.order_files import ImportCancelled, moment
 from companion.domain.product import ProductInput
 from companion.services.online_orders import apply_orders
@@ -172,7 +172,7 @@ def _real_account(db: Database, channel: str = "shopee") -> str:
 
 def _api_order(status: OrderStatus, raw: str, minutes: int) -> Order:
     created = datetime(2026, 11, 28, 7, 5, tzinfo=UTC)
-    return Order(Channel.SHOPEE, "2611280001", raw, status, created, created + timedelta(minutes=minutes), None,
+    return Order("shopee", "2611280001", raw, status, created, created + timedelta(minutes=minutes), None,
                  "budi_s", (OrderLine("1:0", "100", "0", "KOPI-250", "Kopi", 2, 35_000),))
 
 

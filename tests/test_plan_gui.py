@@ -12,8 +12,10 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from companion import i18n
-from companion.connectors.base import Channel, LazadaCredentials, Order, OrderLine, OrderStatus, ShopeeCredentials
+from companion.connectors.lazada.credentials import LazadaCredentials
+from companion.connectors.shopee.credentials import ShopeeCredentials
 from companion.domain.clock import now_utc
+from companion.domain.marketplace import Order, OrderLine, OrderStatus
 from companion.domain.product import ProductInput
 from companion.domain.sale import LineInput, PaymentMethod
 from companion.gui.context import AppContext
@@ -245,7 +247,7 @@ def test_checklist_names_products_that_cannot_be_fulfilled(ctx: AppContext, qtbo
     ids, _ = link_practice_accounts(ctx.db, {"shopee": ShopeeCredentials(1, "k", 2, base_url="http://127.0.0.1:1")})
     now = now_utc()
     change = apply_orders(ctx.db, ids[0], [Order(
-        Channel.SHOPEE, "BIG", "PAID", OrderStatus.PAID, now - timedelta(hours=1), now - timedelta(hours=1),
+        "shopee", "BIG", "PAID", OrderStatus.PAID, now - timedelta(hours=1), now - timedelta(hours=1),
         now + timedelta(days=1), "budi", (OrderLine("1:0", "100", "0", "KOPI-250", "Kopi", 5, 35_000),))])
     ctx.announce(change)
     page.reload()

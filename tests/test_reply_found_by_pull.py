@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from companion.connectors.base import Conversation, Message
 from companion.connectors.errors import Permanent
+from companion.domain.marketplace import Conversation, Message
 from companion.services import inbox as inbox_service
 from companion.store import inbox as inbox_store
 from companion.store import outbox
@@ -106,7 +106,7 @@ def test_a_reply_whose_landing_cannot_be_checked_stays_sending_not_failed_nor_se
 def test_a_shop_linked_again_takes_its_chats_along(db: Database) -> None:
     """After a move the shop is linked anew (a new account row): a chat that comes in again is the same chat,
     moved to the new link, so it shows once and a reply waiting in it goes out through the new link."""
-    from companion.connectors.base import LazadaCredentials
+    from companion.connectors.lazada.credentials import LazadaCredentials
     from companion.services.accounts import link_account, unlink_account
 
     old, _ = link_account(db, "Toko Berkah – Lazada", LazadaCredentials("1", "s", "acc", "ref"))
@@ -130,7 +130,7 @@ def test_a_shop_linked_again_takes_its_chats_along(db: Database) -> None:
 
 
 def test_a_practice_shop_never_takes_a_real_shops_chat(db: Database) -> None:
-    from companion.connectors.base import LazadaCredentials
+    from companion.connectors.lazada.credentials import LazadaCredentials
     from companion.services.accounts import link_account, link_practice_accounts
 
     real, _ = link_account(db, "Toko Berkah – Lazada", LazadaCredentials("1", "s", "acc", "ref"))

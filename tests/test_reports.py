@@ -10,17 +10,12 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from companion.connectors.base import (
-    Channel,
-    LazadaCredentials,
-    Order,
-    OrderLine,
-    OrderStatus,
-    ShopeeCredentials,
-    TikTokCredentials,
-)
+from companion.connectors.lazada.credentials import LazadaCredentials
+from companion.connectors.shopee.credentials import ShopeeCredentials
+from companion.connectors.tiktok.credentials import TikTokCredentials
 from companion.domain.clock import local_day, now_utc
 from companion.domain.errors import UserError
+from companion.domain.marketplace import Order, OrderLine, OrderStatus
 from companion.domain.product import ProductInput
 from companion.domain.sale import LineInput, PaymentMethod
 from companion.services import reports
@@ -58,7 +53,7 @@ def _accounts(db: Database) -> dict[str, str]:
     return dict(zip(("shopee", "tiktok", "lazada"), ids, strict=True))
 
 
-def _order(channel: Channel, number: str, status: OrderStatus, at: datetime, sku: str, qty: int, price: int,
+def _order(channel: str, number: str, status: OrderStatus, at: datetime, sku: str, qty: int, price: int,
            name: str = "Barang") -> Order:
     return Order(channel, number, status.name, status, at, at, at + timedelta(days=2), "budi",
                  (OrderLine("1", f"item-{sku}", "0", sku, name, qty, price),))
@@ -80,14 +75,14 @@ def _seed(db: Database) -> dict[str, str]:
     assert refund == 43_200
     acc = _accounts(db)
     apply_orders(db, acc["shopee"], [
-        _order(Channel.SHOPEE, "S1", OrderStatus.PAID, MON_1000_WIB - timedelta(hours=1), "KOPI-250", 2, 34_000),
-        _order(Channel.SHOPEE, "S2", OrderStatus.CANCELLED, MON_1000_WIB, "KOPI-250", 1, 35_000),
-        _order(Channel.SHOPEE, "S3", OrderStatus.SHIPPED, SUN_2330_WIB + timedelta(minutes=15), "ZZZ", 1, 50_000,
+        _order("shopee", "S1", OrderStatus.PAID, MON_1000_WIB - timedelta(hours=1), "KOPI-250", 2, 34_000),
+        _order("shopee", "S2", OrderStatus.CANCELLED, MON_1000_WIB, "KOPI-250", 1, 35_000),
+        _order("shopee", "S3", OrderStatus.SHIPPED, SUN_2330_WIB + timedelta(minutes=15), "ZZZ", 1, 50_000,
                "Barang lain"),
     ])
-    apply_orders(db, acc["tiktok"], [_order(Channel.TIKTOK, "T1", OrderStatus.COMPLETED,
+    apply_orders(db, acc["tiktok"], [_order("tiktok", "T1", OrderStatus.COMPLETED,
                                             MON_2330_WIB - timedelta(minutes=20), "TEH-50", 3, 11_000)])
-    apply_orders(db, acc["lazada"], [_order(Channel.LAZADA, "L1", OrderStatus.UNPAID, MON_1000_WIB, "TEH-50", 4,
+    apply_orders(db, acc["lazada"], [_order("lazada", "L1", OrderStatus.UNPAID, MON_1000_WIB, "TEH-50", 4,
                                             12_000)])
     return p
 
@@ -178,7 +173,7 @@ def test_daily_recap_of_today(db: Database) -> None:
     assert sale is not None
     return_items(db, qris.sale_id, {sale.lines[0].id: 1}, "retak")
     acc = _accounts(db)
-    apply_orders(db, acc["shopee"], [_order(Channel.SHOPEE, "R1", OrderStatus.PAID, now_utc(), "KOPI-250", 1, 35_000)])
+    apply_orders(db, acc["shopee"], [_order("shopee", "R1", OrderStatus.PAID, now_utc(), "KOPI-250", 1, 35_000)])
     today = local_day(now_utc(), "WIB")
     recap = reports.daily_recap(db, today, "WIB")
     assert recap.by_method == [("tunai", 2, 82_000), ("qris", 1, 90_000)]

@@ -14,8 +14,10 @@ from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from companion import i18n
-from companion.connectors.base import Channel, Order, OrderLine, OrderStatus, ShopeeCredentials, TikTokCredentials
+from companion.connectors.shopee.credentials import ShopeeCredentials
+from companion.connectors.tiktok.credentials import TikTokCredentials
 from companion.domain.clock import local_day, now_utc
+from companion.domain.marketplace import Order, OrderLine, OrderStatus
 from companion.domain.product import ProductInput
 from companion.domain.sale import LineInput, PaymentMethod
 from companion.gui.context import AppContext
@@ -62,13 +64,13 @@ def _seed(db: Database) -> None:
     void_sale(db, wrong.sale_id, "salah scan")
     ids, _ = link_practice_accounts(db, {"shopee": ShopeeCredentials(1, "k", 2, base_url="http://127.0.0.1:1"),
                                          "tiktok": TikTokCredentials("k", "s", base_url="http://127.0.0.1:1")})
-    shopee = [_order(Channel.SHOPEE, f"S{n}", now - timedelta(days=n), "KOPI-250", 2, 34_000) for n in range(0, 12, 2)]
-    tiktok = [_order(Channel.TIKTOK, f"T{n}", now - timedelta(days=n), "TEH-50", 5, 11_000) for n in range(1, 12, 3)]
+    shopee = [_order("shopee", f"S{n}", now - timedelta(days=n), "KOPI-250", 2, 34_000) for n in range(0, 12, 2)]
+    tiktok = [_order("tiktok", f"T{n}", now - timedelta(days=n), "TEH-50", 5, 11_000) for n in range(1, 12, 3)]
     apply_orders(db, ids[0], shopee)
     apply_orders(db, ids[1], tiktok)
 
 
-def _order(channel: Channel, number: str, at: datetime, sku: str, qty: int, price: int) -> Order:
+def _order(channel: str, number: str, at: datetime, sku: str, qty: int, price: int) -> Order:
     return Order(channel, number, "PAID", OrderStatus.PAID, at.astimezone(UTC), at.astimezone(UTC),
                  at + timedelta(days=2), "budi", (OrderLine("1", f"i-{sku}", "0", sku, sku, qty, price),))
 

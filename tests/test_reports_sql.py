@@ -17,16 +17,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from companion.connectors.base import (
-    Channel,
-    LazadaCredentials,
-    Order,
-    OrderLine,
-    OrderStatus,
-    ShopeeCredentials,
-    TikTokCredentials,
-)
+from companion.connectors.lazada.credentials import LazadaCredentials
+from companion.connectors.shopee.credentials import ShopeeCredentials
+from companion.connectors.tiktok.credentials import TikTokCredentials
 from companion.domain.clock import day_range, local_day, now_utc, parse_stamp
+from companion.domain.marketplace import Order, OrderLine, OrderStatus
 from companion.domain.product import ProductInput
 from companion.domain.sale import LineInput, PaymentMethod
 from companion.services import reports
@@ -52,7 +47,7 @@ sale_st = st.fixed_dictionaries({
 })
 order_st = st.fixed_dictionaries({
     "minute": st.integers(0, DAYS * 24 * 60 - 1),
-    "channel": st.sampled_from((Channel.SHOPEE, Channel.TIKTOK, Channel.LAZADA)),
+    "channel": st.sampled_from(("shopee", "tiktok", "lazada")),
     "status": st.sampled_from(list(OrderStatus)),
     "lines": st.lists(st.tuples(st.sampled_from(("KOPI", "TEH", "KAOS", *UNLINKED)), st.integers(1, 3),
                                 st.integers(1, 50_000), st.sampled_from(("Barang A", "Barang B"))),
@@ -99,7 +94,7 @@ def _fill(db: Database, sales: list[dict], orders: list[dict]) -> None:
         "shopee": ShopeeCredentials(1, "k", 2, base_url="http://127.0.0.1:1"),
         "tiktok": TikTokCredentials("k", "s", base_url="http://127.0.0.1:1"),
         "lazada": LazadaCredentials("k", "s", base_url="http://127.0.0.1:1")})
-    account = dict(zip((Channel.SHOPEE, Channel.TIKTOK, Channel.LAZADA), accounts, strict=True))
+    account = dict(zip(("shopee", "tiktok", "lazada"), accounts, strict=True))
     for n, o in enumerate(orders):
         at = first + timedelta(minutes=o["minute"], seconds=n)
         lines = tuple(OrderLine(str(k), f"item-{sku}", "0", sku, name, qty, price)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from companion.connectors.base import TokenSet
 from companion.connectors.factory import practice_credentials
 from companion.domain.clock import now_utc
+from companion.domain.marketplace import TokenSet
 from companion.domain.product import ProductInput
 from companion.practice.server import PracticeMarketplace
 from companion.services.accounts import credentials_for, link_account

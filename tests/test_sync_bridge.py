@@ -15,7 +15,8 @@ import pytest
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
-from companion.connectors.base import Credentials, ShopeeCredentials
+from companion.connectors.base import Credentials
+from companion.connectors.shopee.credentials import ShopeeCredentials
 from companion.domain.clock import stamp
 from companion.domain.product import ProductInput
 from companion.domain.sale import LineInput, PaymentMethod

@@ -14,9 +14,10 @@ import pytest
 from sync_child import account_ids, admin, credentials_source, engine, platform_stock, quick_connector, setup_shop
 
 from companion import cli
-from companion.connectors.base import Credentials, TokenSet
+from companion.connectors.base import Credentials
 from companion.connectors.errors import AuthExpired, NotPermitted, Permanent, Temporary, Throttled
 from companion.domain.errors import UserError
+from companion.domain.marketplace import TokenSet
 from companion.domain.sale import LineInput, PaymentMethod
 from companion.i18n import catalog
 from companion.practice.server import PracticeMarketplace

@@ -16,7 +16,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.reliability.trials import Trial
-from companion.connectors.base import Channel, Order, OrderLine, OrderStatus, ShopeeCredentials
+from companion.connectors.shopee.credentials import ShopeeCredentials
+from companion.domain.marketplace import Order, OrderLine, OrderStatus
 from companion.domain.product import ProductInput
 from companion.domain.sale import LineInput, PaymentMethod
 from companion.services.accounts import link_practice_accounts
@@ -61,7 +62,7 @@ def _busy_day(db: Database, products: list[str], account: str, day: int) -> None
     if day % 4 == 1:
         count_stock(db, {products[day % 4]: 200 + day}, "opname")
     moment = datetime(2026, 11, 1, 3, tzinfo=UTC) + timedelta(days=day)
-    order = Order(Channel.SHOPEE, f"BK{day:04d}", "PAID", OrderStatus.PAID, moment, moment, moment + timedelta(days=2),
+    order = Order("shopee", f"BK{day:04d}", "PAID", OrderStatus.PAID, moment, moment, moment + timedelta(days=2),
                   "budi", (OrderLine("1:0", "100", "0", SKUS[day % 4], "Barang", 1, 5_000),))
     apply_orders(db, account, [order])
 

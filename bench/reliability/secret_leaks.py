@@ -18,9 +18,9 @@ from keyring.backend import KeyringBackend
 
 from bench.reliability.practice_shop import Admin
 from bench.reliability.trials import Trial
-from companion.connectors.base import TokenSet
 from companion.connectors.factory import build_connector, practice_credentials
 from companion.domain.clock import now_utc
+from companion.domain.marketplace import TokenSet
 from companion.domain.product import ProductInput
 from companion.domain.sale import LineInput, PaymentMethod
 from companion.error_log import close_logging, install_logging, log_unexpected

@@ -27,8 +27,11 @@ from bench.reliability.transport_checks import (
     wrong_sign,
 )
 from bench.reliability.trials import Trial
-from companion.connectors.base import Connector, Credentials, LazadaCredentials, ShopeeCredentials, TikTokCredentials
+from companion.connectors.base import Connector, Credentials
 from companion.connectors.factory import build_connector, practice_credentials
+from companion.connectors.lazada.credentials import LazadaCredentials
+from companion.connectors.shopee.credentials import ShopeeCredentials
+from companion.connectors.tiktok.credentials import TikTokCredentials
 from companion.domain.clock import now_utc
 from companion.domain.errors import UserError
 from companion.domain.sale import LineInput, PaymentMethod

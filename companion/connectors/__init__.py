@@ -1,9 +1,7 @@
-"""Marketplace connectors: one interface (base.Connector), one package per platform, typed errors.
+"""Channels: one package per marketplace, each registering one ChannelSpec (spec.py, registry.py); the shared
+connector interface (base.Connector) and typed errors. Plain data in and out; no database, no Qt."""
 
-Plain data in and out; no database, no Qt. The sync engine persists what they return.
-"""
-
-from companion.connectors.base import Capability, Channel, Connector
+from companion.connectors.base import Connector
 from companion.connectors.errors import (
     AuthExpired,
     ConnectorError,
@@ -13,5 +11,4 @@ from companion.connectors.errors import (
     Throttled,
 )
 
-__all__ = ["AuthExpired", "Capability", "Channel", "Connector", "ConnectorError", "NotPermitted",
-           "Permanent", "Temporary", "Throttled"]
+__all__ = ["AuthExpired", "Connector", "ConnectorError", "NotPermitted", "Permanent", "Temporary", "Throttled"]

@@ -12,6 +12,7 @@ Every datetime in and out is timezone-aware; results are in UTC.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
@@ -22,6 +23,12 @@ REPLY_WINDOW = timedelta(hours=12)  # Shopee and TikTok Shop / Tokopedia
 LAZADA_CUTOFF = time(18, 0)  # chats received before this (shop time) belong to today's cycle
 LAZADA_DUE = time(19, 0)  # ... and are due at this shop time
 DEFAULT_TARGET_MINUTES = 60  # hand-logged inquiries
+
+
+# When a platform counts a waiting buyer as unanswered: (waiting since, shop zone, target minutes, holiday mode,
+# seller-initiated, auto-resolved, blocked buyer) -> UTC deadline or None when not counted. Each channel declares
+# its own (connectors/<name>/spec.py); "manual" is the shop's own target.
+ReplyRule = Callable[[datetime, str, "int | None", bool, bool, bool, bool], "datetime | None"]
 
 
 def aware_utc(moment: datetime, name: str) -> datetime:

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from companion.connectors.base import Channel, Order, OrderLine, OrderStatus
 from companion.connectors.lazada import mapping as lazada_mapping
 from companion.connectors.shopee import mapping as shopee_mapping
 from companion.connectors.tiktok import mapping as tiktok_mapping
 from companion.domain.errors import UserError
+from companion.domain.marketplace import Order, OrderLine, OrderStatus
 from companion.domain.money import check_price, parse_rupiah
 from companion.i18n import N_
 
@@ -38,13 +38,13 @@ def norm(text: object) -> str:
 class Layout:
     """One platform's export: which header names mean which field."""
 
-    channel: Channel
+    channel: str
     columns: dict[str, tuple[str, ...]]
     required: tuple[str, ...]
     description_row: bool = False  # TikTok puts a row of column descriptions under the header
 
 
-SHOPEE = Layout(Channel.SHOPEE, {
+SHOPEE = Layout("shopee", {
     "order_id": ("No. Pesanan", "Order ID"),
     "status": ("Status Pesanan", "Order Status"),
     "seller_sku": ("Nomor Referensi SKU", "SKU Reference No.", "SKU Induk", "Parent SKU"),
@@ -59,7 +59,7 @@ SHOPEE = Layout(Channel.SHOPEE, {
                 "Ship By Date"),
     "buyer": ("Username (Pembeli)", "Nama Penerima", "Username (Buyer)", "Receiver Name"),
 }, ("order_id", "quantity"))
-TIKTOK = Layout(Channel.TIKTOK, {
+TIKTOK = Layout("tiktok", {
     "order_id": ("Order ID", "ID Pesanan"),
     "status": ("Order Status", "Status Pesanan"),
     "sku_id": ("SKU ID",),
@@ -73,7 +73,7 @@ TIKTOK = Layout(Channel.TIKTOK, {
     "times": ("Paid Time", "RTS Time", "Shipped Time", "Delivered Time", "Cancelled Time"),
     "buyer": ("Buyer Username", "Recipient"),
 }, ("order_id", "seller_sku", "quantity"), description_row=True)
-LAZADA = Layout(Channel.LAZADA, {
+LAZADA = Layout("lazada", {
     "order_id": ("orderNumber",),
     "line_id": ("orderItemId",),
     "seller_sku": ("sellerSku",),
@@ -107,20 +107,20 @@ TIKTOK_FILE_STATUS = {
 }
 
 
-def platform_status(channel: Channel, text: str) -> str:
+def platform_status(channel: str, text: str) -> str:
     """The API code for a status as the export words it; unknown words are kept (they count as paid)."""
     words = " ".join(text.lower().split())
-    if channel is Channel.SHOPEE:
+    if channel == "shopee":
         return SHOPEE_FILE_STATUS.get(words, text.strip().upper().replace(" ", "_"))
-    if channel is Channel.TIKTOK:
+    if channel == "tiktok":
         return TIKTOK_FILE_STATUS.get(words, text.strip().upper().replace(" ", "_"))
     return words.replace(" ", "_")
 
 
-def our_status(channel: Channel, codes: list[str]) -> OrderStatus:
-    if channel is Channel.LAZADA:
+def our_status(channel: str, codes: list[str]) -> OrderStatus:
+    if channel == "lazada":
         return lazada_mapping.order_status(codes)
-    status_of: Callable[[str], OrderStatus] = (shopee_mapping.order_status if channel is Channel.SHOPEE
+    status_of: Callable[[str], OrderStatus] = (shopee_mapping.order_status if channel == "shopee"
                                                 else tiktok_mapping.order_status)
     return status_of(codes[0] if codes else "")
 
@@ -178,7 +178,7 @@ class ParsedRow:
 class OrderFile:
     """Everything read from one export: orders ready to apply, and the rows that could not be read."""
 
-    channel: Channel
+    channel: str
     file_name: str
     rows: int = 0
     orders: list[Order] = field(default_factory=list)
@@ -385,7 +385,7 @@ def _numbered(line: OrderLine, earlier: list[OrderLine]) -> OrderLine:
     return replace(line, line_id=f"{line.line_id}#{n}")
 
 
-def group_orders(channel: Channel, parsed: Iterable[ParsedRow], bad_orders: set[str]) -> Iterator[Order]:
+def group_orders(channel: str, parsed: Iterable[ParsedRow], bad_orders: set[str]) -> Iterator[Order]:
     """Rows sharing an order number become one order (several lines); an order with a bad row is left out."""
     groups: dict[str, _Group] = {}
     for p in parsed:
@@ -399,7 +399,7 @@ def group_orders(channel: Channel, parsed: Iterable[ParsedRow], bad_orders: set[
     for order_id, g in groups.items():
         if order_id in bad_orders:
             continue
-        codes = g.codes if channel is Channel.LAZADA else g.codes[:1]
+        codes = g.codes if channel == "lazada" else g.codes[:1]
         yield Order(channel=channel, order_id=order_id, status_raw=",".join(codes),
                     status=our_status(channel, codes), created_at=g.first.created,
                     updated_at=g.updated or g.first.created, ship_by=g.first.ship_by, buyer_name=g.first.buyer,

@@ -27,25 +27,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.connectors.base import (
-    LAZADA_AUTH_HOST,
-    LAZADA_HOST,
-    SHOPEE_HOST,
-    TIKTOK_AUTH_HOST,
-    TIKTOK_HOST,
-    Channel,
-    Credentials,
-    LazadaCredentials,
-    ShopeeCredentials,
-    TikTokCredentials,
-    TokenSet,
-)
+from companion.connectors.base import Credentials
 from companion.connectors.errors import AuthExpired, ConnectorError, Permanent, Temporary, Throttled
 from companion.connectors.lazada import auth as lazada_auth
+from companion.connectors.lazada.credentials import (
+    AUTH_HOST as LAZADA_AUTH_HOST,
+)
+from companion.connectors.lazada.credentials import (
+    HOST as LAZADA_HOST,
+)
+from companion.connectors.lazada.credentials import (
+    LazadaCredentials,
+)
 from companion.connectors.shopee import auth as shopee_auth
+from companion.connectors.shopee.credentials import HOST as SHOPEE_HOST
+from companion.connectors.shopee.credentials import ShopeeCredentials
 from companion.connectors.tiktok import auth as tiktok_auth
+from companion.connectors.tiktok.credentials import (
+    AUTH_HOST as TIKTOK_AUTH_HOST,
+)
+from companion.connectors.tiktok.credentials import (
+    HOST as TIKTOK_HOST,
+)
+from companion.connectors.tiktok.credentials import (
+    TikTokCredentials,
+)
 from companion.domain.clock import now_utc
 from companion.domain.errors import UserError
+from companion.domain.marketplace import TokenSet
 from companion.gui.auth_listener import DEFAULT_PORT, AuthListener, Redirect, parse_redirect
 from companion.gui.context import AppContext
 from companion.gui.messages import error_text
@@ -54,21 +63,21 @@ from companion.services.accounts import link_account
 from companion.services.change import Change
 from companion.store.database import Database
 
-PLATFORM_LABELS = {Channel.SHOPEE: N_("Shopee"), Channel.TIKTOK: N_("TikTok Shop (Tokopedia)"),
-                   Channel.LAZADA: N_("Lazada")}
+PLATFORM_LABELS = {"shopee": N_("Shopee"), "tiktok": N_("TikTok Shop (Tokopedia)"),
+                   "lazada": N_("Lazada")}
 EXPLAIN = {
-    Channel.SHOPEE: N_("You need your own app on the Shopee Open Platform (open.shopee.com) of the type \"Seller "
+    "shopee": N_("You need your own app on the Shopee Open Platform (open.shopee.com) of the type \"Seller "
                        "In-house System\". When Shopee has approved it, open App List: the Partner ID and the live "
                        "Partner Key are shown there. Put this address in the app as its redirect address: {redirect}"),
-    Channel.TIKTOK: N_("You need your own self-developed app in TikTok Shop Partner Center (partner.tiktokshop.com); "
+    "tiktok": N_("You need your own self-developed app in TikTok Shop Partner Center (partner.tiktokshop.com); "
                        "it serves Tokopedia shops too. The app's page shows its App key, App secret and Service ID. "
                        "Put this address in the app as its redirect address: {redirect}"),
-    Channel.LAZADA: N_("You need your own self-developed app on the Lazada Open Platform (open.lazada.com). App "
+    "lazada": N_("You need your own self-developed app on the Lazada Open Platform (open.lazada.com). App "
                        "Management shows its App Key and App Secret. Put this address in the app as its callback "
                        "address: {redirect}"),
 }
-KEY_LABELS = {Channel.SHOPEE: N_("Partner ID"), Channel.TIKTOK: N_("App key"), Channel.LAZADA: N_("App key")}
-SECRET_LABELS = {Channel.SHOPEE: N_("Partner key"), Channel.TIKTOK: N_("App secret"), Channel.LAZADA: N_("App secret")}
+KEY_LABELS = {"shopee": N_("Partner ID"), "tiktok": N_("App key"), "lazada": N_("App key")}
+SECRET_LABELS = {"shopee": N_("Partner key"), "tiktok": N_("App secret"), "lazada": N_("App secret")}
 REAL_HOSTS = {"shopee": SHOPEE_HOST, "tiktok": TIKTOK_HOST, "tiktok_auth": TIKTOK_AUTH_HOST, "lazada": LAZADA_HOST,
               "lazada_auth": LAZADA_AUTH_HOST}
 
@@ -77,7 +86,7 @@ REAL_HOSTS = {"shopee": SHOPEE_HOST, "tiktok": TIKTOK_HOST, "tiktok_auth": TIKTO
 class ShopKeys:
     """What the seller typed: their app's key and secret (and TikTok's service id for the permission link)."""
 
-    channel: Channel
+    channel: str
     key: str
     secret: str
     service_id: str = ""
@@ -86,10 +95,10 @@ class ShopKeys:
 def permission_link(keys: ShopKeys, redirect_url: str, hosts: Mapping[str, str] = REAL_HOSTS,
                     state: str = "sellercompanion") -> str:
     """The platform's authorization page for this app, built by the connectors' auth helpers."""
-    if keys.channel is Channel.SHOPEE:
+    if keys.channel == "shopee":
         return shopee_auth.auth_link(int(keys.key), keys.secret, redirect_url, now_utc(),
                                      base_url=hosts.get("shopee", SHOPEE_HOST))
-    if keys.channel is Channel.TIKTOK:
+    if keys.channel == "tiktok":
         return tiktok_auth.authorize_link(keys.service_id, state=state)
     return lazada_auth.authorize_link(keys.key, redirect_url, state="sellercompanion")
 
@@ -102,13 +111,13 @@ def exchange_and_link(db: Database, keys: ShopKeys, redirect: Redirect, name: st
 
 
 def _exchange(keys: ShopKeys, redirect: Redirect, hosts: Mapping[str, str]) -> tuple[Credentials, TokenSet]:
-    if keys.channel is Channel.SHOPEE:
+    if keys.channel == "shopee":
         base = hosts.get("shopee", SHOPEE_HOST)
         partner_id, shop_id = int(keys.key), int(redirect.shop_id)
         tokens = shopee_auth.exchange_code(partner_id, keys.secret, redirect.code, shop_id, base_url=base)
         return ShopeeCredentials(partner_id, keys.secret, shop_id, tokens.access_token, tokens.refresh_token,
                                  base), tokens
-    if keys.channel is Channel.TIKTOK:
+    if keys.channel == "tiktok":
         bare = TikTokCredentials(keys.key, keys.secret, base_url=hosts.get("tiktok", TIKTOK_HOST),
                                  auth_base_url=hosts.get("tiktok_auth", TIKTOK_AUTH_HOST))
         tokens = tiktok_auth.exchange_code(bare, redirect.code)
@@ -124,7 +133,7 @@ def _exchange(keys: ShopKeys, redirect: Redirect, hosts: Mapping[str, str]) -> t
     return replace(bare_lazada, access_token=tokens.access_token, refresh_token=tokens.refresh_token), tokens
 
 
-def failure_text(exc: BaseException, channel: Channel) -> str:
+def failure_text(exc: BaseException, channel: str) -> str:
     """One sentence for a failed link: what happened, what to do."""
     platform = tr(PLATFORM_LABELS[channel])
     if isinstance(exc, Temporary | Throttled):
@@ -154,7 +163,7 @@ class LinkShopDialog(QDialog):
         self.setMinimumWidth(680)
         self._caught.connect(self._on_redirect)
         self._build()
-        self.choose(Channel.SHOPEE)
+        self.choose("shopee")
 
     # --- building -------------------------------------------------------------------------------------
 
@@ -166,7 +175,7 @@ class LinkShopDialog(QDialog):
             button.setCheckable(True)
             button.setMinimumHeight(40)
             button.setStyleSheet("QPushButton:checked { background: #1b7a43; color: white; }")
-            button.setProperty("channel", channel.value)
+            button.setProperty("channel", channel)
             button.clicked.connect(partial(self.choose, channel))
             self.platforms.addButton(button)
             row.addWidget(button)
@@ -211,17 +220,17 @@ class LinkShopDialog(QDialog):
         box.addLayout(buttons)
 
     @property
-    def channel(self) -> Channel:
+    def channel(self) -> str:
         checked = self.platforms.checkedButton()
-        return Channel(str(checked.property("channel"))) if checked is not None else Channel.SHOPEE
+        return str(checked.property("channel")) if checked is not None else "shopee"
 
     @property
     def redirect_url(self) -> str:
         return self.listener.redirect_url if self.listener else f"http://127.0.0.1:{self.port}/callback"
 
-    def choose(self, channel: Channel) -> None:
+    def choose(self, channel: str) -> None:
         for button in self.platforms.buttons():
-            button.setChecked(button.property("channel") == channel.value)
+            button.setChecked(button.property("channel") == channel)
         self.explain.setText(tr(EXPLAIN[channel], redirect=self.redirect_url))
         label = self.form.labelForField(self.key)
         if isinstance(label, QLabel):
@@ -229,7 +238,7 @@ class LinkShopDialog(QDialog):
         label = self.form.labelForField(self.secret)
         if isinstance(label, QLabel):
             label.setText(tr(SECRET_LABELS[channel]))
-        self.form.setRowVisible(self.service_id, channel is Channel.TIKTOK)
+        self.form.setRowVisible(self.service_id, channel == "tiktok")
         shop = self.ctx.setting("shop_name")
         platform = tr(PLATFORM_LABELS[channel]).split(" (")[0]
         self.name.setText(f"{shop} – {platform}" if shop else platform)
@@ -245,9 +254,9 @@ class LinkShopDialog(QDialog):
         if not keys.key or not keys.secret:
             raise UserError(N_("Fill in the {key} and the {secret} from your app's page first."), key=key_label,
                             secret=tr(SECRET_LABELS[keys.channel]))
-        if keys.channel is Channel.SHOPEE and not keys.key.isdigit():
+        if keys.channel == "shopee" and not keys.key.isdigit():
             raise UserError(N_("The Partner ID is a number: copy it again from your app's page."))
-        if keys.channel is Channel.TIKTOK and not keys.service_id:
+        if keys.channel == "tiktok" and not keys.service_id:
             raise UserError(N_("Fill in the Service ID from your app's page first."))
         return keys
 
@@ -261,7 +270,7 @@ class LinkShopDialog(QDialog):
             self.listener = AuthListener(self._caught.emit, self.port)
             self.explain.setText(tr(EXPLAIN[keys.channel], redirect=self.redirect_url))
         # TikTok echoes the link's state in its redirect: the listener then takes only that one
-        self.listener.expect_state(self.state if keys.channel is Channel.TIKTOK else "")
+        self.listener.expect_state(self.state if keys.channel == "tiktok" else "")
         self.last_link = permission_link(keys, self.redirect_url, self.hosts, state=self.state)
         QDesktopServices.openUrl(QUrl(self.last_link))
         self._say(tr("Allow access in the browser; the code comes back here by itself (wait up to 10 minutes)."))
@@ -287,7 +296,7 @@ class LinkShopDialog(QDialog):
             if not redirect.code:
                 raise UserError(N_("Open the permission page first, or paste the code or the address the browser "
                                    "shows after you allow access."))
-            if keys.channel is Channel.SHOPEE and not redirect.shop_id.isdigit():
+            if keys.channel == "shopee" and not redirect.shop_id.isdigit():
                 raise UserError(N_("Paste the whole address from the browser: Shopee puts the shop number in it."))
         except UserError as exc:
             self._say(exc.message(), error=True)
@@ -305,7 +314,7 @@ class LinkShopDialog(QDialog):
         self.ctx.announce(change)
         self.linked.emit(account_id)
 
-    def _failed(self, exc: BaseException, channel: Channel) -> None:
+    def _failed(self, exc: BaseException, channel: str) -> None:
         self.link_button.setEnabled(True)
         self._say(failure_text(exc, channel), error=True)
 

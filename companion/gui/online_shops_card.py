@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.connectors.base import Channel
 from companion.domain.errors import UserError
 from companion.domain.money import parse_quantity
 from companion.gui.context import AppContext
@@ -117,7 +116,7 @@ class OnlineShopsCard(QFrame):
         self._practice_state()
 
     def _add_row(self, row: int, account: AccountRow) -> None:
-        platform = tr(PLATFORM_LABELS[Channel(account.channel)])
+        platform = tr(PLATFORM_LABELS[account.channel])
         if account.practice:
             text = f"<b>{platform}</b> &nbsp;<span style='background:#ffe066'>&nbsp;{tr('practice')}&nbsp;</span>"
         else:

@@ -6,21 +6,15 @@ app runs inside itself, which hands them out again at every start.
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict
 from datetime import datetime
 
-from companion.connectors.base import (
-    Channel,
-    Credentials,
-    LazadaCredentials,
-    ShopeeCredentials,
-    TikTokCredentials,
-    TokenSet,
-)
+from companion.connectors import registry
+from companion.connectors.base import Credentials
+from companion.connectors.spec import with_tokens
 from companion.domain.clock import stamp
 from companion.domain.errors import NotFound, UserError
 from companion.domain.ids import new_id
+from companion.domain.marketplace import TokenSet
 from companion.i18n import N_
 from companion.services.change import Change
 from companion.store import accounts as account_store
@@ -29,23 +23,6 @@ from companion.store.accounts import AccountRow
 from companion.store.database import Database
 
 CREDENTIALS = "credentials"
-_KINDS: dict[Channel, type[ShopeeCredentials] | type[TikTokCredentials] | type[LazadaCredentials]] = {
-    Channel.SHOPEE: ShopeeCredentials, Channel.TIKTOK: TikTokCredentials, Channel.LAZADA: LazadaCredentials,
-}
-PRACTICE_NAMES = {Channel.SHOPEE: N_("Practice Shopee"), Channel.TIKTOK: N_("Practice TikTok Shop"),
-                  Channel.LAZADA: N_("Practice Lazada")}
-
-
-def _channel(credentials: Credentials) -> Channel:
-    return next(ch for ch, kind in _KINDS.items() if isinstance(credentials, kind))
-
-
-def _shop_ref(credentials: Credentials) -> str:
-    if isinstance(credentials, ShopeeCredentials):
-        return str(credentials.shop_id)
-    if isinstance(credentials, TikTokCredentials):
-        return credentials.shop_cipher
-    return ""
 
 
 def _stamp(moment: datetime | None) -> str | None:
@@ -58,13 +35,14 @@ def link_account(db: Database, name: str, credentials: Credentials,
     if not name.strip():
         raise UserError(N_("Give the shop a name, such as \"Toko Berkah – Shopee\"."))
     account_id = new_id()
-    secrets.set_secret(account_id, CREDENTIALS, json.dumps(asdict(credentials)))
+    secrets.set_secret(account_id, CREDENTIALS, registry.for_credentials(credentials).credentials_to_json(credentials))
     try:
         with db.write():
             account_store.insert(db, {
-                "id": account_id, "channel": _channel(credentials).value, "name": name.strip(), "practice": 0,
-                "shop_ref": _shop_ref(credentials), "base_url": credentials.base_url,
-                "auth_base_url": getattr(credentials, "auth_base_url", ""),
+                "id": account_id, "channel": registry.for_credentials(credentials).name, "name": name.strip(),
+                "practice": 0,
+                "shop_ref": credentials.shop_ref, "base_url": credentials.base_url,
+                "auth_base_url": credentials.auth_base_url,
                 "access_expires_at": _stamp(tokens.access_expires_at) if tokens else None,
                 "refresh_expires_at": _stamp(tokens.refresh_expires_at) if tokens else None,
                 "created_at": stamp(),
@@ -81,9 +59,9 @@ def link_practice_accounts(db: Database, practice: dict[str, Credentials]) -> tu
     with db.write():
         existing = {(a.channel, a.practice): a for a in account_store.all_accounts(db)}
         for key, credentials in practice.items():
-            channel = Channel(key)
-            auth = getattr(credentials, "auth_base_url", "")
-            found = existing.get((channel.value, True))
+            spec = registry.get(key)
+            auth = credentials.auth_base_url
+            found = existing.get((spec.name, True))
             if found is not None:
                 account_store.update(db, found.id, {"base_url": credentials.base_url, "auth_base_url": auth,
                                                     "active": 1})
@@ -91,8 +69,8 @@ def link_practice_accounts(db: Database, practice: dict[str, Credentials]) -> tu
                 continue
             account_id = new_id()
             account_store.insert(db, {
-                "id": account_id, "channel": channel.value, "name": PRACTICE_NAMES[channel], "practice": 1,
-                "shop_ref": _shop_ref(credentials), "base_url": credentials.base_url, "auth_base_url": auth,
+                "id": account_id, "channel": spec.name, "name": spec.practice_name, "practice": 1,
+                "shop_ref": credentials.shop_ref, "base_url": credentials.base_url, "auth_base_url": auth,
                 "created_at": stamp(),
             })
             ids.append(account_id)
@@ -118,15 +96,14 @@ def credentials_for(account: AccountRow, practice: dict[str, Credentials] | None
     if raw is None:
         raise UserError(N_("The keys for {name} are missing from this computer's password store: link the shop "
                            "again in Settings."), name=account.name)
-    return _KINDS[Channel(account.channel)](**json.loads(raw))
+    return registry.get(account.channel).credentials_from_json(raw)
 
 
 def save_tokens(db: Database, account: AccountRow, credentials: Credentials, tokens: TokenSet) -> Credentials:
     """Persist fresh tokens BEFORE they are used (a Shopee refresh token works only once)."""
-    fresh = type(credentials)(**{**asdict(credentials), "access_token": tokens.access_token,
-                                 "refresh_token": tokens.refresh_token})
+    fresh = with_tokens(credentials, tokens)
     if not account.practice:
-        secrets.set_secret(account.id, CREDENTIALS, json.dumps(asdict(fresh)))
+        secrets.set_secret(account.id, CREDENTIALS, registry.for_credentials(fresh).credentials_to_json(fresh))
     with db.write():
         account_store.update(db, account.id, {"access_expires_at": _stamp(tokens.access_expires_at),
                                               "refresh_expires_at": _stamp(tokens.refresh_expires_at)})

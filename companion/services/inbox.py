@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
-from companion.connectors.base import Conversation, Message
 from companion.domain.clock import parse_stamp, stamp
 from companion.domain.errors import NotFound, UserError
 from companion.domain.ids import new_id
+from companion.domain.marketplace import Conversation, Message
 from companion.domain.money import format_rupiah
 from companion.i18n import N_
 from companion.services.change import Change

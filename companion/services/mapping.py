@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from companion.connectors.base import Listing
 from companion.domain.clock import stamp
 from companion.domain.errors import NotFound
+from companion.domain.marketplace import Listing
 from companion.i18n import N_
 from companion.services.change import Change
 from companion.services.stock_push import queue_stock_push

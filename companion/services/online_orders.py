@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from companion.connectors.base import Order, OrderLine, OrderStatus
 from companion.domain.availability import takes_stock
 from companion.domain.clock import stamp
 from companion.domain.errors import NotFound
 from companion.domain.ids import new_id, new_ids
 from companion.domain.ledger import MovementKind
+from companion.domain.marketplace import Order, OrderLine, OrderStatus
 from companion.i18n import N_
 from companion.services.change import Change
 from companion.services.mapping import auto_map
@@ -110,12 +110,12 @@ class _Page:
             if known is not None:
                 bases |= {_base(known, line.line_id) for line in known.lines}
             else:
-                bases |= {f"{order.channel.value}:{self.account.id}:{order.order_id}:{line.line_id}"
+                bases |= {f"{order.channel}:{self.account.id}:{order.order_id}:{line.line_id}"
                           for line in order.lines}
         return {f"{base}:{end}" for base in bases for end in ("order", "cancel")}
 
     def lookup(self, order: Order) -> _Known | None:
-        return self.known.get(("", order.order_id)) or self.known.get((order.channel.value, order.order_id))
+        return self.known.get(("", order.order_id)) or self.known.get((order.channel, order.order_id))
 
     def take(self, order: Order) -> None:
         """What `apply_orders` did for one order: store or update it, then settle its stock."""
@@ -143,7 +143,7 @@ class _Page:
         lines = [OnlineLineRow(line_ids[n], line.line_id, line.item_id, line.sku_id, line.seller_sku, line.name,
                                line.quantity, line.unit_price, self._product_for(line))
                  for n, line in enumerate(order.lines)]
-        channel = order.channel.value
+        channel = order.channel
         self.new_orders.append((
             order_id, self.account.id, channel, order.order_id, status, order.status_raw,
             _ts(order.created_at) or self.now, updated_at, _ts(order.ship_by), order.buyer_name,
@@ -212,7 +212,7 @@ def _stored_orders(db: Database, account: AccountRow, orders: Sequence[Order]) -
     missing: dict[str, set[str]] = {}
     for order in orders:
         if ("", order.order_id) not in rows:
-            missing.setdefault(order.channel.value, set()).add(order.order_id)
+            missing.setdefault(order.channel, set()).add(order.order_id)
     for channel, pids in missing.items():
         rows |= {(channel, pid): row for pid, row in _stored_elsewhere_many(db, account, channel, pids).items()}
     lines = order_store.lines_of(db, {row.id for row in rows.values()})

@@ -8,9 +8,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from companion.connectors.base import ListingRef, StockResult
 from companion.domain.availability import Allocation, available_to_promise, channel_quantity
 from companion.domain.clock import now_utc, stamp
+from companion.domain.marketplace import ListingRef, StockResult
 from companion.services.change import Change
 from companion.services.stock_push import STOCK_CHANGED
 from companion.store import accounts as account_store

@@ -15,10 +15,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from companion.connectors.base import Order
 from companion.domain.clock import now_utc, stamp
 from companion.domain.errors import UserError
 from companion.domain.ids import new_id
+from companion.domain.marketplace import Order
 from companion.domain.order_files import (
     HEADER_SEARCH_ROWS,
     ImportCancelled,
@@ -162,7 +162,7 @@ def _unmapped(db: Database, account: AccountRow | None, orders: list[Order]) -> 
 
 
 def _plan(db: Database, parsed: OrderFile) -> tuple[ImportPreview, list[Order]]:
-    account = target_account(db, parsed.channel.value)
+    account = target_account(db, parsed.channel)
     orders = _resolved(db, account, parsed)
     counts = {"new": 0, "updated": 0, "unchanged": 0}
     to_write = []
@@ -171,9 +171,9 @@ def _plan(db: Database, parsed: OrderFile) -> tuple[ImportPreview, list[Order]]:
         counts[outcome] += 1
         if outcome != "unchanged":
             to_write.append(order)
-    preview = ImportPreview(parsed.channel.value, parsed.file_name, parsed.rows, counts["new"], counts["updated"],
+    preview = ImportPreview(parsed.channel, parsed.file_name, parsed.rows, counts["new"], counts["updated"],
                             counts["unchanged"], _unmapped(db, account, orders), list(parsed.errors),
-                            account.name if account else _file_account_name(parsed.channel.value))
+                            account.name if account else _file_account_name(parsed.channel))
     return preview, to_write
 
 
@@ -198,7 +198,7 @@ def import_parsed(db: Database, parsed: OrderFile, progress: ProgressFn | None =
         preview, orders = _plan(db, parsed)
         if not orders:
             return preview, change
-        account_id = _ensure_account(db, parsed.channel.value)
+        account_id = _ensure_account(db, parsed.channel)
         for start in range(0, len(orders), BATCH):
             change = change | apply_orders(db, account_id, orders[start:start + BATCH]).change
             done = min(start + BATCH, len(orders))

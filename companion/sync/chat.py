@@ -27,9 +27,11 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from companion.connectors.base import Channel, Connector, Conversation, ConversationPage, Message, MessagePage
+from companion.connectors import registry
+from companion.connectors.base import Connector
 from companion.connectors.errors import NotPermitted, Permanent, Temporary
 from companion.domain.clock import parse_stamp, stamp
+from companion.domain.marketplace import Conversation, ConversationPage, Message, MessagePage
 from companion.i18n import N_
 from companion.services import inbox as inbox_service
 from companion.services.change import Change
@@ -48,13 +50,12 @@ CHAT = "chat"
 MAX_CONVERSATION_PAGES = 20
 MAX_MESSAGE_PAGES = 5
 CLOCK_SLACK = timedelta(minutes=10)   # platform and laptop clocks differ; a read-back match may be this early
-SHOPEE_CHAT_OFF = N_("Shopee chats need the app's chat permission: in Shopee Open Platform, ask for chat access for "
-                     "the Seller In-house System app, then link the shop again in Settings.")
 REFUSED_REPLY = N_("The marketplace refused this reply: {reason}")
 
 
 def chat_problem(account: AccountRow, exc: NotPermitted) -> Problem:
-    sentence = SHOPEE_CHAT_OFF if account.channel == Channel.SHOPEE.value else NOT_ALLOWED
+    spec = registry.find(account.channel)
+    sentence = (spec.chat_permission_sentence if spec else None) or NOT_ALLOWED
     detail = f"{exc.platform_code}: {exc.platform_message}" if exc.platform_message else exc.platform_code
     return Problem(NOT_PERMITTED, sentence, detail)
 

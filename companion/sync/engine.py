@@ -18,10 +18,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from companion.connectors.base import Capability, Connector, Credentials, OrderPage, StockResult, StockUpdate
+from companion.connectors.base import Connector, Credentials
 from companion.connectors.errors import AuthExpired, ConnectorError, Temporary, Throttled
 from companion.connectors.factory import build_connector
 from companion.domain.clock import now_utc, parse_stamp, stamp
+from companion.domain.marketplace import Capability, OrderPage, StockResult, StockUpdate
 from companion.services import accounts as account_service
 from companion.services import mapping, online_stock
 from companion.services.change import Change

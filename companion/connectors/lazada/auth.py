@@ -7,11 +7,12 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from companion.connectors.base import LazadaCredentials, TokenSet
 from companion.connectors.errors import Permanent
 from companion.connectors.http import Http
 from companion.connectors.lazada.client import LazadaClient
+from companion.connectors.lazada.credentials import LazadaCredentials
 from companion.domain.clock import now_utc
+from companion.domain.marketplace import TokenSet
 
 AUTHORIZE_HOST = "https://auth.lazada.com"
 

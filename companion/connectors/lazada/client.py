@@ -6,7 +6,6 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from companion.connectors.base import LazadaCredentials
 from companion.connectors.errors import (
     AuthExpired,
     ConnectorError,
@@ -17,6 +16,7 @@ from companion.connectors.errors import (
     redact,
 )
 from companion.connectors.http import Http, HttpResponse, not_json_error, status_error
+from companion.connectors.lazada.credentials import LazadaCredentials
 from companion.connectors.lazada.signing import sign, string_to_sign
 from companion.domain.clock import now_utc
 

@@ -8,13 +8,18 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from companion.connectors.base import (
+from companion.connectors.base import Connector
+from companion.connectors.batching import chunks
+from companion.connectors.errors import Permanent
+from companion.connectors.http import Http
+from companion.connectors.lazada import auth, mapping
+from companion.connectors.lazada.client import LazadaClient, envelope_error
+from companion.connectors.lazada.credentials import LazadaCredentials
+from companion.domain.clock import now_utc
+from companion.domain.marketplace import (
     Capability,
-    Channel,
-    Connector,
     Conversation,
     ConversationPage,
-    LazadaCredentials,
     Listing,
     MessagePage,
     Order,
@@ -23,12 +28,6 @@ from companion.connectors.base import (
     StockUpdate,
     TokenSet,
 )
-from companion.connectors.batching import chunks
-from companion.connectors.errors import Permanent
-from companion.connectors.http import Http
-from companion.connectors.lazada import auth, mapping
-from companion.connectors.lazada.client import LazadaClient, envelope_error
-from companion.domain.clock import now_utc
 
 ORDER_PAGE = 100
 ITEMS_BATCH = 50  # /orders/items/get: ≤50 order ids
@@ -61,7 +60,7 @@ def stock_payload(batch: Sequence[StockUpdate]) -> str:
 
 
 class LazadaConnector(Connector):
-    channel = Channel.LAZADA
+    channel = "lazada"
     capabilities = frozenset({Capability.ORDERS, Capability.STOCK, Capability.CHAT})
 
     def __init__(self, credentials: LazadaCredentials, http: Http | None = None,

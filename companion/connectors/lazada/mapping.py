@@ -6,16 +6,8 @@ import json
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from companion.connectors.base import (
-    Channel,
-    Conversation,
-    Listing,
-    Message,
-    Order,
-    OrderLine,
-    OrderStatus,
-)
 from companion.connectors.convert import from_epoch, rupiah
+from companion.domain.marketplace import Conversation, Listing, Message, Order, OrderLine, OrderStatus
 
 STATUS = {
     "unpaid": OrderStatus.UNPAID,
@@ -88,7 +80,7 @@ def order(row: dict[str, Any], items: list[dict[str, Any]]) -> Order:
     ship_by = min(promised) if promised else _first_time(row.get("promised_shipping_times"))
     buyer = " ".join(str(row.get(k) or "").strip() for k in ("customer_first_name", "customer_last_name"))
     return Order(
-        channel=Channel.LAZADA,
+        channel="lazada",
         order_id=str(row["order_id"]),
         status_raw=",".join(statuses),
         status=order_status(statuses),

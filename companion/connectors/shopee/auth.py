@@ -7,12 +7,14 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from companion.connectors.base import SHOPEE_HOST, ShopeeCredentials, TokenSet
 from companion.connectors.errors import Permanent
 from companion.connectors.http import Http
 from companion.connectors.shopee.client import ShopeeClient
+from companion.connectors.shopee.credentials import HOST as SHOPEE_HOST
+from companion.connectors.shopee.credentials import ShopeeCredentials
 from companion.connectors.shopee.signing import base_string, sign
 from companion.domain.clock import now_utc
+from companion.domain.marketplace import TokenSet
 
 AUTH_PATH = "/api/v2/shop/auth_partner"
 REFRESH_LIFETIME = timedelta(days=30)  # §1.4; the API does not return it

@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from companion.connectors.base import ShopeeCredentials
 from companion.connectors.errors import (
     AuthExpired,
     ConnectorError,
@@ -18,6 +17,7 @@ from companion.connectors.errors import (
     redact,
 )
 from companion.connectors.http import Http, HttpResponse, not_json_error, status_error
+from companion.connectors.shopee.credentials import ShopeeCredentials
 from companion.connectors.shopee.signing import base_string, sign
 from companion.domain.clock import now_utc
 

@@ -7,21 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from companion.connectors.base import (
-    Capability,
-    Channel,
-    Connector,
-    Conversation,
-    ConversationPage,
-    Listing,
-    MessagePage,
-    Order,
-    OrderPage,
-    ShopeeCredentials,
-    StockResult,
-    StockUpdate,
-    TokenSet,
-)
+from companion.connectors.base import Connector
 from companion.connectors.batching import chunks
 from companion.connectors.convert import epoch_seconds
 from companion.connectors.errors import Permanent
@@ -29,7 +15,20 @@ from companion.connectors.http import Http
 from companion.connectors.shopee import mapping
 from companion.connectors.shopee.auth import token_set
 from companion.connectors.shopee.client import ShopeeClient
+from companion.connectors.shopee.credentials import ShopeeCredentials
 from companion.domain.clock import now_utc
+from companion.domain.marketplace import (
+    Capability,
+    Conversation,
+    ConversationPage,
+    Listing,
+    MessagePage,
+    Order,
+    OrderPage,
+    StockResult,
+    StockUpdate,
+    TokenSet,
+)
 
 ORDER_WINDOW = 15 * 86400  # get_order_list: time_to - time_from at most 15 days (§1.7)
 ORDER_PAGE = 100
@@ -43,7 +42,7 @@ MESSAGE_PAGE = 60
 
 
 class ShopeeConnector(Connector):
-    channel = Channel.SHOPEE
+    channel = "shopee"
     # Chat is declared but whitelisted per app (§1.9): the chat calls raise NotPermitted when refused.
     capabilities = frozenset({Capability.ORDERS, Capability.STOCK, Capability.CHAT})
 

@@ -4,16 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from companion.connectors.base import (
-    Channel,
-    Conversation,
-    Listing,
-    Message,
-    Order,
-    OrderLine,
-    OrderStatus,
-)
 from companion.connectors.convert import from_epoch, require_epoch, rupiah
+from companion.domain.marketplace import Conversation, Listing, Message, Order, OrderLine, OrderStatus
 
 STATUS = {
     "UNPAID": OrderStatus.UNPAID,
@@ -41,7 +33,7 @@ def order(detail: dict[str, Any]) -> Order:
     raw = str(detail.get("order_status") or "")
     buyer = detail.get("buyer_username") or (detail.get("recipient_address") or {}).get("name") or ""
     return Order(
-        channel=Channel.SHOPEE,
+        channel="shopee",
         order_id=str(detail["order_sn"]),
         status_raw=raw,
         status=order_status(raw),

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from companion.connectors.base import TikTokCredentials, TokenSet
 from companion.connectors.convert import from_epoch, require_epoch
 from companion.connectors.errors import Permanent
 from companion.connectors.http import Http
 from companion.connectors.tiktok.client import TikTokClient
+from companion.connectors.tiktok.credentials import TikTokCredentials
+from companion.domain.marketplace import TokenSet
 
 AUTHORIZE_HOST = "https://services.tiktokshop.com"
 

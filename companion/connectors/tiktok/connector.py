@@ -7,10 +7,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from companion.connectors.base import (
+from companion.connectors.base import Connector
+from companion.connectors.batching import chunks
+from companion.connectors.convert import epoch_seconds
+from companion.connectors.errors import Permanent
+from companion.connectors.http import Http
+from companion.connectors.tiktok import auth, mapping
+from companion.connectors.tiktok.client import TikTokClient
+from companion.connectors.tiktok.credentials import TikTokCredentials
+from companion.domain.clock import now_utc
+from companion.domain.marketplace import (
     Capability,
-    Channel,
-    Connector,
     Conversation,
     ConversationPage,
     Listing,
@@ -19,16 +26,8 @@ from companion.connectors.base import (
     OrderPage,
     StockResult,
     StockUpdate,
-    TikTokCredentials,
     TokenSet,
 )
-from companion.connectors.batching import chunks
-from companion.connectors.convert import epoch_seconds
-from companion.connectors.errors import Permanent
-from companion.connectors.http import Http
-from companion.connectors.tiktok import auth, mapping
-from companion.connectors.tiktok.client import TikTokClient
-from companion.domain.clock import now_utc
 
 ORDER_PAGE = 100
 DETAIL_BATCH = 50
@@ -42,7 +41,7 @@ LOCALE = "id-ID"
 
 
 class TikTokConnector(Connector):
-    channel = Channel.TIKTOK
+    channel = "tiktok"
     capabilities = frozenset({Capability.ORDERS, Capability.STOCK, Capability.CHAT})
 
     def __init__(self, credentials: TikTokCredentials, http: Http | None = None,

@@ -5,16 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from companion.connectors.base import (
-    Channel,
-    Conversation,
-    Listing,
-    Message,
-    Order,
-    OrderLine,
-    OrderStatus,
-)
 from companion.connectors.convert import from_epoch, require_epoch, rupiah
+from companion.domain.marketplace import Conversation, Listing, Message, Order, OrderLine, OrderStatus
 
 STATUS = {
     "UNPAID": OrderStatus.UNPAID,
@@ -38,7 +30,7 @@ def order(row: dict[str, Any]) -> Order:
     # rts_sla_time is the "ready to ship" deadline that late dispatch is measured against.
     ship_by = from_epoch(row.get("rts_sla_time")) or from_epoch(row.get("shipping_due_time"))
     return Order(
-        channel=Channel.TIKTOK,
+        channel="tiktok",
         order_id=str(row["id"]),
         status_raw=raw,
         status=order_status(raw),

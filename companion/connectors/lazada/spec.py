@@ -1,0 +1,42 @@
+"""The Lazada channel's one declaration: everything the app knows about Lazada comes from here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from companion.connectors.http import Http
+from companion.connectors.lazada.connector import LazadaConnector
+from companion.connectors.lazada.credentials import AUTH_HOST, HOST, LazadaCredentials
+from companion.connectors.spec import ChannelSpec
+from companion.domain.marketplace import Capability
+from companion.i18n import N_
+
+NAME = "lazada"
+
+
+def _connector(credentials: LazadaCredentials, http: Http | None, clock: Any) -> LazadaConnector:
+    return LazadaConnector(credentials, http, clock)
+
+
+def _practice_credentials(market: Mapping[str, Any], base_urls: Mapping[str, str]) -> LazadaCredentials:
+    return LazadaCredentials(
+        app_key=str(market["app_key"]), app_secret=str(market["app_secret"]),
+        access_token=str(market.get("access_token") or ""), refresh_token=str(market.get("refresh_token") or ""),
+        base_url=base_urls["lazada"], auth_base_url=base_urls["lazada_auth"])
+
+
+SPEC = ChannelSpec(
+    name=NAME,
+    label=N_("Lazada"),
+    long_label=N_("Lazada"),
+    practice_name=N_("Practice Lazada"),
+    color="#2a4fd0",
+    credentials_type=LazadaCredentials,
+    connector=_connector,
+    capabilities=frozenset({Capability.ORDERS, Capability.STOCK, Capability.CHAT}),
+    real_hosts={"base_url": HOST, "auth_base_url": AUTH_HOST},
+    practice_credentials=_practice_credentials,
+    order=30,
+    chat_permission_sentence=None,
+)

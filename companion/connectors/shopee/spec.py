@@ -1,0 +1,44 @@
+"""The Shopee channel's one declaration: everything the app knows about Shopee comes from here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from companion.connectors.http import Http
+from companion.connectors.shopee.connector import ShopeeConnector
+from companion.connectors.shopee.credentials import HOST, ShopeeCredentials
+from companion.connectors.spec import ChannelSpec
+from companion.domain.marketplace import Capability
+from companion.i18n import N_
+
+NAME = "shopee"
+
+
+def _connector(credentials: ShopeeCredentials, http: Http | None, clock: Any) -> ShopeeConnector:
+    return ShopeeConnector(credentials, http, clock)
+
+
+def _practice_credentials(market: Mapping[str, Any], base_urls: Mapping[str, str]) -> ShopeeCredentials:
+    return ShopeeCredentials(
+        partner_id=int(market["partner_id"]), partner_key=str(market["partner_key"]), shop_id=int(market["shop_id"]),
+        access_token=str(market.get("access_token") or ""), refresh_token=str(market.get("refresh_token") or ""),
+        base_url=base_urls["shopee"])
+
+
+SPEC = ChannelSpec(
+    name=NAME,
+    label=N_("Shopee"),
+    long_label=N_("Shopee"),
+    practice_name=N_("Practice Shopee"),
+    color="#ee4d2d",
+    credentials_type=ShopeeCredentials,
+    connector=_connector,
+    capabilities=frozenset({Capability.ORDERS, Capability.STOCK, Capability.CHAT}),
+    real_hosts={"base_url": HOST},
+    practice_credentials=_practice_credentials,
+    order=10,
+    chat_permission_sentence=N_("Shopee chats need the app's chat permission: in Shopee Open Platform, ask for "
+                                "chat access for the Seller In-house System app, then link the shop again in "
+                                "Settings."),
+)

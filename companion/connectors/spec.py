@@ -1,0 +1,69 @@
+"""What one channel is, declared in one place: its ChannelSpec. Everything the rest of the app knows about a channel
+comes from here (labels, colour, credentials, capabilities, linking, deadline rule, export formats, practice
+routes), so adding a channel touches only its own package (docs/ADDING_A_CHANNEL.md)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from companion.connectors.base import Connector, Credentials
+from companion.connectors.http import Http
+from companion.domain.marketplace import Capability, TokenSet
+
+if TYPE_CHECKING:  # typing only: the spec names these types, it never calls into them at import time
+    from companion.connectors.auth_flow import AuthFlow
+    from companion.domain.deadlines import ReplyRule
+    from companion.domain.order_files import Layout
+    from companion.practice.plugin import PracticeChannel
+
+ConnectorFactory = Callable[[Any, "Http | None", Callable[[], datetime]], Connector]
+PracticeCredentials = Callable[[Mapping[str, Any], Mapping[str, str]], Credentials]
+
+
+@dataclass(frozen=True)
+class ChannelSpec:
+    """One channel. `name` is what the database's channel columns hold; the labels are msgids (N_)."""
+
+    name: str
+    label: str                      # "TikTok Shop": lists, charts, the sync strip
+    long_label: str                 # "TikTok Shop (Tokopedia)": where the seller chooses a platform
+    practice_name: str              # "Practice TikTok Shop": the practice shop's account name
+    color: str                      # charts and channel badges
+    credentials_type: type[Any]     # a frozen dataclass satisfying connectors.base.Credentials
+    connector: ConnectorFactory     # (credentials, http or None, clock) -> Connector
+    capabilities: frozenset[Capability]
+    real_hosts: Mapping[str, str]   # credentials field -> the platform's real address ("base_url", "auth_base_url")
+    reply_rule: ReplyRule | None = None            # when the platform counts a waiting buyer as unanswered
+    auth: AuthFlow | None = None                   # linking a real shop (None: files or practice only)
+    export_layouts: tuple[Layout, ...] = ()        # seller-centre order exports this channel writes
+    practice: PracticeChannel | None = None        # its routes in the practice marketplace
+    practice_credentials: PracticeCredentials | None = None  # practice marketplace JSON -> credentials
+    chat_permission_sentence: str | None = None    # what to ask the platform for when chat is not permitted
+    order: int = 100                               # where it stands in lists (built-ins 10, 20, 30)
+    notes: Mapping[str, str] = field(default_factory=dict)  # other msgids a channel may want shown
+
+    def has(self, capability: Capability) -> bool:
+        return capability in self.capabilities
+
+    # -- credentials as the keyring keeps them ----------------------------------------------------------------
+    def credentials_to_json(self, credentials: Credentials) -> str:
+        return json.dumps(asdict(credentials))  # type: ignore[call-overload]
+
+    def credentials_from_json(self, raw: str) -> Credentials:
+        known = {f for f in self.credentials_type.__dataclass_fields__}
+        values = {k: v for k, v in json.loads(raw).items() if k in known}
+        made: Credentials = self.credentials_type(**values)
+        return made
+
+    def owns(self, credentials: object) -> bool:
+        return isinstance(credentials, self.credentials_type)
+
+
+def with_tokens(credentials: Credentials, tokens: TokenSet) -> Credentials:
+    """The same credentials carrying fresh tokens (persist them before use)."""
+    return replace(credentials, access_token=tokens.access_token,  # type: ignore[type-var]
+                   refresh_token=tokens.refresh_token)

@@ -1,0 +1,43 @@
+"""The TikTok Shop channel's one declaration: everything the app knows about TikTok Shop comes from here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from companion.connectors.http import Http
+from companion.connectors.spec import ChannelSpec
+from companion.connectors.tiktok.connector import TikTokConnector
+from companion.connectors.tiktok.credentials import AUTH_HOST, HOST, TikTokCredentials
+from companion.domain.marketplace import Capability
+from companion.i18n import N_
+
+NAME = "tiktok"
+
+
+def _connector(credentials: TikTokCredentials, http: Http | None, clock: Any) -> TikTokConnector:
+    return TikTokConnector(credentials, http, clock)
+
+
+def _practice_credentials(market: Mapping[str, Any], base_urls: Mapping[str, str]) -> TikTokCredentials:
+    return TikTokCredentials(
+        app_key=str(market["app_key"]), app_secret=str(market["app_secret"]),
+        shop_cipher=str(market.get("shop_cipher") or ""), access_token=str(market.get("access_token") or ""),
+        refresh_token=str(market.get("refresh_token") or ""), base_url=base_urls["tiktok"],
+        auth_base_url=base_urls["tiktok_auth"])
+
+
+SPEC = ChannelSpec(
+    name=NAME,
+    label=N_("TikTok Shop"),
+    long_label=N_("TikTok Shop (Tokopedia)"),
+    practice_name=N_("Practice TikTok Shop"),
+    color="#2b2b2b",
+    credentials_type=TikTokCredentials,
+    connector=_connector,
+    capabilities=frozenset({Capability.ORDERS, Capability.STOCK, Capability.CHAT}),
+    real_hosts={"base_url": HOST, "auth_base_url": AUTH_HOST},
+    practice_credentials=_practice_credentials,
+    order=20,
+    chat_permission_sentence=None,
+)
