@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from companion.i18n import N_
@@ -58,6 +58,7 @@ class RoundSummary:
     finished_at: datetime
     accounts: tuple[AccountResult, ...]
     pending_changes: int  # stock changes still waiting to reach some marketplace
+    change: Change = field(default_factory=Change)  # the union of every service's Change in the round: what the GUI refreshes
 
     @property
     def ok(self) -> bool:
