@@ -101,6 +101,7 @@ def run_app(data_dir: Path, ready: Callable[[Any], None]) -> int:
 
 def when_online_settled(window: Any, pause_buyers: bool, then: Callable[[], None]) -> None:
     """Wait until practice mode runs (when it should) and the first sync round has finished."""
+    from companion.domain.settings_keys import PRACTICE_DECLINED
     from companion.gui.practice_mode import practice_mode
 
     ctx = window.ctx
@@ -112,7 +113,7 @@ def when_online_settled(window: Any, pause_buyers: bool, then: Callable[[], None
             report({"error": "start-up did not settle (practice mode or the first sync round)"})
             QApplication.quit()
             return True
-        wants_practice = ctx.setting("practice_declined") != "1"
+        wants_practice = not ctx.setting(PRACTICE_DECLINED)
         if practice.busy or (wants_practice and not practice.running):
             return False
         if ctx.sync is None or not ctx.sync.running or ctx.sync.last_summary is None or ctx.sync.in_round:

@@ -24,8 +24,7 @@ LATENCY_TARGET_S = 30.0  # p95; chosen here (no issue states one), see bench/REA
 def app_data_dir(setup: Setup, name: str, practice: bool) -> Path:
     """A fresh data folder holding a copy of the large shop, the welcome wizard done, practice mode as asked
     (declined, or left to start by itself as for a new user)."""
-    from companion.gui.practice_mode import DECLINED
-    from companion.services.first_use import WELCOME_DONE
+    from companion.domain.settings_keys import PRACTICE_DECLINED, WELCOME_DONE
     from companion.store import settings as settings_store
     from companion.store.database import open_database
     from companion.store.location import db_path
@@ -37,8 +36,8 @@ def app_data_dir(setup: Setup, name: str, practice: bool) -> Path:
     db = open_database(db_path(folder))
     try:
         with db.write():
-            settings_store.put(db, WELCOME_DONE, "1")
-            settings_store.put(db, DECLINED, "0" if practice else "1")
+            settings_store.put(db, WELCOME_DONE, True)
+            settings_store.put(db, PRACTICE_DECLINED, not practice)
     finally:
         db.close()
     return folder

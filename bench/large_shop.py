@@ -14,6 +14,7 @@ from pathlib import Path
 
 from companion.domain.clock import stamp
 from companion.domain.ids import new_id
+from companion.domain.settings_keys import SHOP_NAME
 from companion.store import settings as settings_store
 from companion.store import stock as stock_store
 from companion.store.database import Database, open_database
@@ -46,7 +47,7 @@ def large_shop(folder: Path, log: bool = True) -> Path:
     if path.exists():
         db = open_database(path)
         try:
-            if settings_store.get(db, "bench_shop") == MARK:
+            if db.scalar("SELECT value FROM settings WHERE key = 'bench_shop'") == MARK:  # the bench's own mark
                 return path
         finally:
             db.close()
@@ -89,8 +90,8 @@ def build(db: Database) -> None:
             " VALUES (?, ?, 'counter_sale', ?, ?, ?)", moves)
     stock_store.rebuild_levels(db)
     with db.write():
-        settings_store.put(db, "shop_name", "Toko Grosir Besar")
-        settings_store.put(db, "bench_shop", MARK)
+        settings_store.put(db, SHOP_NAME, "Toko Grosir Besar")
+        db.execute("INSERT INTO settings (key, value) VALUES ('bench_shop', ?)", (MARK,))  # not an app setting
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.conn.execute("ANALYZE")
 

@@ -46,6 +46,7 @@ def built_app() -> Path:
 
 def _start_data_dir(work: Path) -> Path:
     """A migrated shop whose welcome is done, so both starts go straight to the main window."""
+    from companion.domain.settings_keys import WELCOME_DONE
     from companion.store import settings
     from companion.store.database import open_database
     from companion.store.location import db_path
@@ -54,7 +55,7 @@ def _start_data_dir(work: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     db = open_database(db_path(folder))
     with db.write():
-        settings.put(db, "welcome_done", "1")
+        settings.put(db, WELCOME_DONE, True)
     db.close()
     return folder
 

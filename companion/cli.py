@@ -40,7 +40,7 @@ def parser() -> argparse.ArgumentParser:
     y = sub.add_parser("sync", help="sync the linked online shops once: orders in, stock numbers out")
     y.add_argument("--once", action="store_true", required=True, help="one round, then exit (non-zero on a problem)")
     _common(y)
-    m = sub.add_parser("import", help="import a seller-centre order export (Shopee, TikTok Shop, Lazada; xlsx or csv)")
+    m = sub.add_parser("import", help="import an order export from an online shop's seller centre (xlsx or csv)")
     m.add_argument("file")
     m.add_argument("--dry-run", action="store_true", help="only show what would change; save nothing")
     m.add_argument("--skip-errors", action="store_true", help="import the orders whose rows have no problems")
@@ -89,7 +89,7 @@ def _tell(message: str, app_start: bool) -> None:
     if sys.stderr is not None:
         print(message, file=sys.stderr)
     elif app_start:
-        from companion.gui.messages import show_start_failure
+        from companion.gui.start_failure import show_start_failure
 
         show_start_failure(message)
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 from companion import i18n
 from companion.i18n import tr
-from companion.store import backup, secrets
+from companion.store import backup, health, secrets
 from companion.store.database import Database
 from companion.store.location import db_path
 
@@ -29,7 +28,7 @@ def run_doctor(data_dir: Path) -> int:
     else:
         try:
             db = Database(path)
-        except sqlite3.Error as exc:
+        except health.DataFileError as exc:
             failure: Check = (False, tr("A check could not run: {reason}.", reason=exc))
             checks.append(lambda: failure)
         else:
@@ -53,16 +52,12 @@ def run_doctor(data_dir: Path) -> int:
 def _safely(check: Callable[[], Check]) -> Check:
     try:
         return check()
-    except (sqlite3.Error, OSError) as exc:
+    except (health.DataFileError, OSError) as exc:
         return False, tr("A check could not run: {reason}.", reason=exc)
 
 
 def _integrity(path: Path) -> Check:
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        ok = backup.integrity_ok(conn)
-    finally:
-        conn.close()
+    ok = health.integrity_passes(path)
     return ok, tr("Integrity check: passed.") if ok else tr("Integrity check: the data file is damaged.")
 
 
@@ -90,10 +85,10 @@ def _outbox(db: Database | None) -> Check:
     assert db is not None
     counts: dict[str, int] = {}
     unreadable = 0
-    for r in db.query("SELECT status, payload FROM outbox WHERE status != 'done'"):
-        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    for status, payload in health.unfinished_outbox(db):
+        counts[status] = counts.get(status, 0) + 1
         try:
-            json.loads(r["payload"])
+            json.loads(payload)
         except ValueError:
             unreadable += 1
     if unreadable:

@@ -14,18 +14,13 @@ from pathlib import Path
 
 from companion import i18n, version_text
 from companion.i18n import tr
-
-OK, WARNING, FAILED = "ok", "warning", "FAILED"  # fixed words, so scripts and CI can read the report
-
-
-class StepSkipped(Exception):
-    """A step that could not run because an earlier one failed; it counts as failed, with this reason."""
+from companion.self_test_trial import FAILED, OK, WARNING, StepSkipped, Trial
 
 
 def run_self_test(copy_from: Path | None = None, out: Callable[[str], object] = print) -> int:
     """Run every step on a new temporary data folder (a copy of `copy_from`'s data when given); 0 when none failed."""
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything loads Qt
-    from companion.self_test_steps import Trial, steps
+    from companion.self_test_steps import steps
 
     out(tr("Seller Companion self-test, version {version}.", version=version_text()))
     folder = Path(tempfile.mkdtemp(prefix="companion-self-test-"))

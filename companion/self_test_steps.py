@@ -14,39 +14,18 @@ from typing import TYPE_CHECKING, Any
 
 from companion import i18n
 from companion.i18n import N_, tr
-from companion.self_test import FAILED, OK, WARNING, StepSkipped
+from companion.self_test_trial import FAILED, OK, WARNING, Outcome, Trial
 from companion.store.location import db_path
 
 if TYPE_CHECKING:
-    from companion.store.database import Database
+    pass
 
-Outcome = tuple[str, str]  # (OK / WARNING / FAILED, one line)
-START_LIMIT_S = 60  # the app start step gives up after this long (only a start that waits for a person takes it)
 PROBE = "Cash"  # a msgid every build has (the counter's payment button)
 # keyring backends the build must carry for each platform, with the library each one loads (Linux: our own Secret
 # Service backend on jeepney, store/secret_service.py)
 PLATFORM_BACKENDS = {"linux": ("companion.store.secret_service", "jeepney.io.blocking"),
                      "win32": ("keyring.backends.Windows", "win32ctypes.pywin32.win32cred"),
                      "darwin": ("keyring.backends.macOS", "keyring.backends.macOS.api")}
-
-
-class Trial:
-    """What the steps share: the temporary data folder and, once migrated, its database."""
-
-    def __init__(self, folder: Path, copy_from: Path | None) -> None:
-        self.folder = folder
-        self.copy_from = copy_from
-        self.db: Database | None = None
-
-    def database(self) -> Database:
-        if self.db is None:
-            raise StepSkipped(tr("skipped: the data folder step failed"))
-        return self.db
-
-    def close(self) -> None:
-        if self.db is not None:
-            self.db.close()
-            self.db = None
 
 
 def data_folder(trial: Trial) -> Outcome:
@@ -163,19 +142,24 @@ def connectors(_trial: Trial) -> Outcome:
 
 
 def practice_marketplace(trial: Trial) -> Outcome:
-    """The practice marketplace starts on 127.0.0.1, answers a signed Shopee call through the real connector, stops."""
+    """The practice marketplace starts on 127.0.0.1, answers a signed call through each channel's real connector,
+    stops."""
+    from companion.connectors import registry
     from companion.connectors.factory import build_connector, practice_credentials
     from companion.practice.server import PracticeMarketplace
 
     market = PracticeMarketplace(trial.folder / "practice", port=0).start()
     try:
         creds = practice_credentials(market.credentials(), market.base_urls)
-        listings = build_connector(creds["shopee"]).list_listings()
+        listings = sum(len(build_connector(c).list_listings()) for c in creds.values())
         port = market.port
     finally:
         market.stop()
-    return OK, tr("answered a signed Shopee call on port {port} ({n} listings) and stopped", port=port,
-                  n=len(listings))
+    if not creds:
+        return FAILED, tr("the practice marketplace serves no channel")
+    platforms = ", ".join(tr(registry.get(name).label) for name in creds)
+    return OK, tr("answered a signed call from each of {platforms} on port {port} ({n} listings) and stopped",
+                  platforms=platforms, port=port, n=listings)
 
 
 def practice_sale(trial: Trial) -> Outcome:

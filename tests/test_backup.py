@@ -13,6 +13,7 @@ import pytest
 from companion.domain.errors import UserError
 from companion.domain.product import ProductInput
 from companion.domain.sale import LineInput, PaymentMethod
+from companion.domain.settings_keys import LAST_AUTO_BACKUP
 from companion.services.products import add_product
 from companion.services.sales import record_sale
 from companion.store import backup, migrations
@@ -107,7 +108,7 @@ def test_backup_if_due_once_per_start_and_daily(db: Database, data_dir: Path, mo
     monkeypatch.setattr(backup, "_started", set())
     first = backup.backup_if_due(data_dir, "start")
     assert first is not None and backup.backup_if_due(data_dir, "start") is None
-    assert settings_store.get(db, "last_auto_backup") != ""
+    assert settings_store.get(db, LAST_AUTO_BACKUP) != ""
     assert backup.backup_if_due(data_dir, "daily") is None  # the start-up one is less than a day old
     old = first.with_name(f"companion-{(datetime.now(UTC) - timedelta(hours=25)).strftime('%Y%m%d-%H%M%S-%f')}"
                           ".sqlite3")

@@ -14,6 +14,7 @@ from companion import i18n
 from companion.domain.clock import now_utc
 from companion.domain.product import ProductInput
 from companion.domain.sale import LineInput, PaymentMethod
+from companion.domain.settings_keys import LOW_STOCK_THRESHOLD, SHOP_NAME
 from companion.gui.context import AppContext
 from companion.gui.pages.home import HomePage, greeting
 from companion.services.products import add_product
@@ -37,8 +38,8 @@ def _texts(page: HomePage) -> list[str]:
 
 def _seed(db: Database) -> dict[str, str]:
     with db.write():
-        settings_store.put(db, "shop_name", "Warung Bu Tini")
-        settings_store.put(db, "low_stock_threshold", "4")
+        settings_store.put(db, SHOP_NAME, "Warung Bu Tini")
+        settings_store.put(db, LOW_STOCK_THRESHOLD, 4)
     kopi, _ = add_product(db, ProductInput(sku="KOPI-250", name="Kopi Bubuk 250 g", sell_price=35_000), 50)
     teh, _ = add_product(db, ProductInput(sku="TEH-50", name="Teh Melati", sell_price=12_000), 40)
     sambal, _ = add_product(db, ProductInput(sku="SMB-1", name="Sambal Roa", sell_price=45_000, unit="botol"), 5)
@@ -102,7 +103,8 @@ def test_empty_shop_says_so_in_plain_words(qtbot: QtBot, ctx: AppContext) -> Non
 def test_english_and_a_bad_threshold(qtbot: QtBot, db: Database, ctx: AppContext) -> None:
     _seed(db)
     with db.write():
-        settings_store.put(db, "low_stock_threshold", "lima")  # typed by hand: falls back to 5
+        db.execute("INSERT INTO settings (key, value) VALUES ('low_stock_threshold', 'lima')"
+                   " ON CONFLICT(key) DO UPDATE SET value = excluded.value")  # typed by hand: falls back to 5
     i18n.set_language("en")
     page = HomePage(ctx)
     qtbot.addWidget(page)

@@ -7,10 +7,12 @@ import hashlib
 import hmac
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import keyring
 import pytest
@@ -21,8 +23,14 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from companion.connectors import registry
+from companion.connectors.auth_flow import AuthFlow, Field, Redirect
+from companion.connectors.base import Credentials
+from companion.connectors.errors import Permanent
 from companion.connectors.lazada.credentials import LazadaCredentials
-from companion.gui.auth_listener import AuthListener, Redirect, parse_redirect
+from companion.connectors.spec import ChannelSpec
+from companion.domain.marketplace import Capability, TokenSet
+from companion.gui.auth_listener import AuthListener, parse_redirect
 from companion.gui.context import AppContext
 from companion.gui.link_shop_dialog import LinkShopDialog
 from companion.gui.online_shops_card import OnlineShopsCard
@@ -74,9 +82,10 @@ def dialog_for(ctx: AppContext, qtbot: QtBot, channel: str, key: str, secret: st
     dialog = LinkShopDialog(ctx, hosts=hosts, port=0)
     qtbot.addWidget(dialog)
     dialog.choose(channel)
-    dialog.key.setText(key)
-    dialog.secret.setText(secret)
-    dialog.service_id.setText(service_id)
+    dialog.inputs["key"].setText(key)
+    dialog.inputs["secret"].setText(secret)
+    if "service_id" in dialog.inputs:
+        dialog.inputs["service_id"].setText(service_id)
     return dialog
 
 
@@ -110,18 +119,18 @@ def test_permission_links_carry_the_reference_parameters(ctx: AppContext, qtbot:
     assert dialog.redirect_url in dialog.explain.text()
 
     dialog.choose("tiktok")
-    dialog.key.setText("6abc")
-    dialog.secret.setText("tts-secret")
+    dialog.inputs["key"].setText("6abc")
+    dialog.inputs["secret"].setText("tts-secret")
     dialog.open_button.click()
     assert "Service ID" in dialog.status.text() and len(browser.opened) == 1
-    dialog.service_id.setText("7123")
+    dialog.inputs["service_id"].setText("7123")
     dialog.open_button.click()
     parts, q = urlsplit(browser.opened[-1]), query(browser.opened[-1])
     assert (parts.netloc, parts.path, q["service_id"]) == ("services.tiktokshop.com", "/open/authorize", "7123")
 
     dialog.choose("lazada")
-    dialog.key.setText("100123")
-    dialog.secret.setText("lzd-secret")
+    dialog.inputs["key"].setText("100123")
+    dialog.inputs["secret"].setText("lzd-secret")
     dialog.open_button.click()
     parts, q = urlsplit(browser.opened[-1]), query(browser.opened[-1])
     assert (parts.netloc, parts.path) == ("auth.lazada.com", "/oauth/authorize")
@@ -135,11 +144,11 @@ def test_missing_or_wrong_keys_are_named_before_anything_opens(ctx: AppContext, 
     dialog = dialog_for(ctx, qtbot, "shopee", "", "")
     dialog.open_button.click()
     assert dialog.status.text() == "Isi dulu Partner ID dan Partner key dari halaman aplikasi Anda."
-    dialog.key.setText("abc")
-    dialog.secret.setText("k")
+    dialog.inputs["key"].setText("abc")
+    dialog.inputs["secret"].setText("k")
     dialog.open_button.click()
     assert dialog.status.text() == "Partner ID berupa angka: salin lagi dari halaman aplikasi Anda."
-    dialog.key.setText("2001887")
+    dialog.inputs["key"].setText("2001887")
     dialog.code.setText("just-a-code")
     dialog.link_button.click()
     assert "nomor toko" in dialog.status.text()
@@ -335,10 +344,97 @@ def test_listener_with_a_state_refuses_a_callback_with_another_state_and_keeps_w
 def test_the_tiktok_link_carries_a_fresh_state_that_the_listener_expects(ctx: AppContext, qtbot: QtBot,
                                                                          browser: Browser) -> None:
     dialog = dialog_for(ctx, qtbot, "tiktok", "6abc", "tts-secret")
-    dialog.service_id.setText("7123")
+    dialog.inputs["service_id"].setText("7123")
     dialog.open_button.click()
     state = query(browser.opened[-1])["state"]
     assert len(state) >= 16 and state != "sellercompanion"
     assert dialog_for(ctx, qtbot, "tiktok", "6abc", "tts-secret").state != state
     assert requests.get(dialog.redirect_url + "?code=evil&state=sellercompanion", timeout=5).status_code == 400
     dialog.reject()
+
+
+# --- a channel the dialog has never heard of -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MarketCredentials:
+    app_key: str
+    app_secret: str = field(repr=False)
+    region: str = ""
+    access_token: str = field(default="", repr=False)
+    refresh_token: str = field(default="", repr=False)
+    base_url: str = "https://api.market.example"
+    auth_base_url: str = ""
+
+    @property
+    def shop_ref(self) -> str:
+        return self.region
+
+    def secrets(self) -> tuple[str, ...]:
+        return (self.app_secret, self.access_token, self.refresh_token)
+
+
+class MarketFlow(AuthFlow):
+    """A test channel's linking: a third field, its own help, state echoed, a code that must say "ok"."""
+
+    fields = (Field("key", "Market key"), Field("secret", "Market secret", secret=True),
+              Field("region", "Region code", missing="Fill in the region code first."))
+    help = "Register an app at market.example; its redirect address: {redirect}"
+    echoes_state = True
+
+    def link(self, values: Mapping[str, str], redirect_url: str, state: str, hosts: Mapping[str, str]) -> str:
+        return f"https://market.example/authorize?{urlencode({'app': values['key'], 'state': state})}"
+
+    def exchange(self, values: Mapping[str, str], redirect: Redirect,
+                 hosts: Mapping[str, str]) -> tuple[Credentials, TokenSet]:
+        if redirect.code != "ok":
+            raise Permanent("bad code")
+        tokens = TokenSet("market-access", "market-refresh", datetime.now(UTC) + timedelta(hours=4), None)
+        return MarketCredentials(values["key"], values["secret"], values["region"], tokens.access_token,
+                                 tokens.refresh_token), tokens
+
+
+@pytest.fixture
+def market_channel() -> Iterator[str]:
+    registry.register(ChannelSpec(
+        name="testmarket", label="Test Market", long_label="Test Market (Example)", practice_name="Practice Market",
+        color="#805ad5", credentials_type=MarketCredentials, connector=lambda c, h, k: None,  # type: ignore[arg-type,return-value]
+        capabilities=frozenset({Capability.ORDERS}), real_hosts={"base_url": "https://api.market.example"},
+        auth=MarketFlow(), order=99))
+    yield "testmarket"
+    registry.unregister("testmarket")
+
+
+def test_a_registered_channel_is_offered_and_linked_through_its_own_flow(
+        ctx: AppContext, qtbot: QtBot, browser: Browser, market_channel: str) -> None:
+    dialog = LinkShopDialog(ctx, port=0)
+    qtbot.addWidget(dialog)
+    offered = [b.property("channel") for b in dialog.platforms.buttons()]
+    assert offered == [s.name for s in registry.channels() if s.auth is not None] and market_channel in offered
+    dialog.choose(market_channel)
+    assert list(dialog.inputs) == ["key", "secret", "region"]
+    assert dialog.redirect_url in dialog.explain.text() and dialog.name.text().endswith("Test Market")
+    dialog.inputs["key"].setText("mk-1")
+    dialog.inputs["secret"].setText("mk-secret")
+    dialog.open_button.click()
+    assert dialog.status.text() == "Fill in the region code first." and browser.opened == []
+    dialog.inputs["region"].setText("ID")
+    dialog.open_button.click()
+    assert query(browser.opened[-1]) == {"app": "mk-1", "state": dialog.state}
+    assert requests.get(dialog.redirect_url + "?code=evil&state=other", timeout=5).status_code == 400
+    dialog.reject()
+
+    dialog = LinkShopDialog(ctx, port=0)
+    qtbot.addWidget(dialog)
+    dialog.choose(market_channel)
+    for name, value in (("key", "mk-1"), ("secret", "mk-secret"), ("region", "ID")):
+        dialog.inputs[name].setText(value)
+    dialog.code.setText("wrong")
+    dialog.link_button.click()
+    qtbot.waitUntil(lambda: dialog.link_button.isEnabled() and dialog.status.property("role") == "error",
+                    timeout=20_000)
+    assert dialog.status.text().startswith("Test Market (Example) tidak menerima kode")
+    account_id = link_with(dialog, qtbot, "ok")
+    account = account_store.get(ctx.db, account_id)
+    assert account is not None and (account.channel, account.shop_ref) == (market_channel, "ID")
+    stored = json.loads(secrets.get_secret(account_id, CREDENTIALS) or "{}")
+    assert stored["access_token"] == "market-access" and b"mk-secret" not in file_bytes(ctx)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from companion.domain.product import ProductInput
-from companion.services.products import add_product
+from companion.domain.clock import stamp
+from companion.domain.ids import new_id
+from companion.domain.ledger import MovementKind
 from companion.store import migrations
 from companion.store import products as product_store
 from companion.store import stock as stock_store
@@ -27,6 +29,19 @@ def _first_version(data_dir: Path) -> Database:
     return db
 
 
+def _v1_product(db: Database, sku: str, name: str, price: int, opening: int) -> str:
+    """A product with its opening stock and stock change as a version-1 file holds them (today's services write
+    the newer outbox columns)."""
+    pid = new_id()
+    with db.write():
+        db.execute("INSERT INTO products (id, sku, name, sell_price, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                   (pid, sku, name, price, stamp(), stamp()))
+        stock_store.add_movement(db, pid, MovementKind.OPENING, opening, dedupe_key=f"product:{pid}:opening")
+        db.execute("INSERT INTO outbox (id, kind, payload, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?)",
+                   (new_id(), "stock_changed", json.dumps({"product_ids": [pid]}), f"product:{pid}:opening", stamp()))
+    return pid
+
+
 def test_a_new_file_gets_every_migration(data_dir: Path) -> None:
     db = Database(db_path(data_dir))
     assert migrations.current_version(db) == 0
@@ -38,7 +53,7 @@ def test_a_new_file_gets_every_migration(data_dir: Path) -> None:
 
 def test_upgrade_from_the_first_version_keeps_the_data(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = _first_version(data_dir)
-    pid, _ = add_product(db, ProductInput(sku="GULA-1", name="Gula Pasir 1 kg", sell_price=17_500), 12)
+    pid = _v1_product(db, "GULA-1", "Gula Pasir 1 kg", 17_500, 12)
     latest = migrations.latest_version()
     monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, (latest + 1, V2)])
     assert migrations.migrate(db)[-1] == latest + 1
@@ -54,7 +69,7 @@ def test_upgrade_from_the_first_version_keeps_the_data(data_dir: Path, monkeypat
 
 def test_a_failing_migration_leaves_nothing_behind(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = _first_version(data_dir)
-    add_product(db, ProductInput(sku="GULA-1", name="Gula Pasir 1 kg", sell_price=17_500), 12)
+    _v1_product(db, "GULA-1", "Gula Pasir 1 kg", 17_500, 12)
     latest = migrations.latest_version()
     broken = """
 CREATE TABLE half_done (x INTEGER);

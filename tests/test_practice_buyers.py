@@ -14,7 +14,7 @@ import requests
 from test_practice_calls import admin, start_market
 
 from companion.practice.buyers import BuyerSimulator
-from companion.practice.catalogue import PLATFORMS
+from companion.practice.channels import registered_channels
 from companion.practice.server import PracticeMarketplace
 from companion.practice.state import PracticeState
 
@@ -27,7 +27,7 @@ def market(tmp_path: Path) -> Iterator[PracticeMarketplace]:
 
 
 def test_buyers_never_order_more_than_listed(tmp_path: Path) -> None:
-    state = PracticeState(tmp_path / "p")
+    state = PracticeState(tmp_path / "p", registered_channels())
     start = {(x["platform"], x["id"]): x["stock"] for x in state.listings()}
     actions: list[dict[str, Any]] = []
     sim = BuyerSimulator(state, seed=5)
@@ -36,7 +36,7 @@ def test_buyers_never_order_more_than_listed(tmp_path: Path) -> None:
         assert all(x["stock"] >= 0 for x in state.listings())
     kinds = {a["action"] for a in actions}
     assert {"order", "message", "cancel"} <= kinds
-    for platform in PLATFORMS:
+    for platform in state.channel_names:
         sold: dict[int, int] = {}
         for order in state.orders(platform):
             if order["cancel_by"]:
@@ -53,7 +53,7 @@ def test_buyers_never_order_more_than_listed(tmp_path: Path) -> None:
 
 def test_same_seed_same_buyers(tmp_path: Path) -> None:
     def run(folder: Path) -> list[str]:
-        state = PracticeState(folder)
+        state = PracticeState(folder, registered_channels())
         sim = BuyerSimulator(state, seed=11)
         out = [f"{a['action']}:{a['platform']}:{a.get('seller_sku', a.get('text', ''))}" for a in
                (sim.step() for _ in range(30))]

@@ -12,10 +12,12 @@ from sync_child import admin, market_credentials
 
 from companion.connectors.factory import build_connector
 from companion.practice.buyers import BuyerSimulator
-from companion.practice.catalogue import PLATFORMS
+from companion.practice.channels import registered_channels
 from companion.practice.photos import photo_png
 from companion.practice.server import PracticeMarketplace
 from companion.practice.state import PracticeState
+
+PLATFORMS = ("shopee", "tiktok", "lazada")
 
 
 @pytest.fixture
@@ -26,7 +28,7 @@ def market(tmp_path: Path) -> Iterator[PracticeMarketplace]:
 
 
 def _shows(folder: Path, seed: int, steps: int) -> list[str]:
-    state = PracticeState(folder)
+    state = PracticeState(folder, registered_channels())
     sim = BuyerSimulator(state, seed=seed)
     out = [f"{a['platform']}:{a['kind']}:{a['ref']}" for a in (sim.step() for _ in range(steps))
            if a["action"] == "show"]

@@ -6,12 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from companion.practice.buyers import FOLLOW_UP_AFTER_STEPS, FOLLOW_UPS, BuyerSimulator
-from companion.practice.catalogue import BUYER_QUESTIONS, PLATFORMS
+from companion.practice.catalogue import BUYER_QUESTIONS
+from companion.practice.channels import registered_channels
 from companion.practice.state import PracticeState
 
 
 def _run(folder: Path, seed: int, steps: int) -> tuple[PracticeState, list[dict[str, Any]]]:
-    state = PracticeState(folder)
+    state = PracticeState(folder, registered_channels())
     sim = BuyerSimulator(state, seed=seed)
     return state, [sim.step() for _ in range(steps)]
 
@@ -23,7 +24,7 @@ def test_unanswered_questions_get_a_follow_up_after_a_while(tmp_path: Path) -> N
     for n, action in follow_ups:
         assert action["text"] in FOLLOW_UPS
         assert n >= FOLLOW_UP_AFTER_STEPS  # never before the silence was long enough
-    for platform in PLATFORMS:
+    for platform in state.channel_names:
         for conv in state.conversations(platform):
             msgs = list(reversed(state.messages(platform, conv["ref"])))
             for n, m in enumerate(msgs):
@@ -33,7 +34,7 @@ def test_unanswered_questions_get_a_follow_up_after_a_while(tmp_path: Path) -> N
 
 
 def test_answered_buyers_do_not_follow_up(tmp_path: Path) -> None:
-    state = PracticeState(tmp_path / "p")
+    state = PracticeState(tmp_path / "p", registered_channels())
     sim = BuyerSimulator(state, seed=3)
     for _ in range(200):
         action = sim.step()

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from companion.domain.errors import UserError
 from companion.domain.product import ProductInput
+from companion.domain.settings_keys import PRACTICE_DECLINED
 from companion.gui.context import AppContext
 from companion.gui.practice_banner import PracticeBanner
 from companion.gui.practice_mode import PracticeMode, practice_mode
@@ -104,13 +105,13 @@ def test_leave_stops_the_server_and_the_practice_shops(practice: PracticeMode, c
     assert practice.credentials_source(shop).base_url.startswith("http://127.0.0.1:")
     practice.leave()
     assert not practice.running and account_store.active(ctx.db) == []
-    assert settings_store.get(ctx.db, "practice_declined") == "1"
+    assert settings_store.get(ctx.db, PRACTICE_DECLINED) is True
     with pytest.raises(requests.ConnectionError):
         requests.get(admin_url + "/listings", timeout=2)
     with pytest.raises(UserError):
         practice.credentials_source(shop)
     start(practice, qtbot)  # starting again by hand clears the choice
-    assert settings_store.get(ctx.db, "practice_declined") == "0"
+    assert settings_store.get(ctx.db, PRACTICE_DECLINED) is False
     assert len(account_store.active(ctx.db)) == 3
 
 

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from test_practice_calls import lazada, shopee, start_market, tiktok
 
-from companion.practice.catalogue import CANCELLED_STATUS, OPEN_STATUS
 from companion.practice.server import PracticeMarketplace
 from companion.practice.state import PracticeState
 
@@ -39,10 +38,10 @@ def _orders(state: PracticeState) -> None:
             if n % 4 == 0:
                 state.advance_clock(7)
             refs.append(state.create_order(platform, [(listing["id"], 1 + n % 3)], f"b{n}", f"Buyer {n}",
-                                           OPEN_STATUS[platform])["ref"])
+                                           state.channel(platform).statuses.open)["ref"])
         state.advance_clock(5)
         for ref in refs[::3]:
-            state.cancel_order(platform, ref, CANCELLED_STATUS[platform], "buyer")
+            state.cancel_order(platform, ref, state.channel(platform).statuses.cancelled, "buyer")
 
 
 def _expected(state: PracticeState, platform: str, field: str, bounds: list[tuple[str, str, float]],

@@ -20,6 +20,7 @@ from companion.domain.clock import local_day, now_utc
 from companion.domain.marketplace import Order, OrderLine, OrderStatus
 from companion.domain.product import ProductInput
 from companion.domain.sale import LineInput, PaymentMethod
+from companion.domain.settings_keys import SHOP_NAME
 from companion.gui.context import AppContext
 from companion.gui.main_window import PAGES
 from companion.gui.pages.home import HomePage
@@ -47,7 +48,7 @@ def ctx(data_dir: Path, db: Database) -> Iterator[AppContext]:
 def _seed(db: Database) -> None:
     """Two weeks of a small shop: counter sales most days, some Shopee and TikTok orders, one void."""
     with db.write():
-        settings_store.put(db, "shop_name", "Warung Bu Tini")
+        settings_store.put(db, SHOP_NAME, "Warung Bu Tini")
     kopi, _ = add_product(db, ProductInput(sku="KOPI-250", name="Kopi Bubuk 250 g", sell_price=35_000,
                                            cost_price=21_000), 200)
     teh, _ = add_product(db, ProductInput(sku="TEH-50", name="Teh Melati", sell_price=12_000), 200)

@@ -111,8 +111,8 @@ def expected_periods(db: Database, start: date, end: date, grain: reports.Grain,
     while k <= end:
         keys.append(k)
         k = reports._next(k, grain)
-    rows = {k: reports.PeriodRow(k, 0, 0, 0, dict.fromkeys(reports.ONLINE_CHANNELS, 0),
-                                 dict.fromkeys(reports.ONLINE_CHANNELS, 0)) for k in keys}
+    rows = {k: reports.PeriodRow(k, 0, 0, 0, dict.fromkeys(reports.online_channels(), 0),
+                                 dict.fromkeys(reports.online_channels(), 0)) for k in keys}
     counter, count, refunded = dict.fromkeys(keys, 0), dict.fromkeys(keys, 0), dict.fromkeys(keys, 0)
 
     def key(at: str) -> date:

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from companion.connectors import registry
 from companion.domain.clock import shop_zone
-from companion.domain.deadlines import CHANNELS
+from companion.domain.deadlines import MANUAL
 from companion.domain.response_metrics import (
     TIP_AUTO_ONLY,
     TIP_RUSH,
@@ -21,9 +22,12 @@ from companion.domain.response_metrics import (
     tip,
 )
 from companion.i18n import catalog, set_language, tr
+from companion.services.reply_rules import reply_rules
 
 NOW = datetime(2026, 3, 20, 5, 0, tzinfo=UTC)  # Friday 12:00 WIB
 H = timedelta(hours=1)
+RULES = reply_rules()  # each channel's own rule, as its spec declares it, and "manual"
+CHANNELS = (*registry.names(), MANUAL)
 
 
 def at(zone: str, day: int, hour: int, minute: int = 0) -> datetime:
@@ -44,7 +48,7 @@ def test_shopee_twelve_hour_window_and_median() -> None:
              chat("shopee", asked, 12 * H),                      # exactly on time counts
              chat("shopee", asked, 12 * H + timedelta(minutes=1)),  # late: a chat, not answered
              chat("shopee", asked, None)]                        # never answered
-    stats = response_stats(facts, "shopee", 7, NOW, "WIB")
+    stats = response_stats(facts, "shopee", 7, NOW, "WIB", rules=RULES)
     assert (stats.channel, stats.days, stats.chats, stats.answered_in_window) == ("shopee", 7, 4, 2)
     assert stats.rate == 0.5
     assert stats.median_first_response == 12 * H
@@ -54,8 +58,8 @@ def test_auto_reply_only_chats_are_chats_but_not_answered() -> None:
     asked = NOW - timedelta(days=1)
     facts = [chat("shopee", asked, None, auto_only=True), chat("tiktok", asked, None, auto_only=True),
              chat("shopee", asked, H)]
-    shopee = response_stats(facts, "shopee", 7, NOW)
-    tiktok = response_stats(facts, "tiktok", 7, NOW)
+    shopee = response_stats(facts, "shopee", 7, NOW, rules=RULES)
+    tiktok = response_stats(facts, "tiktok", 7, NOW, rules=RULES)
     assert (shopee.chats, shopee.answered_in_window, shopee.median_first_response) == (2, 1, H)
     assert (tiktok.chats, tiktok.answered_in_window, tiktok.rate, tiktok.median_first_response) == (1, 0, 0.0, None)
 
@@ -64,7 +68,7 @@ def test_a_human_reply_after_an_auto_reply_counts_at_the_human_reply_time() -> N
     asked = NOW - timedelta(days=3)
     on_time = ChatFacts("shopee", asked, asked + 5 * H, auto_reply_only=True)  # auto at once, person after 5 h
     too_late = ChatFacts("shopee", asked, asked + 13 * H, auto_reply_only=True)
-    stats = response_stats([on_time, too_late], "shopee", 7, NOW)
+    stats = response_stats([on_time, too_late], "shopee", 7, NOW, rules=RULES)
     assert (stats.chats, stats.answered_in_window) == (2, 1)
     assert stats.median_first_response == 9 * H
 
@@ -73,9 +77,9 @@ def test_tiktok_holiday_mode_chats_are_left_out_but_not_on_other_platforms() -> 
     asked = NOW - timedelta(days=1)
     facts = [chat("tiktok", asked, None, holiday=True), chat("tiktok", asked, 48 * H, holiday=True),
              chat("tiktok", asked, H), chat("shopee", asked, None, holiday=True)]
-    tiktok = response_stats(facts, "tiktok", 7, NOW)
+    tiktok = response_stats(facts, "tiktok", 7, NOW, rules=RULES)
     assert (tiktok.chats, tiktok.answered_in_window, tiktok.rate, tiktok.median_first_response) == (1, 1, 1.0, H)
-    assert response_stats(facts, "shopee", 7, NOW).chats == 1
+    assert response_stats(facts, "shopee", 7, NOW, rules=RULES).chats == 1
 
 
 @pytest.mark.parametrize("zone", ["WIB", "WITA", "WIT"])
@@ -84,7 +88,7 @@ def test_lazada_counts_by_its_daily_cycle_in_the_shop_zone(zone: str) -> None:
              ChatFacts("lazada", at(zone, 16, 18, 0), at(zone, 17, 18, 58)),    # due 19:00 next day: in time
              ChatFacts("lazada", at(zone, 16, 23, 59), at(zone, 17, 19, 1)),    # due 19:00 next day: late
              ChatFacts("lazada", at(zone, 16, 9, 0), at(zone, 16, 19, 1))]      # due 19:00 same day: late
-    stats = response_stats(facts, "lazada", 30, NOW, zone)
+    stats = response_stats(facts, "lazada", 30, NOW, zone, rules=RULES)
     assert (stats.chats, stats.answered_in_window, stats.rate) == (4, 2, 0.5)
 
 
@@ -92,7 +96,7 @@ def test_manual_inquiries_use_their_own_target() -> None:
     asked = NOW - timedelta(days=1)
     facts = [ChatFacts("manual", asked, asked + timedelta(minutes=20), target_minutes=15),
              ChatFacts("manual", asked, asked + timedelta(minutes=50))]  # default 60 minutes
-    stats = response_stats(facts, "manual", 7, NOW)
+    stats = response_stats(facts, "manual", 7, NOW, rules=RULES)
     assert (stats.chats, stats.answered_in_window) == (2, 1)
 
 
@@ -100,7 +104,7 @@ def test_unanswered_chats_still_inside_their_window_wait_to_be_counted() -> None
     facts = [chat("shopee", NOW - 2 * H, None),        # can still be answered in time: not counted yet
              chat("shopee", NOW - 3 * H, H),            # answered already: counted
              chat("shopee", NOW - 13 * H, None)]        # window closed: counted, unanswered
-    stats = response_stats(facts, "shopee", 7, NOW)
+    stats = response_stats(facts, "shopee", 7, NOW, rules=RULES)
     assert (stats.chats, stats.answered_in_window) == (2, 1)
 
 
@@ -108,11 +112,11 @@ def test_only_chats_of_the_channel_within_the_period() -> None:
     facts = [chat("shopee", NOW - timedelta(days=6), H), chat("shopee", NOW - timedelta(days=8), H),
              chat("shopee", NOW - timedelta(days=89), None), chat("shopee", NOW - timedelta(days=91), H),
              chat("shopee", NOW + H, H), chat("lazada", NOW - timedelta(days=1), H)]
-    assert [response_stats(facts, "shopee", d, NOW).chats for d in (7, 30, 90)] == [1, 2, 3]
+    assert [response_stats(facts, "shopee", d, NOW, rules=RULES).chats for d in (7, 30, 90)] == [1, 2, 3]
 
 
 def test_no_chats_means_no_rate_and_no_median() -> None:
-    stats = response_stats([], "tiktok", 90, NOW, "WIT")
+    stats = response_stats([], "tiktok", 90, NOW, "WIT", rules=RULES)
     assert (stats.chats, stats.answered_in_window, stats.rate, stats.median_first_response) == (0, 0, None, None)
 
 
@@ -124,15 +128,15 @@ def test_median_of_even_and_odd_counts() -> None:
 
 def test_bad_input_is_refused() -> None:
     with pytest.raises(ValueError, match="days"):
-        response_stats([], "shopee", 0, NOW)
+        response_stats([], "shopee", 0, NOW, rules=RULES)
     with pytest.raises(ValueError, match="timezone-aware"):
-        response_stats([], "shopee", 7, datetime(2026, 3, 20))
+        response_stats([], "shopee", 7, datetime(2026, 3, 20), rules=RULES)
     with pytest.raises(ValueError, match="timezone-aware"):
         ChatFacts("shopee", datetime(2026, 3, 20), None)
     with pytest.raises(ValueError, match="before asked_at"):
         ChatFacts("shopee", NOW, NOW - H)
     with pytest.raises(ValueError, match="unknown channel"):
-        response_stats([ChatFacts("olx", NOW - timedelta(days=1), None)], "olx", 7, NOW)
+        response_stats([ChatFacts("olx", NOW - timedelta(days=1), None)], "olx", 7, NOW, rules=RULES)
 
 
 facts_strategy = st.lists(st.builds(
@@ -144,7 +148,7 @@ facts_strategy = st.lists(st.builds(
 
 @given(facts=facts_strategy, channel=st.sampled_from(CHANNELS), zone=st.sampled_from(["WIB", "WITA", "WIT"]))
 def test_rate_is_a_share_and_longer_periods_hold_more_chats(facts: list[ChatFacts], channel: str, zone: str) -> None:
-    periods = [response_stats(facts, channel, d, NOW, zone) for d in (7, 30, 90)]
+    periods = [response_stats(facts, channel, d, NOW, zone, rules=RULES) for d in (7, 30, 90)]
     for stats in periods:
         assert 0 <= stats.answered_in_window <= stats.chats
         assert (stats.rate is None) == (stats.chats == 0)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
+from companion.domain import settings_keys
 from companion.domain.clock import day_range, local_day, now_utc
 from companion.domain.errors import UserError
 from companion.gui.main_window import PAGES
@@ -30,12 +31,12 @@ def test_one_png_per_page(tmp_path: Path, data_dir: Path) -> None:
 
 def test_sample_shop_is_a_consistent_small_shop(db: Database) -> None:
     fill_sample_shop(db)
-    assert settings_store.get(db, "shop_name") == SHOP_NAME
+    assert settings_store.get(db, settings_keys.SHOP_NAME) == SHOP_NAME
     assert 20 <= product_store.count(db) <= 30
     assert any(p.variant_name == "M" for p in product_store.all_products(db))
     assert stock_store.verify_levels(db) == []
     assert all(p.on_hand >= 0 for p in product_store.all_products(db))
-    zone = settings_store.get(db, "time_zone")
+    zone = settings_store.get(db, settings_keys.TIME_ZONE)
     start, end = day_range(local_day(now_utc(), zone), zone)
     today = sale_store.summary(db, start, end)
     assert today.count >= 3 and today.total > 0 and today.refunds > 0

@@ -103,11 +103,12 @@ def test_version_names_the_source_build() -> None:
 
 def test_exit_when_ready_paints_the_window_then_quits(data_dir: Path) -> None:
     """The hidden option the packaging bench times: "ready" after the first paint, then a normal exit."""
+    from companion.domain.settings_keys import WELCOME_DONE
     from companion.store import settings
 
     db = open_database(db_path(data_dir))
     with db.write():
-        settings.put(db, "welcome_done", "1")  # a new shop's welcome would wait for a person
+        settings.put(db, WELCOME_DONE, True)  # a new shop's welcome would wait for a person
     db.close()
     done = subprocess.run([sys.executable, "-m", "companion", "--data-dir", str(data_dir), "--exit-when-ready"],
                           cwd=ROOT, env=dict(os.environ, QT_QPA_PLATFORM="offscreen"), capture_output=True,

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from companion import i18n
 from companion.domain.errors import UserError
 from companion.domain.product import ProductInput
+from companion.domain.settings_keys import LOW_STOCK_THRESHOLD, SHOP_NAME, TIME_ZONE
 from companion.gui.context import AppContext
 from companion.gui.pages.settings import SettingsPage
 from companion.gui.startup import check_database_or_recover
@@ -68,9 +69,9 @@ def test_save_settings_stores_the_values_and_rebuilds_for_a_new_language(page: S
     with qtbot.waitSignal(ctx.language_changed) as signal:
         page.save_button.click()
     assert signal.args == ["en"] and i18n.language() == "en"
-    assert settings_store.get(ctx.db, "shop_name") == "Toko Berkah Jaya"
-    assert settings_store.get(ctx.db, "time_zone") == "WITA"
-    assert settings_store.get(ctx.db, "low_stock_threshold") == "12"
+    assert settings_store.get(ctx.db, SHOP_NAME) == "Toko Berkah Jaya"
+    assert settings_store.get(ctx.db, TIME_ZONE) == "WITA"
+    assert settings_store.get(ctx.db, LOW_STOCK_THRESHOLD) == 12
 
 
 def test_save_settings_refuses_bad_values(db: Database) -> None:
@@ -81,7 +82,7 @@ def test_save_settings_refuses_bad_values(db: Database) -> None:
             save_settings(db, values)
     assert settings_store.get_all(db)["language"] == "id"
     change = save_settings(db, {"low_stock_threshold": "1.000", "shop_name": "Warung"})
-    assert change.settings and settings_store.get(db, "low_stock_threshold") == "1000"
+    assert change.settings and settings_store.get(db, LOW_STOCK_THRESHOLD) == 1000
 
 
 def test_back_up_now_adds_a_backup_to_the_list(page: SettingsPage, ctx: AppContext, qtbot: QtBot) -> None:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from companion import i18n
+from companion.domain import settings_keys
 from companion.domain.errors import UserError
 from companion.domain.product import ProductInput
 from companion.gui.context import AppContext
@@ -66,8 +67,8 @@ def finish_with(start: Start, name: str = "Toko Maju") -> Callable[[QWidget], No
     return act
 
 
-def settings(db: Database, *keys: str) -> dict[str, str]:
-    return {key: settings_store.get(db, key) for key in keys}
+def settings(db: Database, *keys: str) -> dict[str, object]:
+    return {key: settings_store.get(db, settings_keys.find(key)) for key in keys}
 
 
 def test_a_new_shop_gets_the_wizard_and_finishing_saves_name_language_and_choice(ctx: AppContext) -> None:
@@ -100,8 +101,8 @@ def test_a_new_shop_gets_the_wizard_and_finishing_saves_name_language_and_choice
                     "error": BLANK_NAME_EN, "still": "True", "last": "Start"}
     assert start is Start.IMPORT
     assert settings(ctx.db, "shop_name", "language", "welcome_start", "welcome_done", "practice_declined") == {
-        "shop_name": "Toko Maju", "language": "en", "welcome_start": "import", "welcome_done": "1",
-        "practice_declined": "1"}
+        "shop_name": "Toko Maju", "language": "en", "welcome_start": "import", "welcome_done": True,
+        "practice_declined": True}
     assert i18n.language() == "en"
 
 
@@ -117,7 +118,7 @@ def test_a_shop_already_in_use_is_marked_done_without_the_wizard(ctx: AppContext
     finally:
         watcher.stop()
     assert watcher.seen == []
-    assert settings_store.get(ctx.db, "welcome_done") == "1"
+    assert settings_store.get(ctx.db, settings_keys.WELCOME_DONE) is True
 
 
 def test_welcome_done_means_no_wizard_even_for_an_empty_shop(ctx: AppContext) -> None:
@@ -152,7 +153,7 @@ def test_closing_the_wizard_saves_nothing_restores_the_language_and_it_comes_bac
         watcher.stop()
     assert len(watcher.seen) == 1
     assert i18n.language() == "id"
-    assert settings(ctx.db, "shop_name", "welcome_done", "language") == {"shop_name": "", "welcome_done": "",
+    assert settings(ctx.db, "shop_name", "welcome_done", "language") == {"shop_name": "", "welcome_done": False,
                                                                          "language": "id"}
     again = WhenModal(finish_with(Start.PRACTICE))
     try:
@@ -166,7 +167,7 @@ def test_closing_the_wizard_saves_nothing_restores_the_language_and_it_comes_bac
 def test_a_blank_shop_name_is_refused_and_nothing_is_saved(db: Database, name: str) -> None:
     with pytest.raises(UserError, match="nama toko"):
         finish_welcome(db, name, "id", Start.PRACTICE)
-    assert settings(db, "welcome_done", "shop_name") == {"welcome_done": "", "shop_name": ""}
+    assert settings(db, "welcome_done", "shop_name") == {"welcome_done": False, "shop_name": ""}
 
 
 def test_a_too_long_name_or_an_unknown_language_is_refused(db: Database) -> None:
@@ -174,7 +175,7 @@ def test_a_too_long_name_or_an_unknown_language_is_refused(db: Database) -> None
         finish_welcome(db, "x" * 81, "id", Start.LINK)
     with pytest.raises(UserError):
         finish_welcome(db, "Toko Maju", "fr", Start.LINK)
-    assert settings_store.get(db, "welcome_done") == ""
+    assert settings_store.get(db, settings_keys.WELCOME_DONE) is False
 
 
 def test_the_practice_choice_starts_practice_mode(ctx: AppContext, qtbot: QtBot) -> None:
@@ -186,7 +187,7 @@ def test_the_practice_choice_starts_practice_mode(ctx: AppContext, qtbot: QtBot)
         start = greet_new_shop(ctx)
     finally:
         watcher.stop()
-    assert start is Start.PRACTICE and settings_store.get(ctx.db, "practice_declined") == "0"
+    assert start is Start.PRACTICE and settings_store.get(ctx.db, settings_keys.PRACTICE_DECLINED) is False
     window = MainWindow(ctx, "home")
     qtbot.addWidget(window)
     practice = start_online(ctx, window)

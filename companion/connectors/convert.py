@@ -22,7 +22,7 @@ def rupiah(value: object) -> int:
 def from_epoch(value: object) -> datetime | None:
     """UTC time from Unix seconds, milliseconds, micro- or nanoseconds (by magnitude); None for 0/empty.
 
-    Platforms mix units (Shopee chat uses nanoseconds, Lazada milliseconds), so the size decides.
+    Platforms mix units (one platform's chat uses nanoseconds, another's milliseconds), so the size decides.
     """
     if value is None or value == "" or isinstance(value, bool):
         return None

@@ -55,7 +55,7 @@ class Permanent(ConnectorError):
     """The platform refused the request for a reason retrying will not fix.
 
     This includes a wrong app secret (signature refused) and a refused request timestamp: when the computer's clock
-    is off by more than the platform's window (Shopee 5 min, TikTok −5 min/+30 s, Lazada 2 h), every call signed with
+    is off by more than the platform's window (from +30 s to 2 h, by platform), every call signed with
     that clock fails the same way, so retrying or refreshing tokens cannot help; `platform_code` says which, and the
     seller has to correct the clock.
     """
@@ -67,7 +67,7 @@ class Permanent(ConnectorError):
 
 
 class NotPermitted(Permanent):
-    """The app may not use this API for this shop (e.g. Shopee chat without whitelisting)."""
+    """The app may not use this API for this shop (e.g. a platform's chat API before the app is whitelisted)."""
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:

@@ -20,7 +20,7 @@ from urllib3.exceptions import NewConnectionError
 
 from companion.connectors.errors import Permanent, Temporary, Throttled
 
-# Shopee and Lazada send the access token in the query, TikTok's token calls even the app secret, and
+# Some platforms send the access token in the query, some token calls even the app secret, and
 # urllib3 logs every request line at DEBUG: whatever logging is switched on, those values are masked.
 _SECRET_PARAMS = re.compile(r"((?:access_token|refresh_token|app_secret|partner_key|auth_code|code|sign)=)[^&\s\"']+")
 
@@ -72,7 +72,7 @@ class Http:
              write: bool | None = None) -> HttpResponse:
         """Send once (no retries here: the engine decides) and return the raw answer.
 
-        `write=False` marks a POST that only reads (TikTok's searches), so a lost answer is not `outcome_unknown`.
+        `write=False` marks a POST that only reads (a platform's searches), so a lost answer is not `outcome_unknown`.
         """
         data: str | bytes | Mapping[str, str] | None = body.encode("utf-8") if body is not None else form
         try:

@@ -29,9 +29,9 @@ class ChannelSpec:
     """One channel. `name` is what the database's channel columns hold; the labels are msgids (N_)."""
 
     name: str
-    label: str                      # "TikTok Shop": lists, charts, the sync strip
-    long_label: str                 # "TikTok Shop (Tokopedia)": where the seller chooses a platform
-    practice_name: str              # "Practice TikTok Shop": the practice shop's account name
+    label: str                      # the short name: lists, charts, the sync strip
+    long_label: str                 # the full name (sister brands too): where the seller chooses a platform
+    practice_name: str              # "Practice <label>": the practice shop's account name
     color: str                      # charts and channel badges
     credentials_type: type[Any]     # a frozen dataclass satisfying connectors.base.Credentials
     connector: ConnectorFactory     # (credentials, http or None, clock) -> Connector

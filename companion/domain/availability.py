@@ -13,8 +13,6 @@ from math import ceil
 
 # Orders in these states have taken their units out of the ledger (they are paid for).
 STOCK_TAKING_STATUSES = frozenset({"paid", "ready_to_ship", "shipped", "completed"})
-# Unpaid orders hold units on the platform without a ledger movement yet: they are "reserved".
-RESERVING_STATUSES = frozenset({"unpaid"})
 
 
 def takes_stock(status: str) -> bool:

@@ -1,34 +1,107 @@
-"""When each platform counts a waiting buyer as unanswered, so the inbox can put the most urgent chat first.
+"""When a waiting buyer counts as unanswered, so the inbox can put the most urgent chat first.
 
-The rules are the platforms' published response-rate rules (docs: shared/reference/marketplaces.md §5):
-- Shopee: the first unanswered buyer message must get a human reply within 12 hours (automatic replies do not count).
-- TikTok Shop / Tokopedia: 12 hours; chats received in holiday mode, seller-initiated chats, chats resolved by an
-  auto-reply/FAQ and chats from blocked buyers are not counted, so they have no deadline.
-- Lazada: a daily cycle in the shop's time zone; chats received from 18:00 yesterday until before 18:00 today are
-  due at 19:00 today, a chat received at or after 18:00 is due at 19:00 the next day.
-- Hand-logged ("manual", phone/WhatsApp/walk-in): the shop's own target, 60 minutes unless set.
+The machinery is generic: a channel declares its `ReplyRule` in its own package (connectors/<name>/reply_rule.py,
+where the platform's published rule is described) and the services layer hands that rule in. The rule kinds here:
+- `FixedWindow`: a reply is due a fixed time after the first unanswered message; some chats (holiday mode,
+  seller-initiated, resolved by an auto-reply/FAQ, from a blocked buyer) may be excluded and then have no deadline.
+- `DailyCycle`: chats received before a cut-off time (shop time) are due at a set time that day, later ones the
+  next day.
+- `ShopTarget`: hand-logged inquiries ("manual": phone/WhatsApp/walk-in), the shop's own target, 60 minutes unless set.
 Every datetime in and out is timezone-aware; results are in UTC.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from enum import StrEnum
+from typing import Protocol
 
 from companion.domain.clock import DEFAULT_ZONE, shop_zone
 
-CHANNELS = ("shopee", "tiktok", "lazada", "manual")
-REPLY_WINDOW = timedelta(hours=12)  # Shopee and TikTok Shop / Tokopedia
-LAZADA_CUTOFF = time(18, 0)  # chats received before this (shop time) belong to today's cycle
-LAZADA_DUE = time(19, 0)  # ... and are due at this shop time
+MANUAL = "manual"  # the channel name of hand-logged inquiries
 DEFAULT_TARGET_MINUTES = 60  # hand-logged inquiries
 
 
-# When a platform counts a waiting buyer as unanswered: (waiting since, shop zone, target minutes, holiday mode,
-# seller-initiated, auto-resolved, blocked buyer) -> UTC deadline or None when not counted. Each channel declares
-# its own (connectors/<name>/spec.py); "manual" is the shop's own target.
-ReplyRule = Callable[[datetime, str, "int | None", bool, bool, bool, bool], "datetime | None"]
+class Exclusion(StrEnum):
+    """Facts about a chat that some platforms leave out of their response rate."""
+
+    HOLIDAY_MODE = "holiday_mode"
+    SELLER_INITIATED = "seller_initiated"
+    AUTO_RESOLVED = "auto_resolved"  # closed by an auto-reply/FAQ
+    BLOCKED_BUYER = "blocked_buyer"
+
+
+@dataclass(frozen=True)
+class WaitingChat:
+    """What a rule may look at: since when the buyer waits (UTC), the shop's zone and the chat's facts."""
+
+    since: datetime
+    zone: str = DEFAULT_ZONE
+    target_minutes: int | None = None  # hand-logged inquiries only
+    facts: frozenset[Exclusion] = frozenset()
+
+
+class ReplyRule(Protocol):
+    """When a channel counts a waiting buyer as unanswered; None when the chat is not counted at all."""
+
+    def deadline(self, chat: WaitingChat) -> datetime | None: ...
+
+
+@dataclass(frozen=True)
+class FixedWindow:
+    """Due `window` after the first unanswered message; a chat with one of `excludes` is not counted."""
+
+    window: timedelta
+    excludes: frozenset[Exclusion] = frozenset()
+
+    def deadline(self, chat: WaitingChat) -> datetime | None:
+        if chat.facts & self.excludes:
+            return None
+        return chat.since + self.window
+
+
+@dataclass(frozen=True)
+class DailyCycle:
+    """Cycles run from `cutoff` to `cutoff` shop time; a chat is due at `due` on its cycle's day."""
+
+    cutoff: time
+    due: time
+    excludes: frozenset[Exclusion] = frozenset()
+
+    def deadline(self, chat: WaitingChat) -> datetime | None:
+        if chat.facts & self.excludes:
+            return None
+        tz = shop_zone(chat.zone)
+        local = chat.since.astimezone(tz)
+        day = local.date() if local.time() < self.cutoff else local.date() + timedelta(days=1)
+        return datetime.combine(day, self.due, tzinfo=tz).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class ShopTarget:
+    """The shop's own target for hand-logged inquiries: `target_minutes` of the chat, else the default."""
+
+    default_minutes: int = DEFAULT_TARGET_MINUTES
+
+    def deadline(self, chat: WaitingChat) -> datetime | None:
+        minutes = self.default_minutes if chat.target_minutes is None else chat.target_minutes
+        if minutes <= 0:
+            raise ValueError(f"target_minutes must be positive, got {minutes}")
+        return chat.since + timedelta(minutes=minutes)
+
+
+MANUAL_RULE: ReplyRule = ShopTarget()
+
+
+def rule_for(channel: str, rules: Mapping[str, ReplyRule]) -> ReplyRule:
+    """The channel's rule from the caller's table ("manual" is always known); ValueError for any other channel,
+    so a caller that must count every chat cannot silently skip one."""
+    rule = rules.get(channel) or (MANUAL_RULE if channel == MANUAL else None)
+    if rule is None:
+        raise ValueError(f"unknown channel {channel!r}; expected one of {(*rules, MANUAL)}")
+    return rule
 
 
 def aware_utc(moment: datetime, name: str) -> datetime:
@@ -67,42 +140,27 @@ class Clock:
         return left is not None and timedelta(0) <= left <= window
 
 
-def deadline_for(channel: str, waiting_since: datetime, zone: str = DEFAULT_ZONE,
+def deadline_for(rule: ReplyRule, waiting_since: datetime, zone: str = DEFAULT_ZONE,
                  target_minutes: int | None = None, holiday_mode: bool = False, *,
                  seller_initiated: bool = False, auto_resolved: bool = False,
                  blocked_buyer: bool = False) -> datetime | None:
-    """The UTC moment the platform counts this waiting buyer as unanswered, or None when it is not counted.
+    """The UTC moment `rule` counts this waiting buyer as unanswered, or None when it is not counted.
 
-    `holiday_mode`, `seller_initiated`, `auto_resolved` (closed by an auto-reply/FAQ) and `blocked_buyer` are
-    TikTok Shop / Tokopedia exclusions; the other platforms publish no such exclusions, so they are ignored there.
+    The flags are facts about the chat; only a rule that excludes them (its `excludes`) looks at them.
     """
-    since = aware_utc(waiting_since, "waiting_since")
-    if channel in ("shopee", "tiktok"):
-        if channel == "tiktok" and (holiday_mode or seller_initiated or auto_resolved or blocked_buyer):
-            return None
-        return since + REPLY_WINDOW
-    if channel == "lazada":
-        return _lazada_deadline(since, zone)
-    if channel == "manual":
-        minutes = DEFAULT_TARGET_MINUTES if target_minutes is None else target_minutes
-        if minutes <= 0:
-            raise ValueError(f"target_minutes must be positive, got {minutes}")
-        return since + timedelta(minutes=minutes)
-    raise ValueError(f"unknown channel {channel!r}; expected one of {CHANNELS}")
+    flags = {Exclusion.HOLIDAY_MODE: holiday_mode, Exclusion.SELLER_INITIATED: seller_initiated,
+             Exclusion.AUTO_RESOLVED: auto_resolved, Exclusion.BLOCKED_BUYER: blocked_buyer}
+    chat = WaitingChat(aware_utc(waiting_since, "waiting_since"), zone, target_minutes,
+                       frozenset(fact for fact, on in flags.items() if on))
+    deadline = rule.deadline(chat)
+    return None if deadline is None else aware_utc(deadline, "deadline")
 
 
-def _lazada_deadline(since: datetime, zone: str) -> datetime:
-    """19:00 shop time on the day of the cycle the chat falls in (cycles run 18:00 to 18:00)."""
-    tz = shop_zone(zone)
-    local = since.astimezone(tz)
-    day = local.date() if local.time() < LAZADA_CUTOFF else local.date() + timedelta(days=1)
-    return datetime.combine(day, LAZADA_DUE, tzinfo=tz).astimezone(UTC)
-
-
-def clock_for(channel: str, waiting_since: datetime, zone: str = DEFAULT_ZONE,
+def clock_for(rule: ReplyRule | None, waiting_since: datetime, zone: str = DEFAULT_ZONE,
               target_minutes: int | None = None, holiday_mode: bool = False) -> Clock:
-    """A Clock for one waiting conversation (shorthand for the inbox view)."""
-    deadline = deadline_for(channel, waiting_since, zone, target_minutes, holiday_mode)
+    """A Clock for one waiting conversation (the inbox view); without a rule (a channel this version does not
+    know) the buyer still waits, only without a deadline."""
+    deadline = None if rule is None else deadline_for(rule, waiting_since, zone, target_minutes, holiday_mode)
     return Clock(waiting_since=waiting_since, deadline=deadline)
 
 

@@ -44,16 +44,6 @@ _LABELS = {
     MovementKind.ADJUSTMENT: N_("Adjustment"),
 }
 
-# The sign each change-kind must have: sales and orders take stock, returns and production add it.
-SIGN: dict[MovementKind, int] = {
-    MovementKind.COUNTER_SALE: -1,
-    MovementKind.ONLINE_ORDER: -1,
-    MovementKind.COUNTER_RETURN: 1,
-    MovementKind.ONLINE_CANCEL: 1,
-    MovementKind.PRODUCTION: 1,
-}
-
-
 @dataclass(frozen=True)
 class Movement:
     kind: MovementKind
@@ -71,8 +61,3 @@ def on_hand(movements: Iterable[Movement]) -> int:
 def apply(level: int, movement: Movement) -> int:
     """The level after one more movement: what the cached stock table does on every insert."""
     return movement.quantity if movement.kind.is_count else level + movement.quantity
-
-
-def signed_quantity(kind: MovementKind, quantity: int) -> int:
-    """Turn a positive amount typed by a person into the movement's signed change."""
-    return SIGN.get(kind, 1) * quantity

@@ -1,32 +1,33 @@
-"""Seller-centre order exports (Shopee, TikTok Shop/Tokopedia, Lazada) read into the connectors' Order records.
+"""Seller-centre order exports read into the marketplace Order records, for any channel that declares a layout.
 
-Pure: rows of cells in, orders and per-row problems out. Columns are found by their names (reference §6 of
-marketplaces.md), never by position, so reordered, extra and missing optional columns are fine. Statuses are
-translated to the platform's API code and then through the connector's own status map, so a file and an API
-sync agree on what an order's state means. A row with a problem keeps its whole order out of the import.
+Pure: rows of cells and the channels' layouts in, orders and per-row problems out. Each channel describes its
+export in its own package (connectors/<name>/export_format.py) and declares it in its spec; the caller hands the
+layouts in. Columns are found by their names (reference §6 of marketplaces.md), never by position, so reordered,
+extra and missing optional columns are fine. Statuses are translated to the platform's API code and then through
+the channel's own status map, so a file and an API sync agree on what an order's state means. A row with a problem
+keeps its whole order out of the import.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
-from companion.connectors.lazada import mapping as lazada_mapping
-from companion.connectors.shopee import mapping as shopee_mapping
-from companion.connectors.tiktok import mapping as tiktok_mapping
 from companion.domain.errors import UserError
 from companion.domain.marketplace import Order, OrderLine, OrderStatus
 from companion.domain.money import check_price, parse_rupiah
 from companion.i18n import N_
 
-WIB = lazada_mapping.WIB  # exports show the seller's (Indonesian western) time without an offset
+WIB = timezone(timedelta(hours=7))  # exports show the seller's (Indonesian western) time without an offset
 MAX_ROWS = 150_000
 HEADER_SEARCH_ROWS = 15
 FUTURE_SLACK = timedelta(days=2)
 UNIT_PRICE = N_("Unit price")
+NO_ORDER_COLUMNS = N_("No order columns were found in \"{name}\": choose the orders export from the seller centre "
+                      "of {channels}, unchanged.")
 
 
 def norm(text: object) -> str:
@@ -34,95 +35,30 @@ def norm(text: object) -> str:
     return re.sub(r"[^0-9a-z]", "", str(text or "").lower())
 
 
+StatusOf = Callable[[Sequence[str]], OrderStatus]  # the platform codes of one order's lines -> our state
+
+
 @dataclass(frozen=True)
 class Layout:
-    """One platform's export: which header names mean which field."""
+    """One channel's export: which header names mean which field, and how its statuses and odd cells read."""
 
     channel: str
-    columns: dict[str, tuple[str, ...]]
+    columns: Mapping[str, tuple[str, ...]]
     required: tuple[str, ...]
-    description_row: bool = False  # TikTok puts a row of column descriptions under the header
+    status_of: StatusOf                      # the channel's own status map (its connector's mapping)
+    file_status: Mapping[str, str] = field(default_factory=dict)  # status as the file words it -> API code
+    description_row: bool = False            # a row of column descriptions right under the header
+    quantity_defaults_to_one: bool = False   # no quantity column/cell: one item per line
+    status_from_every_line: bool = False     # each line has its own status and all of them make the order's
+    lower_case_codes: bool = False           # API codes are lower-case words ("ready_to_ship"), not upper-case
 
 
-SHOPEE = Layout("shopee", {
-    "order_id": ("No. Pesanan", "Order ID"),
-    "status": ("Status Pesanan", "Order Status"),
-    "seller_sku": ("Nomor Referensi SKU", "SKU Reference No.", "SKU Induk", "Parent SKU"),
-    "name": ("Nama Produk", "Product Name"),
-    "variation": ("Nama Variasi", "Variation Name"),
-    "quantity": ("Jumlah", "Quantity"),
-    "price": ("Harga Setelah Diskon", "Deal Price", "Harga Awal", "Original Price"),
-    "created": ("Waktu Pesanan Dibuat", "Order Creation Date"),
-    "times": ("Waktu Pembayaran Dilakukan", "Waktu Pengiriman Diatur", "Waktu Pesanan Selesai",
-              "Order Paid Time", "Order Complete Time"),
-    "ship_by": ("Pesanan Harus Dikirimkan Sebelum (Menghindari keterlambatan)", "Pesanan Harus Dikirimkan Sebelum",
-                "Ship By Date"),
-    "buyer": ("Username (Pembeli)", "Nama Penerima", "Username (Buyer)", "Receiver Name"),
-}, ("order_id", "quantity"))
-TIKTOK = Layout("tiktok", {
-    "order_id": ("Order ID", "ID Pesanan"),
-    "status": ("Order Status", "Status Pesanan"),
-    "sku_id": ("SKU ID",),
-    "seller_sku": ("Seller SKU", "SKU Penjual"),
-    "name": ("Product Name", "Nama Produk"),
-    "variation": ("Variation", "Variasi"),
-    "quantity": ("Quantity", "Jumlah"),
-    "subtotal": ("SKU Subtotal After Discount",),
-    "price": ("SKU Unit Original Price",),
-    "created": ("Created Time", "Waktu Dibuat"),
-    "times": ("Paid Time", "RTS Time", "Shipped Time", "Delivered Time", "Cancelled Time"),
-    "buyer": ("Buyer Username", "Recipient"),
-}, ("order_id", "seller_sku", "quantity"), description_row=True)
-LAZADA = Layout("lazada", {
-    "order_id": ("orderNumber",),
-    "line_id": ("orderItemId",),
-    "seller_sku": ("sellerSku",),
-    "name": ("itemName",),
-    "variation": ("variation",),
-    "quantity": ("quantity",),
-    "price": ("unitPrice", "paidPrice"),
-    "status": ("status",),
-    "created": ("createTime",),
-    "times": ("updateTime",),
-    "ship_by": ("rtsSla", "promisedShippingTime"),
-    "buyer": ("customerName",),
-}, ("order_id", "line_id"))
-LAYOUTS = (SHOPEE, TIKTOK, LAZADA)
-
-# File wording of a status -> the platform's API code, which the connector's own map turns into our state.
-SHOPEE_FILE_STATUS = {
-    "belum bayar": "UNPAID", "unpaid": "UNPAID", "perlu dikirim": "READY_TO_SHIP", "to ship": "READY_TO_SHIP",
-    "sedang diproses": "PROCESSED", "dikirim": "SHIPPED", "sedang dikirim": "SHIPPED", "shipping": "SHIPPED",
-    "telah dikirim": "SHIPPED", "pesanan diterima": "COMPLETED", "selesai": "COMPLETED", "completed": "COMPLETED",
-    "batal": "CANCELLED", "dibatalkan": "CANCELLED", "cancelled": "CANCELLED", "pembatalan diajukan": "IN_CANCEL",
-    "pengembalian": "TO_RETURN", "pengembalian barang/dana": "TO_RETURN", "return/refund": "TO_RETURN",
-}
-TIKTOK_FILE_STATUS = {
-    "unpaid": "UNPAID", "belum dibayar": "UNPAID", "on hold": "ON_HOLD", "to ship": "AWAITING_SHIPMENT",
-    "awaiting shipment": "AWAITING_SHIPMENT", "perlu dikirim": "AWAITING_SHIPMENT", "akan dikirim": "AWAITING_SHIPMENT",
-    "awaiting collection": "AWAITING_COLLECTION", "menunggu diambil": "AWAITING_COLLECTION",
-    "shipped": "IN_TRANSIT", "in transit": "IN_TRANSIT", "dikirim": "IN_TRANSIT", "dalam pengiriman": "IN_TRANSIT",
-    "delivered": "DELIVERED", "terkirim": "DELIVERED", "completed": "COMPLETED", "selesai": "COMPLETED",
-    "cancelled": "CANCELLED", "canceled": "CANCELLED", "dibatalkan": "CANCELLED", "batal": "CANCELLED",
-}
-
-
-def platform_status(channel: str, text: str) -> str:
+def platform_status(layout: Layout, text: str) -> str:
     """The API code for a status as the export words it; unknown words are kept (they count as paid)."""
     words = " ".join(text.lower().split())
-    if channel == "shopee":
-        return SHOPEE_FILE_STATUS.get(words, text.strip().upper().replace(" ", "_"))
-    if channel == "tiktok":
-        return TIKTOK_FILE_STATUS.get(words, text.strip().upper().replace(" ", "_"))
-    return words.replace(" ", "_")
-
-
-def our_status(channel: str, codes: list[str]) -> OrderStatus:
-    if channel == "lazada":
-        return lazada_mapping.order_status(codes)
-    status_of: Callable[[str], OrderStatus] = (shopee_mapping.order_status if channel == "shopee"
-                                                else tiktok_mapping.order_status)
-    return status_of(codes[0] if codes else "")
+    if layout.lower_case_codes:
+        return layout.file_status.get(words, words.replace(" ", "_"))
+    return layout.file_status.get(words, text.strip().upper().replace(" ", "_"))
 
 
 @dataclass(frozen=True)
@@ -132,13 +68,13 @@ class Header:
     columns: dict[str, list[int]]  # field -> columns, best name first
 
 
-def find_header(rows: list[list[Any]]) -> Header | None:
-    """The first row carrying a platform's required column names (title rows above it are skipped)."""
+def find_header(rows: list[list[Any]], layouts: Sequence[Layout]) -> Header | None:
+    """The first row carrying a layout's required column names (title rows above it are skipped)."""
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         names = [norm(c) for c in row]
-        fits = [Header(layout, index, cols) for layout in LAYOUTS
+        fits = [Header(layout, index, cols) for layout in layouts
                 if all(key in (cols := _columns(layout, names)) for key in layout.required)]
-        if fits:  # Shopee's English export shares "Order ID" with TikTok: the layout naming more columns wins
+        if fits:  # two exports may share a column name ("Order ID"): the layout naming more columns wins
             return max(fits, key=lambda h: len(h.columns))
     return None
 
@@ -242,7 +178,7 @@ def amount(value: Any) -> int:
     if isinstance(value, str) and value.startswith("="):
         raise RowProblem(N_("The price is a formula (\"{text}\") instead of an amount: download the export "
                             "again and do not edit it."), text=value)
-    if isinstance(value, str) and _DECIMAL.match(value.strip()):  # Lazada writes 35000.00 or 35,000.00
+    if isinstance(value, str) and _DECIMAL.match(value.strip()):  # some exports write 35000.00 or 35,000.00
         value = round(float(value.strip().replace(",", "")))
     elif isinstance(value, float):
         value = round(value)
@@ -333,7 +269,7 @@ def parse_row(header: Header, row_no: int, row: list[Any], now: datetime) -> Par
     if not sku and not name:
         raise RowProblem(N_("The row has neither a SKU nor a product name: the product cannot be known."))
     qty_cell = _cell(row, header, "quantity")
-    qty = 1 if qty_cell is None and layout is LAZADA else quantity(qty_cell)
+    qty = 1 if qty_cell is None and layout.quantity_defaults_to_one else quantity(qty_cell)
     price = _unit_price(row, header, qty)
     created = _checked_time(_cell(row, header, "created"), now)
     if created is None:
@@ -343,7 +279,7 @@ def parse_row(header: Header, row_no: int, row: list[Any], now: datetime) -> Par
     ship_by = moment(_cell(row, header, "ship_by"))
     line_id = _text(_cell(row, header, "line_id")) or f"file:{sku or name}"
     key = sku or name
-    status = platform_status(layout.channel, _text(_cell(row, header, "status")))
+    status = platform_status(layout, _text(_cell(row, header, "status")))
     line = OrderLine(line_id=line_id, item_id=key, sku_id=key,
                      seller_sku=sku, name=f"{name} ({variation})" if variation else name, quantity=qty,
                      unit_price=price)
@@ -385,7 +321,7 @@ def _numbered(line: OrderLine, earlier: list[OrderLine]) -> OrderLine:
     return replace(line, line_id=f"{line.line_id}#{n}")
 
 
-def group_orders(channel: str, parsed: Iterable[ParsedRow], bad_orders: set[str]) -> Iterator[Order]:
+def group_orders(layout: Layout, parsed: Iterable[ParsedRow], bad_orders: set[str]) -> Iterator[Order]:
     """Rows sharing an order number become one order (several lines); an order with a bad row is left out."""
     groups: dict[str, _Group] = {}
     for p in parsed:
@@ -399,9 +335,9 @@ def group_orders(channel: str, parsed: Iterable[ParsedRow], bad_orders: set[str]
     for order_id, g in groups.items():
         if order_id in bad_orders:
             continue
-        codes = g.codes if channel == "lazada" else g.codes[:1]
-        yield Order(channel=channel, order_id=order_id, status_raw=",".join(codes),
-                    status=our_status(channel, codes), created_at=g.first.created,
+        codes = g.codes if layout.status_from_every_line else g.codes[:1]
+        yield Order(channel=layout.channel, order_id=order_id, status_raw=",".join(codes),
+                    status=layout.status_of(codes), created_at=g.first.created,
                     updated_at=g.updated or g.first.created, ship_by=g.first.ship_by, buyer_name=g.first.buyer,
                     lines=tuple(g.lines))
 
@@ -413,8 +349,8 @@ class ImportCancelled(UserError):
     """The person pressed Cancel; nothing was written."""
 
 
-def parse_rows(rows: Iterator[list[Any]], file_name: str, now: datetime, expected: int = 0,
-               keep_going: ProgressFn | None = None) -> OrderFile:
+def parse_rows(rows: Iterator[list[Any]], file_name: str, now: datetime, layouts: Sequence[Layout],
+               expected: int = 0, keep_going: ProgressFn | None = None) -> OrderFile:
     """Find the header, read every data row (refusing past MAX_ROWS as soon as it is passed), group orders."""
     head: list[list[Any]] = []
     for row in rows:
@@ -424,10 +360,9 @@ def parse_rows(rows: Iterator[list[Any]], file_name: str, now: datetime, expecte
     if all(blank(r) for r in head):
         raise UserError(N_("The file \"{name}\" is empty: download the orders export from the seller centre "
                            "again."), name=file_name)
-    header = find_header(head)
+    header = find_header(head, layouts)
     if header is None:
-        raise UserError(N_("No order columns were found in \"{name}\": choose the orders export from Shopee, "
-                           "TikTok Shop or Lazada Seller Centre, unchanged."), name=file_name)
+        raise UserError(NO_ORDER_COLUMNS, name=file_name, channels=", ".join(layout.channel for layout in layouts))
     check_header(header, head[header.index])
     skip = header.index + 1
     result = OrderFile(header.layout.channel, file_name)
@@ -452,12 +387,12 @@ def parse_rows(rows: Iterator[list[Any]], file_name: str, now: datetime, expecte
     if result.rows == 0:
         raise UserError(N_("The file \"{name}\" has column names but no orders under them: export a period "
                            "that has orders."), name=file_name)
-    result.orders = list(group_orders(header.layout.channel, parsed, bad))
+    result.orders = list(group_orders(header.layout, parsed, bad))
     return result
 
 
 def _describes(header: Header, row: list[Any]) -> bool:
-    """TikTok's second row explains the columns ("Platform unique order ID."): no order number in it."""
+    """A description row under the header explains the columns ("Platform unique order ID."): no order number."""
     value = _cell(row, header, "order_id")
     return not (isinstance(value, int | float) or re.fullmatch(r"[0-9A-Za-z-]{5,40}", _text(value)))
 

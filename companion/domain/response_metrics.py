@@ -1,7 +1,8 @@
 """The app's estimate of each platform's chat response rate, and one plain tip from the shop's own pattern.
 
-A chat counts as answered when its first human reply came within that platform's window (deadlines.deadline_for):
-automatic replies never answer; TikTok Shop / Tokopedia chats received in holiday mode are left out. A chat still
+A chat counts as answered when its first human reply came within its channel's window (the channel's ReplyRule,
+handed in by the caller, through deadlines.deadline_for): automatic replies never answer; a chat the rule excludes
+(e.g. received in holiday mode, where the platform says so) is left out. A chat still
 inside its window without a reply is left out too (it can still be answered in time), so a busy evening does not
 drag today's estimate down before the platform itself would count it. These are estimates: the platforms compute
 their own numbers (with their own weighting), the GUI says so.
@@ -9,12 +10,12 @@ their own numbers (with their own weighting), the GUI says so.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from companion.domain.clock import DEFAULT_ZONE, shop_zone
-from companion.domain.deadlines import aware_utc, deadline_for
+from companion.domain.deadlines import ReplyRule, aware_utc, deadline_for, rule_for
 from companion.i18n import N_
 
 PERIODS = (7, 30, 90)  # days the GUI shows
@@ -73,9 +74,9 @@ class ResponseStats:
     median_first_response: timedelta | None  # None when no chat got a human reply
 
 
-def _counted(fact: ChatFacts, zone: str, now: datetime) -> tuple[bool, bool]:
+def _counted(fact: ChatFacts, rule: ReplyRule, zone: str, now: datetime) -> tuple[bool, bool]:
     """(counts at all, answered in window) for one chat, by the platform's rule."""
-    deadline = deadline_for(fact.channel, fact.asked_at, zone, fact.target_minutes, fact.holiday_mode)
+    deadline = deadline_for(rule, fact.asked_at, zone, fact.target_minutes, fact.holiday_mode)
     if deadline is None:
         return False, False
     answered = fact.first_reply_at is not None and fact.first_reply_at <= deadline
@@ -93,18 +94,22 @@ def median(values: Sequence[timedelta]) -> timedelta | None:
 
 
 def response_stats(facts: Sequence[ChatFacts], channel: str, days: int, now: datetime,
-                   zone: str = DEFAULT_ZONE) -> ResponseStats:
-    """The channel's response rate and median first human reply over chats asked in the last `days` days."""
+                   zone: str = DEFAULT_ZONE, *, rules: Mapping[str, ReplyRule]) -> ResponseStats:
+    """The channel's response rate and median first human reply over chats asked in the last `days` days.
+
+    `rules` maps channel names to their reply rules ("manual" is always known); a channel without one is a
+    ValueError, since its chats could not be counted."""
     if days <= 0:
         raise ValueError(f"days must be positive, got {days}")
     now = aware_utc(now, "now")
+    rule = rule_for(channel, rules)
     start = now - timedelta(days=days)
     chats = answered = 0
     waits: list[timedelta] = []
     for fact in facts:
         if fact.channel != channel or not start <= fact.asked_at <= now:
             continue
-        counts, in_window = _counted(fact, zone, now)
+        counts, in_window = _counted(fact, rule, zone, now)
         if not counts:
             continue
         chats += 1

@@ -18,6 +18,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon, QWidget
 
 from companion.domain.clock import now_utc
+from companion.domain.settings_keys import ALERT_SOUND
 from companion.i18n import tr
 from companion.resources import resource_path
 from companion.services.change import Change
@@ -32,7 +33,6 @@ REFRESH_MS = 60_000  # deadlines come closer without any change in the record
 NEAR_DEADLINE = timedelta(hours=1)
 SHOWN_ONE_BY_ONE = 3  # more news at once than this becomes one summary notification
 MESSAGE_MS = 10_000
-SOUND_SETTING = "alert_sound"
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,7 @@ class InboxAlerts(QObject):
         self.tray: QSystemTrayIcon | None = None
         if tray and QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = self._make_tray()
-        self.notifier = Notifier(self.tray, ctx.setting(SOUND_SETTING) == "1", self)
+        self.notifier = Notifier(self.tray, ctx.setting(ALERT_SOUND), self)
         self._announced_new: set[tuple[str, str]] = set()  # (conversation id, waiting_since)
         self._announced_near: set[tuple[str, str]] = set()
         self._primed = False
@@ -175,7 +175,7 @@ class InboxAlerts(QObject):
 
     def _on_change(self, change: Change) -> None:
         if change.settings:
-            self.notifier.sound = self.ctx.setting(SOUND_SETTING) == "1"
+            self.notifier.sound = self.ctx.setting(ALERT_SOUND)
         if change.conversations or change.settings:
             self.refresh()
 

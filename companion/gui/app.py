@@ -11,6 +11,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from companion import i18n
+from companion.domain.settings_keys import LANGUAGE
 from companion.gui.style import STYLE
 from companion.resources import resource_path
 
@@ -53,7 +54,7 @@ def run(data_dir: Path, lang: str | None = None, start_page: str = "counter", ex
     from companion.gui.main_window import MainWindow
 
     ctx = AppContext(data_dir)
-    i18n.set_language(lang or ctx.setting("language") or i18n.DEFAULT_LANGUAGE)
+    i18n.set_language(lang or ctx.setting(LANGUAGE) or i18n.DEFAULT_LANGUAGE)
     from companion.gui.welcome_wizard import greet_new_shop, open_first_task
 
     start = greet_new_shop(ctx)  # a new shop's welcome, before practice mode is decided
@@ -94,8 +95,9 @@ def _exit_after_first_paint(app: QApplication, window: QWidget) -> None:
 
 def start_online(ctx: AppContext, window: MainWindow) -> PracticeMode:
     """The practice banner, practice mode for a shop with no real online shop yet, and the sync engine."""
+    from companion.domain.settings_keys import PRACTICE_DECLINED
     from companion.gui.practice_banner import PracticeBanner
-    from companion.gui.practice_mode import DECLINED, practice_mode
+    from companion.gui.practice_mode import practice_mode
     from companion.gui.sync_bridge import SyncBridge
     from companion.store.accounts import has_real_accounts
 
@@ -103,7 +105,7 @@ def start_online(ctx: AppContext, window: MainWindow) -> PracticeMode:
     window.add_banner(PracticeBanner(practice))
     ctx.sync = SyncBridge(ctx, practice.credentials_source)
     practice.state_changed.connect(lambda: _sync_when_practice_ready(ctx, practice))
-    if not has_real_accounts(ctx.db) and ctx.setting(DECLINED) != "1":
+    if not has_real_accounts(ctx.db) and not ctx.setting(PRACTICE_DECLINED):
         practice.start(remember=False)  # the sync starts once the practice server answers
     else:
         ctx.sync.start()

@@ -10,10 +10,11 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from companion.connectors.auth_flow import Redirect as Redirect  # re-exported: the listener hands these out
 
 DEFAULT_PORT = 48765  # fixed, so the seller can register http://127.0.0.1:48765/callback in their app once
 CALLBACK_PATH = "/callback"
@@ -22,15 +23,6 @@ DONE_PAGE = ("<!doctype html><html lang='id'><meta charset='utf-8'><title>Seller
              "<body style='font-family:sans-serif;font-size:20px;margin:3em'>"
              "<h1>Selesai, kembali ke aplikasi</h1><p>Done, go back to the app. Halaman ini boleh ditutup.</p>"
              "</body></html>")
-
-
-@dataclass(frozen=True)
-class Redirect:
-    """What the platform's redirect carried; `code` is empty when the seller refused."""
-
-    code: str
-    shop_id: str = ""
-    error: str = ""
 
 
 def parse_redirect(text: str) -> Redirect:
@@ -64,7 +56,7 @@ class AuthListener:
         self._thread.start()
 
     def expect_state(self, state: str) -> None:
-        """From now on take only a callback carrying `state` ("" takes any: Shopee's redirect carries none)."""
+        """From now on take only a callback carrying `state` ("" takes any: some platforms' redirects carry none)."""
         self._server.state = state
 
     @property

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from companion.domain.money import format_rupiah
 from companion.i18n import babel_locale
 
-CHANNEL_COLORS = {"counter": "#1b7a43", "shopee": "#ee4d2d", "tiktok": "#2b2b2b", "lazada": "#2a4fd0"}
 GRID = QColor("#e3e8e5")
 TEXT = QColor("#333333")
 MUTED = QColor("#666666")

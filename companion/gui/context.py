@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from companion.domain.settings_keys import LANGUAGE, Setting, T
 from companion.gui.background import BackgroundWork
 from companion.services.change import Change
 from companion.store import settings as settings_store
@@ -48,8 +49,9 @@ class AppContext(QObject):
     def announce(self, change: Change) -> None:
         self.changed.emit(change)
 
-    def setting(self, key: str) -> str:
-        return settings_store.get(self.db, key)
+    def setting(self, setting: Setting[T]) -> T:
+        """A shop setting as its declared type (domain/settings_keys.py)."""
+        return settings_store.get(self.db, setting)
 
     def every(self, owner: QObject, msecs: int, callback: Callable[[], object]) -> QTimer:
         """A repeating timer owned by `owner` that stops when this context closes (a widget that outlives
@@ -73,7 +75,7 @@ class AppContext(QObject):
         self.db.close()  # closing twice is harmless
         forget_thread_databases()
         self.db = self._open()
-        lang = self.setting("language")
+        lang = self.setting(LANGUAGE)
         i18n.set_language(lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE)
         self.language_changed.emit(i18n.language())
         self.announce(Change(settings=True))

@@ -28,6 +28,8 @@ from companion.domain.clock import now_utc, parse_stamp
 from companion.domain.deadlines import Clock
 from companion.domain.errors import UserError
 from companion.domain.money import format_quantity, format_rupiah
+from companion.domain.settings_keys import TIME_ZONE
+from companion.gui.channel_names import channel_label, channel_labels
 from companion.gui.context import AppContext
 from companion.gui.durations import local_time_text, span_text
 from companion.gui.messages import confirm, show_error
@@ -42,7 +44,8 @@ from companion.store import products as product_store
 from companion.store.database import Database
 from companion.store.inbox import ConversationRow, MessageRow
 
-CHANNEL_NAMES = {"shopee": "Shopee", "tiktok": "TikTok Shop", "lazada": "Lazada", "manual": N_("Phone / WA / shop")}
+MANUAL = "manual"  # hand-logged chats (phone, WhatsApp, at the shop): not a channel
+MANUAL_NAME = N_("Phone / WA / shop")
 SOURCE_NAMES = {"phone": N_("Phone"), "whatsapp": N_("WhatsApp"), "walk_in": N_("At the shop")}
 STATUS_TEXT = {"queued": N_("waiting to be sent"), "sending": N_("sending…"), "sent": N_("sent"),
                "failed": N_("not sent")}
@@ -63,11 +66,21 @@ QWidget#thread { background: #f3f5f4; }
 """
 
 
+def inbox_channel_names() -> dict[str, str]:
+    """{channel: msgid} for the inbox's channel filter: every registered channel, then the hand-logged chats."""
+    return {**channel_labels(), MANUAL: MANUAL_NAME}
+
+
+def inbox_channel_text(channel: str) -> str:
+    """The channel's short label, or "Phone / WA / shop" for hand-logged chats."""
+    return tr(MANUAL_NAME) if channel == MANUAL else channel_label(channel)
+
+
 def channel_text(row: ConversationRow) -> str:
-    """"Shopee", "TikTok Shop", or how a hand-logged question came ("WhatsApp")."""
-    if row.channel == "manual" and row.source in SOURCE_NAMES:
+    """The channel's label, or how a hand-logged question came ("WhatsApp")."""
+    if row.channel == MANUAL and row.source in SOURCE_NAMES:
         return tr(SOURCE_NAMES[row.source])
-    return tr(CHANNEL_NAMES.get(row.channel, row.channel))
+    return inbox_channel_text(row.channel)
 
 
 def left_text(clock: Clock | None, now: datetime) -> str:
@@ -312,7 +325,7 @@ class ConversationView(QWidget):
         return holder
 
     def _meta(self, message: MessageRow) -> QLabel:
-        parts = [local_time_text(parse_stamp(message.sent_at), self.ctx.setting("time_zone") or "WIB")
+        parts = [local_time_text(parse_stamp(message.sent_at), self.ctx.setting(TIME_ZONE))
                  if message.sent_at else ""]
         if message.is_auto_reply:
             parts.append(tr("automatic reply"))
@@ -389,7 +402,7 @@ class ConversationView(QWidget):
         layout.addWidget(_label(tr("Order {number}", number=f"<b>{order.platform_order_id}</b>")))
         layout.addWidget(_label(f"{tr(STATUS_NAMES.get(order.status, order.status))} · {format_rupiah(order.total)}",
                                 "meta"))
-        counts: dict[str, int] = {}   # TikTok lists one line per unit: "2 × Gula", not "1 × Gula, 1 × Gula"
+        counts: dict[str, int] = {}   # one line per unit on some platforms: "2 × Gula", not "1 × Gula, 1 × Gula"
         for li in order_store.lines(self.ctx.db, order.id):
             counts[li.name] = counts.get(li.name, 0) + li.quantity
         if counts:

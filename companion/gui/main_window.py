@@ -18,26 +18,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from companion.domain.settings_keys import SHOP_NAME
 from companion.gui.context import AppContext
+from companion.gui.page_table import PAGES
 from companion.gui.pages.base import Page
 from companion.gui.sync_status import SyncStatusStrip
-from companion.i18n import N_, tr
+from companion.i18n import tr
 from companion.services.change import Change
 
-# (key, navigation label msgid, module, class). Pages are built the first time they are opened,
-# so the window is ready as soon as the first page is.
-PAGES: list[tuple[str, str, str, str]] = [
-    ("home", N_("Home"), "companion.gui.pages.home", "HomePage"),
-    ("inbox", N_("Inbox"), "companion.gui.pages.inbox", "InboxPage"),
-    ("counter", N_("Counter"), "companion.gui.pages.counter", "CounterPage"),
-    ("orders", N_("Online Orders"), "companion.gui.pages.online_orders", "OnlineOrdersPage"),
-    ("products", N_("Products & Stock"), "companion.gui.pages.products", "ProductsPage"),
-    ("plan", N_("Production plan"), "companion.gui.pages.plan", "PlanPage"),
-    ("reports", N_("Reports"), "companion.gui.pages.reports", "ReportsPage"),
-    ("settings", N_("Settings"), "companion.gui.pages.settings", "SettingsPage"),
-]
 
-
+# Pages (gui/page_table.py) are built the first time they are opened, so the window is ready as soon as the first
+# page is.
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, start_page: str = "counter") -> None:
         super().__init__()
@@ -56,7 +47,7 @@ class MainWindow(QMainWindow):
 
     def build(self, start_page: str) -> None:
         """(Re)build navigation and pages in the current language."""
-        shop = self.ctx.setting("shop_name")
+        shop = self.ctx.setting(SHOP_NAME)
         self.setWindowTitle(f"{shop} – Seller Companion" if shop else "Seller Companion")
         for page in self.pages.values():
             self.ctx.changed.disconnect(page.on_change)

@@ -173,11 +173,6 @@ class MappingDialog(QDialog):
         rows = self.table.selectionModel().selectedRows()
         return self.listings[rows[0].row()] if rows else None
 
-    def select_listing(self, listing_id: str) -> None:
-        row = next((n for n, x in enumerate(self.listings) if x.id == listing_id), -1)
-        if row >= 0:
-            self.table.selectRow(row)
-
     def _on_listing_picked(self) -> None:
         """Start the search from the listing's own words, so the likely product is already in the list."""
         listing = self.selected_listing()

@@ -42,13 +42,3 @@ def confirm(parent: QWidget | None, title: str, text: str, yes: str, no: str | N
     box.addButton(no or tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
     box.exec()
     return box.clickedButton() is yes_button
-
-
-def show_start_failure(message: str) -> None:
-    """The app could not start: say so in a window (the packaged app has no console to print to)."""
-    from companion.gui.app import application
-
-    application()
-    box = QMessageBox(QMessageBox.Icon.Critical, "Seller Companion", message)
-    box.addButton(tr("OK"), QMessageBox.ButtonRole.AcceptRole)
-    box.exec()

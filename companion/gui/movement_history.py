@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from companion.domain.clock import parse_stamp, shop_zone
 from companion.domain.money import format_quantity
+from companion.domain.settings_keys import TIME_ZONE
 from companion.gui.context import AppContext
 from companion.i18n import N_, babel_locale, tr
 from companion.store import stock as stock_store
@@ -52,7 +53,7 @@ class MovementHistoryDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(tr("Stock history"))
         self.resize(900, 520)
-        zone = shop_zone(ctx.setting("time_zone"))
+        zone = shop_zone(ctx.setting(TIME_ZONE))
         rows = stock_store.history(ctx.db, product.id, limit=1001)
         title = QLabel(f"<b>{product.sku}</b> – {product.display_name}")
         summary = QLabel(tr("On hand now: {count}", count=format_quantity(product.on_hand)))

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLay
 
 from companion.domain.clock import now_utc, parse_stamp
 from companion.domain.money import format_quantity, format_rupiah
+from companion.domain.settings_keys import TIME_ZONE
 from companion.gui.context import AppContext
 from companion.gui.durations import local_time_text
 from companion.gui.order_times import STATUS_NAMES, deadline_text, shop_text, time_left
@@ -88,7 +89,7 @@ class OrderDetail(QFrame):
             self.unmapped_hint.hide()
             self.map_button.hide()
             return
-        zone = self.ctx.setting("time_zone")
+        zone = self.ctx.setting(TIME_ZONE)
         self.heading.setText(tr("{shop} order {order}", shop=shop_text(order), order=order.platform_order_id))
         self.facts.setText("\n".join((
             tr("Buyer: {name}", name=order.buyer_name or "—"),
@@ -108,7 +109,7 @@ class OrderDetail(QFrame):
             self.deadline.setText("")
             return
         now = now_utc()
-        when = local_time_text(parse_stamp(order.ship_by), self.ctx.setting("time_zone"))
+        when = local_time_text(parse_stamp(order.ship_by), self.ctx.setting(TIME_ZONE))
         left = time_left(order, now)
         text = tr("Ship by: {time}", time=when)
         self.deadline.setText(f"{text} ({deadline_text(order, now)})" if left is not None else text)

@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
 
 from companion.domain.errors import UserError
 from companion.domain.money import parse_quantity
+from companion.gui.channel_names import channel_long_label
 from companion.gui.context import AppContext
-from companion.gui.link_shop_dialog import PLATFORM_LABELS, LinkShopDialog
+from companion.gui.link_shop_dialog import LinkShopDialog
 from companion.gui.messages import confirm, show_error
 from companion.gui.practice_mode import practice_mode
 from companion.i18n import N_, tr
@@ -116,7 +117,7 @@ class OnlineShopsCard(QFrame):
         self._practice_state()
 
     def _add_row(self, row: int, account: AccountRow) -> None:
-        platform = tr(PLATFORM_LABELS[account.channel])
+        platform = channel_long_label(account.channel)
         if account.practice:
             text = f"<b>{platform}</b> &nbsp;<span style='background:#ffe066'>&nbsp;{tr('practice')}&nbsp;</span>"
         else:

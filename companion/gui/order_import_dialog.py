@@ -21,15 +21,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from companion.connectors import registry
 from companion.domain.errors import UserError
 from companion.domain.order_files import OrderFile
 from companion.gui.background import Progress
+from companion.gui.channel_names import channel_long_label, platforms_text
 from companion.gui.context import AppContext
 from companion.gui.file_import_dialog import FileImportDialog
 from companion.i18n import N_, tr
 from companion.services.change import Change
 from companion.services.order_import import (
-    CHANNEL_NAMES,
     ImportPreview,
     import_parsed,
     preview_parsed,
@@ -66,9 +67,10 @@ class OrderImportDialog(FileImportDialog):
         self.running: Progress | None = None
         self.setWindowTitle(tr("Import order file"))
         self.resize(860, 620)
-        intro = QLabel(tr("Choose an orders export downloaded from Shopee, TikTok Shop (Tokopedia) or Lazada Seller "
-                          "Centre, as .xlsx or CSV. You see what would change before anything is saved; orders "
-                          "already in the app are matched by their order number."))
+        exporters = [spec for spec in registry.channels() if spec.export_layouts]
+        intro = QLabel(tr("Choose an orders export downloaded from the seller centre of {platforms}, as .xlsx or "
+                          "CSV. You see what would change before anything is saved; orders already in the app are "
+                          "matched by their order number.", platforms=platforms_text(exporters, long=True)))
         intro.setWordWrap(True)
         self.choose_button = QPushButton(tr("Choose file…"))
         self.choose_button.clicked.connect(self.choose_file)
@@ -171,7 +173,7 @@ class OrderImportDialog(FileImportDialog):
     @staticmethod
     def _summary(preview: ImportPreview) -> str:
         lines = [tr("{channel} export, {rows} rows. The orders go to the shop \"{shop}\".",
-                    channel=CHANNEL_NAMES.get(preview.channel, preview.channel), rows=preview.rows,
+                    channel=channel_long_label(preview.channel), rows=preview.rows,
                     shop=preview.account_name)]
         if preview.unmapped_skus:
             shown = ", ".join(preview.unmapped_skus[:15]) + (" …" if len(preview.unmapped_skus) > 15 else "")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from companion.domain.clock import parse_stamp
+from companion.gui.channel_names import channel_label
 from companion.gui.durations import span_text
 from companion.i18n import N_, tr
 from companion.store.online_orders import OnlineOrderRow
 
-CHANNEL_NAMES = {"shopee": "Shopee", "tiktok": "TikTok Shop", "lazada": "Lazada"}
 SOON = timedelta(hours=2)  # less time than this to ship: amber
 TO_SHIP = ("paid", "ready_to_ship")
 STATUS_NAMES = {
@@ -19,7 +19,8 @@ STATUS_NAMES = {
 
 
 def channel_name(channel: str) -> str:
-    return CHANNEL_NAMES.get(channel, channel)
+    """The channel's short label from the registry (an unknown one as stored)."""
+    return channel_label(channel)
 
 
 def needs_shipping(order: OnlineOrderRow) -> bool:

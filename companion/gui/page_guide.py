@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from companion.gui.context import AppContext
+from companion.gui.page_table import PAGES
 from companion.i18n import N_, tr
 from companion.services.change import Change
 from companion.services.first_use import dismiss_guide, guide_done, show_guides_again
@@ -79,8 +80,6 @@ class PageGuide(QWidget):
 
 def guide_key(page: QWidget) -> str | None:
     """The main window's key for `page` (from its module), when that page has a guide."""
-    from companion.gui.main_window import PAGES  # the window imports the pages: look it up only when needed
-
     module = type(page).__module__
     key = next((k for k, _label, mod, _cls in PAGES if mod == module), None)
     return key if key in GUIDES else None

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from html import escape
-from pathlib import Path
 
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.gui.document_preview import DocumentPreview, a4_page, write_pdf
+from companion.gui.document_preview import DocumentPreview
 from companion.i18n import tr
 
 
@@ -55,10 +54,6 @@ def plan_document(sheet: PlanSheet, shop_name: str) -> QTextDocument:
     doc = QTextDocument()
     doc.setHtml(plan_html(sheet, shop_name))
     return doc
-
-
-def save_plan_pdf(doc: QTextDocument, path: Path) -> Path:
-    return write_pdf(doc, path, a4_page)
 
 
 class PlanPrintDialog(DocumentPreview):

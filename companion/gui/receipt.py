@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from companion.domain.clock import parse_stamp, shop_zone
 from companion.domain.money import format_quantity, format_rupiah
 from companion.domain.sale import PaymentMethod
+from companion.domain.settings_keys import SHOP_NAME, TIME_ZONE
 from companion.gui.context import AppContext
 from companion.gui.document_preview import DocumentPreview, write_pdf
 from companion.i18n import babel_locale, tr
@@ -97,7 +98,7 @@ class ReceiptDialog(DocumentPreview):
     def __init__(self, ctx: AppContext, sale_id: str, parent: QWidget | None = None, after_sale: bool = True) -> None:
         sale = sale_store.get(ctx.db, sale_id)
         assert sale is not None, "the sale was just read or saved"
-        super().__init__(receipt_document(sale, ctx.setting("shop_name"), ctx.setting("time_zone")),
+        super().__init__(receipt_document(sale, ctx.setting(SHOP_NAME), ctx.setting(TIME_ZONE)),
                          page_setup=_receipt_printer, print_title=tr("Print receipt"),
                          printed=tr("The receipt was sent to the printer."), pdf_name=f"struk-{sale.number}.pdf",
                          pdf_title=tr("Save receipt as PDF"),

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from companion.domain.clock import now_utc
 from companion.domain.response_metrics import PERIODS, ResponseStats
 from companion.gui.context import AppContext
-from companion.gui.conversation_view import CHANNEL_NAMES
+from companion.gui.conversation_view import inbox_channel_text
 from companion.gui.durations import span_text
 from companion.i18n import N_, tr
 from companion.services import inbox as inbox_service
@@ -126,7 +126,7 @@ class ResponseCoaching(QFrame):
             colour = rate_colour(one)
             if colour:
                 rate.setStyleSheet(f"color: {colour}; font-weight: bold;")
-            cells = (QLabel(tr(CHANNEL_NAMES.get(one.channel, one.channel))), QLabel(str(one.chats)), rate,
+            cells = (QLabel(inbox_channel_text(one.channel)), QLabel(str(one.chats)), rate,
                      QLabel(median_text(one)))
             for col, cell in enumerate(cells):
                 cell.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)

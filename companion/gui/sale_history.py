@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from companion.domain.clock import day_range, local_day, now_utc, parse_stamp, shop_zone
 from companion.domain.money import format_quantity, format_rupiah
 from companion.domain.sale import PaymentMethod
+from companion.domain.settings_keys import TIME_ZONE
 from companion.gui.context import AppContext
 from companion.gui.messages import confirm, error_text
 from companion.gui.receipt import ReceiptDialog
@@ -37,7 +38,7 @@ LINE_HEADERS = (N_("Product"), N_("Sold"), N_("Returned"), N_("Return now"))
 
 def todays_sales(ctx: AppContext) -> list[SaleRow]:
     """Sales of the current shop day, in the shop's own time zone, newest first."""
-    zone = ctx.setting("time_zone")
+    zone = ctx.setting(TIME_ZONE)
     return sale_store.recent(ctx.db, *day_range(local_day(now_utc(), zone), zone))
 
 
@@ -120,7 +121,7 @@ class SaleHistoryDialog(QDialog):
         layout.addLayout(buttons)
 
     def reload(self, keep: str | None = None) -> None:
-        zone = self.ctx.setting("time_zone")
+        zone = self.ctx.setting(TIME_ZONE)
         self.sales = todays_sales(self.ctx)
         self.table.setRowCount(len(self.sales))
         for row, sale in enumerate(self.sales):

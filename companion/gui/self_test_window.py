@@ -9,9 +9,9 @@ import io
 from PySide6.QtCore import QTimer
 
 from companion import i18n
+from companion.domain.settings_keys import WELCOME_DONE
 from companion.i18n import tr
-from companion.self_test import FAILED, OK
-from companion.self_test_steps import START_LIMIT_S, Outcome, Trial
+from companion.self_test_trial import FAILED, OK, START_LIMIT_S, Outcome, Trial
 
 
 def main_window(trial: Trial) -> Outcome:
@@ -47,7 +47,7 @@ def app_start(trial: Trial) -> Outcome:
 
     db = trial.database()
     with db.write():
-        settings.put(db, "welcome_done", "1")  # the welcome wizard would wait for a person
+        settings.put(db, WELCOME_DONE, True)  # the welcome wizard would wait for a person
     app = application()
     watchdog = QTimer()
     watchdog.setSingleShot(True)

@@ -3,7 +3,8 @@
     ctx.sync = SyncBridge(ctx, credentials_source)
     ctx.sync.start()
 
-After every round the bridge announces what changed (orders, product stock, sync status) so pages refresh.
+After every round the bridge announces the Change the round's services returned (orders, product stock, sync
+status), so pages refresh what moved without reading the orders again.
 """
 
 from __future__ import annotations
@@ -15,13 +16,10 @@ from PySide6.QtCore import QObject, Qt, Signal
 from companion.connectors.base import Credentials
 from companion.gui.context import AppContext
 from companion.services.change import Change
-from companion.store import online_orders as order_store
 from companion.store import outbox
 from companion.store.accounts import AccountRow
 from companion.sync.events import AccountResult, RoundSummary, SyncEvent
 from companion.sync.runner import SyncRunner
-
-SNAPSHOT_LIMIT = 20_000  # orders compared after a round to tell pages which ones changed
 
 
 class SyncBridge(QObject):
@@ -39,7 +37,6 @@ class SyncBridge(QObject):
         self._runner = SyncRunner(ctx.db_path, credentials_source, self._relay.emit, poll_seconds)
         self._last_summary: RoundSummary | None = None
         self._results: dict[str, AccountResult] = {}
-        self._snapshot: dict[str, tuple[str, str]] = {}
         self.running = False
         self.in_round = False
         self._announcing = False
@@ -49,7 +46,6 @@ class SyncBridge(QObject):
     def start(self) -> None:
         if self.running:
             return
-        self._snapshot = self._orders_now()
         self._runner.start()
         self.running = True
         self.state_changed.emit()
@@ -118,16 +114,7 @@ class SyncBridge(QObject):
         if change.products and self.running and not self._announcing:
             self.stock_changed()
 
-    def _round_change(self, summary: RoundSummary) -> Change:
-        """Which orders and products the round touched, by comparing the orders with how they were before."""
-        if not any(r.orders_new or r.orders_updated or r.incidents for r in summary.accounts):
-            return Change(sync=True)
-        now = self._orders_now()
-        orders = frozenset(k for k, v in now.items() if self._snapshot.get(k) != v)
-        self._snapshot = now
-        products = frozenset(line.product_id for order_id in orders for line in order_store.lines(self.ctx.db, order_id)
-                             if line.product_id)
-        return Change(orders=orders, products=products, sync=True)
-
-    def _orders_now(self) -> dict[str, tuple[str, str]]:
-        return {o.id: (o.status, o.updated_at) for o in order_store.listing(self.ctx.db, limit=SNAPSHOT_LIMIT)}
+    @staticmethod
+    def _round_change(summary: RoundSummary) -> Change:
+        """What the round's services changed (orders, products, conversations…), plus "the sync state moved"."""
+        return summary.change | Change(sync=True)

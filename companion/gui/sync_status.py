@@ -12,6 +12,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
+from companion.gui.channel_names import platforms_text
 from companion.gui.context import AppContext
 from companion.gui.durations import ago_text
 from companion.gui.order_times import channel_name
@@ -37,7 +38,7 @@ QLabel#syncShops { color: #555; }
 
 
 def account_label(account: AccountRow) -> str:
-    """"Shopee · Toko Berkah"; a name that already says its platform ("Shopee Latihan") stands alone."""
+    """"<platform> · Toko Berkah"; a name that already says its platform (a practice shop's) stands alone."""
     name, channel = tr(account.name), channel_name(account.channel)
     return name if channel.lower() in name.lower() else f"{channel} · {name}"
 
@@ -136,7 +137,7 @@ class SyncStatusStrip(QFrame):
         self.sync_button.hide()
         self.settings_button.show()
         self._set_state(tr("No online shop is linked yet."), "", "calm")
-        self.shops_label.setText(tr("Link Shopee, TikTok Shop or Lazada in Settings → Online shops."))
+        self.shops_label.setText(tr("Link {platforms} in Settings → Online shops.", platforms=platforms_text()))
 
     def _set_state(self, text: str, extra: str, tone: str) -> None:
         self.state_label.setText(f"{text}  {extra}" if extra else text)

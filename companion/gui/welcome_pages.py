@@ -10,6 +10,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from companion import i18n
+from companion.connectors import registry
+from companion.gui.channel_names import AND, platforms_text
 from companion.i18n import N_, tr
 from companion.services.first_use import Start
 from companion.services.settings import MAX_SHOP_NAME
@@ -17,13 +19,13 @@ from companion.services.settings import MAX_SHOP_NAME
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}  # each in its own language: never translated
 CHOICES: dict[Start, tuple[str, str]] = {
     Start.PRACTICE: (N_("Try it first in practice mode"),
-                     N_("Practice shops on Shopee, TikTok Shop and Lazada with pretend buyers, so you can try "
-                        "everything without risk.")),
+                     N_("Practice shops on {platforms} with pretend buyers, so you can try everything without "
+                        "risk.")),
     Start.IMPORT: (N_("Import my product list"),
                    N_("Choose an Excel or CSV file with your products. Practice mode does not start, so the "
                       "stock stays your real stock.")),
     Start.LINK: (N_("Link my online shop"),
-                 N_("Use your own app keys from Shopee, TikTok Shop or Lazada. Practice mode does not start.")),
+                 N_("Use your own app keys from {platforms}. Practice mode does not start.")),
 }
 BIG_BUTTON = ("QPushButton { font-size: 14pt; min-height: 56px; border: 2px solid #c9d6ce; border-radius: 8px;"
               " background: #ffffff; text-align: left; padding: 6px 16px; }"
@@ -125,7 +127,14 @@ class ChoiceButton(QPushButton):
     def retranslate(self) -> None:
         heading, sentence = CHOICES[self.start]
         self.heading.setText(tr(heading))
-        self.sentence.setText(tr(sentence))
+        self.sentence.setText(tr(sentence, platforms=self._platforms()))
+
+    def _platforms(self) -> str:
+        """The channels this choice is about, from the registry: practice shops or linkable ones."""
+        if self.start is Start.PRACTICE:
+            return platforms_text([s for s in registry.channels() if s.practice_credentials is not None],
+                                  joiner=AND)
+        return platforms_text([s for s in registry.channels() if s.auth is not None])
 
 
 class StartStep(QWidget):

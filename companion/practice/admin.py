@@ -3,34 +3,47 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from companion.practice.buyers import buyer_says, buyer_shows, place_order
-from companion.practice.catalogue import CANCELLED_STATUS, PLATFORMS, UNPAID_STATUS
+from companion.practice.buyers import BuyerSimulator, buyer_says, buyer_shows, place_order
 from companion.practice.credentials import issue_code
 from companion.practice.exchange import Reply, Request
+from companion.practice.faults import Faults
 from companion.practice.photos import PREFIX, photo_for
-from companion.practice.state import NotFound, OutOfStock
+from companion.practice.state import NotFound, OutOfStock, PracticeState
 
-if TYPE_CHECKING:
-    from companion.practice.server import PracticeMarketplace
+
+class PracticeMarketplace(Protocol):
+    """What the control API drives (server.PracticeMarketplace; named here so admin never imports the server)."""
+
+    state: PracticeState
+    faults: Faults
+    buyers: BuyerSimulator
+
+    def credentials(self) -> dict[str, Any]: ...
+
+    def advance_clock(self, seconds: float) -> float: ...
 
 
 class BadInput(ValueError):
     """The admin call is missing something or names an unknown platform."""
 
 
-def _platform(body: dict[str, Any]) -> str:
-    platform = str(body.get("platform", ""))
-    if platform not in PLATFORMS:
-        raise BadInput(f"platform must be one of {', '.join(PLATFORMS)}")
+def _known(m: PracticeMarketplace, platform: str) -> str:
+    names = m.state.channel_names
+    if platform not in names:
+        raise BadInput(f"platform must be one of {', '.join(names)}")
     return platform
+
+
+def _platform(m: PracticeMarketplace, body: dict[str, Any]) -> str:
+    return _known(m, str(body.get("platform", "")))
 
 
 def _listing_id(m: PracticeMarketplace, body: dict[str, Any]) -> int:
     if "listing_id" in body:
         return int(body["listing_id"])
-    return int(m.state.listing_by_sku(_platform(body), str(body["seller_sku"]))["id"])
+    return int(m.state.listing_by_sku(_platform(m, body), str(body["seller_sku"]))["id"])
 
 
 def credentials(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
@@ -42,8 +55,8 @@ def listings(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
 
 
 def add_listing(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
-    return m.state.add_listing(_platform(body), str(body["name"]), str(body["seller_sku"]), int(body.get("stock", 0)),
-                               int(body.get("price", 10000)), str(body.get("variant", "")),
+    return m.state.add_listing(_platform(m, body), str(body["name"]), str(body["seller_sku"]),
+                               int(body.get("stock", 0)), int(body.get("price", 10000)), str(body.get("variant", "")),
                                str(body["item_id"]) if body.get("item_id") else None, str(body.get("item_sku", "")))
 
 
@@ -62,28 +75,29 @@ def set_stock(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
 
 
 def orders(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
-    return {"orders": m.state.orders(_platform(body))}
+    return {"orders": m.state.orders(_platform(m, body))}
 
 
 def create_order(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
     """{"platform":…, "lines":[{"seller_sku":…, "quantity":…}], "buyer": 0, "paid": true}; refused beyond the
-    listing's stock. "paid": false leaves the order unpaid (the platform's UNPAID/unpaid status)."""
-    platform = _platform(body)
+    listing's stock. "paid": false leaves the order unpaid (the platform's own unpaid status)."""
+    platform = _platform(m, body)
     lines = [(_listing_id(m, {"platform": platform, **line}), int(line.get("quantity", 1))) for line in body["lines"]]
-    status = None if body.get("paid", True) else UNPAID_STATUS[platform]
+    status = None if body.get("paid", True) else m.state.channel(platform).statuses.unpaid
     return place_order(m.state, platform, lines, int(body.get("buyer", 0)), status)
 
 
 def cancel_order(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
-    platform = _platform(body)
-    return m.state.cancel_order(platform, str(body["order"]), CANCELLED_STATUS[platform], str(body.get("by", "buyer")))
+    platform = _platform(m, body)
+    return m.state.cancel_order(platform, str(body["order"]), m.state.channel(platform).statuses.cancelled,
+                                str(body.get("by", "buyer")))
 
 
 def add_message(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
     """{"platform", "text", "buyer"}; or {"platform", "kind": image|product|order, "ref", "buyer"}: a picture
     (ref: a URL, default a practice photo), a product card (ref: seller SKU or item id), an order card (ref: the
     order number, default the buyer's newest)."""
-    platform, buyer = _platform(body), int(body.get("buyer", 0))
+    platform, buyer = _platform(m, body), int(body.get("buyer", 0))
     kind = str(body.get("kind") or "text")
     if kind == "text":
         return buyer_says(m.state, platform, str(body["text"]), buyer)
@@ -99,7 +113,7 @@ def static(m: PracticeMarketplace, name: str) -> Reply:
 
 
 def messages(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
-    platform = _platform(body)
+    platform = _platform(m, body)
     return {"conversations": [{**c, "messages": m.state.messages(platform, c["ref"])}
                               for c in m.state.conversations(platform)]}
 
@@ -125,10 +139,19 @@ def buyers(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
 
 
 def chat(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
-    """Shopee chat is whitelisted: off unless switched on here."""
+    """Some platforms answer chat calls only for approved apps: off until switched on here.
+    {"channel" (or "platform"): name, "enabled": bool} switches one; {"enabled": bool} every channel that needs
+    approval."""
+    needing = [name for name, c in m.state.channels.items() if c.chat_needs_approval]
+    one = body.get("channel") or body.get("platform")
     if "enabled" in body:
-        m.state.set_meta("shopee_chat", bool(body["enabled"]))
-    return {"shopee_chat": bool(m.state.get_meta("shopee_chat", False))}
+        chosen = [_known(m, str(one))] if one else needing
+        for name in chosen:
+            if name not in needing:
+                raise BadInput(f"{name} chat needs no approval")
+            m.state.set_chat_approved(name, bool(body["enabled"]))
+    approved = {name: m.state.chat_approved(name) for name in m.state.channel_names}
+    return {"chat_approved": approved, **{f"{name}_chat": approved[name] for name in needing}}
 
 
 def clock(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
@@ -139,14 +162,16 @@ def clock(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
 
 def auth_code(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
     """The code a seller's authorization redirect would carry (single use)."""
-    return {"code": issue_code(m.state, _platform(body))}
+    return {"code": issue_code(m.state, _platform(m, body))}
 
 
 def reset(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
     m.buyers.stop()
     m.faults.clear()
     m.state.reset()
-    m.state.set_meta("shopee_chat", False)
+    for name, channel in m.state.channels.items():
+        if channel.chat_needs_approval:
+            m.state.set_chat_approved(name, False)
     return {"reset": True}
 
 

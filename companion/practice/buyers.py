@@ -11,13 +11,7 @@ import random
 import threading
 from typing import Any
 
-from companion.practice.catalogue import (
-    BUYER_NAMES,
-    BUYER_QUESTIONS,
-    CANCELLED_STATUS,
-    OPEN_STATUS,
-    PLATFORMS,
-)
+from companion.practice.catalogue import BUYER_NAMES, BUYER_QUESTIONS
 from companion.practice.photos import photo_path
 from companion.practice.state import NotFound, OutOfStock, PracticeState
 
@@ -27,22 +21,23 @@ FOLLOW_UP_CHANCE = 0.4  # per step, when someone is due: real buyers do not all 
 SHOW_KINDS = ("image", "product", "order")  # what a buyer shows instead of typing
 
 
-def buyer_id(platform: str, index: int) -> str:
-    base = {"shopee": 300_000_000, "tiktok": 7_494_100_000_000_000_000, "lazada": 500_000}[platform]
-    return str(base + index)
+def buyer_id(state: PracticeState, platform: str, index: int) -> str:
+    """Practice buyer number `index` as the platform writes buyer ids."""
+    return state.channel(platform).ids.buyer_id(index)
 
 
 def place_order(state: PracticeState, platform: str, lines: list[tuple[int, int]], buyer_index: int = 0,
                 status: str | None = None) -> dict[str, Any]:
     """A paid order (waiting for the seller) unless `status` names another platform status, e.g. unpaid."""
-    return state.create_order(platform, lines, buyer_id(platform, buyer_index),
-                              BUYER_NAMES[buyer_index % len(BUYER_NAMES)], status or OPEN_STATUS[platform])
+    return state.create_order(platform, lines, buyer_id(state, platform, buyer_index),
+                              BUYER_NAMES[buyer_index % len(BUYER_NAMES)],
+                              status or state.channel(platform).statuses.open)
 
 
 def buyer_says(state: PracticeState, platform: str, text: str, buyer_index: int = 0) -> dict[str, Any]:
     """A buyer writes to the shop (opening a conversation if needed)."""
     name = BUYER_NAMES[buyer_index % len(BUYER_NAMES)]
-    conv = state.conversation_for(platform, buyer_id(platform, buyer_index), name)
+    conv = state.conversation_for(platform, buyer_id(state, platform, buyer_index), name)
     return state.add_message(platform, conv["ref"], "buyer", text)
 
 
@@ -52,7 +47,7 @@ def buyer_shows(state: PracticeState, platform: str, kind: str, ref: str = "", b
     card (ref: a seller SKU or item id listed on the platform) or an order card (ref: one of the buyer's order
     numbers, else their newest). Raises NotFound when the product or order is not there, ValueError for another kind."""
     name = BUYER_NAMES[buyer_index % len(BUYER_NAMES)]
-    me = buyer_id(platform, buyer_index)
+    me = buyer_id(state, platform, buyer_index)
     if kind == "image":
         attached = ref if "://" in ref else photo_path(photo)
     elif kind == "product":
@@ -110,7 +105,7 @@ class BuyerSimulator:
             follow_up = self._follow_up()
             if follow_up is not None:
                 return follow_up
-            platform = self.rng.choice(PLATFORMS)
+            platform = self.rng.choice(self.state.channel_names)
             roll = self.rng.random()
             buyer = self.rng.randrange(len(BUYER_NAMES))
             if roll < 0.55:
@@ -157,7 +152,8 @@ class BuyerSimulator:
         return None
 
     def _still_unanswered(self, platform: str, buyer: int) -> bool:
-        conv = self.state.conversation_for(platform, buyer_id(platform, buyer), BUYER_NAMES[buyer % len(BUYER_NAMES)])
+        conv = self.state.conversation_for(platform, buyer_id(self.state, platform, buyer),
+                                          BUYER_NAMES[buyer % len(BUYER_NAMES)])
         latest = self.state.latest_message(conv["id"])
         return latest is not None and latest["sender"] == "buyer"
 
@@ -175,11 +171,12 @@ class BuyerSimulator:
                 "quantity": qty}
 
     def _cancel(self, platform: str) -> dict[str, Any]:
-        open_orders = self.state.orders(platform, status=OPEN_STATUS[platform])
+        statuses = self.state.channel(platform).statuses
+        open_orders = self.state.orders(platform, status=statuses.open)
         if not open_orders:
             return {"action": "none", "platform": platform, "reason": "no open order"}
         order = self.rng.choice(open_orders)
-        self.state.cancel_order(platform, order["ref"], CANCELLED_STATUS[platform], "buyer")
+        self.state.cancel_order(platform, order["ref"], statuses.cancelled, "buyer")
         return {"action": "cancel", "platform": platform, "order": order["ref"]}
 
     # -- background pace --------------------------------------------------------------------------------------

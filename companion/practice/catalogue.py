@@ -1,4 +1,5 @@
-"""The starting catalogue every practice shop lists on all three platforms (same seller SKUs everywhere)."""
+"""The starting catalogue every practice shop lists on every platform (same seller SKUs everywhere), and the
+practice buyers' names and questions."""
 
 from __future__ import annotations
 
@@ -11,8 +12,6 @@ CATALOGUE: list[tuple[str, str, list[tuple[str, str, int, int]]]] = [
     ("Sabun Cuci Piring 800 ml", "SABUN-800", [("", "SABUN-800", 18500, 15)]),
     ("Teh Celup Melati isi 25", "TEH-MLT-25", [("", "TEH-MLT-25", 9500, 40)]),
 ]
-
-PLATFORMS = ("shopee", "tiktok", "lazada")
 
 BUYER_NAMES = ["sari.wulan", "budi_santoso", "dewi88", "agus.pratama", "rina_kusuma", "joko.w", "putri.ayu",
                "andi_saputra", "maya.lestari", "hendra77"]
@@ -29,7 +28,3 @@ BUYER_QUESTIONS = [
     "Kak, tanggal kedaluwarsanya kapan?",
     "Sudah saya bayar ya kak, tolong diproses.",
 ]
-
-UNPAID_STATUS = {"shopee": "UNPAID", "tiktok": "UNPAID", "lazada": "unpaid"}
-OPEN_STATUS = {"shopee": "READY_TO_SHIP", "tiktok": "AWAITING_SHIPMENT", "lazada": "pending"}
-CANCELLED_STATUS = {"shopee": "CANCELLED", "tiktok": "CANCELLED", "lazada": "canceled"}

@@ -13,7 +13,7 @@ from types import FrameType
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="companion practice-server",
-                                description="Local practice marketplace (Shopee, TikTok Shop, Lazada).")
+                                description="Local practice marketplace: a stand-in for every channel's platform.")
     p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
     p.add_argument("--data-dir", help="folder for practice.sqlite3 (default: <user data>/practice)")
     p.add_argument("--buyers", type=float, default=0.0, help="seconds between simulated buyer actions (0 = off)")

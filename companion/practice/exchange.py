@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from companion.practice.faults import Faults
+from companion.practice.shapes import ChannelShapes
 from companion.practice.state import PracticeState
 
 
@@ -66,6 +67,14 @@ class Context:
 
     def creds(self) -> dict[str, Any]:
         return dict(self.state.get_meta("credentials", {})[self.platform])
+
+    def channel(self) -> ChannelShapes:
+        """The platform's facts (token lifetimes, statuses, id shapes)."""
+        return self.state.channel(self.platform)
+
+    def chat_approved(self) -> bool:
+        """False while a platform whose chat needs approval has not had it switched on (admin POST /chat)."""
+        return self.state.chat_approved(self.platform)
 
     def served_start(self, start: int, page_size: int) -> int:
         """Where a page really starts: with the repeat_page fault it overlaps the previous page."""

@@ -48,7 +48,7 @@ class Faults:
             self._rng = random.Random(plan.seed)
 
     def configure_from(self, body: dict[str, Any]) -> FaultPlan:
-        """Plan from admin JSON: {"rates": {"tiktok": {"throttle": 1.0}}, "seed": 1, "slow_seconds": 0.5}."""
+        """Plan from admin JSON: {"rates": {"<platform>": {"throttle": 1.0}}, "seed": 1, "slow_seconds": 0.5}."""
         rates = {str(p): {str(k): float(v) for k, v in kinds.items()} for p, kinds in body.get("rates", {}).items()}
         plan = FaultPlan(rates, int(body.get("seed", 0)), float(body.get("slow_seconds", 2.0)),
                          float(body.get("timeout_seconds", 35.0)))

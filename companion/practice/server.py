@@ -1,7 +1,8 @@
-"""The practice marketplace's HTTP server: one local port, a base URL per platform host, faults on demand.
+"""The practice marketplace's HTTP server: one local port, a base URL per platform host, faults on demand. It
+serves the routes of every channel it is given, by default every registered channel's practice part.
 
     market = PracticeMarketplace(data_dir, port=0).start()
-    market.base_urls["shopee"]  # http://127.0.0.1:PORT/shopee
+    market.base_urls[key]  # http://127.0.0.1:PORT/<prefix>, for each channel route's key
     market.stop()
 """
 
@@ -15,37 +16,54 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from companion.practice import admin, lazada, shopee, tiktok
+from companion.practice import admin
 from companion.practice.buyers import BuyerSimulator
+from companion.practice.channels import registered_channels
 from companion.practice.credentials import credentials_json, ensure_credentials
 from companion.practice.exchange import Context, Reply, Request
 from companion.practice.faults import Faults
+from companion.practice.plugin import Handler, PracticeChannel
 from companion.practice.state import PracticeState
 
-# base path → (key in base_urls, platform, handler); longer prefixes first so /tiktok-auth is not taken for /tiktok.
-MOUNTS: list[tuple[str, str, str, Any]] = [
-    ("/tiktok-auth", "tiktok_auth", "tiktok", tiktok.handle_auth),
-    ("/tiktok", "tiktok", "tiktok", tiktok.handle),
-    ("/lazada-auth/rest", "lazada_auth", "lazada", lazada.handle_auth),
-    ("/lazada/rest", "lazada", "lazada", lazada.handle),
-    ("/shopee", "shopee", "shopee", shopee.handle),
-]
-THROTTLED = {"shopee": shopee.throttled, "tiktok": tiktok.throttled, "lazada": lazada.throttled}
 ADMIN = "/_practice"
+Mount = tuple[str, str, str, Handler]  # (base path, key in base_urls, platform, handler)
+
+
+def mounts(channels: Sequence[PracticeChannel]) -> list[Mount]:
+    """Every channel's routes, longer prefixes first (so "/x-auth" is never taken for "/x"); two channels may not
+    share a name, a base path or a base_urls key."""
+    found: list[Mount] = []
+    names, prefixes, keys = set(), {ADMIN}, {"admin"}
+    for channel in channels:
+        if channel.name in names:
+            raise ValueError(f"two practice channels are called {channel.name}")
+        names.add(channel.name)
+        for route in channel.routes:
+            if route.prefix in prefixes or route.key in keys or not route.prefix.startswith("/"):
+                raise ValueError(f"practice route {route.prefix} ({route.key}) of {channel.name} is taken or bad")
+            prefixes.add(route.prefix)
+            keys.add(route.key)
+            found.append((route.prefix, route.key, channel.name, route.handler))
+    return sorted(found, key=lambda mount: -len(mount[0]))
 
 
 class PracticeMarketplace:
-    """Shopee, TikTok Shop and Lazada stand-ins on 127.0.0.1, with their own record in data_dir."""
+    """Stand-ins for every channel's platform on 127.0.0.1, with their own record in data_dir. `channels`
+    defaults to the practice part of every registered channel."""
 
-    def __init__(self, data_dir: Path | str, port: int = 0, host: str = "127.0.0.1") -> None:
+    def __init__(self, data_dir: Path | str, port: int = 0, host: str = "127.0.0.1",
+                 channels: Sequence[PracticeChannel] | None = None) -> None:
         self.data_dir = Path(data_dir)
         self.host, self.port = host, port
-        self.state = PracticeState(self.data_dir)
+        self.channels = {c.name: c for c in (registered_channels() if channels is None else channels)}
+        self.mounts = mounts(list(self.channels.values()))
+        self.state = PracticeState(self.data_dir, list(self.channels.values()))
         ensure_credentials(self.state)
         self.faults = Faults()
         self.buyers = BuyerSimulator(self.state)
@@ -98,7 +116,7 @@ class PracticeMarketplace:
 
     @property
     def base_urls(self) -> dict[str, str]:
-        urls = {key: self.root_url + prefix for prefix, key, _, _ in MOUNTS}
+        urls = {key: self.root_url + prefix for prefix, key, _, _ in self.mounts}
         urls["admin"] = self.root_url + ADMIN
         return urls
 
@@ -114,14 +132,14 @@ class PracticeMarketplace:
         query = parse_qs(parts.query, keep_blank_values=True)
         if parts.path == ADMIN or parts.path.startswith(ADMIN + "/"):
             return admin.handle(self, Request(method, parts.path[len(ADMIN):] or "/", query, body, headers))
-        for prefix, _key, platform, handler in MOUNTS:
+        for prefix, _key, platform, handler in self.mounts:
             if parts.path.startswith(prefix + "/"):
                 request = Request(method, parts.path[len(prefix):], query, body, headers)
                 ctx = Context(self.state, self.faults, platform, headers.get("host") or f"{self.host}:{self.port}")
                 return self._platform_call(ctx, handler, request)
         return Reply(404, {"error": f"nothing at {parts.path}", "base_urls": self.base_urls})
 
-    def _platform_call(self, ctx: Context, handler: Any, request: Request) -> Reply:
+    def _platform_call(self, ctx: Context, handler: Handler, request: Request) -> Reply:
         plan = self.faults.plan
         if ctx.fires("timeout"):
             time.sleep(plan.timeout_seconds)
@@ -130,10 +148,10 @@ class PracticeMarketplace:
             status = self.faults.pick([500, 502, 503])
             return Reply(status, f"{status} practice server error", {"Content-Type": "text/plain"})
         if ctx.fires("throttle"):
-            return THROTTLED[ctx.platform]()
+            return self.channels[ctx.platform].throttled()
         if ctx.fires("slow"):
             time.sleep(plan.slow_seconds)
-        reply: Reply = handler(ctx, request)
+        reply = handler(ctx, request)
         if ctx.fires("lost_response"):
             return Reply(drop=True)  # the work is committed; the answer never arrives
         return reply

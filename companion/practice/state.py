@@ -10,12 +10,13 @@ import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from companion.practice.catalogue import CATALOGUE, PLATFORMS
+from companion.practice.catalogue import CATALOGUE
+from companion.practice.shapes import ChannelShapes
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -48,19 +49,6 @@ CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY,
 MESSAGE_COLUMNS = {"kind": "TEXT NOT NULL DEFAULT 'text'", "attached": "TEXT NOT NULL DEFAULT ''"}
 MESSAGE_KINDS = ("text", "image", "product", "order")  # attached: image path or URL, item id, order number
 
-# Identifier shapes per platform: Shopee and Lazada use numbers, TikTok long digit strings.
-ID_BASES = {
-    ("shopee", "item"): 800_000_000, ("shopee", "model"): 900_000_000,
-    ("tiktok", "item"): 1_729_000_000_000_000_000, ("tiktok", "model"): 1_729_500_000_000_000_000,
-    ("lazada", "item"): 3_000_000_000, ("lazada", "model"): 15_000_000_000,
-    ("shopee", "buyer"): 300_000_000, ("tiktok", "buyer"): 7_494_000_000_000_000_000, ("lazada", "buyer"): 500_000,
-    ("tiktok", "order"): 576_000_000_000_000_000, ("lazada", "order"): 450_000_000_000_000,
-    ("shopee", "conv"): 1_000_000_000_000_000, ("tiktok", "conv"): 7_300_000_000_000_000_000,
-    ("lazada", "conv"): 100_000_000, ("shopee", "msg"): 2_000_000_000_000_000_000,
-    ("tiktok", "msg"): 7_400_000_000_000_000_000, ("lazada", "msg"): 4_000_000_000_000,
-}
-
-
 ORDER_TIMES = ("create_time", "update_time")
 BOUND_OPERATORS = (">=", "<", "<=")
 OrderBound = tuple[str, str, float]  # (create_time|update_time, >= | < | <=, unix seconds)
@@ -75,9 +63,11 @@ class NotFound(LookupError):
 
 
 class PracticeState:
-    """Everything the practice platforms know, with a movable clock for expiry tests."""
+    """Everything the practice platforms know, with a movable clock for expiry tests. Its tables are keyed by
+    platform (the channel's name); `channels` says which platforms there are and how their ids look."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, channels: Sequence[ChannelShapes]) -> None:
+        self.channels: dict[str, ChannelShapes] = {c.name: c for c in channels}
         data_dir.mkdir(parents=True, exist_ok=True)
         self.path = data_dir / "practice.sqlite3"
         self._lock = threading.RLock()
@@ -91,12 +81,30 @@ class PracticeState:
             if column not in have:
                 self._conn.execute(f"ALTER TABLE messages ADD COLUMN {column} {definition}")
         self._offset = float(self.get_meta("clock_offset", 0.0))
-        if self.get_meta("seeded", False) is False:
-            self.seed_catalogue()
+        for name in self.channels:
+            if not self._catalogue_listed(name):
+                self.seed_catalogue(name)
 
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+    def channel(self, platform: str) -> ChannelShapes:
+        """The facts of a platform this record serves; KeyError for another name."""
+        return self.channels[platform]
+
+    @property
+    def channel_names(self) -> tuple[str, ...]:
+        return tuple(self.channels)
+
+    def chat_approved(self, platform: str) -> bool:
+        """Whether the platform's chat answers: always, unless the channel needs the admin's approval first."""
+        if not self.channel(platform).chat_needs_approval:
+            return True
+        return bool(self.get_meta(_chat_key(platform), False))
+
+    def set_chat_approved(self, platform: str, approved: bool) -> None:
+        self.set_meta(_chat_key(platform), bool(approved))
 
     # -- plumbing -------------------------------------------------------------------------------------------
     @contextmanager
@@ -133,7 +141,7 @@ class PracticeState:
         row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         n = (json.loads(row["value"]) if row else 0) + 1
         conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, json.dumps(n)))
-        return ID_BASES.get((platform, kind), 1_000_000) + n
+        return self.channel(platform).ids.base(kind) + n
 
     # -- clock ----------------------------------------------------------------------------------------------
     def now(self) -> float:
@@ -187,23 +195,33 @@ class PracticeState:
         return found[0] if found else None
 
     # -- listings -------------------------------------------------------------------------------------------
-    def seed_catalogue(self) -> None:
-        for platform in PLATFORMS:
+    def _catalogue_listed(self, platform: str) -> bool:
+        """Whether the platform got its starting catalogue. A folder from before per-platform flags has one
+        "seeded" flag; a platform listed then has an item counter."""
+        if self.get_meta(f"seeded:{platform}", False):
+            return True
+        return bool(self.get_meta("seeded", False)) and self.get_meta(f"counter:{platform}:item") is not None
+
+    def seed_catalogue(self, only: str | None = None) -> None:
+        """List the starting catalogue on every platform (or on `only`)."""
+        for platform in self.channels if only is None else (only,):
             for name, parent_sku, variants in CATALOGUE:
                 item_id = ""
                 for variant, sku, price, stock in variants:
                     listing = self.add_listing(platform, name, sku, stock, price, variant, item_id or None, parent_sku)
                     item_id = listing["item_id"]
-        self.set_meta("seeded", True)
+            self.set_meta(f"seeded:{platform}", True)
 
     def add_listing(self, platform: str, name: str, seller_sku: str, stock: int, price: int,
                     variant: str = "", item_id: str | None = None, item_sku: str = "") -> dict[str, Any]:
-        """List a product (or a new variant of an existing item). Shopee items without variants use model_id 0."""
+        """List a product (or a new variant of an existing item). Some platforms give an item without variants
+        one fixed model id (IdShapes.single_model_id)."""
+        single = self.channel(platform).ids.single_model_id
         with self.tx() as c:
             new_item = item_id is None
             if new_item:
                 item_id = str(self.next_number(c, platform, "item"))
-            model_id = "0" if platform == "shopee" and not variant else str(self.next_number(c, platform, "model"))
+            model_id = single if single is not None and not variant else str(self.next_number(c, platform, "model"))
             cur = c.execute(
                 "INSERT INTO listings (platform, item_id, model_id, name, model_name, item_sku, seller_sku, price,"
                 " stock, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -271,10 +289,7 @@ class PracticeState:
         return self.order(platform, ref)
 
     def _order_ref(self, c: sqlite3.Connection, platform: str, now: int) -> str:
-        n = self.next_number(c, platform, "order")
-        if platform == "shopee":  # order_sn: yymmdd + 8 upper-case letters/digits
-            return time.strftime("%y%m%d", time.gmtime(now)) + _base36(n).rjust(8, "0")
-        return str(n)
+        return self.channel(platform).ids.order_ref(self.next_number(c, platform, "order"), now)
 
     def cancel_order(self, platform: str, ref: str, status: str, by: str) -> dict[str, Any]:
         """Cancel an open order and give its stock back to the listings."""
@@ -331,7 +346,7 @@ class PracticeState:
 
     def order_count(self, platform: str, bounds: list[OrderBound] | tuple[()] = (),
                     status: str | None = None) -> int:
-        """How many orders the same filter finds (TikTok's total_count, Lazada's countTotal)."""
+        """How many orders the same filter finds (the total some order lists report)."""
         where, params = _order_filter(platform, bounds, status)
         return int(self.rows(f"SELECT COUNT(*) AS n FROM orders WHERE {where}", params)[0]["n"])
 
@@ -422,10 +437,7 @@ def _order_filter(platform: str, bounds: list[OrderBound] | tuple[()],
     return " AND ".join(where), params
 
 
-def _base36(n: int) -> str:
-    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    out = ""
-    while n:
-        n, r = divmod(n, 36)
-        out = digits[r] + out
-    return out or "0"
+
+def _chat_key(platform: str) -> str:
+    """The meta key of a platform's chat approval ("<name>_chat", as folders from before have it)."""
+    return f"{platform}_chat"

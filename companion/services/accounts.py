@@ -33,7 +33,7 @@ def link_account(db: Database, name: str, credentials: Credentials,
                  tokens: TokenSet | None = None) -> tuple[str, Change]:
     """Link a real shop: secrets to the keyring first (refused plainly when it is unsafe), then the row."""
     if not name.strip():
-        raise UserError(N_("Give the shop a name, such as \"Toko Berkah – Shopee\"."))
+        raise UserError(N_("Give the shop a name, such as \"Toko Berkah Online\"."))
     account_id = new_id()
     secrets.set_secret(account_id, CREDENTIALS, registry.for_credentials(credentials).credentials_to_json(credentials))
     try:
@@ -100,7 +100,7 @@ def credentials_for(account: AccountRow, practice: dict[str, Credentials] | None
 
 
 def save_tokens(db: Database, account: AccountRow, credentials: Credentials, tokens: TokenSet) -> Credentials:
-    """Persist fresh tokens BEFORE they are used (a Shopee refresh token works only once)."""
+    """Persist fresh tokens BEFORE they are used (a platform's refresh token may work only once)."""
     fresh = with_tokens(credentials, tokens)
     if not account.practice:
         secrets.set_secret(account.id, CREDENTIALS, registry.for_credentials(fresh).credentials_to_json(fresh))

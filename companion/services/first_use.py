@@ -9,18 +9,22 @@ from __future__ import annotations
 from enum import StrEnum
 
 from companion.domain.errors import UserError
+from companion.domain.settings_keys import (
+    GUIDE_DONE,
+    LANGUAGE,
+    PRACTICE_DECLINED,
+    SHOP_NAME,
+    WELCOME_DONE,
+    WELCOME_START,
+    Setting,
+)
 from companion.i18n import N_
 from companion.services.change import Change
-from companion.services.settings import clean_settings
+from companion.services.settings import clean_settings, store_clean
 from companion.store import settings as settings_store
 from companion.store.accounts import has_real_accounts
 from companion.store.database import Database
 from companion.store.products import count as product_count
-
-WELCOME_DONE = "welcome_done"
-WELCOME_START = "welcome_start"
-GUIDE_PREFIX = "guide_done_"
-PRACTICE_DECLINED = "practice_declined"  # the same key as gui.practice_mode.DECLINED
 
 
 class Start(StrEnum):
@@ -32,17 +36,17 @@ class Start(StrEnum):
 
 
 def welcome_done(db: Database) -> bool:
-    return settings_store.get(db, WELCOME_DONE) == "1"
+    return settings_store.get(db, WELCOME_DONE)
 
 
 def shop_in_use(db: Database) -> bool:
     """Products (sales need them), a shop name or a linked real shop: someone upgrading, not a new shop."""
-    return bool(product_count(db) or settings_store.get(db, "shop_name").strip() or has_real_accounts(db))
+    return bool(product_count(db) or settings_store.get(db, SHOP_NAME).strip() or has_real_accounts(db))
 
 
 def clean_shop_name(text: str) -> str:
     """The name as it will be saved; an empty one is refused (it heads the window and the daily recap)."""
-    name = clean_settings({"shop_name": text})["shop_name"]
+    name = clean_settings({SHOP_NAME.key: text})[SHOP_NAME.key]
     if not name:
         raise UserError(N_("Type the shop's name first: it shows at the top of the app and on the daily recap."))
     return name
@@ -51,31 +55,30 @@ def clean_shop_name(text: str) -> str:
 def skip_welcome(db: Database) -> Change:
     """Someone upgrading already has their shop set up: record the welcome as done without asking."""
     with db.write():
-        settings_store.put(db, WELCOME_DONE, "1")
+        settings_store.put(db, WELCOME_DONE, True)
     return Change(settings=True)
 
 
 def finish_welcome(db: Database, shop_name: str, language: str, start: Start) -> Change:
     """Shop name, language and the chosen start saved together; practice mode stays on only for a practice start."""
-    clean = clean_settings({"shop_name": clean_shop_name(shop_name), "language": language,
-                            PRACTICE_DECLINED: "0" if start is Start.PRACTICE else "1"})
+    clean = clean_settings({SHOP_NAME.key: clean_shop_name(shop_name), LANGUAGE.key: language,
+                            PRACTICE_DECLINED.key: "0" if start is Start.PRACTICE else "1"})
     with db.write():
-        for key, value in clean.items():
-            settings_store.put(db, key, value)
+        store_clean(db, clean)
         settings_store.put(db, WELCOME_START, start.value)
-        settings_store.put(db, WELCOME_DONE, "1")
+        settings_store.put(db, WELCOME_DONE, True)
     return Change(settings=True)
 
 
 def guide_done(db: Database, page_key: str) -> bool:
-    return settings_store.get(db, _guide_setting(page_key)) == "1"
+    return settings_store.get(db, _guide_setting(page_key))
 
 
 def dismiss_guide(db: Database, page_key: str) -> Change:
     """The page's guide stays hidden from now on, across restarts. Nothing else on screen depends on it, so the
     Change is empty: a settings Change would reload the open pages (and drop what is typed in Settings)."""
     with db.write():
-        settings_store.put(db, _guide_setting(page_key), "1")
+        settings_store.put(db, _guide_setting(page_key), True)
     return Change()
 
 
@@ -84,11 +87,11 @@ def show_guides_again(db: Database, page_keys: list[str]) -> Change:
     keys = [_guide_setting(k) for k in page_keys]
     with db.write():
         for key in keys:
-            settings_store.put(db, key, "0")
+            settings_store.put(db, key, False)
     return Change(settings=True)
 
 
-def _guide_setting(page_key: str) -> str:
+def _guide_setting(page_key: str) -> Setting[bool]:
     if not page_key or not (page_key.isascii() and page_key.replace("_", "").isalnum()):
         raise ValueError(f"not a page key: {page_key!r}")
-    return GUIDE_PREFIX + page_key
+    return GUIDE_DONE.of(page_key)

@@ -2,8 +2,10 @@
 templates — and the inbox's read models that need domain rules (deadlines, response metrics).
 
 Conversations and messages are keyed by platform ids, so applying a page twice changes nothing. A reply is
-written as 'queued' together with its outbox entry (kind `chat_reply`, key `reply:<message id>`) in one
-transaction; the sync engine (sync/chat.py) sends it exactly once.
+written as 'queued' together with its command (kind `chat_reply`, key `reply:<message id>`, for the conversation's
+shop) in one transaction; the sync engine sends it exactly once (sync/chat.py). The message's status and its
+command's state move together: queued/waiting, sending/sending, sent/sent, failed/failed (failed/cancelled when
+the owner withdrew or cancelled it).
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from companion.domain.errors import NotFound, UserError
 from companion.domain.ids import new_id
 from companion.domain.marketplace import Conversation, Message
 from companion.domain.money import format_rupiah
+from companion.domain.settings_keys import CHAT_HOLIDAY, CHAT_SHIPPING_ESTIMATE, TIME_ZONE
 from companion.i18n import N_
 from companion.services.change import Change
+from companion.services.reply_rules import reply_rule, reply_rules
 from companion.store import accounts as account_store
 from companion.store import inbox as inbox_store
 from companion.store import listings as listing_store
@@ -41,7 +45,6 @@ REPLY_KIND = "chat_reply"
 SOURCES = ("phone", "whatsapp", "walk_in")
 MAX_TEXT = 4000
 OVERVIEW_DAYS = 30
-SHIPPING_ESTIMATE_KEY = "chat_shipping_estimate"
 DEFAULT_SHIPPING_ESTIMATE = "hari ini"   # buyer-facing text, always Indonesian
 KIND_WORDS = {"text": "text", "1": "text", "image": "image", "img": "image", "picture": "image", "photo": "image",
               "3": "image", "sticker": "image", "product": "product", "item": "product", "item_list": "product",
@@ -79,7 +82,7 @@ def apply_chat_page(db: Database, account_id: str, conversations: Sequence[Conve
         account = account_store.get(db, account_id)
         if account is None:
             raise NotFound(N_("This online shop is no longer linked: link it again in Settings."))
-        holiday = settings_store.get(db, f"chat_holiday_{account.channel}") == "1"
+        holiday = settings_store.get(db, CHAT_HOLIDAY.of(account.channel))
         for conv in conversations:
             conv_id, changed = _store_conversation(db, account, conv, holiday, now)
             for msg in messages_by_conversation.get(conv.conversation_id, ()):
@@ -103,6 +106,7 @@ def _store_conversation(db: Database, account: AccountRow, conv: Conversation, h
         existing = inbox_store.under_other_real_account(db, account_id, channel, conv.conversation_id)
         if existing is not None:
             inbox_store.update_conversation(db, existing.id, {"account_id": account_id})
+            outbox.retarget(db, [reply_key(i) for i in inbox_store.reply_ids(db, existing.id)], account_id)
     if existing is None:
         conv_id = new_id()
         inbox_store.insert_conversation(db, {
@@ -134,7 +138,7 @@ def _store_message(db: Database, account_id: str, conversation_id: str, msg: Mes
         if ours is not None:
             inbox_store.update_message(db, ours.id, {"status": "sent", "platform_message_id": msg.message_id,
                                                      "sent_at": sent_at, "error": None})
-            _settle_entry(db, ours.id, "done", None)  # else its outbox entry waits forever ("1 menunggu")
+            _settle_entry(db, ours.id, outbox.SENT, None)  # else its command waits forever ("1 menunggu")
             return True
     kind = message_kind(msg.kind)
     payload: dict[str, object] = {"platform_kind": msg.kind, "sender_id": msg.sender_id,
@@ -219,7 +223,7 @@ def log_inquiry(db: Database, source: str, buyer_name: str, text: str,
 
 def queue_reply(db: Database, conversation_id: str, text: str,
                 quoted: Mapping[str, tuple[int, int]] | None = None) -> tuple[str, Change]:
-    """A reply, queued with its outbox entry in one transaction ('menunggu dikirim' until the sync sends it).
+    """A reply, queued with its command in one transaction ('menunggu dikirim' until the sync sends it).
 
     `quoted` maps product id → (price, stock) as shown to the owner when writing, for `stale_quotes`.
     A reply in a hand-logged conversation is only a note of the answer given (nothing to send): stored 'sent'.
@@ -237,7 +241,7 @@ def queue_reply(db: Database, conversation_id: str, text: str,
             "sent_at": now, "queued_at": now, "status": "sent" if manual else "queued",
             "quoted": json.dumps(quotes, sort_keys=True) if quotes else None})
         if not manual:
-            outbox.enqueue(db, REPLY_KIND, {"message_id": message_id}, reply_key(message_id))
+            outbox.enqueue(db, REPLY_KIND, {"message_id": message_id}, reply_key(message_id), conv.account_id)
         inbox_store.update_conversation(db, conversation_id, {"unread": 0})
         inbox_store.recompute_waiting(db, conversation_id)
     return message_id, Change(conversations=frozenset({conversation_id}))
@@ -250,7 +254,7 @@ def retry_reply(db: Database, message_id: str) -> Change:
         if msg is None or msg.status != "failed":
             raise NotFound(N_("This reply is not waiting to be sent again: refresh the conversation."))
         inbox_store.update_message(db, message_id, {"status": "queued", "error": None})
-        outbox.settle_by_key(db, reply_key(message_id), "pending", None)
+        _settle_entry(db, message_id, outbox.WAITING, None)
     return Change(conversations=frozenset({msg.conversation_id}))
 
 
@@ -259,10 +263,11 @@ def begin_send(db: Database, message_id: str) -> None:
     """'sending' is on disk before the reply leaves: after a crash the engine reads back before sending again."""
     with db.write():
         inbox_store.update_message(db, message_id, {"status": "sending", "error": None})
+        _settle_entry(db, message_id, outbox.SENDING, None)
 
 
 def reply_sent(db: Database, message_id: str, platform_message_id: str, sent_at: datetime | None = None) -> Change:
-    """The platform has the reply: 'sent' with its id, the clock stops, the outbox entry is done."""
+    """The platform has the reply: 'sent' with its id, the clock stops, its command is sent."""
     with db.write():
         msg = inbox_store.message(db, message_id)
         if msg is None:
@@ -270,7 +275,7 @@ def reply_sent(db: Database, message_id: str, platform_message_id: str, sent_at:
         inbox_store.update_message(db, message_id, {
             "status": "sent", "platform_message_id": platform_message_id or None,
             "sent_at": _ts(sent_at) or stamp(), "error": None})
-        _settle_entry(db, message_id, "done", None)
+        _settle_entry(db, message_id, outbox.SENT, None)
         inbox_store.recompute_waiting(db, msg.conversation_id)
     return Change(conversations=frozenset({msg.conversation_id}))
 
@@ -282,19 +287,45 @@ def reply_failed(db: Database, message_id: str, error: str) -> Change:
         if msg is None:
             return Change()
         inbox_store.update_message(db, message_id, {"status": "failed", "error": error[:500]})
-        _settle_entry(db, message_id, "failed", error[:500])
+        _settle_entry(db, message_id, outbox.FAILED, error[:500])
     return Change(conversations=frozenset({msg.conversation_id}))
 
 
-def reply_requeued(db: Database, message_id: str, reason: str) -> None:
+def reply_requeued(db: Database, message_id: str, reason: str) -> Change:
     """Nothing left the laptop (offline, refused login, slow down): back to 'queued' for the next round."""
     with db.write():
+        msg = inbox_store.message(db, message_id)
+        if msg is None:
+            return Change()
         inbox_store.update_message(db, message_id, {"status": "queued"})
-        outbox.count_attempt_by_key(db, reply_key(message_id), reason[:500])
+        command = outbox.by_key(db, reply_key(message_id))
+        if command is not None:
+            outbox.count_attempt(db, command.id, reason[:500])
+    return Change(conversations=frozenset({msg.conversation_id}))
 
 
-def _settle_entry(db: Database, message_id: str, status: str, error: str | None) -> None:
-    outbox.settle_by_key(db, reply_key(message_id), status, error)
+def cancel_reply(db: Database, message_id: str) -> Change:
+    """The owner cancels a reply still waiting (never one that may be on its way): it is not sent."""
+    with db.write():
+        msg = inbox_store.message(db, message_id)
+        if msg is None or msg.status != "queued":
+            raise NotFound(N_("This answer is no longer waiting to be sent: refresh the conversation."))
+        inbox_store.update_message(db, message_id, {"status": "failed", "error": CANCELLED})
+        _settle_entry(db, message_id, outbox.CANCELLED, None)
+    return Change(conversations=frozenset({msg.conversation_id}), sync=True)
+
+
+def note_chat_problem(db: Database, account_id: str, kind: str | None, msgid: str | None,
+                      detail: str | None) -> Change:
+    """Why this shop's chats cannot be used right now (None: they work again); the inbox shows the sentence."""
+    with db.write():
+        inbox_store.set_chat_problem(db, account_id, kind, msgid, detail, stamp())
+    return Change()
+
+
+def _settle_entry(db: Database, message_id: str, state: str, error: str | None) -> None:
+    """The reply's command follows its message (services/commands.py lists them)."""
+    outbox.set_state_by_key(db, reply_key(message_id), state, error)
 
 
 @dataclass(frozen=True)
@@ -347,11 +378,12 @@ def withdraw_reply(db: Database, message_id: str) -> tuple[str, Change]:
         if msg is None or msg.status != "queued":
             raise NotFound(N_("This answer is no longer waiting to be sent: refresh the conversation."))
         inbox_store.update_message(db, message_id, {"status": "failed", "error": WITHDRAWN})
-        _settle_entry(db, message_id, "failed", WITHDRAWN)
+        _settle_entry(db, message_id, outbox.CANCELLED, None)
     return msg.text, Change(conversations=frozenset({msg.conversation_id}))
 
 
 WITHDRAWN = N_("Not sent: you chose to change this answer.")
+CANCELLED = N_("Not sent: you cancelled this answer.")
 
 
 def mark_answered(db: Database, conversation_id: str) -> Change:
@@ -391,7 +423,7 @@ def delete_template(db: Database, template_id: str) -> Change:
 
 def fill_template(db: Database, body: str, product_id: str | None, conversation_id: str | None) -> str:
     """Placeholders from the local record; one whose value is unknown stays as written, for the owner to edit."""
-    values: dict[str, str] = {"estimasi_kirim": settings_store.get(db, SHIPPING_ESTIMATE_KEY)
+    values: dict[str, str] = {"estimasi_kirim": settings_store.get(db, CHAT_SHIPPING_ESTIMATE)
                               or DEFAULT_SHIPPING_ESTIMATE}
     product = product_store.get(db, product_id) if product_id else None
     if product is not None:
@@ -408,11 +440,13 @@ def fill_template(db: Database, body: str, product_id: str | None, conversation_
 
 # -- read models with domain rules --------------------------------------------------------------------------------
 def clock_of(row: ConversationRow, zone: str) -> Clock | None:
+    """The waiting buyer's clock by the channel's own rule (services.reply_rules); None when nobody waits."""
     from companion.domain.deadlines import clock_for
 
     if row.waiting_since is None:
         return None
-    return clock_for(row.channel, parse_stamp(row.waiting_since), zone, row.target_minutes, row.holiday_mode)
+    return clock_for(reply_rule(row.channel), parse_stamp(row.waiting_since), zone, row.target_minutes,
+                     row.holiday_mode)
 
 
 def inbox_view(db: Database, now: datetime, channel: str | None = None, state: str = "all",
@@ -420,7 +454,7 @@ def inbox_view(db: Database, now: datetime, channel: str | None = None, state: s
     """Waiting conversations first, most urgent on top (domain.deadlines.urgency_key); then the rest, newest first."""
     from companion.domain.deadlines import urgency_key
 
-    zone = settings_store.get(db, "time_zone")
+    zone = settings_store.get(db, TIME_ZONE)
     rows = [(r, clock_of(r, zone)) for r in inbox_store.conversations(db, channel, state, search)]
     if state == "overdue":
         rows = [(r, c) for r, c in rows if c is not None and c.overdue(now)]
@@ -460,10 +494,13 @@ def chat_facts(db: Database, now: datetime, days: int = OVERVIEW_DAYS) -> list[C
 
 
 def response_overview(db: Database, now: datetime, days: int = OVERVIEW_DAYS) -> ResponseOverview:
-    """Response rate and median first response per channel with chats, plus one coaching tip (or None)."""
+    """Response rate and median first response per channel with chats, plus one coaching tip (or None).
+    Chats of a channel without a reply rule (one this version does not know) are not rated."""
     from companion.domain.response_metrics import response_stats, tip
 
-    zone = settings_store.get(db, "time_zone")
+    zone = settings_store.get(db, TIME_ZONE)
     facts = chat_facts(db, now, days)
-    channels = sorted({f.channel for f in facts})
-    return ResponseOverview([response_stats(facts, ch, days, now, zone) for ch in channels], tip(facts, zone))
+    rules = reply_rules()
+    channels = sorted({f.channel for f in facts} & rules.keys())
+    return ResponseOverview([response_stats(facts, ch, days, now, zone, rules=rules) for ch in channels],
+                            tip(facts, zone))

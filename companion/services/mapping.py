@@ -11,24 +11,14 @@ from companion.domain.clock import stamp
 from companion.domain.errors import NotFound
 from companion.domain.marketplace import Listing
 from companion.i18n import N_
+from companion.services.auto_mapping import auto_map
 from companion.services.change import Change
+from companion.services.online_orders import settle_order_stock
 from companion.services.stock_push import queue_stock_push
 from companion.store import listings as listing_store
 from companion.store import online_orders as order_store
 from companion.store import products as product_store
 from companion.store.database import Database
-
-
-def auto_map(db: Database, listing_id: str) -> str | None:
-    """Inside a transaction: map an unmapped listing whose seller SKU equals a local SKU (any case)."""
-    listing = listing_store.get(db, listing_id)
-    if listing is None or listing.product_id is not None or not listing.seller_sku.strip():
-        return None
-    product = product_store.by_sku(db, listing.seller_sku)
-    if product is None:
-        return None
-    listing_store.set_mapping(db, listing_id, product.id, "auto")
-    return product.id
 
 
 def store_listings(db: Database, account_id: str, listings: Sequence[Listing]) -> Change:
@@ -66,8 +56,6 @@ def map_listing(db: Database, listing_id: str, product_id: str | None) -> Change
 
 def _apply_missing_movements(db: Database, listing_id: str) -> None:
     """Order lines of a newly mapped listing get their product and, for paid orders, their movements."""
-    from companion.services.online_orders import settle_order_stock
-
     listing = listing_store.get(db, listing_id)
     if listing is None or listing.product_id is None:
         return

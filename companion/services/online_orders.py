@@ -18,8 +18,8 @@ from companion.domain.ids import new_id, new_ids
 from companion.domain.ledger import MovementKind
 from companion.domain.marketplace import Order, OrderLine, OrderStatus
 from companion.i18n import N_
+from companion.services.auto_mapping import auto_map
 from companion.services.change import Change
-from companion.services.mapping import auto_map
 from companion.services.stock_push import queue_stock_push
 from companion.store import accounts as account_store
 from companion.store import listings as listing_store

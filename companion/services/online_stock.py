@@ -1,6 +1,7 @@
 """What each marketplace should show, and what it was told: absolute numbers (what the shop can promise, less
-the channel's allocation), so sending one twice is harmless. The outbox entry queued by stock_push.py only says
-*which* products changed and stays pending until every account has them."""
+the channel's allocation), so sending one twice is harmless. The command queued by stock_push.py (kind
+"stock_changed", for every active shop) only says *which* products changed and stays waiting until every shop
+that takes stock numbers has them."""
 
 from __future__ import annotations
 
@@ -77,7 +78,7 @@ def record_push_results(db: Database, plans: Sequence[PlannedPush], results: Seq
 
 
 def pending_changes(db: Database) -> list[tuple[str, list[str]]]:
-    """(outbox id, product ids) of stock changes not yet delivered everywhere."""
+    """(command id, product ids) of due stock changes not yet delivered everywhere."""
     found: list[tuple[str, list[str]]] = []
     for entry_id, payload in outbox.pending(db, STOCK_CHANGED):
         ids = payload.get("product_ids", [])
@@ -85,18 +86,22 @@ def pending_changes(db: Database) -> list[tuple[str, list[str]]]:
     return found
 
 
-def mark_delivered(db: Database, entry_ids: Sequence[str]) -> None:
-    with db.write():
-        outbox.mark_done(db, entry_ids)
-
-
-def retry_later(db: Database, entry_ids: Sequence[str], error: str, due_at: Callable[[int], str]) -> None:
-    """Entries not delivered everywhere: count the attempt and set when they are due (`due_at(attempts so far)`)."""
+def mark_delivered(db: Database, entry_ids: Sequence[str]) -> Change:
+    """Every shop has these stock changes: the commands are sent."""
     with db.write():
         for entry_id in entry_ids:
-            outbox.mark_retry(db, entry_id, error[:500], due_at(outbox.attempts(db, entry_id)))
+            outbox.set_state(db, entry_id, outbox.SENT)
+    return Change(sync=True) if entry_ids else Change()
+
+
+def retry_later(db: Database, entry_ids: Sequence[str], error: str, due_at: Callable[[int], str]) -> Change:
+    """Changes not delivered everywhere: count the attempt and set when they are due (`due_at(attempts so far)`)."""
+    with db.write():
+        for entry_id in entry_ids:
+            outbox.count_attempt(db, entry_id, error[:500], due_at(outbox.attempts(db, entry_id)))
+    return Change(sync=True) if entry_ids else Change()
 
 
 def pending_entry_ids(db: Database) -> list[str]:
-    """Every stock change still pending, due now or later."""
-    return outbox.pending_ids(db, STOCK_CHANGED)
+    """Every stock change still open, due now or later."""
+    return outbox.open_ids(db, STOCK_CHANGED)

@@ -10,18 +10,21 @@ reuses that listing's platform ids.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from companion.connectors import registry
 from companion.domain.clock import now_utc, stamp
 from companion.domain.errors import UserError
 from companion.domain.ids import new_id
 from companion.domain.marketplace import Order
 from companion.domain.order_files import (
     HEADER_SEARCH_ROWS,
+    NO_ORDER_COLUMNS,
     ImportCancelled,
+    Layout,
     OrderFile,
     ProgressFn,
     blank,
@@ -59,27 +62,46 @@ class ImportPreview:
         return self.orders_new + self.orders_updated
 
 
+def export_layouts() -> list[Layout]:
+    """Every registered channel's seller-centre export formats (each channel declares its own in its spec)."""
+    return [layout for spec in registry.channels() for layout in spec.export_layouts]
+
+
+def channel_label(channel: str) -> str:
+    """The channel's name as people read it (its spec's label), or the stored name of an unknown channel."""
+    spec = registry.find(channel)
+    return tr(spec.label) if spec else channel
+
+
+def _either(names: list[str]) -> str:
+    """"A, B or C" in the current language."""
+    if len(names) < 2:
+        return "".join(names)
+    return tr("{first} or {last}", first=", ".join(names[:-1]), last=names[-1])
+
+
 def read_order_file(path: Path, keep_going: ProgressFn | None = None, now: datetime | None = None) -> OrderFile:
     """Read and check the whole file (no database): the first sheet whose header names an export's columns."""
     path = Path(path)
+    layouts = export_layouts()
     sheets = open_sheets(path)
     anything = False
     try:
         for sheet in sheets:
             head = list(itertools.islice(sheet.rows, HEADER_SEARCH_ROWS))
             anything = anything or not all(blank(r) for r in head)
-            if find_header(head) is None:
+            if find_header(head, layouts) is None:
                 _close(sheet.rows)
                 continue
-            return parse_rows(itertools.chain(head, sheet.rows), path.name, now or now_utc(), sheet.expected,
-                              keep_going)
+            return parse_rows(itertools.chain(head, sheet.rows), path.name, now or now_utc(), layouts,
+                              sheet.expected, keep_going)
     finally:
         _close(sheets)
     if not anything:
         raise UserError(N_("The file \"{name}\" is empty: download the orders export from the seller centre "
                            "again."), name=path.name)
-    raise UserError(N_("No order columns were found in \"{name}\": choose the orders export from Shopee, "
-                       "TikTok Shop or Lazada Seller Centre, unchanged."), name=path.name)
+    channels = [channel_label(name) for name in dict.fromkeys(layout.channel for layout in layouts)]
+    raise UserError(NO_ORDER_COLUMNS, name=path.name, channels=_either(channels))
 
 
 def _close(it: Iterator[object]) -> None:
@@ -212,8 +234,26 @@ def import_file(db: Database, path: Path, progress: ProgressFn | None = None,
     return import_parsed(db, read_order_file(path, progress), progress, skip_errors)
 
 
-CHANNEL_NAMES = {"shopee": "Shopee", "tiktok": "TikTok Shop / Tokopedia", "lazada": "Lazada"}
 SHOWN_ERRORS = 20
+
+
+class _ChannelLabels(Mapping[str, str]):
+    """Channel name -> label, read from the registry at each look-up (kept for the import dialog's
+    `CHANNEL_NAMES.get(...)`; new code calls channel_label)."""
+
+    def __getitem__(self, channel: str) -> str:
+        if registry.find(channel) is None:
+            raise KeyError(channel)
+        return channel_label(channel)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(registry.names())
+
+    def __len__(self) -> int:
+        return len(registry.names())
+
+
+CHANNEL_NAMES: Mapping[str, str] = _ChannelLabels()
 
 
 def row_problem(row: int, msgid: str, params: dict[str, object]) -> str:
@@ -224,7 +264,7 @@ def describe(preview: ImportPreview) -> list[str]:
     """The preview in plain translated sentences (the command line prints them; the dialog shows them)."""
     lines = [
         tr("\"{file}\" is a {channel} orders export with {rows} rows.", file=preview.file_name,
-           channel=CHANNEL_NAMES.get(preview.channel, preview.channel), rows=preview.rows),
+           channel=channel_label(preview.channel), rows=preview.rows),
         tr("New orders: {new}. Changed orders: {updated}. Already the same: {unchanged}.", new=preview.orders_new,
            updated=preview.orders_updated, unchanged=preview.orders_unchanged),
         tr("The orders go to the shop \"{shop}\".", shop=preview.account_name),

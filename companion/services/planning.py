@@ -26,6 +26,7 @@ from companion.domain.errors import NotFound, UserError
 from companion.domain.ids import new_id
 from companion.domain.ledger import MovementKind
 from companion.domain.money import MAX_QUANTITY, check_quantity
+from companion.domain.settings_keys import LOW_STOCK_THRESHOLD, TIME_ZONE
 from companion.i18n import N_
 from companion.services.change import Change
 from companion.services.stock_push import queue_stock_push
@@ -65,7 +66,7 @@ class StockAlert:
 
 
 def _zone(db: Database) -> str:
-    return settings_store.get(db, "time_zone")
+    return settings_store.get(db, TIME_ZONE)
 
 
 def _product(db: Database, product_id: str) -> product_store.ProductRow:
@@ -258,10 +259,7 @@ def stock_alerts(db: Database, today: date) -> list[StockAlert]:
 
 
 def _low_stock(db: Database, products: dict[str, product_store.ProductRow]) -> list[StockAlert]:
-    try:
-        threshold = max(0, int(settings_store.get(db, "low_stock_threshold") or 0))
-    except ValueError:
-        threshold = int(settings_store.DEFAULTS["low_stock_threshold"])
+    threshold = settings_store.get(db, LOW_STOCK_THRESHOLD)
     return [StockAlert("low_stock", p.id, p.display_name, LOW_STOCK,
                        {"on_hand": p.on_hand, "unit": p.unit, "name": p.display_name})
             for p in product_store.low_stock(db, threshold, limit=len(products) + 1) if p.id in products]

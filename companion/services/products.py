@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from companion.domain.clock import stamp
 from companion.domain.errors import NotFound, UserError
 from companion.domain.ids import new_id
@@ -44,7 +42,7 @@ def add_product(db: Database, product: ProductInput, opening_stock: int | None =
         _check_unique(db, p, None)
         try:
             product_store.insert(db, {"id": product_id, **_values(p), "created_at": now, "updated_at": now})
-        except sqlite3.IntegrityError as exc:  # a concurrent insert of the same SKU
+        except product_store.SkuTaken as exc:  # a concurrent insert of the same SKU
             raise UserError(N_("The SKU \"{sku}\" is already used: choose another SKU."), sku=p.sku) from exc
         if opening_stock is not None:
             stock_store.add_movement(db, product_id, MovementKind.OPENING, opening_stock,

@@ -13,14 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
+from companion.connectors import registry
 from companion.domain.clock import day_range, parse_stamp, shop_zone
 from companion.domain.errors import UserError
+from companion.domain.settings_keys import SHOP_NAME
 from companion.i18n import N_, tr
-from companion.services.inbox import ResponseOverview, response_overview
 from companion.store import products as product_store
 from companion.store import reports as report_store
 from companion.store import settings as settings_store
@@ -29,17 +30,41 @@ from companion.store.spreadsheet_export import Row, write_csv, write_xlsx
 
 Grain = Literal["day", "week", "month"]
 COUNTER = "counter"
-ONLINE_CHANNELS = ("shopee", "tiktok", "lazada")
-CHANNELS = (COUNTER, *ONLINE_CHANNELS)
-CHANNEL_NAMES = {COUNTER: N_("Shop counter"), "shopee": "Shopee", "tiktok": "TikTok Shop", "lazada": "Lazada"}
+COUNTER_NAME = N_("Shop counter")
 MAX_DAYS = 3 * 366  # a report longer than three years is a mistake in the dates
 RECAP_TOP = 5
 # The catalogue file's headers: names services/product_import.py reads, so the file imports back unchanged.
 CATALOGUE_HEADERS = ("SKU", "Nama", "Variasi", "Induk", "Satuan", "Harga jual", "Harga modal", "Stok", "Barcode")
 
 
+def online_channels() -> tuple[str, ...]:
+    """Every registered channel, in the registry's order: a channel added later is in the next report."""
+    return tuple(registry.names())
+
+
+def report_channels() -> tuple[str, ...]:
+    """The shop counter, then every online channel."""
+    return (COUNTER, *online_channels())
+
+
 def channel_name(channel: str) -> str:
-    return tr(CHANNEL_NAMES.get(channel, channel))
+    """The counter's or a channel's name as people read it (the channel's own label); an unknown stored name as is."""
+    if channel == COUNTER:
+        return tr(COUNTER_NAME)
+    spec = registry.find(channel)
+    return tr(spec.label) if spec else channel
+
+
+def __getattr__(name: str) -> Any:
+    """ONLINE_CHANNELS, CHANNELS and CHANNEL_NAMES, read from the registry when asked (for callers that still
+    use the constants; new code calls online_channels, report_channels and channel_name)."""
+    if name == "ONLINE_CHANNELS":
+        return online_channels()
+    if name == "CHANNELS":
+        return report_channels()
+    if name == "CHANNEL_NAMES":
+        return {channel: channel_name(channel) for channel in report_channels()}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -185,8 +210,9 @@ def sales_by_period(db: Database, start: date, end: date, grain: Grain, zone: st
     counter = dict.fromkeys(keys, 0)
     count = dict.fromkeys(keys, 0)
     refunded = dict.fromkeys(keys, 0)
-    online: dict[date, dict[str, int]] = {k: dict.fromkeys(ONLINE_CHANNELS, 0) for k in keys}
-    orders: dict[date, dict[str, int]] = {k: dict.fromkeys(ONLINE_CHANNELS, 0) for k in keys}
+    channels = online_channels()
+    online: dict[date, dict[str, int]] = {k: dict.fromkeys(channels, 0) for k in keys}
+    orders: dict[date, dict[str, int]] = {k: dict.fromkeys(channels, 0) for k in keys}
     for day in report_store.counter_days(db, lo, hi, offset):
         key = period_start(date.fromisoformat(day.day), grain)
         counter[key] += day.amount
@@ -257,11 +283,6 @@ def stock_value(db: Database) -> StockValue:
                       products_without_cost=t.products_without_cost, at_sell_without_cost=t.at_sell_without_cost)
 
 
-def response_performance(db: Database, now: datetime) -> ResponseOverview:
-    """Response rate and median first reply per channel over the platforms' window, with one coaching tip."""
-    return response_overview(db, now)
-
-
 def daily_recap(db: Database, day: date, zone: str) -> RecapData:
     """One shop day for the bookkeeper: counter takings by payment method, refunds, cancelled sales,
     online orders per channel and the best-selling products."""
@@ -276,24 +297,19 @@ def daily_recap(db: Database, day: date, zone: str) -> RecapData:
                                                     key=lambda i: order_of.index(i[0]) if i[0] in order_of else 9)]
     refunds = report_store.refunds(db, lo, hi)
     voided, voided_amount = report_store.voided_sales(db, lo, hi)
-    online: dict[str, list[int]] = {c: [0, 0] for c in ONLINE_CHANNELS}
+    online: dict[str, list[int]] = {c: [0, 0] for c in online_channels()}
     for order in report_store.online_orders(db, lo, hi):
         entry = online.setdefault(order.channel, [0, 0])
         entry[0] += 1
         entry[1] += order.total
     return RecapData(
-        day, zone, settings_store.get(db, "shop_name"), by_method, sum(v[1] for v in methods.values()),
+        day, zone, settings_store.get(db, SHOP_NAME), by_method, sum(v[1] for v in methods.values()),
         sum(v[0] for v in methods.values()), sum(r for _a, r in refunds), len(refunds), voided, voided_amount,
         [(c, v[0], v[1]) for c, v in online.items()], sales_by_product(db, day, day, zone)[:RECAP_TOP],
     )
 
 
 # ---- exports ----------------------------------------------------------------------------------------------------
-
-def export_xlsx(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
-    """Formula-safe XLSX: see store/spreadsheet_export.py."""
-    return write_xlsx(path, sheets)
-
 
 def export_csv(path: Path, rows: list[list[object]]) -> Path:
     """Formula-safe CSV: risky text cells get a leading apostrophe."""
@@ -302,13 +318,14 @@ def export_csv(path: Path, rows: list[list[object]]) -> Path:
 
 def period_sheet(rows: list[PeriodRow]) -> list[list[object]]:
     header: list[object] = [tr("Period starts"), tr("Shop counter"), tr("Counter sales"), tr("Refunds")]
-    for ch in ONLINE_CHANNELS:
+    channels = online_channels()
+    for ch in channels:
         header += [channel_name(ch), tr("{channel} orders", channel=channel_name(ch))]
     header.append(tr("Total"))
     out: list[list[object]] = [header]
     for r in rows:
         line: list[object] = [r.start, r.counter, r.counter_sales, r.refunds]
-        for ch in ONLINE_CHANNELS:
+        for ch in channels:
             line += [r.online.get(ch, 0), r.orders.get(ch, 0)]
         line.append(r.total)
         out.append(line)
@@ -316,11 +333,12 @@ def period_sheet(rows: list[PeriodRow]) -> list[list[object]]:
 
 
 def product_sheet(rows: list[ProductSalesRow]) -> list[list[object]]:
+    channels = report_channels()
     out: list[list[object]] = [[tr("SKU"), tr("Product"), tr("Units"), tr("Takings"), tr("Cost"),
-                                tr("Gross margin"), *[channel_name(c) for c in CHANNELS]]]
+                                tr("Gross margin"), *[channel_name(c) for c in channels]]]
     for r in rows:
         out.append([r.sku, r.name, r.units, r.takings, r.cost, r.margin,
-                    *[r.by_channel.get(c, 0) for c in CHANNELS]])
+                    *[r.by_channel.get(c, 0) for c in channels]])
     return out
 
 

@@ -12,6 +12,7 @@ from companion.domain.ids import new_id
 from companion.domain.ledger import MovementKind
 from companion.domain.money import check_quantity
 from companion.domain.sale import LineInput, PaymentMethod, SaleTotals, change_due, totals
+from companion.domain.settings_keys import TIME_ZONE
 from companion.i18n import N_
 from companion.services.change import Change
 from companion.services.stock_push import queue_stock_push
@@ -56,7 +57,7 @@ def record_sale(
         if existing is not None:
             return SaleResult(sale_id, existing.number, t, existing.amount_paid, existing.change_given,
                               Change(sales=frozenset({sale_id})), already_saved=True)
-        day_code = local_day(moment, settings_store.get(db, "time_zone")).strftime("%Y%m%d")
+        day_code = local_day(moment, settings_store.get(db, TIME_ZONE)).strftime("%Y%m%d")
         number = sale_store.next_number(db, day_code)
         sale_store.insert_sale(db, {
             "id": sale_id, "number": number, "created_at": created, "subtotal": t.subtotal,

@@ -11,6 +11,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from companion.domain import settings_keys
 from companion.domain.clock import now_utc, shop_zone
 from companion.domain.errors import UserError
 from companion.domain.product import ProductInput
@@ -86,9 +87,9 @@ def fill_sample_shop(db: Database, now: datetime | None = None) -> None:
     """Fill an empty shop file with two weeks of a small shop's life; refuses a shop that has data."""
     moment = now or now_utc()
     with db.write():
-        if product_store.count(db) or db.scalar("SELECT 1 FROM sales LIMIT 1"):
+        if product_store.count(db) or sale_store.any_sale(db):
             raise UserError(N_("The sample shop can only fill an empty data folder: choose a new folder."))
-        settings_store.put(db, "shop_name", SHOP_NAME)
+        settings_store.put(db, settings_keys.SHOP_NAME, SHOP_NAME)
         ids = {item.sku: _add(db, item) for item in CATALOG}
         rng = random.Random(20261128)
         for moment_of_sale in _past_sale_times(db, moment, rng):
@@ -114,7 +115,7 @@ def _add(db: Database, item: _Item) -> str:
 
 def _past_sale_times(db: Database, moment: datetime, rng: random.Random) -> list[datetime]:
     """Four to eight sales a day over the past two weeks, during opening hours (08:00–20:00 shop time)."""
-    zone = shop_zone(settings_store.get(db, "time_zone"))
+    zone = shop_zone(settings_store.get(db, settings_keys.TIME_ZONE))
     today = moment.astimezone(zone).date()
     times: list[datetime] = []
     for back in range(PAST_DAYS, 0, -1):
@@ -126,7 +127,7 @@ def _past_sale_times(db: Database, moment: datetime, rng: random.Random) -> list
 
 def _today_times(db: Database, moment: datetime) -> list[datetime]:
     """Today's sales, 25 minutes apart and ending a minute ago, never before the shop day started."""
-    zone = shop_zone(settings_store.get(db, "time_zone"))
+    zone = shop_zone(settings_store.get(db, settings_keys.TIME_ZONE))
     local = moment.astimezone(zone)
     midnight = datetime.combine(local.date(), time.min, tzinfo=zone)
     count = len(TODAY_SALES)

@@ -163,13 +163,14 @@ def prune(data_dir: Path, keep: int = KEEP) -> list[Path]:
 
 
 def _record_auto_backup(data_dir: Path, when: datetime) -> None:
+    from companion.domain.settings_keys import LAST_AUTO_BACKUP
     from companion.store import settings as settings_store
     from companion.store.database import Database
 
     db = Database(db_path(data_dir))
     try:
         with db.write():
-            settings_store.put(db, "last_auto_backup", when.isoformat(timespec="seconds"))
+            settings_store.put(db, LAST_AUTO_BACKUP, when.isoformat(timespec="seconds"))
     finally:
         db.close()
 

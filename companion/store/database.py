@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from companion.store.migrations import migrate
 from companion.store.storage_errors import storage_error
 from companion.store.write_turns import turns_for
 
@@ -165,8 +166,6 @@ def _mapped(exc: sqlite3.Error) -> BaseException:
 
 def open_database(path: Path) -> Database:
     """A fresh connection for the calling thread, with the schema brought up to date."""
-    from companion.store.migrations import migrate
-
     db = Database(path)
     migrate(db)
     return db

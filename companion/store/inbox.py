@@ -67,7 +67,7 @@ class TemplateRow:
 
 @dataclass(frozen=True)
 class ChatProblemRow:
-    """Why a shop's chats cannot be read or answered (e.g. Shopee without the chat permission)."""
+    """Why a shop's chats cannot be read or answered (e.g. a channel whose app lacks the chat permission)."""
 
     account_id: str
     channel: str
@@ -184,10 +184,6 @@ def unread_counts(db: Database) -> dict[str, int]:
         "SELECT channel, COUNT(*) AS n FROM conversations WHERE unread > 0 GROUP BY channel")}
 
 
-def waiting_count(db: Database) -> int:
-    return int(db.scalar("SELECT COUNT(*) FROM conversations WHERE waiting_since IS NOT NULL") or 0)
-
-
 def outgoing(db: Database, account_id: str) -> list[MessageRow]:
     """A shop's replies not yet confirmed sent ('queued' or 'sending'), oldest first."""
     return [_message(r) for r in db.query(
@@ -272,10 +268,11 @@ def platform_ids(db: Database, conversation_id: str) -> set[str]:
                                         " AND platform_message_id IS NOT NULL", (conversation_id,))}
 
 
-def outbox_entry(db: Database, idempotency_key: str) -> tuple[str, str] | None:
-    """(id, status) of the outbox entry with this key."""
-    r = db.one("SELECT id, status FROM outbox WHERE idempotency_key = ?", (idempotency_key,))
-    return (str(r["id"]), str(r["status"])) if r else None
+def reply_ids(db: Database, conversation_id: str) -> list[str]:
+    """Our replies in a conversation that are not confirmed sent (queued, sending or failed)."""
+    return [str(r["id"]) for r in db.query(
+        "SELECT id FROM messages WHERE conversation_id = ? AND from_buyer = 0"
+        " AND status IN ('queued', 'sending', 'failed')", (conversation_id,))]
 
 
 def recompute_waiting(db: Database, conversation_id: str) -> None:

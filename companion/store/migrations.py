@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from companion.store.database import Database
 from companion.store.schema_v1 import V1
 from companion.store.schema_v2 import V2
 from companion.store.schema_v3 import V3
 from companion.store.schema_v4 import V4
 from companion.store.schema_v5 import V5
+from companion.store.schema_v6 import V6
+
+if TYPE_CHECKING:  # the database module opens files through migrate(); here it is only a type
+    from companion.store.database import Database
 
 MIGRATIONS: list[tuple[int, str]] = [
     (1, V1),
@@ -23,6 +27,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     (3, V3),
     (4, V4),
     (5, V5),
+    (6, V6),
 ]
 
 

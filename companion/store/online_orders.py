@@ -159,11 +159,6 @@ def reserved_unpaid(db: Database, product_ids: list[str] | None = None) -> dict[
     return {r["product_id"]: int(r["q"]) for r in db.query(sql + " GROUP BY l.product_id", params)}
 
 
-def count_by_account(db: Database) -> dict[str, int]:
-    return {r["account_id"]: int(r["n"])
-            for r in db.query("SELECT account_id, COUNT(*) AS n FROM online_orders GROUP BY account_id")}
-
-
 def assign_product(db: Database, account_id: str, item_id: str, sku_id: str, product_id: str) -> list[str]:
     """Give unmapped lines of one listing their product; returns the orders touched."""
     where = ("item_id = ? AND sku_id = ? AND product_id IS NULL"

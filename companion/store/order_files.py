@@ -20,8 +20,7 @@ from companion.store.tabular_files import SAMPLE_BYTES, detect_delimiter, detect
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
-PREFERRED_SHEETS = ("orders", "orderskulist", "sheet1")  # Shopee, TikTok Shop, Lazada
-HEAD_ROWS = 15
+PREFERRED_SHEETS = ("orders", "orderskulist", "sheet1")  # the sheet names the seller centres use
 
 
 @dataclass

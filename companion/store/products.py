@@ -94,10 +94,17 @@ def count(db: Database) -> int:
     return int(db.scalar("SELECT COUNT(*) FROM products") or 0)
 
 
+class SkuTaken(Exception):
+    """The insert broke a uniqueness rule: another writer added the same SKU between the check and the insert."""
+
+
 def insert(db: Database, values: dict[str, object]) -> None:
     cols = ", ".join(values)
     marks = ", ".join(f":{k}" for k in values)
-    db.execute(f"INSERT INTO products ({cols}) VALUES ({marks})", values)
+    try:
+        db.execute(f"INSERT INTO products ({cols}) VALUES ({marks})", values)
+    except sqlite3.IntegrityError as exc:
+        raise SkuTaken(str(values.get("sku", ""))) from exc
 
 
 def update(db: Database, product_id: str, values: dict[str, object]) -> None:

@@ -81,6 +81,11 @@ class DaySummary:
     refunds: int
 
 
+def any_sale(db: Database) -> bool:
+    """Whether the shop has recorded any counter sale (voided ones count too)."""
+    return db.scalar("SELECT 1 FROM sales LIMIT 1") is not None
+
+
 def summary(db: Database, start: str, end: str) -> DaySummary:
     """Takings of non-voided sales in [start, end), and refunds paid out for returns in that range."""
     r = db.one(

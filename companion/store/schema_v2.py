@@ -6,7 +6,7 @@ Secrets never live here: app keys, secrets and tokens are in the OS keyring (sto
 V2 = """
 CREATE TABLE accounts (
     id TEXT PRIMARY KEY,
-    channel TEXT NOT NULL CHECK (channel IN ('shopee', 'tiktok', 'lazada')),
+    channel TEXT NOT NULL,
     name TEXT NOT NULL,
     practice INTEGER NOT NULL DEFAULT 0 CHECK (practice IN (0, 1)),
     shop_ref TEXT NOT NULL DEFAULT '',

@@ -11,7 +11,7 @@ V4 = """
 CREATE TABLE conversations (
     id TEXT PRIMARY KEY,
     account_id TEXT REFERENCES accounts(id),
-    channel TEXT NOT NULL CHECK (channel IN ('shopee', 'tiktok', 'lazada', 'manual')),
+    channel TEXT NOT NULL,
     platform_conversation_id TEXT,
     buyer_id TEXT NOT NULL DEFAULT '',
     buyer_name TEXT NOT NULL DEFAULT '',

@@ -71,7 +71,7 @@ def add_incident(db: Database, product_id: str, order_id: str | None, shortfall:
                  at: str) -> bool:
     """Record an oversell once per (order, product); True when it is new.
 
-    Several lines of one order for the same product (TikTok and Lazada send one line per unit) add their
+    Several lines of one order for the same product (some channels send one line per unit) add their
     shortfall to the same incident instead of being dropped.
     """
     existing = db.scalar("SELECT id FROM oversell_incidents WHERE order_id IS ? AND product_id = ?",

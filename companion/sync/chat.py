@@ -1,16 +1,19 @@
-"""The inbox's part of a sync round: pull changed conversations, then send queued replies exactly once.
+"""The inbox's part of a sync round: pull changed conversations (the chat phase), and the reply command's handler
+that sends queued replies exactly once.
 
 Pull: conversation lists come newest first, so the walk stops at the first conversation older than the "chat"
 cursor (the newest `last_message_at` applied so far); each changed conversation's messages are read until a known
 message, and applied keyed by platform id. The cursor commits with the last conversation it covers, so a round cut
 short simply repeats harmless work.
 
-Send: a reply is marked 'sending' and committed before `send_text`; 'sent' with the platform id after. A reply
-found 'sending' (the answer was lost, or the app was killed mid-send) is first looked for in the conversation as
-the platform shows it — our text, from the seller, after the queue time — and only sent again when it is not
-there. Offline, throttled or refused logins put it back to 'queued'; a refusal marks it 'failed' with the
-platform's words. Shopee's chat API is whitelisted per app: NotPermitted is kept as the shop's chat problem, one
-sentence the inbox shows (store.inbox.chat_problems), without failing the shop's order and stock sync.
+Send (command kind "chat_reply", one per reply, for the conversation's shop): a reply and its command are marked
+'sending' and committed before `send_text`; 'sent' with the platform id after. Look-back rule: a reply found
+'sending' (the answer was lost, or the app was killed mid-send) is first looked for in the conversation as the
+platform shows it — our text, from the seller, after the queue time — and only sent again when it is not there.
+Offline, throttled or refused logins put it back to 'queued'; a refusal marks it 'failed' with the platform's
+words. Some channels allow their chat API per app: NotPermitted is kept as the shop's chat problem, one sentence
+the inbox shows (store.inbox.chat_problems, the channel's own words from its spec), without failing the shop's
+order and stock sync.
 
 Pictures: after the pull, pictures not yet on this laptop are downloaded into the data folder's image cache
 (sync/images.py); one that fails keeps its URL and is tried again next round.
@@ -22,16 +25,15 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Sequence
 from datetime import timedelta
 from functools import partial
-from typing import Any
 
 from companion.connectors import registry
 from companion.connectors.base import Connector
 from companion.connectors.errors import NotPermitted, Permanent, Temporary
 from companion.domain.clock import parse_stamp, stamp
-from companion.domain.marketplace import Conversation, ConversationPage, Message, MessagePage
+from companion.domain.marketplace import Capability, Conversation, ConversationPage, Message, MessagePage
 from companion.i18n import N_
 from companion.services import inbox as inbox_service
 from companion.services.change import Change
@@ -39,12 +41,12 @@ from companion.store import inbox as inbox_store
 from companion.store import sync_state
 from companion.store.accounts import AccountRow
 from companion.store.database import Database
+from companion.store.outbox import CommandRow
 from companion.sync import images
 from companion.sync.events import NOT_ALLOWED, NOT_PERMITTED, Problem
+from companion.sync.rounds import AccountRun, Caller, CommandHandler, CommandRound
 
 log = logging.getLogger(__name__)
-
-Caller = Callable[[Callable[[], Any]], Any]   # the engine's call wrapper (token refresh, throttle waits, retries)
 
 CHAT = "chat"
 MAX_CONVERSATION_PAGES = 20
@@ -61,12 +63,10 @@ def chat_problem(account: AccountRow, exc: NotPermitted) -> Problem:
 
 
 def _note_problem(db: Database, account: AccountRow, problem: Problem | None) -> None:
-    with db.write():
-        if problem is None:
-            inbox_store.set_chat_problem(db, account.id, None, None, None, stamp())
-        else:
-            inbox_store.set_chat_problem(db, account.id, problem.kind, problem.sentence_msgid, problem.detail,
-                                         stamp())
+    if problem is None:
+        inbox_service.note_chat_problem(db, account.id, None, None, None)
+    else:
+        inbox_service.note_chat_problem(db, account.id, problem.kind, problem.sentence_msgid, problem.detail)
 
 
 # -- pull ---------------------------------------------------------------------------------------------------------
@@ -145,11 +145,15 @@ def _pull(db: Database, account: AccountRow, link: Connector, call: Caller) -> C
 
 
 # -- send ---------------------------------------------------------------------------------------------------------
-def send_replies(db: Database, account: AccountRow, link: Connector, call: Caller) -> Change:
-    """Every queued reply of this shop, exactly once. Errors that stop the shop's round are raised (after the
-    reply is back to 'queued'); refusals fail only that reply."""
+def send_replies(db: Database, account: AccountRow, link: Connector, call: Caller,
+                 message_ids: Sequence[str]) -> Change:
+    """These replies of this shop (its due reply commands), each exactly once. Errors that stop the shop's round are
+    raised (after the reply is back to 'queued'); refusals fail only that reply."""
     change = Change()
-    for msg in inbox_store.outgoing(db, account.id):
+    for message_id in message_ids:
+        msg = inbox_store.message(db, message_id)
+        if msg is None or msg.status not in ("queued", "sending"):
+            continue
         if msg.status == "queued" and inbox_service.stale_quotes(db, msg.id):
             continue  # it quotes a price or stock that changed: held until the owner confirms or changes it
         conv = inbox_store.conversation(db, msg.conversation_id)
@@ -221,14 +225,21 @@ def _read_back(db: Database, message_id: str, target: Conversation, link: Connec
     return None
 
 
-# -- the engine's hooks (its phases take no result) ----------------------------------------------------------------
-def chat_step(db: Database, account: AccountRow, link: Connector, call: Caller) -> None:
-    pull_chats(db, account, link, call)
+# -- the engine's hooks -------------------------------------------------------------------------------------------
+def chat_phase(db: Database, account: AccountRow, link: Connector, call: Caller) -> Change:
+    """The chat phase of a round: pull, then cache new pictures."""
+    change = pull_chats(db, account, link, call)
     try:   # thumbnails are a convenience: a picture that cannot be fetched never stops the round
-        images.cache_images(db, account.id)
+        change |= images.cache_images(db, account.id)
     except Exception:
         log.exception("chat pictures of %s not cached this round", account.id)
+    return change
 
 
-def reply_step(db: Database, account: AccountRow, link: Connector, call: Caller) -> None:
-    send_replies(db, account, link, call)
+def send_reply_commands(rnd: CommandRound, run: AccountRun, commands: Sequence[CommandRow]) -> Change:
+    """The reply handler: this shop's due reply commands, oldest first."""
+    ids = [str(c.payload.get("message_id", "")) for c in commands]
+    return send_replies(rnd.db, run.row, run.link, run.call, [i for i in ids if i]) if ids else Change()
+
+
+REPLY_HANDLER = CommandHandler(inbox_service.REPLY_KIND, Capability.CHAT, send_reply_commands, _look_back)

@@ -1,21 +1,20 @@
 """`companion sync --once`: one sync round from the command line, a plain sentence per shop.
 
 Practice shops need the practice marketplace: it is started in-process on `<data dir>/practice` for the round.
+The engine is built as the window builds it (sync/composition.py).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from companion.connectors.base import Credentials
 from companion.i18n import tr
-from companion.services.accounts import credentials_for
 from companion.store import accounts as account_store
-from companion.store.accounts import AccountRow
 from companion.store.database import close_thread_databases, open_database, thread_database
 from companion.store.location import db_path
-from companion.sync.engine import SyncEngine
+from companion.sync.composition import sync_engine
 from companion.sync.events import AccountResult, RoundSummary
+from companion.sync.practice_session import PracticeSession
 
 
 def main(data_dir: Path) -> int:
@@ -29,27 +28,17 @@ def main(data_dir: Path) -> int:
     if not accounts:
         print(tr("No online shop is linked yet: link one in Settings."))
         return 0
-    market = None
-    if any(a.practice for a in accounts.values()):
-        from companion.practice.server import PracticeMarketplace
-
-        market = PracticeMarketplace(Path(data_dir) / "practice").start()
+    practice = PracticeSession(Path(data_dir)) if any(a.practice for a in accounts.values()) else None
     try:
-        def source(account: AccountRow) -> Credentials:
-            practice = None
-            if market is not None:
-                from companion.connectors.factory import practice_credentials
-
-                practice = practice_credentials(market.credentials(), market.base_urls)
-            return credentials_for(account, practice)
-
-        summary = SyncEngine(path, source).sync_once()
+        if practice is not None:
+            practice.start()
+        summary = sync_engine(path, practice).sync_once()
         db = thread_database(path)
         accounts = {a.id: a for a in account_store.all_accounts(db)}
     finally:
         close_thread_databases()
-        if market is not None:
-            market.stop()
+        if practice is not None:
+            practice.close()
     for result in summary.accounts:
         print(account_line(accounts[result.account_id].name, result))
     print(pending_line(summary))

@@ -16,7 +16,7 @@ from companion.services.change import Change
 from companion.store import accounts as account_store
 from companion.store.accounts import AccountRow
 from companion.store.database import close_thread_databases, thread_database
-from companion.sync.engine import SyncEngine
+from companion.sync.composition import sync_engine
 from companion.sync.events import SyncEvent
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ class SyncRunner:
                  on_event: Callable[[SyncEvent], None], poll_seconds: float | None = None, *,
                  connector_factory: Callable[[Credentials], Connector] = build_connector,
                  push_delay: float = PUSH_DELAY, chat_seconds: float | None = CHAT_POLL) -> None:
-        self.engine = SyncEngine(db_path, credentials_source, connector_factory)
+        self.engine = sync_engine(db_path, credentials_source, connector_factory=connector_factory)
         self.db_path = Path(db_path)
         self.on_event = on_event
         self.poll_seconds = poll_seconds

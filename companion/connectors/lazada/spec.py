@@ -6,8 +6,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from companion.connectors.http import Http
+from companion.connectors.lazada.auth_flow import LazadaAuthFlow
 from companion.connectors.lazada.connector import LazadaConnector
 from companion.connectors.lazada.credentials import AUTH_HOST, HOST, LazadaCredentials
+from companion.connectors.lazada.export_format import LAYOUT
+from companion.connectors.lazada.practice import PRACTICE
+from companion.connectors.lazada.reply_rule import RULE
 from companion.connectors.spec import ChannelSpec
 from companion.domain.marketplace import Capability
 from companion.i18n import N_
@@ -37,6 +41,10 @@ SPEC = ChannelSpec(
     capabilities=frozenset({Capability.ORDERS, Capability.STOCK, Capability.CHAT}),
     real_hosts={"base_url": HOST, "auth_base_url": AUTH_HOST},
     practice_credentials=_practice_credentials,
+    practice=PRACTICE,
+    reply_rule=RULE,
+    export_layouts=(LAYOUT,),
+    auth=LazadaAuthFlow(),
     order=30,
     chat_permission_sentence=None,
 )

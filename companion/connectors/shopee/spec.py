@@ -6,8 +6,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from companion.connectors.http import Http
+from companion.connectors.shopee.auth_flow import ShopeeAuthFlow
 from companion.connectors.shopee.connector import ShopeeConnector
 from companion.connectors.shopee.credentials import HOST, ShopeeCredentials
+from companion.connectors.shopee.export_format import LAYOUT
+from companion.connectors.shopee.practice import PRACTICE
+from companion.connectors.shopee.reply_rule import RULE
 from companion.connectors.spec import ChannelSpec
 from companion.domain.marketplace import Capability
 from companion.i18n import N_
@@ -37,6 +41,10 @@ SPEC = ChannelSpec(
     capabilities=frozenset({Capability.ORDERS, Capability.STOCK, Capability.CHAT}),
     real_hosts={"base_url": HOST},
     practice_credentials=_practice_credentials,
+    practice=PRACTICE,
+    reply_rule=RULE,
+    export_layouts=(LAYOUT,),
+    auth=ShopeeAuthFlow(),
     order=10,
     chat_permission_sentence=N_("Shopee chats need the app's chat permission: in Shopee Open Platform, ask for "
                                 "chat access for the Seller In-house System app, then link the shop again in "

@@ -7,8 +7,12 @@ from typing import Any
 
 from companion.connectors.http import Http
 from companion.connectors.spec import ChannelSpec
+from companion.connectors.tiktok.auth_flow import TikTokAuthFlow
 from companion.connectors.tiktok.connector import TikTokConnector
 from companion.connectors.tiktok.credentials import AUTH_HOST, HOST, TikTokCredentials
+from companion.connectors.tiktok.export_format import LAYOUT
+from companion.connectors.tiktok.practice import PRACTICE
+from companion.connectors.tiktok.reply_rule import RULE
 from companion.domain.marketplace import Capability
 from companion.i18n import N_
 
@@ -38,6 +42,10 @@ SPEC = ChannelSpec(
     capabilities=frozenset({Capability.ORDERS, Capability.STOCK, Capability.CHAT}),
     real_hosts={"base_url": HOST, "auth_base_url": AUTH_HOST},
     practice_credentials=_practice_credentials,
+    practice=PRACTICE,
+    reply_rule=RULE,
+    export_layouts=(LAYOUT,),
+    auth=TikTokAuthFlow(),
     order=20,
     chat_permission_sentence=None,
 )

@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
 from companion.domain.clock import day_range, now_utc, shop_zone
 from companion.domain.demand import SEASON_MESSAGES
 from companion.domain.money import format_quantity, format_rupiah
-from companion.gui.charts import CHANNEL_COLORS, Bar, BarChart, ColumnChart, Series
+from companion.domain.settings_keys import LOW_STOCK_THRESHOLD, SHOP_NAME, TIME_ZONE
+from companion.gui.channel_names import channel_color
+from companion.gui.charts import Bar, BarChart, ColumnChart, Series
 from companion.gui.context import AppContext
 from companion.gui.labels import text_label
 from companion.gui.pages.base import Page
@@ -176,14 +178,14 @@ class HomePage(Page):
 
     def today(self) -> tuple[datetime, str]:
         """The shop's local time now and its zone code (WIB, WITA or WIT)."""
-        zone = self.ctx.setting("time_zone")
+        zone = self.ctx.setting(TIME_ZONE)
         return now_utc().astimezone(shop_zone(zone)), zone
 
     def reload(self) -> None:
         local, zone = self.today()
         self._day = local.date()
         start, end = day_range(local.date(), zone)
-        self.greeting.setText(greeting(local.hour, self.ctx.setting("shop_name").strip()))
+        self.greeting.setText(greeting(local.hour, self.ctx.setting(SHOP_NAME).strip()))
         self.date_label.setText(format_date(local.date(), format="full", locale=babel_locale()))
         summary = sale_store.summary(self.ctx.db, start, end)
         self._fill_sales(summary)
@@ -225,15 +227,15 @@ class HomePage(Page):
         now_row = next(p for p in week if p.start == today)
         channels = report_service.CHANNELS
         self.today_chart = BarChart()
-        self.today_chart.set_bars([Bar(report_service.channel_name(ch), now_row.takings(ch), CHANNEL_COLORS[ch])
+        self.today_chart.set_bars([Bar(report_service.channel_name(ch), now_row.takings(ch), channel_color(ch))
                                    for ch in channels])
         self.week_chart = BarChart()
         self.week_chart.set_bars([Bar(report_service.channel_name(ch), sum(p.takings(ch) for p in week),
-                                      CHANNEL_COLORS[ch]) for ch in channels])
+                                      channel_color(ch)) for ch in channels])
         self.days_chart = ColumnChart(height=170)
         self.days_chart.set_data(
             [format_date(p.start, "EEE d", locale=babel_locale()) for p in week],
-            [Series(report_service.channel_name(ch), CHANNEL_COLORS[ch], [p.takings(ch) for p in week])
+            [Series(report_service.channel_name(ch), channel_color(ch), [p.takings(ch) for p in week])
              for ch in channels])
         span = (f"{format_date(monday, 'd MMM', locale=babel_locale())} – "
                 f"{format_date(monday + timedelta(days=6), 'd MMM', locale=babel_locale())}")
@@ -326,7 +328,7 @@ class HomePage(Page):
 
     def _threshold(self) -> int:
         try:
-            return max(int(self.ctx.setting("low_stock_threshold")), 0)
+            return self.ctx.setting(LOW_STOCK_THRESHOLD)
         except ValueError:
             return 5
 
@@ -376,7 +378,7 @@ def stock_alert_lines(ctx: AppContext, now: datetime) -> list[tuple[str, str, bo
     from companion.gui.pages.plan import say
     from companion.services.planning import stock_alerts
 
-    today = now.astimezone(shop_zone(ctx.setting("time_zone"))).date()
+    today = now.astimezone(shop_zone(ctx.setting(TIME_ZONE))).date()
     alerts = stock_alerts(ctx.db, today)
     lines: list[tuple[str, str, bool, str]] = []
     cannot = {a.product_id for a in alerts if a.kind == "cannot_fulfil"}

@@ -30,9 +30,10 @@ from companion.domain.clock import now_utc
 from companion.domain.deadlines import Clock
 from companion.gui.context import AppContext
 from companion.gui.conversation_view import (
-    CHANNEL_NAMES,
     ConversationView,
     channel_text,
+    inbox_channel_names,
+    inbox_channel_text,
     left_text,
     urgency_name,
     waited_text,
@@ -187,7 +188,7 @@ class InboxPage(Page):
     def _filters_built(self, ctx: AppContext) -> None:
         self.channel = QComboBox()
         self.channel.addItem(tr("All channels"), None)
-        for key, name in CHANNEL_NAMES.items():
+        for key, name in inbox_channel_names().items():
             self.channel.addItem(tr(name), key)
         self.state = QComboBox()
         for label, key in STATES:
@@ -256,10 +257,10 @@ class InboxPage(Page):
         return tr("No conversations yet. Chats from your online shops appear here after each sync.")
 
     def _show_problems(self) -> None:
-        """One sentence per shop whose chats cannot be read (Shopee without chat permission), saying what to do."""
+        """One sentence per shop whose chats cannot be read (no chat permission yet), saying what to do."""
         problems = inbox_store.chat_problems(self.ctx.db)
-        sentences = [tr(p.sentence_msgid) if channel_text_of(p.channel) in tr(p.sentence_msgid)
-                     else f"{channel_text_of(p.channel)}: {tr(p.sentence_msgid)}" for p in problems]
+        sentences = [tr(p.sentence_msgid) if inbox_channel_text(p.channel) in tr(p.sentence_msgid)
+                     else f"{inbox_channel_text(p.channel)}: {tr(p.sentence_msgid)}" for p in problems]
         self.problem.setText("\n".join(dict.fromkeys(sentences)))
         self.problem.setVisible(bool(sentences))
 
@@ -323,6 +324,3 @@ class InboxPage(Page):
             if shown:
                 self.coaching.reload()  # type: ignore[attr-defined]
 
-
-def channel_text_of(channel: str) -> str:
-    return tr(CHANNEL_NAMES.get(channel, channel))

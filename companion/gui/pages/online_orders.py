@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
 from companion.domain.clock import now_utc
 from companion.domain.errors import UserError
 from companion.domain.money import format_quantity
+from companion.gui.channel_names import channel_labels
 from companion.gui.context import AppContext
 from companion.gui.countdown_model import CountdownTableModel, Index
 from companion.gui.messages import show_error
 from companion.gui.online_order_detail import OrderDetail
 from companion.gui.order_times import (
-    CHANNEL_NAMES,
     SOON,
     STATUS_NAMES,
     TO_SHIP,
@@ -191,8 +191,8 @@ class OnlineOrdersPage(Page):
         self.incidents = IncidentPanel(self)
         self.channel = QComboBox()
         self.channel.addItem(tr("All shops"), None)
-        for key, name in CHANNEL_NAMES.items():
-            self.channel.addItem(name, key)
+        for key, name in channel_labels().items():
+            self.channel.addItem(tr(name), key)
         self.status = QComboBox()
         for label, statuses in STATUS_FILTERS:
             self.status.addItem(tr(label), statuses)

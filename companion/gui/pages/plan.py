@@ -34,6 +34,7 @@ from companion.domain.clock import now_utc, parse_stamp, shop_zone
 from companion.domain.demand import PlanLine
 from companion.domain.errors import UserError
 from companion.domain.money import format_quantity, parse_quantity
+from companion.domain.settings_keys import SHOP_NAME, TIME_ZONE
 from companion.gui.context import AppContext
 from companion.gui.labels import text_label
 from companion.gui.messages import error_text
@@ -57,7 +58,7 @@ QLabel#season { background: #fff4d6; border: 1px solid #e0b84c; border-radius: 4
 
 def shop_today(ctx: AppContext) -> date:
     """Today in the shop's own zone (WIB, WITA or WIT)."""
-    return now_utc().astimezone(shop_zone(ctx.setting("time_zone"))).date()
+    return now_utc().astimezone(shop_zone(ctx.setting(TIME_ZONE))).date()
 
 
 def day_words(day: date, year: bool = False) -> str:
@@ -234,7 +235,7 @@ class PlanPage(Page):
             amount = tr("{quantity} {unit}", quantity=format_quantity(batch.quantity),
                         unit=product.unit if product else demand.DEFAULT_UNIT)
             made_on = day_words(batch.planned_for)
-            ready = day_words(_ready_day(batch.finishes_at, self.ctx.setting("time_zone")))
+            ready = day_words(_ready_day(batch.finishes_at, self.ctx.setting(TIME_ZONE)))
             table.insertRow(row)
             table.setItem(row, 0, _item(name))
             table.setItem(row, 1, _item(amount, right=True))
@@ -249,7 +250,7 @@ class PlanPage(Page):
 
     def _fill_cover(self, products: dict[str, ProductRow]) -> None:
         since = self.today - timedelta(days=demand.WINDOW_DAYS)
-        zone = self.ctx.setting("time_zone")
+        zone = self.ctx.setting(TIME_ZONE)
         rows: list[tuple[float, ProductRow, float, date | None]] = []
         histories = planning_store.sales_histories(self.ctx.db, None, since, zone)
         for product in products.values():
@@ -322,7 +323,7 @@ class PlanPage(Page):
         self._say(tr("The batch is cancelled; stock did not change."))
 
     def open_print(self) -> PlanPrintDialog:
-        dialog = PlanPrintDialog(self.sheet, self.ctx.setting("shop_name"), self)
+        dialog = PlanPrintDialog(self.sheet, self.ctx.setting(SHOP_NAME), self)
         dialog.open()
         return dialog
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.domain.errors import UserError
+from companion.domain.settings_keys import LOW_STOCK_THRESHOLD
 from companion.gui.adjust_dialog import AdjustDialog
 from companion.gui.context import AppContext
 from companion.gui.import_dialog import ImportDialog
@@ -118,7 +119,7 @@ class ProductsPage(Page):
 
     def _threshold(self) -> int:
         try:
-            return int(self.ctx.setting("low_stock_threshold"))
+            return self.ctx.setting(LOW_STOCK_THRESHOLD)
         except ValueError:
             return 5
 

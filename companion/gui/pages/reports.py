@@ -29,7 +29,9 @@ from shiboken6 import isValid
 from companion.domain.clock import now_utc, shop_zone
 from companion.domain.errors import UserError
 from companion.domain.money import format_quantity, format_rupiah
-from companion.gui.charts import CHANNEL_COLORS, ColumnChart, Series
+from companion.domain.settings_keys import TIME_ZONE
+from companion.gui.channel_names import channel_color
+from companion.gui.charts import ColumnChart, Series
 from companion.gui.context import AppContext
 from companion.gui.messages import error_text
 from companion.gui.pages.base import Page
@@ -149,7 +151,7 @@ class ReportsPage(Page):
         self.reload()
 
     def today(self) -> date:
-        return now_utc().astimezone(shop_zone(self.ctx.setting("time_zone"))).date()
+        return now_utc().astimezone(shop_zone(self.ctx.setting(TIME_ZONE))).date()
 
     def _date_edit(self, d: date) -> QDateEdit:
         edit = QDateEdit(_qdate(d))
@@ -237,7 +239,7 @@ class ReportsPage(Page):
 
     def choice(self) -> ReportChoice:
         return ReportChoice(_pydate(self.start.date()), _pydate(self.end.date()), self.grain.currentData(),
-                            self.ctx.setting("time_zone"), self.channel.currentData())
+                            self.ctx.setting(TIME_ZONE), self.channel.currentData())
 
     def reload(self) -> None:
         """Reads the report on a pool thread (a year of a big shop takes a moment) while the window stays
@@ -299,7 +301,7 @@ class ReportsPage(Page):
         self.summary.setText(tr("Takings {total}", total=format_rupiah(total)) + "  ·  " + "  ·  ".join(parts))
 
     def _fill_chart(self, grain: str) -> None:
-        series = [Series(reports.channel_name(ch), CHANNEL_COLORS[ch], [p.takings(ch) for p in self.periods])
+        series = [Series(reports.channel_name(ch), channel_color(ch), [p.takings(ch) for p in self.periods])
                   for ch in self._channels()]
         self.chart.set_data([period_label(p.start, grain) for p in self.periods], series)
 
@@ -378,7 +380,7 @@ class ReportsPage(Page):
             self.status.setText(error_text(exc))
 
     def recap_data(self) -> reports.RecapData:
-        return reports.daily_recap(self.ctx.db, _pydate(self.end.date()), self.ctx.setting("time_zone"))
+        return reports.daily_recap(self.ctx.db, _pydate(self.end.date()), self.ctx.setting(TIME_ZONE))
 
     def ask_recap_pdf(self) -> None:
         day = _pydate(self.end.date())

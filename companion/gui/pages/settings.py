@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from companion import i18n
 from companion.domain.clock import ZONE_LABELS
 from companion.domain.errors import UserError
+from companion.domain.settings_keys import LANGUAGE, LOW_STOCK_THRESHOLD, SHOP_NAME, TIME_ZONE
 from companion.gui.context import AppContext
 from companion.gui.messages import confirm, error_text, show_error
 from companion.gui.online_shops_card import OnlineShopsCard
@@ -143,16 +144,15 @@ class SettingsPage(Page):
     # --- reading ---------------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        values = {key: self.ctx.setting(key) for key in ("shop_name", "language", "time_zone", "low_stock_threshold")}
-        self.shop_name.setText(values["shop_name"])
-        _select(self.language, values["language"])
-        _select(self.zone, values["time_zone"])
-        self.threshold.setValue(int(values["low_stock_threshold"] or 0))
+        self.shop_name.setText(self.ctx.setting(SHOP_NAME))
+        _select(self.language, self.ctx.setting(LANGUAGE))
+        _select(self.zone, self.ctx.setting(TIME_ZONE))
+        self.threshold.setValue(self.ctx.setting(LOW_STOCK_THRESHOLD))
         self.reload_backups()
         self.online.reload()
 
     def reload_backups(self) -> None:
-        zone = self.ctx.setting("time_zone")
+        zone = self.ctx.setting(TIME_ZONE)
         self.backups.clear()
         for info in backup.list_backups(self.ctx.data_dir):
             when = show_time(info.time, zone)
@@ -178,8 +178,8 @@ class SettingsPage(Page):
 
     def save(self) -> None:
         lang = str(self.language.currentData())
-        values = {"shop_name": self.shop_name.text(), "language": lang, "time_zone": str(self.zone.currentData()),
-                  "low_stock_threshold": str(self.threshold.value())}
+        values = {SHOP_NAME.key: self.shop_name.text(), LANGUAGE.key: lang, TIME_ZONE.key: str(self.zone.currentData()),
+                  LOW_STOCK_THRESHOLD.key: str(self.threshold.value())}
         try:
             change = save_settings(self.ctx.db, values)
         except UserError as exc:
@@ -216,7 +216,7 @@ class SettingsPage(Page):
     def _backup_done(self, path: Path) -> None:
         self.backup_button.setEnabled(True)
         info = next((i for i in backup.list_backups(self.ctx.data_dir) if i.path == Path(path)), None)
-        when = show_time(info.time if info else None, self.ctx.setting("time_zone"))
+        when = show_time(info.time if info else None, self.ctx.setting(TIME_ZONE))
         self.backup_note.setText(tr("Backup made: {time}.", time=when))
         self.reload_backups()
 

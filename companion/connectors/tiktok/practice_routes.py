@@ -12,10 +12,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from companion.practice import signing_check as sc
-from companion.practice.credentials import LIFETIMES, REFRESH_GRACE, TIKTOK_WAREHOUSE_ID
+from companion.connectors.tiktok import practice_signing as signing
+from companion.practice.credentials import REFRESH_GRACE
 from companion.practice.exchange import Context, Reply, Request, parse_int, request_id
 from companion.practice.photos import picture_url
+from companion.practice.signing_check import same
 from companion.practice.state import OrderBound
 
 INVALID_PARAM = 36009003
@@ -31,6 +32,7 @@ PRODUCT_NOT_FOUND = 17019001
 SKU_NOT_IN_PRODUCT = 17019002
 CONVERSATION_NOT_FOUND = 12052001
 NOT_SHOP_SCOPED = {"/authorization/202309/shops"}
+WAREHOUSE_ID = "7068517275539719942"  # the practice shop's one warehouse
 
 
 def ok(data: Any) -> Reply:
@@ -57,17 +59,17 @@ def check(ctx: Context, req: Request) -> Reply | None:
         return err(INVALID_APP_KEY, "Invalid app_key.", 401)
     body = "" if req.content_type.startswith("multipart/form-data") else req.text()
     given = params["sign"]
-    if not any(sc.same(sc.tiktok_sign(creds["app_secret"], req.path, params, body, drop), given)
+    if not any(same(signing.sign(creds["app_secret"], req.path, params, body, drop), given)
                for drop in (False, True)):
         return err(INVALID_SIGN, "Invalid signature.", 401)
     ts = parse_int(params["timestamp"])
-    if ts is None or not sc.tiktok_timestamp_ok(ts, ctx.state.now()) or ctx.fires("bad_timestamp"):
+    if ts is None or not signing.timestamp_ok(ts, ctx.state.now()) or ctx.fires("bad_timestamp"):
         return err(INVALID_TIMESTAMP, "Invalid timestamp: it must be within 5 minutes before and 30 seconds after "
                                       "the current time.", 401)
     if req.path not in NOT_SHOP_SCOPED and params.get("shop_cipher") != creds["shop_cipher"]:
         return err(INVALID_SHOP_CIPHER, "Invalid or missing shop_cipher.", 400)
     token = req.headers.get("x-tts-access-token", "")
-    state = ctx.state.token_state("tiktok", "access", token)
+    state = ctx.state.token_state(ctx.platform, "access", token)
     if state == "expired" or (state == "ok" and ctx.fires("expired_token")):
         return err(EXPIRED_TOKEN, "Expired credentials: the access token has expired.", 401)
     if state != "ok":
@@ -92,24 +94,25 @@ def handle_auth(ctx: Context, req: Request) -> Reply:
         return err(INVALID_PARAM, f"Unknown auth path {req.method} {req.path}.", 404)
     if p.get("app_key") != creds["app_key"] or p.get("app_secret") != creds["app_secret"]:
         return err(AUTH_FAILED, "Invalid app_key or app_secret.", 200)
-    life = LIFETIMES["tiktok"]
+    life = ctx.channel().lifetimes
     if req.path == "/api/v2/token/get":
         code = p.get("auth_code", "")
         if p.get("grant_type") != "authorized_code":
             return err(AUTH_FAILED, "grant_type must be authorized_code.", 200)
-        if ctx.state.token_state("tiktok", "code", code) != "ok" or not ctx.state.consume_token("tiktok", "code", code):
+        if (ctx.state.token_state(ctx.platform, "code", code) != "ok"
+                or not ctx.state.consume_token(ctx.platform, "code", code)):
             return err(AUTH_FAILED, "Invalid or expired auth_code.", 200)
-        refresh, refresh_exp = ctx.state.issue_token("tiktok", "refresh", life["refresh"])
+        refresh, refresh_exp = ctx.state.issue_token(ctx.platform, "refresh", life.refresh)
     else:
         refresh = p.get("refresh_token", "")
         if p.get("grant_type") != "refresh_token":
             return err(AUTH_FAILED, "grant_type must be refresh_token.", 200)
-        row = ctx.state.token("tiktok", "refresh", refresh)
+        row = ctx.state.token(ctx.platform, "refresh", refresh)
         if row is None or row["used"] or row["expires_at"] <= ctx.state.now():
             return err(AUTH_FAILED, "Invalid or expired refresh_token.", 200)
         refresh_exp = row["expires_at"]  # the refresh token stays the same until it expires
-    access, access_exp = ctx.state.issue_token("tiktok", "access", life["access"])
-    ctx.state.shorten_tokens("tiktok", "access", ctx.state.now() + REFRESH_GRACE, access)
+    access, access_exp = ctx.state.issue_token(ctx.platform, "access", life.access)
+    ctx.state.shorten_tokens(ctx.platform, "access", ctx.state.now() + REFRESH_GRACE, access)
     return ok({"access_token": access, "access_token_expire_in": int(access_exp), "refresh_token": refresh,
                "refresh_token_expire_in": int(refresh_exp), "open_id": creds["open_id"],
                "seller_name": "Toko Latihan", "seller_base_region": "ID", "user_type": 0,
@@ -184,9 +187,10 @@ def orders_search(ctx: Context, req: Request) -> Reply:
     status = body.get("order_status")
     if status and not isinstance(status, str):  # no order has such a status
         return ok({"orders": [], "next_page_token": "", "total_count": 0})
-    total = ctx.state.order_count("tiktok", bounds, status or None)
+    total = ctx.state.order_count(ctx.platform, bounds, status or None)
     first = ctx.served_start(start, page_size)
-    page = ctx.state.order_page("tiktok", sort_field, bounds, status or None, sort_order == "DESC", first, page_size)
+    page = ctx.state.order_page(ctx.platform, sort_field, bounds, status or None, sort_order == "DESC", first,
+                                page_size)
     more = first + page_size < total
     return ok({"orders": [_order(o) for o in page], "next_page_token": _token(first + page_size) if more else "",
                "total_count": total})
@@ -196,7 +200,7 @@ def orders_detail(ctx: Context, req: Request) -> Reply:
     ids = [s.strip() for s in (req.q("ids") or "").split(",") if s.strip()]
     if not 1 <= len(ids) <= 50:
         return err(INVALID_PARAM, "ids must hold between 1 and 50 order ids.")
-    return ok({"orders": [_order(o) for o in ctx.state.orders_by_refs("tiktok", ids)]})
+    return ok({"orders": [_order(o) for o in ctx.state.orders_by_refs(ctx.platform, ids)]})
 
 
 def inventory_update(ctx: Context, req: Request, product_id: str) -> Reply:
@@ -204,7 +208,7 @@ def inventory_update(ctx: Context, req: Request, product_id: str) -> Reply:
     skus = body.get("skus") if isinstance(body, dict) else None
     if not isinstance(skus, list) or not skus:
         return err(INVALID_PARAM, "skus is required.")
-    listings = {x["model_id"]: x for x in ctx.state.listings("tiktok") if x["item_id"] == product_id}
+    listings = {x["model_id"]: x for x in ctx.state.listings(ctx.platform) if x["item_id"] == product_id}
     if not listings:
         return err(PRODUCT_NOT_FOUND, f"Product {product_id} not found.", 404)
     changes = []
@@ -217,7 +221,7 @@ def inventory_update(ctx: Context, req: Request, product_id: str) -> Reply:
         if not isinstance(inventory, list) or len(inventory) != 1:
             return err(INVALID_PARAM, "inventory must list the one warehouse of this SKU.")
         warehouse, qty = inventory[0].get("warehouse_id"), inventory[0].get("quantity")
-        if warehouse not in (None, "", TIKTOK_WAREHOUSE_ID):
+        if warehouse not in (None, "", WAREHOUSE_ID):
             return err(INVALID_PARAM, f"Unknown warehouse_id {warehouse}.")
         # The spec says 1-99,999; we allow 0 (selling out must be pushable). UNCONFIRMED on the real platform.
         if not isinstance(qty, int) or isinstance(qty, bool) or not 0 <= qty <= 99_999:
@@ -240,7 +244,7 @@ def products_search(ctx: Context, req: Request) -> Reply:
         return ok({"products": [], "next_page_token": "", "total_count": 0})  # every practice product is active
     wanted = {str(s) for s in body.get("seller_skus") or []}
     grouped: dict[str, list[dict[str, Any]]] = {}
-    for x in ctx.state.listings("tiktok"):
+    for x in ctx.state.listings(ctx.platform):
         grouped.setdefault(x["item_id"], []).append(x)
     products = [skus for skus in grouped.values() if not wanted or wanted & {x["seller_sku"] for x in skus}]
     first = ctx.served_start(start, page_size)
@@ -250,7 +254,7 @@ def products_search(ctx: Context, req: Request) -> Reply:
              "is_not_for_sale": False, "skus": [
                  {"id": x["model_id"], "seller_sku": x["seller_sku"],
                   "price": {"currency": "IDR", "sale_price": str(x["price"]), "tax_exclusive_price": str(x["price"])},
-                  "inventory": [{"warehouse_id": TIKTOK_WAREHOUSE_ID, "quantity": x["stock"]}]} for x in skus]}
+                  "inventory": [{"warehouse_id": WAREHOUSE_ID, "quantity": x["stock"]}]} for x in skus]}
             for skus in page]
     return ok({"products": rows, "next_page_token": _token(first + page_size) if more else "",
                "total_count": len(products)})
@@ -261,7 +265,7 @@ def inventory_search(ctx: Context, req: Request) -> Reply:
     if not isinstance(body, dict):
         return err(INVALID_PARAM, "A JSON body with product_ids or sku_ids is required.")
     sku_ids, product_ids = body.get("sku_ids"), body.get("product_ids")
-    listings = ctx.state.listings("tiktok")
+    listings = ctx.state.listings(ctx.platform)
     if sku_ids:
         if len(sku_ids) > 600:
             return err(INVALID_PARAM, "sku_ids may hold at most 600 ids.")
@@ -277,7 +281,7 @@ def inventory_search(ctx: Context, req: Request) -> Reply:
         grouped.setdefault(x["item_id"], []).append(
             {"id": x["model_id"], "seller_sku": x["seller_sku"], "total_available_quantity": x["stock"],
              "total_committed_quantity": 0, "warehouse_inventory": [
-                 {"warehouse_id": TIKTOK_WAREHOUSE_ID, "available_quantity": x["stock"], "committed_quantity": 0}]})
+                 {"warehouse_id": WAREHOUSE_ID, "available_quantity": x["stock"], "committed_quantity": 0}]})
     return ok({"inventory": [{"product_id": pid, "skus": skus} for pid, skus in grouped.items()]})
 
 
@@ -306,13 +310,13 @@ def conversations(ctx: Context, req: Request) -> Reply:
     start = _offset(req.q("page_token"))
     if page_size is None or not 1 <= page_size <= 20 or start is None:
         return err(INVALID_PARAM, "page_size must be between 1 and 20 and page_token must be valid.")
-    convs = ctx.state.conversations("tiktok")
+    convs = ctx.state.conversations(ctx.platform)
     first = ctx.served_start(start, page_size)
     page, more = convs[first:first + page_size], first + page_size < len(convs)
     rows = []
     for c in page:
         latest = ctx.state.latest_message(c["id"])
-        count = len(ctx.state.messages("tiktok", c["ref"]))
+        count = len(ctx.state.messages(ctx.platform, c["ref"]))
         rows.append({"id": c["ref"], "can_send_message": True, "create_time": int(c["update_time"]),
                      "unread_count": c["unread"], "participant_count": 2,
                      "participants": [_person(ctx, c, "buyer"), _person(ctx, c, "seller")],
@@ -322,7 +326,7 @@ def conversations(ctx: Context, req: Request) -> Reply:
 
 def messages(ctx: Context, req: Request, conversation_id: str) -> Reply:
     try:
-        conv = ctx.state.conversation("tiktok", conversation_id)
+        conv = ctx.state.conversation(ctx.platform, conversation_id)
     except LookupError:
         return err(CONVERSATION_NOT_FOUND, "Conversation not found.", 404)
     if req.method == "POST":
@@ -331,7 +335,7 @@ def messages(ctx: Context, req: Request, conversation_id: str) -> Reply:
     start = _offset(req.q("page_token"))
     if page_size is None or not 1 <= page_size <= 10 or start is None:
         return err(INVALID_PARAM, "page_size must be between 1 and 10 and page_token must be valid.")
-    newest_first = ctx.state.messages("tiktok", conversation_id)
+    newest_first = ctx.state.messages(ctx.platform, conversation_id)
     indexed = [(len(newest_first) - i, m) for i, m in enumerate(newest_first)]
     if (req.q("sort_order") or "DESC") == "ASC":
         indexed.reverse()
@@ -350,7 +354,7 @@ def _send(ctx: Context, req: Request, conv: dict[str, Any]) -> Reply:
         text = None
     if not isinstance(text, str) or not text or len(text) > 2000:
         return err(INVALID_PARAM, "content must be a JSON string holding content: text of 1 to 2000 characters.")
-    m = ctx.state.add_message("tiktok", conv["ref"], "seller", text)
+    m = ctx.state.add_message(ctx.platform, conv["ref"], "seller", text)
     return ok({"message_id": m["ref"]})
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from companion.practice import signing_check as sc
-from companion.practice.credentials import LIFETIMES, REFRESH_GRACE
+from companion.connectors.shopee import practice_signing as signing
+from companion.practice.credentials import REFRESH_GRACE
 from companion.practice.exchange import Context, Reply, Request, parse_int, request_id
 from companion.practice.photos import picture_url
+from companion.practice.signing_check import same
 from companion.practice.state import OrderBound
 
 PUBLIC_PATHS = {"/api/v2/auth/token/get", "/api/v2/auth/access_token/get", "/api/v2/shop/auth_partner"}
@@ -46,17 +47,17 @@ def check(ctx: Context, req: Request) -> Reply | None:
     token, shop_id = (req.q("access_token") or "", req.q("shop_id") or "") if shop_api else ("", "")
     if shop_api and (not token or not shop_id):
         return err("error_param", "Missing access_token or shop_id.", 400)
-    base = sc.shopee_base_string(partner_id, req.path, timestamp, token, shop_id)
-    if not sc.same(sc.shopee_sign(creds["partner_key"], base), sign):
+    base = signing.base_string(partner_id, req.path, timestamp, token, shop_id)
+    if not same(signing.sign(creds["partner_key"], base), sign):
         return err("error_sign", "Wrong sign", 403)
-    if not sc.shopee_timestamp_ok(ts, ctx.state.now()) or ctx.fires("bad_timestamp"):
+    if not signing.timestamp_ok(ts, ctx.state.now()) or ctx.fires("bad_timestamp"):
         # Shopee's exact code for a stale timestamp is not in the reference; error_param is our best guess.
         return err("error_param", "Invalid timestamp, the request must arrive within 5 minutes.", 403)
     if not shop_api:
         return None
     if shop_id != str(creds["shop_id"]):
         return err("error_auth", "Invalid shop_id.", 403)
-    state = ctx.state.token_state("shopee", "access", token)
+    state = ctx.state.token_state(ctx.platform, "access", token)
     if state == "expired" or (state == "ok" and ctx.fires("expired_token")):
         return err("error_auth", "Invalid access_token, the access token has expired.", 403)
     if state != "ok":
@@ -71,7 +72,7 @@ def handle(ctx: Context, req: Request) -> Reply:
     problem = check(ctx, req)
     if problem is not None:
         return problem
-    if req.path.startswith("/api/v2/sellerchat/") and not ctx.state.get_meta("shopee_chat", False):
+    if req.path.startswith("/api/v2/sellerchat/") and not ctx.chat_approved():  # whitelisted apps only
         return err("error_api_call_restricted", "Your app has no permission to call the sellerchat APIs.", 403)
     return route(ctx, req)
 
@@ -83,7 +84,8 @@ def token_get(ctx: Context, req: Request) -> Reply:
     if str(body.get("partner_id")) != str(creds["partner_id"]) or str(body.get("shop_id")) != str(creds["shop_id"]):
         return err("error_param", "partner_id and shop_id in the body must match the authorized shop.", 400)
     code = str(body.get("code") or "")
-    if ctx.state.token_state("shopee", "code", code) != "ok" or not ctx.state.consume_token("shopee", "code", code):
+    if (ctx.state.token_state(ctx.platform, "code", code) != "ok"
+            or not ctx.state.consume_token(ctx.platform, "code", code)):
         return err("error_auth", "Invalid code.", 403)
     return _new_tokens(ctx)
 
@@ -95,22 +97,22 @@ def access_token_get(ctx: Context, req: Request) -> Reply:
     if str(body.get("partner_id")) != str(creds["partner_id"]) or str(body.get("shop_id")) != str(creds["shop_id"]):
         return err("error_param", "partner_id and shop_id in the body must match the authorized shop.", 400)
     token = str(body.get("refresh_token") or "")
-    state = ctx.state.token_state("shopee", "refresh", token)
+    state = ctx.state.token_state(ctx.platform, "refresh", token)
     if state == "expired":
         return err("refresh_token_expired", "Refresh token expired, please authorize the shop again.", 403)
-    if state != "ok" or not ctx.state.consume_token("shopee", "refresh", token):
+    if state != "ok" or not ctx.state.consume_token(ctx.platform, "refresh", token):
         return err("error_auth", "Invalid refresh_token.", 403)
     return _new_tokens(ctx)
 
 
 def _new_tokens(ctx: Context) -> Reply:
-    life = LIFETIMES["shopee"]
-    access, _ = ctx.state.issue_token("shopee", "access", life["access"])
-    refresh, _ = ctx.state.issue_token("shopee", "refresh", life["refresh"])
-    ctx.state.shorten_tokens("shopee", "access", ctx.state.now() + REFRESH_GRACE, access)
+    life = ctx.channel().lifetimes
+    access, _ = ctx.state.issue_token(ctx.platform, "access", life.access)
+    refresh, _ = ctx.state.issue_token(ctx.platform, "refresh", life.refresh)
+    ctx.state.shorten_tokens(ctx.platform, "access", ctx.state.now() + REFRESH_GRACE, access)
     creds = ctx.creds()
     return ok(partner_id=creds["partner_id"], shop_id=creds["shop_id"], access_token=access, refresh_token=refresh,
-              expire_in=life["access"])
+              expire_in=life.access)
 
 
 def shop_info(ctx: Context, req: Request) -> Reply:
@@ -137,7 +139,7 @@ def order_list(ctx: Context, req: Request) -> Reply:
         return err("error_param", "Invalid cursor.", 400)
     first = ctx.served_start(start, page_size)
     bounds: list[OrderBound] = [(field, ">=", time_from), (field, "<=", time_to)]
-    page = ctx.state.order_page("shopee", field, bounds, req.q("order_status") or None, offset=first,
+    page = ctx.state.order_page(ctx.platform, field, bounds, req.q("order_status") or None, offset=first,
                                 limit=page_size + 1, lines=False)  # one more tells whether there is a next page
     more = len(page) > page_size
     page = page[:page_size]
@@ -152,7 +154,7 @@ def order_detail(ctx: Context, req: Request) -> Reply:
         return err("error_param", "order_sn_list must hold between 1 and 50 order_sn.", 400)
     wanted = {f.strip() for f in (req.q("response_optional_fields") or "").split(",")}
     out = []
-    for order in ctx.state.orders_by_refs("shopee", sns):
+    for order in ctx.state.orders_by_refs(ctx.platform, sns):
         row: dict[str, Any] = {
             "order_sn": order["ref"], "region": "ID", "currency": "IDR", "cod": False, "order_status": order["status"],
             "message_to_seller": "", "create_time": order["create_time"], "update_time": order["update_time"],
@@ -190,7 +192,7 @@ def _item_line(line: dict[str, Any]) -> dict[str, Any]:
 # -- products ---------------------------------------------------------------------------------------------------
 def _items(ctx: Context) -> dict[str, list[dict[str, Any]]]:
     items: dict[str, list[dict[str, Any]]] = {}
-    for listing in ctx.state.listings("shopee"):
+    for listing in ctx.state.listings(ctx.platform):
         items.setdefault(listing["item_id"], []).append(listing)
     return items
 
@@ -266,7 +268,7 @@ def update_stock(ctx: Context, req: Request) -> Reply:
     success, failure = [], []
     for entry in stock_list:
         model_id = entry.get("model_id", 0) if isinstance(entry, dict) else None
-        listing = ctx.state.find_listing("shopee", item_id, str(model_id))
+        listing = ctx.state.find_listing(ctx.platform, item_id, str(model_id))
         seller_stock = entry.get("seller_stock") if isinstance(entry, dict) else None
         stock = seller_stock[0].get("stock") if isinstance(seller_stock, list) and seller_stock else None
         if listing is None:
@@ -295,7 +297,7 @@ def conversation_list(ctx: Context, req: Request) -> Reply:
     if not 1 <= page_size <= 25:  # field reports: above 25 Shopee gives nothing useful
         return err("error_param", "page_size must be between 1 and 25.", 400)
     before = parse_int(req.q("next_timestamp_nano"))
-    convs = [c for c in ctx.state.conversations("shopee")
+    convs = [c for c in ctx.state.conversations(ctx.platform)
              if (before is None or _nano(c["update_time"]) < before) and (req.q("type") != "unread" or c["unread"])]
     if req.q("type") == "pinned":
         convs = []
@@ -356,10 +358,10 @@ def get_message(ctx: Context, req: Request) -> Reply:
     if not ref or not 1 <= page_size <= 60:
         return err("error_param", "conversation_id is required and page_size must be between 1 and 60.", 400)
     try:
-        conv = ctx.state.conversation("shopee", ref)
+        conv = ctx.state.conversation(ctx.platform, ref)
     except LookupError:
         return err("error_param", "Invalid conversation_id.", 400)
-    messages = ctx.state.messages("shopee", ref)
+    messages = ctx.state.messages(ctx.platform, ref)
     offset = req.q("offset")
     if offset:
         refs = [m["ref"] for m in messages]
@@ -377,10 +379,10 @@ def send_message(ctx: Context, req: Request) -> Reply:
                    400)
     text = str(body["content"].get("text") or "")
     to_id = str(body.get("to_id") or "")
-    conv = next((c for c in ctx.state.conversations("shopee") if c["buyer_id"] == to_id), None)
+    conv = next((c for c in ctx.state.conversations(ctx.platform) if c["buyer_id"] == to_id), None)
     if conv is None or not text:
         return err("error_param", "Invalid to_id or empty text.", 400)
-    m = ctx.state.add_message("shopee", conv["ref"], "seller", text)
+    m = ctx.state.add_message(ctx.platform, conv["ref"], "seller", text)
     return ok({"to_id": int(to_id), "message_id": m["ref"], "message_type": "text", "content": {"text": text},
                "conversation_id": conv["ref"], "created_timestamp": int(m["created"]), "message_option": 0})
 

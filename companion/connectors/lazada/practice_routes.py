@@ -12,10 +12,11 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import parse_qs
 
-from companion.practice import signing_check as sc
-from companion.practice.credentials import LIFETIMES, REFRESH_GRACE
+from companion.connectors.lazada import practice_signing as signing
+from companion.practice.credentials import REFRESH_GRACE
 from companion.practice.exchange import Context, Reply, Request, parse_int, request_id
 from companion.practice.photos import picture_url
+from companion.practice.signing_check import same
 from companion.practice.state import OrderBound
 
 WIB = timezone(timedelta(hours=7))
@@ -54,14 +55,14 @@ def check(ctx: Context, req: Request, params: dict[str, str], needs_token: bool)
         return err("InvalidAppKey", "The app_key is not valid.")  # best guess code
     if params["sign_method"] != "sha256":
         return err("InvalidSignMethod", "sign_method must be sha256.")  # best guess code
-    if not sc.same(sc.lazada_sign(creds["app_secret"], req.path, params), params["sign"]):
+    if not same(signing.sign(creds["app_secret"], req.path, params), params["sign"]):
         return err("IncompleteSignature", "The request signature does not conform to platform standards")
     ts = parse_int(params["timestamp"])
-    if ts is None or not sc.lazada_timestamp_ok(ts, ctx.state.now()) or ctx.fires("bad_timestamp"):
+    if ts is None or not signing.timestamp_ok(ts, ctx.state.now()) or ctx.fires("bad_timestamp"):
         return err("InvalidTimestamp", "Timestamp is invalid or expired: it must be in milliseconds and within "
                                        "7200 seconds of UTC.")  # best guess code
     if needs_token:
-        state = ctx.state.token_state("lazada", "access", params["access_token"])
+        state = ctx.state.token_state(ctx.platform, "access", params["access_token"])
         if state != "ok" or ctx.fires("expired_token"):
             return err("IllegalAccessToken", "The specified access token is invalid or expired")
     return None
@@ -82,20 +83,21 @@ def handle_auth(ctx: Context, req: Request) -> Reply:
     problem = check(ctx, req, params, needs_token=False)
     if problem:
         return problem
-    life = LIFETIMES["lazada"]
+    life = ctx.channel().lifetimes
     if req.path == "/auth/token/create":
         code = params.get("code", "")
-        if ctx.state.token_state("lazada", "code", code) != "ok" or not ctx.state.consume_token("lazada", "code", code):
+        if (ctx.state.token_state(ctx.platform, "code", code) != "ok"
+                or not ctx.state.consume_token(ctx.platform, "code", code)):
             return err("InvalidCode", "The authorization code is invalid, used or expired.")  # best guess code
-        refresh, refresh_exp = ctx.state.issue_token("lazada", "refresh", life["refresh"])
+        refresh, refresh_exp = ctx.state.issue_token(ctx.platform, "refresh", life.refresh)
     else:
         refresh = params.get("refresh_token", "")
-        row = ctx.state.token("lazada", "refresh", refresh)
+        row = ctx.state.token(ctx.platform, "refresh", refresh)
         if row is None or row["used"] or row["expires_at"] <= ctx.state.now():
             return err("IllegalRefreshToken", "The specified refresh token is invalid or expired")  # best guess
         refresh_exp = row["expires_at"]
-    access, access_exp = ctx.state.issue_token("lazada", "access", life["access"])
-    ctx.state.shorten_tokens("lazada", "access", ctx.state.now() + REFRESH_GRACE, access)
+    access, access_exp = ctx.state.issue_token(ctx.platform, "access", life.access)
+    ctx.state.shorten_tokens(ctx.platform, "access", ctx.state.now() + REFRESH_GRACE, access)
     creds = ctx.creds()
     now = ctx.state.now()
     return ok(None, access_token=access, refresh_token=refresh, expires_in=int(access_exp - now),
@@ -165,9 +167,9 @@ def orders_get(ctx: Context, p: dict[str, str]) -> Reply:
     bounds: list[OrderBound] = [(field, "<" if before else ">=", bound) for field, bound, before in given
                                 if bound is not None]
     status = p.get("status") or None
-    total = ctx.state.order_count("lazada", bounds, status)
+    total = ctx.state.order_count(ctx.platform, bounds, status)
     first = ctx.served_start(offset, limit)
-    page = ctx.state.order_page("lazada", sort_field, bounds, status,
+    page = ctx.state.order_page(ctx.platform, sort_field, bounds, status,
                                 (p.get("sort_direction") or "DESC") == "DESC", first, limit)
     return ok({"count": len(page), "countTotal": total, "orders": [_order(o) for o in page]})
 
@@ -175,7 +177,7 @@ def orders_get(ctx: Context, p: dict[str, str]) -> Reply:
 def order_get(ctx: Context, p: dict[str, str]) -> Reply:
     """GET /order/get (the API of the reference's signing example, §7): one order by order_id."""
     ref = p.get("order_id", "")
-    found = ctx.state.orders_by_refs("lazada", [ref]) if ref else []
+    found = ctx.state.orders_by_refs(ctx.platform, [ref]) if ref else []
     if not found:
         return err("InvalidParameter", "order_id not found.")  # best guess code
     return ok(_order(found[0]))
@@ -183,7 +185,7 @@ def order_get(ctx: Context, p: dict[str, str]) -> Reply:
 
 def order_items(ctx: Context, p: dict[str, str]) -> Reply:
     ref = p.get("order_id", "")
-    found = ctx.state.orders_by_refs("lazada", [ref]) if ref else []
+    found = ctx.state.orders_by_refs(ctx.platform, [ref]) if ref else []
     if not found:
         return err("InvalidParameter", "order_id not found.")  # best guess code
     return ok(_items(found[0]))
@@ -194,7 +196,7 @@ def orders_items(ctx: Context, p: dict[str, str]) -> Reply:
     ids = [s.strip() for s in raw.strip("[]").split(",") if s.strip()] if raw.startswith("[") else []
     if not 1 <= len(ids) <= 50:
         return err("InvalidParameter", "order_ids must be a list like [1,2] with 1 to 50 order ids.")
-    orders = ctx.state.orders_by_refs("lazada", ids)
+    orders = ctx.state.orders_by_refs(ctx.platform, ids)
     return ok([{"order_id": int(o["ref"]), "order_number": int(o["ref"]), "order_items": _items(o)} for o in orders])
 
 
@@ -208,7 +210,7 @@ def price_quantity_update(ctx: Context, p: dict[str, str]) -> Reply:
         return err("InvalidParameter", "payload holds no Sku.")
     if len(skus) > 50:
         return err("4171", "Too many SKUs in one request: at most 50 are allowed.")
-    listings = ctx.state.listings("lazada")
+    listings = ctx.state.listings(ctx.platform)
     changes, problems = [], []
     for sku in skus:
         sku_id, seller_sku = (sku.findtext("SkuId") or "").strip(), (sku.findtext("SellerSku") or "").strip()
@@ -241,7 +243,7 @@ def products_get(ctx: Context, p: dict[str, str]) -> Reply:
                                           "rejected", "sold-out"):
         return err("InvalidParameter", "Invalid filter.")
     grouped: dict[str, list[dict[str, Any]]] = {}
-    for x in ctx.state.listings("lazada"):
+    for x in ctx.state.listings(ctx.platform):
         grouped.setdefault(x["item_id"], []).append(x)
     if (p.get("filter") or "all") not in ("all", "live"):
         grouped = {}  # every practice product is live
@@ -271,7 +273,7 @@ def session_list(ctx: Context, p: dict[str, str]) -> Reply:
     start, page_size = parse_int(p.get("start_time")), parse_int(p.get("page_size"))
     if start is None or page_size is None or not 1 <= page_size <= 100:
         return err("MissingParameter", "start_time (ms) and page_size are required.")
-    sessions = [c for c in ctx.state.conversations("lazada") if _ms(c["update_time"]) <= start]
+    sessions = [c for c in ctx.state.conversations(ctx.platform) if _ms(c["update_time"]) <= start]
     last = p.get("last_session_id")
     if last:
         refs = [c["ref"] for c in sessions]
@@ -317,10 +319,10 @@ def message_list(ctx: Context, p: dict[str, str]) -> Reply:
     if start is None or page_size is None or not ref or not 1 <= page_size <= 20:
         return err("MissingParameter", "session_id, start_time (ms) and page_size (1-20) are required.")
     try:
-        conv = ctx.state.conversation("lazada", ref)
+        conv = ctx.state.conversation(ctx.platform, ref)
     except LookupError:
         return err("InvalidParameter", "session_id not found.")
-    msgs = [m for m in ctx.state.messages("lazada", ref) if _ms(m["created"]) <= start]
+    msgs = [m for m in ctx.state.messages(ctx.platform, ref) if _ms(m["created"]) <= start]
     last = p.get("last_message_id")
     if last:
         refs = [m["ref"] for m in msgs]
@@ -336,10 +338,10 @@ def message_send(ctx: Context, p: dict[str, str]) -> Reply:
     if not ref or template != "1" or not text:
         return err("InvalidParameter", "The practice shop sends text only: session_id, template_id 1 and txt.")
     try:
-        ctx.state.conversation("lazada", ref)
+        ctx.state.conversation(ctx.platform, ref)
     except LookupError:
         return err("InvalidParameter", "session_id not found.")
-    m = ctx.state.add_message("lazada", ref, "seller", text)
+    m = ctx.state.add_message(ctx.platform, ref, "seller", text)
     return _im({"message_id": m["ref"], "template_id": 1, "current_time": _ms(ctx.state.now())})
 
 

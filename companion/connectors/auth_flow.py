@@ -1,0 +1,78 @@
+"""Linking a real shop, as a channel declares it: the fields the seller types, the help that says which app to
+register, the permission link and the code exchange. Qt-free: the link dialog only drives an `AuthFlow`, so it
+never names a platform; each channel's flow lives in its own package (`connectors/<name>/auth_flow.py`).
+
+`hosts` is the practice marketplace's `base_urls` in tests and practice (empty: the platform's real hosts).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from companion.connectors.base import Credentials
+from companion.domain.errors import UserError
+from companion.domain.marketplace import TokenSet
+from companion.i18n import N_, tr
+
+KEY = "key"        # the app's key or id: every flow's first field
+SECRET = "secret"  # the app's secret: every flow's second field
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """What the platform's redirect carried; `code` is empty when the seller refused."""
+
+    code: str
+    shop_id: str = ""
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class Field:
+    """One box the seller fills in. `label`, `missing` and `not_a_number` are msgids."""
+
+    name: str
+    label: str
+    secret: bool = False         # shown as dots
+    missing: str = ""            # said when left empty (key and secret share one sentence)
+    number: bool = False         # only digits
+    not_a_number: str = ""       # said when `number` and it is not
+
+
+class AuthFlow(ABC):
+    """One channel's linking: declared fields and help, then `link` and `exchange`."""
+
+    fields: tuple[Field, ...] = ()
+    help: str = ""               # msgid with {redirect}: which app to register and where its keys are shown
+    echoes_state: bool = False   # the platform sends our `state` back: the listener then takes only that one
+
+    def check(self, values: Mapping[str, str]) -> dict[str, str]:
+        """The typed values, trimmed and checked; raises UserError naming what to fill in or fix."""
+        clean = {f.name: values.get(f.name, "").strip() for f in self.fields}
+        labels = {f.name: f.label for f in self.fields}
+        if not clean.get(KEY) or not clean.get(SECRET):
+            raise UserError(N_("Fill in the {key} and the {secret} from your app's page first."),
+                            key=tr(labels.get(KEY, KEY)), secret=tr(labels.get(SECRET, SECRET)))
+        for field in self.fields:
+            if not clean[field.name] and field.missing:
+                raise UserError(field.missing)
+            if clean[field.name] and field.number and not clean[field.name].isdigit():
+                raise UserError(field.not_a_number)
+        return clean
+
+    def check_redirect(self, redirect: Redirect) -> None:
+        """Raises UserError when the pasted code or address cannot be exchanged as it is."""
+        if not redirect.code:
+            raise UserError(N_("Open the permission page first, or paste the code or the address the browser "
+                               "shows after you allow access."))
+
+    @abstractmethod
+    def link(self, values: Mapping[str, str], redirect_url: str, state: str, hosts: Mapping[str, str]) -> str:
+        """The platform's permission page for the seller's app (values already checked)."""
+
+    @abstractmethod
+    def exchange(self, values: Mapping[str, str], redirect: Redirect,
+                 hosts: Mapping[str, str]) -> tuple[Credentials, TokenSet]:
+        """The redirect's single-use code → the shop's credentials and tokens (network: off the GUI thread)."""

@@ -1,0 +1,33 @@
+"""Lazada Seller Center's order export (reference §6 of marketplaces.md): one row per order item, each with its
+own status code as the API writes it ("ready_to_ship"), so the order's state comes from every line's code; a row
+without a quantity is one item; prices may be written 35000.00 or 35,000.00."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from companion.connectors.lazada import mapping
+from companion.domain.marketplace import OrderStatus
+from companion.domain.order_files import Layout
+
+
+def status_of(codes: Sequence[str]) -> OrderStatus:
+    """Cancelled only when every item is, else the least advanced item (the connector's own rule)."""
+    return mapping.order_status(list(codes))
+
+
+LAYOUT = Layout("lazada", {
+    "order_id": ("orderNumber",),
+    "line_id": ("orderItemId",),
+    "seller_sku": ("sellerSku",),
+    "name": ("itemName",),
+    "variation": ("variation",),
+    "quantity": ("quantity",),
+    "price": ("unitPrice", "paidPrice"),
+    "status": ("status",),
+    "created": ("createTime",),
+    "times": ("updateTime",),
+    "ship_by": ("rtsSla", "promisedShippingTime"),
+    "buyer": ("customerName",),
+}, ("order_id", "line_id"), status_of, quantity_defaults_to_one=True, status_from_every_line=True,
+    lower_case_codes=True)

@@ -1,0 +1,120 @@
+"""Every shop setting the app keeps, declared once: its key, type, default and the check a value must pass.
+
+The settings table holds text; store/settings.py reads and writes only what is declared here, as the declared type
+(a value that is missing, unreadable or fails its check reads as the default), and services/settings.py refuses what
+a person typed with the setting's own sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from companion.domain.clock import SHOP_ZONES
+from companion.i18n import LANGUAGES, N_
+
+T = TypeVar("T", str, int, bool)
+MAX_SHOP_NAME = 80
+MAX_THRESHOLD = 100_000
+
+
+def _any(_value: object) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    """One setting: `kind` is str, int or bool (stored as text, bool as "1"/"0")."""
+
+    key: str
+    kind: type[T]
+    default: T
+    check: Callable[[T], bool] = field(default=_any, compare=False)
+    problem: str = ""  # msgid a person reads when what they typed fails the check
+
+    def parse(self, text: str | None) -> T:
+        """The stored text as the declared type; the default when missing, unreadable or failing the check."""
+        if text is None:
+            return self.default
+        try:
+            return self.read(text)
+        except ValueError:
+            return self.default
+
+    def read(self, text: str) -> T:
+        """`text` as the declared type; ValueError when it is not one or fails the check."""
+        value: Any = text  # Any: one body serves the three kinds
+        if self.kind is bool:
+            if text.strip() not in ("0", "1"):
+                raise ValueError(f"{self.key} is 0 or 1, not {text!r}")
+            value = text.strip() == "1"
+        elif self.kind is int:
+            value = int(text.strip())
+        if not self.check(value):
+            raise ValueError(f"{self.key} cannot be {text!r}")
+        return value
+
+    def text(self, value: T) -> str:
+        """What the settings table stores for `value`."""
+        if self.kind is bool:
+            return "1" if value else "0"
+        return str(value)
+
+    def accepts(self, value: object) -> bool:
+        """`value` has the declared type (a bool is not an int here) and passes the check."""
+        typed: Any = value
+        return type(value) is self.kind and self.check(typed)
+
+
+@dataclass(frozen=True)
+class SettingFamily(Generic[T]):
+    """Settings that share a prefix and a type, one per page or channel (e.g. guide_done_home)."""
+
+    prefix: str
+    kind: type[T]
+    default: T
+
+    def of(self, name: str) -> Setting[T]:
+        return Setting(self.prefix + name, self.kind, self.default)
+
+
+SHOP_NAME = Setting("shop_name", str, "", check=lambda v: len(v) <= MAX_SHOP_NAME,
+                    problem=N_("The shop name is too long: use at most 80 characters."))
+LANGUAGE = Setting("language", str, "id", check=lambda v: v in LANGUAGES,
+                   problem=N_("Choose the language Indonesian or English."))
+TIME_ZONE = Setting("time_zone", str, "WIB", check=lambda v: v in SHOP_ZONES,
+                    problem=N_("Choose the shop's time zone: WIB, WITA or WIT."))
+LOW_STOCK_THRESHOLD = Setting("low_stock_threshold", int, 5, check=lambda v: 0 <= v <= MAX_THRESHOLD,
+                              problem=N_("The low-stock limit must be a whole number from 0 to 100.000."))
+LAST_AUTO_BACKUP = Setting("last_auto_backup", str, "")  # ISO time of the last automatic backup
+PRACTICE_DECLINED = Setting("practice_declined", bool, False)  # the owner chose not to start in practice mode
+WELCOME_DONE = Setting("welcome_done", bool, False)
+WELCOME_START = Setting("welcome_start", str, "", check=lambda v: v in ("", "practice", "import", "link"))
+ALERT_SOUND = Setting("alert_sound", bool, False)  # the tray alert also plays a sound
+CHAT_SHIPPING_ESTIMATE = Setting("chat_shipping_estimate", str, "")  # fills {estimasi_kirim} in quick replies
+GUIDE_DONE = SettingFamily("guide_done_", bool, False)  # per page key: its guide was dismissed
+CHAT_HOLIDAY = SettingFamily("chat_holiday_", bool, False)  # per channel: chats arrive in holiday mode
+
+DECLARED: dict[str, Setting[Any]] = {s.key: s for s in (
+    SHOP_NAME, LANGUAGE, TIME_ZONE, LOW_STOCK_THRESHOLD, LAST_AUTO_BACKUP, PRACTICE_DECLINED, WELCOME_DONE,
+    WELCOME_START, ALERT_SOUND, CHAT_SHIPPING_ESTIMATE)}
+FAMILIES: tuple[SettingFamily[Any], ...] = (GUIDE_DONE, CHAT_HOLIDAY)
+
+
+def declared(setting: Setting[Any]) -> bool:
+    """Whether `setting` is one listed here (or a member of a family), with the same type and default."""
+    if DECLARED.get(setting.key) == setting:
+        return True
+    return any(setting.key.startswith(f.prefix) and f.of(setting.key.removeprefix(f.prefix)) == setting
+               for f in FAMILIES)
+
+
+def find(key: str) -> Setting[Any]:
+    """The declared setting stored under `key`; KeyError for a key nobody declared."""
+    if key in DECLARED:
+        return DECLARED[key]
+    family = next((f for f in FAMILIES if key.startswith(f.prefix) and len(key) > len(f.prefix)), None)
+    if family is None:
+        raise KeyError(f"not a declared setting: {key!r}")
+    return family.of(key.removeprefix(family.prefix))

@@ -1,0 +1,34 @@
+"""Which handler sends which kind of command (sync side of the command outbox; services/commands.py names the
+kinds for people). The engine sends each shop's due commands through these, in this order, skipping a handler
+whose capability the shop's channel does not declare.
+
+Adding a kind: a CommandKind in services/commands.py (its words, its cancel rule) and a CommandHandler here
+(`register`), with its `send`, its look-back rule and, for a command meant for every shop, its `settle`.
+"""
+
+from __future__ import annotations
+
+from companion.sync.chat import REPLY_HANDLER
+from companion.sync.rounds import CommandHandler
+from companion.sync.stock_sending import HANDLER as STOCK_HANDLER
+
+# Replies go before stock numbers, as they did when replies were part of the chat phase: a shop stopped while
+# sending replies (offline, login refused) gets no push, and its stock changes wait for the next round.
+_HANDLERS: dict[str, CommandHandler] = {h.kind: h for h in (REPLY_HANDLER, STOCK_HANDLER)}
+
+
+def handlers() -> list[CommandHandler]:
+    return list(_HANDLERS.values())
+
+
+def get(kind: str) -> CommandHandler | None:
+    return _HANDLERS.get(kind)
+
+
+def register(handler: CommandHandler) -> None:
+    """A new kind of command; registering a kind again replaces its handler."""
+    _HANDLERS[handler.kind] = handler
+
+
+def unregister(kind: str) -> None:
+    _HANDLERS.pop(kind, None)
