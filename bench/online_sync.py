@@ -105,7 +105,7 @@ def add_paid_orders(market: Any, listings: list[dict[str, Any]], count: int, rng
     """`count` paid (READY_TO_SHIP) orders of 1–3 lines, updated over the last two days, written straight into
     the practice record (admin API: one HTTP call and one commit per order). Listing stock is left as is."""
     from companion.practice.buyers import buyer_id
-    from companion.practice.catalogue import BUYER_NAMES, OPEN_STATUS
+    from companion.practice.catalogue import BUYER_NAMES
 
     state = market.state
     now = int(state.now())
@@ -120,7 +120,8 @@ def add_paid_orders(market: Any, listings: list[dict[str, Any]], count: int, rng
             buyer = n % len(BUYER_NAMES)
             cur = c.execute(
                 "INSERT INTO orders (platform, ref, status, buyer_id, buyer_name, create_time, update_time, ship_by)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (PLATFORM, ref, OPEN_STATUS[PLATFORM], buyer_id(PLATFORM, buyer),
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (PLATFORM, ref, state.channel(PLATFORM).statuses.open,
+                                                     buyer_id(state, PLATFORM, buyer),
                                                      BUYER_NAMES[buyer], updated, updated, updated + 2 * 86_400))
             c.executemany(
                 "INSERT INTO order_lines (order_id, listing_id, item_id, model_id, name, model_name, item_sku,"
