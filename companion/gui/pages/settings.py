@@ -32,6 +32,7 @@ from companion.domain.errors import UserError
 from companion.domain.settings_keys import LANGUAGE, LOW_STOCK_THRESHOLD, SHOP_NAME, TIME_ZONE
 from companion.gui.context import AppContext
 from companion.gui.messages import confirm, error_text, show_error
+from companion.gui.commands_panel import CommandsPanel
 from companion.gui.online_shops_card import OnlineShopsCard
 from companion.gui.page_guide import show_all_guides
 from companion.gui.pages.base import Page
@@ -63,6 +64,8 @@ class SettingsPage(Page):
         layout.addWidget(title)
         layout.addLayout(columns, 1)
         layout.addWidget(self.online)
+        self.commands = CommandsPanel(ctx)  # what waits to leave the laptop, or was refused
+        layout.addWidget(self.commands)
         self.set_scrolling_content(inner)  # the online shops card makes it taller than a small laptop screen
         self.reload()
 
