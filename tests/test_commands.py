@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from sync_child import account_ids, admin, credentials_source, quick_connector, setup_shop
+from test_reply_found_by_pull import T0, _shop_with_question
 
 from companion.connectors.base import Connector, Credentials
 from companion.domain.clock import stamp
@@ -25,7 +26,6 @@ from companion.store.location import db_path
 from companion.store.schema_v2 import V2
 from companion.store.schema_v4 import V4
 from companion.sync.engine import SyncEngine
-from test_reply_found_by_pull import T0, _shop_with_question
 
 OLD_ACCOUNTS_CHANNEL = "channel TEXT NOT NULL CHECK (channel IN ('shopee', 'tiktok', 'lazada')),"
 OLD_CONVERSATIONS_CHANNEL = "channel TEXT NOT NULL CHECK (channel IN ('shopee', 'tiktok', 'lazada', 'manual')),"
@@ -62,9 +62,8 @@ def test_a_key_is_queued_once_and_a_reply_command_follows_its_message(db: Databa
     inbox_service.reply_failed(db, message_id, "Pesan ditolak")
     command = outbox.get(db, command_id)
     assert command is not None and (command.state, command.last_error) == ("failed", "Pesan ditolak")
-    with pytest.raises(sqlite_error()):
-        with db.write():
-            db.execute("UPDATE outbox SET state = 'lost' WHERE id = ?", (command_id,))
+    with pytest.raises(sqlite_error()), db.write():
+        db.execute("UPDATE outbox SET state = 'lost' WHERE id = ?", (command_id,))
 
 
 def sqlite_error() -> type[Exception]:
@@ -160,7 +159,7 @@ def test_v6_moves_old_rows_and_ends_with_the_fresh_schema(tmp_path: Path) -> Non
     assert states == {"sale:1": ("waiting", None, None), "sale:2": ("sent", None, None),
                       "sale:3": ("failed", None, None), "reply:m1": ("waiting", "a1", None),
                       "reply:m2": ("sending", "a1", None), "reply:m3": ("failed", "a1", "Ditolak"),
-                      "reply:m4": ("cancelled", "a1", None), "reply:m5": ("sent", "a1", None)}
+                      "reply:m4": ("cancelled", "a1", inbox_service.WITHDRAWN), "reply:m5": ("sent", "a1", None)}
     assert json.loads(old.scalar("SELECT payload FROM outbox WHERE idempotency_key = 'reply:m3'")) == \
         {"message_id": "m3"}
     assert old.scalar("SELECT COUNT(*) FROM messages") == 5 and old.scalar("SELECT name FROM accounts") == "Toko"
@@ -198,3 +197,46 @@ def test_a_channel_without_chat_gets_no_chat_phase_and_its_replies_wait(data_dir
     assert db.scalar("SELECT COUNT(*) FROM conversations") == 1   # the buyer's question was not pulled
     assert inbox_store.message(db, reply_id).status == "queued"  # type: ignore[union-attr]
     assert summary.change.sync and outbox.pending_count(db) == 1   # stock settled; the reply waits
+
+
+def test_the_list_in_settings_sends_again_and_cancels(qtbot: object, data_dir: Path, tmp_path: Path) -> None:
+    from companion import i18n
+    from companion.gui.commands_panel import CommandsPanel
+    from companion.gui.context import AppContext
+    from companion.gui.style import STYLE
+
+    ctx = AppContext(data_dir)
+    try:
+        message_id, command_id = _reply(ctx.db)
+        conv_id = inbox_store.message(ctx.db, message_id).conversation_id  # type: ignore[union-attr]
+        second, _ = inbox_service.queue_reply(ctx.db, conv_id, "Maaf kak, habis")
+        inbox_service.begin_send(ctx.db, second)
+        inbox_service.reply_failed(ctx.db, second, "10009: chat tidak diizinkan untuk toko ini")
+        for lang in ("id", "en"):
+            i18n.set_language(lang)
+            panel = CommandsPanel(ctx)
+            panel.setStyleSheet(STYLE)
+            panel.resize(1366, 400)
+            panel.show()
+            panel.grab().save(str(Path("/tmp") / f"commands_{lang}.png"))
+            buttons: list[object] = panel.findChildren(QPushButtonType())
+            assert len(buttons) == 2   # one to send again, one to cancel
+            panel.close()
+        i18n.set_language("id")
+        panel = CommandsPanel(ctx)
+        panel.cancel(command_id)
+        assert _state(ctx.db, command_id) == "cancelled"
+        failed = outbox.by_key(ctx.db, inbox_service.reply_key(second))
+        assert failed is not None
+        panel.retry(failed.id)
+        assert _state(ctx.db, failed.id) == "waiting"
+    finally:
+        i18n.set_language("id")
+        ctx.close()
+
+
+def QPushButtonType() -> type:
+    """The button class, imported only where Qt is in use."""
+    from PySide6.QtWidgets import QPushButton
+
+    return QPushButton

@@ -18,17 +18,24 @@ way: the end schema is the same for a fresh database and for one upgraded from a
 Why plain SQL and not sqlite-utils' `table.transform()`: transform (4.2.1) copies every column CHECK it finds and
 has no switch to drop one (accounts keeps 8 of 8, conversations 5 of 5), writes integer defaults back as text
 (`DEFAULT '0'`) and names the table quoted (`CREATE TABLE "accounts"`), so a fresh and an upgraded file would differ.
-Each table is rebuilt as SQLite's ALTER TABLE page describes (new table, copy, drop the old, rename the new), inside
-the migration's one transaction with foreign keys on and `defer_foreign_keys` set, so the tables that point at
-`accounts` and `conversations` (listings, orders, messages …) keep their references untouched (renaming the old
-table aside instead would rewrite those references, even with `legacy_alter_table`, while foreign keys are on).
-SQLite writes a renamed table's name quoted (`CREATE TABLE "accounts"`), for a fresh file and an upgraded one alike.
+Each table's rows are copied aside (temp tables), the table dropped and created again from the text below, and the
+rows put back, inside the migration's one transaction with foreign keys on and `defer_foreign_keys` set: the rows
+that point at `accounts` and `conversations` (listings, orders, messages …) are orphans only until their parents
+are back, and the references in those tables are never rewritten (renaming a table aside would rewrite them while
+foreign keys are on, even with `legacy_alter_table`; creating the new table under another name and renaming it
+leaves the deferred count of orphans above zero at COMMIT).
 """
 
 V6 = """
 PRAGMA defer_foreign_keys = ON;
+CREATE TEMP TABLE accounts_v5 AS SELECT * FROM accounts;
+CREATE TEMP TABLE conversations_v5 AS SELECT * FROM conversations;
+CREATE TEMP TABLE outbox_v1 AS SELECT * FROM outbox;
+DROP TABLE outbox;
+DROP TABLE conversations;
+DROP TABLE accounts;
 
-CREATE TABLE accounts_v6 (
+CREATE TABLE accounts (
     id TEXT PRIMARY KEY,
     channel TEXT NOT NULL,
     name TEXT NOT NULL,
@@ -46,14 +53,14 @@ CREATE TABLE accounts_v6 (
     keep_last_units INTEGER NOT NULL DEFAULT 0 CHECK (keep_last_units >= 0),
     ship_window_days INTEGER NOT NULL DEFAULT 2 CHECK (ship_window_days BETWEEN 0 AND 30)
 );
-INSERT INTO accounts_v6 (id, channel, name, practice, shop_ref, base_url, auth_base_url, access_expires_at,
+INSERT INTO accounts (id, channel, name, practice, shop_ref, base_url, auth_base_url, access_expires_at,
                       refresh_expires_at, buffer_units, buffer_percent, poll_seconds, active, created_at,
                       keep_last_units, ship_window_days)
 SELECT id, channel, name, practice, shop_ref, base_url, auth_base_url, access_expires_at, refresh_expires_at,
        buffer_units, buffer_percent, poll_seconds, active, created_at, keep_last_units, ship_window_days
-FROM accounts;
+FROM accounts_v5;
 
-CREATE TABLE conversations_v6 (
+CREATE TABLE conversations (
     id TEXT PRIMARY KEY,
     account_id TEXT REFERENCES accounts(id),
     channel TEXT NOT NULL,
@@ -72,20 +79,16 @@ CREATE TABLE conversations_v6 (
     created_at TEXT NOT NULL,
     UNIQUE (account_id, platform_conversation_id)
 );
-INSERT INTO conversations_v6 (id, account_id, channel, platform_conversation_id, buyer_id, buyer_name, source,
+INSERT INTO conversations (id, account_id, channel, platform_conversation_id, buyer_id, buyer_name, source,
                            target_minutes, holiday_mode, last_text, last_message_at, waiting_since, answered_at,
                            marked_answered_at, unread, created_at)
 SELECT id, account_id, channel, platform_conversation_id, buyer_id, buyer_name, source, target_minutes,
        holiday_mode, last_text, last_message_at, waiting_since, answered_at, marked_answered_at, unread, created_at
-FROM conversations;
-DROP TABLE conversations;
-DROP TABLE accounts;
-ALTER TABLE accounts_v6 RENAME TO accounts;
-ALTER TABLE conversations_v6 RENAME TO conversations;
+FROM conversations_v5;
 CREATE INDEX conversations_waiting ON conversations(waiting_since) WHERE waiting_since IS NOT NULL;
 CREATE INDEX conversations_recent ON conversations(last_message_at);
 
-CREATE TABLE outbox_v6 (
+CREATE TABLE outbox (
     id TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
     account_id TEXT REFERENCES accounts(id),
@@ -101,7 +104,7 @@ CREATE TABLE outbox_v6 (
     status TEXT GENERATED ALWAYS AS (CASE state WHEN 'waiting' THEN 'pending' WHEN 'sending' THEN 'pending'
                                                 WHEN 'sent' THEN 'done' ELSE state END) VIRTUAL
 );
-INSERT INTO outbox_v6 (id, kind, account_id, idempotency_key, payload, state, attempts, next_attempt_at, last_error,
+INSERT INTO outbox (id, kind, account_id, idempotency_key, payload, state, attempts, next_attempt_at, last_error,
                     created_at, updated_at)
 SELECT o.id, o.kind, c.account_id, o.idempotency_key, o.payload,
        CASE WHEN m.id IS NULL THEN (CASE o.status WHEN 'pending' THEN 'waiting' WHEN 'done' THEN 'sent'
@@ -113,11 +116,9 @@ SELECT o.id, o.kind, c.account_id, o.idempotency_key, o.payload,
             ELSE 'sent' END,
        o.attempts, o.next_attempt_at, CASE WHEN m.status = 'failed' THEN m.error ELSE o.last_error END,
        o.created_at, o.created_at
-FROM outbox o
+FROM outbox_v1 o
 LEFT JOIN messages m ON o.kind = 'chat_reply' AND m.id = json_extract(o.payload, '$.message_id')
 LEFT JOIN conversations c ON c.id = m.conversation_id;
-DROP TABLE outbox;
-ALTER TABLE outbox_v6 RENAME TO outbox;
 INSERT INTO outbox (id, kind, account_id, idempotency_key, payload, state, last_error, created_at, updated_at)
 SELECT 'reply-' || m.id, 'chat_reply', c.account_id, 'reply:' || m.id, json_object('message_id', m.id),
        CASE WHEN m.status = 'queued' THEN 'waiting'
@@ -131,4 +132,7 @@ WHERE c.account_id IS NOT NULL AND m.from_buyer = 0 AND m.status IN ('queued', '
 ON CONFLICT (idempotency_key) DO NOTHING;
 CREATE INDEX outbox_open ON outbox(state, next_attempt_at) WHERE state IN ('waiting', 'sending', 'failed');
 CREATE INDEX outbox_account ON outbox(account_id, state);
+DROP TABLE temp.outbox_v1;
+DROP TABLE temp.conversations_v5;
+DROP TABLE temp.accounts_v5;
 """

@@ -2,8 +2,9 @@
 
 A "stock_changed" command is meant for every active shop (account NULL). In a shop's turn the listings of the
 changed products are pushed (absolute numbers, so twice is harmless), together with every listing that differs
-on the first round and then every 15 minutes (engine.FULL_CHECK_EVERY). Look-back rule: when a push's answer never came, the listings
-are read back, what already shows the number is recorded as pushed, and only the rest is pushed again. After
+on the first round and then every 15 minutes (engine.FULL_CHECK_EVERY). Look-back rule: when a push's answer
+never came, the listings are read back, what already shows the number is recorded as pushed, and only the rest
+is pushed again. After
 every shop's turn the commands are sent when every shop that takes stock numbers has them; otherwise they are due
 again after a backoff that grows with their attempts (kept in the database, so it survives restarts).
 """
@@ -11,6 +12,7 @@ again after a backoff that grows with their attempts (kept in the database, so i
 from __future__ import annotations
 
 from collections.abc import Sequence
+
 from companion.connectors.errors import ConnectorError, Temporary, Throttled
 from companion.domain.clock import now_utc
 from companion.domain.marketplace import Capability, StockResult, StockUpdate
@@ -21,6 +23,7 @@ from companion.services.stock_push import STOCK_CHANGED
 from companion.store.outbox import CommandRow
 from companion.sync.problems import problem_for, stock_refused
 from companion.sync.rounds import AccountRun, CommandHandler, CommandRound
+
 
 def product_ids(commands: Sequence[CommandRow]) -> list[str]:
     ids = (c.payload.get("product_ids", []) for c in commands)

@@ -30,9 +30,9 @@ from companion import i18n
 from companion.domain.clock import ZONE_LABELS
 from companion.domain.errors import UserError
 from companion.domain.settings_keys import LANGUAGE, LOW_STOCK_THRESHOLD, SHOP_NAME, TIME_ZONE
+from companion.gui.commands_panel import CommandsPanel
 from companion.gui.context import AppContext
 from companion.gui.messages import confirm, error_text, show_error
-from companion.gui.commands_panel import CommandsPanel
 from companion.gui.online_shops_card import OnlineShopsCard
 from companion.gui.page_guide import show_all_guides
 from companion.gui.pages.base import Page
