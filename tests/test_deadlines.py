@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from companion.connectors import registry
 from companion.domain.clock import shop_zone
 from companion.domain.deadlines import MANUAL, Clock, ReplyRule, clock_for, deadline_for, rule_for, urgency_key
-from companion.services.reply_rules import reply_rules
+from companion.services.reply_rules import reply_rule, reply_rules
 
 ZONES = ("WIB", "WITA", "WIT")
 RULES = reply_rules()  # each channel's own rule, as its spec declares it, and "manual"
@@ -119,6 +119,13 @@ def test_manual_target_must_be_positive(minutes: int) -> None:
 def test_unknown_channel_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown channel"):
         deadline_for(rule("tokopedia-legacy"), at("WIB", 10, 9))
+
+
+def test_a_stored_channel_this_version_does_not_know_waits_without_a_deadline() -> None:
+    assert reply_rule("tokopedia-legacy") is None
+    assert reply_rule("manual") is RULES["manual"]
+    clock = clock_for(reply_rule("tokopedia-legacy"), at("WIB", 10, 9), "WIB")
+    assert clock.deadline is None and not clock.overdue(at("WIB", 20, 9))
 
 
 def test_naive_datetimes_are_refused() -> None:

@@ -10,7 +10,7 @@ reuses that listing's platform ids.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -235,25 +235,6 @@ def import_file(db: Database, path: Path, progress: ProgressFn | None = None,
 
 
 SHOWN_ERRORS = 20
-
-
-class _ChannelLabels(Mapping[str, str]):
-    """Channel name -> label, read from the registry at each look-up (kept for the import dialog's
-    `CHANNEL_NAMES.get(...)`; new code calls channel_label)."""
-
-    def __getitem__(self, channel: str) -> str:
-        if registry.find(channel) is None:
-            raise KeyError(channel)
-        return channel_label(channel)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(registry.names())
-
-    def __len__(self) -> int:
-        return len(registry.names())
-
-
-CHANNEL_NAMES: Mapping[str, str] = _ChannelLabels()
 
 
 def row_problem(row: int, msgid: str, params: dict[str, object]) -> str:
