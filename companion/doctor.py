@@ -85,15 +85,16 @@ def _outbox(db: Database | None) -> Check:
     assert db is not None
     counts: dict[str, int] = {}
     unreadable = 0
-    for status, payload in health.unfinished_outbox(db):
-        counts[status] = counts.get(status, 0) + 1
+    for state, payload in health.unfinished_outbox(db):
+        counts[state] = counts.get(state, 0) + 1
         try:
             json.loads(payload)
         except ValueError:
             unreadable += 1
     if unreadable:
         return False, tr("Outbox: {n} waiting messages cannot be read.", n=unreadable)
-    return True, tr("Outbox: {pending} waiting, {failed} failed.", pending=counts.get("pending", 0),
+    waiting = counts.get("waiting", 0) + counts.get("sending", 0)
+    return True, tr("Outbox: {pending} waiting, {failed} failed.", pending=waiting,
                     failed=counts.get("failed", 0))
 
 

@@ -233,7 +233,8 @@ def test_product_picker_inserts_live_price_and_stock(page: InboxPage, qtbot: QtB
 def test_shopee_chat_permission_sentence(page: InboxPage, seeded: dict[str, str]) -> None:
     assert not page.problem.isVisibleTo(page)
     with page.ctx.db.write():
-        inbox_store.set_chat_problem(page.ctx.db, seeded["shopee"], "not_permitted", SHOPEE_SPEC.chat_permission_sentence, "", stamp())
+        inbox_store.set_chat_problem(page.ctx.db, seeded["shopee"], "not_permitted",
+                                     SHOPEE_SPEC.chat_permission_sentence, "", stamp())
     page.reload()
     assert page.problem.isVisibleTo(page)
     assert page.problem.text().startswith("Chat Shopee")

@@ -78,7 +78,7 @@ def test_pull_is_incremental_and_a_reply_arrives_once(data_dir: Path, db: Databa
     row = _conversation(db, "tiktok")
     assert row.waiting_since is None and row.queued_replies == 0
     assert [m.text for m in inbox_store.thread(db, conv_id)].count("Ready Kak, stok 20.") == 1
-    assert db.scalar("SELECT status FROM outbox WHERE idempotency_key = ?", (f"reply:{message_id}",)) == "done"
+    assert db.scalar("SELECT state FROM outbox WHERE idempotency_key = ?", (f"reply:{message_id}",)) == "sent"
 
 
 def test_lost_answer_is_read_back_not_resent(data_dir: Path, db: Database, market: PracticeMarketplace) -> None:

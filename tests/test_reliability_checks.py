@@ -67,7 +67,7 @@ def test_outbox_entries_need_an_account_of_themselves(shop: tuple[Database, Admi
     waiting, unexplained = checks.unexplained_outbox(db)
     assert waiting >= 1 and unexplained == []  # untried (the sale's, the opening counts'): fine
     with db.write():
-        db.execute("UPDATE outbox SET attempts = 3, last_error = 'timeout' WHERE status = 'pending'")
+        db.execute("UPDATE outbox SET attempts = 3, last_error = 'timeout' WHERE state = 'waiting'")
     assert checks.unexplained_outbox(db) == (waiting, [])  # tried, with the reason kept: fine
     with db.write():
         db.execute("UPDATE outbox SET last_error = NULL WHERE idempotency_key LIKE 'sale:%'")  # no word why

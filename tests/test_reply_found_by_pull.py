@@ -41,8 +41,8 @@ def test_a_reply_found_on_the_platform_by_the_pull_settles_its_outbox_entry(db: 
     reply = inbox_store.message(db, reply_id)
     assert reply is not None and reply.status == "sent" and reply.platform_message_id == "m2"
     assert outbox.pending_count(db) == 0
-    assert db.scalar("SELECT status FROM outbox WHERE idempotency_key = ?", (inbox_service.reply_key(reply_id),)) \
-        == "done"
+    assert db.scalar("SELECT state FROM outbox WHERE idempotency_key = ?", (inbox_service.reply_key(reply_id),)) \
+        == "sent"
     assert db.scalar("SELECT COUNT(*) FROM messages WHERE from_buyer = 0") == 1  # matched, not a second copy
 
 

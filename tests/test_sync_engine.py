@@ -123,7 +123,7 @@ def test_one_shop_offline_and_one_to_relink_do_not_stop_the_third(db: Database, 
     assert sync_state.status(db, accounts["lazada"]).problem_kind == "offline"
     assert sync_state.status(db, accounts["tiktok"]).last_success_at is not None
     assert summary.pending_changes > 0 and not summary.ok  # kept for the shops that did not get them
-    due = db.scalar("SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'")
+    due = db.scalar("SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'waiting'")
     assert due > sync_state.status(db, accounts["tiktok"]).last_success_at  # retried later, surviving restarts
 
 

@@ -92,25 +92,28 @@ def ledger_mismatches(db: Database) -> list[str]:
     return [f"product {pid}: cached {cached}, ledger {ledger}" for pid, cached, ledger in stock_store.verify_levels(db)]
 
 
+SETTLED = "('sent', 'cancelled')"  # a command in these states has left, or was withdrawn by the owner
+
+
 def unexplained_outbox(db: Database) -> tuple[int, list[str]]:
     """(entries not done, the ones with no honest account of themselves): an entry waits either untried, or
     after attempts with the last error kept; a failed one keeps its error."""
-    rows = db.query("SELECT id, kind, status, attempts, last_error FROM outbox WHERE status != 'done'")
+    rows = db.query(f"SELECT id, kind, state, attempts, last_error FROM outbox WHERE state NOT IN {SETTLED}")
     bad = []
     for r in rows:
-        untried = r["status"] == "pending" and r["attempts"] == 0 and not r["last_error"]
+        untried = r["state"] in ("waiting", "sending") and r["attempts"] == 0 and not r["last_error"]
         tried = r["attempts"] > 0 and bool(r["last_error"])
-        if not (untried or tried or (r["status"] == "failed" and r["last_error"])):
-            bad.append(f"outbox {r['kind']} {r['id']}: {r['status']}, {r['attempts']} attempts, "
+        if not (untried or tried or (r["state"] == "failed" and r["last_error"])):
+            bad.append(f"outbox {r['kind']} {r['id']}: {r['state']}, {r['attempts']} attempts, "
                        f"error {r['last_error']!r}")
     return len(rows), bad
 
 
 def settled_outbox(db: Database) -> tuple[int, list[str]]:
     """After a settle: (entries refused for good, with the platform's words kept; anything else left over)."""
-    rows = db.query("SELECT id, kind, status, last_error FROM outbox WHERE status != 'done'")
-    refused = [r for r in rows if r["status"] == "failed" and r["last_error"]]
-    return len(refused), [f"outbox {r['kind']} {r['id']}: still {r['status']} ({r['last_error']!r})" for r in rows
+    rows = db.query(f"SELECT id, kind, state, last_error FROM outbox WHERE state NOT IN {SETTLED}")
+    refused = [r for r in rows if r["state"] == "failed" and r["last_error"]]
+    return len(refused), [f"outbox {r['kind']} {r['id']}: still {r['state']} ({r['last_error']!r})" for r in rows
                           if r not in refused]
 
 

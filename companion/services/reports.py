@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from companion.connectors import registry
 from companion.domain.clock import day_range, parse_stamp, shop_zone
@@ -53,18 +53,6 @@ def channel_name(channel: str) -> str:
         return tr(COUNTER_NAME)
     spec = registry.find(channel)
     return tr(spec.label) if spec else channel
-
-
-def __getattr__(name: str) -> Any:
-    """ONLINE_CHANNELS, CHANNELS and CHANNEL_NAMES, read from the registry when asked (for callers that still
-    use the constants; new code calls online_channels, report_channels and channel_name)."""
-    if name == "ONLINE_CHANNELS":
-        return online_channels()
-    if name == "CHANNELS":
-        return report_channels()
-    if name == "CHANNEL_NAMES":
-        return {channel: channel_name(channel) for channel in report_channels()}
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)

@@ -21,5 +21,6 @@ def integrity_passes(path: Path) -> bool:
 
 
 def unfinished_outbox(db: Database) -> list[tuple[str, str]]:
-    """(status, payload text) of every outbox entry not yet done."""
-    return [(r["status"], r["payload"]) for r in db.query("SELECT status, payload FROM outbox WHERE status != 'done'")]
+    """(state, payload text) of every command not yet sent or cancelled."""
+    return [(r["state"], r["payload"])
+            for r in db.query("SELECT state, payload FROM outbox WHERE state NOT IN ('sent', 'cancelled')")]

@@ -5,9 +5,8 @@ stock change is), an idempotency key, a payload, a state (waiting → sending �
 words, or cancelled), attempts and the time it is due again. Old rows keep their ids and keys: pending → waiting,
 done → sent, failed → failed. A reply's state follows its message (queued → waiting, sending → sending, failed →
 failed, or cancelled when the owner withdrew it), and a queued, sending or failed reply without a row gets one
-(key `reply:<message id>`), so the message row and its command say the same thing. The generated column `status`
-keeps the words of version 1 ('pending', 'done', 'failed', 'cancelled') for readers written before (the reliability
-bench's checks, the doctor); nothing writes it.
+(key `reply:<message id>`), so the message row and its command say the same thing. The old `status` column goes: its
+readers (the doctor, the reliability checks) read `state`.
 
 `accounts` and `conversations` are rebuilt without `CHECK (channel IN (…))`: a channel is checked against the
 channel registry by the services that write a row, so adding a channel never needs a migration. Schema v2 and v4
@@ -100,9 +99,7 @@ CREATE TABLE outbox (
     next_attempt_at TEXT,
     last_error TEXT,
     created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-    status TEXT GENERATED ALWAYS AS (CASE state WHEN 'waiting' THEN 'pending' WHEN 'sending' THEN 'pending'
-                                                WHEN 'sent' THEN 'done' ELSE state END) VIRTUAL
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
 INSERT INTO outbox (id, kind, account_id, idempotency_key, payload, state, attempts, next_attempt_at, last_error,
                     created_at, updated_at)

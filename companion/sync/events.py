@@ -58,7 +58,7 @@ class RoundSummary:
     finished_at: datetime
     accounts: tuple[AccountResult, ...]
     pending_changes: int  # stock changes still waiting to reach some marketplace
-    change: Change = field(default_factory=Change)  # the union of every service's Change in the round: what the GUI refreshes
+    change: Change = field(default_factory=Change)  # the union of the services' Changes: what the GUI refreshes
 
     @property
     def ok(self) -> bool:

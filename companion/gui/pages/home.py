@@ -225,7 +225,7 @@ class HomePage(Page):
         monday = today - timedelta(days=today.weekday())
         week = report_service.sales_by_period(self.ctx.db, monday, monday + timedelta(days=6), "day", zone)
         now_row = next(p for p in week if p.start == today)
-        channels = report_service.CHANNELS
+        channels = report_service.report_channels()
         self.today_chart = BarChart()
         self.today_chart.set_bars([Bar(report_service.channel_name(ch), now_row.takings(ch), channel_color(ch))
                                    for ch in channels])

@@ -41,7 +41,7 @@ from companion.gui.response_coaching import ResponseCoaching
 from companion.i18n import N_, babel_locale, tr
 from companion.services import reports
 from companion.services.change import Change
-from companion.services.reports import CHANNELS, Grain, PeriodRow, ProductSalesRow, StockValue
+from companion.services.reports import Grain, PeriodRow, ProductSalesRow, StockValue, report_channels
 from companion.store.database import Database
 
 GRAINS: tuple[tuple[Grain, str], ...] = (("day", N_("Per day")), ("week", N_("Per week")),
@@ -121,7 +121,7 @@ class ReportsPage(Page):
             self.grain.addItem(tr(label), key)
         self.channel = QComboBox()
         self.channel.addItem(tr("All channels"), None)
-        for ch in CHANNELS:
+        for ch in report_channels():
             self.channel.addItem(reports.channel_name(ch), ch)
         today = self.today()
         self.start = self._date_edit(today - timedelta(days=DEFAULT_DAYS["day"] - 1))
@@ -291,7 +291,7 @@ class ReportsPage(Page):
 
     def _channels(self) -> tuple[str, ...]:
         chosen = self.channel.currentData()
-        return (chosen,) if chosen else CHANNELS
+        return (chosen,) if chosen else report_channels()
 
     def _fill_summary(self) -> None:
         nbsp = "\u00a0"  # a channel and its amount never part at a line end
