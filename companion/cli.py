@@ -54,8 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["practice-server"]:
         from companion.practice.cli import main as practice_main
+        from companion.store.location import data_dir
 
-        return practice_main(argv[1:])
+        return practice_main(argv[1:], Path(data_dir(None)) / "practice")
     args = parser().parse_args(argv)
     lang = getattr(args, "lang", None)
     if lang:

@@ -23,9 +23,7 @@ KNOWN_CYCLE_IMPORTS: set[tuple[str, str]] = set()
 # (the channels' practice parts are found through the registry); the channel packages may import it, not the reverse.
 PRACTICE_MAY_IMPORT = ("companion.practice", "companion.domain", "companion.i18n", "companion.connectors.registry",
                        "companion.connectors.spec")
-KNOWN_PRACTICE_BREAKS = {  # also ignored in pyproject.toml's practice contract; delete both lines with the fix
-    ("companion.practice.cli", "companion.store.location"),  # the caller should pass the default folder
-}
+KNOWN_PRACTICE_BREAKS: set[tuple[str, str]] = set()  # none left: add one only with its fix planned
 
 # SQL outside companion/store/ that is not the shop's data: the practice marketplace keeps its own fake server state.
 SQL_ELSEWHERE = {"companion/practice/state.py"}

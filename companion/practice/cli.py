@@ -21,17 +21,14 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def _default_dir() -> Path:
-    from companion.store.location import data_dir
-
-    return Path(data_dir(None)) / "practice"
-
-
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, default_dir: Path | None = None) -> int:
+    """`default_dir`: where practice data lives without --data-dir (the caller knows the app's data folder)."""
     from companion.practice.server import PracticeMarketplace
 
     args = parser().parse_args(argv)
-    folder = Path(args.data_dir) if args.data_dir else _default_dir()
+    if not args.data_dir and default_dir is None:
+        parser().error("--data-dir is needed here")
+    folder = Path(args.data_dir) if args.data_dir else Path(str(default_dir))
     market = PracticeMarketplace(folder, port=args.port).start()
     done = threading.Event()
 

@@ -20,7 +20,6 @@ from companion.store.database import Database
 
 WAITING, SENDING, SENT, FAILED, CANCELLED = "waiting", "sending", "sent", "failed", "cancelled"
 STATES = (WAITING, SENDING, SENT, FAILED, CANCELLED)
-OPEN = (WAITING, SENDING)   # not yet settled: the sync still owes the platform this command
 
 
 @dataclass(frozen=True)

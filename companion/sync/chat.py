@@ -34,7 +34,6 @@ from companion.connectors.base import Connector
 from companion.connectors.errors import NotPermitted, Permanent, Temporary
 from companion.domain.clock import parse_stamp, stamp
 from companion.domain.marketplace import Capability, Conversation, ConversationPage, Message, MessagePage
-from companion.i18n import N_
 from companion.services import inbox as inbox_service
 from companion.services.change import Change
 from companion.store import inbox as inbox_store
@@ -52,7 +51,6 @@ CHAT = "chat"
 MAX_CONVERSATION_PAGES = 20
 MAX_MESSAGE_PAGES = 5
 CLOCK_SLACK = timedelta(minutes=10)   # platform and laptop clocks differ; a read-back match may be this early
-REFUSED_REPLY = N_("The marketplace refused this reply: {reason}")
 
 
 def chat_problem(account: AccountRow, exc: NotPermitted) -> Problem:
