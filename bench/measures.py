@@ -222,3 +222,7 @@ from bench.app_measures import idle_cpu, inbox_latency, peak_memory  # noqa: E40
 MEASURES.append(idle_cpu)
 MEASURES.append(peak_memory)
 MEASURES.append(inbox_latency)
+
+from bench.refresh_measure import gui_refresh  # noqa: E402  (the GUI's refresh after a busy round, in its own file)
+
+MEASURES.append(gui_refresh)
