@@ -32,7 +32,8 @@ def run_doctor(data_dir: Path) -> int:
             failure: Check = (False, tr("A check could not run: {reason}.", reason=exc))
             checks.append(lambda: failure)
         else:
-            checks += [lambda: _integrity(path), lambda: _migrations(db), lambda: _stock(db), lambda: _outbox(db)]
+            checks += [lambda: _integrity(path), lambda: _migrations(db), lambda: _schema(db), lambda: _stock(db),
+                       lambda: _outbox(db)]
     checks += [_keyring, _translations]
     results: list[Check] = []
     try:
@@ -69,6 +70,21 @@ def _migrations(db: Database | None) -> Check:
     if have == want:
         return True, tr("Data version: {have} (latest).", have=have)
     return False, tr("Data version: {have}, expected {want}; open the app once to update it.", have=have, want=want)
+
+
+def _schema(db: Database | None) -> Check:
+    """The file's tables, indexes, triggers and views are exactly what the app's migrations make for its version
+    (an extra trigger or a dropped guard would otherwise go unnoticed)."""
+    from companion.store.migrations import current_version
+    from companion.store.schema_shape import differences, expected_shape, shape_of
+
+    assert db is not None
+    version = current_version(db)
+    found = differences(shape_of(db), expected_shape(version))
+    if not found:
+        return True, tr("Schema: exactly what version {version} makes.", version=version)
+    return False, tr("Schema: differs from what version {version} makes ({differences}); restore a backup made by "
+                     "the app.", version=version, differences="; ".join(found))
 
 
 def _stock(db: Database | None) -> Check:

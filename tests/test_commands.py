@@ -23,6 +23,7 @@ from companion.store import inbox as inbox_store
 from companion.store import migrations, outbox
 from companion.store.database import Database
 from companion.store.location import db_path
+from companion.store.schema_shape import differences, shape_of
 from companion.store.schema_v2 import V2
 from companion.store.schema_v4 import V4
 from companion.sync.engine import SyncEngine
@@ -153,6 +154,7 @@ def test_v6_moves_old_rows_and_ends_with_the_fresh_schema(tmp_path: Path) -> Non
                     " 'http://x', 't')")
     assert migrations.migrate(old) == [6]
     assert _schema(old) == _schema(fresh)
+    assert differences(shape_of(old), shape_of(fresh)) == []
     assert old.query("PRAGMA foreign_key_check") == []
     states = {r["idempotency_key"]: (r["state"], r["account_id"], r["last_error"])
               for r in old.query("SELECT * FROM outbox")}

@@ -27,7 +27,7 @@ def test_healthy_data_passes_every_check(db: Database, data_dir: Path, capsys: p
     add_product(db, ProductInput(sku="A-1", name="Sabun", sell_price=3_000), 10)
     assert run_doctor(data_dir) == 0
     lines = capsys.readouterr().out.strip().splitlines()
-    assert len(lines) == 7 and all(line.startswith("[OK]") for line in lines[:-1])
+    assert len(lines) == 8 and all(line.startswith("[OK]") for line in lines[:-1])  # 7 checks (schema added)
     assert "lolos" in lines[-1]
 
 
@@ -46,6 +46,24 @@ def test_unreadable_outbox_fails(db: Database, data_dir: Path, capsys: pytest.Ca
                    " VALUES ('x', 'stock_changed', '{broken', 'k', 'now')")
     assert run_doctor(data_dir) == 1
     assert "tidak bisa dibaca" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("change", "named"), [
+    ("CREATE TRIGGER rename_all AFTER INSERT ON online_orders BEGIN UPDATE products SET name = 'x'; END",
+     "extra trigger rename_all"),
+    ("CREATE VIEW cheap AS SELECT * FROM products WHERE sell_price < 1000", "extra view cheap"),
+    ("DROP TRIGGER stock_movements_no_update", "missing trigger stock_movements_no_update"),
+    ("ALTER TABLE products ADD COLUMN note TEXT", "table products changed"),
+    ("CREATE TABLE extra_stuff (x TEXT)", "extra table extra_stuff"),
+])
+def test_a_schema_that_is_not_the_apps_own_is_named(db: Database, data_dir: Path, change: str, named: str,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """What a hand-edited file or a crafted backup carries beyond (or without) what the migrations make."""
+    with db.write():
+        db.execute(change)
+    assert run_doctor(data_dir) == 1
+    out = capsys.readouterr().out
+    assert named in out and "Skema: berbeda dari buatan versi 6" in out
 
 
 def test_damaged_file_fails(db: Database, data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -25,7 +25,7 @@ from companion.sync.runner import SyncRunner
 class SyncBridge(QObject):
     """Wraps a SyncRunner; `event` carries each SyncEvent on the GUI thread, `state_changed` says "look again"."""
 
-    event = Signal(object)  # type: ignore[assignment]  # the name SYNC_API.md gives; hides QObject.event
+    event = Signal(object)  # type: ignore[assignment]  # the name docs/SYNC.md gives; hides QObject.event
     state_changed = Signal()
     _relay = Signal(object)  # emitted on the runner's thread, delivered queued
 
