@@ -10,7 +10,7 @@ import threading
 
 from companion.connectors.spec import ChannelSpec
 from companion.domain.errors import UserError
-from companion.i18n import N_
+from companion.i18n import N_, tr
 
 _lock = threading.Lock()
 _specs: dict[str, ChannelSpec] = {}
@@ -79,6 +79,12 @@ def get(name: str) -> ChannelSpec:
 
 def is_known(name: str) -> bool:
     return find(name) is not None
+
+
+def label(name: str) -> str:
+    """A stored channel's name as people read it (its spec's label, translated); an unknown name as stored."""
+    spec = find(name)
+    return tr(spec.label) if spec is not None else name
 
 
 def for_credentials(credentials: object) -> ChannelSpec:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -44,7 +44,6 @@ class ChannelSpec:
     practice_credentials: PracticeCredentials | None = None  # practice marketplace JSON -> credentials
     chat_permission_sentence: str | None = None    # what to ask the platform for when chat is not permitted
     order: int = 100                               # where it stands in lists (built-ins 10, 20, 30)
-    notes: Mapping[str, str] = field(default_factory=dict)  # other msgids a channel may want shown
 
     def has(self, capability: Capability) -> bool:
         return capability in self.capabilities

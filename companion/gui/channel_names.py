@@ -16,8 +16,7 @@ COUNTER = "counter"
 
 def channel_label(channel: str) -> str:
     """The short name (`spec.label`) in lists, charts and the sync strip; an unknown name stays as stored."""
-    spec = registry.find(channel)
-    return tr(spec.label) if spec is not None else channel
+    return registry.label(channel)
 
 
 def channel_long_label(channel: str) -> str:

@@ -69,7 +69,8 @@ class CommandsPanel(QFrame):
         state = tr(STATE_WORDS.get(command.state, "Waiting"))
         if command.state == outbox.FAILED and command.last_error:
             state = tr("{state}: {words}", state=state, words=command.last_error)
-        cells = (tr(command_service.kind_label(command.kind)), command.account_name or tr("Every online shop"),
+        shop = tr(command.account_name) if command.account_name else tr("Every online shop")  # practice: msgids
+        cells = (tr(command_service.kind_label(command.kind)), shop,
                  ago_text(command.created_at), str(command.attempts), state)
         for col, text in enumerate(cells):
             self.rows.addWidget(_label(text), row, col)

@@ -77,7 +77,7 @@ class SyncBridge(QObject):
         return self._results.get(account_id)
 
     def pending_changes(self) -> int:
-        """Stock changes still waiting to reach some marketplace."""
+        """Commands (stock numbers, replies) still waiting to leave the laptop."""
         if self._last_summary is not None:
             return self._last_summary.pending_changes
         return outbox.pending_count(self.ctx.db)

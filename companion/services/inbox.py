@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 from companion.domain.clock import parse_stamp, stamp
+from companion.domain.deadlines import MANUAL
 from companion.domain.errors import NotFound, UserError
 from companion.domain.ids import new_id
 from companion.domain.marketplace import Conversation, Message
@@ -212,7 +213,7 @@ def log_inquiry(db: Database, source: str, buyer_name: str, text: str,
     conv_id, now = new_id(), stamp()
     with db.write():
         inbox_store.insert_conversation(db, {
-            "id": conv_id, "account_id": None, "channel": "manual", "buyer_name": name, "source": source,
+            "id": conv_id, "account_id": None, "channel": MANUAL, "buyer_name": name, "source": source,
             "target_minutes": target_minutes, "last_text": body, "last_message_at": now, "created_at": now})
         inbox_store.insert_message(db, {
             "id": new_id(), "conversation_id": conv_id, "from_buyer": 1, "kind": "text", "text": body,

@@ -2,7 +2,8 @@
 
 Orders go through `services.online_orders.apply_orders`, the same path as an API sync, into the channel's
 active linked shop when there is one (so a file and a sync of the same orders give one order each, keyed by
-platform order id), else into a per-channel "Impor file <channel>" account that the sync engine never calls.
+platform order id), else into a per-channel file-import account ("Impor file <channel>") that the sync engine
+never calls.
 Lines are matched to local products through the same listings: a seller SKU the linked shop already lists
 reuses that listing's platform ids.
 """
@@ -67,10 +68,12 @@ def export_layouts() -> list[Layout]:
     return [layout for spec in registry.channels() for layout in spec.export_layouts]
 
 
+FILE_ACCOUNT = N_("File import {channel}")
+
+
 def channel_label(channel: str) -> str:
     """The channel's name as people read it (its spec's label), or the stored name of an unknown channel."""
-    spec = registry.find(channel)
-    return tr(spec.label) if spec else channel
+    return registry.label(channel)
 
 
 def _either(names: list[str]) -> str:
@@ -111,7 +114,9 @@ def _close(it: Iterator[object]) -> None:
 
 
 def _file_account_name(channel: str) -> str:
-    return f"Impor file {channel.capitalize()}"
+    """The name of the account a channel's imported files go to when no shop of it is linked (in the language of
+    the day it is made, like a name the owner types)."""
+    return tr(FILE_ACCOUNT, channel=registry.label(channel))
 
 
 def target_account(db: Database, channel: str) -> AccountRow | None:

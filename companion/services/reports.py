@@ -51,8 +51,7 @@ def channel_name(channel: str) -> str:
     """The counter's or a channel's name as people read it (the channel's own label); an unknown stored name as is."""
     if channel == COUNTER:
         return tr(COUNTER_NAME)
-    spec = registry.find(channel)
-    return tr(spec.label) if spec else channel
+    return registry.label(channel)
 
 
 @dataclass(frozen=True)

@@ -56,5 +56,6 @@ def account_line(name: str, result: AccountResult) -> str:
 
 def pending_line(summary: RoundSummary) -> str:
     if summary.pending_changes:
-        return tr("{count} stock changes are still waiting to be sent.", count=summary.pending_changes)
+        return tr("{count} changes (stock numbers, replies) are still waiting to be sent.",
+                  count=summary.pending_changes)
     return tr("Every stock change has been sent.")

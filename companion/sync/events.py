@@ -57,7 +57,7 @@ class RoundSummary:
     started_at: datetime
     finished_at: datetime
     accounts: tuple[AccountResult, ...]
-    pending_changes: int  # stock changes still waiting to reach some marketplace
+    pending_changes: int  # commands still waiting to leave the laptop (stock numbers, replies)
     change: Change = field(default_factory=Change)  # the union of the services' Changes: what the GUI refreshes
 
     @property

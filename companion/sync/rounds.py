@@ -58,11 +58,13 @@ class AccountRun:
 
     @property
     def capabilities(self) -> frozenset[Capability]:
-        """What the shop's connection offers; without one (keys missing), what its channel declares."""
-        if self.connector is not None:
-            return frozenset(self.connector.capabilities)
+        """What the shop's channel declares (its spec), narrowed to what its connector implements once connected:
+        a phase runs only when both agree (tests/test_channel_specs.py keeps the built-in ones equal)."""
         spec = registry.find(self.row.channel)
-        return spec.capabilities if spec else frozenset()
+        declared = spec.capabilities if spec else frozenset()
+        if self.connector is not None:
+            return declared & frozenset(self.connector.capabilities)
+        return declared
 
 
 @dataclass
