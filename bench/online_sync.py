@@ -104,6 +104,7 @@ def add_listings(market: Any, count: int, stock: int, prefix: str) -> list[dict[
 def add_paid_orders(market: Any, listings: list[dict[str, Any]], count: int, rng: random.Random) -> None:
     """`count` paid (READY_TO_SHIP) orders of 1–3 lines, updated over the last two days, written straight into
     the practice record (admin API: one HTTP call and one commit per order). Listing stock is left as is."""
+    from companion.connectors.shopee.practice import order_sn
     from companion.practice.buyers import buyer_id
     from companion.practice.catalogue import BUYER_NAMES
 
@@ -116,7 +117,7 @@ def add_paid_orders(market: Any, listings: list[dict[str, Any]], count: int, rng
         for n in range(count):
             updated = now - 120 - (count - n) * (2 * 86_400 // count)
             number = state.next_number(c, PLATFORM, "order")
-            ref = time.strftime("%y%m%d", time.gmtime(updated)) + _base36(number).rjust(8, "0")
+            ref = order_sn(number, updated)
             buyer = n % len(BUYER_NAMES)
             cur = c.execute(
                 "INSERT INTO orders (platform, ref, status, buyer_id, buyer_name, create_time, update_time, ship_by)"
@@ -129,15 +130,6 @@ def add_paid_orders(market: Any, listings: list[dict[str, Any]], count: int, rng
                 [(cur.lastrowid, x["id"], x["item_id"], x["model_id"], x["name"], x["model_name"], x["item_sku"],
                   x["seller_sku"], rng.choice((1, 1, 2)), x["price"])
                  for x in rng.sample(listings, rng.choice((1, 1, 2, 3)))])
-
-
-def _base36(n: int) -> str:
-    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    out = ""
-    while n:
-        n, r = divmod(n, 36)
-        out = digits[r] + out
-    return out or "0"
 
 
 # --- the shop side -------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QVBoxLay
 
 from companion.gui.context import AppContext
 from companion.gui.durations import ago_text
+from companion.gui.layout_clearing import clear_layout
 from companion.gui.messages import show_error
 from companion.i18n import N_, tr
 from companion.services import commands as command_service
@@ -49,12 +50,7 @@ class CommandsPanel(QFrame):
             self.reload()
 
     def reload(self) -> None:
-        while self.rows.count():
-            item = self.rows.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.hide()
-                widget.deleteLater()
+        clear_layout(self.rows)
         commands = command_service.open_commands(self.ctx.db)
         if not commands:
             self.rows.addWidget(_label(tr("Nothing is waiting: everything has been sent.")), 0, 0, 1, 6)

@@ -22,6 +22,7 @@ from companion.domain.errors import UserError
 from companion.domain.money import parse_quantity
 from companion.gui.channel_names import channel_long_label
 from companion.gui.context import AppContext
+from companion.gui.layout_clearing import clear_layout
 from companion.gui.link_shop_dialog import LinkShopDialog
 from companion.gui.messages import confirm, show_error
 from companion.gui.practice_mode import practice_mode
@@ -96,12 +97,7 @@ class OnlineShopsCard(QFrame):
     # --- reading ---------------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        while self.rows.count():
-            item = self.rows.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.hide()
-                widget.deleteLater()
+        clear_layout(self.rows)
         self.editors = {}
         accounts = account_store.active(self.ctx.db)
         if not accounts:

@@ -23,6 +23,7 @@ from companion.domain.response_metrics import PERIODS, ResponseStats
 from companion.gui.context import AppContext
 from companion.gui.conversation_view import inbox_channel_text
 from companion.gui.durations import span_text
+from companion.gui.layout_clearing import clear_layout
 from companion.i18n import N_, tr
 from companion.services import inbox as inbox_service
 
@@ -112,11 +113,7 @@ class ResponseCoaching(QFrame):
                 if self.grid.itemAtPosition(r, 0) is not None]
 
     def _fill(self, stats: list[ResponseStats]) -> None:
-        while self.grid.count():
-            item = self.grid.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        clear_layout(self.grid)
         for col, header in enumerate(HEADERS):
             label = QLabel(tr(header))
             label.setProperty("role", "hint")
