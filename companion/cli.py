@@ -44,6 +44,7 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("file")
     m.add_argument("--dry-run", action="store_true", help="only show what would change; save nothing")
     m.add_argument("--skip-errors", action="store_true", help="import the orders whose rows have no problems")
+    m.add_argument("--sheet", help="the sheet to read when several sheets of the file hold orders")
     _common(m)
     # Listed for --help; its own options are parsed by companion.practice.cli (see main()).
     sub.add_parser("practice-server", help="run the practice marketplace on 127.0.0.1 (prints credentials first)")
@@ -53,21 +54,18 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["practice-server"]:
-        from companion.practice.cli import main as practice_main
-        from companion.store.location import data_dir
-
-        return practice_main(argv[1:], Path(data_dir(None)) / "practice")
+        return _practice_server(argv[1:])
     args = parser().parse_args(argv)
     lang = getattr(args, "lang", None)
     if lang:
         i18n.set_language(lang)
     from companion.domain.errors import UserError
-    from companion.error_log import close_logging, current_log_path, install_logging, log_unexpected
+    from companion.error_log import close_logging, current_log_path, log_unexpected
     from companion.store.location import data_dir
 
     try:
         if not getattr(args, "self_test", False):  # the self-test works in a folder of its own
-            install_logging(data_dir(args.data_dir))
+            _log_if_possible(data_dir(args.data_dir))
         return _dispatch(args, lang)
     except UserError as exc:
         _tell(exc.message(), args.command is None)
@@ -82,6 +80,37 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     finally:
         close_logging()
+
+
+def _log_if_possible(folder: Path) -> None:
+    """The support log in the data folder; a read-only folder has none (the command itself says what it can do),
+    and Python's last-resort stderr handler must not print a traceback in its place."""
+    import logging
+
+    from companion.error_log import install_logging
+
+    try:
+        install_logging(folder)
+    except OSError:
+        logging.getLogger().addHandler(logging.NullHandler())
+
+
+def _practice_server(argv: list[str]) -> int:
+    """The practice marketplace; in the shop's data folder (`<data dir>/practice`) it shares that folder."""
+    from companion.domain.errors import UserError
+    from companion.practice.cli import main as practice_main
+    from companion.store import folder_lock
+    from companion.store.location import data_dir
+
+    if any(a == "--data-dir" or a.startswith("--data-dir=") for a in argv):
+        return practice_main(argv, None)
+    try:
+        folder = Path(data_dir(None))
+        with folder_lock.shared(folder, "companion practice-server"):
+            return practice_main(argv, folder / "practice")
+    except UserError as exc:
+        _tell(exc.message(), False)
+        return 1
 
 
 def _tell(message: str, app_start: bool) -> None:
@@ -103,6 +132,16 @@ def _dispatch(args: argparse.Namespace, lang: str | None) -> int:
     from companion.store.location import data_dir
 
     folder = data_dir(args.data_dir)
+    if args.command == "restore":  # takes the folder alone itself (store/backup.py), naming who holds it
+        return _restore(folder, Path(args.file))
+    from companion.store import folder_lock
+
+    with folder_lock.shared(folder, folder_lock.APP if args.command is None else f"companion {args.command}"):
+        return _run_command(args, lang, folder)
+
+
+def _run_command(args: argparse.Namespace, lang: str | None, folder: Path) -> int:
+    """The commands that share the data folder with the app and each other (store/folder_lock.py)."""
     if args.command is None:
         from companion.gui.app import run
 
@@ -127,18 +166,22 @@ def _dispatch(args: argparse.Namespace, lang: str | None) -> int:
         from companion.store.location import db_path
 
         return run_from_command_line(open_database(db_path(folder)), Path(args.file), args.dry_run,
-                                     args.skip_errors, print)
+                                     args.skip_errors, print, sheet=args.sheet)
     from companion.store import backup
 
     if args.command == "backup":
         print(backup.make_backup(folder, Path(args.to) if args.to else None))
         return 0
-    if args.command == "restore":
-        saved = backup.restore(folder, Path(args.file))
-        print(i18n.tr("Restored. The data from before was kept in {file}.", file=saved) if saved
-              else i18n.tr("Restored."))
-        return 0
     return 2
+
+
+def _restore(folder: Path, file: Path) -> int:
+    from companion.store import backup
+
+    saved = backup.restore(folder, file, program="companion restore")
+    print(i18n.tr("Restored. The data from before was kept in {file}.", file=saved) if saved
+          else i18n.tr("Restored."))
+    return 0
 
 
 if __name__ == "__main__":

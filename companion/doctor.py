@@ -8,9 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from companion import i18n
+from companion.domain.errors import UserError
 from companion.i18n import tr
 from companion.store import backup, health, secrets
-from companion.store.database import Database
+from companion.store.database import Database, folder_writable
 from companion.store.location import db_path
 
 Check = tuple[bool | None, str]  # passed (None: a warning that does not fail), one sentence
@@ -21,15 +22,21 @@ def run_doctor(data_dir: Path) -> int:
     path = db_path(data_dir)
     checks: list[Callable[[], Check]] = []
     db: Database | None = None
+    writable = folder_writable(Path(data_dir))
+    if not writable:  # said first: what follows is read without changing anything
+        checks.append(lambda: (False, tr("Data folder: {folder} is read-only; the data is not damaged by that, but "
+                                         "nothing can be saved until the folder is writable.", folder=data_dir)))
     if not path.exists():
         checks.append(lambda: (True, tr("Data: no data yet in {folder}.", folder=data_dir)))
     elif not backup.quick_check(path):
-        checks.append(lambda: (False, tr("Data file: damaged; restore the newest backup (companion restore).")))
+        checks.append(_unreadable if not writable else
+                      lambda: (False, tr("Data file: damaged; restore the newest backup (companion restore).")))
     else:
         try:
-            db = Database(path)
-        except health.DataFileError as exc:
-            failure: Check = (False, tr("A check could not run: {reason}.", reason=exc))
+            db = Database(path, readonly=True)
+        except (health.DataFileError, UserError) as exc:
+            failure: Check = (False, exc.message() if isinstance(exc, UserError)
+                              else tr("A check could not run: {reason}.", reason=exc))
             checks.append(lambda: failure)
         else:
             checks += [lambda: _integrity(path), lambda: _migrations(db), lambda: _schema(db), lambda: _stock(db),
@@ -50,6 +57,13 @@ def run_doctor(data_dir: Path) -> int:
     return 0 if not failed else 1
 
 
+def _unreadable() -> Check:
+    """In a read-only folder SQLite may be unable to read a file whose last session did not finish (its -wal
+    needs a -shm it cannot make): that is not damage, and restoring a backup would be the wrong advice."""
+    return False, tr("Data file: cannot be read while the folder is read-only (this does not mean it is damaged): "
+                     "make the folder writable, then run the doctor again.")
+
+
 def _safely(check: Callable[[], Check]) -> Check:
     try:
         return check()
@@ -58,7 +72,7 @@ def _safely(check: Callable[[], Check]) -> Check:
 
 
 def _integrity(path: Path) -> Check:
-    ok = health.integrity_passes(path)
+    ok = backup.full_check(path)
     return ok, tr("Integrity check: passed.") if ok else tr("Integrity check: the data file is damaged.")
 
 

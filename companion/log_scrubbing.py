@@ -1,20 +1,25 @@
 """Masking secrets in any text bound for the log, stderr or a support message.
 
 Two nets: every value the process has read from or written to the keyring (registered by
-store/secrets.py), and the shapes secrets take in marketplace traffic (token query parameters,
-JSON fields, headers, bearer tokens). Kept outside gui/ because the CLI and the sync thread log too.
+store/secrets.py) in every encoding it may travel in (URL-encoded, JSON-escaped, base64 standard and
+urlsafe, padded or not, alone or inside a longer base64 text such as a Basic header), and the shapes
+secrets take in marketplace traffic and exception messages (token query parameters, JSON fields,
+headers, bearer tokens, "token: X", "access token X", "refresh_token X"). Kept outside gui/ because the
+CLI and the sync thread log too.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import re
 import threading
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus
 
 MASK = "***"
 MIN_SECRET_LENGTH = 4  # shorter "secrets" would mask ordinary words and digits all over the log
+MIN_SHIFTED_LENGTH = 8  # a secret's base64 inside a longer base64 text: shorter cores would match by chance
 
 _KEYS = (r"access_token|refresh_token|app_secret|app_key|client_secret|partner_key|auth_code|code|sign|signature"
          r"|authorization|password|passwd|secret|token")
@@ -33,6 +38,14 @@ _USERINFO = re.compile(r"(://[^/\s:@]+:)[^@\s/]+@")
 _ASSIGN = re.compile(rf"""{_EDGE}((?:{_KEYS})\s*=\s*)(["'])(?:(?!\2).)*\2""", re.IGNORECASE)  # key='value'
 _SECRET_FIELD = re.compile(r"secret|token|key|password|sign|code", re.IGNORECASE)
 _BEARER = re.compile(r"\b(bearer\s+)[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
+# "token: X", "app_secret = X" in prose and exception messages: a secret's name, a colon or equals sign, any value.
+_NAMED = (r"access[ _-]?token|refresh[ _-]?token|app[ _-]?secret|client[ _-]?secret|partner[ _-]?key|app[ _-]?key"
+          r"|auth[ _-]?code|token|secret|password")
+_SAID = re.compile(rf"{_EDGE}((?:{_NAMED})\s*[:=]\s*)(?![\"'*])[^\s,;\"'<>)\]}}]+", re.IGNORECASE)
+# "access token X", "refresh_token X": only a value that looks made by a machine (a digit in it, or long and
+# mixed-case), so "the access token expired" stays readable.
+_SPOKEN = re.compile(rf"{_EDGE}((?:{_NAMED})\s+)(?=[A-Za-z0-9._~+/=-]*\d|[A-Za-z0-9._~+/=-]{{16,}})"
+                     r"[A-Za-z0-9._~+/=-]{6,}", re.IGNORECASE)
 
 _known: set[str] = set()
 _known_sorted: list[str] = []
@@ -58,13 +71,31 @@ def remember_secret(value: str | None) -> None:
         return
     for field in _secret_fields(value):
         remember_secret(field)
-    forms = {value, quote(value, safe=""), json.dumps(value)[1:-1]}
+    forms = _encodings(value)
     global _known_sorted
     with _lock:
         if forms <= _known:
             return
-        _known.update(f for f in forms if len(f) >= MIN_SECRET_LENGTH)
+        _known.update(forms)
         _known_sorted = sorted(_known, key=len, reverse=True)  # longest first: a secret containing another
+
+
+def _encodings(value: str) -> set[str]:
+    """The forms a secret takes on its way out: as is, URL-encoded, JSON-escaped, and base64 (standard and urlsafe,
+    with and without padding, also each URL-encoded), plus the stable middle of its base64 at the two other byte
+    offsets, so a secret inside a longer base64 text ("Basic " + base64("key:secret")) is found too."""
+    raw = value.encode("utf-8")
+    forms = {value, quote(value), quote(value, safe=""), quote_plus(value), json.dumps(value)[1:-1]}
+    for shift in (0, 1, 2):
+        padded = base64.b64encode(b"\0" * shift + raw).decode("ascii")
+        stable = padded.rstrip("=")[(0, 2, 3)[shift]:(8 * (shift + len(raw))) // 6]
+        if shift == 0:
+            whole = {padded, padded.rstrip("=")}
+            forms |= whole | {quote(f, safe="") for f in whole}
+        if len(stable) >= MIN_SHIFTED_LENGTH:
+            forms.add(stable)
+    forms |= {f.replace("+", "-").replace("/", "_") for f in set(forms) if "+" in f or "/" in f}
+    return {f for f in forms if len(f) >= MIN_SECRET_LENGTH}
 
 
 def scrub(text: str) -> str:
@@ -77,7 +108,9 @@ def scrub(text: str) -> str:
     text = _QUERY.sub(rf"\1{MASK}", text)
     text = _QUOTED.sub(lambda m: f'{m.group(1)}"{MASK}"', text)
     text = _USERINFO.sub(rf"\1{MASK}@", text)
-    return _HEADER.sub(rf"\1{MASK}", text)
+    text = _HEADER.sub(rf"\1{MASK}", text)
+    text = _SAID.sub(rf"\1{MASK}", text)
+    return _SPOKEN.sub(rf"\1{MASK}", text)
 
 
 class ScrubbingFormatter(logging.Formatter):

@@ -14,6 +14,7 @@ from companion.services.products import add_product
 from companion.store import secrets
 from companion.store.database import Database
 from companion.store.location import db_path
+from companion.store.migrations import latest_version
 
 
 def test_no_data_yet_is_fine_and_creates_nothing(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -63,7 +64,7 @@ def test_a_schema_that_is_not_the_apps_own_is_named(db: Database, data_dir: Path
         db.execute(change)
     assert run_doctor(data_dir) == 1
     out = capsys.readouterr().out
-    assert named in out and "Skema: berbeda dari buatan versi 6" in out
+    assert named in out and f"Skema: berbeda dari buatan versi {latest_version()}" in out
 
 
 def test_damaged_file_fails(db: Database, data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

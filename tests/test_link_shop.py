@@ -228,6 +228,10 @@ def test_the_listener_feeds_the_code_straight_into_linking(ctx: AppContext, qtbo
     redirect = dialog.redirect_url + f"?code={auth_code(market, 'shopee')}&shop_id={creds['shop_id']}"
     with qtbot.waitSignal(dialog.linked, timeout=20_000):
         assert "Selesai" in requests.get(redirect, timeout=5).text
+        # Shopee echoes no state: the dialog shows the shop it got and links when the seller presses the button
+        qtbot.waitUntil(lambda: str(creds["shop_id"]) in dialog.status.text(), timeout=5_000)
+        assert account_store.active(ctx.db) == []
+        dialog.link_button.click()
     assert len(account_store.active(ctx.db)) == 1
 
 

@@ -1,7 +1,8 @@
 """A page of orders is stored in bulk (reads up front, one statement per table) with exactly the outcome of the
 old one-order-at-a-time path, kept here as the reference: same orders, lines, events, listings, ledger, cached
 levels, incidents and stock pushes, for repeated pages, status changes back and forth, late (older) copies,
-unmapped lines, orders stored under a file-import or an earlier real account, and oversells."""
+unmapped lines, orders stored under a file-import or an earlier real account, oversells, and lines whose cancelled
+units rise (only live units are taken; a rise gives back just the new ones)."""
 
 from __future__ import annotations
 
@@ -50,10 +51,10 @@ def reference_apply(db: Database, account_id: str, orders: Sequence[Order]) -> t
         account = account_store.get(db, account_id)
         assert account is not None
         for order in orders:
-            outcome, order_id = _ref_store(db, account, order, now)
+            outcome, order_id, before = _ref_store(db, account, order, now)
             counts[outcome] += 1
             if outcome != "unchanged":
-                moved, incidents = _ref_settle(db, order_id)
+                moved, incidents = _ref_settle(db, order_id, before)
                 products |= moved
                 counts["incidents"] += incidents
         if products:
@@ -65,25 +66,33 @@ def _ts(moment: datetime | None) -> str | None:
     return stamp(moment.astimezone(UTC)) if moment else None
 
 
-def _ref_store(db: Database, account: account_store.AccountRow, order: Order, now: str) -> tuple[str, str]:
+def _ref_store(db: Database, account: account_store.AccountRow, order: Order,
+               now: str) -> tuple[str, str, dict[str, int]]:
+    """Store or update one order; with each stored line's cancelled units before this copy (their rises stored)."""
     existing = order_store.by_platform_id(db, account.id, order.order_id) or (
         order_store.from_other_real_account(db, account.id, order.channel, order.order_id)
         if not account.practice else order_store.from_file_import(db, order.channel, order.order_id))
     updated_at = _ts(order.updated_at) or now
     if existing is not None:
-        if existing.status_raw == order.status_raw and existing.updated_at >= updated_at:
-            return "unchanged", existing.id
+        stored = order_store.lines(db, existing.id)
+        before = {line.line_id: line.cancelled_quantity for line in stored}
+        told = {line.line_id: line.cancelled_quantity for line in order.lines}
+        rises = [(min(told.get(line.line_id, 0), line.quantity), line.id) for line in stored
+                 if min(told.get(line.line_id, 0), line.quantity) > line.cancelled_quantity]
+        if existing.status_raw == order.status_raw and existing.updated_at >= updated_at and not rises:
+            return "unchanged", existing.id, before
         if existing.updated_at > updated_at:
-            return "unchanged", existing.id
+            return "unchanged", existing.id, before
         order_store.update_status(db, existing.id, order.status.value, order.status_raw, updated_at,
                                   _ts(order.ship_by))
-        return "updated", existing.id
+        order_store.set_cancelled_many(db, rises)
+        return "updated", existing.id, before
     order_id = new_id()
     order_store.insert(db, {
         "id": order_id, "account_id": account.id, "channel": order.channel,
         "platform_order_id": order.order_id, "status": order.status.value, "status_raw": order.status_raw,
         "created_at": _ts(order.created_at) or now, "updated_at": updated_at, "ship_by": _ts(order.ship_by),
-        "buyer_name": order.buyer_name, "total": sum(line.quantity * line.unit_price for line in order.lines),
+        "buyer_name": order.buyer_name, "total": sum(line.live_quantity * line.unit_price for line in order.lines),
         "imported_at": now,
     })
     order_store.add_event(db, order_id, order.status.value, order.status_raw, updated_at)
@@ -97,11 +106,12 @@ def _ref_store(db: Database, account: account_store.AccountRow, order: Order, no
         order_store.insert_line(db, {
             "id": new_id(), "order_id": order_id, "line_id": line.line_id, "item_id": line.item_id,
             "sku_id": line.sku_id, "seller_sku": line.seller_sku, "name": line.name, "quantity": line.quantity,
-            "unit_price": line.unit_price, "product_id": product_id})
-    return "new", order_id
+            "unit_price": line.unit_price, "product_id": product_id,
+            "cancelled_quantity": min(line.cancelled_quantity, line.quantity)})
+    return "new", order_id, {}
 
 
-def _ref_settle(db: Database, order_id: str) -> tuple[set[str], int]:
+def _ref_settle(db: Database, order_id: str, before: dict[str, int]) -> tuple[set[str], int]:
     order = order_store.get(db, order_id)
     assert order is not None
     moved: set[str] = set()
@@ -111,15 +121,23 @@ def _ref_settle(db: Database, order_id: str) -> tuple[set[str], int]:
             continue
         base = f"{order.channel}:{order.account_id}:{order.platform_order_id}:{line.line_id}"
         taken = stock_store.has_dedupe_key(db, f"{base}:order")
-        if takes_stock(order.status) and not taken:
-            level = stock_store.add_movement(db, line.product_id, MovementKind.ONLINE_ORDER, -line.quantity,
+        returned = stock_store.has_dedupe_key(db, f"{base}:cancel")
+        rise = line.cancelled_quantity - before.get(line.line_id, line.cancelled_quantity)
+        if rise > 0 and taken and not returned:
+            stock_store.add_movement(db, line.product_id, MovementKind.ONLINE_CANCEL, rise,
+                                     reference=f"order:{order_id}",
+                                     dedupe_key=f"{base}:cancel:{line.cancelled_quantity}")
+            moved.add(line.product_id)
+        live = line.quantity - line.cancelled_quantity
+        if live > 0 and takes_stock(order.status) and not taken:
+            level = stock_store.add_movement(db, line.product_id, MovementKind.ONLINE_ORDER, -live,
                                              reference=f"order:{order_id}", dedupe_key=f"{base}:order")
             moved.add(line.product_id)
             if level is not None and level < 0 and sync_state.add_incident(
-                    db, line.product_id, order_id, min(line.quantity, -level), level, stamp()):
+                    db, line.product_id, order_id, min(live, -level), level, stamp()):
                 incidents += 1
-        elif order.status == OrderStatus.CANCELLED.value and taken and stock_store.add_movement(
-                db, line.product_id, MovementKind.ONLINE_CANCEL, line.quantity,
+        elif live > 0 and order.status == OrderStatus.CANCELLED.value and taken and stock_store.add_movement(
+                db, line.product_id, MovementKind.ONLINE_CANCEL, live,
                 reference=f"order:{order_id}", dedupe_key=f"{base}:cancel") is not None:
             moved.add(line.product_id)
     order_store.set_stock_taken(db, order_id, takes_stock(order.status))
@@ -155,11 +173,14 @@ def _template(folder: Path) -> Path:
     return path
 
 
-def _order(pid: str, status: OrderStatus, minutes: int, lines: Sequence[tuple[str, str, int]]) -> Order:
+def _order(pid: str, status: OrderStatus, minutes: int, lines: Sequence[tuple[str, str, int, *tuple[int, ...]]]
+           ) -> Order:
+    """Lines as (line id, sku, quantity) or (line id, sku, quantity, cancelled units)."""
     return Order("shopee", pid, STATUS_RAW[status], status, T0, T0 + timedelta(minutes=minutes),
                  T0 + timedelta(days=2), "budi",
-                 tuple(OrderLine(line_id, f"item-{sku}", f"model-{sku}", sku, f"Barang {sku}", qty, 10_000)
-                       for line_id, sku, qty in lines))
+                 tuple(OrderLine(line_id, f"item-{sku}", f"model-{sku}", sku, f"Barang {sku}", qty, 10_000,
+                                 min(cancelled[0], qty) if cancelled else 0)
+                       for line_id, sku, qty, *cancelled in lines))
 
 
 def _account_id(folder: Path, name: str) -> str:
@@ -193,7 +214,8 @@ def _counts(applied: OrdersApplied) -> tuple[int, int, int, int]:
 
 # --- the property -----------------------------------------------------------------------------------------------------
 
-_lines = st.lists(st.tuples(st.sampled_from(("1", "2", "10")), st.sampled_from(SKUS), st.integers(1, 3)),
+_lines = st.lists(st.tuples(st.sampled_from(("1", "2", "10")), st.sampled_from(SKUS), st.integers(1, 3),
+                            st.sampled_from((0, 0, 1, 2, 3))),
                   min_size=1, max_size=3, unique_by=lambda line: line[0])
 _orders = st.builds(_order, st.sampled_from(("A1", "A2", "A3", "F1", "O1")),
                     st.sampled_from(tuple(STATUS_RAW)), st.integers(0, 4), _lines)

@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from bench.reliability import quantity_tally
 from bench.reliability import settle_checks as checks
 from bench.reliability.practice_shop import Admin, quick_engine, setup_shop
 from companion.domain.sale import LineInput, PaymentMethod
 from companion.practice.server import PracticeMarketplace
 from companion.services.inbox import queue_reply
 from companion.services.sales import record_sale
+from companion.services.stock import count_stock
 from companion.store import products as product_store
 from companion.store.database import Database, open_database
 from companion.store.location import db_path
@@ -91,3 +93,52 @@ def test_a_reply_on_the_marketplace_twice_is_caught(shop: tuple[Database, Admin]
     market.state.add_message("lazada", ref, "seller", "Ready kak, unik-123")  # as a second send would leave it
     assert checks.duplicated_replies(db, admin, [reply], settled=False)[1] == [
         f"reply {reply} is on the marketplace 2 times"]
+
+
+def test_an_order_stored_under_two_shops_is_caught(shop: tuple[Database, Admin]) -> None:
+    """The UNIQUE key is per shop: one platform order under a second shop of the same channel (a shop linked
+    twice) passes it, and must still fail the campaign's check."""
+    db, admin = shop
+    admin.post("/orders", {"platform": "lazada", "lines": [{"seller_sku": "RB-KOPI", "quantity": 1}]})
+    checks.settle(db, admin, quick_engine(db.path, admin))
+    assert checks.duplicated_orders(db) == [] and checks.order_rows(db)[0] == checks.order_rows(db)[1] == 1
+    account = str(db.scalar("SELECT account_id FROM online_orders"))
+    columns = [str(r["name"]) for r in db.query("SELECT name FROM pragma_table_info('online_orders')")]
+    copied = ", ".join("'twin-order'" if c == "id" else "'twin-shop'" if c == "account_id" else c for c in columns)
+    with db.write():  # the same shop linked a second time, and the same platform order stored under it
+        db.execute("INSERT INTO accounts (id, channel, name, practice, shop_ref, base_url, created_at)"
+                   " SELECT 'twin-shop', channel, name || ' (2)', 0, shop_ref, base_url, created_at"
+                   " FROM accounts WHERE id = ?", (account,))
+        db.execute(f"INSERT INTO online_orders ({', '.join(columns)}) SELECT {copied} FROM online_orders")
+    ref = str(db.scalar("SELECT platform_order_id FROM online_orders LIMIT 1"))
+    assert checks.order_rows(db) == (2, 1)
+    assert checks.duplicated_orders(db) == [f"lazada order {ref} stored 2 times"]
+
+
+def test_the_quantity_tally_takes_only_what_was_asked_once(shop: tuple[Database, Admin]) -> None:
+    db, _ = shop
+    product = product_store.all_products(db)[0]
+    tally = quantity_tally.QuantityTally(opening=50)
+    sale = record_sale(db, [LineInput(product.id, 2, product.sell_price)], PaymentMethod.CASH).sale_id
+    count_stock(db, {product.id: 40}, quantity_tally.COUNT_REASON + "t1")
+    tally.read([f"> sale {product.id}:2", f"sale {sale}", f"> count t1 {product.id}:40", "count t1"])
+    assert quantity_tally.check(db, tally, {})[1] == []
+    # A sale cut off by the kill before it printed its id may be there, once.
+    record_sale(db, [LineInput(product.id, 3, product.sell_price)], PaymentMethod.CASH)
+    tally.read([f"> sale {product.id}:3"])
+    assert quantity_tally.check(db, tally, {})[1] == []
+    twice = record_sale(db, [LineInput(product.id, 3, product.sell_price)], PaymentMethod.CASH).sale_id
+    assert quantity_tally.check(db, tally, {})[1] == [
+        f"sale {twice} ({{'{product.id}': 3}}) matches no request the app process made",
+        f"product {product.id}: the app shows 34, opening + what was asked gives 37"]
+
+
+def test_the_quantity_tally_names_a_different_number(shop: tuple[Database, Admin]) -> None:
+    db, _ = shop
+    product = product_store.all_products(db)[0]
+    tally = quantity_tally.QuantityTally(opening=50)
+    count_stock(db, {product.id: 40}, quantity_tally.COUNT_REASON + "t2")
+    tally.read([f"> count t2 {product.id}:41", "count t2"])
+    assert quantity_tally.check(db, tally, {})[1] == [
+        f"product {product.id}: stocktake t2 recorded 40, asked for 41",
+        f"product {product.id}: the app shows 40, opening + what was asked gives 41"]

@@ -33,7 +33,8 @@ def test_a_failed_start_without_a_console_is_shown_in_a_window(qtbot: QtBot, tmp
     finally:
         timer.stop()
     assert code == 1
-    assert len(seen) == 1 and seen[0].startswith("Something went wrong and nothing was saved")
+    assert len(seen) == 1 and seen[0] == (f"{not_a_folder} is a file, not a folder: give a folder as the data "
+                                          "folder (--data-dir), then try again.")  # issue 13: clear words
     assert not_a_folder.read_text() == "a file where the data folder should be"
 
 
@@ -43,7 +44,7 @@ def test_with_a_console_the_sentence_goes_to_stderr_and_no_window_opens(tmp_path
     not_a_folder.write_text("x")
     assert cli.main(["--data-dir", str(not_a_folder), "--lang", "en", "doctor"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("Something went wrong and nothing was saved")
+    assert len(err) == 1 and err[0].startswith(f"{not_a_folder} is a file, not a folder")  # issue 13: clear words
 
 
 def test_a_data_folder_given_before_the_command_is_the_one_used() -> None:

@@ -18,7 +18,7 @@ from companion.connectors.base import Connector, Credentials
 from companion.connectors.factory import build_connector, practice_credentials
 from companion.connectors.http import Http
 from companion.domain.product import ProductInput
-from companion.services.accounts import credentials_for, link_practice_accounts, set_options
+from companion.services.accounts import credentials_for, link_account, link_practice_accounts, set_options
 from companion.services.products import add_product
 from companion.store import accounts as account_store
 from companion.store.accounts import AccountRow
@@ -83,9 +83,10 @@ class Admin:
         return {(x["platform"], x["seller_sku"]): int(x["stock"]) for x in self.get("/listings")["listings"]}
 
 
-def setup_shop(folder: Path, admin: Admin, opening_stock: int) -> None:
+def setup_shop(folder: Path, admin: Admin, opening_stock: int, real_style: str | None = None) -> None:
     """Products with opening stock, the same SKUs listed on every platform, three linked practice shops with
-    different buffers (TikTok keeps 2 back, Lazada 10 %), Shopee chat switched on."""
+    different buffers (TikTok keeps 2 back, Lazada 10 %), Shopee chat switched on. With `real_style`, that
+    channel's shop is linked like a real one instead (keys and tokens in the keyring, `link_account`)."""
     db = open_database(db_path(folder))
     try:
         for sku, (name, price) in PRODUCTS.items():
@@ -93,7 +94,11 @@ def setup_shop(folder: Path, admin: Admin, opening_stock: int) -> None:
             for platform in PLATFORMS:
                 admin.post("/listings", {"platform": platform, "name": name, "seller_sku": sku, "price": price,
                                          "stock": min(opening_stock, 1000)})
-        link_practice_accounts(db, admin.credentials())
+        practice = admin.credentials()
+        real = practice.pop(real_style) if real_style else None
+        link_practice_accounts(db, practice)
+        if real is not None:
+            link_account(db, f"Toko Uji {real_style}", real)
         channel = {a.channel: a.id for a in account_store.active(db)}
         set_options(db, channel["tiktok"], buffer_units=2, buffer_percent=0, poll_seconds=60)
         set_options(db, channel["lazada"], buffer_units=0, buffer_percent=10, poll_seconds=60)
@@ -123,11 +128,15 @@ def quick_engine(db_file: Path, admin: Admin) -> SyncEngine:
                       quick_backoff=Backoff(base_seconds=0.01, cap_seconds=0.05))
 
 
-def child_env() -> dict[str, str]:
-    """App processes started by the campaign: the repository importable, a keyring that keeps nothing."""
+def child_env(keyring_file: Path | None = None) -> dict[str, str]:
+    """App processes started by the campaign: the repository importable, a keyring that keeps nothing (or, with
+    `keyring_file`, the file-backed test keyring the campaign reads too)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
     env["PYTHON_KEYRING_BACKEND"] = "bench.reliability.null_keyring.NullKeyring"
+    if keyring_file is not None:
+        env["PYTHON_KEYRING_BACKEND"] = "bench.reliability.file_keyring.FileKeyring"
+        env["COMPANION_TEST_KEYRING_FILE"] = str(keyring_file)
     env["QT_QPA_PLATFORM"] = "offscreen"
     return env
 

@@ -43,10 +43,20 @@ def lost_sales(db: Database, sale_ids: list[str]) -> list[str]:
 
 
 def duplicated_orders(db: Database) -> list[str]:
-    """More than one local order for one platform order of one account."""
-    rows = db.query("SELECT account_id, platform_order_id, COUNT(*) AS n FROM online_orders"
-                    " GROUP BY account_id, platform_order_id HAVING n > 1")
-    return [f"order {r['platform_order_id']} of account {r['account_id']} stored {r['n']} times" for r in rows]
+    """One local order per platform order, across ALL accounts: the order rows are counted against the distinct
+    (channel, platform order id) pairs. The UNIQUE key is per account, so it cannot catch a shop linked twice (or a
+    file import and a sync into different accounts) storing one platform order twice; this can."""
+    rows = db.query("SELECT a.channel, o.platform_order_id, COUNT(*) AS n FROM online_orders o"
+                    " JOIN accounts a ON a.id = o.account_id GROUP BY a.channel, o.platform_order_id HAVING n > 1")
+    return [f"{r['channel']} order {r['platform_order_id']} stored {r['n']} times" for r in rows]
+
+
+def order_rows(db: Database) -> tuple[int, int]:
+    """(order rows, distinct (channel, platform order id) pairs): equal when no order is duplicated."""
+    rows = int(db.scalar("SELECT COUNT(*) FROM online_orders"))
+    distinct = int(db.scalar("SELECT COUNT(*) FROM (SELECT DISTINCT a.channel, o.platform_order_id"
+                             " FROM online_orders o JOIN accounts a ON a.id = o.account_id)"))
+    return rows, distinct
 
 
 def missing_orders(db: Database, admin: Admin) -> tuple[int, list[str]]:
@@ -134,10 +144,10 @@ def stock_differences(db: Database, admin: Admin) -> tuple[int, list[str]]:
     return checked, wrong
 
 
-def doctor(data_dir: Path) -> list[str]:
+def doctor(data_dir: Path, env: dict[str, str] | None = None) -> list[str]:
     """`companion doctor` as a separate process: exit 0 and no failed line."""
     run = subprocess.run([python(), "-m", "companion", "doctor", "--data-dir", str(data_dir)], capture_output=True,
-                         text=True, env=child_env(), cwd=ROOT, timeout=120)
+                         text=True, env=env or child_env(), cwd=ROOT, timeout=120)
     failed = [line for line in run.stdout.splitlines() if line.startswith("[X")]
     if run.returncode != 0 or failed:
         return [f"doctor exit {run.returncode}: " + "; ".join(failed or run.stderr.splitlines()[-3:])]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,24 +18,29 @@ import requests
 from urllib3.exceptions import NewConnectionError
 
 from companion.connectors.errors import Permanent, Temporary, Throttled
+from companion.log_scrubbing import scrub
 
 # Some platforms send the access token in the query, some token calls even the app secret, and
-# urllib3 logs every request line at DEBUG: whatever logging is switched on, those values are masked.
-_SECRET_PARAMS = re.compile(r"((?:access_token|refresh_token|app_secret|partner_key|auth_code|code|sign)=)[^&\s\"']+")
+# urllib3 logs every request line at DEBUG: whatever logging is switched on (even a plain stderr
+# handler without our formatter), those values are masked: the same scrubber as the support log.
+_HTTP_LOGGERS = ("urllib3.connectionpool", "urllib3.poolmanager", "urllib3.util.retry", "requests")
 
 
 class RedactSecrets(logging.Filter):
-    """Masks secret query parameters in a log record's message (the record still gets logged)."""
+    """Masks secrets (every form log_scrubbing knows) in a log record's message and traceback; still logged."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        masked = _SECRET_PARAMS.sub(r"\1***", message)
+        masked = scrub(message)
         if masked != message:
             record.msg, record.args = masked, ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
         return True
 
 
-logging.getLogger("urllib3.connectionpool").addFilter(RedactSecrets())
+for _name in _HTTP_LOGGERS:
+    logging.getLogger(_name).addFilter(RedactSecrets())
 
 Params = Mapping[str, str] | Sequence[tuple[str, str]]
 

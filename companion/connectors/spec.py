@@ -43,6 +43,7 @@ class ChannelSpec:
     practice: PracticeChannel | None = None        # its routes in the practice marketplace
     practice_credentials: PracticeCredentials | None = None  # practice marketplace JSON -> credentials
     chat_permission_sentence: str | None = None    # what to ask the platform for when chat is not permitted
+    picture_hosts: tuple[str, ...] = ()            # host suffixes its chat pictures come from (https only)
     order: int = 100                               # where it stands in lists (built-ins 10, 20, 30)
 
     def has(self, capability: Capability) -> bool:

@@ -51,6 +51,13 @@ class OrderLine:
     name: str
     quantity: int
     unit_price: int  # whole rupiah
+    # units of this line cancelled while the rest of the order lives on (every platform cancels per line); only
+    # the live units take stock, and a later raise gives back just the difference
+    cancelled_quantity: int = 0
+
+    @property
+    def live_quantity(self) -> int:
+        return self.quantity - min(max(self.cancelled_quantity, 0), self.quantity)
 
 
 @dataclass(frozen=True)

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 from babel.numbers import format_currency, format_decimal
 
 from companion.domain.errors import UserError
+from companion.domain.typed_numbers import MAX_PRICE, MAX_QUANTITY, read_amount, read_count
 from companion.i18n import N_, babel_locale
 
-MAX_PRICE = 1_000_000_000  # one billion rupiah for a single unit is beyond any counter sale
-MAX_QUANTITY = 100_000
-
-_DIGITS = re.compile(r"^-?\d+$")
+__all__ = ["MAX_PRICE", "MAX_QUANTITY", "check_price", "check_quantity", "format_quantity", "format_rupiah",
+           "parse_quantity", "parse_rupiah"]
 
 
 def format_rupiah(amount: int, lang: str | None = None) -> str:
@@ -25,29 +22,11 @@ def format_quantity(quantity: int, lang: str | None = None) -> str:
 
 
 def parse_rupiah(text: str | int | float | None, field: str = N_("Price")) -> int:
-    """Whole rupiah from "Rp 15.000", "15.000", "15000" or a number cell; raises UserError otherwise.
+    """Whole rupiah from "Rp 15.000", "15.000", "15,000", "15.000,00" or a number cell; raises UserError otherwise.
 
-    Dots and spaces are thousands separators (Indonesian style); a comma part of ",00" is allowed.
+    The one reader of people's numbers (domain.typed_numbers): never cents, never negative, at most Rp1.000.000.000.
     """
-    if text is None:
-        raise UserError(N_("{field} is empty: type an amount such as 15.000."), field=field)
-    if isinstance(text, bool):
-        raise UserError(N_("{field} must be an amount such as 15.000."), field=field)
-    if isinstance(text, int):
-        return text
-    if isinstance(text, float):
-        if not text.is_integer():
-            raise UserError(N_("{field} must be whole rupiah, without cents."), field=field)
-        return int(text)
-    cleaned = str(text).strip().replace("\u00a0", "").replace(" ", "")
-    if cleaned.lower().startswith("rp"):
-        cleaned = cleaned[2:]
-    cleaned = re.sub(r",0+$", "", cleaned).replace(".", "")
-    if cleaned == "":
-        raise UserError(N_("{field} is empty: type an amount such as 15.000."), field=field)
-    if not _DIGITS.match(cleaned):
-        raise UserError(N_("{field} must be an amount such as 15.000, not \"{text}\"."), field=field, text=text)
-    return int(cleaned)
+    return read_amount(text, field)
 
 
 def check_price(amount: int, field: str = N_("Price")) -> int:
@@ -60,17 +39,8 @@ def check_price(amount: int, field: str = N_("Price")) -> int:
 
 
 def parse_quantity(text: str | int | float | None, field: str = N_("Quantity"), allow_zero: bool = False) -> int:
-    """A whole count of units typed by a person or read from a cell."""
-    if isinstance(text, float) and text.is_integer():
-        text = int(text)
-    if isinstance(text, str):
-        text = text.strip().replace(".", "")
-        if not _DIGITS.match(text):
-            raise UserError(N_("{field} must be a whole number."), field=field)
-        text = int(text)
-    if not isinstance(text, int) or isinstance(text, bool):
-        raise UserError(N_("{field} must be a whole number."), field=field)
-    return check_quantity(text, field, allow_zero)
+    """A whole count of units typed by a person or read from a cell (never "1.5"), at most 100.000."""
+    return read_count(text, field, allow_zero)
 
 
 def check_quantity(quantity: int, field: str = N_("Quantity"), allow_zero: bool = False) -> int:

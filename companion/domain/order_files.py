@@ -18,14 +18,16 @@ from typing import Any
 
 from companion.domain.errors import UserError
 from companion.domain.marketplace import Order, OrderLine, OrderStatus
-from companion.domain.money import check_price, parse_rupiah
+from companion.domain.typed_numbers import NumberRefused, Reason, read_amount, read_count, shown
 from companion.i18n import N_
 
 WIB = timezone(timedelta(hours=7))  # exports show the seller's (Indonesian western) time without an offset
 MAX_ROWS = 150_000
 HEADER_SEARCH_ROWS = 15
-FUTURE_SLACK = timedelta(days=2)
+EARLIEST = datetime(2015, 1, 1, tzinfo=WIB)  # no shop's export reaches further back; Excel's 1900 dates are mistakes
 UNIT_PRICE = N_("Unit price")
+MISSING_COLUMN = N_("No order columns were found in \"{name}\" because the column \"{column}\" is missing: "
+                    "download the orders export from the seller centre again, with all its columns.")
 NO_ORDER_COLUMNS = N_("No order columns were found in \"{name}\": choose the orders export from the seller centre "
                       "of {channels}, unchanged.")
 
@@ -36,6 +38,20 @@ def norm(text: object) -> str:
 
 
 StatusOf = Callable[[Sequence[str]], OrderStatus]  # the platform codes of one order's lines -> our state
+
+
+@dataclass(frozen=True)
+class LineFacts:
+    """What a layout's `line_cancelled` reads of one row: the line's platform code, its quantity, and the cells
+    (with their column titles, for a refusal) of the fields it names in `cancel_fields`."""
+
+    code: str
+    quantity: int
+    cells: Mapping[str, Any]
+    titles: Mapping[str, str]
+
+
+LineCancelled = Callable[[LineFacts], int]  # one row's facts -> how many of its units are cancelled
 
 
 @dataclass(frozen=True)
@@ -51,6 +67,8 @@ class Layout:
     quantity_defaults_to_one: bool = False   # no quantity column/cell: one item per line
     status_from_every_line: bool = False     # each line has its own status and all of them make the order's
     lower_case_codes: bool = False           # API codes are lower-case words ("ready_to_ship"), not upper-case
+    line_cancelled: LineCancelled | None = None  # a line's own cancelled units; None: only a cancelled order's
+    cancel_fields: tuple[str, ...] = ()      # the fields `line_cancelled` reads besides the line's code
 
 
 def platform_status(layout: Layout, text: str) -> str:
@@ -66,13 +84,14 @@ class Header:
     layout: Layout
     index: int  # 0-based position of the header row among the rows looked at
     columns: dict[str, list[int]]  # field -> columns, best name first
+    titles: tuple[str, ...] = ()  # the header row as the file words it, to name a column in a refusal
 
 
 def find_header(rows: list[list[Any]], layouts: Sequence[Layout]) -> Header | None:
     """The first row carrying a layout's required column names (title rows above it are skipped)."""
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         names = [norm(c) for c in row]
-        fits = [Header(layout, index, cols) for layout in layouts
+        fits = [Header(layout, index, cols, tuple(_text(c) for c in row)) for layout in layouts
                 if all(key in (cols := _columns(layout, names)) for key in layout.required)]
         if fits:  # two exports may share a column name ("Order ID"): the layout naming more columns wins
             return max(fits, key=lambda h: len(h.columns))
@@ -86,6 +105,30 @@ def _columns(layout: Layout, names: list[str]) -> dict[str, list[int]]:
         if cols:
             found[key] = cols
     return found
+
+
+def missing_column(rows: list[list[Any]], layouts: Sequence[Layout]) -> str | None:
+    """The name of the needed column a near-header lacks (a row naming a layout's order number and 2+ of its
+    columns), or None: "No order columns" can then say which one."""
+    for row in rows[:HEADER_SEARCH_ROWS]:
+        names = [norm(c) for c in row]
+        for layout in layouts:
+            found = _columns(layout, names)
+            if "order_id" in found and len(found) >= 3:
+                header = Header(layout, 0, found)
+                missing = [key for key in needed(layout) if not _has(header, key)]
+                if missing:
+                    return layout.columns[missing[0]][0]
+    return None
+
+
+def needed(layout: Layout) -> tuple[str, ...]:
+    """Fields without which no order can be read right: its required ones, a price and the order date."""
+    return (*layout.required, "price", "created")
+
+
+def _has(header: Header, key: str) -> bool:
+    return key in header.columns or (key == "price" and "subtotal" in header.columns)
 
 
 def check_header(header: Header, row: list[Any]) -> None:
@@ -119,6 +162,7 @@ class OrderFile:
     rows: int = 0
     orders: list[Order] = field(default_factory=list)
     errors: list[tuple[int, str, dict[str, object]]] = field(default_factory=list)
+    duplicates: list[tuple[int, int]] = field(default_factory=list)  # (row, the identical row it repeats): once
 
 
 class RowProblem(UserError):
@@ -134,6 +178,15 @@ def _cell(row: list[Any], header: Header, key: str) -> Any:
             if value not in (None, ""):
                 return value
     return None
+
+
+def _title(row: list[Any], header: Header, key: str) -> str:
+    """The header of the column a field's value came from (its first column when the cell is empty)."""
+    cols = header.columns.get(key, ())
+    chosen = next((c for c in cols if c < len(row) and row[c] not in (None, "")), cols[0] if cols else None)
+    if chosen is None or chosen >= len(header.titles):
+        return key
+    return header.titles[chosen]
 
 
 def _text(value: Any) -> str:
@@ -158,34 +211,43 @@ def order_number(value: Any) -> str:
     return text
 
 
-def quantity(value: Any) -> int:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, str) and re.fullmatch(r"-?\d{1,9}", value.replace(".", "")):
-        value = int(value.replace(".", ""))
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise RowProblem(N_("The quantity \"{text}\" is not a whole number."), text=_text(value))
-    if value <= 0:
-        raise RowProblem(N_("The quantity {count} is not more than zero: a sold item counts 1 or more."),
-                         count=value)
-    return value
+_QUANTITY_WORDS = {
+    Reason.ZERO: N_("The quantity \"{text}\" in column \"{column}\" is not more than zero: a sold item counts 1 or "
+                    "more."),
+    Reason.NEGATIVE: N_("The quantity \"{text}\" in column \"{column}\" is not more than zero: a sold item counts 1 "
+                        "or more."),
+    Reason.TOO_LARGE: N_("The quantity \"{text}\" in column \"{column}\" is too large: one line holds at most "
+                         "{most}."),
+}
+_QUANTITY_OTHER = N_("The quantity \"{text}\" in column \"{column}\" is not a whole number: write it like 3.")
+_PRICE_WORDS = {
+    Reason.EMPTY: N_("The price in column \"{column}\" is empty: every row needs the price the product sold for."),
+    Reason.NOT_WHOLE: N_("The price \"{text}\" in column \"{column}\" has cents: write whole rupiah, like 15.000."),
+    Reason.NEGATIVE: N_("The price \"{text}\" in column \"{column}\" is negative: write 0 or more."),
+    Reason.TOO_LARGE: N_("The price \"{text}\" in column \"{column}\" is too large: the most allowed is {most}."),
+}
+_PRICE_OTHER = N_("The price \"{text}\" in column \"{column}\" is not an amount: write it like 15.000.")
 
 
-_DECIMAL = re.compile(r"^-?[\d,]*\d\.\d{1,2}$")
-
-
-def amount(value: Any) -> int:
-    if isinstance(value, str) and value.startswith("="):
-        raise RowProblem(N_("The price is a formula (\"{text}\") instead of an amount: download the export "
-                            "again and do not edit it."), text=value)
-    if isinstance(value, str) and _DECIMAL.match(value.strip()):  # some exports write 35000.00 or 35,000.00
-        value = round(float(value.strip().replace(",", "")))
-    elif isinstance(value, float):
-        value = round(value)
+def quantity(value: Any, column: str = "") -> int:
+    """A line's count: 1 to 100.000, whole ("1.5" and "1,5" are refused, "1.000" is a thousand)."""
     try:
-        return check_price(parse_rupiah(value, UNIT_PRICE), UNIT_PRICE)
-    except UserError as exc:
-        raise RowProblem(exc.msgid, **exc.params) from None
+        return read_count(value, N_("Quantity"))
+    except NumberRefused as exc:
+        raise RowProblem(_QUANTITY_WORDS.get(exc.reason, _QUANTITY_OTHER), text=shown(value), column=column,
+                         most=exc.params.get("most", "")) from None
+
+
+def amount(value: Any, column: str = "") -> int:
+    """A price in whole rupiah, Rp0 to Rp1.000.000.000: "15.000", "15,000", "Rp 15.000,00", "35000.00"."""
+    if isinstance(value, str) and value.strip().startswith("="):
+        raise RowProblem(N_("The price in column \"{column}\" is a formula (\"{text}\") instead of an amount: "
+                            "download the export again and do not edit it."), text=shown(value), column=column)
+    try:
+        return read_amount(value, UNIT_PRICE)
+    except NumberRefused as exc:
+        raise RowProblem(_PRICE_WORDS.get(exc.reason, _PRICE_OTHER), text=shown(value), column=column,
+                         most=exc.params.get("most", "")) from None
 
 
 _MONTHS = {name: n for n, names in enumerate((
@@ -214,7 +276,7 @@ def moment(value: Any) -> datetime | None:
     text = str(value).strip()
     parsed = _numeric_date(text) or _worded_date(text)
     if parsed is None:
-        raise RowProblem(N_("The date \"{text}\" could not be read: write it like 28/11/2026 14:05."), text=text)
+        raise RowProblem(N_("The date \"{text}\" could not be read: write it like 28/11/2026 14:05."), text=shown(text))
     return parsed
 
 
@@ -250,10 +312,20 @@ def _worded_date(text: str) -> datetime | None:
     return local.astimezone(UTC)
 
 
-def _checked_time(value: Any, now: datetime) -> datetime | None:
-    result = moment(value)
-    if result is not None and result > now + FUTURE_SLACK:
-        raise RowProblem(N_("The date \"{text}\" is in the future: check the date in the file."), text=_text(value))
+def _checked_time(value: Any, now: datetime, column: str) -> datetime | None:
+    """A date from 1 January 2015 up to the end of tomorrow (the shop's day), or RowProblem naming the column."""
+    try:
+        result = moment(value)
+    except RowProblem:
+        raise RowProblem(N_("The date \"{text}\" in column \"{column}\" could not be read: write it like "
+                            "28/11/2026 14:05."), text=shown(value), column=column) from None
+    latest = datetime.combine(now.astimezone(WIB).date() + timedelta(days=2), datetime.min.time(), WIB)
+    if result is not None and result >= latest:
+        raise RowProblem(N_("The date \"{text}\" in column \"{column}\" is in the future: dates may run from "
+                            "1/1/2015 to tomorrow, check the date in the file."), text=shown(value), column=column)
+    if result is not None and result < EARLIEST:
+        raise RowProblem(N_("The date \"{text}\" in column \"{column}\" is before 2015: dates may run from "
+                            "1/1/2015 to tomorrow, check the date in the file."), text=shown(value), column=column)
     return result
 
 
@@ -269,32 +341,57 @@ def parse_row(header: Header, row_no: int, row: list[Any], now: datetime) -> Par
     if not sku and not name:
         raise RowProblem(N_("The row has neither a SKU nor a product name: the product cannot be known."))
     qty_cell = _cell(row, header, "quantity")
-    qty = 1 if qty_cell is None and layout.quantity_defaults_to_one else quantity(qty_cell)
+    qty = (1 if qty_cell is None and layout.quantity_defaults_to_one
+           else quantity(qty_cell, _title(row, header, "quantity")))
     price = _unit_price(row, header, qty)
-    created = _checked_time(_cell(row, header, "created"), now)
+    created = _checked_time(_cell(row, header, "created"), now, _title(row, header, "created"))
     if created is None:
         raise RowProblem(N_("The order date is empty: every row needs the date the order was made."))
-    times = [created] + [t for t in (_checked_time(row[c], now) for c in header.columns.get("times", ())
-                                     if c < len(row)) if t is not None]
+    times = [created] + [t for t in (_checked_time(row[c], now, _column_title(header, c))
+                                     for c in header.columns.get("times", ()) if c < len(row)) if t is not None]
     ship_by = moment(_cell(row, header, "ship_by"))
     line_id = _text(_cell(row, header, "line_id")) or f"file:{sku or name}"
     key = sku or name
     status = platform_status(layout, _text(_cell(row, header, "status")))
     line = OrderLine(line_id=line_id, item_id=key, sku_id=key,
                      seller_sku=sku, name=f"{name} ({variation})" if variation else name, quantity=qty,
-                     unit_price=price)
+                     unit_price=price, cancelled_quantity=_cancelled(header, row, status, qty))
     return ParsedRow(row_no, order_id, status, line, created, max(times), ship_by,
                      _text(_cell(row, header, "buyer")))
+
+
+def _cancelled(header: Header, row: list[Any], code: str, qty: int) -> int:
+    """The line's cancelled units as its layout reads them (0 when the layout reads none), at most its quantity."""
+    read = header.layout.line_cancelled
+    if read is None:
+        return 0
+    fields = header.layout.cancel_fields
+    facts = LineFacts(code, qty, {key: _cell(row, header, key) for key in fields},
+                      {key: _title(row, header, key) for key in fields})
+    return min(max(read(facts), 0), qty)
+
+
+def cancelled_units(value: Any, ordered: int, column: str = "") -> int:
+    """A per-line count of cancelled units: empty or 0 is none, else a whole count (read as a quantity is), at
+    most what the line ordered."""
+    if value is None or _text(value) in ("", "0"):
+        return 0
+    return min(quantity(value, column), ordered)
+
+
+def _column_title(header: Header, col: int) -> str:
+    return header.titles[col] if col < len(header.titles) else str(col + 1)
 
 
 def _unit_price(row: list[Any], header: Header, qty: int) -> int:
     subtotal = _cell(row, header, "subtotal")
     if subtotal is not None:
-        return amount(subtotal) // qty
+        return amount(subtotal, _title(row, header, "subtotal")) // qty
     value = _cell(row, header, "price")
-    if value is None and "price" in header.columns:
-        raise RowProblem(N_("The price is empty: every row needs the price the product sold for."))
-    return 0 if value is None else amount(value)
+    if value is None:
+        raise RowProblem(N_("The price is empty: every row needs the price the product sold for (column "
+                            "\"{column}\")."), column=_title(row, header, "price"))
+    return amount(value, _title(row, header, "price"))
 
 
 def blank(row: list[Any]) -> bool:
@@ -364,10 +461,14 @@ def parse_rows(rows: Iterator[list[Any]], file_name: str, now: datetime, layouts
     if header is None:
         raise UserError(NO_ORDER_COLUMNS, name=file_name, channels=", ".join(layout.channel for layout in layouts))
     check_header(header, head[header.index])
+    missing = next((key for key in needed(header.layout) if not _has(header, key)), None)
+    if missing is not None:
+        raise UserError(MISSING_COLUMN, name=file_name, column=header.layout.columns[missing][0])
     skip = header.index + 1
     result = OrderFile(header.layout.channel, file_name)
     parsed: list[ParsedRow] = []
     bad: set[str] = set()
+    lines = _Lines()
     for row_no, row in _numbered_rows(head, rows, skip):
         if blank(row) or (row_no == skip + 1 and header.layout.description_row and _describes(header, row)):
             continue
@@ -378,7 +479,12 @@ def parse_rows(rows: Iterator[list[Any]], file_name: str, now: datetime, layouts
         if keep_going and result.rows % 2000 == 0 and not keep_going(row_no, expected):
             raise ImportCancelled(N_("The import was cancelled: nothing was saved."))
         try:
-            parsed.append(parse_row(header, row_no, row, now))
+            one = parse_row(header, row_no, row, now)
+            first = lines.seen(one, row)
+            if first is not None:
+                result.duplicates.append((row_no, first))
+                continue
+            parsed.append(one)
         except RowProblem as exc:
             result.errors.append((row_no, exc.msgid, exc.params))
             order_id = _text(_cell(row, header, "order_id"))
@@ -389,6 +495,30 @@ def parse_rows(rows: Iterator[list[Any]], file_name: str, now: datetime, layouts
                            "that has orders."), name=file_name)
     result.orders = list(group_orders(header.layout, parsed, bad))
     return result
+
+
+class _Lines:
+    """An identical repeated row is counted once (never stock taken twice). Where the file numbers its lines
+    (Lazada's orderItemId), the same line with other values is refused naming both rows; without line numbers,
+    the same product twice with other values is two lines (a second purchase in one order)."""
+
+    def __init__(self) -> None:
+        self.first: dict[tuple[object, ...], tuple[int, tuple[str, ...]]] = {}
+
+    def seen(self, parsed: ParsedRow, row: list[Any]) -> int | None:
+        values = tuple(_text(c) for c in row)
+        while values and not values[-1]:
+            values = values[:-1]
+        numbered = not parsed.line.line_id.startswith("file:")
+        key = (parsed.order_id, parsed.line.line_id) if numbered else (parsed.order_id, values)
+        earlier = self.first.setdefault(key, (parsed.row_no, values))
+        if earlier[0] == parsed.row_no:
+            return None
+        if earlier[1] == values:
+            return earlier[0]
+        raise RowProblem(N_("This row and row {other} are the same line of order {order} with different values: "
+                            "keep the right one and choose the file again."), other=earlier[0],
+                         order=parsed.order_id)
 
 
 def _describes(header: Header, row: list[Any]) -> bool:

@@ -42,6 +42,14 @@ def app_icon() -> QIcon:
 
 
 def run(data_dir: Path, lang: str | None = None, start_page: str = "counter", exit_when_ready: bool = False) -> int:
+    """The app shares its data folder while it runs (a restore in another process waits, then refuses)."""
+    from companion.store import folder_lock
+
+    with folder_lock.shared(data_dir, folder_lock.APP):
+        return _run(data_dir, lang, start_page, exit_when_ready)
+
+
+def _run(data_dir: Path, lang: str | None, start_page: str, exit_when_ready: bool) -> int:
     app = application()
     from companion.gui.error_dialog import install_error_handling
 

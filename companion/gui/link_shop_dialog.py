@@ -2,8 +2,11 @@
 
 The seller registers their own app with the platform (each channel's flow says which), types its keys here, allows
 access in the browser, and the platform's redirect brings a single-use code back to a one-shot listener on
-127.0.0.1 (or the seller pastes it). The code is exchanged for tokens off the GUI thread; keys and tokens go to the
-keyring only. Every platform fact comes from the channel registry: this dialog only drives an `AuthFlow`.
+127.0.0.1 (or the seller pastes it). Each press of "Open the permission page" makes a fresh random state; the
+listener takes only a callback the flow accepts for it, and a platform that does not echo the state gets its
+callback shown first ("shop number …") and linked only when the seller presses "Link shop". The code is exchanged
+for tokens off the GUI thread; keys and tokens go to the keyring only. Every platform fact comes from the channel
+registry: this dialog only drives an `AuthFlow`.
 """
 
 from __future__ import annotations
@@ -28,21 +31,40 @@ from PySide6.QtWidgets import (
 
 from companion.connectors import registry
 from companion.connectors.auth_flow import AuthFlow, Redirect
+from companion.connectors.base import Credentials
 from companion.connectors.errors import AuthExpired, ConnectorError, Permanent, Temporary, Throttled
 from companion.connectors.spec import ChannelSpec
 from companion.domain.errors import UserError
+from companion.domain.marketplace import TokenSet
 from companion.domain.settings_keys import SHOP_NAME
-from companion.gui.auth_listener import DEFAULT_PORT, AuthListener, parse_redirect
+from companion.gui.auth_listener import DEFAULT_PORT, AuthListener, PortTaken, parse_redirect
 from companion.gui.context import AppContext
 from companion.gui.messages import error_text
-from companion.i18n import tr
+from companion.i18n import N_, tr
+from companion.services.accounts import relink_account
 from companion.services.change import Change
-from companion.services.linking import exchange_and_link
+from companion.services.linking import auth_flow, exchange_and_link
+from companion.store import sync_state
+from companion.store.accounts import AccountRow
+from companion.store.database import Database
+from companion.sync.events import AUTH_EXPIRED
 
 
 def linkable_channels() -> list[ChannelSpec]:
     """The registered channels a seller can link with their own app keys, in their declared order."""
     return [spec for spec in registry.channels() if spec.auth is not None]
+
+
+def needs_relink(db: Database, account: AccountRow) -> bool:
+    """A real shop whose last round ended in 'link the shop again' (expired, revoked, lost answer, keys gone)."""
+    return not account.practice and sync_state.status(db, account.id).problem_kind == AUTH_EXPIRED
+
+
+def relink_shop(ctx: AppContext, parent: QWidget | None, account: AccountRow) -> None:
+    """The one click after 'link the shop again': the link dialog for this very shop."""
+    dialog = LinkShopDialog(ctx, parent, relink=account)
+    dialog.linked.connect(lambda _id: dialog.accept())
+    dialog.exec()
 
 
 def failure_text(exc: BaseException, channel: str) -> str:
@@ -63,18 +85,21 @@ class LinkShopDialog(QDialog):
     _caught = Signal(object)  # Redirect | None, from the listener's thread
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, hosts: Mapping[str, str] | None = None,
-                 port: int = DEFAULT_PORT) -> None:
+                 port: int = DEFAULT_PORT, relink: AccountRow | None = None) -> None:
+        """`relink`: link this shop again (same account, its orders and matches stay); only its platform offered."""
         super().__init__(parent)
         self.ctx = ctx
+        self.relink = relink
         self.hosts: dict[str, str] = dict(hosts or {})
         self.port = port
         self.listener: AuthListener | None = None
-        self.state = secrets.token_urlsafe(16)  # in the permission link; checked when the platform echoes it
+        self.state = secrets.token_urlsafe(16)  # in the permission link; new at every press of the button
+        self.paste_only = False  # the port is taken and the seller chose to paste the address instead
         self.last_link = ""
-        self.specs = linkable_channels()
+        self.specs = [s for s in linkable_channels() if relink is None or s.name == relink.channel]
         self.inputs: dict[str, QLineEdit] = {}  # the chosen channel's fields by name ("key", "secret", …)
         self._channel = self.specs[0].name if self.specs else ""
-        self.setWindowTitle(tr("Link an online shop"))
+        self.setWindowTitle(tr("Link {name} again", name=relink.name) if relink else tr("Link an online shop"))
         self.setMinimumWidth(680)
         self._caught.connect(self._on_redirect)
         self._build()
@@ -166,7 +191,8 @@ class LinkShopDialog(QDialog):
         self.explain.setText(tr(self.flow.help, redirect=self.redirect_url))
         shop = self.ctx.setting(SHOP_NAME)
         platform = tr(registry.get(channel).label)
-        self.name.setText(f"{shop} – {platform}" if shop else platform)
+        self.name.setText(self.relink.name if self.relink else f"{shop} – {platform}" if shop else platform)
+        self.name.setEnabled(self.relink is None)
         self._say("")
 
     # --- actions ---------------------------------------------------------------------------------------
@@ -181,13 +207,24 @@ class LinkShopDialog(QDialog):
         except UserError as exc:
             self._say(exc.message(), error=True)
             return
-        if self.listener is None:
-            self.listener = AuthListener(self._caught.emit, self.port)
-            self.explain.setText(tr(self.flow.help, redirect=self.redirect_url))
-        # a platform that echoes the link's state: the listener then takes only that one
-        self.listener.expect_state(self.state if self.flow.echoes_state else "")
-        self.last_link = self.flow.link(values, self.redirect_url, self.state, self.hosts)
+        flow, self.state = self.flow, secrets.token_urlsafe(16)
+        if self.listener is None and not self.paste_only:
+            try:
+                self.listener = AuthListener(self._caught.emit, self.port)
+            except PortTaken as exc:
+                self.paste_only = True  # a second press opens the page anyway; the seller pastes the address
+                self._say(exc.message(), error=True)
+                return
+            self.explain.setText(tr(flow.help, redirect=self.redirect_url))
+        if self.listener is not None:
+            state = self.state
+            self.listener.expect(lambda params: flow.accepts(params, state))
+        self.last_link = flow.link(values, self.redirect_url, self.state, self.hosts)
         QDesktopServices.openUrl(QUrl(self.last_link))
+        if self.listener is None:
+            self._say(tr("Allow access in the browser, then copy the address the browser shows and paste it into "
+                         "Code or address."))
+            return
         self._say(tr("Allow access in the browser; the code comes back here by itself (wait up to 10 minutes)."))
 
     def _on_redirect(self, result: object) -> None:
@@ -201,14 +238,26 @@ class LinkShopDialog(QDialog):
                       error=True)
             return
         query = f"?code={result.code}" + (f"&shop_id={result.shop_id}" if result.shop_id else "")
-        self.code.setText(self.redirect_url + query)
-        self.link()
+        self.code.setText(self.redirect_url + query + (f"&state={result.state}" if result.state else ""))
+        if self.flow.echoes_state:
+            self.link()  # our own state came back: this is the answer to our link
+            return
+        platform = tr(registry.get(self.channel).long_label)
+        if result.shop_id:
+            self._say(tr("{platform} gave permission for shop number {shop}: if that is your shop, press Link shop.",
+                         platform=platform, shop=result.shop_id))
+        else:
+            self._say(tr("{platform} sent a permission code: if you just allowed access in the browser, press Link "
+                         "shop.", platform=platform))
 
     def link(self) -> None:
         channel = self.channel
         try:
             values = self.values()
             redirect = parse_redirect(self.code.text())
+            if redirect.state and redirect.state != self.state:
+                raise UserError(N_("This address answers an older permission page: open the permission page again "
+                                   "and use the new address."))
             self.flow.check_redirect(redirect)
         except UserError as exc:
             self._say(exc.message(), error=True)
@@ -216,8 +265,17 @@ class LinkShopDialog(QDialog):
         name, hosts = self.name.text(), self.hosts
         self.link_button.setEnabled(False)
         self._say(tr("Linking the shop…"))
-        self.ctx.work.run(lambda db, _progress: exchange_and_link(db, channel, values, redirect, name, hosts),
+        self.ctx.work.run(lambda db, _progress: self._exchange(db, channel, values, redirect, name, hosts),
                           self._linked, lambda exc: self._failed(exc, channel))
+
+    def _exchange(self, db: Database, channel: str, values: dict[str, str], redirect: Redirect, name: str,
+                  hosts: Mapping[str, str]) -> tuple[str, Change]:
+        """On the worker thread: a new shop, or the same shop linked again (its account kept)."""
+        if self.relink is None:
+            return exchange_and_link(db, channel, values, redirect, name, hosts)
+        flow = auth_flow(channel)
+        made: tuple[Credentials, TokenSet] = flow.exchange(flow.check(values), redirect, hosts)
+        return relink_account(db, self.relink.id, *made)
 
     def _linked(self, result: tuple[str, Change]) -> None:
         account_id, change = result

@@ -23,7 +23,7 @@ from companion.domain.money import parse_quantity
 from companion.gui.channel_names import channel_long_label
 from companion.gui.context import AppContext
 from companion.gui.layout_clearing import clear_layout
-from companion.gui.link_shop_dialog import LinkShopDialog
+from companion.gui.link_shop_dialog import LinkShopDialog, needs_relink, relink_shop
 from companion.gui.messages import confirm, show_error
 from companion.gui.practice_mode import practice_mode
 from companion.i18n import N_, tr
@@ -132,6 +132,12 @@ class OnlineShopsCard(QFrame):
         if editor.unlink is not None:
             editor.unlink.clicked.connect(partial(self.unlink, account.id))
             self.rows.addWidget(editor.unlink, row, 7)
+        if needs_relink(self.ctx.db, account):
+            again = QPushButton(tr("Link again"))
+            again.setProperty("primary", True)
+            again.setProperty("relink", account.id)
+            again.clicked.connect(partial(relink_shop, self.ctx, self.window(), account))
+            self.rows.addWidget(again, row, 8)
         self.editors[account.id] = editor
 
     def _practice_state(self) -> None:

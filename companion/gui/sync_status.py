@@ -15,13 +15,22 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 from companion.gui.channel_names import platforms_text
 from companion.gui.context import AppContext
 from companion.gui.durations import ago_text
+from companion.gui.link_shop_dialog import relink_shop
 from companion.gui.order_times import channel_name
 from companion.i18n import tr
 from companion.services.change import Change
 from companion.store import accounts as account_store
 from companion.store import outbox, sync_state
 from companion.store.accounts import AccountRow
-from companion.sync.events import KIND_SENTENCES, NO_ANSWER, OFFLINE, OFFLINE_SENTENCE
+from companion.sync.events import (
+    AUTH_EXPIRED,
+    KEYS_MISSING,
+    KIND_SENTENCES,
+    NO_ANSWER,
+    OFFLINE,
+    OFFLINE_SENTENCE,
+    RELINK_SENTENCES,
+)
 
 if TYPE_CHECKING:
     from companion.gui.sync_bridge import SyncBridge
@@ -67,6 +76,11 @@ class SyncStatusStrip(QFrame):
         self.sync_button.clicked.connect(self.sync_now)
         self.settings_button = QPushButton(tr("Open Settings"))
         self.settings_button.clicked.connect(self.open_settings.emit)
+        self.relink: AccountRow | None = None  # the shop the "Link again" button is for
+        self.relink_button = QPushButton(tr("Link again"))
+        self.relink_button.setProperty("primary", True)
+        self.relink_button.clicked.connect(self.link_again)
+        self.relink_button.hide()
         texts = QVBoxLayout()
         texts.setSpacing(2)
         texts.addWidget(self.state_label)
@@ -74,7 +88,7 @@ class SyncStatusStrip(QFrame):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(14, 6, 10, 6)
         layout.addLayout(texts, 1)
-        for button in (self.copy_button, self.settings_button, self.sync_button):
+        for button in (self.relink_button, self.copy_button, self.settings_button, self.sync_button):
             layout.addWidget(button)
         ctx.changed.connect(self._on_change)
         self._timer = self.ctx.every(self, REFRESH_MS, self.refresh)
@@ -118,6 +132,8 @@ class SyncStatusStrip(QFrame):
             tr("{shop}: synced {when}", shop=account_label(a), when=ago_text(statuses[a.id].last_success_at))
             for a in accounts))
         kind, sentence, self.detail = self._problem(bridge, accounts, statuses)
+        self.relink = self._to_relink(bridge, accounts, statuses)
+        self.relink_button.setVisible(self.relink is not None)
         if kind == OFFLINE:
             self._set_state(tr("Offline — {count} changes waiting", count=waiting) if waiting else tr("Offline"),
                             tr(OFFLINE_SENTENCE), "calm")
@@ -133,6 +149,8 @@ class SyncStatusStrip(QFrame):
 
     def _show_unlinked(self) -> None:
         self.detail = ""
+        self.relink = None
+        self.relink_button.hide()
         self.copy_button.hide()
         self.sync_button.hide()
         self.settings_button.show()
@@ -165,6 +183,25 @@ class SyncStatusStrip(QFrame):
         if worse:
             return worse[0]
         return found[0] if found else ("", "", "")
+
+    def _to_relink(self, bridge: SyncBridge, accounts: list[AccountRow],
+                   statuses: dict[str, sync_state.SyncStatusRow]) -> AccountRow | None:
+        """The first real shop that only linking again can help (its latest problem says so)."""
+        for account in accounts:
+            if account.practice:
+                continue
+            result = bridge.result_for(account.id)
+            if result is not None:
+                problem = result.problem
+                if problem is not None and problem.sentence_msgid in (*RELINK_SENTENCES, KEYS_MISSING):
+                    return account
+            elif statuses[account.id].problem_kind == AUTH_EXPIRED:
+                return account
+        return None
+
+    def link_again(self) -> None:
+        if self.relink is not None:
+            relink_shop(self.ctx, self.window(), self.relink)
 
     def copy_detail(self) -> None:
         QGuiApplication.clipboard().setText(self.detail)

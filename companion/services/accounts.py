@@ -18,7 +18,7 @@ from companion.domain.marketplace import TokenSet
 from companion.i18n import N_
 from companion.services.change import Change
 from companion.store import accounts as account_store
-from companion.store import secrets
+from companion.store import refresh_lock, secrets
 from companion.store.accounts import AccountRow
 from companion.store.database import Database
 
@@ -50,6 +50,30 @@ def link_account(db: Database, name: str, credentials: Credentials,
     except BaseException:
         secrets.delete_secret(account_id, CREDENTIALS)
         raise
+    return account_id, Change(sync=True)
+
+
+def relink_account(db: Database, account_id: str, credentials: Credentials,
+                   tokens: TokenSet | None = None) -> tuple[str, Change]:
+    """Link the same shop again (its login expired or a refresh answer was lost): the new keys and tokens replace the
+    old ones in the keyring first, then its row; its orders, listings and matches stay. Another shop is refused."""
+    account = account_store.get(db, account_id)
+    if account is None or account.practice:
+        raise NotFound(N_("This online shop is no longer linked: link it again in Settings."))
+    spec = registry.for_credentials(credentials)
+    other_shop = bool(account.shop_ref and credentials.shop_ref and account.shop_ref != credentials.shop_ref)
+    if spec.name != account.channel or other_shop:
+        raise UserError(N_("This permission is for another shop than {name}: open the permission page again and "
+                           "log in as the shop {name}."), name=account.name)
+    secrets.set_secret(account_id, CREDENTIALS, spec.credentials_to_json(credentials))
+    with db.write():
+        account_store.update(db, account_id, {
+            "shop_ref": credentials.shop_ref or account.shop_ref, "base_url": credentials.base_url,
+            "auth_base_url": credentials.auth_base_url, "active": 1,
+            "access_expires_at": _stamp(tokens.access_expires_at) if tokens else None,
+            "refresh_expires_at": _stamp(tokens.refresh_expires_at) if tokens else None,
+        })
+    refresh_lock.clear_lost(db.path.parent, account_id)
     return account_id, Change(sync=True)
 
 
@@ -100,7 +124,8 @@ def credentials_for(account: AccountRow, practice: dict[str, Credentials] | None
 
 
 def save_tokens(db: Database, account: AccountRow, credentials: Credentials, tokens: TokenSet) -> Credentials:
-    """Persist fresh tokens BEFORE they are used (a platform's refresh token may work only once)."""
+    """Persist fresh tokens BEFORE they are used (a platform's refresh token may work only once): the keyring first
+    (what a restart or another process reads), then the row's expiry times."""
     fresh = with_tokens(credentials, tokens)
     if not account.practice:
         secrets.set_secret(account.id, CREDENTIALS, registry.for_credentials(fresh).credentials_to_json(fresh))

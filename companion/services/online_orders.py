@@ -1,14 +1,16 @@
 """Applying marketplace orders to the shop's record: keyed by platform id, so applying twice changes nothing.
 
-A paid order takes its units from the ledger (one movement per line, unique by dedupe key); a
-cancellation puts them back; a movement that takes stock below zero records an oversell incident
-rather than being clamped. The sync cursor commits in the same transaction as the orders it covers.
+A paid order takes its live units from the ledger (one movement per line, unique by dedupe key); a line whose
+cancelled units rise gives back exactly the new ones (keyed by the cancelled count, so the same news twice changes
+nothing), and a cancellation of the whole order puts back whatever is still out; a movement that takes stock below
+zero records an oversell incident rather than being clamped. The sync cursor commits in the same transaction as the
+orders it covers. Files and API pages go through the same `apply_orders`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from companion.domain.availability import takes_stock
@@ -99,6 +101,7 @@ class _Page:
         self.new_lines: list[tuple[object, ...]] = []
         self.events: list[tuple[str, str, str, str]] = []
         self.updates: list[tuple[str, str, str, str | None, bool, str]] = []
+        self.cancelled: list[tuple[int, str]] = []  # (cancelled units, line row id) of lines whose count rose
         self.movements: list[stock_store.NewMovement] = []
         self.takes: list[tuple[int, str, int]] = []  # (movement index, order id, units) of each taking movement
 
@@ -122,10 +125,12 @@ class _Page:
         updated_at = _ts(order.updated_at) or self.now
         status = order.status.value
         known = self.lookup(order)
+        raised: dict[str, int] = {}
         if known is not None:
-            if (known.status_raw == order.status_raw and known.updated_at >= updated_at) \
-                    or known.updated_at > updated_at:  # unchanged, or an older page arrived late
-                self.counts["unchanged"] += 1
+            raised = cancellations_raised(known.lines, order.lines)
+            if known.updated_at > updated_at or (known.status_raw == order.status_raw
+                                                 and known.updated_at >= updated_at and not raised):
+                self.counts["unchanged"] += 1  # unchanged, or an older page arrived late
                 return
             known.status_raw, known.updated_at = order.status_raw, updated_at
             self.updates.append((status, order.status_raw, updated_at, _ts(order.ship_by), takes_stock(status),
@@ -136,20 +141,22 @@ class _Page:
             self.counts["new"] += 1
         self.events.append((known.id, status, order.status_raw, updated_at))
         self.touched.add(known.id)
-        self._settle(known, status)
+        self._settle(known, status, raised)
 
     def _insert(self, order: Order, status: str, updated_at: str) -> _Known:
         order_id, *line_ids = new_ids(1 + len(order.lines))
         lines = [OnlineLineRow(line_ids[n], line.line_id, line.item_id, line.sku_id, line.seller_sku, line.name,
-                               line.quantity, line.unit_price, self._product_for(line))
+                               line.quantity, line.unit_price, self._product_for(line),
+                               line.quantity - line.live_quantity)
                  for n, line in enumerate(order.lines)]
         channel = order.channel
         self.new_orders.append((
             order_id, self.account.id, channel, order.order_id, status, order.status_raw,
             _ts(order.created_at) or self.now, updated_at, _ts(order.ship_by), order.buyer_name,
-            sum(line.quantity * line.unit_price for line in order.lines), int(takes_stock(status)), self.now))
+            sum(line.live_quantity * line.unit_price for line in order.lines), int(takes_stock(status)), self.now))
         self.new_lines += [(line.id, order_id, line.line_id, line.item_id, line.sku_id, line.seller_sku, line.name,
-                            line.quantity, line.unit_price, line.product_id) for line in lines]
+                            line.quantity, line.unit_price, line.product_id, line.cancelled_quantity)
+                           for line in lines]
         known = _Known(order_id, self.account.id, channel, order.order_id, order.status_raw, updated_at,
                        sorted(lines, key=lambda line: line.line_id))
         self.known[("", order.order_id)] = known
@@ -164,18 +171,22 @@ class _Page:
             self.products[ref] = auto_map(self.db, listing_id)
         return self.products[ref]
 
-    def _settle(self, order: _Known, status: str) -> None:
-        """`settle_order_stock` against the page's own record of keys taken so far."""
-        for line in order.lines:
+    def _settle(self, order: _Known, status: str, raised: dict[str, int]) -> None:
+        """`settle_order_stock` against the page's own record of keys taken so far, with the lines whose cancelled
+        units rose in this copy of the order (stored as they rise, mapped or not)."""
+        for n, line in enumerate(order.lines):
+            before = line.cancelled_quantity
+            if line.line_id in raised:
+                line = order.lines[n] = replace(line, cancelled_quantity=raised[line.line_id])
+                self.cancelled.append((line.cancelled_quantity, line.id))
             if line.product_id is None:
                 continue  # unmapped: never changes stock silently
             base = _base(order, line.line_id)
-            taken = f"{base}:order" in self.keys
-            if takes_stock(status) and not taken:
-                self._move(line.product_id, MovementKind.ONLINE_ORDER, -line.quantity, order.id, f"{base}:order")
-                self.takes.append((len(self.movements) - 1, order.id, line.quantity))
-            elif status == OrderStatus.CANCELLED.value and taken and f"{base}:cancel" not in self.keys:
-                self._move(line.product_id, MovementKind.ONLINE_CANCEL, line.quantity, order.id, f"{base}:cancel")
+            recorded = {end for end in ("order", "cancel") if f"{base}:{end}" in self.keys}
+            for kind, quantity, end in line_moves(status, line.quantity, before, line.cancelled_quantity, recorded):
+                self._move(line.product_id, kind, quantity, order.id, f"{base}:{end}")
+                if kind is MovementKind.ONLINE_ORDER:
+                    self.takes.append((len(self.movements) - 1, order.id, -quantity))
 
     def _move(self, product_id: str, kind: MovementKind, quantity: int, order_id: str, key: str) -> None:
         self.keys.add(key)
@@ -185,6 +196,7 @@ class _Page:
     def write(self) -> int:
         """Everything the page gathered, in the order it happened; returns the new oversell incidents."""
         order_store.insert_many(self.db, self.new_orders, self.new_lines)
+        order_store.set_cancelled_many(self.db, self.cancelled)
         order_store.update_statuses(self.db, self.updates)
         order_store.add_events_many(self.db, self.events)
         levels = stock_store.add_movements(self.db, self.movements, self.now)
@@ -196,6 +208,41 @@ class _Page:
                                                      self.now):
                 incidents += 1
         return incidents
+
+
+Move = tuple[MovementKind, int, str]  # kind, signed units, the end of the dedupe key after the line's base
+
+
+def line_moves(status: str, quantity: int, cancelled_before: int, cancelled_now: int,
+               recorded: set[str]) -> list[Move]:
+    """What one mapped line owes the ledger, given which of its keys (by end) are recorded: newly cancelled units
+    back (keyed by the new count) while its stock is out; its live units taken once when the order takes stock;
+    what is still out back when the whole order is cancelled. Units never go out again after a whole cancel.
+    `recorded` holds the ends ("order", "cancel") of the line's keys already in the ledger."""
+    taken, returned = "order" in recorded, "cancel" in recorded
+    moves: list[Move] = []
+    if cancelled_now > cancelled_before and taken and not returned:
+        moves.append((MovementKind.ONLINE_CANCEL, cancelled_now - cancelled_before, f"cancel:{cancelled_now}"))
+    live = quantity - cancelled_now
+    if live <= 0:
+        return moves
+    if takes_stock(status) and not taken:
+        moves.append((MovementKind.ONLINE_ORDER, -live, "order"))
+    elif status == OrderStatus.CANCELLED.value and taken and not returned:
+        moves.append((MovementKind.ONLINE_CANCEL, live, "cancel"))
+    return moves
+
+
+def cancellations_raised(stored: Sequence[OnlineLineRow], incoming: Sequence[OrderLine]) -> dict[str, int]:
+    """Stored lines (by platform line id) whose cancelled units this copy of the order raises, with the new count:
+    a count never falls (a late or partial copy cannot un-cancel units) and never passes the stored quantity."""
+    told = {line.line_id: line.cancelled_quantity for line in incoming}
+    raised: dict[str, int] = {}
+    for line in stored:
+        now = min(told.get(line.line_id, 0), line.quantity)
+        if now > line.cancelled_quantity:
+            raised[line.line_id] = now
+    return raised
 
 
 def _base(order: _Known, line_id: str) -> str:
@@ -255,17 +302,16 @@ def settle_order_stock(db: Database, order_id: str) -> tuple[set[str], int]:
         if line.product_id is None:
             continue  # unmapped: never changes stock silently
         base = f"{order.channel}:{order.account_id}:{order.platform_order_id}:{line.line_id}"
-        taken = stock_store.has_dedupe_key(db, f"{base}:order")
-        if takes_stock(order.status) and not taken:
-            level = stock_store.add_movement(db, line.product_id, MovementKind.ONLINE_ORDER, -line.quantity,
-                                             reference=f"order:{order_id}", dedupe_key=f"{base}:order")
+        recorded = {end for end in ("order", "cancel") if stock_store.has_dedupe_key(db, f"{base}:{end}")}
+        for kind, quantity, end in line_moves(order.status, line.quantity, line.cancelled_quantity,
+                                              line.cancelled_quantity, recorded):
+            level = stock_store.add_movement(db, line.product_id, kind, quantity, reference=f"order:{order_id}",
+                                             dedupe_key=f"{base}:{end}")
+            if level is None:
+                continue
             moved.add(line.product_id)
-            if level is not None and level < 0 and sync_state.add_incident(
-                    db, line.product_id, order_id, min(line.quantity, -level), level, now):
+            if kind is MovementKind.ONLINE_ORDER and level < 0 and sync_state.add_incident(
+                    db, line.product_id, order_id, min(-quantity, -level), level, now):
                 incidents += 1
-        elif order.status == OrderStatus.CANCELLED.value and taken and stock_store.add_movement(
-                db, line.product_id, MovementKind.ONLINE_CANCEL, line.quantity,
-                reference=f"order:{order_id}", dedupe_key=f"{base}:cancel") is not None:
-            moved.add(line.product_id)
     order_store.set_stock_taken(db, order_id, takes_stock(order.status))
     return moved, incidents

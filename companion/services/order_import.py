@@ -1,4 +1,9 @@
-"""Importing seller-centre order exports: a preview that writes nothing, then one transaction.
+"""Importing seller-centre order exports: a preview that writes nothing, then pages of whole orders.
+
+Each page (PAGE orders) is its own short transaction, so a counter sale in another process waits a moment at
+most and is never refused with "database is locked"; a stopped or killed import leaves whole orders only, and
+running the same file again adds just what is missing (orders are keyed by platform order id). Each run has an
+import batch id, shown with its summary.
 
 Orders go through `services.online_orders.apply_orders`, the same path as an API sync, into the channel's
 active linked shop when there is one (so a file and a sync of the same orders give one order each, keyed by
@@ -15,6 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from companion.connectors import registry
 from companion.domain.clock import now_utc, stamp
@@ -23,6 +29,7 @@ from companion.domain.ids import new_id
 from companion.domain.marketplace import Order
 from companion.domain.order_files import (
     HEADER_SEARCH_ROWS,
+    MISSING_COLUMN,
     NO_ORDER_COLUMNS,
     ImportCancelled,
     Layout,
@@ -30,6 +37,7 @@ from companion.domain.order_files import (
     ProgressFn,
     blank,
     find_header,
+    missing_column,
     parse_rows,
 )
 from companion.i18n import N_, tr
@@ -42,9 +50,9 @@ from companion.store import products as product_store
 from companion.store.accounts import FILE_SHOP_REF, AccountRow
 from companion.store.database import Database
 from companion.store.listings import ListingRow
-from companion.store.order_files import open_sheets
+from companion.store.order_files import SheetRows, open_sheets
 
-BATCH = 500
+PAGE = 200  # orders per transaction: well under a second each, far under the 10 s busy timeout
 
 @dataclass(frozen=True)
 class ImportPreview:
@@ -57,6 +65,8 @@ class ImportPreview:
     unmapped_skus: list[str]
     errors: list[tuple[int, str, dict[str, object]]]  # (row number, msgid, params)
     account_name: str = ""  # the shop the orders go to
+    duplicates: tuple[tuple[int, int], ...] = ()  # (row, the identical earlier row): counted once
+    batch: str = ""  # the import run that saved these (set by import_parsed)
 
     @property
     def to_write(self) -> int:
@@ -83,26 +93,50 @@ def _either(names: list[str]) -> str:
     return tr("{first} or {last}", first=", ".join(names[:-1]), last=names[-1])
 
 
-def read_order_file(path: Path, keep_going: ProgressFn | None = None, now: datetime | None = None) -> OrderFile:
-    """Read and check the whole file (no database): the first sheet whose header names an export's columns."""
+class SeveralSheets(UserError):
+    """More than one sheet carries order columns: which one is meant is asked (GUI) or refused (command line)."""
+
+    def __init__(self, file_name: str, sheets: list[str]) -> None:
+        super().__init__(N_("\"{name}\" has orders on several sheets ({sheets}): choose one sheet to import, or "
+                            "save each sheet as its own file."), name=file_name, sheets=", ".join(sheets))
+        self.sheets = sheets
+
+
+def read_order_file(path: Path, keep_going: ProgressFn | None = None, now: datetime | None = None,
+                    sheet: str | None = None) -> OrderFile:
+    """Read and check the whole file (no database): the one sheet whose header names an export's columns (or
+    the sheet named); SeveralSheets when more than one does."""
     path = Path(path)
     layouts = export_layouts()
     sheets = open_sheets(path)
+    found: list[tuple[SheetRows, list[list[Any]]]] = []
+    heads: list[list[Any]] = []
     anything = False
     try:
-        for sheet in sheets:
-            head = list(itertools.islice(sheet.rows, HEADER_SEARCH_ROWS))
+        for one in sheets:
+            head = list(itertools.islice(one.rows, HEADER_SEARCH_ROWS))
             anything = anything or not all(blank(r) for r in head)
-            if find_header(head, layouts) is None:
-                _close(sheet.rows)
-                continue
-            return parse_rows(itertools.chain(head, sheet.rows), path.name, now or now_utc(), layouts,
-                              sheet.expected, keep_going)
+            if (sheet is None or one.name == sheet) and find_header(head, layouts) is not None:
+                found.append((one, head))
+            else:
+                heads.extend(head)
+                _close(one.rows)
+        if len(found) > 1:
+            raise SeveralSheets(path.name, [one.name for one, _ in found])
+        if found:
+            one, head = found[0]
+            return parse_rows(itertools.chain(head, one.rows), path.name, now or now_utc(), layouts,
+                              one.expected, keep_going)
     finally:
+        for one, _ in found:
+            _close(one.rows)
         _close(sheets)
     if not anything:
         raise UserError(N_("The file \"{name}\" is empty: download the orders export from the seller centre "
                            "again."), name=path.name)
+    missing = missing_column(heads, layouts)
+    if missing is not None:
+        raise UserError(MISSING_COLUMN, name=path.name, column=missing)
     channels = [channel_label(name) for name in dict.fromkeys(layout.channel for layout in layouts)]
     raise UserError(NO_ORDER_COLUMNS, name=path.name, channels=_either(channels))
 
@@ -200,7 +234,8 @@ def _plan(db: Database, parsed: OrderFile) -> tuple[ImportPreview, list[Order]]:
             to_write.append(order)
     preview = ImportPreview(parsed.channel, parsed.file_name, parsed.rows, counts["new"], counts["updated"],
                             counts["unchanged"], _unmapped(db, account, orders), list(parsed.errors),
-                            account.name if account else _file_account_name(parsed.channel))
+                            account.name if account else _file_account_name(parsed.channel),
+                            tuple(parsed.duplicates))
     return preview, to_write
 
 
@@ -215,23 +250,31 @@ def preview_file(db: Database, path: Path, progress: ProgressFn | None = None) -
 
 def import_parsed(db: Database, parsed: OrderFile, progress: ProgressFn | None = None,
                   skip_errors: bool = False) -> tuple[ImportPreview, Change]:
-    """Apply every new and changed order in ONE transaction; a row problem (unless skipped) or Cancel writes
-    nothing at all."""
+    """Apply every new and changed order, PAGE orders per transaction; a row problem (unless skipped) writes
+    nothing, Stop keeps the pages already saved (whole orders) and a second run adds the rest."""
     if parsed.errors and not skip_errors:
         raise UserError(N_("{count} rows of the file have problems, so nothing was imported: fix those rows, or "
                            "import only the orders without problems."), count=len(parsed.errors))
+    preview, orders = _plan(db, parsed)
+    preview = replace(preview, batch=new_id())
     change = Change()
+    for start in range(0, len(orders), PAGE):
+        change = change | _save_page(db, parsed.channel, orders[start:start + PAGE], start, len(orders), progress)
+    return preview, (change | Change(sync=True)) if orders else change
+
+
+def _save_page(db: Database, channel: str, page: list[Order], saved: int, total: int,
+               progress: ProgressFn | None) -> Change:
+    """One short transaction of whole orders; Stop (progress answering False) rolls back this page only."""
     with db.write():
-        preview, orders = _plan(db, parsed)
-        if not orders:
-            return preview, change
-        account_id = _ensure_account(db, parsed.channel)
-        for start in range(0, len(orders), BATCH):
-            change = change | apply_orders(db, account_id, orders[start:start + BATCH]).change
-            done = min(start + BATCH, len(orders))
-            if progress and not progress(done, len(orders)):
+        account_id = _ensure_account(db, channel)
+        change = apply_orders(db, account_id, page).change
+        if progress and not progress(saved + len(page), total):
+            if saved == 0:
                 raise ImportCancelled(N_("The import was cancelled: nothing was saved."))
-    return preview, change | Change(sync=True)
+            raise ImportCancelled(N_("The import was stopped after {count} orders were saved: import the same "
+                                     "file again to add the rest."), count=saved)
+    return change
 
 
 def import_file(db: Database, path: Path, progress: ProgressFn | None = None,
@@ -258,6 +301,8 @@ def describe(preview: ImportPreview) -> list[str]:
     if preview.unmapped_skus:
         lines.append(tr("Not matched to a product yet (no stock change until you match them): {skus}.",
                         skus=", ".join(preview.unmapped_skus[:30]) + (" …" if len(preview.unmapped_skus) > 30 else "")))
+    lines.extend(tr("Row {row} is the same as row {first}: counted once.", row=row, first=first)
+                 for row, first in preview.duplicates[:SHOWN_ERRORS])
     lines.extend(row_problem(*e) for e in preview.errors[:SHOWN_ERRORS])
     if len(preview.errors) > SHOWN_ERRORS:
         lines.append(tr("… and {count} more rows with problems.", count=len(preview.errors) - SHOWN_ERRORS))
@@ -265,9 +310,10 @@ def describe(preview: ImportPreview) -> list[str]:
 
 
 def run_from_command_line(db: Database, path: Path, dry_run: bool, skip_errors: bool,
-                          say: Callable[[str], object]) -> int:
-    """`companion import FILE`: preview, then import unless a dry run; 1 when nothing could be imported."""
-    parsed = read_order_file(path)
+                          say: Callable[[str], object], sheet: str | None = None) -> int:
+    """`companion import FILE [--sheet NAME]`: preview, then import unless a dry run (several sheets of orders
+    without --sheet are refused, naming them)."""
+    parsed = read_order_file(path, sheet=sheet)
     for line in describe(preview_parsed(db, parsed)):
         say(line)
     if dry_run:

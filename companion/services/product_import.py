@@ -1,13 +1,15 @@
-"""Importing a product list from CSV or XLSX: read and check every row first, then write all in one go.
+"""Importing a product list from CSV or XLSX: read and check every row first, then write in pieces.
 
 `read_import` never writes; it returns a preview saying which rows add, update, change nothing or have an
-error (with the file's row number). `apply_import` writes the chosen rows in ONE transaction through the
-same functions as the product page (`add_product`, `edit_product`, `count_stock`), so the rules live in
-one place and a failure half-way leaves the database exactly as it was.
+error (with the file's row number). `apply_import` writes the chosen rows PIECE rows per transaction (short,
+so a counter sale in another process never waits long) through the same functions as the product page
+(`add_product`, `edit_product`, `count_stock`), so the rules live in one place; a failure or Stop rolls back
+its own piece, and importing the same file again finishes the rest (rows already the same are skipped).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -18,6 +20,7 @@ from companion.domain.ids import new_id
 from companion.domain.ledger import MovementKind
 from companion.domain.money import parse_quantity, parse_rupiah
 from companion.domain.product import ProductInput, clean
+from companion.domain.typed_numbers import NumberRefused, shown
 from companion.i18n import N_
 from companion.services.change import Change
 from companion.services.products import add_product, edit_product
@@ -27,9 +30,10 @@ from companion.store import products as product_store
 from companion.store import stock as stock_store
 from companion.store.database import Database
 from companion.store.products import ProductRow
-from companion.store.tabular_files import Cell, read_rows
+from companion.store.tabular_files import Cell, read_sheets
 
 MAX_ROWS = 50_000
+PIECE = 500  # rows per transaction
 HEADER_SEARCH_ROWS = 10
 IMPORT_REASON = N_("Imported from a file")
 
@@ -120,31 +124,55 @@ def _blank(row: list[Cell]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in row)
 
 
-def _read_limited(path: Path, keep_going: ProgressFn | None) -> tuple[dict[str, int], list[tuple[int, list[Cell]]]]:
-    """Columns and the non-blank data rows; refuses a file past MAX_ROWS before checking any row."""
-    rows = read_rows(path)
+Titles = dict[str, str]  # field -> the header as the file words it, to name the column in a refusal
+
+
+def _read_limited(path: Path, keep_going: ProgressFn | None
+                  ) -> tuple[dict[str, int], Titles, list[tuple[int, list[Cell]]]]:
+    """Columns and the non-blank data rows of the one sheet with a header; refuses a file past MAX_ROWS, or with
+    products on several sheets (naming them), before checking any row."""
+    sheets = read_sheets(path)
+    opened: list[Iterator[list[Cell]]] = []
     try:
-        return _collect(rows, keep_going)
+        found: list[tuple[str, list[list[Cell]], Iterator[list[Cell]]]] = []
+        anything = False
+        for name, rows in sheets:
+            opened.append(rows)
+            head = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
+            anything = anything or not all(_blank(r) for r in head)
+            if find_header(head) is not None:
+                found.append((name, head, rows))
+        if len(found) > 1:
+            raise UserError(N_("\"{name}\" has products on several sheets ({sheets}): keep one sheet of products, "
+                               "or save each sheet as its own file."), name=path.name,
+                            sheets=", ".join(name for name, _, _ in found))
+        if not found:
+            if not anything:
+                raise UserError(N_("The file is empty: choose a file with a header row and one product per row."))
+            raise UserError(N_("No header row with a SKU column was found: the first row must name the "
+                               "columns, such as SKU, Nama, Harga jual."))
+        return _collect(found[0][1], found[0][2], keep_going)
     finally:
-        close = getattr(rows, "close", None)
-        if close:
-            close()  # an unfinished XLSX reader holds the file open
+        for rows in opened:
+            _close(rows)  # an unfinished XLSX reader holds the file open
+        _close(sheets)
 
 
-def _collect(rows: Iterator[list[Cell]], keep_going: ProgressFn | None
-             ) -> tuple[dict[str, int], list[tuple[int, list[Cell]]]]:
-    head: list[list[Cell]] = []
-    for row in rows:
-        head.append(row)
-        if len(head) >= HEADER_SEARCH_ROWS:
-            break
-    if all(_blank(r) for r in head):
-        raise UserError(N_("The file is empty: choose a file with a header row and one product per row."))
+def _close(it: object) -> None:
+    close = getattr(it, "close", None)
+    if close:
+        close()
+
+
+def _collect(head: list[list[Cell]], rows: Iterator[list[Cell]], keep_going: ProgressFn | None
+             ) -> tuple[dict[str, int], Titles, list[tuple[int, list[Cell]]]]:
     found = find_header(head)
-    if found is None:
-        raise UserError(N_("No header row with a SKU column was found: the first row must name the "
-                           "columns, such as SKU, Nama, Harga jual."))
+    assert found is not None
     header_index, columns = found
+    if "sell_price" not in columns:
+        raise UserError(N_("The file has no price column (such as \"Harga jual\"): add the selling price of "
+                           "every product and choose the file again."))
+    titles = {key: str(head[header_index][col]).strip() for key, col in columns.items()}
     data: list[tuple[int, list[Cell]]] = []
     numbered = [(header_index + 2 + i, r) for i, r in enumerate(head[header_index + 1:])]
     start = len(head) + 1
@@ -159,7 +187,7 @@ def _collect(rows: Iterator[list[Cell]], keep_going: ProgressFn | None
             raise ImportCancelled(N_("The import was cancelled: nothing was saved."))
     if not data:
         raise UserError(N_("The file has a header row but no products under it: add one product per row."))
-    return columns, data
+    return columns, titles, data
 
 
 def _chain(first: list[tuple[int, list[Cell]]], rest: Iterator[list[Cell]], start: int
@@ -186,16 +214,21 @@ def _text(value: Cell) -> str | None:
     return str(value).strip() or None
 
 
-def _parse_row(row_no: int, row: list[Cell], columns: dict[str, int], existing: ProductRow | None) -> ImportRow:
-    """One data row checked with the product rules; an empty cell keeps what an existing product has."""
+def _parse_row(row_no: int, row: list[Cell], columns: dict[str, int], existing: ProductRow | None,
+               titles: Titles | None = None) -> ImportRow:
+    """One data row checked with the product rules; an empty cell keeps what an existing product has. A number
+    refused names its column as the file's header words it."""
+    titles = titles or {}
     sku = _text(_get(row, columns, "sku")) or ""
     old = existing
     price_cell = _get(row, columns, "sell_price")
     cost_cell = _get(row, columns, "cost_price")
     stock_cell = _get(row, columns, "stock")
-    sell = parse_rupiah(price_cell, N_("Sell price")) if price_cell is not None or old is None else old.sell_price
-    cost = parse_rupiah(cost_cell, N_("Cost price")) if cost_cell is not None else (old.cost_price if old else None)
-    stock = parse_quantity(stock_cell, N_("Stock"), allow_zero=True) if stock_cell is not None else None
+    sell = (parse_rupiah(price_cell, titles.get("sell_price", N_("Sell price")))
+            if price_cell is not None or old is None else old.sell_price)
+    cost = (parse_rupiah(cost_cell, titles.get("cost_price", N_("Cost price")))
+            if cost_cell is not None else (old.cost_price if old else None))
+    stock = _stock(stock_cell, titles.get("stock", N_("Stock"))) if stock_cell is not None else None
 
     def pick(key: str, current: str | None) -> str | None:
         value = _text(_get(row, columns, key))
@@ -218,6 +251,15 @@ def _parse_row(row_no: int, row: list[Cell], columns: dict[str, int], existing: 
     return ImportRow(row_no, old.sku, status, replace(product, sku=old.sku), stock, old.id, changed)
 
 
+def _stock(cell: Cell, column: str) -> int:
+    """A stock count from 0 to 100.000; a refusal quotes what the cell holds."""
+    try:
+        return parse_quantity(cell, column, allow_zero=True)
+    except NumberRefused:
+        raise UserError(N_("{field} must be a whole number from 0 to 100.000, not \"{text}\"."), field=column,
+                        text=shown(cell)) from None
+
+
 def _differs(p: ProductInput, old: ProductRow) -> bool:
     """A SKU typed in other letter case is the same product and keeps its spelling."""
     return (p.name, p.sell_price, p.cost_price, p.unit, p.parent_name, p.variant_name, p.barcode) != (
@@ -227,7 +269,7 @@ def _differs(p: ProductInput, old: ProductRow) -> bool:
 def read_import(db: Database, path: Path, keep_going: ProgressFn | None = None) -> ImportPreview:
     """Check a whole file against the shop's products without writing anything."""
     path = Path(path)
-    columns, data = _read_limited(path, keep_going)
+    columns, titles, data = _read_limited(path, keep_going)
     existing = {p.sku.lower(): p for p in product_store.all_products(db)}
     preview = ImportPreview(path.name)
     seen: dict[str, int] = {}
@@ -238,7 +280,7 @@ def read_import(db: Database, path: Path, keep_going: ProgressFn | None = None) 
             if sku and first is not None:
                 raise UserError(N_("The SKU \"{sku}\" is also in row {row}: each SKU may appear only once."),
                                 sku=sku, row=first)
-            parsed = _parse_row(row_no, row, columns, existing.get(sku.lower()))
+            parsed = _parse_row(row_no, row, columns, existing.get(sku.lower()), titles)
         except UserError as exc:
             parsed = ImportRow(row_no, sku, RowStatus.ERROR, error=exc)
         if sku and first is None:
@@ -251,7 +293,8 @@ def read_import(db: Database, path: Path, keep_going: ProgressFn | None = None) 
 
 def apply_import(db: Database, preview: ImportPreview, only_valid: bool = False,
                  keep_going: ProgressFn | None = None) -> ImportResult:
-    """Write every new and changed row in one transaction; any failure (or Cancel) rolls all of it back."""
+    """Write every new and changed row, PIECE rows per transaction; a failure (or Stop) rolls back its own piece,
+    earlier pieces stay (whole products) and the same file imported again finishes the rest."""
     if preview.errors and not only_valid:
         raise UserError(N_("Some rows have errors: fix them in the file, or import only the valid rows."))
     rows = preview.to_write
@@ -259,30 +302,44 @@ def apply_import(db: Database, preview: ImportPreview, only_valid: bool = False,
         raise UserError(N_("There is nothing to import: every row is already the same as in the shop."))
     key = new_id()
     touched: set[str] = set()
-    openings: list[str] = []
-    counts: dict[str, int] = {}
     added = updated = 0
-    with db.write():
-        for n, row in enumerate(rows, start=1):
-            assert row.product is not None
-            if row.status is RowStatus.NEW:
-                product_id, _ = add_product(db, row.product)
-                if row.stock is not None:
-                    stock_store.add_movement(db, product_id, MovementKind.OPENING, row.stock,
-                                             reason=IMPORT_REASON, reference=f"import:{key}")
+    for start in range(0, len(rows), PIECE):
+        piece = rows[start:start + PIECE]
+        openings: list[str] = []
+        with db.write():
+            for n, row in enumerate(piece, start=start + 1):
+                product_id, new = _write_row(db, row, key)
+                touched.add(product_id)
+                added, updated = added + new, updated + (not new)
+                if new and row.stock is not None:
                     openings.append(product_id)
-                added += 1
-            else:
-                product_id = row.existing_id or ""
-                if row.product_changed:
-                    edit_product(db, product_id, row.product)
-                if row.stock is not None:
-                    counts[product_id] = row.stock
-                updated += 1
-            touched.add(product_id)
-            if keep_going and n % 500 == 0 and not keep_going(n, len(rows)):
-                raise ImportCancelled(N_("The import was cancelled: nothing was saved."))
-        if counts:
-            count_stock(db, counts, IMPORT_REASON)
-        queue_stock_push(db, openings, f"import:{key}:opening")
+                if keep_going and n % PIECE == 0 and not keep_going(n, len(rows)):
+                    raise _stopped(start)
+            counts = {r.existing_id or "": r.stock for r in piece
+                      if r.status is RowStatus.UPDATED and r.stock is not None}
+            if counts:
+                count_stock(db, counts, IMPORT_REASON)
+            queue_stock_push(db, openings, f"import:{key}:opening:{start}")
     return ImportResult(added, updated, Change(products=frozenset(touched)))
+
+
+def _stopped(saved: int) -> ImportCancelled:
+    if saved == 0:
+        return ImportCancelled(N_("The import was cancelled: nothing was saved."))
+    return ImportCancelled(N_("The import was stopped after {count} products were saved: import the same file "
+                              "again to add the rest."), count=saved)
+
+
+def _write_row(db: Database, row: ImportRow, key: str) -> tuple[str, bool]:
+    """One product added (with its opening stock) or edited; its stocktake is counted with its piece."""
+    assert row.product is not None
+    if row.status is RowStatus.NEW:
+        product_id, _ = add_product(db, row.product)
+        if row.stock is not None:
+            stock_store.add_movement(db, product_id, MovementKind.OPENING, row.stock,
+                                     reason=IMPORT_REASON, reference=f"import:{key}")
+        return product_id, True
+    product_id = row.existing_id or ""
+    if row.product_changed:
+        edit_product(db, product_id, row.product)
+    return product_id, False

@@ -43,7 +43,9 @@ class BackupInfo:
 
 def _connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
     """A plain connection that never creates a missing file when `readonly`."""
-    uri = f"{path.resolve().as_uri()}?mode={'ro' if readonly else 'rwc'}"
+    from companion.store.database import read_only_uri
+
+    uri = read_only_uri(path) if readonly else f"{path.resolve().as_uri()}?mode=rwc"
     conn = sqlite3.connect(uri, uri=True, timeout=10, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA busy_timeout = 10000")
     return conn
@@ -102,8 +104,9 @@ def make_backup(data_dir: Path, to: Path | None = None) -> Path:
     if not live.exists():
         raise UserError(N_("There is no shop data to back up yet: record something first."))
     folder = backup_dir(data_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = Path(to) if to is not None else folder / _stamp_name(PREFIX)
+    target = _backup_target(data_dir, Path(to)) if to is not None else folder / _stamp_name(PREFIX)
+    if to is None:
+        _make_backups_folder(data_dir)
     partial = target.with_name(target.name + ".partial")
     source = _connect(live, readonly=True)
     try:
@@ -119,8 +122,33 @@ def make_backup(data_dir: Path, to: Path | None = None) -> Path:
         raise mapped from exc
     finally:
         source.close()
-    prune(data_dir)
+    if target.parent == folder:
+        prune(data_dir)
     return target
+
+
+def _backup_target(data_dir: Path, to: Path) -> Path:
+    """`backup --to`: a file in a folder that exists (a read-only data folder can still be backed up elsewhere)."""
+    if to.is_dir():
+        return to / _stamp_name(PREFIX)
+    if to.parent == backup_dir(data_dir):
+        _make_backups_folder(data_dir)
+    if not to.parent.is_dir():
+        raise UserError(N_("The folder {folder} does not exist: create it or choose another place for the backup, "
+                           "then try again."), folder=to.parent)
+    return to
+
+
+def _make_backups_folder(data_dir: Path) -> None:
+    from companion.store.database import folder_writable
+
+    try:
+        backup_dir(data_dir).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        if not folder_writable(Path(data_dir)):
+            raise UserError(N_("The data folder {folder} is read-only, so no backup can be kept in it (the data is "
+                               "not damaged): make a backup elsewhere with backup --to."), folder=data_dir) from exc
+        raise os_storage_error(exc) from exc
 
 
 def _info(path: Path) -> BackupInfo | None:
@@ -231,6 +259,11 @@ def _check_file(path: Path, pragma: str = "integrity_check") -> bool:
         conn.close()
 
 
+def full_check(path: Path) -> bool:
+    """A full `integrity_check` on a read-only connection (the doctor's; works in a read-only folder)."""
+    return _check_file(Path(path))
+
+
 def newest_good_backup(data_dir: Path) -> Path | None:
     """The newest backup that passes a full integrity check."""
     for info in list_backups(data_dir):
@@ -239,27 +272,87 @@ def newest_good_backup(data_dir: Path) -> Path | None:
     return None
 
 
-def _schema_version(conn: sqlite3.Connection) -> int | None:
+NOT_OURS = N_("The chosen file is not a Seller Companion backup: choose a file from the backups folder.")
+DAMAGED = N_("The chosen backup is damaged: choose another backup.")
+NEWER = N_("The chosen backup was made by a newer version of Seller Companion: update the app first, then restore it.")
+NOT_EXACT = N_("The chosen file is not exactly what Seller Companion makes ({differences}), so nothing was changed: "
+               "choose a backup made by the app.")
+NOT_UPDATABLE = N_("The chosen backup could not be brought up to this version of the app, so nothing was changed: "
+                   "choose another backup.")
+PUT_BACK = N_("The restored data could not be opened, so the data from before was put back: choose another backup, "
+              "or contact support.")
+NOT_PUT_BACK = N_("The restored data could not be opened and the data from before could not be put back: copy "
+                  "{file} over the data file, or contact support.")
+
+
+def _versions(conn: sqlite3.Connection) -> list[int] | None:
+    """The version rows, in order; None when the file has no migrations table (another program's file)."""
     if not conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_migrations'").fetchone():
         return None
-    return int(conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetchone()[0] or 0)
+    return [int(r[0]) for r in conn.execute("SELECT version FROM schema_migrations ORDER BY version")]
 
 
-def _validate(conn: sqlite3.Connection) -> None:
-    """Refuse a file the app cannot use, in one sentence the person can act on."""
+def _validate(conn: sqlite3.Connection) -> int:
+    """Refuse a file the app cannot use, in one sentence the person can act on; returns its version.
+
+    Exact, not merely plausible: the version rows must be 1..N with nothing missing or added, and the schema
+    (tables, columns, indexes, triggers, views) must be what the app's own migrations make for version N. A file
+    carrying an extra trigger or view, lacking a guard or a table, or another program's file that happens to have
+    a `schema_migrations` table, is refused before anything is kept, copied or swapped.
+    """
     from companion.store.migrations import latest_version
+    from companion.store.schema_shape import (
+        differences,
+        expected_shape,
+        shape_of_file,
+        summary,
+        without_old_channel_checks,
+    )
 
     try:
         if not integrity_ok(conn):
-            raise UserError(N_("The chosen backup is damaged: choose another backup."))
-        version = _schema_version(conn)
+            raise UserError(DAMAGED)
+        versions = _versions(conn)
+        if versions is None or not versions:
+            raise UserError(NOT_OURS)
+        version = versions[-1]
+        if version > latest_version():
+            raise UserError(NEWER)
+        if versions != list(range(1, version + 1)):
+            shown = ", ".join(str(v) for v in versions[:12])
+            raise UserError(NOT_EXACT, differences=f"version rows {shown}")
+        found = differences(without_old_channel_checks(shape_of_file(conn), version), expected_shape(version))
     except sqlite3.DatabaseError as exc:
-        raise UserError(N_("The chosen backup is damaged: choose another backup.")) from exc
-    if version is None:
-        raise UserError(N_("The chosen file is not a Seller Companion backup: choose a file from the backups folder."))
-    if version > latest_version():
-        raise UserError(N_("The chosen backup was made by a newer version of Seller Companion: update the app "
-                           "first, then restore it."))
+        raise UserError(DAMAGED) from exc
+    if found:
+        raise UserError(NOT_EXACT, differences=summary(found))
+    return version
+
+
+def _bring_up_to_date(incoming: Path) -> None:
+    """Migrate the private copy before it is swapped in, and check it again: a backup that cannot become this
+    version's exact schema is refused while the live data is still untouched."""
+    from companion.store.database import Database
+    from companion.store.migrations import migrate
+    from companion.store.schema_shape import differences, expected_shape, shape_of, summary
+
+    try:
+        db = Database(incoming)
+    except sqlite3.Error as exc:
+        raise UserError(NOT_UPDATABLE) from exc
+    try:
+        migrate(db)
+        found = differences(shape_of(db), expected_shape())
+        db.conn.execute("PRAGMA journal_mode = DELETE")  # one self-contained file again, the WAL folded in
+    except UserError:
+        raise
+    except sqlite3.Error as exc:
+        mapped = storage_error(exc)
+        raise (mapped or UserError(NOT_UPDATABLE)) from exc
+    finally:
+        db.close()
+    if found:
+        raise UserError(NOT_EXACT, differences=summary(found))
 
 
 def _open_source(file: Path) -> sqlite3.Connection:
@@ -269,11 +362,11 @@ def _open_source(file: Path) -> sqlite3.Connection:
     except OSError as exc:
         raise UserError(N_("The chosen file could not be opened: check it is still there and try again.")) from exc
     if magic != _MAGIC:
-        raise UserError(N_("The chosen file is not a Seller Companion backup: choose a file from the backups folder."))
+        raise UserError(NOT_OURS)
     try:
         return _connect(file, readonly=True)
     except sqlite3.Error as exc:
-        raise UserError(N_("The chosen backup is damaged: choose another backup.")) from exc
+        raise UserError(DAMAGED) from exc
 
 
 def _keep_current(data_dir: Path) -> Path | None:
@@ -320,27 +413,75 @@ def _checkpoint(live: Path) -> None:
         pass  # damaged: its safety copy holds what could be read
 
 
-def restore(data_dir: Path, file: Path) -> Path | None:
+def restore(data_dir: Path, file: Path, program: str | None = None) -> Path | None:
     """Replace the shop's data with `file`; returns where the data from before was kept (None if there was none).
 
-    Every connection to the live database must be closed first (the GUI closes its own).
+    The folder is taken EXCLUSIVE (store/folder_lock.py): another process with the file open (the app, an
+    import, a sync) is waited for briefly, then named in the refusal. Every connection of this process to the live
+    database must be closed first (the GUI closes its own). The candidate is checked exactly and brought up to
+    date in a private copy; only then is the data from before kept and the copy swapped in.
     """
-    from companion.store.database import open_database
+    from companion.store.folder_lock import exclusive
 
-    file = Path(file)
+    with exclusive(data_dir, program):
+        return _restore_alone(data_dir, Path(file))
+
+
+def _restore_alone(data_dir: Path, file: Path) -> Path | None:
+    from companion.store.database import folder_writable
+
+    if not folder_writable(Path(data_dir)):
+        raise UserError(N_("The data folder {folder} is read-only, so no backup can be restored into it (the data "
+                           "is not damaged): make the folder writable, then try again."), folder=data_dir)
     source = _open_source(file)
     live = db_path(data_dir)
     incoming = live.with_name(live.name + ".restoring")
     try:
-        _validate(source)
+        try:
+            _validate(source)
+            _copy_into(source, incoming)
+        finally:
+            source.close()
+        _bring_up_to_date(incoming)
+        _fsync(incoming)
         kept = _keep_current(data_dir)
-        _copy_into(source, incoming)
-    finally:
-        source.close()
+    except BaseException:
+        for leftover in (incoming, Path(str(incoming) + "-journal"), Path(str(incoming) + "-wal"),
+                         Path(str(incoming) + "-shm")):
+            _remove(leftover)
+        raise
+    _swap_in(incoming, live)
+    _open_or_put_back(live, kept)
+    return kept
+
+
+def _swap_in(incoming: Path, live: Path) -> None:
+    """One `os.replace`: the live file is the old data or the new data, never a mix."""
     _checkpoint(live)  # an old WAL left beside the new file would be replayed into it
     for stale in (Path(str(live) + "-wal"), Path(str(live) + "-shm")):
         _remove(stale)
     os.replace(incoming, live)
     _fsync(live)
-    open_database(live).close()  # brings an older backup up to the current schema
-    return kept
+
+
+def _open_or_put_back(live: Path, kept: Path | None) -> None:
+    """Open the swapped-in file as the app will; when that fails, the kept copy goes back and the message says so."""
+    from companion.store.database import forget_thread_databases, open_database
+
+    forget_thread_databases()  # every thread's cached connection points at the old file
+    try:
+        open_database(live).close()
+        return
+    except Exception as exc:  # whatever stops the app opening it: put the data from before back
+        failure: BaseException = exc
+    try:
+        if kept is None:
+            _remove(live)
+        else:
+            back = live.with_name(live.name + ".restoring")
+            shutil.copyfile(kept, back)
+            _fsync(back)
+            _swap_in(back, live)
+    except OSError as exc:
+        raise UserError(NOT_PUT_BACK, file=kept or "-") from exc
+    raise UserError(PUT_BACK) from failure

@@ -7,6 +7,7 @@ read-then-write never fails half-way with SQLITE_BUSY_SNAPSHOT when another thre
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -14,6 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from companion.domain.errors import UserError
+from companion.i18n import N_
 from companion.store.migrations import migrate
 from companion.store.storage_errors import storage_error
 from companion.store.write_turns import turns_for
@@ -22,33 +25,49 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 BUSY_TIMEOUT_MS = 10_000
+READ_ONLY_FOLDER = N_("The data folder {folder} is read-only, so the shop's data cannot be changed there (the data "
+                      "is not damaged): make the folder writable, then try again.")
 _local = threading.local()
 
 
 class Database:
     """A thread's handle on the shop file. Owns one sqlite3 connection; never share it across threads."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, readonly: bool = False) -> None:
         self.path = Path(path)
+        self.readonly = readonly  # the doctor's look: never writes, works in a read-only folder too
         self._depth = 0
         self._utils: sqlite_utils.Database | None = None
         self._stale = False  # the disk failed under this handle: open a fresh one before the next write
         self._deferred_checkpoints = False
         self._turns = turns_for(self.path)
-        self.conn = self._connect()
+        try:
+            self.conn = self._connect()
+        except sqlite3.Error as exc:
+            raise _opening_error(self.path, exc) from exc
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(
-            str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=True
+            read_only_uri(self.path) if self.readonly else str(self.path), uri=self.readonly,
+            timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=True
         )
+        try:
+            self._set_up(conn)
+        except BaseException:
+            conn.close()  # a half-opened handle would keep the file (and a read-only mount) busy
+            raise
+        return conn
+
+    def _set_up(self, conn: sqlite3.Connection) -> None:
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if self.readonly:
+            return
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         if self._deferred_checkpoints:
             conn.execute("PRAGMA wal_autocheckpoint = 0")
-        return conn
 
     def _reopen(self) -> None:
         """SQLite keeps a file opened read-only (or lost) that way: after the disk is back, start a fresh handle."""
@@ -161,6 +180,28 @@ class Database:
 
     def close(self) -> None:
         self.conn.close()
+
+
+def folder_writable(folder: Path) -> bool:
+    """False for a read-only disk or folder (EROFS counts for root too; plain permissions do not bind root)."""
+    return os.access(folder, os.W_OK)
+
+
+def read_only_uri(path: Path) -> str:
+    """A URI opening `path` without ever writing. In a folder that cannot be written SQLite cannot make the WAL's
+    -shm file, so a file with no -wal beside it (nothing uncommitted to read) is opened immutable."""
+    uri = f"{Path(path).resolve().as_uri()}?mode=ro"
+    wal = Path(str(path) + "-wal")
+    if not folder_writable(Path(path).parent) and not wal.exists():
+        uri += "&immutable=1"
+    return uri
+
+
+def _opening_error(path: Path, exc: sqlite3.Error) -> BaseException:
+    """Opening failed: a read-only folder is said as such (not "damaged"); disk trouble in its sentence."""
+    if not folder_writable(path.parent):
+        return UserError(READ_ONLY_FOLDER, folder=path.parent)
+    return _mapped(exc)
 
 
 def _mapped(exc: sqlite3.Error) -> BaseException:

@@ -17,6 +17,7 @@ from companion.store.schema_v3 import V3
 from companion.store.schema_v4 import V4
 from companion.store.schema_v5 import V5
 from companion.store.schema_v6 import V6
+from companion.store.schema_v7 import V7
 
 if TYPE_CHECKING:  # the database module opens files through migrate(); here it is only a type
     from companion.store.database import Database
@@ -28,6 +29,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     (4, V4),
     (5, V5),
     (6, V6),
+    (7, V7),
 ]
 
 
@@ -58,9 +60,15 @@ def statements(script: str) -> list[str]:
 
 
 def migrate(db: Database, target: int | None = None) -> list[int]:
-    """Apply the missing migrations up to `target` (default: all); returns the versions applied."""
+    """Apply the missing migrations up to `target` (default: all); returns the versions applied.
+
+    The version is read first and `BEGIN IMMEDIATE` starts only when a migration is due, so opening a file that is
+    up to date takes no write lock (a long import in another process must not stop the app from starting).
+    """
     applied: list[int] = []
     goal = latest_version() if target is None else target
+    if current_version(db) >= goal:  # a plain read: opening never waits for (or blocks) another writer
+        return applied
     for version, script in MIGRATIONS:
         if version > goal:
             break

@@ -39,6 +39,12 @@ class OnlineLineRow:
     quantity: int
     unit_price: int
     product_id: str | None
+    cancelled_quantity: int = 0  # of `quantity`; only the rest takes stock
+
+
+def _line(r: sqlite3.Row) -> OnlineLineRow:
+    return OnlineLineRow(r["id"], r["line_id"], r["item_id"], r["sku_id"], r["seller_sku"], r["name"], r["quantity"],
+                         r["unit_price"], r["product_id"], r["cancelled_quantity"])
 
 
 _SELECT = ("SELECT o.*, a.practice AS practice, a.name AS account_name FROM online_orders o"
@@ -113,9 +119,8 @@ def get(db: Database, order_id: str) -> OnlineOrderRow | None:
 
 
 def lines(db: Database, order_id: str) -> list[OnlineLineRow]:
-    return [OnlineLineRow(r["id"], r["line_id"], r["item_id"], r["sku_id"], r["seller_sku"], r["name"],
-                          r["quantity"], r["unit_price"], r["product_id"])
-            for r in db.query("SELECT * FROM online_order_lines WHERE order_id = ? ORDER BY line_id", (order_id,))]
+    return [_line(r) for r in db.query("SELECT * FROM online_order_lines WHERE order_id = ? ORDER BY line_id",
+                                       (order_id,))]
 
 
 def lines_of(db: Database, order_ids: Collection[str]) -> dict[str, list[OnlineLineRow]]:
@@ -127,9 +132,7 @@ def lines_of(db: Database, order_ids: Collection[str]) -> dict[str, list[OnlineL
         rows = db.query(f"SELECT * FROM online_order_lines WHERE order_id IN ({','.join('?' * len(part))})"
                         " ORDER BY order_id, line_id", tuple(part))
         for r in rows:
-            out.setdefault(r["order_id"], []).append(OnlineLineRow(
-                r["id"], r["line_id"], r["item_id"], r["sku_id"], r["seller_sku"], r["name"], r["quantity"],
-                r["unit_price"], r["product_id"]))
+            out.setdefault(r["order_id"], []).append(_line(r))
     return out
 
 
@@ -149,8 +152,8 @@ def listing(db: Database, statuses: tuple[str, ...] | None = None, channel: str 
 
 
 def reserved_unpaid(db: Database, product_ids: list[str] | None = None) -> dict[str, int]:
-    """Units held by unpaid orders (not yet in the ledger), per product."""
-    sql = ("SELECT l.product_id, SUM(l.quantity) AS q FROM online_order_lines l"
+    """Units held by unpaid orders (not yet in the ledger; cancelled units hold nothing), per product."""
+    sql = ("SELECT l.product_id, SUM(l.quantity - l.cancelled_quantity) AS q FROM online_order_lines l"
            " JOIN online_orders o ON o.id = l.order_id WHERE o.status = 'unpaid' AND l.product_id IS NOT NULL")
     params: tuple[str, ...] = ()
     if product_ids is not None:
@@ -194,7 +197,7 @@ def add_event(db: Database, order_id: str, status: str, status_raw: str, at: str
 ORDER_COLUMNS = ("id", "account_id", "channel", "platform_order_id", "status", "status_raw", "created_at",
                  "updated_at", "ship_by", "buyer_name", "total", "stock_taken", "imported_at")
 LINE_COLUMNS = ("id", "order_id", "line_id", "item_id", "sku_id", "seller_sku", "name", "quantity", "unit_price",
-                "product_id")
+                "product_id", "cancelled_quantity")
 
 
 def insert_many(db: Database, orders: Sequence[tuple[object, ...]], lines: Sequence[tuple[object, ...]]) -> None:
@@ -216,6 +219,14 @@ def update_statuses(db: Database, updates: Sequence[tuple[str, str, str, str | N
     their events go through `add_events_many`."""
     db.executemany("UPDATE online_orders SET status = ?, status_raw = ?, updated_at = ?, ship_by = ?, stock_taken = ?"
                    " WHERE id = ?", [(*u[:4], int(u[4]), u[5]) for u in updates])
+
+
+def set_cancelled_many(db: Database, updates: Sequence[tuple[int, str]]) -> None:
+    """Lines' cancelled units as (cancelled quantity, line row id), applied in order (a number only ever rises)."""
+    db.executemany("UPDATE online_order_lines SET cancelled_quantity = ? WHERE id = ?", updates)
+    db.executemany("UPDATE online_orders SET total = (SELECT COALESCE(SUM((quantity - cancelled_quantity)"
+                   " * unit_price), 0) FROM online_order_lines l WHERE l.order_id = online_orders.id)"
+                   " WHERE id = (SELECT order_id FROM online_order_lines WHERE id = ?)", [(u[1],) for u in updates])
 
 
 def set_stock_taken(db: Database, order_id: str, taken: bool) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from companion.domain.errors import UserError
 from companion.i18n import N_
+from companion.store.spreadsheet_guard import MAX_COLUMNS, check_xlsx, guarded_rows, too_wide
 from companion.store.tabular_files import SAMPLE_BYTES, detect_delimiter, detect_encoding
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -62,6 +63,7 @@ def open_sheets(path: Path) -> Iterator[SheetRows]:
 def _xlsx_sheets(path: Path) -> Iterator[SheetRows]:
     from openpyxl import load_workbook
 
+    check_xlsx(path)  # zip bombs, millions of shared strings, 16,384 declared columns: refused before the work
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
@@ -78,15 +80,15 @@ def _each_sheet(path: Path, book: Any) -> Iterator[SheetRows]:
         for sheet in sheets:
             if not hasattr(sheet, "iter_rows"):
                 continue  # a chart sheet
-            yield SheetRows(sheet.title, _sheet_rows(path, sheet), int(sheet.max_row or 0))
+            declared = int(sheet.max_row or 0)  # for progress only: the rows are read whatever it says
+            yield SheetRows(sheet.title, _sheet_rows(path, sheet), declared)
     finally:
         book.close()
 
 
 def _sheet_rows(path: Path, sheet: Any) -> Iterator[list[Any]]:
     try:
-        for values in sheet.iter_rows(values_only=True):
-            yield list(values)
+        yield from guarded_rows(path, sheet)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
         raise UserError(N_("\"{name}\" is damaged part-way through: download the export again and choose the "
                            "new file."), name=path.name) from exc
@@ -118,7 +120,12 @@ def _line_count(path: Path) -> int:
 def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[list[Any]]:
     try:
         with path.open("r", encoding=encoding, newline="") as f:
-            yield from csv.reader(f, delimiter=delimiter)
+            for row in csv.reader(f, delimiter=delimiter):
+                if len(row) > MAX_COLUMNS:
+                    raise too_wide(path)
+                if any("\x00" in cell for cell in row):
+                    raise csv.Error("NUL")  # a binary file that decoded: never data
+                yield row
     except UnicodeError as exc:
         raise UserError(N_("\"{name}\" uses a text encoding that cannot be read: save it again as \"CSV UTF-8\" "
                            "and choose it again."), name=path.name) from exc

@@ -179,7 +179,7 @@ def sales_histories(db: Database, product_ids: Sequence[str] | None, since: date
         + " UNION ALL SELECT l.product_id, r.created_at, -rl.quantity FROM sale_return_lines rl"
         " JOIN sale_returns r ON r.id = rl.return_id JOIN sale_lines l ON l.id = rl.sale_line_id"
         " WHERE r.created_at >= ?" + only.format(at="r.created_at", col="l.product_id")
-        + " UNION ALL SELECT l.product_id, o.created_at, l.quantity FROM online_order_lines l"
+        + " UNION ALL SELECT l.product_id, o.created_at, l.quantity - l.cancelled_quantity FROM online_order_lines l"
         f" JOIN online_orders o ON o.id = l.order_id WHERE o.status IN ({statuses}) AND o.created_at >= ?"
         " AND l.product_id IS NOT NULL" + only.format(at="o.created_at", col="l.product_id")
     )
@@ -191,13 +191,16 @@ def sales_histories(db: Database, product_ids: Sequence[str] | None, since: date
     return {pid: sorted(days.items()) for pid, days in totals.items()}
 
 
+LIVE = "(l.quantity - l.cancelled_quantity)"  # a line's units still ordered (a partial cancellation gives some back)
+
+
 def unshipped_needs(db: Database) -> dict[str, tuple[int, int]]:
     """Per product: (units of paid orders not shipped yet, units of unpaid orders) — what buyers still wait for."""
     taken = ",".join(f"'{s}'" for s in UNSHIPPED_TAKEN)
     reserving = ",".join(f"'{s}'" for s in UNSHIPPED_RESERVING)
     rows = db.query(
-        f"SELECT l.product_id, SUM(CASE WHEN o.status IN ({taken}) AND o.stock_taken = 1 THEN l.quantity ELSE 0"
-        f" END) AS taken, SUM(CASE WHEN o.status IN ({reserving}) THEN l.quantity ELSE 0 END) AS reserving"
+        f"SELECT l.product_id, SUM(CASE WHEN o.status IN ({taken}) AND o.stock_taken = 1 THEN {LIVE} ELSE 0"
+        f" END) AS taken, SUM(CASE WHEN o.status IN ({reserving}) THEN {LIVE} ELSE 0 END) AS reserving"
         f" FROM online_order_lines l JOIN online_orders o ON o.id = l.order_id"
         f" WHERE l.product_id IS NOT NULL AND o.status IN ({taken}, {reserving}) GROUP BY l.product_id")
     return {r["product_id"]: (int(r["taken"]), int(r["reserving"])) for r in rows}

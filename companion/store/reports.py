@@ -151,7 +151,8 @@ def online_products(db: Database, start: str, end: str, channel: str | None = No
     rows = db.query(
         "SELECT o.channel, l.product_id, MIN(o.created_at) AS first,"
         " COALESCE(p.sku, l.seller_sku) AS sku, COALESCE(p.name, l.name) AS name, p.variant_name, p.cost_price,"
-        " SUM(l.quantity) AS units, SUM(l.quantity * l.unit_price) AS paid"
+        " SUM(l.quantity - l.cancelled_quantity) AS units,"
+        " SUM((l.quantity - l.cancelled_quantity) * l.unit_price) AS paid"
         " FROM online_order_lines l JOIN online_orders o ON o.id = l.order_id"
         " LEFT JOIN products p ON p.id = l.product_id"
         f" WHERE o.created_at >= ? AND o.created_at < ? AND o.status IN ({_MARKS}){only}"

@@ -11,14 +11,24 @@ follow from the virtual table's definition.
 from __future__ import annotations
 
 import re
+import sqlite3
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from companion.store.database import Database
 from companion.store.migrations import migrate
 
+if TYPE_CHECKING:
+    import sqlite_utils
+
 INTERNAL = re.compile(r"^sqlite_|_(data|idx|content|docsize|config)$")
+# Schema v2 (accounts) and v4 (conversations) listed the channels in a CHECK; this release's text of those
+# migrations has no list (v6 rebuilds both tables without it), so a genuine file made before differs only there.
+_OLD_CHANNEL_CHECK = re.compile(r" CHECK \(channel IN \((?:'[a-z_]+'(?:, )?)+\)\)")
+_OLD_CHECK_TABLES = ("accounts", "conversations")
+_CHECKS_DROPPED_IN = 6
 
 
 @dataclass(frozen=True)
@@ -28,16 +38,37 @@ class SchemaShape:
     views: dict[str, str]
 
 
+def _internal(name: str, virtual: list[str]) -> bool:
+    """SQLite's own tables and a virtual table's shadow tables (FTS5's `<name>_data` …), which follow from it;
+    a plain table that merely ends like one (`notes_data`) is still compared."""
+    if name.startswith("sqlite_"):
+        return True
+    match = INTERNAL.search(name)
+    return match is not None and name[: match.start()] in virtual
+
+
 def _fold(sql: str | None) -> str:
     return " ".join((sql or "").split())
 
 
 def shape_of(db: Database) -> SchemaShape:
     """The schema of an open shop file, as sqlite-utils introspects it."""
-    u = db.utils
+    return shape_of_connection(db.utils)
+
+
+def shape_of_file(conn: sqlite3.Connection) -> SchemaShape:
+    """The schema of a file opened read-only with plain sqlite3 (a restore's candidate, never migrated in place)."""
+    import sqlite_utils
+
+    return shape_of_connection(sqlite_utils.Database(conn))
+
+
+def shape_of_connection(u: sqlite_utils.Database) -> SchemaShape:
+    """The shape read through sqlite-utils' introspection on an open connection."""
     tables: dict[str, tuple[object, ...]] = {}
+    virtual = [t.name for t in u.tables if _fold(t.schema).upper().startswith("CREATE VIRTUAL TABLE")]
     for table in u.tables:
-        if INTERNAL.search(table.name):
+        if _internal(table.name, virtual):
             continue
         columns = tuple((c.name, c.type.upper(), bool(c.notnull), c.default_value, c.is_pk) for c in table.columns)
         keys = tuple(sorted((k.column, k.other_table, k.other_column) for k in table.foreign_keys))
@@ -70,3 +101,22 @@ def differences(actual: SchemaShape, expected: SchemaShape) -> list[str]:
         found += [f"missing {kind} {name}" for name in sorted(set(want) - set(have))]
         found += [f"{kind} {name} changed" for name in sorted(set(have) & set(want)) if have[name] != want[name]]
     return found
+
+
+def without_old_channel_checks(shape: SchemaShape, version: int) -> SchemaShape:
+    """A file of a version before 6 as this release's migrations would have made it: the channel CHECK lists of
+    `accounts` and `conversations` taken out (nothing else: any other difference still shows)."""
+    if version >= _CHECKS_DROPPED_IN:
+        return shape
+    tables = dict(shape.tables)
+    for name in _OLD_CHECK_TABLES:
+        if name in tables:
+            *rest, text = tables[name]
+            tables[name] = (*rest, _OLD_CHANNEL_CHECK.sub("", str(text), count=1))
+    return replace(shape, tables=tables)
+
+
+def summary(found: list[str], limit: int = 6) -> str:
+    """Differences for one sentence: the first few, and how many more."""
+    shown = "; ".join(found[:limit])
+    return shown if len(found) <= limit else f"{shown}; +{len(found) - limit}"

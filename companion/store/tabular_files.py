@@ -14,6 +14,7 @@ from pathlib import Path
 
 from companion.domain.errors import UserError
 from companion.i18n import N_
+from companion.store.spreadsheet_guard import MAX_COLUMNS, check_xlsx, guarded_rows, too_wide
 
 Cell = str | int | float | None
 SAMPLE_BYTES = 64 * 1024
@@ -23,6 +24,22 @@ _BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"\xd0\xcf\x11\x
 
 def read_rows(path: Path) -> Iterator[list[Cell]]:
     """Every row of the file's first sheet as a list of cells, in file order (blank rows included)."""
+    return _first_sheet(read_sheets(path))
+
+
+def _first_sheet(sheets: Iterator[tuple[str, Iterator[list[Cell]]]]) -> Iterator[list[Cell]]:
+    try:
+        for _name, rows in sheets:
+            yield from rows
+            return
+    finally:
+        close = getattr(sheets, "close", None)
+        if close:
+            close()
+
+
+def read_sheets(path: Path) -> Iterator[tuple[str, Iterator[list[Cell]]]]:
+    """Each sheet's name and rows (a CSV file is one sheet); every row whatever the sheet's `<dimension>` says."""
     path = Path(path)
     try:
         with path.open("rb") as f:
@@ -31,19 +48,20 @@ def read_rows(path: Path) -> Iterator[list[Cell]]:
         raise UserError(N_("The file \"{name}\" could not be opened: check it still exists and is not open "
                            "in another program."), name=path.name) from exc
     if head.startswith(_ZIP_MAGIC):
-        return _xlsx_rows(path)
+        return _xlsx_sheets(path)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise UserError(N_("\"{name}\" is an old Excel file (.xls): save it as .xlsx or CSV and choose it again."),
                         name=path.name)
     if path.suffix.lower() in (".xlsx", ".xlsm") or head.startswith(_BINARY_MAGIC) or b"\x00" in head:
         raise UserError(N_("\"{name}\" is not a CSV or Excel (.xlsx) file: choose a product list saved as "
                            "CSV or .xlsx."), name=path.name)
-    return _csv_rows(path, head)
+    return iter([(path.name, _csv_rows(path, head))])
 
 
-def _xlsx_rows(path: Path) -> Iterator[list[Cell]]:
+def _xlsx_sheets(path: Path) -> Iterator[tuple[str, Iterator[list[Cell]]]]:
     from openpyxl import load_workbook
 
+    check_xlsx(path)  # zip bombs, millions of shared strings, 16,384 declared columns: refused before the work
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -52,16 +70,25 @@ def _xlsx_rows(path: Path) -> Iterator[list[Cell]]:
     except Exception as exc:  # openpyxl raises its own InvalidFileException and friends
         raise UserError(N_("\"{name}\" could not be read as an Excel file: open it in Excel, save it again "
                            "as .xlsx and retry."), name=path.name) from exc
-    return _sheet_rows(book)
+    return _each_sheet(path, book)
 
 
-def _sheet_rows(book: object) -> Iterator[list[Cell]]:
+def _each_sheet(path: Path, book: object) -> Iterator[tuple[str, Iterator[list[Cell]]]]:
     try:
-        sheet = book.worksheets[0]  # type: ignore[attr-defined]
-        for values in sheet.iter_rows(values_only=True):
-            yield [_cell(v) for v in values]
+        for sheet in book.worksheets:  # type: ignore[attr-defined]
+            if hasattr(sheet, "iter_rows"):  # not a chart sheet
+                yield sheet.title, _sheet_rows(path, sheet)
     finally:
         book.close()  # type: ignore[attr-defined]
+
+
+def _sheet_rows(path: Path, sheet: object) -> Iterator[list[Cell]]:
+    try:
+        for values in guarded_rows(path, sheet):
+            yield [_cell(v) for v in values]
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
+        raise UserError(N_("\"{name}\" is damaged part-way through: save it again as .xlsx and choose the new "
+                           "file."), name=path.name) from exc
 
 
 def _cell(value: object) -> Cell:
@@ -104,6 +131,10 @@ def _csv_iter(path: Path, encoding: str, delimiter: str) -> Iterator[list[Cell]]
     try:
         with path.open("r", encoding=encoding, newline="") as f:
             for row in csv.reader(f, delimiter=delimiter):
+                if len(row) > MAX_COLUMNS:
+                    raise too_wide(path)
+                if any("\x00" in cell for cell in row):
+                    raise csv.Error("NUL")  # a binary file that decoded: never data
                 yield list(row)
     except UnicodeDecodeError as exc:
         raise UserError(N_("\"{name}\" uses a text encoding that cannot be read: save it again as "

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from companion.i18n import tr
 from companion.store import accounts as account_store
+from companion.store import folder_lock
 from companion.store.database import close_thread_databases, open_database, thread_database
 from companion.store.location import db_path
 from companion.sync.composition import sync_engine
@@ -18,7 +19,13 @@ from companion.sync.practice_session import PracticeSession
 
 
 def main(data_dir: Path) -> int:
-    """Run one round; 0 when every shop synced, 1 when any had a problem."""
+    """Run one round; 0 when every shop synced, 1 when any had a problem. The round shares the data folder
+    (a restore in another process waits for it, never swaps the file under it)."""
+    with folder_lock.shared(data_dir, "companion sync"):
+        return _round(data_dir)
+
+
+def _round(data_dir: Path) -> int:
     path = db_path(data_dir)
     db = open_database(path)
     try:

@@ -33,7 +33,7 @@ from companion.services.change import Change
 from companion.services.online_orders import apply_orders
 from companion.store import accounts as account_store
 from companion.store import inbox as inbox_store
-from companion.store import outbox, sync_state
+from companion.store import outbox, refresh_lock, sync_state
 from companion.store.accounts import AccountRow
 from companion.store.database import Database, thread_database
 from companion.store.outbox import CommandRow
@@ -42,6 +42,7 @@ from companion.sync.backoff import Backoff
 from companion.sync.events import AccountResult, RoundSummary
 from companion.sync.problems import is_offline, problem_for
 from companion.sync.rounds import STOPPING, AccountRun, CommandRound
+from companion.sync.token_refresh import RefreshLost, answer_lost
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -207,25 +208,53 @@ class SyncEngine:
             self._call(db, acc, lambda: self._refresh(db, acc))
 
     def _refresh(self, db: Database, acc: AccountRun) -> None:
-        """Exchange the refresh token (never retried blindly: it may be single-use), persist, then use."""
+        """Exchange the refresh token (never retried blindly: it may be single-use), one refresh at a time per shop
+        across threads and processes. Inside the turn the stored credentials are read again: when another process
+        renewed them already those are used and nothing is sent. New tokens go to the keyring before anything
+        else; a lost answer is said plainly (RefreshLost) until a refresh works again or the shop is linked again."""
         assert acc.credentials is not None
-        tokens = acc.link.refresh_tokens()
-        fresh = account_service.save_tokens(db, acc.row, acc.credentials, tokens)
+        folder, account_id = self.db_path.parent, acc.row.id
+        try:
+            with refresh_lock.refresh_turn(folder, account_id):
+                if self._reload(acc, in_turn=True):
+                    acc.row = account_store.get(db, account_id) or acc.row
+                    return
+                try:
+                    tokens = acc.link.refresh_tokens()
+                except Temporary as exc:
+                    if answer_lost(exc):
+                        refresh_lock.mark_lost(folder, account_id)
+                        raise RefreshLost(exc.message) from None
+                    raise
+                except AuthExpired as exc:
+                    if exc.reauthorize and refresh_lock.was_lost(folder, account_id):
+                        raise RefreshLost(exc.message) from None
+                    raise
+                try:
+                    fresh = account_service.save_tokens(db, acc.row, acc.credentials, tokens)  # keyring first
+                except BaseException:
+                    refresh_lock.mark_lost(folder, account_id)  # the platform renewed, we could not keep it
+                    raise
+                refresh_lock.clear_lost(folder, account_id)
+        except refresh_lock.RefreshBusy:
+            raise Temporary("another process is renewing the shop's login") from None
         acc.link.use_tokens(tokens)
         acc.credentials = fresh
         acc.secrets = fresh.secrets()
-        self._fresh[acc.row.id] = fresh
-        acc.row = account_store.get(db, acc.row.id) or acc.row
+        self._fresh[account_id] = fresh
+        acc.row = account_store.get(db, account_id) or acc.row
 
-    def _reload(self, acc: AccountRun) -> bool:
-        """After 'authorize again': the stored credentials may be newer than ours (another process refreshed)."""
-        if acc.reloaded:
-            return False
-        acc.reloaded = True
-        self._fresh.pop(acc.row.id, None)
+    def _reload(self, acc: AccountRun, in_turn: bool = False) -> bool:
+        """After 'authorize again' (once per round), or inside the refresh turn (`in_turn`): the stored credentials
+        may be newer than ours (another process refreshed, or the shop was linked again); True when they were."""
+        if not in_turn:
+            if acc.reloaded:
+                return False
+            acc.reloaded = True
         credentials = self.credentials_source(acc.row)
         if credentials == acc.credentials:
             return False
+        self._fresh.pop(acc.row.id, None)
         self._connect(acc, credentials)
         return True
 

@@ -17,6 +17,7 @@ NOT_PERMITTED = "not_permitted"
 
 # What to tell the owner (English msgids, translated by whoever shows them).
 RELINK = N_("The link to this online shop has expired: link the shop again in Settings.")
+REFRESH_LOST = N_("The marketplace may have renewed the shop's login but the answer was lost: link the shop again.")
 LOGIN_REFUSED = N_("The marketplace did not accept the shop's login just now: the app will try again by itself.")
 OFFLINE_SENTENCE = N_("No internet connection: changes are kept and sent when the connection is back.")
 SLOW_DOWN = N_("The marketplace asked the app to slow down: it will try again in a moment.")
@@ -28,6 +29,9 @@ STOCK_REFUSED = N_("The marketplace refused some stock numbers: copy the details
 GONE = N_("This online shop is no longer linked: link it again in Settings.")
 KEYS_MISSING = N_("The keys for this online shop are not available: link the shop again in Settings, or start "
                   "practice mode again from Home.")
+
+# The sentences after which only linking the shop again helps (the sync strip and Settings offer it in one click).
+RELINK_SENTENCES = (RELINK, REFRESH_LOST)
 
 # The sentence for a kind of problem when only the kind is known (the record after a restart).
 KIND_SENTENCES = {OFFLINE: OFFLINE_SENTENCE, AUTH_EXPIRED: RELINK, THROTTLED: SLOW_DOWN, TEMPORARY: NO_ANSWER,

@@ -24,6 +24,7 @@ from companion.sync.events import (
     OFFLINE,
     OFFLINE_SENTENCE,
     PERMANENT,
+    REFRESH_LOST,
     REFUSED,
     RELINK,
     SLOW_DOWN,
@@ -32,6 +33,7 @@ from companion.sync.events import (
     THROTTLED,
     Problem,
 )
+from companion.sync.token_refresh import RefreshLost
 
 
 def is_offline(exc: BaseException) -> bool:
@@ -43,6 +45,8 @@ def problem_for(exc: BaseException, secrets: Iterable[str] = ()) -> Problem:
     """The Problem for an error raised during a round; `detail` carries the platform's words, never a secret."""
     hidden = tuple(secrets)
     detail = redact(exc.message if isinstance(exc, ConnectorError) else str(exc), hidden)
+    if isinstance(exc, RefreshLost):
+        return Problem(AUTH_EXPIRED, REFRESH_LOST, detail)
     if isinstance(exc, AuthExpired):
         return Problem(AUTH_EXPIRED, RELINK if exc.reauthorize else LOGIN_REFUSED, detail)
     if isinstance(exc, Throttled):

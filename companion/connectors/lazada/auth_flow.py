@@ -11,11 +11,12 @@ from companion.connectors.lazada.credentials import AUTH_HOST, HOST, LazadaCrede
 from companion.domain.marketplace import TokenSet
 from companion.i18n import N_
 
-FIXED_STATE = "sellercompanion"  # Lazada's callback is not checked against a state: a fixed one marks our link
-
 
 class LazadaAuthFlow(AuthFlow):
-    """Lazada tokens are per seller: no shop number is needed from the redirect."""
+    """Lazada tokens are per seller: no shop number is needed from the redirect. State: the authorize link takes an
+    optional `uuid`/state (marketplaces.md §3.3, [LZD-DOCS] seller-authorization-introduction) and our random state
+    rides in `uuid`; whether the callback echoes it (as `state` or `uuid`) is UNCONFIRMED, so one that carries
+    either must carry ours and one without is bound by the listener's other rules (connectors/auth_flow.py)."""
 
     fields = (
         Field(KEY, N_("App key")),
@@ -24,10 +25,11 @@ class LazadaAuthFlow(AuthFlow):
     help = N_("You need your own self-developed app on the Lazada Open Platform (open.lazada.com). App "
               "Management shows its App Key and App Secret. Put this address in the app as its callback "
               "address: {redirect}")
-    echoes_state = False
+    echoes_state = False  # UNCONFIRMED
+    state_params = ("state", "uuid")
 
     def link(self, values: Mapping[str, str], redirect_url: str, state: str, hosts: Mapping[str, str]) -> str:
-        return auth.authorize_link(values[KEY], redirect_url, state=FIXED_STATE)
+        return auth.authorize_link(values[KEY], redirect_url, state=state)
 
     def exchange(self, values: Mapping[str, str], redirect: Redirect,
                  hosts: Mapping[str, str]) -> tuple[LazadaCredentials, TokenSet]:

@@ -100,19 +100,23 @@ def _first_time(value: object) -> datetime | None:
 
 
 def line(item: dict[str, Any]) -> OrderLine:
-    """Lazada order items are one row per unit; a `quantity` field is honoured if present."""
+    """Lazada order items are one row per unit; a `quantity` field is honoured if present. Each item has its own
+    status (reference: one status per order item): one that cancels (what cancels an order) is a cancelled line."""
     name = str(item.get("name") or "")
     if item.get("variation"):
         name = f"{name} ({item['variation']})"
+    quantity = int(item.get("quantity") or 1)
+    cancelled = STATUS.get(str(item.get("status") or "").lower()) is OrderStatus.CANCELLED
     return OrderLine(
         line_id=str(item.get("order_item_id")),
         item_id=str(item.get("product_id") or ""),
         sku_id=str(item.get("sku_id") or item.get("shop_sku") or ""),
         seller_sku=str(item.get("sku") or ""),
         name=name,
-        quantity=int(item.get("quantity") or 1),
+        quantity=quantity,
         unit_price=rupiah(item.get("item_price") if item.get("item_price") not in (None, "")
                           else item.get("paid_price")),
+        cancelled_quantity=quantity if cancelled else 0,
     )
 
 

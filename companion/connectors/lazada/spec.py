@@ -47,4 +47,5 @@ SPEC = ChannelSpec(
     auth=LazadaAuthFlow(),
     order=30,
     chat_permission_sentence=None,
+    picture_hosts=("slatic.net", "lazcdn.com"),  # Lazada's image CDNs (id-live.slatic.net, img.lazcdn.com): UNCONFIRMED
 )

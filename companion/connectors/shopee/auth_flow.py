@@ -17,7 +17,11 @@ PRACTICE_HOST = "shopee"  # its key in the practice marketplace's base_urls
 
 
 class ShopeeAuthFlow(AuthFlow):
-    """Shopee's redirect carries no state but does carry the shop number (needed for the token call)."""
+    """State: Shopee's `auth_partner` link takes none and its redirect `?code=…&shop_id=…` carries none
+    (marketplaces.md §1.4, [SHP-GUIDE] authorization-and-authentication); whether a query added to the signed
+    `redirect` survives is UNCONFIRMED, so we do not rely on it. The redirect does carry the shop number (needed for
+    the token call): a callback must carry a code and a numeric shop_id, and the dialog shows that number before
+    linking (connectors/auth_flow.py)."""
 
     fields = (
         Field(KEY, N_("Partner ID"), number=True,
@@ -28,6 +32,7 @@ class ShopeeAuthFlow(AuthFlow):
               "In-house System\". When Shopee has approved it, open App List: the Partner ID and the live "
               "Partner Key are shown there. Put this address in the app as its redirect address: {redirect}")
     echoes_state = False
+    callback_params = ("code", "shop_id")
 
     def check_redirect(self, redirect: Redirect) -> None:
         super().check_redirect(redirect)

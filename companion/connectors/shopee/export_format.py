@@ -1,5 +1,10 @@
 """Shopee Seller Centre's order export ("Pesanan Saya" → Ekspor), Indonesian and English headers (reference §6
-of marketplaces.md): one row per order line; statuses worded as the seller centre shows them."""
+of marketplaces.md): one row per order line; statuses worded as the seller centre shows them.
+
+A line is cancelled only with its order (no per-line hook): the reference is silent on a per-line cancelled count in
+this export. It lists "Returned quantity" (units returned after shipping: a return is its own flow, as the API's
+TO_RETURN is, so their stock stays out) and "Status Pembatalan/ Pengembalian" (values undocumented); the API's
+`cancelled_qty` has no column here that we know of."""
 
 from __future__ import annotations
 

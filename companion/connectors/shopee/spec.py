@@ -49,4 +49,6 @@ SPEC = ChannelSpec(
     chat_permission_sentence=N_("Shopee chats need the app's chat permission: in Shopee Open Platform, ask for "
                                 "chat access for the Seller In-house System app, then link the shop again in "
                                 "Settings."),
+    # cf.shopee.co.id is seen in chat payloads (a third-party relay's docs); down-id.img.susercontent.com: UNCONFIRMED
+    picture_hosts=("susercontent.com", "shopee.co.id"),
 )

@@ -17,7 +17,9 @@ SERVICE_ID = "service_id"
 
 
 class TikTokAuthFlow(AuthFlow):
-    """The permission link needs the app's Service ID; the redirect echoes `state`."""
+    """The permission link needs the app's Service ID. State: the authorize link takes an optional `state` and the
+    redirect is `?code=…&state=…` (marketplaces.md §2.3, [TTS-DOCS] authorization-guide-202309): echoed, so a
+    callback without our exact state is refused."""
 
     fields = (
         Field(KEY, N_("App key")),

@@ -43,19 +43,23 @@ def order(row: dict[str, Any]) -> Order:
 
 
 def line(li: dict[str, Any]) -> OrderLine:
-    """202309 line items are one per unit; a `quantity` field is honoured if a version sends one."""
+    """202309 line items are one per unit; a `quantity` field is honoured if a version sends one. A line whose own
+    `display_status` is CANCELLED (a partial cancellation cancels lines) is a cancelled line."""
     name = str(li.get("product_name") or "")
     if li.get("sku_name"):
         name = f"{name} ({li['sku_name']})"
     price = li.get("sale_price")
+    quantity = int(li.get("quantity") or 1)
+    cancelled = order_status(str(li.get("display_status") or "")) is OrderStatus.CANCELLED
     return OrderLine(
         line_id=str(li.get("id")),
         item_id=str(li.get("product_id") or ""),
         sku_id=str(li.get("sku_id") or ""),
         seller_sku=str(li.get("seller_sku") or ""),
         name=name,
-        quantity=int(li.get("quantity") or 1),
+        quantity=quantity,
         unit_price=rupiah(price if price not in (None, "") else li.get("original_price")),
+        cancelled_quantity=quantity if cancelled else 0,
     )
 
 

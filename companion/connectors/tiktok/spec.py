@@ -48,4 +48,5 @@ SPEC = ChannelSpec(
     auth=TikTokAuthFlow(),
     order=20,
     chat_permission_sentence=None,
+    picture_hosts=("ibyteimg.com", "byteimg.com", "tiktokcdn.com"),  # TikTok Shop's image CDNs: UNCONFIRMED
 )
