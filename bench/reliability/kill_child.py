@@ -29,7 +29,7 @@ import uuid
 from pathlib import Path
 
 from bench.reliability.practice_shop import Admin, quick_connector, quick_engine
-from companion.connectors.errors import ConnectorError
+from companion.connectors.errors import ConnectorError, Temporary
 from companion.domain.sale import LineInput, PaymentMethod
 from companion.services import order_import
 from companion.services.accounts import credentials_for, save_tokens
@@ -37,11 +37,12 @@ from companion.services.inbox import queue_reply
 from companion.services.sales import record_sale
 from companion.services.stock import count_stock
 from companion.store import accounts as account_store
-from companion.store import backup
+from companion.store import backup, refresh_lock
 from companion.store import products as product_store
 from companion.store.database import Database, close_thread_databases, forget_thread_databases, open_database
 from companion.store.location import db_path
 from companion.sync.engine import SyncEngine
+from companion.sync.token_refresh import answer_lost
 
 REPLY_PREFIX = "Siap kak, ditunggu pesanannya "
 COUNT_REASON = "stok opname "   # + the stocktake's tag: the campaign finds its rows by it
@@ -130,21 +131,28 @@ class Child:
         self.db = open_database(db_path(self.data_dir))
 
     def refresh(self) -> None:
-        """A token refresh of the real-style shop (its credentials in the keyring), as the engine does one:
-        the platform's answer persisted before anything uses it."""
+        """A token refresh of the real-style shop (its credentials in the keyring) the way the engine makes one
+        (`SyncEngine._refresh`): inside the shop's refresh turn, a lost answer remembered, the platform's answer
+        in the keyring before anything uses it."""
         say("> refresh")
         account = next((a for a in account_store.active(self.db) if not a.practice), None)
         if account is None:
             say("refresh none")
             return
-        credentials = credentials_for(account)
-        link = quick_connector(credentials)
-        try:
-            tokens = link.refresh_tokens()
-        except ConnectorError as exc:
-            say(f"refresh refused {type(exc).__name__}")
-            return
-        save_tokens(self.db, account, credentials, tokens)
+        with refresh_lock.refresh_turn(self.data_dir, account.id):
+            credentials = credentials_for(account)
+            try:
+                tokens = quick_connector(credentials).refresh_tokens()
+            except Temporary as exc:
+                if answer_lost(exc):
+                    refresh_lock.mark_lost(self.data_dir, account.id)
+                say(f"refresh refused {type(exc).__name__}")
+                return
+            except ConnectorError as exc:
+                say(f"refresh refused {type(exc).__name__}")
+                return
+            save_tokens(self.db, account, credentials, tokens)
+            refresh_lock.clear_lost(self.data_dir, account.id)
         say("refresh ok")
 
     def mixed(self, rounds: bool) -> None:

@@ -228,6 +228,7 @@ class LinkShopDialog(QDialog):
         self._say(tr("Allow access in the browser; the code comes back here by itself (wait up to 10 minutes)."))
 
     def _on_redirect(self, result: object) -> None:
+        address = self.redirect_url  # the address the browser was sent to (before the listener is let go)
         self.listener = None
         if not isinstance(result, Redirect):
             self._say(tr("No answer came from the browser within 10 minutes: open the permission page again."),
@@ -238,7 +239,7 @@ class LinkShopDialog(QDialog):
                       error=True)
             return
         query = f"?code={result.code}" + (f"&shop_id={result.shop_id}" if result.shop_id else "")
-        self.code.setText(self.redirect_url + query + (f"&state={result.state}" if result.state else ""))
+        self.code.setText(address + query + (f"&state={result.state}" if result.state else ""))
         if self.flow.echoes_state:
             self.link()  # our own state came back: this is the answer to our link
             return
