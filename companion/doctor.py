@@ -77,10 +77,14 @@ def _integrity(path: Path) -> Check:
 
 
 def _migrations(db: Database | None) -> Check:
-    from companion.store.migrations import current_version, latest_version
+    from companion.store.migrations import current_version, latest_version, version_rows
 
     assert db is not None
     have, want = current_version(db), latest_version()
+    rows = version_rows(db)
+    if rows != list(range(1, have + 1)):
+        return False, tr("Data version: the version records ({rows}) were edited; restore a backup made by the app.",
+                         rows=", ".join(str(v) for v in rows[:12]))
     if have == want:
         return True, tr("Data version: {have} (latest).", have=have)
     return False, tr("Data version: {have}, expected {want}; open the app once to update it.", have=have, want=want)

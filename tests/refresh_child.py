@@ -24,7 +24,7 @@ from companion.store.file_lock import FileLock
 class JsonFileKeyring(KeyringBackend):
     """Secrets in one JSON file, each change under an OS lock and written whole (for tests with several processes)."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self, path: Path) -> None:
         super().__init__()

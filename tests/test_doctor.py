@@ -95,3 +95,10 @@ def test_secrets_round_trip_without_showing_the_value(memory_keyring: object) ->
         secrets.set_secret("shopee:123", "access_token", "s3cr3t-value")
     assert "s3cr3t-value" not in str(caught.value)
     assert secrets.get_secret("shopee:123", "access_token") is None
+
+
+def test_edited_version_records_are_named(db: Database, data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with db.write():
+        db.execute("DELETE FROM schema_migrations WHERE version = 3")
+    assert run_doctor(data_dir) == 1
+    assert "catatan versinya (1, 2, 4" in capsys.readouterr().out

@@ -144,7 +144,12 @@ def _listener(channel: str, state: str) -> tuple[AuthListener, list[Redirect | N
     done = threading.Event()
     flow = registry.get(channel).auth
     assert flow is not None
-    listener = AuthListener(lambda r: (caught.append(r), done.set()), port=0)
+
+    def on_result(redirect: Redirect | None) -> None:
+        caught.append(redirect)
+        done.set()
+
+    listener = AuthListener(on_result, port=0)
     listener.expect(lambda params: flow.accepts(params, state))
     return listener, caught, done
 
@@ -202,7 +207,7 @@ class Browser(QObject):
 def browser() -> Iterator[Browser]:
     catcher = Browser()
     for scheme in ("http", "https"):
-        QDesktopServices.setUrlHandler(scheme, catcher, "open")
+        QDesktopServices.setUrlHandler(scheme, catcher, "open")  # type: ignore[arg-type]  # the stubs say bytes
     yield catcher
     for scheme in ("http", "https"):
         QDesktopServices.unsetUrlHandler(scheme)

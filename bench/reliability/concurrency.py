@@ -79,8 +79,8 @@ def _trials(folder: Path, db: Database, admin: Admin, result: dict[str, Any], ro
               "with its lines, movements and outbox entry", lost),
         Trial(AREA, "every marketplace order in the database (after settle)", market_orders,
               market_orders - len(missing), f"settled in {rounds} rounds", missing),
-        Trial(AREA, "no order duplicated (one per platform order and shop)", 1, 1 - min(1, len(duplicated)),
-              failures=duplicated),
+        Trial(AREA, "no order duplicated (order rows = distinct channel + platform order id, all shops)", 1,
+              1 - min(1, len(duplicated)), failures=duplicated),
         Trial(AREA, "ledger = counts + movements", 1, 1 - min(1, len(ledger)), failures=ledger),
         Trial(AREA, "companion doctor clean", 1, 1 - min(1, len(doctor := checks.doctor(folder))), failures=doctor),
     ]

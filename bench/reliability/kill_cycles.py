@@ -196,8 +196,8 @@ def _finish_rows(tally: Tally, cycles: int) -> None:
     reply.failures = list(dict.fromkeys(reply.failures))
     reply.detail = (f"counted by text among the seller's messages on the marketplace; {tally.refused_replies} "
                     "refused by the platform (kept 'failed' with its words, none sent)")
-    for what in (LEDGER, ):
-        tally.rows[what].detail = f"checked after each of {cycles} kills and after settle"
+    on_shop = cycles - tally.kills["open (old version)"] - tally.kills["between actions (old version)"]
+    tally.rows[LEDGER].detail = f"checked after each of {on_shop} kills on the shop's file and after settle"
     tally.rows[QUANTITIES].detail = (
         f"per product, after each kill and after settle: {len(q.sales.done)} sales, {len(q.counts.done)} "
         f"stocktakes, {len(q.imports.done)} imported orders committed; cut off by kills (there whole or not at "
@@ -274,7 +274,7 @@ def _cycles(shop: Shop, tally: Tally, rng: random.Random, modes: list[str], doct
         tally.add("app starts again and runs until killed", 1, [] if ok else [f"cycle {n} ({mode}): {why}"])
         if mode == "open-old":
             busy = "open" if lines and lines[-1] == "> open" else "between actions"
-            tally.kills[f"{busy} (old version)" if busy == "open" else busy] += 1
+            tally.kills[f"{busy} (old version)"] += 1
             tally.add(OPENED, 1, [f"cycle {n}: {p}" for p in _old_file_whole(folder)],
                       "old-version copies (schema v1, migrations due) opened again after the kill")
             continue

@@ -499,7 +499,7 @@ def parse_rows(rows: Iterator[list[Any]], file_name: str, now: datetime, layouts
 
 class _Lines:
     """An identical repeated row is counted once (never stock taken twice). Where the file numbers its lines
-    (Lazada's orderItemId), the same line with other values is refused naming both rows; without line numbers,
+    (a line id column), the same line with other values is refused naming both rows; without line numbers,
     the same product twice with other values is two lines (a second purchase in one order)."""
 
     def __init__(self) -> None:

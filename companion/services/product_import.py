@@ -99,6 +99,15 @@ class ImportCancelled(UserError):
     """The person pressed Cancel; nothing was written."""
 
 
+class SeveralSheets(UserError):
+    """More than one sheet carries a product header: the dialog asks which one (`sheets`, in file order)."""
+
+    def __init__(self, file_name: str, sheets: list[str]) -> None:
+        super().__init__(N_("\"{name}\" has products on several sheets ({sheets}): keep one sheet of products, or "
+                            "save each sheet as its own file."), name=file_name, sheets=", ".join(sheets))
+        self.sheets = sheets
+
+
 ProgressFn = Callable[[int, int], bool]  # (done, total; total 0 = unknown) -> keep going?
 
 
@@ -127,10 +136,10 @@ def _blank(row: list[Cell]) -> bool:
 Titles = dict[str, str]  # field -> the header as the file words it, to name the column in a refusal
 
 
-def _read_limited(path: Path, keep_going: ProgressFn | None
+def _read_limited(path: Path, keep_going: ProgressFn | None, sheet: str | None = None
                   ) -> tuple[dict[str, int], Titles, list[tuple[int, list[Cell]]]]:
-    """Columns and the non-blank data rows of the one sheet with a header; refuses a file past MAX_ROWS, or with
-    products on several sheets (naming them), before checking any row."""
+    """Columns and the non-blank data rows of the one sheet with a header (or the sheet named); refuses a file
+    past MAX_ROWS, or with products on several sheets (SeveralSheets, naming them), before checking any row."""
     sheets = read_sheets(path)
     opened: list[Iterator[list[Cell]]] = []
     try:
@@ -140,12 +149,10 @@ def _read_limited(path: Path, keep_going: ProgressFn | None
             opened.append(rows)
             head = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
             anything = anything or not all(_blank(r) for r in head)
-            if find_header(head) is not None:
+            if (sheet is None or name == sheet) and find_header(head) is not None:
                 found.append((name, head, rows))
         if len(found) > 1:
-            raise UserError(N_("\"{name}\" has products on several sheets ({sheets}): keep one sheet of products, "
-                               "or save each sheet as its own file."), name=path.name,
-                            sheets=", ".join(name for name, _, _ in found))
+            raise SeveralSheets(path.name, [name for name, _, _ in found])
         if not found:
             if not anything:
                 raise UserError(N_("The file is empty: choose a file with a header row and one product per row."))
@@ -266,10 +273,11 @@ def _differs(p: ProductInput, old: ProductRow) -> bool:
         old.name, old.sell_price, old.cost_price, old.unit, old.parent_name, old.variant_name, old.barcode)
 
 
-def read_import(db: Database, path: Path, keep_going: ProgressFn | None = None) -> ImportPreview:
-    """Check a whole file against the shop's products without writing anything."""
+def read_import(db: Database, path: Path, keep_going: ProgressFn | None = None,
+                sheet: str | None = None) -> ImportPreview:
+    """Check a whole file (or the one sheet named) against the shop's products without writing anything."""
     path = Path(path)
-    columns, titles, data = _read_limited(path, keep_going)
+    columns, titles, data = _read_limited(path, keep_going, sheet)
     existing = {p.sku.lower(): p for p in product_store.all_products(db)}
     preview = ImportPreview(path.name)
     seen: dict[str, int] = {}

@@ -44,6 +44,13 @@ def current_version(db: Database) -> int:
     return int(db.scalar("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") or 0)
 
 
+def version_rows(db: Database) -> list[int]:
+    """Every recorded version, in order: an app-made file has exactly 1..N (the doctor and restore check it)."""
+    if not db.scalar("SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_migrations'"):
+        return []
+    return [int(r[0]) for r in db.query("SELECT version FROM schema_migrations ORDER BY version")]
+
+
 def statements(script: str) -> list[str]:
     """Split a script into complete statements (trigger bodies keep their inner semicolons)."""
     out: list[str] = []
