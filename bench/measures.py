@@ -226,3 +226,7 @@ MEASURES.append(inbox_latency)
 from bench.refresh_measure import gui_refresh  # noqa: E402  (the GUI's refresh after a busy round, in its own file)
 
 MEASURES.append(gui_refresh)
+
+from bench.import_under_load import import_under_load  # noqa: E402  (the counter beside a long import, in its own file)
+
+MEASURES.append(import_under_load)

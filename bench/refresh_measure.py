@@ -22,6 +22,9 @@ from bench.report import Result
 
 if TYPE_CHECKING:
     from bench.measures import Setup
+    from companion.domain.marketplace import Order
+    from companion.services.change import Change
+    from companion.store.database import Database
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -32,7 +35,7 @@ ROUNDS = 5
 PAGE = 100
 
 
-def _orders(start: int, count: int, at: datetime, status: str = "READY_TO_SHIP") -> list[object]:
+def _orders(start: int, count: int, at: datetime, status: str = "READY_TO_SHIP") -> list[Order]:
     from companion.domain.marketplace import Order, OrderLine, OrderStatus
 
     state = OrderStatus.PAID if status == "READY_TO_SHIP" else OrderStatus.SHIPPED
@@ -41,13 +44,13 @@ def _orders(start: int, count: int, at: datetime, status: str = "READY_TO_SHIP")
             for n in range(start, start + count)]
 
 
-def _apply(db: object, account_id: str, orders: list[object]) -> object:
+def _apply(db: Database, account_id: str, orders: list[Order]) -> Change:
     from companion.services.change import Change
     from companion.services.online_orders import apply_orders
 
     change = Change()
     for at in range(0, len(orders), PAGE):
-        change |= apply_orders(db, account_id, orders[at:at + PAGE]).change  # type: ignore[arg-type]
+        change |= apply_orders(db, account_id, orders[at:at + PAGE]).change
     return change
 
 
@@ -94,7 +97,7 @@ def gui_refresh(setup: Setup) -> list[Result]:
             fresh = _orders(base, NEW, now + timedelta(minutes=n))
             moved = [replace(o, status_raw="SHIPPED") for o in _orders(n * CHANGED, CHANGED, now, "SHIPPED")]
             change = _apply(ctx.db, account_id, fresh + moved)
-            busy.append(deliver(change | Change(sync=True)))  # type: ignore[operator]
+            busy.append(deliver(change | Change(sync=True)))
             quiet.append(deliver(Change(sync=True)))
         window.close()
     finally:

@@ -52,6 +52,9 @@ _COUNT_MESSAGES = {
     Reason.EMPTY: N_("{field} must be a whole number."),  # forms do not echo what was typed; imports add it
     Reason.NOT_A_NUMBER: N_("{field} must be a whole number."),
     Reason.NOT_WHOLE: N_("{field} must be a whole number."),
+    Reason.ZERO: N_("{field} must be more than zero."),
+    Reason.NEGATIVE: N_("{field} cannot be negative."),
+    Reason.TOO_LARGE: N_("{field} is too large: the most allowed is {most}."),
 }
 
 

@@ -125,8 +125,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_error(404)
             return
         if not self._ours(parts.query):
+            self.server.refused += 1  # counted before the answer leaves: whoever sees the 400 sees the count
             self.send_error(400, "not the answer to this link")  # keep waiting for the real one
-            self.server.refused += 1
             return
         data = DONE_PAGE.encode("utf-8")
         self.send_response(200)

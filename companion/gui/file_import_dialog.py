@@ -132,11 +132,18 @@ class FileImportDialog(QDialog):
         self.file_label.setText(tr("{file}, sheet \"{sheet}\"", file=path.name, sheet=sheet) if sheet
                                 else path.name)
 
+    def _show_preview(self, preview: Any) -> None:
+        raise NotImplementedError
+
     def _show_stopped(self, stopped: Stopped) -> None:
-        """The saved pieces are announced; the fresh check leaves only what is missing to import."""
+        """The saved pieces are announced; the fresh check leaves only what is missing, one press away."""
         self.ctx.announce(stopped.change)
         self.preview = stopped.preview
-        self._set_message(stopped.sentence, error=False)
+        self._show_preview(stopped.preview)
+        ready = next((b for b in (self.import_button, self.import_valid_button) if b.isEnabled()), None)
+        more = (tr("Press \"{button}\" now: it adds only what is still missing.", button=ready.text())
+                if ready is not None else "")
+        self._set_message("\n".join(filter(None, (stopped.sentence, more))), error=False)
 
     def _stop(self) -> None:
         self.running = None

@@ -1,4 +1,5 @@
-"""Importing products from a CSV or Excel file: choose, check (preview with per-row errors), then import."""
+"""Importing products from a CSV or Excel file: choose (and pick the sheet when several carry products), check
+(preview with per-row errors), then import; a Stop keeps the pieces already saved and says so."""
 
 from __future__ import annotations
 
@@ -22,9 +23,18 @@ from PySide6.QtWidgets import (
 
 from companion.gui.background import Progress
 from companion.gui.context import AppContext
-from companion.gui.file_import_dialog import FileImportDialog
+from companion.gui.file_import_dialog import FileImportDialog, SheetChoice, Stopped, stopped_after_saving
 from companion.i18n import N_, tr
-from companion.services.product_import import ImportPreview, ImportResult, RowStatus, apply_import, read_import
+from companion.services.product_import import (
+    ImportCancelled,
+    ImportPreview,
+    ImportResult,
+    RowStatus,
+    SeveralSheets,
+    apply_import,
+    read_import,
+)
+from companion.store.database import Database
 
 MAX_ERRORS_SHOWN = 1000
 COUNT_LABELS = ((RowStatus.NEW, N_("New products")), (RowStatus.UPDATED, N_("Updated")),
@@ -39,8 +49,25 @@ def _keep_going(progress: Progress) -> Callable[[int, int], bool]:
     return report
 
 
+def _import(preview: ImportPreview, only_valid: bool, path: Path, sheet: str | None
+            ) -> Callable[[Database, Progress], ImportResult | Stopped]:
+    """Write in pieces; a Stop after some pieces answers with what is saved and the file checked again."""
+    def work(db: Database, progress: Progress) -> ImportResult | Stopped:
+        try:
+            return apply_import(db, preview, only_valid, _keep_going(progress))
+        except ImportCancelled as stop:
+            stopped = stopped_after_saving(db, stop, read_import(db, path, sheet=sheet))
+            if stopped is None:
+                raise
+            return stopped
+    return work
+
+
 class ImportDialog(FileImportDialog):
-    """Nothing is written until one of the two import buttons is pressed, and then all at once."""
+    """Nothing is written until one of the two import buttons is pressed, and then in pieces."""
+
+    sheet_error = SeveralSheets
+    sheet_question = N_("\"{name}\" has products on several sheets. Which sheet do you want to import?")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -60,6 +87,8 @@ class ImportDialog(FileImportDialog):
         top = QHBoxLayout()
         top.addWidget(self.choose_button)
         top.addWidget(self.file_label, 1)
+        self.sheet_choice = SheetChoice()
+        self.sheet_choice.chosen.connect(self._sheet_chosen)
         self.progress = QProgressBar()
         self.progress.hide()
         self.stop_button = QPushButton(tr("Stop"))
@@ -101,6 +130,7 @@ class ImportDialog(FileImportDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(top)
+        layout.addWidget(self.sheet_choice)
         layout.addLayout(busy)
         layout.addLayout(grid)
         layout.addWidget(self.errors, 1)
@@ -115,13 +145,18 @@ class ImportDialog(FileImportDialog):
         if name:
             self.load_file(Path(name))
 
-    def load_file(self, path: Path) -> None:
-        """Read and check `path` in the background; the preview appears when done."""
+    def load_file(self, path: Path, sheet: str | None = None) -> None:
+        """Read and check `path` (or its sheet) in the background; the preview, or the question which sheet,
+        appears when done."""
         self.preview = None
-        self.file_label.setText(path.name)
+        self._choose_sheet(path, sheet)
         self._show_preview(None)
         self._set_message(tr("Checking the file…"), error=False)
-        self._start(lambda db, progress: read_import(db, path, _keep_going(progress)), self._checked)
+        self._start(lambda db, progress: read_import(db, path, _keep_going(progress), sheet), self._checked)
+
+    def _sheet_chosen(self, sheet: str) -> None:
+        if self.path is not None:
+            self.load_file(self.path, sheet)
 
     def _checked(self, preview: ImportPreview) -> None:
         self._stop()
@@ -149,15 +184,17 @@ class ImportDialog(FileImportDialog):
 
     # --- importing ---------------------------------------------------------------------------------------
     def start_import(self, only_valid: bool) -> None:
-        preview = self.preview
-        if preview is None:
+        preview, path = self.preview, self.path
+        if preview is None or path is None:
             return
         self._set_message(tr("Importing…"), error=False)
-        self._start(lambda db, progress: apply_import(db, preview, only_valid, _keep_going(progress)),
-                    self._imported)
+        self._start(_import(preview, only_valid, path, self.sheet), self._imported)
 
-    def _imported(self, result: ImportResult) -> None:
+    def _imported(self, result: ImportResult | Stopped) -> None:
         self._stop()
+        if isinstance(result, Stopped):
+            self._show_stopped(result)
+            return
         self.import_result = result
         self.preview = None
         self.ctx.announce(result.change)

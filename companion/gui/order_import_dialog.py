@@ -1,11 +1,13 @@
-"""Importing a seller-centre order export: choose the file, see what would change (with progress and Stop),
-then import it all in one go. Nothing is written before "Import" is pressed."""
+"""Importing a seller-centre order export: choose the file (and the sheet, when several carry orders), see what
+would change (with progress and Stop; problems and identical repeated rows listed in reading order), then import.
+Nothing is written before "Import" is pressed; a Stop keeps the pages already saved and says so."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -23,15 +25,16 @@ from PySide6.QtWidgets import (
 
 from companion.connectors import registry
 from companion.domain.errors import UserError
-from companion.domain.order_files import OrderFile
+from companion.domain.order_files import ImportCancelled, OrderFile
 from companion.gui.background import Progress
 from companion.gui.channel_names import channel_long_label, platforms_text
 from companion.gui.context import AppContext
-from companion.gui.file_import_dialog import FileImportDialog
+from companion.gui.file_import_dialog import FileImportDialog, SheetChoice, Stopped, stopped_after_saving
 from companion.i18n import N_, tr
 from companion.services.change import Change
 from companion.services.order_import import (
     ImportPreview,
+    SeveralSheets,
     import_parsed,
     preview_parsed,
     read_order_file,
@@ -39,6 +42,7 @@ from companion.services.order_import import (
 from companion.store.database import Database
 
 MAX_ERRORS_SHOWN = 1000
+ERROR_COLOR = QColor("#b00020")  # as QLabel[role="error"] in style.py
 COUNT_LABELS = (N_("New orders"), N_("Changed orders"), N_("Already the same"), N_("Rows with problems"))
 
 
@@ -49,15 +53,42 @@ def _keep_going(progress: Progress) -> Callable[[int, int], bool]:
     return report
 
 
-def _read_and_preview(path: Path) -> Callable[[Database, Progress], tuple[OrderFile, ImportPreview]]:
+def _read_and_preview(path: Path, sheet: str | None
+                      ) -> Callable[[Database, Progress], tuple[OrderFile, ImportPreview]]:
     def work(db: Database, progress: Progress) -> tuple[OrderFile, ImportPreview]:
-        parsed = read_order_file(path, _keep_going(progress))
+        parsed = read_order_file(path, _keep_going(progress), sheet=sheet)
         return parsed, preview_parsed(db, parsed)
     return work
 
 
+def _import(parsed: OrderFile, skip_errors: bool
+            ) -> Callable[[Database, Progress], tuple[ImportPreview, Change] | Stopped]:
+    """Import in pages; a Stop after some pages answers with what is saved and the file checked again."""
+    def work(db: Database, progress: Progress) -> tuple[ImportPreview, Change] | Stopped:
+        try:
+            return import_parsed(db, parsed, _keep_going(progress), skip_errors)
+        except ImportCancelled as stop:
+            stopped = stopped_after_saving(db, stop, preview_parsed(db, parsed), sync=True)
+            if stopped is None:
+                raise
+            return stopped
+    return work
+
+
+def notes(preview: ImportPreview) -> list[tuple[int, str, bool]]:
+    """(row, sentence, is a problem) for every identical repeated row and the first problems, in reading order."""
+    found = [(row, tr("Row {row} is the same as row {first}: counted once.", row=row, first=first), False)
+             for row, first in preview.duplicates]
+    found += [(row, UserError(msgid, **params).message(), True)
+              for row, msgid, params in preview.errors[:MAX_ERRORS_SHOWN]]
+    return sorted(found, key=lambda note: note[0])
+
+
 class OrderImportDialog(FileImportDialog):
-    """Choose → preview → import; the file is read once and the checked orders are what gets imported."""
+    """Choose → (sheet →) preview → import; the file is read once and the checked orders are what gets imported."""
+
+    sheet_error = SeveralSheets
+    sheet_question = N_("\"{name}\" has orders on several sheets. Which sheet do you want to import?")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,6 +109,8 @@ class OrderImportDialog(FileImportDialog):
         top = QHBoxLayout()
         top.addWidget(self.choose_button)
         top.addWidget(self.file_label, 1)
+        self.sheet_choice = SheetChoice()
+        self.sheet_choice.chosen.connect(self._sheet_chosen)
         self.progress = QProgressBar()
         self.progress.hide()
         self.stop_button = QPushButton(tr("Stop"))
@@ -97,7 +130,7 @@ class OrderImportDialog(FileImportDialog):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.errors = QTableWidget(0, 2)
-        self.errors.setHorizontalHeaderLabels([tr("Row"), tr("Problem")])
+        self.errors.setHorizontalHeaderLabels([tr("Row"), tr("What the check found")])
         self.errors.verticalHeader().hide()
         self.errors.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.errors.setWordWrap(True)
@@ -121,6 +154,7 @@ class OrderImportDialog(FileImportDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(top)
+        layout.addWidget(self.sheet_choice)
         layout.addLayout(busy)
         layout.addLayout(grid)
         layout.addWidget(self.summary)
@@ -135,13 +169,18 @@ class OrderImportDialog(FileImportDialog):
         if name:
             self.load_file(Path(name))
 
-    def load_file(self, path: Path) -> None:
-        """Read and check the file in the background; the preview appears when done."""
+    def load_file(self, path: Path, sheet: str | None = None) -> None:
+        """Read and check the file (or its sheet) in the background; the preview, or the question which sheet,
+        appears when done."""
         self.parsed, self.preview = None, None
-        self.file_label.setText(path.name)
+        self._choose_sheet(path, sheet)
         self._show_preview(None)
         self._set_message(tr("Reading the file…"), error=False)
-        self._start(_read_and_preview(path), self._checked)
+        self._start(_read_and_preview(path, sheet), self._checked)
+
+    def _sheet_chosen(self, sheet: str) -> None:
+        if self.path is not None:
+            self.load_file(self.path, sheet)
 
     def _checked(self, result: tuple[OrderFile, ImportPreview]) -> None:
         self._stop()
@@ -162,11 +201,14 @@ class OrderImportDialog(FileImportDialog):
         for n, label in enumerate(self.counts):
             label.setText(str(numbers[n]) if numbers else "–")
         self.summary.setText(self._summary(preview) if preview else "")
-        errors = preview.errors[:MAX_ERRORS_SHOWN] if preview else []
-        self.errors.setRowCount(len(errors))
-        for n, (row, msgid, params) in enumerate(errors):
-            self.errors.setItem(n, 0, QTableWidgetItem(str(row)))
-            self.errors.setItem(n, 1, QTableWidgetItem(UserError(msgid, **params).message()))
+        found = notes(preview) if preview else []
+        self.errors.setRowCount(len(found))
+        for n, (row, sentence, problem) in enumerate(found):
+            for col, text in enumerate((str(row), sentence)):
+                item = QTableWidgetItem(text)
+                if problem:
+                    item.setForeground(ERROR_COLOR)
+                self.errors.setItem(n, col, item)
         self.errors.resizeRowsToContents()
         self._update_buttons()
 
@@ -179,6 +221,9 @@ class OrderImportDialog(FileImportDialog):
             shown = ", ".join(preview.unmapped_skus[:15]) + (" …" if len(preview.unmapped_skus) > 15 else "")
             lines.append(tr("Not matched to a product yet (no stock change until you match them): {skus}.",
                             skus=shown))
+        if preview.duplicates:
+            lines.append(tr("{count} rows repeat an earlier row exactly: each is counted once (listed below).",
+                            count=len(preview.duplicates)))
         return "\n".join(lines)
 
     def start_import(self, skip_errors: bool) -> None:
@@ -186,11 +231,13 @@ class OrderImportDialog(FileImportDialog):
         if parsed is None:
             return
         self._set_message(tr("Importing…"), error=False)
-        self._start(lambda db, progress: import_parsed(db, parsed, _keep_going(progress), skip_errors),
-                    self._imported)
+        self._start(_import(parsed, skip_errors), self._imported)
 
-    def _imported(self, result: tuple[ImportPreview, Change]) -> None:
+    def _imported(self, result: tuple[ImportPreview, Change] | Stopped) -> None:
         self._stop()
+        if isinstance(result, Stopped):
+            self._show_stopped(result)
+            return
         preview, change = result
         self.parsed, self.preview = None, None
         self.ctx.announce(change)

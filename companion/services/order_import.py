@@ -51,6 +51,7 @@ from companion.store.accounts import FILE_SHOP_REF, AccountRow
 from companion.store.database import Database
 from companion.store.listings import ListingRow
 from companion.store.order_files import SheetRows, open_sheets
+from companion.store.write_turns import pause_for_other_processes
 
 PAGE = 200  # orders per transaction: well under a second each, far under the 10 s busy timeout
 
@@ -259,6 +260,8 @@ def import_parsed(db: Database, parsed: OrderFile, progress: ProgressFn | None =
     preview = replace(preview, batch=new_id())
     change = Change()
     for start in range(0, len(orders), PAGE):
+        if start:
+            pause_for_other_processes()  # the counter in the app gets its turn between pages
         change = change | _save_page(db, parsed.channel, orders[start:start + PAGE], start, len(orders), progress)
     return preview, (change | Change(sync=True)) if orders else change
 

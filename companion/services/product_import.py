@@ -31,6 +31,7 @@ from companion.store import stock as stock_store
 from companion.store.database import Database
 from companion.store.products import ProductRow
 from companion.store.tabular_files import Cell, read_sheets
+from companion.store.write_turns import pause_for_other_processes
 
 MAX_ROWS = 50_000
 PIECE = 500  # rows per transaction
@@ -312,6 +313,8 @@ def apply_import(db: Database, preview: ImportPreview, only_valid: bool = False,
     touched: set[str] = set()
     added = updated = 0
     for start in range(0, len(rows), PIECE):
+        if start:
+            pause_for_other_processes()  # the counter in the app gets its turn between pieces
         piece = rows[start:start + PIECE]
         openings: list[str] = []
         with db.write():
