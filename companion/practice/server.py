@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -69,6 +69,8 @@ class PracticeMarketplace:
         self.buyers = BuyerSimulator(self.state)
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        # Called with (channel, request, reply) after every platform call: the contract tests record the wire here.
+        self.recorders: list[Callable[[str, Request, Reply], None]] = []
 
     def start(self) -> PracticeMarketplace:
         market = self
@@ -136,7 +138,10 @@ class PracticeMarketplace:
             if parts.path.startswith(prefix + "/"):
                 request = Request(method, parts.path[len(prefix):], query, body, headers)
                 ctx = Context(self.state, self.faults, platform, headers.get("host") or f"{self.host}:{self.port}")
-                return self._platform_call(ctx, handler, request)
+                reply = self._platform_call(ctx, handler, request)
+                for record in self.recorders:
+                    record(platform, request, reply)
+                return reply
         return Reply(404, {"error": f"nothing at {parts.path}", "base_urls": self.base_urls})
 
     def _platform_call(self, ctx: Context, handler: Handler, request: Request) -> Reply:
