@@ -331,7 +331,10 @@ def push_stock(work: Path, quick: bool) -> list[Result]:
 
 
 def _update_bodies(plans: list[Any]) -> list[dict[str, Any]]:
-    """The update_stock bodies the connector builds: per item, ≤ 50 models, absolute numbers."""
+    """The update_stock bodies the connector builds: per item, ≤ 50 models, absolute numbers, in the practice
+    shop's one warehouse (its stock has a location_id, so every update must name it)."""
+    from companion.connectors.shopee.practice_shop import LOCATION_ID
+
     by_item: dict[str, list[Any]] = {}
     for p in plans:
         by_item.setdefault(p.ref.item_id, []).append(p)
@@ -339,7 +342,7 @@ def _update_bodies(plans: list[Any]) -> list[dict[str, Any]]:
     for item_id, models in by_item.items():
         for start in range(0, len(models), MODELS_PER_ITEM):
             bodies.append({"item_id": int(item_id), "stock_list": [
-                {"model_id": int(p.ref.sku_id), "seller_stock": [{"stock": p.quantity}]}
+                {"model_id": int(p.ref.sku_id), "seller_stock": [{"location_id": LOCATION_ID, "stock": p.quantity}]}
                 for p in models[start:start + MODELS_PER_ITEM]]})
     return bodies
 

@@ -40,11 +40,12 @@ def test_sync_chats_pulls_new_messages_once(data_dir: Path, db: Database, market
     sync.sync_once()  # Shopee chat is not whitelisted: the round records that problem
     assert [p.channel for p in inbox_store.chat_problems(db)] == ["shopee"]
     admin(url, "/messages", {"platform": "tiktok", "text": "Kak, kopi ready?", "buyer": 1})
-    admin(url, "/messages", {"platform": "lazada", "text": "Gula aren ada?", "buyer": 2})
+    admin(url, "/messages", {"platform": "lazada", "text": "Gula aren ada?", "buyer": 2})  # on demand: not polled
     admin(url, "/messages", {"platform": "shopee", "text": "Teh ada?", "buyer": 3})  # refused chat: not read
     change = sync.sync_chats()
-    assert len(change.conversations) == 2 and not change.orders and not change.products
-    assert _texts(db) == ["Gula aren ada?", "Kak, kopi ready?"]
+    assert len(change.conversations) == 1 and not change.orders and not change.products
+    assert _texts(db) == ["Kak, kopi ready?"]
+    assert len(sync.check_chats("lazada").conversations) == 1  # Lazada's chats when the person asks
     assert sync.sync_chats() == Change()  # nothing new: nothing announced, nothing stored twice
     assert _texts(db) == ["Gula aren ada?", "Kak, kopi ready?"]
     admin(url, "/messages", {"platform": "tiktok", "text": "Halo?", "buyer": 1})
@@ -79,13 +80,13 @@ def test_runner_announces_new_messages_between_rounds(data_dir: Path, db: Databa
     try:
         while events.get(timeout=WAIT_S).kind != "round_finished":
             pass
-        admin(url, "/messages", {"platform": "lazada", "text": "Bisa COD?", "buyer": 4})
+        admin(url, "/messages", {"platform": "tiktok", "text": "Bisa COD?", "buyer": 4})  # a polled channel
         event = events.get(timeout=WAIT_S)
         while event.kind != "chats":  # no full round is due for an hour: only the chat pull can bring it
             assert event.kind != "round_started"
             event = events.get(timeout=WAIT_S)
         assert event.change is not None and len(event.change.conversations) == 1
         assert _texts(db) == ["Bisa COD?"]
-        assert account_ids(db)["lazada"] == inbox_store.conversations(db)[0].account_id
+        assert account_ids(db)["tiktok"] == inbox_store.conversations(db)[0].account_id
     finally:
         runner.stop()

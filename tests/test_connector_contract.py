@@ -188,7 +188,7 @@ def test_push_stock_sets_absolute_stock_for_120_listings_in_batches(shop: Shop) 
 
 
 def _stock_bodies(platform: str, http: RecordingHttp) -> list[str]:
-    end = {"shopee": "/update_stock", "tiktok": "/inventory/update", "lazada": "/price_quantity/update"}[platform]
+    end = {"shopee": "/update_stock", "tiktok": "/inventory/update", "lazada": "/stock/sellable/update"}[platform]
     bodies = http.bodies(end)
     assert bodies
     return bodies

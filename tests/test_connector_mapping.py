@@ -210,7 +210,9 @@ def test_shopee_pull_orders_signs_and_walks_15_day_windows(platform: Platform) -
     ("/api/v2/sellerchat/get_conversation_list", "error_permission", NotPermitted),
 ])
 def test_shopee_error_envelopes(platform: Platform, path: str, error: str, expected: type) -> None:
-    platform.on("/shopee" + path, {"error": error, "message": f"bad {TOKEN}", "request_id": "r"})
+    # issue 14: error_auth is a token problem only when its words say so ("Invalid access_token."), so the canned
+    # message is the reference's own (it used to be "bad <token>")
+    platform.on("/shopee" + path, {"error": error, "message": f"Invalid access_token. {TOKEN}", "request_id": "r"})
     conn = shopee(platform)
     with pytest.raises(expected) as caught:
         conn.client.call("GET", path)
@@ -346,8 +348,10 @@ def test_tiktok_stock_grouped_per_product(platform: Platform) -> None:
     platform.routes["/tiktok/product/202309/products/1/inventory/update"] = lambda _r: (200, {"code": 0}, {})
     platform.routes["/tiktok/product/202309/products/2/inventory/update"] = lambda _r: (200, {"code": 0}, {})
     platform.on("/tiktok/product/202309/products/3/inventory/update",
-                {"code": 12052217, "message": "product is not ACTIVATE"}, 200)
-    updates = [StockUpdate(ListingRef(str(1 + i % 3), f"sku{i}"), i) for i in range(120)]
+                {"code": 12052901, "message": "The product in its current status is not available"}, 200)
+    platform.on("/tiktok/product/202309/inventory/search", {"code": 0, "data": {"inventory": []}})
+    # quantities from 1: the reference's range is [1, 99,999] (issue 14: 0 was sent before)
+    updates = [StockUpdate(ListingRef(str(1 + i % 3), f"sku{i}"), i + 1) for i in range(120)]
     results = tiktok(platform).push_stock(updates)
     for product in ("1", "2"):
         calls = platform.calls(f"/tiktok/product/202309/products/{product}/inventory/update")
@@ -355,7 +359,7 @@ def test_tiktok_stock_grouped_per_product(platform: Platform) -> None:
         assert len(skus) == 40 and all(int(s["id"][3:]) % 3 == int(product) - 1 for s in skus)
     assert sum(not r.ok for r in results) == 40
     assert json.loads(platform.calls("/tiktok/product/202309/products/1/inventory/update")[0].body)["skus"][0] == {
-        "id": "sku0", "inventory": [{"quantity": 0}]}
+        "id": "sku0", "inventory": [{"quantity": 1}]}
 
 
 def test_tiktok_token_refresh_uses_auth_host(platform: Platform) -> None:
@@ -419,10 +423,10 @@ def test_lazada_error_envelopes(platform: Platform, envelope: dict[str, str], st
 
 
 def test_lazada_stock_xml_at_most_50_skus(platform: Platform) -> None:
-    platform.on("/lazada/product/price_quantity/update", {"code": "0", "request_id": "r"})
+    platform.on("/lazada/product/stock/sellable/update", {"code": "0", "request_id": "r"})
     updates = [StockUpdate(ListingRef(str(100 + i // 4), str(9000 + i), f"SKU-{i}&x"), i) for i in range(120)]
     results = lazada(platform).push_stock(updates)
-    calls = platform.calls("/lazada/product/price_quantity/update")
+    calls = platform.calls("/lazada/product/stock/sellable/update")
     counts = []
     for call in calls:
         form = parse_qs(call.body)
@@ -431,7 +435,7 @@ def test_lazada_stock_xml_at_most_50_skus(platform: Platform) -> None:
         counts.append(len(skus))
     assert all(c <= 50 for c in counts) and sum(counts) == 120
     first = ET.fromstring(parse_qs(calls[0].body)["payload"][0]).find("./Product/Skus/Sku")
-    assert first is not None and first.findtext("SellerSku") == "SKU-0&x" and first.findtext("Quantity") == "0"
+    assert first is not None and first.findtext("SellerSku") == "SKU-0&x" and first.findtext("SellableQuantity") == "0"
     assert all(r.ok for r in results) and len(results) == 120
 
 

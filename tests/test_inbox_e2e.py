@@ -253,6 +253,7 @@ def test_reply_written_while_offline_waits_and_arrives_once_after_reconnect(shop
     assert strip is not None
     buyer = shop.ask("lazada", "Ready warna merah?", 2)
     shop.sync_round(qtbot)
+    assert page.check_chats("lazada")  # "Periksa chat Lazada": Lazada forbids polling its chats
     qtbot.waitUntil(lambda: any(c.buyer_name == buyer for c, _k in page.model.entries), timeout=WAIT_MS)
 
     shop.market.stop()  # the network is cut
@@ -357,6 +358,7 @@ def test_unread_count_in_the_navigation_follows_questions_and_opening(shop: Shop
     first = shop.ask("tiktok", "Kopi sachet ada?", 4)
     second = shop.ask("lazada", "Bisa COD?", 5)
     shop.sync_round(qtbot)
+    assert page.check_chats("lazada")  # "Periksa chat Lazada": Lazada forbids polling its chats
     qtbot.waitUntil(lambda: shop.nav_text() == "Kotak Masuk (2)", timeout=WAIT_MS)
     shop.ask("tiktok", "Halo kak?", 4)  # the same buyer again: still two conversations with unread messages
     third = shop.ask("tiktok", "Gula ada?", 6)

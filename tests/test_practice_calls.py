@@ -52,8 +52,9 @@ def tiktok(m: PracticeMarketplace, method: str, path: str, params: dict[str, Any
            body: Any = None, *, token: str | None = None, ts: int | None = None, sign: str | None = None,
            timeout: float = TIMEOUT) -> requests.Response:
     c = m.credentials()["tiktok"]
+    shop = {} if path.startswith("/authorization/") else {"shop_cipher": c["shop_cipher"]}  # not shop-scoped there
     q = {"app_key": c["app_key"], "timestamp": str(int(time.time()) if ts is None else ts),
-         "shop_cipher": c["shop_cipher"], **{k: str(v) for k, v in (params or {}).items()}}
+         **shop, **{k: str(v) for k, v in (params or {}).items()}}
     raw = json.dumps(body, separators=(",", ":")) if body is not None else ""
     text = path + "".join(f"{k}{q[k]}" for k in sorted(q)) + raw
     q["sign"] = sign or _hex(c["app_secret"], c["app_secret"] + text + c["app_secret"])

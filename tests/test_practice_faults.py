@@ -38,7 +38,7 @@ def test_throttling_shapes(market: PracticeMarketplace) -> None:
     r = tiktok(market, "GET", "/authorization/202309/shops")
     assert r.status_code == 429 and r.headers["Retry-After"] and r.json()["code"] != 0
     s = _shop_info(market)
-    assert s.status_code == 200 and s.json()["error"] == "error_too_many_request"
+    assert s.status_code == 200 and s.json()["error"] == "error_rate_limit"  # issue 14: the reference's code
     z = lazada(market, "/orders/get", {"update_after": "2024-01-01T00:00:00+07:00"})
     assert z.status_code == 200 and z.json()["code"] == "901"
 
@@ -54,7 +54,8 @@ def test_timeout_and_slow(market: PracticeMarketplace) -> None:
 def test_lost_response_after_commit(market: PracticeMarketplace) -> None:
     listing = market.state.listing_by_sku("shopee", "SABUN-800")
     _faults(market, "shopee", "lost_response")
-    body = {"item_id": int(listing["item_id"]), "stock_list": [{"model_id": 0, "seller_stock": [{"stock": 2}]}]}
+    body = {"item_id": int(listing["item_id"]), "stock_list": [  # issue 14: location_id when the stock has one
+        {"model_id": 0, "seller_stock": [{"location_id": "IDZ", "stock": 2}]}]}
     with pytest.raises(requests.exceptions.ConnectionError):
         shopee(market, "POST", "/api/v2/product/update_stock", body=body)
     assert market.state.listing_by_sku("shopee", "SABUN-800")["stock"] == 2  # committed all the same

@@ -154,8 +154,9 @@ def test_lazada_pages(market: PracticeMarketplace, sort_by: str, direction: str,
         status = "canceled"
         params.update(update_after=_iso(updates[0]), status=status)
         bounds = [("update_time", ">=", updates[0])]
-    want = [int(r) for r in _expected(market.state, "lazada", field, bounds, status, direction == "DESC")]
-    seen: list[int] = []
+    # /orders/get types order_id as a string (issue 14: ids as the reference types them)
+    want = [str(r) for r in _expected(market.state, "lazada", field, bounds, status, direction == "DESC")]
+    seen: list[str] = []
     for offset in range(0, len(want) + 8, 4):
         reply = lazada(market, LAZADA_LIST, {**params, "offset": offset},
                        ts_ms=int(market.state.now() * 1000)).json()

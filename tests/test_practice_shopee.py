@@ -61,7 +61,8 @@ def test_code_gives_tokens_once(market: PracticeMarketplace) -> None:
     code = admin(market, "/auth_code", {"platform": "shopee"})["code"]
     body = {"code": code, "partner_id": c["partner_id"], "shop_id": c["shop_id"]}
     assert shopee(market, "POST", "/api/v2/auth/token/get", body=body, public=True).json()["access_token"]
-    assert shopee(market, "POST", "/api/v2/auth/token/get", body=body, public=True).json()["error"] == "error_auth"
+    # issue 14: the reference's code for a used code is invalid_code (it was error_auth here)
+    assert shopee(market, "POST", "/api/v2/auth/token/get", body=body, public=True).json()["error"] == "invalid_code"
 
 
 def test_order_list_window_and_page_size_limits(market: PracticeMarketplace) -> None:
@@ -103,8 +104,13 @@ def test_update_stock_limit_and_lists(market: PracticeMarketplace) -> None:
     big = [{"model_id": model_id, "seller_stock": [{"stock": 1}]}] * 51
     path = "/api/v2/product/update_stock"
     assert shopee(market, "POST", path, body={"item_id": item_id, "stock_list": big}).json()["error"] == "error_param"
-    body = {"item_id": item_id, "stock_list": [{"model_id": model_id, "seller_stock": [{"stock": 4}]},
-                                               {"model_id": 1, "seller_stock": [{"stock": 4}]}]}
+    # issue 14: the item's seller stock has a location_id, so an update without one is refused (it was accepted)
+    bare = {"item_id": item_id, "stock_list": [{"model_id": model_id, "seller_stock": [{"stock": 4}]}]}
+    refused = shopee(market, "POST", path, body=bare).json()
+    assert refused["error"] == "error_param" and "different stock structure" in refused["message"]
+    body = {"item_id": item_id, "stock_list": [
+        {"model_id": model_id, "seller_stock": [{"location_id": "IDZ", "stock": 4}]},
+        {"model_id": 1, "seller_stock": [{"location_id": "IDZ", "stock": 4}]}]}
     r = shopee(market, "POST", path, body=body).json()
     assert r["response"]["success_list"] == [{"model_id": model_id, "location_id": "IDZ", "stock": 4}]
     assert r["response"]["failure_list"][0]["model_id"] == 1

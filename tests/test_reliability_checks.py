@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bench.reliability import quantity_tally
+from bench.reliability import platform_conditions, quantity_tally
 from bench.reliability import settle_checks as checks
 from bench.reliability.practice_shop import Admin, quick_engine, setup_shop
+from companion.connectors.shopee import practice_shop as shopee_shop
 from companion.domain.sale import LineInput, PaymentMethod
 from companion.practice.server import PracticeMarketplace
 from companion.services.inbox import queue_reply
@@ -142,3 +143,54 @@ def test_the_quantity_tally_names_a_different_number(shop: tuple[Database, Admin
     assert quantity_tally.check(db, tally, {})[1] == [
         f"product {product.id}: stocktake t2 recorded 40, asked for 41",
         f"product {product.id}: the app shows 40, opening + what was asked gives 41"]
+
+
+def test_a_partial_cancellation_must_give_back_exactly_the_cancelled_units(
+        shop: tuple[Database, Admin], market: PracticeMarketplace) -> None:
+    """The tally compares marketplace lines by their live units: after the settle exactly those are out."""
+    db, admin = shop
+    engine = quick_engine(db.path, admin)
+    ref = admin.post("/orders", {"platform": "shopee", "paid": True,
+                                 "lines": [{"seller_sku": "RB-KOPI", "quantity": 3}]})["ref"]
+    checks.settle(db, admin, engine)
+    line = market.state.order("shopee", ref)["lines"][0]
+    shopee_shop.cancel_line(market.state, ref, int(line["id"]), 1)  # 1 of 3 cancelled, the order goes on
+    checks.settle(db, admin, engine)
+    by_sku = {p.sku.lower(): p.id for p in product_store.all_products(db)}
+    kopi = by_sku["rb-kopi"]
+    lines = platform_conditions.market_lines(market.state, by_sku)
+    assert lines[("shopee", ref)] == {kopi: quantity_tally.MarketLine(ordered=3, live=2)}
+    tally = quantity_tally.QuantityTally(opening=50)
+    assert quantity_tally.check(db, tally, lines, settled=True)[1] == []
+    assert tally.partly_given_back == 1
+    # A second unit cancelled on the platform that the app has not read: fine between kills, not after a settle.
+    later = {**lines, ("shopee", ref): {kopi: quantity_tally.MarketLine(ordered=3, live=1)}}
+    assert quantity_tally.check(db, tally, later, settled=False)[1] == []
+    assert quantity_tally.check(db, tally, later, settled=True)[1] == [
+        f"shopee order {ref}, product {kopi}: 2 out after settle, 1 live on the order (3 ordered)"]
+    # Had the platform cancelled nothing, the unit given back would be one too many, at any time.
+    none = {**lines, ("shopee", ref): {kopi: quantity_tally.MarketLine(ordered=3, live=3)}}
+    assert quantity_tally.check(db, tally, none)[1] == [
+        f"shopee order {ref}, product {kopi}: 2 out, 3 still live on the order"]
+
+
+def test_a_promotion_refusal_keeps_its_words_and_is_no_wrong_number(
+        shop: tuple[Database, Admin], market: PracticeMarketplace) -> None:
+    """A listing whose push a promotion refused is counted apart, and only a refusal the lock explains passes."""
+    db, admin = shop
+    kopi = market.state.listing_by_sku("shopee", "RB-KOPI")
+    shopee_shop.reserve_for_promotion(market.state, int(kopi["id"]), 45)  # 45 of its 50 held for a flash sale
+    product = next(p for p in product_store.all_products(db) if p.sku == "RB-KOPI")
+    record_sale(db, [LineInput(product.id, 10, product.sell_price)], PaymentMethod.CASH)  # 40 here: under 45
+    rounds, summary = checks.settle(db, admin, quick_engine(db.path, admin))
+    assert summary is not None and not summary.ok and checks.calm(db, summary) and rounds < 60
+    assert checks.refused_listings(db) == 1 and checks.settled_outbox(db)[1] == []
+    locks = {("shopee", "RB-KOPI"): 45}
+
+    def due(channel: str, sku: str, should: int, shown: int | None) -> bool:
+        return platform_conditions.refusal_due(channel, locks.get((channel, sku), 0), should, shown)
+
+    assert checks.stock_differences(db, admin, due) == (14, ["shopee RB-KOPI"], [])
+    checked, refused, wrong = checks.stock_differences(db, admin)  # no promotion known: a refusal is wrong
+    assert (checked, refused, len(wrong)) == (14, ["shopee RB-KOPI"], 1)
+    assert "Total stock must be more than reserved stock." in wrong[0]

@@ -21,6 +21,7 @@ from companion.store import stock as stock_store
 from companion.store import sync_state
 from companion.store.database import Database
 from companion.store.location import db_path
+from companion.sync.events import RoundSummary
 
 
 @pytest.fixture
@@ -50,6 +51,18 @@ def _expected_online(db: Database) -> dict[tuple[str, str], int]:
     return found
 
 
+def _ok_but_tiktok_sold_out(summary: RoundSummary, accounts: dict[str, str]) -> bool:
+    """Every shop synced, except that TikTok Shop refused a sold-out SKU's 0: its stock range is [1, 99,999]
+    (issue 14; connectors/tiktok/contracts.py), so the owner is told to deactivate the product instead."""
+    for result in summary.accounts:
+        if result.account_id == accounts["tiktok"] and result.problem is not None:
+            if "not 0" not in result.problem.detail:
+                return False
+        elif not result.ok:
+            return False
+    return True
+
+
 def test_offline_counter_and_online_orders_meet_in_one_round(db: Database, data_dir: Path,
                                                              market: PracticeMarketplace) -> None:
     url = market.base_urls["admin"]
@@ -77,7 +90,7 @@ def test_offline_counter_and_online_orders_meet_in_one_round(db: Database, data_
     time.sleep(1.05)
 
     back = sync.sync_once()
-    assert back.ok, back
+    assert _ok_but_tiktok_sold_out(back, accounts), back
     by_id = {a.account_id: a for a in back.accounts}
     assert {ch: by_id[accounts[ch]].orders_new for ch in PLATFORMS} == {ch: len(placed[ch]) for ch in PLATFORMS}
     for channel in PLATFORMS:
@@ -91,15 +104,18 @@ def test_offline_counter_and_online_orders_meet_in_one_round(db: Database, data_
     oversold = sync_state.incidents(db)
     assert oversold and {i.product_id for i in oversold} == {ids["SC-GULA"]}
     assert {i.channel for i in oversold} == {"shopee", "tiktok"}  # lazada's order still fitted
-    assert back.pending_changes == 0
     online = platform_stock(url)
-    assert online == _expected_online(db)
+    expected = _expected_online(db)
+    assert {k: v for k, v in online.items() if k != ("tiktok", "SC-GULA")} == {
+        k: v for k, v in expected.items() if k != ("tiktok", "SC-GULA")}
     assert online[("tiktok", "SC-KOPI")] == 14 and online[("lazada", "SC-KOPI")] == 12
-    assert all(online[(p, "SC-GULA")] == 0 for p in PLATFORMS)
+    assert all(online[(p, "SC-GULA")] == 0 for p in PLATFORMS if p != "tiktok")
+    assert online[("tiktok", "SC-GULA")] > 0  # TikTok cannot be told 0: its refusal is kept on the listing
 
     again = sync.sync_once()
-    assert again.ok and all(a.orders_new == 0 for a in again.accounts)
+    assert _ok_but_tiktok_sold_out(again, accounts) and all(a.orders_new == 0 for a in again.accounts)
     assert db.scalar("SELECT COUNT(*) FROM online_orders") == sum(len(v) for v in placed.values())
     assert stock_store.verify_levels(db) == []
-    for account in accounts.values():
-        assert sync_state.status(db, account).problem_kind is None
+    for channel, account in accounts.items():
+        if channel != "tiktok":
+            assert sync_state.status(db, account).problem_kind is None

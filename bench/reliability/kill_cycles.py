@@ -2,7 +2,9 @@
 on is SIGKILLed at a chosen moment, again and again; after every kill, and after a final settle, the promises are
 checked.
 
-The marketplace lives in this process, so it survives the kills; between cycles its buyers order, cancel and ask.
+The marketplace lives in this process, so it survives the kills; between cycles its buyers order, cancel and ask,
+and some of their orders lose part of a line. Its shops have items in promotion and SKUs in two warehouses
+(platform_conditions.py).
 Which cycle does what and when its kill lands: kill_plan.py. The child's output is read as it comes
 (child_output.py); what it asked for and committed is tallied apart from the app (quantity_tally.py).
 """
@@ -21,7 +23,7 @@ from pathlib import Path
 
 import keyring
 
-from bench.reliability import kill_plan, quantity_tally, real_shop
+from bench.reliability import kill_plan, platform_conditions, quantity_tally, real_shop
 from bench.reliability import settle_checks as checks
 from bench.reliability.child_output import ChildOutput
 from bench.reliability.practice_shop import PLATFORMS, Admin, child_env, python, quick_engine, setup_shop
@@ -64,6 +66,7 @@ class Tally:
     kills: Counter[str] = field(default_factory=Counter)
     done: Counter[str] = field(default_factory=Counter)
     refused_replies: int = 0
+    partial_cancels: int = 0
     quantities: quantity_tally.QuantityTally = field(
         default_factory=lambda: quantity_tally.QuantityTally(OPENING_STOCK))
     refresh: real_shop.RefreshTally = field(default_factory=real_shop.RefreshTally)
@@ -88,6 +91,7 @@ class Shop:
     market: PracticeMarketplace
     admin: Admin
     env: dict[str, str]
+    locks: dict[tuple[str, str], int] = field(default_factory=dict)  # (platform, seller SKU) → units in promotion
 
 
 def _aim(out: ChildOutput, target: str | None, rng: random.Random, timing: kill_plan.Timing) -> str:
@@ -140,25 +144,24 @@ def _check(db: Database, shop: Shop, tally: Tally, replies: list[str], settled: 
     tally.bad_replies |= {x.split()[1] for x in dup}
     tally.rows.setdefault(REPLIES, Trial(AREA, "", 0, 0)).failures += dup
     tally.add(LEDGER, 1, checks.ledger_mismatches(db))
-    checked, wrong = quantity_tally.check(db, tally.quantities, _market_lines(db, shop.admin))
+    checked, wrong = quantity_tally.check(db, tally.quantities, _market_lines(db, shop), settled)
     tally.add(QUANTITIES, checked, wrong)
     waiting, unexplained = checks.unexplained_outbox(db)
     tally.add("outbox pending entries explained (state, attempts, error)", waiting, unexplained,
               "entries waiting, summed over the checks after each kill")
 
 
-def _market_lines(db: Database, admin: Admin) -> dict[tuple[str, str], dict[str, int]]:
-    """(platform, order ref) → product id → units, from the marketplace's own orders."""
-    by_sku = {p.sku.lower(): p.id for p in product_store.all_products(db)}
-    lines: dict[tuple[str, str], dict[str, int]] = {}
-    for platform in PLATFORMS:
-        for order in admin.get("/orders", platform=platform)["orders"]:
-            mine = lines.setdefault((platform, str(order["ref"])), {})
-            for line in order["lines"]:
-                pid = by_sku.get(str(line["seller_sku"]).lower())
-                if pid is not None:
-                    mine[pid] = mine.get(pid, 0) + int(line["quantity"])
-    return lines
+def _market_lines(db: Database, shop: Shop) -> quantity_tally.Market:
+    """(platform, order ref) → product id → units ordered and live, from the marketplace's own orders."""
+    return platform_conditions.market_lines(shop.market.state,
+                                            {p.sku.lower(): p.id for p in product_store.all_products(db)})
+
+
+def _refusal_due(shop: Shop) -> checks.RefusalRule:
+    def due(channel: str, sku: str, should: int, shown: int | None) -> bool:
+        return platform_conditions.refusal_due(channel, shop.locks.get((channel, sku), 0), should, shown)
+
+    return due
 
 
 def _old_file_whole(folder: Path) -> list[str]:
@@ -200,8 +203,10 @@ def _finish_rows(tally: Tally, cycles: int) -> None:
     tally.rows[LEDGER].detail = f"checked after each of {on_shop} kills on the shop's file and after settle"
     tally.rows[QUANTITIES].detail = (
         f"per product, after each kill and after settle: {len(q.sales.done)} sales, {len(q.counts.done)} "
-        f"stocktakes, {len(q.imports.done)} imported orders committed; cut off by kills (there whole or not at "
-        f"all): {len(q.loose_sales)} sales, {len(q.counts.maybe)} stocktakes, {len(q.imports.maybe)} orders; "
+        f"stocktakes, {len(q.imports.done)} imported orders committed, {tally.partial_cancels} marketplace orders "
+        f"partly cancelled ({q.partly_given_back} lines given back in part at the end, the rest still out); "
+        f"cut off by kills (there whole or not at all): {len(q.loose_sales)} sales, "
+        f"{len(q.counts.maybe)} stocktakes, {len(q.imports.maybe)} orders; "
         f"{q.restores_cut} restores cut off")
     r = tally.refresh
     tally.add(REFRESH, 0, r.failures, f"{r.checked} kills mid-refresh: {r.synced} synced on, {r.lost_in_kill} "
@@ -232,6 +237,7 @@ def run(quick: bool, work: Path, seed: int | None = None) -> list[Trial]:
         shop = Shop(base / "shop", base / "old", base / "old-version.sqlite3", market, admin,
                     child_env(base / "keyring.json"))
         setup_shop(shop.folder, admin, OPENING_STOCK, real_style=real_shop.CHANNEL)
+        shop.locks = platform_conditions.set_up(market.state)
         kill_plan.make_old_file(shop.template, OPENING_STOCK)
         engine = quick_engine(db_path(shop.folder), admin)
         _calm(shop, engine)
@@ -262,6 +268,7 @@ def _calm(shop: Shop, engine: SyncEngine) -> tuple[int, object]:
 def _cycles(shop: Shop, tally: Tally, rng: random.Random, modes: list[str], doctor_every: int) -> None:
     for n, mode in enumerate(modes, 1):
         shop.admin.post("/buyers", {"steps": rng.randint(1, 4)})
+        tally.partial_cancels += platform_conditions.cancel_parts(shop.market.state, rng, rng.randint(1, 2))
         shop.admin.post("/messages", {"platform": rng.choice(PLATFORMS), "buyer": rng.randrange(6),
                                       "text": f"Kak, stoknya masih ada? ({n})"})
         folder = shop.folder
@@ -304,13 +311,20 @@ def _final(shop: Shop, engine: SyncEngine, tally: Tally) -> None:
         orders, missing = checks.missing_orders(db, shop.admin)
         tally.add("every marketplace order in the database (after settle)", orders, missing,
                   f"{orders} orders on the marketplace")
-        listings, wrong = checks.stock_differences(db, shop.admin)
-        tally.add("marketplace stock = available − buffers (after settle)", listings, wrong,
-                  "mapped listings vs services.online_stock.plan_pushes")
+        listings, refused, wrong = checks.stock_differences(db, shop.admin, _refusal_due(shop))
+        tally.add("marketplace stock = available − buffers (after settle)", listings + len(refused), wrong,
+                  f"mapped listings vs services.online_stock.plan_pushes: {listings} compared; {len(refused)} "
+                  f"refused by a promotion's lock ({', '.join(refused) or 'none'}: the platform's words kept on the "
+                  f"listing, its number left as it was); {len(shop.locks)} listings in promotion, 2 SKUs in two "
+                  "warehouses")
         failed, left = checks.settled_outbox(db)
+        held, mine = checks.held_entries(db), checks.refused_products(db)
+        others = sum(1 for ids in held if not mine & set(ids))
         tally.add("outbox empty after settle (refused entries keep their error)", 1, left[:1],
-                  f"settled in {rounds} rounds, last round ok={bool(summary and summary.ok)}; {failed} entries "
-                  "refused for good")
+                  f"settled in {rounds} rounds, last round ok={bool(summary and summary.ok)}, calm="
+                  f"{bool(summary and checks.calm(db, summary))}; {failed} entries refused for good; {len(held)} "
+                  f"stock changes held back by refused listings ({others} of them name no refused product: a "
+                  "change leaves the outbox only when every shop took every number)")
     finally:
         db.close()
         close_thread_databases()

@@ -6,7 +6,9 @@ REF=PID:QTY+…") and what committed after. A request it printed as committed mu
 with the numbers asked for; a request cut off by the kill may be there or not, but whole (all its lines or none)
 and never twice; nothing else may be there. A restore takes the ledger back to its backup: what committed after the
 backup is dropped from the tally when the restore says it is done, and is "may or may not" when the kill cut the
-restore off. Marketplace orders pulled by the sync are checked line by line against the marketplace's own order.
+restore off. Marketplace orders pulled by the sync are checked line by line against the marketplace's own order
+and its live units (partial cancellations): taken at most once, never fewer than are live now nor more than were
+ordered, never more given back than taken, and after the settle exactly the live units out (none once cancelled).
 Walking the ledger in commit order with the tally's numbers gives each product's expected stock, compared with the
 stock the app shows.
 """
@@ -21,6 +23,17 @@ from companion.store.database import Database
 
 COUNT_REASON = "stok opname "
 Lines = dict[str, int]  # product id → quantity (or counted level)
+
+
+@dataclass(frozen=True)
+class MarketLine:
+    """One product's units in one marketplace order: as ordered, and still live (0 once the order is cancelled)."""
+
+    ordered: int
+    live: int
+
+
+Market = dict[tuple[str, str], dict[str, MarketLine]]  # (platform, order ref) → product id → its units
 
 
 def parse_lines(text: str, sep: str = ",") -> Lines:
@@ -47,6 +60,7 @@ class QuantityTally:
     loose_sales: list[Lines] = field(default_factory=list)  # sales cut off before their id was printed
     restores: int = 0
     restores_cut: int = 0
+    partly_given_back: int = 0  # marketplace lines, at the last check, with units given back while others stay out
 
     def read(self, lines: list[str]) -> str:
         """Take in one cycle's output; returns the action the kill interrupted ("start-up" before any)."""
@@ -115,7 +129,7 @@ class _Walk:
     """One pass over the ledger in commit order."""
 
     tally: QuantityTally
-    market: dict[tuple[str, str], Lines]
+    market: Market
     orders: dict[str, tuple[str, str, bool]]   # local order id → (channel, platform order id, from a file)
     level: dict[str, int] = field(default_factory=dict)
     seen: Counter[tuple[str, str, str]] = field(default_factory=Counter)
@@ -165,8 +179,9 @@ class _Walk:
             return
         want = self.market.get((channel, ref), {}).get(pid)
         self.market_moves[(order_id, pid, kind)] += abs(qty)
-        self._expect(want is not None and abs(qty) <= want,
-                     f"product {pid}: {kind} {qty} for {channel} order {ref}, which orders {want}")
+        self._expect(want is not None and abs(qty) <= want.ordered,
+                     f"product {pid}: {kind} {qty} for {channel} order {ref}, which orders "
+                     f"{want.ordered if want else None}")
         self.level[pid] = self.level.get(pid, 0) + qty
 
 
@@ -185,8 +200,9 @@ def _whole(events: Events, what: str, seen: Counter[tuple[str, str, str]]) -> li
     return problems
 
 
-def check(db: Database, tally: QuantityTally, market: dict[tuple[str, str], Lines]) -> tuple[int, list[str]]:
-    """(requests and products checked, what broke): the ledger against the tally, then each product's stock."""
+def check(db: Database, tally: QuantityTally, market: Market, settled: bool = False) -> tuple[int, list[str]]:
+    """(requests and products checked, what broke): the ledger against the tally, then each product's stock.
+    `settled`: the sync has caught up, so every marketplace order line taken has exactly its live units out."""
     accounts = {r["id"]: (r["channel"], r["shop_ref"] == FILE_SHOP_REF)
                 for r in db.query("SELECT id, channel, shop_ref FROM accounts")}
     orders = {r["id"]: (accounts[r["account_id"]][0], r["platform_order_id"], accounts[r["account_id"]][1])
@@ -204,11 +220,9 @@ def check(db: Database, tally: QuantityTally, market: dict[tuple[str, str], Line
     problems += walk.problems
     problems += _whole(tally.sales, "sale", walk.seen) + _whole(tally.counts, "stocktake", walk.seen)
     problems += _whole(tally.imports, "import", walk.seen)
-    for (order_id, pid, kind), moved in walk.market_moves.items():
-        channel, ref, _ = orders.get(order_id, ("?", "?", False))
-        want = market.get((channel, ref), {}).get(pid)
-        if want is not None and moved != want:
-            problems.append(f"{channel} order {ref}, product {pid}: {kind} {moved}, the order has {want}")
+    problems += _market_units(walk.market_moves, orders, market, settled)
+    tally.partly_given_back = sum(1 for (o, p, kind), n in walk.market_moves.items()
+                                  if kind == "online_cancel" and walk.market_moves[(o, p, "online_order")] > n)
     shown = {r["product_id"]: r["on_hand"] for r in db.query("SELECT product_id, on_hand FROM stock_levels")}
     for pid, expected in walk.level.items():
         if shown.get(pid) != expected:
@@ -230,3 +244,28 @@ def _loose(found: dict[str, Lines], cut_off: list[Lines]) -> tuple[set[str], lis
         else:
             problems.append(f"sale {sale} ({lines}) matches no request the app process made")
     return accepted, problems
+
+
+def _market_units(moves: Counter[tuple[str, str, str]], orders: dict[str, tuple[str, str, bool]], market: Market,
+                  settled: bool) -> list[str]:
+    """Each marketplace order line against the platform's own order: its units taken (once, the units live when the
+    app first took them: no fewer than live now, no more than ordered), given back (never more than taken), and
+    after the settle exactly the live units out - a partial cancellation gives back exactly the cancelled units."""
+    problems = []
+    for order_id, pid in sorted({(o, p) for o, p, _ in moves}):
+        channel, ref, _ = orders.get(order_id, ("?", "?", False))
+        want = market.get((channel, ref), {}).get(pid)
+        if want is None:
+            continue  # named by the per-movement check
+        taken, back = moves[(order_id, pid, "online_order")], moves[(order_id, pid, "online_cancel")]
+        where = f"{channel} order {ref}, product {pid}"
+        if taken and not want.live <= taken <= want.ordered:
+            problems.append(f"{where}: {taken} taken, the order has {want.ordered} ({want.live} live)")
+        if back > taken:
+            problems.append(f"{where}: {back} given back, {taken} taken")
+        elif taken and taken - back < want.live:
+            problems.append(f"{where}: {taken - back} out, {want.live} still live on the order")
+        elif settled and taken and taken - back != want.live:
+            problems.append(f"{where}: {taken - back} out after settle, {want.live} live on the order "
+                            f"({want.ordered} ordered)")
+    return problems

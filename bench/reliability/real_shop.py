@@ -27,7 +27,7 @@ from companion.services.accounts import credentials_for, relink_account, save_to
 from companion.store import accounts as account_store
 from companion.store.accounts import AccountRow
 from companion.store.database import Database, close_thread_databases
-from companion.sync.events import RELINK_SENTENCES
+from companion.sync.events import RELINK_SENTENCES, STOCK_REFUSED
 
 CHANNEL = "shopee"  # refresh tokens work once there
 IN_FLIGHT = 0.3     # seconds for a killed process's last call to finish inside the marketplace
@@ -98,6 +98,6 @@ def _round_with_refresh(db: Database, account: AccountRow, admin: Admin, cycle: 
         close_thread_databases()
         admin.faults_on(cycle)
     result = next((a for a in summary.accounts if a.account_id == account.id), None)
-    if result is None or result.ok:
-        return None
+    if result is None or result.ok or (result.problem and result.problem.sentence_msgid == STOCK_REFUSED):
+        return None  # synced on (a promotion refusing an item's number is the item's, not the link's)
     return result.problem.sentence_msgid if result.problem else "?"

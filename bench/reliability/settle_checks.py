@@ -6,20 +6,24 @@ would find it; an empty list means the promise held. The SQL here only reads, li
 
 from __future__ import annotations
 
+import json
 import subprocess
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.reliability.practice_shop import ROOT, Admin, child_env, python
+from companion.connectors import registry
 from companion.services import online_stock
+from companion.services.stock_push import STOCK_CHANGED
 from companion.store import accounts as account_store
 from companion.store import listings as listing_store
 from companion.store import outbox
 from companion.store import stock as stock_store
 from companion.store.database import Database
 from companion.sync.engine import SyncEngine
-from companion.sync.events import RoundSummary
+from companion.sync.events import STOCK_REFUSED, RoundSummary
 
 
 def lost_sales(db: Database, sale_ids: list[str]) -> list[str]:
@@ -119,29 +123,80 @@ def unexplained_outbox(db: Database) -> tuple[int, list[str]]:
     return len(rows), bad
 
 
+def refused_listings(db: Database) -> int:
+    """Listings whose last stock number the platform refused, its words kept on the listing (a promotion's lock)."""
+    return int(db.scalar("SELECT COUNT(*) FROM listings WHERE push_problem IS NOT NULL AND push_problem != ''"))
+
+
+def held_by_refusals(db: Database) -> int:
+    """Stock changes still waiting only because some listing refused its number: tried, the reason kept, and a
+    refusal recorded on a listing (the other listings have their numbers; the platform will not take that one)."""
+    return len(held_entries(db))
+
+
+def held_entries(db: Database) -> list[list[str]]:
+    """The product ids of each stock change `held_by_refusals` counts."""
+    if not refused_listings(db):
+        return []
+    rows = db.query("SELECT payload FROM outbox WHERE kind = ? AND state = 'waiting' AND attempts > 0"
+                    " AND last_error IS NOT NULL AND last_error != ''", (STOCK_CHANGED,))
+    found = []
+    for r in rows:
+        ids = json.loads(r["payload"] or "{}").get("product_ids", [])
+        found.append([str(x) for x in ids] if isinstance(ids, list) else [])
+    return found
+
+
+def refused_products(db: Database) -> set[str]:
+    """Products with a listing whose last number the platform refused."""
+    return {str(r["product_id"]) for r in db.query(
+        "SELECT DISTINCT product_id FROM listings WHERE push_problem IS NOT NULL AND push_problem != ''"
+        " AND product_id IS NOT NULL")}
+
+
 def settled_outbox(db: Database) -> tuple[int, list[str]]:
-    """After a settle: (entries refused for good, with the platform's words kept; anything else left over)."""
-    rows = db.query(f"SELECT id, kind, state, last_error FROM outbox WHERE state NOT IN {SETTLED}")
+    """After a settle: (entries refused for good, with the platform's words kept; anything else left over). Stock
+    changes held back by a refused listing (`held_by_refusals`) are not left over: the stock row checks those."""
+    rows = db.query(f"SELECT id, kind, state, attempts, last_error FROM outbox WHERE state NOT IN {SETTLED}")
     refused = [r for r in rows if r["state"] == "failed" and r["last_error"]]
+    held = bool(held_by_refusals(db))
     return len(refused), [f"outbox {r['kind']} {r['id']}: still {r['state']} ({r['last_error']!r})" for r in rows
-                          if r not in refused]
+                          if r not in refused and not (held and r["kind"] == STOCK_CHANGED and r["state"] == "waiting"
+                                                       and r["attempts"] > 0 and r["last_error"])]
 
 
-def stock_differences(db: Database, admin: Admin) -> tuple[int, list[str]]:
-    """(mapped listings, those where the marketplace shows something else than online_stock says it should)."""
+# (channel, seller SKU, the number it should show, what it shows) → whether the platform was right to refuse it
+RefusalRule = Callable[[str, str, int, "int | None"], bool]
+
+
+def stock_differences(db: Database, admin: Admin, refusal_due: RefusalRule | None = None
+                      ) -> tuple[int, list[str], list[str]]:
+    """(mapped listings without a recorded refusal, "channel SKU" of those refused with the platform's words, what
+    is wrong).
+
+    A listing without a refusal must show what online_stock says it should. A listing whose last push the platform
+    refused keeps the platform's words (`push_problem`) and its own number; it is not a wrong number when
+    `refusal_due` says the platform was right to refuse (a promotion's lock), and is named otherwise."""
     shown = admin.stock()
-    checked, wrong = 0, []
+    checked, refused, wrong = 0, [], []
     for account in account_store.active(db):
         should = {p.listing_id: p.quantity for p in online_stock.plan_pushes(db, account.id, None, False)}
         for listing in listing_store.for_account(db, account.id):
             if listing.id not in should:
                 continue
-            checked += 1
             have = shown.get((account.channel, listing.seller_sku))
+            where = f"{account.channel} {listing.seller_sku}"
+            if listing.push_problem:
+                refused.append(where)
+                if refusal_due is None or not refusal_due(account.channel, listing.seller_sku, should[listing.id],
+                                                          have):
+                    wrong.append(f"{where}: refused ({listing.push_problem!r}) with no promotion to refuse "
+                                 f"{should[listing.id]} (shows {have})")
+                continue
+            checked += 1
             if have != should[listing.id]:
-                wrong.append(f"{account.channel} {listing.seller_sku}: shows {have}, should show "
-                             f"{should[listing.id]}")
-    return checked, wrong
+                wrong.append(f"{where}: shows {have}, should show {should[listing.id]}")
+    return checked, refused, wrong
 
 
 def doctor(data_dir: Path, env: dict[str, str] | None = None) -> list[str]:
@@ -160,11 +215,22 @@ def settle(db: Database, admin: Admin, engine: SyncEngine, bound: int = 60) -> t
     admin.faults_off()
     admin.post("/buyers", {"pace_seconds": 0})
     time.sleep(1.05)  # Lazada's update_before is exclusive whole seconds: orders of this second need the next one
+    for spec in registry.channels():  # chats a platform forbids polling: read once, as the owner's click does
+        if spec.chat_pull == "on_demand":
+            engine.check_chats(spec.name)
     summary = None
     for n in range(1, bound + 1):
         summary = engine.sync_once()
         waiting = db.scalar("SELECT COUNT(*) FROM messages WHERE from_buyer = 0 AND status IN ('queued', 'sending')")
-        if summary.ok and outbox.pending_count(db) == 0 and not waiting and not missing_orders(db, admin)[1]:
+        if (calm(db, summary) and outbox.pending_count(db) == held_by_refusals(db) and not waiting
+                and not missing_orders(db, admin)[1]):
             return n, summary
         time.sleep(0.1)  # let short backoffs fall due
     return bound, summary
+
+
+def calm(db: Database, summary: RoundSummary) -> bool:
+    """Every shop synced without a problem, or its only problem is stock numbers the platform refused (its words
+    kept on those listings, `refused_listings`)."""
+    return all(a.ok or (a.problem is not None and a.problem.sentence_msgid == STOCK_REFUSED and refused_listings(db))
+               for a in summary.accounts)

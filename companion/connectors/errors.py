@@ -67,7 +67,22 @@ class Permanent(ConnectorError):
 
 
 class NotPermitted(Permanent):
-    """The app may not use this API for this shop (e.g. a platform's chat API before the app is whitelisted)."""
+    """The app may not use this API for this shop (e.g. a platform's chat API before the app is whitelisted).
+
+    `reason` says what the seller must ask the platform for, set by the connector from the platform's codes:
+    CHAT_NOT_APPROVED (the app's chat access is not approved yet), IP_NOT_ALLOWED (the computer's address is not on
+    the app's allowed list), SCOPE_MISSING (the app lacks a permission scope), or "" (not known).
+    """
+
+    def __init__(self, platform_code: str, platform_message: str = "", *, reason: str = "") -> None:
+        super().__init__(platform_code, platform_message)
+        self.reason = reason
+
+
+CHAT_NOT_APPROVED = "chat_not_approved"
+IP_NOT_ALLOWED = "ip_not_allowed"
+SCOPE_MISSING = "scope_missing"
+REFUSAL_REASONS = (CHAT_NOT_APPROVED, IP_NOT_ALLOWED, SCOPE_MISSING)
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:

@@ -43,6 +43,12 @@ class ChannelSpec:
     practice: PracticeChannel | None = None        # its routes in the practice marketplace
     practice_credentials: PracticeCredentials | None = None  # practice marketplace JSON -> credentials
     chat_permission_sentence: str | None = None    # what to ask the platform for when chat is not permitted
+    ip_allowlist_sentence: str | None = None       # what to ask for when the platform refuses our address (msgid)
+    scope_sentence: str | None = None              # what to ask for when the app lacks a permission scope (msgid)
+    # "poll": the sync lists its conversations every round; "on_demand": only when the person asks (the platform
+    # limits or forbids polling its chat list); chat_pull_note is a msgid saying why, shown in the inbox
+    chat_pull: str = "poll"
+    chat_pull_note: str | None = None
     picture_hosts: tuple[str, ...] = ()            # host suffixes its chat pictures come from (https only)
     order: int = 100                               # where it stands in lists (built-ins 10, 20, 30)
 

@@ -135,6 +135,13 @@ class ConversationPage:
 
 @dataclass(frozen=True)
 class Message:
+    """One chat message as the platform reports it.
+
+    Connectors drop the messages the platform marks not visible (hidden, recalled, deleted): they are simply not
+    returned. A message the platform still shows but has blocked or flagged keeps its text and carries the platform's
+    own words in `platform_notice` (e.g. why it was blocked), because the seller must be told; "" when nothing is wrong.
+    """
+
     message_id: str
     conversation_id: str
     sender_id: str
@@ -146,6 +153,8 @@ class Message:
     # what a non-text message points at: "image_url", "item_id" (the platform's item/product id), "order_id"
     # (the platform's order number); empty for text
     attachment: dict[str, str] = field(default_factory=dict, hash=False)
+    # the platform blocked or flagged this message and says so in these words (shown under it); "" when not
+    platform_notice: str = ""
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,7 @@ QLabel#practice { background: #fff1c2; color: #6b4e00; font-weight: bold; paddin
 QLabel#overdue { color: #b00020; font-weight: bold; }
 QLabel#soon { color: #a14a00; font-weight: bold; }
 QLabel#failed { color: #b00020; }
+QLabel#notice { color: #b00020; font-style: italic; }
 QLabel#meta { color: #555; font-size: 9pt; }
 QWidget#thread { background: #f3f5f4; }
 """
@@ -109,7 +110,15 @@ def urgency_name(clock: Clock | None, now: datetime) -> str:
 
 
 def status_text(message: MessageRow) -> str:
+    if message.blocked and message.status == "sent":  # the platform took it but the buyer did not get it
+        return tr("blocked by the marketplace")
     return tr(STATUS_TEXT.get(message.status, message.status)) if message.status in STATUS_TEXT else ""
+
+
+def notice_text(message: MessageRow) -> str:
+    """The platform's own words when it blocked or flagged this message ("" when it did not)."""
+    return tr("The marketplace blocked this message: {words}", words=message.platform_notice) \
+        if message.platform_notice else ""
 
 
 def _label(text: str, name: str = "", wrap: bool = True) -> QLabel:
@@ -312,6 +321,8 @@ class ConversationView(QWidget):
         elif message.kind == "other":
             inner.addWidget(_label(tr("(a message the app cannot show: open it in the marketplace app)"), "meta"))
         inner.addWidget(self._meta(message))
+        if message.platform_notice:
+            inner.addWidget(_label(notice_text(message), "notice"))
         if message.status == "failed":
             inner.addLayout(self._failure(message))
         holder = QWidget()

@@ -31,7 +31,11 @@ from companion.services.accounts import set_options, unlink_account
 from companion.services.change import Change
 from companion.services.planning import set_allocation
 from companion.store import accounts as account_store
+from companion.store import inbox as inbox_store
+from companion.store import sync_state
 from companion.store.accounts import AccountRow
+from companion.sync.events import NOT_PERMITTED
+from companion.sync.problems import stored_sentence
 
 
 @dataclass
@@ -107,8 +111,14 @@ class OnlineShopsCard(QFrame):
                                         tr("Check orders every (seconds)"), tr("Keep for the shop (units)"),
                                         tr("Ship window (days)"))):
                 self.rows.addWidget(_hint(text), 0, col)
-            for row, account in enumerate(accounts, start=1):
+            row = 1
+            for account in accounts:
                 self._add_row(row, account)
+                refusal = self._refusal(account)
+                if refusal:
+                    self.rows.addWidget(_refusal_label(refusal, account.id), row + 1, 0, 1, 8)
+                    row += 1
+                row += 1
             self.rows.setColumnStretch(0, 1)
         self._practice_state()
 
@@ -139,6 +149,16 @@ class OnlineShopsCard(QFrame):
             again.clicked.connect(partial(relink_shop, self.ctx, self.window(), account))
             self.rows.addWidget(again, row, 8)
         self.editors[account.id] = editor
+
+    def _refusal(self, account: AccountRow) -> str:
+        """What to ask the platform for, when it refused this shop's app something (chat, this address, a scope)."""
+        sentences: list[str] = []
+        status = sync_state.status(self.ctx.db, account.id)
+        if status.problem_kind == NOT_PERMITTED:
+            sentences.append(tr(stored_sentence(NOT_PERMITTED, status.problem_detail, account.channel)))
+        sentences += [tr(p.sentence_msgid) for p in inbox_store.chat_problems(self.ctx.db)
+                      if p.account_id == account.id and p.kind == NOT_PERMITTED]
+        return "\n".join(dict.fromkeys(sentences))
 
     def _practice_state(self) -> None:
         running = self.practice.running
@@ -206,6 +226,15 @@ def _number(value: int) -> QLineEdit:
     edit.setMaximumWidth(100)
     edit.setAlignment(Qt.AlignmentFlag.AlignRight)
     return edit
+
+
+def _refusal_label(text: str, account_id: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setProperty("refusal", account_id)
+    label.setStyleSheet("color: #a14a00; padding-left: 12px;")
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
 
 
 def _hint(text: str) -> QLabel:

@@ -63,6 +63,11 @@ class SyncBridge(QObject):
         """"Sinkronkan sekarang": a full round as soon as the runner is free."""
         self._runner.sync_now()
 
+    def check_chats(self, channel: str) -> None:
+        """The person asked for an on-demand channel's chats (its inbox filter, or its check button)."""
+        if self.running:
+            self._runner.check_chats(channel)
+
     def stock_changed(self) -> None:
         """A local stock change: the runner pushes it soon (debounced)."""
         self._runner.stock_changed()

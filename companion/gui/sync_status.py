@@ -25,12 +25,11 @@ from companion.store.accounts import AccountRow
 from companion.sync.events import (
     AUTH_EXPIRED,
     KEYS_MISSING,
-    KIND_SENTENCES,
-    NO_ANSWER,
     OFFLINE,
     OFFLINE_SENTENCE,
     RELINK_SENTENCES,
 )
+from companion.sync.problems import stored_sentence
 
 if TYPE_CHECKING:
     from companion.gui.sync_bridge import SyncBridge
@@ -176,7 +175,7 @@ class SyncStatusStrip(QFrame):
                 continue
             status = statuses[account.id]
             if status.problem_kind:
-                msgid = KIND_SENTENCES.get(status.problem_kind, NO_ANSWER)
+                msgid = stored_sentence(status.problem_kind, status.problem_detail, account.channel)
                 found.append((status.problem_kind, f"{account_label(account)}: {tr(msgid)}",
                               status.problem_detail or ""))
         worse = [p for p in found if p[0] != OFFLINE]

@@ -306,6 +306,13 @@ class PracticeState:
                               (line["quantity"], now, line["listing_id"]))
         return self.order(platform, ref)
 
+    def touch_order(self, platform: str, ref: str) -> None:
+        """The order changed without a new status (a line partly cancelled): its update_time moves on, so a sync
+        that lists orders by update_time sees it again."""
+        with self.tx() as c:
+            c.execute("UPDATE orders SET update_time = ? WHERE platform = ? AND ref = ?",
+                      (int(self.now()), platform, ref))
+
     def order(self, platform: str, ref: str) -> dict[str, Any]:
         found = self.orders_by_refs(platform, [ref])
         if not found:

@@ -130,15 +130,21 @@ def _store_conversation(db: Database, account: AccountRow, conv: Conversation, h
 
 
 def _store_message(db: Database, account_id: str, conversation_id: str, msg: Message) -> bool:
-    """Insert a platform message once; our own reply read back from the platform is matched, not duplicated."""
-    if inbox_store.message_by_platform_id(db, conversation_id, msg.message_id) is not None:
+    """Insert a platform message once; our own reply read back from the platform is matched, not duplicated. A
+    message we hold whose platform notice changed (the platform blocked it after it arrived) takes the new words."""
+    held = inbox_store.message_by_platform_id(db, conversation_id, msg.message_id)
+    if held is not None:
+        if msg.platform_notice and msg.platform_notice != held.platform_notice:
+            inbox_store.update_message(db, held.id, {"platform_notice": msg.platform_notice[:500]})
+            return True
         return False
     sent_at = _ts(msg.sent_at) or stamp()
     if not msg.from_buyer and not msg.is_auto_reply:
         ours = inbox_store.unconfirmed_reply(db, conversation_id, msg.text)
         if ours is not None:
             inbox_store.update_message(db, ours.id, {"status": "sent", "platform_message_id": msg.message_id,
-                                                     "sent_at": sent_at, "error": None})
+                                                     "sent_at": sent_at, "error": None,
+                                                     "platform_notice": msg.platform_notice[:500]})
             _settle_entry(db, ours.id, outbox.SENT, None)  # else its command waits forever ("1 menunggu")
             return True
     kind = message_kind(msg.kind)
@@ -148,7 +154,7 @@ def _store_message(db: Database, account_id: str, conversation_id: str, msg: Mes
         "id": new_id(), "conversation_id": conversation_id, "platform_message_id": msg.message_id,
         "from_buyer": int(msg.from_buyer), "is_auto_reply": int(msg.is_auto_reply), "kind": kind,
         "text": msg.text, "payload": json.dumps(payload, sort_keys=True), "sent_at": sent_at,
-        "status": "received" if msg.from_buyer else "sent"})
+        "status": "received" if msg.from_buyer else "sent", "platform_notice": msg.platform_notice[:500]})
     return True
 
 
@@ -267,15 +273,18 @@ def begin_send(db: Database, message_id: str) -> None:
         _settle_entry(db, message_id, outbox.SENDING, None)
 
 
-def reply_sent(db: Database, message_id: str, platform_message_id: str, sent_at: datetime | None = None) -> Change:
-    """The platform has the reply: 'sent' with its id, the clock stops, its command is sent."""
+def reply_sent(db: Database, message_id: str, platform_message_id: str, sent_at: datetime | None = None,
+               platform_notice: str = "") -> Change:
+    """The platform has the reply: 'sent' with its id, the clock stops, its command is sent. With a
+    `platform_notice` the platform took it but blocked it (its words): the command is done, yet the buyer did not
+    get it, so the clock does not stop and the view says so."""
     with db.write():
         msg = inbox_store.message(db, message_id)
         if msg is None:
             return Change()
         inbox_store.update_message(db, message_id, {
             "status": "sent", "platform_message_id": platform_message_id or None,
-            "sent_at": _ts(sent_at) or stamp(), "error": None})
+            "sent_at": _ts(sent_at) or stamp(), "error": None, "platform_notice": platform_notice[:500]})
         _settle_entry(db, message_id, outbox.SENT, None)
         inbox_store.recompute_waiting(db, msg.conversation_id)
     return Change(conversations=frozenset({msg.conversation_id}))

@@ -55,6 +55,12 @@ class MessageRow:
     platform_message_id: str | None = None
     queued_at: str | None = None
     quoted: dict[str, Any] = field(default_factory=dict)
+    platform_notice: str = ""  # the platform blocked or flagged this message, in its words ("" when not)
+
+    @property
+    def blocked(self) -> bool:
+        """A reply of ours the platform took but blocked: it did not reach the buyer."""
+        return bool(self.platform_notice) and not self.from_buyer
 
 
 @dataclass(frozen=True)
@@ -97,7 +103,8 @@ def _conversation(r: sqlite3.Row) -> ConversationRow:
 def _message(r: sqlite3.Row) -> MessageRow:
     return MessageRow(r["id"], r["conversation_id"], bool(r["from_buyer"]), bool(r["is_auto_reply"]), r["kind"],
                       r["text"], json.loads(r["payload"] or "{}"), r["sent_at"], r["status"], r["error"],
-                      r["platform_message_id"], r["queued_at"], json.loads(r["quoted"] or "{}"))
+                      r["platform_message_id"], r["queued_at"], json.loads(r["quoted"] or "{}"),
+                      r["platform_notice"] or "")
 
 
 def fts_query(search: str) -> str:
@@ -280,7 +287,7 @@ def recompute_waiting(db: Database, conversation_id: str) -> None:
     a human answer is a seller message that reached the buyer, or the owner's 'answered' mark."""
     row = db.one(
         "SELECT MAX(sent_at) AS last_reply FROM messages WHERE conversation_id = ? AND from_buyer = 0"
-        " AND is_auto_reply = 0 AND status = 'sent'", (conversation_id,))
+        " AND is_auto_reply = 0 AND status = 'sent' AND platform_notice = ''", (conversation_id,))
     mark = db.scalar("SELECT marked_answered_at FROM conversations WHERE id = ?", (conversation_id,))
     answered = max((t for t in (row["last_reply"] if row else None, mark) if t), default=None)
     waiting = db.scalar(

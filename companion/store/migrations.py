@@ -18,6 +18,7 @@ from companion.store.schema_v4 import V4
 from companion.store.schema_v5 import V5
 from companion.store.schema_v6 import V6
 from companion.store.schema_v7 import V7
+from companion.store.schema_v8 import V8
 
 if TYPE_CHECKING:  # the database module opens files through migrate(); here it is only a type
     from companion.store.database import Database
@@ -30,6 +31,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     (5, V5),
     (6, V6),
     (7, V7),
+    (8, V8),
 ]
 
 

@@ -15,6 +15,10 @@ words. Some channels allow their chat API per app: NotPermitted is kept as the s
 the inbox shows (store.inbox.chat_problems, the channel's own words from its spec), without failing the shop's
 order and stock sync.
 
+Platform rules: a channel whose spec says `chat_pull="on_demand"` is never listed by a round (`on_demand`); the
+engine's `check_chats` runs this phase when the person asks. A message the platform blocked carries its words
+(`Message.platform_notice`); a held one that gains a notice later is passed on so the service records it.
+
 Pictures: after the pull, pictures not yet on this laptop are downloaded into the data folder's image cache
 (sync/images.py); one that fails keeps its URL and is tried again next round.
 
@@ -42,21 +46,29 @@ from companion.store.accounts import AccountRow
 from companion.store.database import Database
 from companion.store.outbox import CommandRow
 from companion.sync import images
-from companion.sync.events import NOT_ALLOWED, NOT_PERMITTED, Problem
+from companion.sync.events import NOT_PERMITTED, Problem
+from companion.sync.problems import refusal_sentence
 from companion.sync.rounds import AccountRun, Caller, CommandHandler, CommandRound
 
 log = logging.getLogger(__name__)
 
 CHAT = "chat"
+POLL, ON_DEMAND = "poll", "on_demand"   # ChannelSpec.chat_pull
 MAX_CONVERSATION_PAGES = 20
 MAX_MESSAGE_PAGES = 5
 CLOCK_SLACK = timedelta(minutes=10)   # platform and laptop clocks differ; a read-back match may be this early
 
 
+def on_demand(channel: str) -> bool:
+    """True when the channel's conversations are listed only when the person asks (its spec's `chat_pull`)."""
+    spec = registry.find(channel)
+    return spec is not None and spec.chat_pull == ON_DEMAND
+
+
 def chat_problem(account: AccountRow, exc: NotPermitted) -> Problem:
-    spec = registry.find(account.channel)
-    sentence = (spec.chat_permission_sentence if spec else None) or NOT_ALLOWED
+    sentence = refusal_sentence(exc, account.channel, chat=True)
     detail = f"{exc.platform_code}: {exc.platform_message}" if exc.platform_message else exc.platform_code
+    detail += f" [{exc.reason}]" if exc.reason else ""
     return Problem(NOT_PERMITTED, sentence, detail)
 
 
@@ -112,7 +124,8 @@ def _changed_conversations(account_id: str, since: str | None, link: Connector,
 
 
 def _new_messages(db: Database, account_id: str, conv: Conversation, link: Connector, call: Caller) -> list[Message]:
-    """Newest first from the platform, until a message we already hold (or a few pages on first sight)."""
+    """Newest first from the platform, until a message we already hold (or a few pages on first sight). Held
+    messages that now carry a platform notice (the platform blocked one after it arrived) come along too."""
     local = inbox_store.by_platform_id(db, account_id, conv.conversation_id)
     known = inbox_store.platform_ids(db, local.id) if local else set()
     out: list[Message] = []
@@ -120,7 +133,7 @@ def _new_messages(db: Database, account_id: str, conv: Conversation, link: Conne
     for _ in range(MAX_MESSAGE_PAGES):
         page: MessagePage = call(partial(link.list_messages, conv.conversation_id, page_cursor))
         fresh = [m for m in page.messages if m.message_id not in known]
-        out += fresh
+        out += fresh + [m for m in page.messages if m.message_id in known and m.platform_notice]
         if len(fresh) < len(page.messages) or page.done or not page.next_cursor:
             break
         page_cursor = page.next_cursor
@@ -219,7 +232,7 @@ def _read_back(db: Database, message_id: str, target: Conversation, link: Connec
     for m in page.messages:
         if (not m.from_buyer and not m.is_auto_reply and m.text == msg.text and m.message_id not in known
                 and m.sent_at >= after):
-            return inbox_service.reply_sent(db, msg.id, m.message_id, m.sent_at)
+            return inbox_service.reply_sent(db, msg.id, m.message_id, m.sent_at, m.platform_notice)
     return None
 
 

@@ -1,6 +1,7 @@
 """One sync round: for every active shop, fresh tokens and the phases its channel declares (listings with STOCK,
-orders with ORDERS, chats with CHAT); then each shop's due commands through their handlers (sync/command_handlers.py:
-replies, stock numbers), and the commands meant for every shop settled.
+orders with ORDERS, chats with CHAT unless the channel's chats are read only on demand: `check_chats`); then each
+shop's due commands through their handlers (sync/command_handlers.py: replies, stock numbers), and the commands meant
+for every shop settled.
 
 Everything that must survive a crash is in the database before the next step: refreshed tokens before they are
 used, each order page together with the cursor after it, a command 'sending' before it leaves, push results per
@@ -111,8 +112,8 @@ class SyncEngine:
         change = Change()
         failing = {p.account_id for p in inbox_store.chat_problems(db)}
         for row in account_store.active(db):
-            if self.stop_event.is_set() or row.id in failing:
-                continue
+            if self.stop_event.is_set() or row.id in failing or chat.on_demand(row.channel):
+                continue  # an on-demand channel's chats are listed only when the person asks (check_chats)
             acc = self._chat_links.get(row.id)
             if acc is None:  # the keyring is read once per round, not at every chat pull
                 acc = self._chat_links[row.id] = self._open(row)
@@ -122,6 +123,25 @@ class SyncEngine:
                 change |= self._chats_of(db, acc)
             except ConnectorError as exc:
                 log.info("chat pull of %s waits for the next round: %s", row.id, type(exc).__name__)
+        return change
+
+    def check_chats(self, channel: str) -> Change:
+        """The person asked (opened the channel's filter in the inbox, or pressed its check button): the chats of
+        every active shop of this channel, once, as a round's chat phase would (problems are recorded as the shop's
+        chat problem). The only way an on-demand channel's conversations are listed; replies go out every round."""
+        db = thread_database(self.db_path)
+        change = Change()
+        for row in account_store.active(db):
+            if self.stop_event.is_set() or row.channel != channel:
+                continue
+            acc = self._open(row)
+            if acc.stopped or Capability.CHAT not in acc.capabilities:
+                continue
+            try:
+                self._ensure_tokens(db, acc)
+                change |= chat.chat_phase(db, acc.row, acc.link, acc.call)
+            except ConnectorError as exc:
+                log.info("chat check of %s did not finish: %s", row.id, type(exc).__name__)
         return change
 
     def _chats_of(self, db: Database, acc: AccountRun) -> Change:
@@ -156,7 +176,7 @@ class SyncEngine:
                 change |= self._phase(acc, lambda: self._listings(db, acc))
             if Capability.ORDERS in offers:
                 change |= self._phase(acc, lambda: self._orders(db, acc))
-            if Capability.CHAT in offers:
+            if Capability.CHAT in offers and not chat.on_demand(acc.row.channel):
                 change |= self._phase(acc, lambda: chat.chat_phase(db, acc.row, acc.link, acc.call))
         except _Stop:
             acc.stopped = True
@@ -194,7 +214,7 @@ class SyncEngine:
         try:
             return step() or Change()
         except ConnectorError as exc:
-            problem = problem_for(exc, acc.secrets)
+            problem = problem_for(exc, acc.secrets, acc.row.channel)
             if isinstance(exc, Throttled):
                 acc.retry_after = exc.retry_after_seconds
             acc.note(problem)

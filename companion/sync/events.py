@@ -25,6 +25,14 @@ NO_ANSWER = N_("The marketplace did not answer properly: the app will try again 
 REFUSED = N_("The marketplace refused the request: copy the details and ask for help if it keeps happening.")
 NOT_ALLOWED = N_("The marketplace does not allow this for your shop: check the app's permissions in the seller "
                  "centre.")
+# What to ask the platform for, by NotPermitted.reason (a channel may say it in its own words: its spec's
+# chat_permission_sentence, ip_allowlist_sentence, scope_sentence).
+CHAT_NOT_APPROVED_SENTENCE = N_("The marketplace has not approved this app's chat access for your shop yet: ask the "
+                                "marketplace to approve chat for the app, then chats arrive by themselves.")
+IP_NOT_ALLOWED_SENTENCE = N_("The marketplace refused this computer's internet address: add it to the app's allowed "
+                             "IP list in the marketplace's developer console, then sync again.")
+SCOPE_SENTENCE = N_("The app lacks a permission the marketplace requires for this: ask for that permission for the "
+                    "app in the marketplace's developer console, then link the shop again.")
 STOCK_REFUSED = N_("The marketplace refused some stock numbers: copy the details and check those listings.")
 GONE = N_("This online shop is no longer linked: link it again in Settings.")
 KEYS_MISSING = N_("The keys for this online shop are not available: link the shop again in Settings, or start "
@@ -71,7 +79,9 @@ class RoundSummary:
 
 @dataclass(frozen=True)
 class SyncEvent:
-    kind: str  # "round_started" | "round_finished" | "account_finished" | "chats" (new messages between rounds)
+    # "round_started" | "round_finished" | "account_finished" | "chats" (new messages between rounds, or a check
+    # of an on-demand channel's chats the person asked for)
+    kind: str
     summary: RoundSummary | None = None
     account: AccountResult | None = None
     change: Change | None = None  # "chats": the conversations with news

@@ -46,6 +46,7 @@ class SyncRunner:
         self._push_at: float | None = None
         self._first_change: float | None = None
         self._thread: threading.Thread | None = None
+        self._check: set[str] = set()  # channels whose chats the person asked to check (on-demand channels)
 
     def start(self) -> None:
         if self._thread is not None and self._thread.is_alive():
@@ -68,6 +69,12 @@ class SyncRunner:
             self._now = True
         self._wake.set()
 
+    def check_chats(self, channel: str) -> None:
+        """The person asked for this channel's chats (an on-demand channel is never polled): check them soon."""
+        with self._lock:
+            self._check.add(channel)
+        self._wake.set()
+
     def stock_changed(self) -> None:
         with self._lock:
             now = time.monotonic()
@@ -88,6 +95,8 @@ class SyncRunner:
                     self._round()
                     next_poll = time.monotonic() + self._poll_interval()
                     next_chat = time.monotonic() + (self.chat_seconds or 0)
+                    continue
+                if self._checks():
                     continue
                 if self.chat_seconds and time.monotonic() >= next_chat:
                     self._chats()
@@ -133,6 +142,19 @@ class SyncRunner:
         for account in summary.accounts:
             self._emit(SyncEvent("account_finished", account=account))
         self._emit(SyncEvent("round_finished", summary=summary))
+
+    def _checks(self) -> bool:
+        """Run the chat checks the person asked for; True when there were any."""
+        with self._lock:
+            channels, self._check = sorted(self._check), set()
+        for channel in channels:
+            try:
+                change = self.engine.check_chats(channel)
+            except Exception:
+                log.exception("chat check of %s failed", channel)
+                continue
+            self._emit(SyncEvent("chats", change=change))
+        return bool(channels)
 
     def _chats(self) -> None:
         try:

@@ -20,9 +20,15 @@ from companion.connectors.lazada.credentials import LazadaCredentials
 from companion.connectors.lazada.signing import sign, string_to_sign
 from companion.domain.clock import now_utc
 
+# The codes each API's reference page documents (connectors/lazada/contracts.py says what each means for us).
 THROTTLE_CODES = frozenset({"901", "E901", "ApiCallLimit", "AppCallLimit"})
 AUTH_CODES = frozenset({"IllegalAccessToken", "MissingAccessToken", "InvalidAccessToken"})
-REAUTHORIZE_CODES = frozenset({"IllegalRefreshToken", "InvalidRefreshToken"})
+# AUTH_TYPE_UNSUPPORTED: the app's tokens are bound to a service-market order and cannot be refreshed.
+REAUTHORIZE_CODES = frozenset({"IllegalRefreshToken", "InvalidRefreshToken", "AUTH_TYPE_UNSUPPORTED"})
+# E006 unexpected internal error, 513 internal call exception, 506 get product failed, 1000 internal error.
+TEMPORARY_CODES = frozenset({"6", "506", "513", "1000"})
+# The seller's store opening is not complete: the seller, not the app, must act in Seller Center.
+NOT_PERMITTED_CODES = frozenset({"SellerNotVerified"})
 
 
 class LazadaClient:
@@ -82,8 +88,10 @@ def envelope_error(envelope: dict[str, Any], secrets: Sequence[str], *,
         return AuthExpired(f"{code}: {message}", reauthorize=True)
     if code in AUTH_CODES:
         return AuthExpired(f"{code}: {message}")
-    if "permission" in f"{code} {message}".lower():
+    if code in NOT_PERMITTED_CODES or "permission" in f"{code} {message}".lower():
         return NotPermitted(code, message)
+    if code in TEMPORARY_CODES:
+        return Temporary(f"{code}: {message}")
     # UNCONFIRMED: type "ISP" marks a platform-side failure in Lazada's envelope; we treat it as retryable.
     if str(envelope.get("type") or "").upper() == "ISP":
         return Temporary(f"{code}: {message}")

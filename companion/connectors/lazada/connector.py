@@ -21,6 +21,7 @@ from companion.domain.marketplace import (
     Conversation,
     ConversationPage,
     Listing,
+    ListingRef,
     MessagePage,
     Order,
     OrderPage,
@@ -32,10 +33,17 @@ from companion.domain.marketplace import (
 ORDER_PAGE = 100
 ITEMS_BATCH = 50  # /orders/items/get: ≤50 order ids
 PRODUCT_PAGE = 50
-STOCK_BATCH = 20  # ≤50 SKUs per call (error 4171 above), 20 recommended (§3.5)
+STOCK_BATCH = 20  # ≤50 SKUs per call (error 204 above), 20 recommended (§3.5)
+STOCK_PATH = "/product/stock/sellable/update"
 # UNCONFIRMED: no documented page caps for IM lists beyond message page_size 20.
 SESSION_PAGE = 20
 MESSAGE_PAGE = 20
+
+
+def _names(detail: dict[str, Any], listing: ListingRef) -> bool:
+    """A 501 `detail` entry names a SKU by its id or its seller SKU (the entry's shape is UNCONFIRMED)."""
+    sku_id, seller_sku = str(detail.get("sku_id") or detail.get("SkuId") or ""), str(detail.get("seller_sku") or "")
+    return bool((sku_id and sku_id == listing.sku_id) or (seller_sku and seller_sku == listing.seller_sku))
 
 
 def iso(moment: datetime) -> str:
@@ -43,10 +51,12 @@ def iso(moment: datetime) -> str:
 
 
 def stock_payload(batch: Sequence[StockUpdate]) -> str:
-    """The XML `payload` for price_quantity/update with <Quantity> directly under <Sku>.
+    """The XML `payload` for /product/stock/sellable/update: <SellableQuantity> directly under <Sku> (the
+    single-warehouse form of the inventory-management guide; it updates the dropshipping warehouse).
 
-    UNCONFIRMED (§3.5): the single-warehouse form; the doc sample shows MultiWarehouseInventories.
-    """
+    Sellable, not total: /product/price_quantity/update's <Quantity> is the TOTAL (sellable + units of unpaid and
+    paid-not-shipped orders) and is refused below those; what we push is already after paid orders, so sending it
+    as a total took pending orders off twice (issue 14)."""
     request = ET.Element("Request")
     skus = ET.SubElement(ET.SubElement(request, "Product"), "Skus")
     for update in batch:
@@ -55,7 +65,7 @@ def stock_payload(batch: Sequence[StockUpdate]) -> str:
         ET.SubElement(sku, "SkuId").text = update.listing.sku_id
         if update.listing.seller_sku:
             ET.SubElement(sku, "SellerSku").text = update.listing.seller_sku
-        ET.SubElement(sku, "Quantity").text = str(update.quantity)
+        ET.SubElement(sku, "SellableQuantity").text = str(update.quantity)
     return ET.tostring(request, encoding="unicode")
 
 
@@ -123,7 +133,7 @@ class LazadaConnector(Connector):
     # Listings and stock -------------------------------------------------------------------------------
 
     def list_listings(self) -> list[Listing]:
-        """GET /products/get is NOT in the reference (shape of the live API)."""
+        """GET /products/get (GetProducts), 50 a page; the SKU fields follow the live API (contracts.py)."""
         result: list[Listing] = []
         offset = 0
         while True:
@@ -148,19 +158,23 @@ class LazadaConnector(Connector):
             results += self._push_batch(batch)
         return results
 
-    def _push_batch(self, batch: Sequence[StockUpdate]) -> list[StockResult]:
-        path = "/product/price_quantity/update"
-        resp = self.client.send("POST", path, {"payload": stock_payload(batch)})
+    def _push_batch(self, batch: Sequence[StockUpdate], again: bool = True) -> list[StockResult]:
+        """501 refuses the whole call and names the refused SKUs in `detail` (the reference: "an overview error code
+        ... check the detail field"); those keep Lazada's words, the rest are sent once more on their own call
+        (absolute quantities make a resend safe). 4170 (a campaign forbids lowering stock) refuses them all."""
+        resp = self.client.send("POST", STOCK_PATH, {"payload": stock_payload(batch)})
         try:
             self.client.parse(resp, "POST")
         except Permanent as refused:
-            # UNCONFIRMED: whether other SKUs of a refused batch were applied; we report all as failed
-            # (absolute quantities make a resend safe), with the per-SKU reason when `detail` names it.
             envelope = resp.json_object() or {}
-            reasons = {str(d.get("seller_sku")): str(d.get("message") or refused.message)
-                       for d in envelope.get("detail") or [] if isinstance(d, dict)}
-            return [StockResult(u.listing, False, reasons.get(u.listing.seller_sku, refused.message))
-                    for u in batch]
+            named = [d for d in envelope.get("detail") or [] if isinstance(d, dict)]
+            failed = {u.listing: str(d.get("message") or refused.message)
+                      for u in batch for d in named if _names(d, u.listing)}
+            rest = [u for u in batch if u.listing not in failed]
+            results = [StockResult(u.listing, False, failed[u.listing]) for u in batch if u.listing in failed]
+            if named and rest and again:
+                return results + self._push_batch(rest, again=False)
+            return results + [StockResult(u.listing, False, refused.message) for u in rest]
         return [StockResult(u.listing, True) for u in batch]
 
     # Chat ---------------------------------------------------------------------------------------------
@@ -193,7 +207,9 @@ class LazadaConnector(Connector):
             params["last_message_id"] = last
         data = self._im_data("GET", "/im/message/list", params)
         # UNCONFIRMED: the list key and paging fields are assumed to mirror /im/session/list.
-        rows = tuple(mapping.message(m) for m in data.get("message_list") or data.get("messages") or [])
+        # A recalled message (status 1) is no longer shown to anyone: it is not returned (domain Message).
+        rows = tuple(mapping.message(m) for m in data.get("message_list") or []
+                     if str(m.get("status") or "0") != "1")
         next_cursor = None
         if data.get("has_more") and rows:
             next_cursor = f"{data.get('next_start_time') or start}|{data.get('last_message_id') or ''}"

@@ -121,15 +121,23 @@ def line(item: dict[str, Any]) -> OrderLine:
 
 
 def listings(product: dict[str, Any]) -> list[Listing]:
-    """One product of GET /products/get (not in the reference; shape of the live API)."""
+    """One product of GET /products/get (GetProducts; the SKU fields are not listed there: the live API's shape)."""
     name = str((product.get("attributes") or {}).get("name") or "")
     result = []
     for sku in product.get("skus") or []:
         props = sku.get("saleProp") or {}
         variant = ",".join(str(v) for v in props.values() if v) if isinstance(props, dict) else ""
         result.append(Listing(str(product.get("item_id")), str(sku.get("SkuId") or ""),
-                              str(sku.get("SellerSku") or ""), name, variant, int(sku.get("quantity") or 0)))
+                              str(sku.get("SellerSku") or ""), name, variant, sellable(sku)))
     return result
+
+
+def sellable(sku: dict[str, Any]) -> int:
+    """What buyers can buy: `Available` (sellable); `quantity` is the total, units of open orders included."""
+    for key in ("Available", "sellableStock", "quantity"):
+        if sku.get(key) not in (None, ""):
+            return int(sku[key])
+    return 0
 
 
 def content_text(content: object) -> str:
@@ -196,4 +204,6 @@ def message(row: dict[str, Any]) -> Message:
         from_buyer=str(row.get("from_account_type")) == "1",
         is_auto_reply=truthy(row.get("auto_reply")),
         attachment={} if recalled else attachment(kind, row.get("content")),
+        # non-empty: Lazada's safety check stopped it, only the seller sees it, and the notice must be shown
+        platform_notice=str(row.get("process_msg") or ""),
     )

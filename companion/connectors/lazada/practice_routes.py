@@ -1,6 +1,9 @@
-"""Lazada Open Platform as the practice marketplace answers it (reference §3).
+"""Lazada Open Platform as the practice marketplace answers it (reference §3), never more lenient than Lazada:
+answers typed as the reference types them (connectors/lazada/contracts.py) and refused with its documented codes.
 
-Error codes other than IllegalAccessToken, 901, 4171 and the generic 500 are our best guesses.
+Stock is split the way Lazada splits it (practice_shop.py): /product/price_quantity/update sets the TOTAL and is refused
+below the withheld + occupied + campaign-locked units; /product/stock/sellable/update sets sellable stock and is refused
+below the campaign lock. Codes not in the reference (InvalidTimestamp, InvalidApiPath) are marked where they are sent.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import parse_qs
 
+from companion.connectors.lazada import practice_shop as shop
 from companion.connectors.lazada import practice_signing as signing
 from companion.practice.credentials import REFRESH_GRACE
 from companion.practice.exchange import Context, Reply, Request, parse_int, request_id
@@ -20,6 +24,11 @@ from companion.practice.signing_check import same
 from companion.practice.state import OrderBound
 
 WIB = timezone(timedelta(hours=7))
+# GetOrders' status filter values ([LZD-DOCS] order-api/getorders.json, error 6/36 solution).
+STATUSES = frozenset({"unpaid", "pending", "packed", "canceled", "ready_to_ship", "delivered", "returned", "shipped",
+                      "failed", "topack", "toship", "shipping", "lost", "lost_by_3pl", "damaged_by_3pl",
+                      "failed_delivery", "shipped_back", "shipped_back_success", "shipped_back_failed",
+                      "package_scrapped"})
 
 
 def ok(data: Any = None, **top: Any) -> Reply:
@@ -51,16 +60,14 @@ def check(ctx: Context, req: Request, params: dict[str, str], needs_token: bool)
         if not params.get(name):
             return err("MissingParameter", f'The input parameter "{name}" that is mandatory for processing this '
                                            "request is not supplied.")
-    if params["app_key"] != creds["app_key"]:
-        return err("InvalidAppKey", "The app_key is not valid.")  # best guess code
-    if params["sign_method"] != "sha256":
-        return err("InvalidSignMethod", "sign_method must be sha256.")  # best guess code
-    if not same(signing.sign(creds["app_secret"], req.path, params), params["sign"]):
+    # Another app's key or another method cannot verify the signature: the documented IncompleteSignature.
+    if (params["app_key"] != creds["app_key"] or params["sign_method"] != "sha256"
+            or not same(signing.sign(creds["app_secret"], req.path, params), params["sign"])):
         return err("IncompleteSignature", "The request signature does not conform to platform standards")
     ts = parse_int(params["timestamp"])
     if ts is None or not signing.timestamp_ok(ts, ctx.state.now()) or ctx.fires("bad_timestamp"):
         return err("InvalidTimestamp", "Timestamp is invalid or expired: it must be in milliseconds and within "
-                                       "7200 seconds of UTC.")  # best guess code
+                                       "7200 seconds of UTC.")  # not in the reference
     if needs_token:
         state = ctx.state.token_state(ctx.platform, "access", params["access_token"])
         if state != "ok" or ctx.fires("expired_token"):
@@ -71,7 +78,7 @@ def check(ctx: Context, req: Request, params: dict[str, str], needs_token: bool)
 def handle(ctx: Context, req: Request) -> Reply:
     route = ROUTES.get(req.path)
     if route is None:
-        return err("InvalidApiPath", f"The specified API path {req.path} is invalid.")
+        return err("InvalidApiPath", f"The specified API path {req.path} is invalid.")  # not in the reference
     params = params_of(req)
     return check(ctx, req, params, needs_token=True) or route(ctx, params)
 
@@ -88,23 +95,28 @@ def handle_auth(ctx: Context, req: Request) -> Reply:
         code = params.get("code", "")
         if (ctx.state.token_state(ctx.platform, "code", code) != "ok"
                 or not ctx.state.consume_token(ctx.platform, "code", code)):
-            return err("InvalidCode", "The authorization code is invalid, used or expired.")  # best guess code
+            return err("InvalidCode", "Invalid authorization code")
         refresh, refresh_exp = ctx.state.issue_token(ctx.platform, "refresh", life.refresh)
     else:
         refresh = params.get("refresh_token", "")
         row = ctx.state.token(ctx.platform, "refresh", refresh)
         if row is None or row["used"] or row["expires_at"] <= ctx.state.now():
-            return err("IllegalRefreshToken", "The specified refresh token is invalid or expired")  # best guess
+            return err("IllegalRefreshToken", "The specified refresh token is invalid or expired")
         refresh_exp = row["expires_at"]
     access, access_exp = ctx.state.issue_token(ctx.platform, "access", life.access)
     ctx.state.shorten_tokens(ctx.platform, "access", ctx.state.now() + REFRESH_GRACE, access)
     creds = ctx.creds()
     now = ctx.state.now()
+    # The two pages disagree (contracts.py): create types refresh_expires_in as a string and lists
+    # country_user_info, refresh types it as a number and lists country_user_info_list. Each answer follows its page.
+    users = [{"country": "id", "user_id": creds["user_id"], "seller_id": creds["seller_id"],
+              "short_code": "IDPRACTICE"}]
+    created = req.path == "/auth/token/create"
+    refresh_left = int(refresh_exp - now)
     return ok(None, access_token=access, refresh_token=refresh, expires_in=int(access_exp - now),
-              refresh_expires_in=int(refresh_exp - now), account="toko.latihan@example.com",
-              account_platform="seller_center", country="id",
-              country_user_info=[{"country": "id", "user_id": creds["user_id"], "seller_id": creds["seller_id"],
-                                  "short_code": "IDPRACTICE"}])
+              refresh_expires_in=str(refresh_left) if created else refresh_left, account="toko.latihan@example.com",
+              account_id=None, account_platform="seller_center", country="id",
+              **({"country_user_info": users} if created else {"country_user_info_list": users}))
 
 
 def _when(seconds: float) -> str:
@@ -124,32 +136,43 @@ def _parse_iso(text: str | None) -> float | None:
 
 
 def _order(o: dict[str, Any]) -> dict[str, Any]:
+    """Typed as GetOrders types it: ids, amounts and gift_option are strings; statuses the items' own."""
     total = sum(li["price"] * li["quantity"] for li in o["lines"])
-    return {"order_id": int(o["ref"]), "order_number": int(o["ref"]), "created_at": _when(o["create_time"]),
-            "updated_at": _when(o["update_time"]), "price": f"{total:.2f}", "shipping_fee": 0.0,
-            "payment_method": "COD", "statuses": [o["status"]],
+    return {"order_id": str(o["ref"]), "order_number": str(o["ref"]), "created_at": _when(o["create_time"]),
+            "updated_at": _when(o["update_time"]), "price": f"{total:.2f}", "shipping_fee": "0.00",
+            "payment_method": "COD", "statuses": sorted({row["status"] for row in o["item_rows"]}),
             "items_count": sum(li["quantity"] for li in o["lines"]),
             "promised_shipping_times": _when(o["ship_by"]), "customer_first_name": o["buyer_name"],
-            "customer_last_name": "", "buyer_note": "", "gift_option": False, "voucher": 0.0,
+            "customer_last_name": "", "buyer_note": "", "gift_option": "0", "voucher": "0.00",
             "address_shipping": {"first_name": o["buyer_name"], "last_name": "", "country": "Indonesia",
                                  "city": "Jakarta"}}
 
 
-def _items(o: dict[str, Any]) -> list[dict[str, Any]]:
-    """One row per unit, as Lazada order items have no quantity."""
+def _items(ctx: Context, o: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per unit, as Lazada order items have no quantity, each with its own status: the first units of a
+    line with cancelled items are the cancelled ones. Typed as GetMultipleOrderItems types them (ids numbers,
+    prices strings)."""
+    gone = shop.cancelled_units(ctx.state, o["ref"])
     rows = []
     for line in o["lines"]:
         for unit in range(line["quantity"]):
+            status = "canceled" if unit < gone.get(str(line["id"]), 0) else o["status"]
             rows.append({
                 "order_item_id": int(f"{line['id']}{unit:04d}"), "order_id": int(o["ref"]), "name": line["name"],
                 "sku": line["seller_sku"], "shop_sku": f"{line['item_id']}_ID-{line['model_id']}",
-                "sku_id": line["model_id"], "product_id": line["item_id"], "variation": line["model_name"],
-                "item_price": float(line["price"]), "paid_price": float(line["price"]), "currency": "IDR",
-                "status": o["status"], "tracking_code": "", "shipment_provider": "",
+                "sku_id": str(line["model_id"]), "product_id": line["item_id"], "variation": line["model_name"],
+                "item_price": f"{line['price']:.2f}", "paid_price": f"{line['price']:.2f}", "currency": "IDR",
+                "status": status, "tracking_code": "", "shipment_provider": "",
                 "promised_shipping_time": _when(o["ship_by"]),
-                "cancel_return_initiator": "buyer-cancel" if o["status"] == "canceled" else "",
+                "cancel_return_initiator": "cancellation-customer" if status == "canceled" else "",
                 "created_at": _when(o["create_time"]), "updated_at": _when(o["update_time"])})
     return rows
+
+
+def _with_rows(ctx: Context, orders: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for o in orders:
+        o["item_rows"] = _items(ctx, o)
+    return orders
 
 
 def orders_get(ctx: Context, p: dict[str, str]) -> Reply:
@@ -157,21 +180,27 @@ def orders_get(ctx: Context, p: dict[str, str]) -> Reply:
     if update_after is None and created_after is None:
         return err("MissingParameter", "created_after or update_after (ISO 8601) is required.")
     offset, limit = parse_int(p.get("offset")) or 0, parse_int(p.get("limit")) or 100
-    if offset < 0 or not 1 <= limit <= 100:
-        return err("InvalidParameter", "offset must be 0 or more and limit between 1 and 100.")
+    if offset < 0:
+        return err("14", f'E014: "{offset}" Invalid Offset')
+    if not 1 <= limit <= 100:
+        return err("19", f'E019: "{limit}" Invalid Limit')
     sort_field = {"created_at": "create_time", "updated_at": "update_time"}.get(p.get("sort_by") or "created_at")
-    if sort_field is None or (p.get("sort_direction") or "DESC") not in ("ASC", "DESC"):
-        return err("InvalidParameter", "sort_by must be created_at or updated_at, sort_direction ASC or DESC.")
+    if sort_field is None:
+        return err("75", "E075: Invalid sort filter.")
+    if (p.get("sort_direction") or "DESC") not in ("ASC", "DESC"):
+        return err("74", "E074: Invalid sort direction.")
     given = (("create_time", created_after, False), ("create_time", _parse_iso(p.get("created_before")), True),
              ("update_time", update_after, False), ("update_time", _parse_iso(p.get("update_before")), True))
     bounds: list[OrderBound] = [(field, "<" if before else ">=", bound) for field, bound, before in given
                                 if bound is not None]
     status = p.get("status") or None
+    if status is not None and status not in STATUSES:
+        return err("36", "E036: Invalid status filter")
     total = ctx.state.order_count(ctx.platform, bounds, status)
     first = ctx.served_start(offset, limit)
     page = ctx.state.order_page(ctx.platform, sort_field, bounds, status,
                                 (p.get("sort_direction") or "DESC") == "DESC", first, limit)
-    return ok({"count": len(page), "countTotal": total, "orders": [_order(o) for o in page]})
+    return ok({"count": len(page), "countTotal": total, "orders": [_order(o) for o in _with_rows(ctx, page)]})
 
 
 def order_get(ctx: Context, p: dict[str, str]) -> Reply:
@@ -179,83 +208,132 @@ def order_get(ctx: Context, p: dict[str, str]) -> Reply:
     ref = p.get("order_id", "")
     found = ctx.state.orders_by_refs(ctx.platform, [ref]) if ref else []
     if not found:
-        return err("InvalidParameter", "order_id not found.")  # best guess code
-    return ok(_order(found[0]))
+        return err("16", "Invalid Order ID")
+    return ok(_order(_with_rows(ctx, found)[0]))
 
 
 def order_items(ctx: Context, p: dict[str, str]) -> Reply:
     ref = p.get("order_id", "")
     found = ctx.state.orders_by_refs(ctx.platform, [ref]) if ref else []
     if not found:
-        return err("InvalidParameter", "order_id not found.")  # best guess code
-    return ok(_items(found[0]))
+        return err("16", "Invalid Order ID")
+    return ok(_items(ctx, found[0]))
 
 
 def orders_items(ctx: Context, p: dict[str, str]) -> Reply:
     raw = (p.get("order_ids") or "").strip()
     ids = [s.strip() for s in raw.strip("[]").split(",") if s.strip()] if raw.startswith("[") else []
-    if not 1 <= len(ids) <= 50:
-        return err("InvalidParameter", "order_ids must be a list like [1,2] with 1 to 50 order ids.")
+    if not ids or not all(i.isdigit() for i in ids):
+        return err("56", "E056: Invalid OrdersIdList format. Must use array format [1,2]")
+    if len(ids) > 50:
+        return err("38", "E038: Too many orders were requested")
     orders = ctx.state.orders_by_refs(ctx.platform, ids)
-    return ok([{"order_id": int(o["ref"]), "order_number": int(o["ref"]), "order_items": _items(o)} for o in orders])
+    if len(orders) < len(set(ids)):
+        return err("37", "E037: One or more order id in the list are incorrect")
+    return ok([{"order_id": int(o["ref"]), "order_number": int(o["ref"]), "order_items": _items(ctx, o)}
+               for o in orders])
 
 
-def price_quantity_update(ctx: Context, p: dict[str, str]) -> Reply:
+def _skus(p: dict[str, str], too_many: str) -> list[ET.Element] | Reply:
+    """The payload's <Sku> rows, or the reference's refusal: E005 for a payload that is not the XML format,
+    `too_many` (4171 or 204, as each API documents it) above 50 SKUs."""
     try:
         root = ET.fromstring(p.get("payload", ""))
     except ET.ParseError:
-        return err("InvalidParameter", "payload must be XML: <Request><Product><Skus><Sku>…")
+        return err("5", "E005: Invalid Request Format")
     skus = root.findall("./Product/Skus/Sku")
     if not skus:
-        return err("InvalidParameter", "payload holds no Sku.")
+        return err("5", "E005: Invalid Request Format")
     if len(skus) > 50:
-        return err("4171", "Too many SKUs in one request: at most 50 are allowed.")
-    listings = ctx.state.listings(ctx.platform)
+        text = ("The updated SKU quantity exceeds the maximum number 50, please do not update more than 50 SKUs at "
+                "once" if too_many == "4171" else "E204: Too many SKU in one request")
+        return err(too_many, text)
+    return skus
+
+
+def _stock_update(ctx: Context, p: dict[str, str], tag: str, too_many: str) -> Reply:
+    """Both stock calls: every SKU checked first; one refused SKU refuses the call with 501 and a `detail` entry per
+    refused SKU (the reference: 501 "is an overview error code ... check the detail field"), nothing applied.
+    A single-warehouse shop is refused the multi-warehouse form ("should not use the multi-warehouse format")."""
+    skus = _skus(p, too_many)
+    if isinstance(skus, Reply):
+        return skus
+    listings, held_units = ctx.state.listings(ctx.platform), shop.held_units(ctx.state)
     changes, problems = [], []
     for sku in skus:
         sku_id, seller_sku = (sku.findtext("SkuId") or "").strip(), (sku.findtext("SellerSku") or "").strip()
         listing = next((x for x in listings if (sku_id and x["model_id"] == sku_id)
                         or (not sku_id and seller_sku and x["seller_sku"] == seller_sku)), None)
-        qty_text = sku.findtext("Quantity")
-        if qty_text is None:
-            qty_text = sku.findtext("./MultiWarehouseInventories/MultiWarehouseInventory/Quantity")
-        qty = parse_int((qty_text or "").strip())
+        qty = parse_int((sku.findtext(tag) or "").strip())
+        problem = ""
         if listing is None:
-            problems.append({"seller_sku": seller_sku, "sku_id": sku_id, "message": "SKU not found"})
-        elif qty_text is not None and (qty is None or qty < 0):
-            problems.append({"seller_sku": seller_sku, "sku_id": sku_id, "message": "Quantity is invalid"})
-        elif qty is not None:
-            changes.append((listing["id"], qty))
+            problem = "SKU not found"
+        elif sku.find("MultiWarehouseInventories") is not None:
+            problem = "Single-warehouse sellers should not use the multi-warehouse format"
+        elif qty is None or qty < 0:
+            problem = f"{tag} cannot be negative"
+        else:
+            numbers = shop.stock_numbers(ctx.state, listing, held_units)
+            lock = numbers["channelInventories"]
+            held = numbers["withholdQuantity"] + numbers["occupyQuantity"]
+            if tag == "Quantity" and qty < held + lock:
+                problem = (f"The updated inventory quantity {qty} must be greater than or equal to the inventory "
+                           f"locked by withhold + occupy + campaign ({held + lock})")
+            elif tag == "SellableQuantity" and qty < lock:
+                problem = (f"The updated sellable inventory quantity {qty} must be greater than or equal to the "
+                           f"inventory locked by the campaign ({lock})")
+            else:
+                changes.append((listing["id"], qty - held if tag == "Quantity" else qty))
+        if problem:
+            problems.append({"seller_sku": seller_sku or (listing or {}).get("seller_sku", ""), "sku_id": sku_id,
+                             "message": problem})
     if problems:
-        return err("500", "Update failed for some SKUs: see detail.", "ISP", detail=problems)
-    for listing_id, qty in changes:
-        ctx.state.set_stock(listing_id, qty)
-    return ok(None)
+        return err("501", "Update product failed", detail=problems)
+    for listing_id, sellable in changes:
+        ctx.state.set_stock(listing_id, sellable)
+    return ok({})
+
+
+def price_quantity_update(ctx: Context, p: dict[str, str]) -> Reply:
+    """<Quantity> is the TOTAL stock (sellable + withheld + occupied)."""
+    return _stock_update(ctx, p, "Quantity", "4171")
+
+
+def sellable_update(ctx: Context, p: dict[str, str]) -> Reply:
+    """<SellableQuantity> is what buyers can buy, campaign-locked units included."""
+    return _stock_update(ctx, p, "SellableQuantity", "204")
 
 
 def products_get(ctx: Context, p: dict[str, str]) -> Reply:
-    """GET /products/get: not in the reference; the live API's shape (filter, offset, limit ≤ 50; products with
-    attributes.name and skus[] of SkuId, SellerSku, ShopSku, quantity, price, saleProp)."""
+    """GET /products/get (GetProducts): filter, offset ≤ 10000, limit ≤ 50; products with attributes.name and skus[]
+    of SkuId, SellerSku, ShopSku, quantity (the total), Available (sellable), saleProp, and the stock split in
+    multiWarehouseInventories (the inventory-calculation guide's sample)."""
     offset, limit = parse_int(p.get("offset")) or 0, parse_int(p.get("limit")) or 20
-    if offset < 0 or not 1 <= limit <= 50:
-        return err("InvalidParameter", "offset must be 0 or more and limit between 1 and 50.")
+    if not 0 <= offset <= 10000:
+        return err("14", f'E014: "{offset}" Invalid Offset')
+    if not 1 <= limit <= 50:
+        return err("19", "Invalid Limit")
     if (p.get("filter") or "all") not in ("all", "live", "inactive", "deleted", "image-missing", "pending",
                                           "rejected", "sold-out"):
-        return err("InvalidParameter", "Invalid filter.")
+        return err("36", "E036: Invalid status filter")
     grouped: dict[str, list[dict[str, Any]]] = {}
     for x in ctx.state.listings(ctx.platform):
         grouped.setdefault(x["item_id"], []).append(x)
     if (p.get("filter") or "all") not in ("all", "live"):
         grouped = {}  # every practice product is live
-    products = list(grouped.values())
+    products, held = list(grouped.values()), shop.held_units(ctx.state)
     rows = [{"item_id": int(skus[0]["item_id"]), "primary_category": 10000000, "status": "Active",
              "created_time": str(min(x["update_time"] for x in skus) * 1000),
              "updated_time": str(max(x["update_time"] for x in skus) * 1000),
              "attributes": {"name": skus[0]["name"]},
              "skus": [{"SkuId": int(x["model_id"]), "SellerSku": x["seller_sku"],
-                       "ShopSku": f"{x['item_id']}_ID-{x['model_id']}", "quantity": x["stock"],
-                       "Available": x["stock"], "price": float(x["price"]), "special_price": 0.0, "Status": "active",
-                       "saleProp": {"variation": x["model_name"]} if x["model_name"] else {}} for x in skus]}
+                       "ShopSku": f"{x['item_id']}_ID-{x['model_id']}", "quantity": n["totalQuantity"],
+                       "Available": n["sellableQuantity"], "price": float(x["price"]), "special_price": 0.0,
+                       "Status": "active",
+                       "saleProp": {"variation": x["model_name"]} if x["model_name"] else {},
+                       "multiWarehouseInventories": [{"warehouseCode": "dropshipping", "quantity": n["totalQuantity"],
+                                                      **n}]}
+                      for x, n in ((x, shop.stock_numbers(ctx.state, x, held)) for x in skus)]}
             for skus in products[offset:offset + limit]]
     return ok({"total_products": len(products), "products": rows})
 
@@ -270,9 +348,10 @@ def _im(data: Any) -> Reply:
 
 
 def session_list(ctx: Context, p: dict[str, str]) -> Reply:
+    shop.note_session_list(ctx.state)
     start, page_size = parse_int(p.get("start_time")), parse_int(p.get("page_size"))
-    if start is None or page_size is None or not 1 <= page_size <= 100:
-        return err("MissingParameter", "start_time (ms) and page_size are required.")
+    if start is None or page_size is None or not 1 <= page_size <= 20:  # the IM guide: "limit 20"
+        return err("MissingParameter", "start_time (ms) and page_size (1-20) are required.")
     sessions = [c for c in ctx.state.conversations(ctx.platform) if _ms(c["update_time"]) <= start]
     last = p.get("last_session_id")
     if last:
@@ -307,11 +386,13 @@ def _template(ctx: Context, m: dict[str, Any]) -> dict[str, Any]:
 def _message(ctx: Context, conv: dict[str, Any], m: dict[str, Any]) -> dict[str, Any]:
     buyer = m["sender"] == "buyer"
     seller_id = int(ctx.creds()["seller_id"])
+    """Typed as GetMessages types it (account ids strings); process_msg carries the safety check's notice."""
     return {"message_id": m["ref"], "session_id": conv["ref"],
-            "from_account_id": int(conv["buyer_id"]) if buyer else seller_id, "from_account_type": 1 if buyer else 2,
-            "to_account_id": seller_id if buyer else int(conv["buyer_id"]), "to_account_type": 2 if buyer else 1,
+            "from_account_id": str(conv["buyer_id"] if buyer else seller_id), "from_account_type": 1 if buyer else 2,
+            "to_account_id": str(seller_id if buyer else conv["buyer_id"]), "to_account_type": 2 if buyer else 1,
             **_template(ctx, m), "type": 1, "send_time": _ms(m["created"]),
-            "process_msg": "", "status": 0, "auto_reply": False, "site_id": "lazada_id"}
+            "process_msg": shop.notice_of(ctx.state, m["ref"]), "status": 0, "auto_reply": False,
+            "site_id": "lazada_id"}
 
 
 def message_list(ctx: Context, p: dict[str, str]) -> Reply:
@@ -342,6 +423,7 @@ def message_send(ctx: Context, p: dict[str, str]) -> Reply:
     except LookupError:
         return err("InvalidParameter", "session_id not found.")
     m = ctx.state.add_message(ctx.platform, ref, "seller", text)
+    shop.block_if_needed(ctx.state, m["ref"], text)  # still "sent": only the message list shows process_msg
     return _im({"message_id": m["ref"], "template_id": 1, "current_time": _ms(ctx.state.now())})
 
 
@@ -352,6 +434,7 @@ ROUTES: dict[str, Callable[[Context, dict[str, str]], Reply]] = {
     "/order/items/get": order_items,
     "/orders/items/get": orders_items,
     "/product/price_quantity/update": price_quantity_update,
+    "/product/stock/sellable/update": sellable_update,
     "/im/session/list": session_list,
     "/im/message/list": message_list,
     "/im/message/send": message_send,

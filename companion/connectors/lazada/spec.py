@@ -47,5 +47,10 @@ SPEC = ChannelSpec(
     auth=LazadaAuthFlow(),
     order=30,
     chat_permission_sentence=None,
+    # Lazada's IM guide: polling /im/session/list or /im/message/list gets the app's API permissions reclaimed at
+    # once; it expects its IM push, which needs a relay (a later issue). Until then chat is read when asked.
+    chat_pull="on_demand",
+    chat_pull_note=N_("Lazada forbids apps from checking its chats on a timer, so Lazada chats are read only when "
+                      "you open the Lazada filter or press \"Check Lazada chats\"."),
     picture_hosts=("slatic.net", "lazcdn.com"),  # Lazada's image CDNs (id-live.slatic.net, img.lazcdn.com): UNCONFIRMED
 )

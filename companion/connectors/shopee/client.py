@@ -8,6 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from companion.connectors.errors import (
+    CHAT_NOT_APPROVED,
+    IP_NOT_ALLOWED,
+    SCOPE_MISSING,
     AuthExpired,
     ConnectorError,
     NotPermitted,
@@ -23,11 +26,20 @@ from companion.domain.clock import now_utc
 
 AUTH_ERRORS = frozenset({"error_auth", "invalid_access_token", "invalid_acceess_token", "error_token"})
 REAUTHORIZE_ERRORS = frozenset({"refresh_token_expired", "shop_access_expired", "error_shop_refresh_token",
-                                "shop_no_linked"})
+                                "shop_no_linked", "shop_banned", "partner_shop_no_link"})
 # UNCONFIRMED (§1.6): Shopee publishes no limit and its body-level refusal names no wait; a few seconds keeps a
 # ~100 calls/min budget (the only figure seen, third-party) without stalling a sync.
 THROTTLE_WAIT = 5.0
-NOT_PERMITTED_ERRORS = frozenset({"error_api_call_restricted", "api_suspended", "error_permission"})
+# error_limit: the app's daily call count is used up "until 00:00 (UTC+08:00)"; an hour between tries is plenty.
+DAILY_LIMIT_WAIT = 3600.0
+NOT_PERMITTED_ERRORS = frozenset({"error_api_call_restricted", "api_suspended", "error_permission",
+                                  "error_api_permission", "error_ashop_api_permission", "error_perm_non_admin"})
+# `error_auth` is Shopee's code for token trouble AND for many refusals that have nothing to do with the token
+# ("Total stock must be more than reserved stock.", "Lack of location_id", holiday mode, "cnsc shop not upgraded"):
+# only these words in its message make it a token problem (reference "Corrections"; contracts.py).
+TOKEN_WORDS = ("access_token", "access token", "accesstoken")
+RELINK_WORDS = ("partner_id or shopid", "refresh_token")
+PERMISSION_WORDS = ("permission", "whitelist", "restricted")
 
 
 class ShopeeClient:
@@ -63,6 +75,8 @@ class ShopeeClient:
 
     def parse(self, resp: HttpResponse, method: str, path: str) -> dict[str, Any]:
         failure = status_error(resp, method)
+        if isinstance(failure, Throttled) and failure.retry_after_seconds is None:
+            failure = Throttled(failure.message, THROTTLE_WAIT)  # error_rate_limit names no wait
         if failure is not None:
             raise failure
         envelope = resp.json_object()
@@ -76,24 +90,32 @@ class ShopeeClient:
 
 
 def envelope_error(envelope: dict[str, Any], path: str, secrets: Sequence[str]) -> ConnectorError:
-    """Shopee's `error` string to a typed error (§1.4, §1.5, §1.9)."""
+    """Shopee's `error` string to a typed error (§1.4, §1.5, §1.9; the codes and meanings in contracts.py)."""
     code = str(envelope.get("error"))
     message = redact(str(envelope.get("message") or ""), secrets)
     lowered = f"{code} {message}".lower()
+    words = message.lower()
     token_call = path.startswith("/api/v2/auth/")
+    if code == "source_ip_undeclared":
+        return NotPermitted(code, message, reason=IP_NOT_ALLOWED)
     if code in REAUTHORIZE_ERRORS or (token_call and code in AUTH_ERRORS):
         return AuthExpired(f"{code}: {message}", reauthorize=True)
-    if code in NOT_PERMITTED_ERRORS or (
-            "/sellerchat/" in path and ("permission" in lowered or "whitelist" in lowered)):
+    chat = "/sellerchat/" in path
+    if code in NOT_PERMITTED_ERRORS or (code in AUTH_ERRORS and any(w in words for w in PERMISSION_WORDS)):
         # Chat is whitelisted (§1.9); the exact refusal code is not documented, so also match on words.
-        return NotPermitted(code, message)
-    if code in AUTH_ERRORS or "access_token" in code:
-        return AuthExpired(f"{code}: {message}")
-    # UNCONFIRMED (§1.6): no documented throttling code; HTTP 429 (checked earlier) or a rate-limit-looking
-    # code means wait.
-    if "rate_limit" in lowered or "too_many" in lowered or "too many" in lowered:
+        reason = CHAT_NOT_APPROVED if chat else SCOPE_MISSING if code == "error_api_permission" else ""
+        return NotPermitted(code, message, reason=reason)
+    if code in AUTH_ERRORS:
+        if code != "error_auth" or not words or any(w in words for w in TOKEN_WORDS):
+            return AuthExpired(f"{code}: {message}")
+        if any(w in words for w in RELINK_WORDS):
+            return AuthExpired(f"{code}: {message}", reauthorize=True)
+        # error_auth for a stock or item rule: the request is refused, the token is fine (reference "Corrections")
+        return Permanent(code, message)
+    if code == "error_rate_limit" or "rate_limit" in lowered or "too many" in lowered:
         return Throttled(f"{code}: {message}", THROTTLE_WAIT)
-    if code in ("error_server", "error_inner", "error_system_busy", "error_busy"):
-        # UNCONFIRMED: server-side error names are not in the reference; treat them as retryable.
+    if code == "error_limit":
+        return Throttled(f"{code}: {message}", DAILY_LIMIT_WAIT)
+    if code in ("error_server", "error_inner", "error_system_busy", "error_busy", "error_network"):
         return Temporary(f"{code}: {message}")
     return Permanent(code, message)

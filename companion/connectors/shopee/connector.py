@@ -10,7 +10,7 @@ from typing import Any
 from companion.connectors.base import Connector
 from companion.connectors.batching import chunks
 from companion.connectors.convert import epoch_seconds
-from companion.connectors.errors import Permanent
+from companion.connectors.errors import Permanent, Temporary
 from companion.connectors.http import Http
 from companion.connectors.shopee import mapping
 from companion.connectors.shopee.auth import token_set
@@ -50,6 +50,8 @@ class ShopeeConnector(Connector):
                  clock: Callable[[], datetime] = now_utc) -> None:
         self.client = ShopeeClient(credentials, http, clock)
         self.order_page_size = ORDER_PAGE  # smaller in tests, to walk several pages
+        # item_id → model_id → [(location_id, stock)] last read (listing or before a push)
+        self._structures: dict[int, dict[str, list[tuple[str, int]]]] = {}
         self.clock = clock
 
     @property
@@ -115,6 +117,10 @@ class ShopeeConnector(Connector):
             if base is None or base.get("has_model", True):
                 reply = self.client.call("GET", "/api/v2/product/get_model_list", [("item_id", str(item_id))])
                 models = reply.get("response") or {}
+                self._structures[item_id] = {str(m.get("model_id")): mapping.locations(m.get("stock_info_v2"))
+                                             for m in models.get("model") or []}
+            else:
+                self._structures[item_id] = {"0": mapping.locations(base.get("stock_info_v2"))}
             result += mapping.listings(item_id, base, models)
         return result
 
@@ -131,8 +137,8 @@ class ShopeeConnector(Connector):
             offset = int(page.get("next_offset") or offset + ITEM_PAGE)
 
     def _base_info(self, item_ids: list[int]) -> dict[int, dict[str, Any]]:
-        """Names and no-variant stock. get_item_base_info is NOT in the reference (known from the live
-        API); if a server refuses it we still list models, only without names."""
+        """Names and no-variant stock (v2.product.get_item_base_info, in the reference: contracts.py); if a
+        server refuses it we still list models, only without names."""
         found: dict[int, dict[str, Any]] = {}
         for batch in chunks(item_ids, BASE_INFO_BATCH):
             try:
@@ -158,8 +164,14 @@ class ShopeeConnector(Connector):
         return results
 
     def _push_item(self, item_id: int, batch: Sequence[StockUpdate]) -> list[StockResult]:
+        """One update_stock call. Shopee refuses stock without `location_id` when the item's stock has one (and
+        names every warehouse), so the item's own stock structure is read first. Refusals of the whole call
+        (`error_auth` "Total stock must be more than reserved stock.", holiday mode, location rules) are this
+        item's, in Shopee's words: the other items of the round go on and the token is not in doubt."""
+        structure = self._stock_structure(item_id, batch)
         body = {"item_id": item_id, "stock_list": [
-            {"model_id": int(u.listing.sku_id), "seller_stock": [{"stock": u.quantity}]} for u in batch]}
+            {"model_id": int(u.listing.sku_id),
+             "seller_stock": mapping.spread_stock(u.quantity, structure.get(u.listing.sku_id, []))} for u in batch]}
         path = "/api/v2/product/update_stock"
         resp = self.client.send("POST", path, body=body)
         envelope = resp.json_object() or {}
@@ -169,7 +181,8 @@ class ShopeeConnector(Connector):
             try:
                 payload = self.client.parse(resp, "POST", path).get("response") or {}
             except Permanent as refused:
-                return [StockResult(u.listing, False, refused.message) for u in batch]
+                reason = refused.platform_message or refused.platform_code
+                return [StockResult(u.listing, False, reason) for u in batch]
         ok = {str(s.get("model_id")) for s in payload.get("success_list") or []}
         failed = {str(f.get("model_id")): str(f.get("failed_reason") or "failed")
                   for f in payload.get("failure_list") or []}
@@ -179,6 +192,29 @@ class ShopeeConnector(Connector):
             reason = "" if done else failed.get(u.listing.sku_id, "not confirmed by Shopee")
             results.append(StockResult(u.listing, done, reason))
         return results
+
+    def _stock_structure(self, item_id: int, batch: Sequence[StockUpdate]) -> dict[str, list[tuple[str, int]]]:
+        """model_id → [(location_id, stock)] as Shopee holds it now (get_model_list, or get_item_base_info for an
+        item without variants). When the item cannot be read the push goes without locations and Shopee says
+        what is wrong."""
+        try:
+            if any(u.listing.sku_id == "0" for u in batch):
+                reply = self.client.call("GET", "/api/v2/product/get_item_base_info",
+                                         [("item_id_list", str(item_id))])
+                rows = (reply.get("response") or {}).get("item_list") or []
+                found = {"0": mapping.locations(rows[0].get("stock_info_v2"))} if rows else {}
+            else:
+                reply = self.client.call("GET", "/api/v2/product/get_model_list", [("item_id", str(item_id))])
+                found = {str(m.get("model_id")): mapping.locations(m.get("stock_info_v2"))
+                         for m in (reply.get("response") or {}).get("model") or []}
+        except Permanent:
+            return {}
+        except Temporary:
+            if item_id not in self._structures:
+                raise
+            return self._structures[item_id]  # the read's answer was lost: the structure seen when listing
+        self._structures[item_id] = found
+        return found
 
     # Chat (whitelisted apps only) ---------------------------------------------------------------------
 

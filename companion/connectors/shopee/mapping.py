@@ -68,6 +68,8 @@ def order_lines(items: list[dict[str, Any]]) -> tuple[OrderLine, ...]:
             name=name,
             quantity=int(item.get("model_quantity_purchased") or 0),
             unit_price=price,
+            # units of this line already cancelled (cancel_requested_qty still waits for a decision: kept)
+            cancelled_quantity=int(item.get("cancelled_qty") or 0),
         ))
     return tuple(lines)
 
@@ -79,6 +81,32 @@ def seller_stock(stock_info: dict[str, Any] | None) -> int:
     if entries:
         return sum(int(e.get("stock") or 0) for e in entries)
     return int((info.get("summary_info") or {}).get("total_available_stock") or 0)
+
+
+def locations(stock_info: dict[str, Any] | None) -> list[tuple[str, int]]:
+    """The item's seller stock per warehouse [(location_id, stock)], first the saleable ones; [] when its seller
+    stock carries no location_id (then update_stock must not send one either)."""
+    entries = [e for e in (stock_info or {}).get("seller_stock") or [] if e.get("location_id")]
+    entries.sort(key=lambda e: not e.get("if_saleable", True))
+    return [(str(e["location_id"]), int(e.get("stock") or 0)) for e in entries]
+
+
+def spread_stock(quantity: int, where: list[tuple[str, int]]) -> list[dict[str, Any]]:
+    """update_stock's seller_stock for a total of `quantity`: every warehouse listed, the others keeping what they
+    hold (they may be real shelves elsewhere) and the first taking the difference; when the others already hold
+    more than `quantity`, they give up units from the last one on."""
+    if not where:
+        return [{"stock": quantity}]
+    names = [loc for loc, _ in where[1:]]
+    held = [n for _, n in where[1:]]
+    over = sum(held) - quantity
+    for at in reversed(range(len(held))):
+        taken = min(held[at], max(over, 0))
+        held[at] -= taken
+        over -= taken
+    first = quantity - sum(held)
+    return [{"location_id": where[0][0], "stock": first},
+            *({"location_id": loc, "stock": n} for loc, n in zip(names, held, strict=True))]
 
 
 def variant_name(model: dict[str, Any], tiers: list[dict[str, Any]]) -> str:

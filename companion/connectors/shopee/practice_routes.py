@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from companion.connectors.shopee import practice_shop as shop
 from companion.connectors.shopee import practice_signing as signing
 from companion.practice.credentials import REFRESH_GRACE
 from companion.practice.exchange import Context, Reply, Request, parse_int, request_id
@@ -13,7 +14,16 @@ from companion.practice.signing_check import same
 from companion.practice.state import OrderBound
 
 PUBLIC_PATHS = {"/api/v2/auth/token/get", "/api/v2/auth/access_token/get", "/api/v2/shop/auth_partner"}
-LOCATION_ID = "IDZ"
+LOCATION_ID = shop.LOCATION_ID
+# The reference's own words (congminh1254/shopee-sdk schemas/v2.product.update_stock.json error_list)
+RESERVED_WORDS = "Total stock must be more than reserved stock."
+HOLIDAY_WORDS = "Please wait for the holiday mode set then to edit item. Please try later."
+STRUCTURE_WORDS = ("Can not update item with different stock structure. Can only update seller stock with location "
+                   "id when existing seller stock have location id. Can only update seller stock without location id "
+                   "when existing seller stock without location id.")
+MULTI_WAREHOUSE_WORDS = "The merchant/shop has multi warehouse, please input location id"
+WRONG_LOCATION_WORDS = ("The location_id input is not matched the shop's location_id(more/wrong). Please double "
+                        "check.")
 
 
 def ok(response: Any = None, **top: Any) -> Reply:
@@ -28,8 +38,9 @@ def err(code: str, message: str, status: int = 200, **extra: Any) -> Reply:
 
 
 def throttled() -> Reply:
-    # Best guess: the reference lists no Shopee throttle code; Shopee answers errors in the body with HTTP 200 here.
-    return err("error_too_many_request", "Too many requests, please try again later.")
+    """The reference's common error `error_rate_limit` in its own words. The HTTP status it comes with is not
+    documented (UNCONFIRMED): 200 like the other body-level refusals, so only a client reading the body waits."""
+    return err("error_rate_limit", "Too many requests. You have reached the rate limit. Please try again later.")
 
 
 def check(ctx: Context, req: Request) -> Reply | None:
@@ -51,12 +62,18 @@ def check(ctx: Context, req: Request) -> Reply | None:
     if not same(signing.sign(creds["partner_key"], base), sign):
         return err("error_sign", "Wrong sign", 403)
     if not signing.timestamp_ok(ts, ctx.state.now()) or ctx.fires("bad_timestamp"):
-        # Shopee's exact code for a stale timestamp is not in the reference; error_param is our best guess.
-        return err("error_param", "Invalid timestamp, the request must arrive within 5 minutes.", 403)
+        # common error list: error_param "Timestamp is expired." (a request must arrive within 5 minutes)
+        return err("error_param", "Timestamp is expired: the request timestamp must be within 5 minutes.", 403)
+    if shop.flag(ctx.state, "ip_allow_list"):
+        return err("source_ip_undeclared", "Request Source IP (127.0.0.1) is undeclared. Please declare all your IP "
+                   "addresses in the Shopee Open Platform Console > App list > IP Address Whitelist", 403)
+    if shop.flag(ctx.state, "daily_limit"):
+        return err("error_limit", "The total API call number made by your APP has reached the daily API call limit, "
+                   "please try again after 00: 00 (UTC+08:00)", 403)
     if not shop_api:
         return None
     if shop_id != str(creds["shop_id"]):
-        return err("error_auth", "Invalid shop_id.", 403)
+        return err("error_auth", "Invalid partner_id or shopid.", 403)
     state = ctx.state.token_state(ctx.platform, "access", token)
     if state == "expired" or (state == "ok" and ctx.fires("expired_token")):
         return err("error_auth", "Invalid access_token, the access token has expired.", 403)
@@ -73,7 +90,8 @@ def handle(ctx: Context, req: Request) -> Reply:
     if problem is not None:
         return problem
     if req.path.startswith("/api/v2/sellerchat/") and not ctx.chat_approved():  # whitelisted apps only
-        return err("error_api_call_restricted", "Your app has no permission to call the sellerchat APIs.", 403)
+        return err("error_api_call_restricted", "The App permission for api call have been restricted. Your app has "
+                   "no permission to call the sellerchat APIs.", 403)
     return route(ctx, req)
 
 
@@ -86,7 +104,7 @@ def token_get(ctx: Context, req: Request) -> Reply:
     code = str(body.get("code") or "")
     if (ctx.state.token_state(ctx.platform, "code", code) != "ok"
             or not ctx.state.consume_token(ctx.platform, "code", code)):
-        return err("error_auth", "Invalid code.", 403)
+        return err("invalid_code", "The code is expired or used or invalid, please check the code.", 403)
     return _new_tokens(ctx)
 
 
@@ -160,7 +178,7 @@ def order_detail(ctx: Context, req: Request) -> Reply:
             "message_to_seller": "", "create_time": order["create_time"], "update_time": order["update_time"],
             "days_to_ship": 2, "ship_by_date": order["ship_by"]}
         if "item_list" in wanted:
-            row["item_list"] = [_item_line(line) for line in order["lines"]]
+            row["item_list"] = [_item_line(ctx, line) for line in order["lines"]]
         if "buyer_user_id" in wanted:
             row["buyer_user_id"] = int(order["buyer_id"])
         if "buyer_username" in wanted:
@@ -177,8 +195,9 @@ def order_detail(ctx: Context, req: Request) -> Reply:
     return ok({"order_list": out})
 
 
-def _item_line(line: dict[str, Any]) -> dict[str, Any]:
+def _item_line(ctx: Context, line: dict[str, Any]) -> dict[str, Any]:
     has_model = line["model_id"] != "0"
+    gone = shop.cancelled(ctx.state, int(line["id"]))
     return {
         "item_id": int(line["item_id"]), "item_name": line["name"], "item_sku": line["item_sku"],
         "model_id": int(line["model_id"]), "model_name": line["model_name"],
@@ -186,7 +205,8 @@ def _item_line(line: dict[str, Any]) -> dict[str, Any]:
         "model_original_price": float(line["price"]), "model_discounted_price": float(line["price"]),
         "wholesale": False, "weight": 0.3, "add_on_deal": False, "main_item": False, "promotion_type": "",
         "promotion_id": 0, "order_item_id": int(line["id"]), "promotion_group_id": 0,
-        "image_info": {"image_url": ""}}
+        "image_info": {"image_url": ""}, "active_qty": line["quantity"] - gone, "cancel_requested_qty": 0,
+        "cancelled_qty": gone, "return_requested_qty": 0, "returned_qty": 0}
 
 
 # -- products ---------------------------------------------------------------------------------------------------
@@ -212,9 +232,13 @@ def item_list(ctx: Context, req: Request) -> Reply:
                "next_offset": first + page_size if more else 0})
 
 
-def _stock_info(listing: dict[str, Any]) -> dict[str, Any]:
-    return {"summary_info": {"total_reserved_stock": 0, "total_available_stock": listing["stock"]},
-            "seller_stock": [{"location_id": LOCATION_ID, "stock": listing["stock"], "if_saleable": True}],
+def _stock_info(ctx: Context, listing: dict[str, Any]) -> dict[str, Any]:
+    """Seller stock per warehouse; the units held for a promotion are reserved (and not for sale elsewhere)."""
+    held = shop.reserved(ctx.state, int(listing["id"]))
+    return {"summary_info": {"total_reserved_stock": held,
+                             "total_available_stock": max(0, int(listing["stock"]) - held)},
+            "seller_stock": [{"location_id": loc, "stock": n, "if_saleable": True}
+                             for loc, n in shop.warehouses(ctx.state, listing).items()],
             "shopee_stock": []}
 
 
@@ -231,11 +255,12 @@ def item_base_info(ctx: Context, req: Request) -> Reply:
         first = models[0]
         row: dict[str, Any] = {"item_id": int(item_id), "item_name": first["name"], "item_sku": first["item_sku"],
                                "item_status": "NORMAL", "has_model": first["model_id"] != "0",
+                               "has_promotion": any(shop.reserved(ctx.state, int(m["id"])) for m in models),
                                "create_time": first["update_time"], "update_time": first["update_time"]}
         if first["model_id"] == "0":
             row["price_info"] = [{"currency": "IDR", "original_price": float(first["price"]),
                                   "current_price": float(first["price"])}]
-            row["stock_info_v2"] = _stock_info(first)
+            row["stock_info_v2"] = _stock_info(ctx, first)
         out.append(row)
     return ok({"item_list": out})
 
@@ -250,12 +275,15 @@ def model_list(ctx: Context, req: Request) -> Reply:
     rows = [{"model_id": int(m["model_id"]), "model_sku": m["seller_sku"], "model_status": "MODEL_NORMAL",
              "tier_index": [i], "price_info": [{"currency": "IDR", "original_price": float(m["price"]),
                                                 "current_price": float(m["price"])}],
-             "stock_info_v2": _stock_info(m), "pre_order": {"is_pre_order": False, "days_to_ship": 2}}
+             "stock_info_v2": _stock_info(ctx, m), "has_promotion": shop.reserved(ctx.state, int(m["id"])) > 0,
+             "pre_order": {"is_pre_order": False, "days_to_ship": 2}}
             for i, m in enumerate(models)]
     return ok({"tier_variation": tier, "model": rows, "standardise_tier_variation": []})
 
 
 def update_stock(ctx: Context, req: Request) -> Reply:
+    """As strict as v2.product.update_stock: one item, 1–50 models, no model twice; a location_id exactly when the
+    item's stock has one (every warehouse known); holiday mode and promotion stock refused under `error_auth`."""
     body = req.json()
     if not isinstance(body, dict) or not isinstance(body.get("stock_list"), list) or "item_id" not in body:
         return err("error_param", "item_id and stock_list are required.", 400)
@@ -264,25 +292,53 @@ def update_stock(ctx: Context, req: Request) -> Reply:
         return err("error_param", "stock_list must hold between 1 and 50 entries.", 400)
     item_id = str(body["item_id"])
     if item_id not in _items(ctx):
-        return err("error_item_not_belong_shop", "The item does not belong to this shop.")
-    success, failure = [], []
-    for entry in stock_list:
-        model_id = entry.get("model_id", 0) if isinstance(entry, dict) else None
+        return err("error_item_not_belong_shop", "Item not belong to shop.")
+    model_ids = [e.get("model_id", 0) if isinstance(e, dict) else None for e in stock_list]
+    if len(set(map(str, model_ids))) != len(model_ids):
+        return err("error_param", "Repeat model_id.")
+    if shop.flag(ctx.state, "holiday"):
+        return err("error_auth", HOLIDAY_WORDS)
+    plans, failure = [], []
+    for model_id, entry in zip(model_ids, stock_list, strict=True):
         listing = ctx.state.find_listing(ctx.platform, item_id, str(model_id))
-        seller_stock = entry.get("seller_stock") if isinstance(entry, dict) else None
-        stock = seller_stock[0].get("stock") if isinstance(seller_stock, list) and seller_stock else None
         if listing is None:
             failure.append({"model_id": model_id, "failed_reason": "Model not found in this item."})
-        elif not isinstance(stock, int) or isinstance(stock, bool) or stock < 0:
-            failure.append({"model_id": model_id, "failed_reason": "Stock must be a whole number of at least 0."})
-        else:
-            ctx.state.set_stock(listing["id"], stock)
-            success.append({"model_id": model_id, "location_id": LOCATION_ID, "stock": stock})
+            continue
+        stocks = _new_stocks(ctx, listing, entry.get("seller_stock") if isinstance(entry, dict) else None)
+        if isinstance(stocks, Reply):
+            return stocks
+        plans.append((model_id, listing, stocks))
+    for _model_id, listing, stocks in plans:
+        if sum(stocks.values()) < shop.reserved(ctx.state, int(listing["id"])):
+            return err("error_auth", RESERVED_WORDS)
+    success = []
+    for model_id, listing, stocks in plans:
+        shop.set_warehouses(ctx.state, listing, stocks)
+        success += [{"model_id": model_id, "location_id": loc, "stock": n} for loc, n in stocks.items()]
     response = {"success_list": success, "failure_list": failure}
     if failure:
-        return err("error_busi_update_stock_failed", "Update stock failed, please check failure_list.",
-                   response=response)
+        return err("error_busi_update_stock_failed",
+                   "Update stock failed, please check failure_list for detailed reason", response=response)
     return ok(response)
+
+
+def _new_stocks(ctx: Context, listing: dict[str, Any], seller_stock: Any) -> dict[str, int] | Reply:
+    """The listing's stock per location after this entry, or the refusal the platform gives."""
+    if not isinstance(seller_stock, list) or not seller_stock:
+        return err("error_param", "Wrong parameters, detail: seller_stock is required.", 400)
+    now = shop.warehouses(ctx.state, listing)
+    new = dict(now)
+    for part in seller_stock:
+        stock = part.get("stock") if isinstance(part, dict) else None
+        if not isinstance(stock, int) or isinstance(stock, bool) or stock < 0:
+            return err("error_param", "Parameter is not match the constraints, stock must be at least 0.", 400)
+        location = part.get("location_id")
+        if location is None:  # every practice item's seller stock has a location_id
+            return err("error_busi", MULTI_WAREHOUSE_WORDS) if len(now) > 1 else err("error_param", STRUCTURE_WORDS)
+        if location not in now:
+            return err("error_auth", WRONG_LOCATION_WORDS)
+        new[str(location)] = stock
+    return new
 
 
 # -- seller chat ------------------------------------------------------------------------------------------------

@@ -49,6 +49,10 @@ SPEC = ChannelSpec(
     chat_permission_sentence=N_("Shopee chats need the app's chat permission: in Shopee Open Platform, ask for "
                                 "chat access for the Seller In-house System app, then link the shop again in "
                                 "Settings."),
+    ip_allowlist_sentence=N_("Shopee refused this computer's internet address: in Shopee Open Platform, add it to "
+                             "the app's IP Address Whitelist (or turn the whitelist off), then sync again."),
+    scope_sentence=N_("Shopee does not let this app type use that part of the shop: in Shopee Open Platform, ask for "
+                      "the Seller In-house System app type, then link the shop again in Settings."),
     # cf.shopee.co.id is seen in chat payloads (a third-party relay's docs); down-id.img.susercontent.com: UNCONFIRMED
     picture_hosts=("susercontent.com", "shopee.co.id"),
 )

@@ -7,11 +7,13 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from companion.connectors import errors
 from companion.connectors.errors import (
     AuthExpired,
     ConnectorError,
     NotPermitted,
     Permanent,
+    Temporary,
     Throttled,
     redact,
 )
@@ -20,9 +22,17 @@ from companion.connectors.tiktok.credentials import TikTokCredentials
 from companion.connectors.tiktok.signing import sign, string_to_sign
 from companion.domain.clock import now_utc
 
-# UNCONFIRMED: these numeric codes are not in the reference (TikTok's published error list, from memory);
-# words in the message are checked as well.
-AUTH_CODES = frozenset({105001, 105002, 36004004})
+# Documented codes (contracts.py; common-errors.md): 105002 expired token; 36009004 is shared by an invalid
+# x-tts-access-token, a missing sign, an invalid app_key or identifier and a timestamp out of range (its message says
+# which); 36009002 too many requests; 105005 a scope the app was not granted; 36009033 an IP allow-list.
+EXPIRED_TOKEN = 105002
+SHARED_CREDENTIALS = 36009004
+TOO_MANY_REQUESTS = 36009002
+INTERNAL_ERROR = 36009003
+SCOPE_MISSING = 105005
+IP_NOT_ALLOWED = 36009033
+DAILY_QUOTA = 45101004  # Customer Service: 10000 queries a day
+PERMISSION_DENIED = 10006402
 
 
 class TikTokClient:
@@ -68,22 +78,27 @@ class TikTokClient:
 
 def envelope_error(envelope: dict[str, Any], status: int, secrets: Sequence[str], *,
                    token_call: bool = False) -> ConnectorError:
-    """`{code, message, request_id}` with a non-zero code to a typed error."""
-    code = envelope.get("code")
+    """`{code, message, request_id}` with a non-zero code to a typed error, by the documented codes only."""
+    raw = envelope.get("code")
+    code = int(raw) if isinstance(raw, int) or (isinstance(raw, str) and raw.isdigit()) else None
     message = redact(str(envelope.get("message") or ""), secrets)
-    lowered = message.lower()
-    if "too many" in lowered or "rate limit" in lowered:
-        return Throttled(f"{code}: {message}")
-    if "sign" in lowered or "timestamp" in lowered or "app_key" in lowered or "shop_cipher" in lowered:
-        # A wrong secret, a skewed clock or a wrong shop: TikTok answers these with HTTP 401 too, but neither a
-        # token refresh nor a new authorization can fix them, so they must not look like an expired token.
-        return Permanent(str(code), message)
+    lowered = message.lower().replace("-", "_")
+    if code in (TOO_MANY_REQUESTS, DAILY_QUOTA) or status == 429:
+        return Throttled(f"{raw}: {message}")
+    if code == INTERNAL_ERROR:
+        return Temporary(f"{raw}: {message}")
+    if token_call and ("app_key" in lowered or "app_secret" in lowered):
+        # The app's own key or secret is wrong: authorizing the shop again would not fix it.
+        return Permanent(str(raw), message)
     if token_call:
         # A refused token/get or token/refresh cannot be fixed by retrying: the seller re-authorizes.
-        return AuthExpired(f"{code}: {message}", reauthorize=True)
-    if status == 401 or code in AUTH_CODES or ("access token" in lowered and
-                                               ("expire" in lowered or "invalid" in lowered)):
-        return AuthExpired(f"{code}: {message}")
-    if status == 403 or "scope" in lowered or "permission" in lowered:
-        return NotPermitted(str(code), message)
-    return Permanent(str(code), message)
+        return AuthExpired(f"{raw}: {message}", reauthorize=True)
+    if code == EXPIRED_TOKEN or (code == SHARED_CREDENTIALS and "access_token" in lowered):
+        return AuthExpired(f"{raw}: {message}")
+    if code == IP_NOT_ALLOWED:
+        return NotPermitted(str(raw), message, reason=errors.IP_NOT_ALLOWED)
+    if code in (SCOPE_MISSING, PERMISSION_DENIED):
+        return NotPermitted(str(raw), message, reason=errors.SCOPE_MISSING)
+    # 106001 sign, 36009004 app_key / timestamp / identifiers, 106013 shop_cipher and every business refusal:
+    # neither a token refresh nor a retry can fix them.
+    return Permanent(str(raw), message)

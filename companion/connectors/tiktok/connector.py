@@ -6,11 +6,12 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from companion.connectors.base import Connector
 from companion.connectors.batching import chunks
 from companion.connectors.convert import epoch_seconds
-from companion.connectors.errors import Permanent
+from companion.connectors.errors import CHAT_NOT_APPROVED, SCOPE_MISSING, NotPermitted, Permanent
 from companion.connectors.http import Http
 from companion.connectors.tiktok import auth, mapping
 from companion.connectors.tiktok.client import TikTokClient
@@ -32,8 +33,11 @@ from companion.domain.marketplace import (
 ORDER_PAGE = 100
 DETAIL_BATCH = 50
 PRODUCT_PAGE = 100
-# UNCONFIRMED: no per-call SKU limit is given for inventory/update; 100 keeps bodies small.
-STOCK_BATCH = 100
+STOCK_BATCH = 100  # "A single product cannot have more than 100 different SKUs" (update-inventory, 12052050)
+INVENTORY_SEARCH_BATCH = 600
+MIN_QUANTITY, MAX_QUANTITY = 1, 99_999  # per warehouse, update-inventory's "Valid range: [1, 99,999]"
+QUANTITY_WORDS = ("TikTok Shop takes stock from 1 to 99999 per warehouse, not {quantity}: while it is sold out, "
+                  "deactivate the product in TikTok Shop Seller Center")
 CONVERSATION_PAGE = 20
 MESSAGE_PAGE = 10
 TEXT_LIMIT = 2000
@@ -48,6 +52,8 @@ class TikTokConnector(Connector):
                  clock: Callable[[], datetime] = now_utc) -> None:
         self.client = TikTokClient(credentials, http, clock)
         self.order_page_size = ORDER_PAGE  # smaller in tests, to walk several pages
+        # each SKU's warehouses with their units, as products/search or inventory/search last said
+        self._warehouse_cache: dict[str, list[tuple[str, int]]] = {}
 
     @property
     def credentials(self) -> TikTokCredentials:
@@ -91,38 +97,70 @@ class TikTokConnector(Connector):
                                     read_only=True)
             for product in data.get("products") or []:
                 result += mapping.listings(product)
+                self._warehouse_cache.update(mapping.sku_warehouses(product))
             next_token = str(data.get("next_page_token") or "")
             if not next_token or next_token == token:
                 return result
             token = next_token
 
     def push_stock(self, updates: Sequence[StockUpdate]) -> list[StockResult]:
-        """One inventory/update call per product (all SKUs must belong to it, §2.5)."""
+        """One inventory/update call per product (all SKUs must belong to it), every warehouse of each SKU listed
+        (its warehouses read first through inventory/search); per-SKU refusals come back in data.errors[]."""
         results: list[StockResult] = []
         by_product: dict[str, list[StockUpdate]] = {}
         for update in updates:
-            if not update.listing.item_id or not update.listing.sku_id or update.quantity < 0:
-                results.append(StockResult(update.listing, False, "invalid listing reference or quantity"))
+            if not update.listing.item_id or not update.listing.sku_id:
+                results.append(StockResult(update.listing, False, "invalid listing reference"))
+            elif not MIN_QUANTITY <= update.quantity <= MAX_QUANTITY:
+                # The reference's range is [1, 99,999] per warehouse: a call with 0 is refused, so none is sent.
+                results.append(StockResult(update.listing, False, QUANTITY_WORDS.format(quantity=update.quantity)))
             else:
                 by_product.setdefault(update.listing.item_id, []).append(update)
+        warehouses = self._warehouses([u.listing.sku_id for ups in by_product.values() for u in ups])
         for product_id, product_updates in by_product.items():
             for batch in chunks(product_updates, STOCK_BATCH):
-                results += self._push_product(product_id, batch)
+                results += self._push_product(product_id, batch, warehouses)
         return results
 
-    def _push_product(self, product_id: str, batch: Sequence[StockUpdate]) -> list[StockResult]:
-        # warehouse_id left out: optional for single-warehouse shops (§2.5); multi-warehouse not supported.
-        # UNCONFIRMED (§2.5): the spec range is 1–99,999; we still send 0 (sold out) and report a refusal.
-        body = {"skus": [{"id": u.listing.sku_id, "inventory": [{"quantity": u.quantity}]} for u in batch]}
+    def _warehouses(self, sku_ids: Sequence[str]) -> dict[str, list[tuple[str, int]]]:
+        """Each SKU's warehouses with what each holds now (inventory/search, at most 600 SKUs a call)."""
+        found = {sku: self._warehouse_cache[sku] for sku in sku_ids if sku in self._warehouse_cache}
+        unknown = [sku for sku in dict.fromkeys(sku_ids) if sku not in found]
+        for batch in chunks(unknown, INVENTORY_SEARCH_BATCH):
+            data = self.client.call("POST", "/product/202309/inventory/search", body={"sku_ids": batch},
+                                    read_only=True)
+            for product in data.get("inventory") or []:
+                for sku in product.get("skus") or []:
+                    found[str(sku.get("id"))] = [(str(w.get("warehouse_id")), int(w.get("available_quantity") or 0))
+                                                 for w in sku.get("warehouse_inventory") or []]
+        self._warehouse_cache.update(found)
+        return found
+
+    def _push_product(self, product_id: str, batch: Sequence[StockUpdate],
+                      warehouses: dict[str, list[tuple[str, int]]]) -> list[StockResult]:
+        skus, results = [], []
+        for u in batch:
+            split = mapping.split_over_warehouses(u.quantity, warehouses.get(u.listing.sku_id) or [])
+            if split is None:
+                results.append(StockResult(u.listing, False, QUANTITY_WORDS.format(quantity=u.quantity)))
+            else:
+                skus.append((u, split))
+        if not skus:
+            return results
+        body = {"skus": [{"id": u.listing.sku_id, "inventory": inventory} for u, inventory in skus]}
         try:
-            self.client.call("POST", f"/product/202309/products/{product_id}/inventory/update", body=body)
+            data = self.client.call("POST", f"/product/202309/products/{product_id}/inventory/update", body=body)
+        except NotPermitted:
+            raise
         except Permanent as refused:
-            return [StockResult(u.listing, False, refused.message) for u in batch]
-        return [StockResult(u.listing, True) for u in batch]
+            return results + [StockResult(u.listing, False, refused.message) for u, _ in skus]
+        failed = mapping.sku_failures(data)
+        return results + [StockResult(u.listing, u.listing.sku_id not in failed, failed.get(u.listing.sku_id, ""))
+                          for u, _ in skus]
 
     def list_conversations(self, cursor: str | None = None) -> ConversationPage:
         query = {"page_size": str(CONVERSATION_PAGE), "locale": LOCALE} | ({"page_token": cursor} if cursor else {})
-        data = self.client.call("GET", "/customer_service/202309/conversations", query)
+        data = self._cs("GET", "/customer_service/202309/conversations", query)
         rows = tuple(mapping.conversation(c) for c in data.get("conversations") or [])
         token = str(data.get("next_page_token") or "")
         next_cursor = token if token and token != cursor else None
@@ -133,8 +171,10 @@ class TikTokConnector(Connector):
         query = {"page_size": str(MESSAGE_PAGE), "locale": LOCALE, "sort_order": "DESC"}
         if cursor:
             query["page_token"] = cursor
-        data = self.client.call("GET", f"/customer_service/202309/conversations/{conversation_id}/messages", query)
-        rows = tuple(mapping.message(m, conversation_id) for m in data.get("messages") or [])
+        data = self._cs("GET", f"/customer_service/202309/conversations/{conversation_id}/messages", query)
+        # is_visible=false: the platform says not to show it to customer service (e.g. a rating request)
+        rows = tuple(mapping.message(m, conversation_id) for m in data.get("messages") or []
+                     if m.get("is_visible") is not False)
         token = str(data.get("next_page_token") or "")
         next_cursor = token if token and token != cursor else None
         return MessagePage(rows, next_cursor, next_cursor is None)
@@ -143,6 +183,17 @@ class TikTokConnector(Connector):
         if not text.strip() or len(text) > TEXT_LIMIT:
             raise Permanent("invalid_text", f"text must be 1–{TEXT_LIMIT} characters")
         body = {"type": "TEXT", "content": json.dumps({"content": text}, ensure_ascii=False)}
-        data = self.client.call("POST", f"/customer_service/202309/conversations/{conversation.conversation_id}"
-                                "/messages", body=body)
+        data = self._cs("POST", f"/customer_service/202309/conversations/{conversation.conversation_id}/messages",
+                        body=body)
         return str(data.get("message_id") or "")
+
+    def _cs(self, method: str, path: str, query: dict[str, str] | None = None,
+            body: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A Customer Service call: that API is inactive until TikTok approves it for the app, so a missing scope
+        there means "ask for Customer Service approval"."""
+        try:
+            return self.client.call(method, path, query, body)
+        except NotPermitted as refused:
+            if refused.reason in (SCOPE_MISSING, ""):
+                raise NotPermitted(refused.platform_code, refused.platform_message, reason=CHAT_NOT_APPROVED) from None
+            raise

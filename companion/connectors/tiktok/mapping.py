@@ -75,6 +75,46 @@ def listings(product: dict[str, Any]) -> list[Listing]:
     return result
 
 
+def split_over_warehouses(total: int, current: list[tuple[str, int]]) -> list[dict[str, object]] | None:
+    """`total` units over every warehouse of a SKU, each within [1, 99999]: the others keep what they hold (at
+    least 1), the first takes the rest; None when `total` cannot be laid out so. One warehouse (or none known):
+    the quantity alone, warehouse_id optional then."""
+    if len(current) <= 1:
+        return [{"warehouse_id": current[0][0], "quantity": total} if current else {"quantity": total}]
+    others = [max(1, held) for _, held in current[1:]]
+    rest = total - sum(others)
+    for n in range(len(others)):  # lower the others to 1 each, last first, until the first warehouse has 1
+        if rest >= 1:
+            break
+        give = min(others[-1 - n] - 1, 1 - rest)
+        others[-1 - n] -= give
+        rest += give
+    if not 1 <= rest <= 99_999:
+        return None
+    amounts = [rest, *others]
+    return [{"warehouse_id": wid, "quantity": qty} for (wid, _), qty in zip(current, amounts, strict=True)]
+
+
+def sku_failures(data: dict[str, Any]) -> dict[str, str]:
+    """inventory/update's data.errors[] by SKU id: the platform's code and words (warehouses named)."""
+    failed: dict[str, str] = {}
+    for e in data.get("errors") or []:
+        detail = e.get("detail") or {}
+        sku = str(detail.get("sku_id") or "")
+        places = ", ".join(str(x.get("warehouse_id")) for x in detail.get("extra_errors") or []
+                           if x.get("warehouse_id"))
+        words = f"{e.get('code')}: {e.get('message') or ''}" + (f" ({places})" if places else "")
+        failed[sku] = f"{failed[sku]}; {words}" if sku in failed else words
+    return failed
+
+
+def sku_warehouses(product: dict[str, Any]) -> dict[str, list[tuple[str, int]]]:
+    """Each SKU's warehouses and units from a products/search product."""
+    return {str(sku.get("id")): [(str(w.get("warehouse_id")), int(w.get("quantity") or 0))
+                                 for w in sku.get("inventory") or [] if w.get("warehouse_id")]
+            for sku in product.get("skus") or []}
+
+
 def content_text(content: object) -> str:
     """TikTok message content is a JSON string like {"content": "halo"}."""
     value: object = content
@@ -119,7 +159,8 @@ def conversation(row: dict[str, Any]) -> Conversation:
         conversation_id=str(row.get("id")),
         buyer_id=str(buyer.get("user_id") or buyer.get("im_user_id") or ""),
         buyer_name=str(buyer.get("nickname") or ""),
-        last_text=content_text(latest.get("content")) if latest.get("type") == "TEXT" else "",
+        last_text=content_text(latest.get("content"))
+        if latest.get("type") == "TEXT" and latest.get("is_visible") is not False else "",
         last_message_at=from_epoch(latest.get("create_time") or row.get("create_time")),
         unread_count=int(row.get("unread_count") or 0),
     )

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from companion.connectors import registry
 from companion.domain.clock import now_utc
 from companion.domain.deadlines import Clock
 from companion.gui.context import AppContext
@@ -43,8 +44,10 @@ from companion.gui.pages.base import Page
 from companion.i18n import N_, tr
 from companion.services import inbox as inbox_service
 from companion.services.change import Change
+from companion.store import accounts as account_store
 from companion.store import inbox as inbox_store
 from companion.store.inbox import ConversationRow
+from companion.sync.chat import on_demand
 
 COUNTDOWN_MS = 30_000
 SEARCH_DELAY_MS = 250
@@ -57,6 +60,7 @@ Entry = tuple[ConversationRow, Clock | None]
 
 PAGE_STYLE = """
 QLabel#chatProblem { background: #fff7ed; border: 1px solid #f3c892; border-radius: 6px; padding: 8px 12px; }
+QWidget#chatChecks { background: #eef4fb; border: 1px solid #c5d6ea; border-radius: 6px; }
 """
 
 
@@ -150,6 +154,13 @@ class InboxPage(Page):
         self.problem.setObjectName("chatProblem")
         self.problem.setWordWrap(True)
         self.problem.hide()
+        self.checks = QWidget()
+        self.checks.setObjectName("chatChecks")
+        self.checks.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.checks_layout = QVBoxLayout(self.checks)
+        self.checks_layout.setContentsMargins(10, 6, 10, 6)
+        self.checks.hide()
+        self.check_buttons: dict[str, QPushButton] = {}
         self._filters_built(ctx)
         self.model = InboxModel()
         self.table = self._table()
@@ -179,6 +190,7 @@ class InboxPage(Page):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.problem)
+        layout.addWidget(self.checks)
         layout.addLayout(self.filters)
         layout.addWidget(self.split, 1)
         layout.addWidget(self.coaching_toggle)
@@ -200,7 +212,7 @@ class InboxPage(Page):
         self._search_timer.setSingleShot(True)
         self._search_timer.timeout.connect(self.reload)
         self.search.textChanged.connect(lambda _t: self._search_timer.start(SEARCH_DELAY_MS))
-        self.channel.currentIndexChanged.connect(lambda _i: self.reload())
+        self.channel.currentIndexChanged.connect(lambda _i: self._channel_chosen())
         self.state.currentIndexChanged.connect(lambda _i: self.reload())
         self.count_label = QLabel()
         self.count_label.setProperty("role", "hint")
@@ -236,6 +248,7 @@ class InboxPage(Page):
                                            self.search.text().strip())
         self.model.set_entries(list(entries), now)
         self._show_problems()
+        self._show_checks()
         self.count_label.setText(tr("{count} conversations", count=len(entries)))
         self.empty_label.setVisible(not entries)
         self.empty_label.setText(self._empty_text())
@@ -263,6 +276,50 @@ class InboxPage(Page):
                      else f"{inbox_channel_text(p.channel)}: {tr(p.sentence_msgid)}" for p in problems]
         self.problem.setText("\n".join(dict.fromkeys(sentences)))
         self.problem.setVisible(bool(sentences))
+
+    def _show_checks(self) -> None:
+        """Channels whose chats are read only when asked: one line each, why, and a button to check now."""
+        wanted = sorted({a.channel for a in account_store.active(self.ctx.db) if on_demand(a.channel)},
+                        key=lambda c: (getattr(registry.find(c), "order", 100), c))
+        if wanted != list(self.check_buttons):
+            while self.checks_layout.count():
+                item = self.checks_layout.takeAt(0)
+                widget = item.widget() if item is not None else None
+                if widget is not None:
+                    widget.deleteLater()
+            self.check_buttons = {}
+            for channel in wanted:
+                self.checks_layout.addWidget(self._check_line(channel))
+        self.checks.setVisible(bool(wanted))
+
+    def _check_line(self, channel: str) -> QWidget:
+        spec = registry.find(channel)
+        line = QWidget()
+        row = QHBoxLayout(line)
+        row.setContentsMargins(0, 0, 0, 0)
+        note = QLabel(tr(spec.chat_pull_note) if spec and spec.chat_pull_note else
+                      tr("Chats of this marketplace are read only when you ask."))
+        note.setWordWrap(True)
+        button = QPushButton(tr("Check {channel} chats", channel=inbox_channel_text(channel)))
+        button.clicked.connect(lambda: self.check_chats(channel))
+        self.check_buttons[channel] = button
+        row.addWidget(note, 1)
+        row.addWidget(button)
+        return line
+
+    def _channel_chosen(self) -> None:
+        """Opening an on-demand channel's filter is asking for its chats."""
+        channel = self.channel.currentData()
+        if channel and on_demand(channel):
+            self.check_chats(channel)
+        self.reload()
+
+    def check_chats(self, channel: str) -> bool:
+        """Ask the sync to read this channel's chats now (they arrive as any chats do); False when sync is off."""
+        if self.ctx.sync is None or not self.ctx.sync.running:
+            return False
+        self.ctx.sync.check_chats(channel)
+        return True
 
     def on_change(self, change: Change) -> None:
         if self._loaded and (change.conversations or change.sync or change.settings or change.products):

@@ -1,0 +1,434 @@
+"""Lazada Open Platform contracts: what each API the connector calls takes and gives, from Lazada's published API
+reference as scraped in lazykern/ecommerce-api-docs (`data/raw/lazada/apis/<group>/<api>.json`: parameters,
+outputParameters, errorCodes) and its guides (`data/processed/lazada/guides/...`), written in our own form.
+
+Every call also carries the common parameters (app_key, timestamp in ms, sign_method=sha256, sign, and access_token
+except on the auth host); `COMMON` lists them and `COMMON_ERRORS` the codes any call may answer. A POST sends its
+parameters as a form body (the official SDK's way), so a request's parameters are checked as `query` here.
+The reference types every request parameter as text or number; an id it types as a string stays "str".
+"""
+
+from __future__ import annotations
+
+from companion.connectors.contract import Endpoint, ErrorCode, Field
+
+DOCS = "lazykern/ecommerce-api-docs"
+API = f"{DOCS}: data/raw/lazada/apis"
+GUIDES = f"{DOCS}: data/processed/lazada/guides"
+
+COMMON = (
+    Field("app_key", "str", low=1),
+    Field("timestamp", "int"),  # milliseconds, within 7200 s of UTC
+    Field("sign_method", "str", choices=("sha256",)),
+    Field("sign", "str", low=64, high=64),  # uppercase hex HMAC-SHA256
+    Field("access_token", "str", required=False),  # every seller API; never on the auth host
+)
+
+# Every answer's envelope ([LZD-DOCS] developers-guide/error-messages: SYSTEM, ISV and ISP errors; marketplaces.md
+# §3.1): a success carries code "0"; an error its code, type and message.
+ENVELOPE = (Field("code", "str", choices=("0",)), Field("request_id", "str", low=1))
+ERROR_ENVELOPE = (Field("code", "str", low=1), Field("type", "str", choices=("SYSTEM", "ISV", "ISP")),
+                  Field("message", "str"), Field("request_id", "str", low=1))
+
+# The codes every API page repeats (system-api pages and the API error tables); what each means for us.
+COMMON_ERRORS = (
+    ErrorCode("IllegalAccessToken", "auth_expired", "The specified access token is invalid or expired"),
+    ErrorCode("IncompleteSignature", "refused", "The request signature does not conform to lazop standards"),
+    ErrorCode("MissingParameter", "refused", "the input parameter that is mandatory for processing this request is "
+                                             "not supplied"),
+    ErrorCode("901", "throttled", "Limit service request speed in server side temporarily: retry in the next second"),
+)
+
+
+def _errors(*codes: ErrorCode) -> tuple[ErrorCode, ...]:
+    return COMMON_ERRORS + codes
+
+
+_TOKEN_ANSWER = (
+    Field("access_token", "str", low=1),
+    Field("refresh_token", "str", low=1),
+    Field("expires_in", "int", low=0),
+    Field("account", "str"),
+    Field("account_platform", "str"),
+    Field("country", "str"),
+)
+_TOKEN_ERRORS = (
+    ErrorCode("IncompleteSignature", "refused", "The request signature does not conform to lazop standards"),
+    ErrorCode("MissingParameter", "refused", "the input parameter “sign” that is mandatory ... is not supplied"),
+)
+_USER = (Field("country", "str"), Field("seller_id", "str"), Field("user_id", "str"),
+         Field("short_code", "str", required=False))
+
+TOKEN_CREATE = Endpoint(
+    name="GenerateAccessToken", method="POST", path="/auth/token/create",
+    source=f"{API}/system-api/generateaccesstoken.json (GenerateAccessToken); auth host https://auth.lazada.com/rest",
+    query=(Field("code", "str", low=1), Field("uuid", "str", required=False)),
+    answer=(*_TOKEN_ANSWER, Field("refresh_expires_in", "str"), Field("country_user_info", "list", children=_USER),
+            Field("account_id", "str", required=False)),
+    errors=(*_TOKEN_ERRORS, ErrorCode("InvalidCode", "refused", "Invalid authorization code (used, or older than "
+                                                                "half an hour)")),
+    notes="The create page types refresh_expires_in as String and names the users country_user_info; the refresh "
+          "page types it as Number and names them country_user_info_list. The practice server follows each page; "
+          "the client reads refresh_expires_in either way. account_id is documented 'Allow null' (null for "
+          "seller_center accounts), so it is not required. `uuid`: 'currently invalid, do not use'.",
+)
+
+TOKEN_REFRESH = Endpoint(
+    name="RefreshAccessToken", method="POST", path="/auth/token/refresh",
+    source=f"{API}/system-api/refreshaccesstoken.json (RefreshAccessToken); auth host https://auth.lazada.com/rest",
+    query=(Field("refresh_token", "str", low=1),),
+    answer=(*_TOKEN_ANSWER, Field("refresh_expires_in", "int", low=0),
+            Field("country_user_info_list", "list", children=_USER), Field("account_id", "str", required=False)),
+    errors=(*_TOKEN_ERRORS,
+            ErrorCode("IllegalRefreshToken", "relink", "The specified refresh token is invalid or expired: have "
+                                                       "your seller re-login for authorization"),
+            ErrorCode("AUTH_TYPE_UNSUPPORTED", "relink", "appkey can only be authorized by market, not support "
+                                                         "refresh")),
+    notes="See GenerateAccessToken for the two pages' disagreement. A refresh_expires_in of 0 means the token "
+          "cannot be refreshed (marketplaces.md §3.3).",
+)
+
+_ISO = "str"  # ISO 8601 with offset, e.g. 2024-01-15T10:20:30+07:00 (E017 otherwise)
+_ORDER = (
+    Field("order_id", "str", low=1),
+    Field("order_number", "str", low=1),
+    Field("created_at", "str", low=1),
+    Field("updated_at", "str", low=1),
+    Field("price", "str"),
+    Field("shipping_fee", "str"),
+    Field("payment_method", "str"),
+    Field("statuses", "list", item="str"),
+    Field("items_count", "int", low=0),
+    Field("promised_shipping_times", "str"),
+    Field("customer_first_name", "str"),
+    Field("customer_last_name", "str"),
+    Field("voucher", "str"),
+    Field("gift_option", "str"),
+    Field("buyer_note", "str", required=False),
+)
+
+ORDERS_GET = Endpoint(
+    name="GetOrders", method="GET", path="/orders/get",
+    source=f"{API}/order-api/getorders.json (GetOrders)",
+    query=(Field("update_after", _ISO, required=False), Field("update_before", _ISO, required=False),
+           Field("created_after", _ISO, required=False), Field("created_before", _ISO, required=False),
+           Field("status", "str", required=False, choices=(
+               "unpaid", "pending", "packed", "canceled", "ready_to_ship", "delivered", "returned", "shipped",
+               "failed", "topack", "toship", "shipping", "lost", "lost_by_3pl", "damaged_by_3pl", "failed_delivery",
+               "shipped_back", "shipped_back_success", "shipped_back_failed", "package_scrapped")),
+           Field("sort_by", "str", required=False, choices=("created_at", "updated_at")),
+           Field("sort_direction", "str", required=False, choices=("ASC", "DESC")),
+           Field("offset", "int", required=False, low=0),
+           Field("limit", "int", required=False, low=1, high=100)),
+    answer=(Field("data", "object", children=(
+        Field("count", "int", low=0), Field("countTotal", "int", required=False, low=0),
+        Field("orders", "list", children=_ORDER))),),
+    errors=_errors(ErrorCode("14", "refused", "E014: Invalid Offset"),
+                   ErrorCode("17", "refused", "E017: Invalid Date Format (YYYY-MM-DDTHH:mm:ss±HH:MM)"),
+                   ErrorCode("19", "refused", "E019: Invalid Limit"),
+                   ErrorCode("36", "refused", "E036: Invalid status filter"),
+                   ErrorCode("74", "refused", "E074: Invalid sort direction"),
+                   ErrorCode("75", "refused", "E075: Invalid sort filter"),
+                   ErrorCode("SellerNotVerified", "not_permitted", "Seller not verified: the store opening is not "
+                                                                   "complete in Seller Center")),
+    notes="Either update_after or created_after is mandatory (the page marks both optional and says so in words). "
+          "GetOrders types order_id/order_number as String while GetMultipleOrderItems types them as Number: each "
+          "answer follows its own page. Every field of an order is marked always present; we list those we read.",
+)
+
+ORDER_GET = Endpoint(
+    name="GetOrder", method="GET", path="/order/get",
+    source=f"{API}/order-api/getorder.json (GetOrder)",
+    query=(Field("order_id", "int"),),
+    answer=(Field("data", "object", children=_ORDER),),
+    errors=_errors(ErrorCode("16", "refused", "E016: Invalid Order ID (not an order of this store)"),
+                   ErrorCode("6", "temporary", "E006: System Error")),
+)
+
+_ITEM = (
+    Field("order_item_id", "int"),
+    Field("order_id", "int"),
+    Field("name", "str"),
+    Field("sku", "str"),
+    Field("shop_sku", "str"),
+    Field("variation", "str"),
+    Field("item_price", "str"),
+    Field("paid_price", "str"),
+    Field("status", "str", low=1),  # one status per order item: a partial cancellation is per item
+    Field("promised_shipping_time", "str"),
+    Field("created_at", "str"),
+    Field("updated_at", "str"),
+    Field("sku_id", "str", required=False),
+    Field("product_id", "any", required=False),
+    Field("cancel_return_initiator", "str", required=False),
+)
+
+ORDERS_ITEMS_GET = Endpoint(
+    name="GetMultipleOrderItems", method="GET", path="/orders/items/get",
+    source=f"{API}/order-api/getmultipleorderitems.json (GetMultipleOrderItems)",
+    query=(Field("order_ids", "str", low=3),),  # "[1,2]": 1 to 50 ids in square brackets
+    answer=(Field("data", "list", children=(
+        Field("order_id", "int"), Field("order_number", "int"), Field("order_items", "list", children=_ITEM))),),
+    errors=_errors(ErrorCode("37", "refused", "E037: One or more order id in the list are incorrect"),
+                   ErrorCode("38", "refused", "E038: Too many orders were requested (more than 50)"),
+                   ErrorCode("39", "refused", "E039: No orders were found"),
+                   ErrorCode("56", "refused", "E056: Invalid OrdersIdList format. Must use array format [1,2]")),
+    notes="product_id is not in the page's field list; the live API carries it (UNCONFIRMED), so it is optional "
+          "and untyped. Items are one row per unit (no quantity field).",
+)
+
+_SKU = (
+    Field("SkuId", "int"),
+    Field("SellerSku", "str"),
+    Field("quantity", "int", required=False, low=0),   # the total
+    Field("Available", "int", required=False, low=0),  # sellable
+    Field("saleProp", "object", required=False),
+    Field("multiWarehouseInventories", "list", required=False, children=(
+        Field("warehouseCode", "str"), Field("sellableQuantity", "int", low=0), Field("totalQuantity", "int", low=0),
+        Field("occupyQuantity", "int", low=0), Field("withholdQuantity", "int", low=0))),
+)
+
+PRODUCTS_GET = Endpoint(
+    name="GetProducts", method="GET", path="/products/get",
+    source=f"{API}/product-api/getproducts.json (GetProducts); SKU stock fields from {GUIDES}/api-best-practice/"
+           "product-operation/product-inventory-management/inventory-calculation-logic.md",
+    query=(Field("filter", "str", required=False, choices=("all", "live", "inactive", "deleted", "image-missing",
+                                                           "pending", "rejected", "sold-out")),
+           Field("offset", "int", required=False, low=0, high=10000),
+           Field("limit", "int", required=False, low=1, high=50),
+           Field("update_after", _ISO, required=False), Field("update_before", _ISO, required=False),
+           Field("create_after", _ISO, required=False), Field("create_before", _ISO, required=False),
+           Field("options", "str", required=False), Field("sku_seller_list", "str", required=False)),
+    answer=(Field("data", "object", children=(
+        Field("total_products", "int", low=0),
+        Field("products", "list", children=(
+            Field("item_id", "int"), Field("attributes", "object", children=(Field("name", "str"),)),
+            Field("skus", "list", children=_SKU))))),),
+    errors=_errors(ErrorCode("6", "temporary", "E006: Unexpected internal error"),
+                   ErrorCode("14", "refused", "E014: Invalid Offset (offset at most 10000)"),
+                   ErrorCode("17", "refused", "E017: Invalid Date Format"),
+                   ErrorCode("19", "refused", "E019: Invalid Limit (at most 50)"),
+                   ErrorCode("36", "refused", "E036: Invalid status filter"),
+                   ErrorCode("70", "refused", "E070: You have corrupt data in your sku seller list"),
+                   ErrorCode("506", "temporary", "E506: Get product failed"),
+                   ErrorCode("SellerNotVerified", "not_permitted", "Seller not verified")),
+    notes="The page marks every answer field optional and lists no SKU fields; `filter` is described as "
+          "'Mandatory' yet typed optional. The SKU fields are the live API's (the inventory guide's sample). "
+          "quantity is the TOTAL stock; Available the sellable stock — we read the sellable one.",
+)
+
+_STOCK_ERRORS = (
+    ErrorCode("5", "refused", "E005: Invalid Request Format"),
+    ErrorCode("6", "temporary", "E006: Unexpected internal error: retry"),
+    ErrorCode("30", "refused", "E030: Empty Request"),
+    ErrorCode("501", "item_refused", "Update product failed: an overview code, the detail field names the SKUs "
+                                     "and the causes"),
+    ErrorCode("513", "temporary", "Internal call exception: send 20 SKUs or fewer"),
+    ErrorCode("1000", "temporary", "Internal Application Error"),
+    ErrorCode("4170", "item_refused", "The SKU is in a campaign: stock may be raised, not lowered, until it ends"),
+)
+
+SELLABLE_UPDATE = Endpoint(
+    name="UpdateSellableQuantity", method="POST", path="/product/stock/sellable/update",
+    source=f"{API}/product-api/updatesellablequantity.json (UpdateSellableQuantity); {GUIDES}/api-best-practice/"
+           "product-operation/product-inventory-management/inventory-management-api.md (UpdateSellableQuantity)",
+    query=(Field("payload", "str", low=1),),
+    answer=(Field("data", "object", required=False),),
+    errors=_errors(*_STOCK_ERRORS, ErrorCode("204", "refused", "E204: Too many SKU in one request (more than 50)")),
+    notes="payload: <Request><Product><Skus><Sku><ItemId/><SkuId/><SellerSku/><SellableQuantity>N</...></Sku>, at "
+          "most 50 SKUs (20 recommended). Sets sellable stock by overriding; must be ≥ 0 and ≥ the units a campaign "
+          "locks (channelInventories). Single-warehouse sellers must not use the MultiWarehouseInventories form. "
+          "The page says GET/POST; we POST.",
+)
+
+PRICE_QUANTITY_UPDATE = Endpoint(
+    name="UpdatePriceQuantity", method="POST", path="/product/price_quantity/update",
+    source=f"{API}/product-api/updatepricequantity.json (UpdatePriceQuantity); {GUIDES}/api-best-practice/"
+           "product-operation/product-inventory-management/inventory-management-api.md (UpdatePriceQuantity)",
+    query=(Field("payload", "str", low=1),),
+    answer=(Field("data", "object", required=False),),
+    errors=_errors(*_STOCK_ERRORS,
+                   ErrorCode("204", "refused", "E204: Too many SKU in one request"),
+                   ErrorCode("4171", "refused", "The updated SKU quantity exceeds the maximum number 50"),
+                   ErrorCode("4225", "refused", "A Global Plus (semi-hosted) product: use the sellable APIs")),
+    notes="<Quantity> sets the TOTAL stock (sellable + withheld by unpaid orders + occupied by paid orders not yet "
+          "ready to ship + campaign-locked) and must be at least withhold + occupy + campaign. The connector does "
+          "not push through it (it pushes sellable stock); the contract is kept because the practice marketplace "
+          "serves it and enforces that rule. The page marks data required, the sellable page optional: the "
+          "practice server always sends it.",
+)
+
+_IM_ANSWER = (Field("success", "bool"), Field("err_code", "str"), Field("err_message", "str"))
+
+SESSION_LIST = Endpoint(
+    name="GetSessionList", method="GET", path="/im/session/list",
+    source=f"{API}/instant-messaging-api/getsessionlist.json (GetSessionList); {GUIDES}/api-best-practice/"
+           "lazada-im-open-api.md §3.1 and §7",
+    query=(Field("start_time", "int"), Field("page_size", "int", low=1, high=20),
+           Field("last_session_id", "str", required=False)),
+    answer=(*_IM_ANSWER, Field("data", "object", children=(
+        Field("has_more", "bool"), Field("next_start_time", "int"), Field("last_session_id", "str", required=False),
+        Field("session_list", "list", children=(
+            Field("session_id", "str"), Field("buyer_id", "int"), Field("title", "str"), Field("summary", "str"),
+            Field("unread_count", "int", low=0), Field("last_message_time", "int"),
+            Field("last_message_id", "str")))))),
+    errors=COMMON_ERRORS,
+    notes="MUST NOT be polled: the IM guide (§7) says an app found polling /im/session/list or /im/message/list has "
+          "its API permissions reclaimed at once; Lazada pushes IM events instead. The API page types "
+          "next_start_time as Number, the guide as String (we send it back as text either way). page_size: "
+          "'limit 20' in the guide. No IM error codes are documented beyond success/err_code.",
+)
+
+MESSAGE_LIST = Endpoint(
+    name="GetMessages", method="GET", path="/im/message/list",
+    source=f"{API}/instant-messaging-api/getmessages.json (GetMessages); {GUIDES}/api-best-practice/"
+           "lazada-im-open-api.md (GetMessages, message fields)",
+    query=(Field("session_id", "str", low=1), Field("start_time", "int"), Field("page_size", "int", low=1, high=20),
+           Field("last_message_id", "str", required=False)),
+    answer=(*_IM_ANSWER, Field("data", "object", children=(
+        Field("has_more", "bool"), Field("next_start_time", "int"), Field("last_message_id", "str", required=False),
+        Field("message_list", "list", children=(
+            Field("message_id", "str"), Field("session_id", "str"), Field("from_account_id", "str"),
+            Field("from_account_type", "int", choices=(1, 2)), Field("to_account_id", "str"),
+            Field("to_account_type", "int", choices=(1, 2)), Field("type", "int", choices=(1, 2)),
+            Field("content", "str"), Field("send_time", "int"), Field("template_id", "int", required=False),
+            Field("process_msg", "str", required=False), Field("status", "int", required=False, choices=(0, 1)),
+            Field("auto_reply", "bool", required=False)))))),
+    errors=COMMON_ERRORS,
+    notes="A non-empty process_msg: the platform's safety check stopped the message, only the seller sees it, and "
+          "the app must show that notice. status 1: recalled. template_id is in the guide's field table, not the "
+          "API page's. Must not be polled (see GetSessionList).",
+)
+
+MESSAGE_SEND = Endpoint(
+    name="SendMessage", method="POST", path="/im/message/send",
+    source=f"{API}/instant-messaging-api/sendmessage.json (SendMessage); {GUIDES}/api-best-practice/"
+           "lazada-im-open-api.md (SendMessage)",
+    query=(Field("session_id", "str", low=1),
+           Field("template_id", "int", choices=(1, 3, 4, 6, 10006, 10007, 10008, 10010)),
+           Field("txt", "str", required=False, low=1), Field("img_url", "str", required=False),
+           Field("width", "int", required=False), Field("height", "int", required=False),
+           Field("item_id", "str", required=False), Field("order_id", "str", required=False),
+           Field("promotion_id", "str", required=False), Field("video_id", "str", required=False)),
+    answer=(*_IM_ANSWER, Field("data", "object", children=(
+        Field("message_id", "str", low=1), Field("current_time", "int")))),
+    errors=COMMON_ERRORS,
+    notes="template_id is missing from the API page's parameter list but required by the guide. A message the "
+          "safety check stops is still answered as sent: only the message list's process_msg tells.",
+)
+
+ENDPOINTS: tuple[Endpoint, ...] = (
+    TOKEN_CREATE, TOKEN_REFRESH, ORDERS_GET, ORDER_GET, ORDERS_ITEMS_GET, PRODUCTS_GET, SELLABLE_UPDATE,
+    PRICE_QUANTITY_UPDATE, SESSION_LIST, MESSAGE_LIST, MESSAGE_SEND,
+)
+
+# -- for the fulfilment and reviews issues: written from the reference now, not called by the connector yet, so kept
+# out of ENDPOINTS (every contract there is exercised against the practice marketplace). Their answers nest a
+# `result` with success/error_code/error_msg; a success there "doesn't mean that everything is processed
+# successfully": each item's item_err_code must be "0".
+_RESULT = (Field("success", "bool"), Field("error_code", "str", required=False),
+           Field("error_msg", "str", required=False))
+_FULFIL_ERRORS = (
+    ErrorCode("6", "temporary", "SYSTEM_ERROR: system is busy now, try later"),
+    ErrorCode("40011", "temporary", "RPC_ERROR: system is busy now, try later"),
+    ErrorCode("700024", "temporary", "GET_LOCK_FAILED: try later"),
+    ErrorCode("700000", "refused", "PACKAGE_STATUS_NOT_ALLOW_TO_OP"),
+    ErrorCode("700004", "refused", "PARAM_ILLEGAL"),
+    ErrorCode("700022", "refused", "BATCH_SIZE_OUT_OF_LIMIT (20)"),
+    ErrorCode("700021", "refused", "ORDER_NOT_FOUND"),
+    ErrorCode("700025", "refused", "ORDER_ITEM_NOT_FOUND"),
+    ErrorCode("700026", "item_refused", "FO_ITEM_NOT_ALLOW_TO_PACK: the item's status does not allow packing"),
+    ErrorCode("700031", "item_refused", "ITEM_NOT_READY_TO_FULFILL"),
+    ErrorCode("1003", "temporary", "E1003_3PL_ALLOCATION_FAIL: 3pl allocation failed"),
+    ErrorCode("700016", "not_permitted", "NOT_AVAILABLE_NTFS_3PL: the seller has no 3PL subscription"),
+)
+
+SHIPMENT_PROVIDERS = Endpoint(
+    name="GetShipmentProvider", method="POST", path="/order/shipment/providers/get",
+    source=f"{API}/fulfillment-api/getshipmentprovider.json (GetShipmentProvider)",
+    query=(Field("getShipmentProvidersReq", "str", low=2),),  # JSON {"orders":[{order_id, order_item_ids[]}]} ≤ 20
+    answer=(Field("result", "object", children=(*_RESULT, Field("data", "object", children=(
+        Field("platform_default", "int", choices=(0, 1)),
+        Field("shipment_providers", "list", children=(Field("name", "str", required=False),
+                                                      Field("provider_code", "str", required=False))),
+        Field("shipping_allocate_type", "str", required=False))))),),
+    errors=_errors(),
+    notes="platform_default 1: the seller cannot choose; 0: pass one provider_code to Pack. The page says GET/POST.",
+)
+
+PACK = Endpoint(
+    name="Pack", method="POST", path="/order/fulfill/pack",
+    source=f"{API}/fulfillment-api/pack.json (Pack)",
+    # packReq: JSON {pack_order_list[≤20]{order_id, order_item_list[]}, delivery_type "dropship",
+    # shipping_allocate_type, shipment_provider_code (cross-border only)}
+    query=(Field("packReq", "str", low=2),),
+    answer=(Field("result", "object", children=(*_RESULT, Field("data", "object", children=(
+        Field("pack_order_list", "list", children=(
+            Field("order_id", "int"),
+            Field("order_item_list", "list", children=(
+                Field("order_item_id", "int"), Field("item_err_code", "str"), Field("msg", "str"),
+                Field("tracking_number", "str"), Field("shipment_provider", "str"), Field("package_id", "str"),
+                Field("retry", "bool"))))),)))),),
+    errors=_errors(*_FULFIL_ERRORS),
+    notes="Per-item results: item_err_code '0' is success, anything else keeps its msg on that item.",
+)
+
+READY_TO_SHIP = Endpoint(
+    name="ReadyToShip", method="POST", path="/order/package/rts",
+    source=f"{API}/fulfillment-api/readytoship.json (ReadyToShip)",
+    query=(Field("readyToShipReq", "str", low=2),),  # JSON {"packages":[{"package_id"}]} ≤ 20
+    answer=(Field("result", "object", children=(*_RESULT, Field("data", "object", children=(
+        Field("packages", "list", children=(
+            Field("package_id", "str"), Field("item_err_code", "str"), Field("msg", "str"),
+            Field("retry", "str", required=False))),)))),),
+    errors=_errors(*_FULFIL_ERRORS),
+    notes="retry is typed String here and Boolean on Pack.",
+)
+
+_REVIEW_ERRORS = (
+    ErrorCode("PARAMS_VALIDATE_ERROR", "refused", "a parameter is missing or out of range (90 days back, 7 days a "
+                                                  "call, page ≤ 50; reply ≤ 500 characters, once, in time)"),
+    ErrorCode("TRAFFIC_CONTROL", "throttled", "Traffic control"),
+    ErrorCode("Mp3SellerApiLimit", "not_permitted", "MP3 sellers cannot call this API"),
+)
+
+REVIEW_IDS = Endpoint(
+    name="GetHistoryReviewIdList", method="GET", path="/review/seller/history/list",
+    source=f"{API}/product-review-api/gethistoryreviewidlist.json (GetHistoryReviewIdList)",
+    query=(Field("item_id", "str", low=1), Field("order_id", "int", required=False), Field("start_time", "int"),
+           Field("end_time", "int"), Field("current", "int", low=1, high=50)),
+    answer=(Field("success", "bool"), Field("data", "object", children=(
+        Field("current", "int"), Field("total", "int", low=0), Field("page_size", "int"),
+        Field("id_list", "list", item="int"))),),
+    errors=_REVIEW_ERRORS,
+    notes="Reviews of the last 90 days; start_time..end_time (ms, the reviews' create_time) at most 7 days apart.",
+)
+
+REVIEWS = Endpoint(
+    name="GetReviewListByIdList", method="GET", path="/review/seller/list/v2",
+    source=f"{API}/product-review-api/getreviewlistbyidlist.json (GetReviewListByIdList)",
+    query=(Field("id_list", "str", low=2),),  # a JSON list of at most 10 ids
+    answer=(Field("success", "bool"), Field("data", "object", children=(
+        Field("review_list", "list", children=(
+            Field("id", "int"), Field("product_id", "int"), Field("order_id", "int"), Field("submit_time", "int"),
+            Field("can_reply", "bool"), Field("review_content", "str"), Field("review_type", "str",
+                                                                              choices=("PRODUCT_REVIEW",
+                                                                                       "FOLLOW_UP_REVIEW")),
+            Field("seller_reply", "str"), Field("review_images", "list", item="str"),
+            Field("ratings", "object", required=False))),
+        Field("outdated_reviews", "list", item="int"))),),
+    errors=_REVIEW_ERRORS,
+    notes="ratings only on PRODUCT_REVIEW (the page marks it always present and says so), hence optional.",
+)
+
+REVIEW_REPLY = Endpoint(
+    name="SubmitSellerReply", method="GET", path="/review/seller/reply/add",
+    source=f"{API}/product-review-api/submitsellerreply.json (SubmitSellerReply)",
+    query=(Field("id", "int"), Field("content", "str", low=1, high=500)),
+    answer=(Field("success", "bool", required=False), Field("data", "bool", required=False)),
+    errors=_REVIEW_ERRORS,
+    notes="Text only, one reply per review (REPLY_ALREADY), only PRODUCT_REVIEW, within the reply period; every "
+          "reply goes through quality control. The page documents the method as GET.",
+)
+
+LATER: tuple[Endpoint, ...] = (SHIPMENT_PROVIDERS, PACK, READY_TO_SHIP, REVIEW_IDS, REVIEWS, REVIEW_REPLY)

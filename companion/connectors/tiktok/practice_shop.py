@@ -1,0 +1,90 @@
+"""What a practice TikTok shop can have that the platform refuses on (kept in the practice record's meta table):
+SKUs in several warehouses, SKUs locked by a promotion, hidden messages, partly cancelled orders, an IP allow-list
+and a Customer Service API not yet approved. Tests and the practice admin set them; practice_routes obeys them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from companion.practice.state import PracticeState
+
+PLATFORM = "tiktok"
+WAREHOUSE_ID = "7068517275539719942"  # every SKU's warehouse unless it has several
+_WAREHOUSES = "tiktok:warehouses"     # {sku_id: {warehouse_id: quantity}} for SKUs in several warehouses
+_PROMOTION = "tiktok:promotion"       # {sku_id: units locked by a promotion}
+_HIDDEN = "tiktok:hidden_messages"    # [message id]: is_visible=false
+_CANCELLED = "tiktok:cancelled_units"  # {order id: {order line row id: units cancelled}}
+_IP_LIST = "tiktok:ip_allow_list"     # true: the app key has an IP allow-list this caller is not on
+_CS_INACTIVE = "tiktok:cs_inactive"   # true: Customer Service API not approved (scope missing)
+
+
+def set_warehouses(state: PracticeState, sku_id: str, quantities: dict[str, int]) -> None:
+    """The SKU sits in several warehouses; the listing's stock becomes their sum."""
+    listing = next(x for x in state.listings(PLATFORM) if x["model_id"] == sku_id)
+    state.set_meta(_WAREHOUSES, state.get_meta(_WAREHOUSES, {}) | {sku_id: dict(quantities)})
+    state.set_stock(listing["id"], sum(quantities.values()))
+
+
+def warehouses(state: PracticeState, listing: dict[str, Any]) -> dict[str, int]:
+    """Each warehouse's units; orders taken since the split came off the first warehouse."""
+    split = dict(state.get_meta(_WAREHOUSES, {}).get(listing["model_id"]) or {WAREHOUSE_ID: listing["stock"]})
+    first = next(iter(split))
+    split[first] += listing["stock"] - sum(split.values())
+    return split
+
+
+def store_warehouses(state: PracticeState, listing: dict[str, Any], split: dict[str, int]) -> None:
+    if len(split) > 1:
+        state.set_meta(_WAREHOUSES, state.get_meta(_WAREHOUSES, {}) | {listing["model_id"]: split})
+    state.set_stock(listing["id"], sum(split.values()))
+
+
+def lock_for_promotion(state: PracticeState, sku_id: str, units: int) -> None:
+    state.set_meta(_PROMOTION, state.get_meta(_PROMOTION, {}) | {sku_id: units})
+
+
+def promotion_lock(state: PracticeState, sku_id: str) -> int:
+    return int(state.get_meta(_PROMOTION, {}).get(sku_id, 0))
+
+
+def hide_message(state: PracticeState, message_id: str) -> None:
+    state.set_meta(_HIDDEN, [*state.get_meta(_HIDDEN, []), message_id])
+
+
+def is_hidden(state: PracticeState, message_id: str) -> bool:
+    return message_id in state.get_meta(_HIDDEN, [])
+
+
+def cancel_units(state: PracticeState, order_id: str, seller_sku: str, units: int) -> None:
+    """The platform cancels `units` of one line (a partial cancellation): those units' line items say CANCELLED,
+    their stock goes back to the listing and the order's update_time moves on."""
+    order = state.order(PLATFORM, order_id)
+    line = next(li for li in order["lines"] if li["seller_sku"] == seller_sku)
+    done = state.get_meta(_CANCELLED, {})
+    mine = done.get(order_id, {})
+    before = int(mine.get(str(line["id"]), 0))
+    now = min(line["quantity"], before + units)
+    state.set_meta(_CANCELLED, done | {order_id: mine | {str(line["id"]): now}})
+    listing = state.listing(line["listing_id"])
+    state.set_stock(listing["id"], listing["stock"] + now - before)
+    state.touch_order(PLATFORM, order_id)
+
+
+def cancelled_units(state: PracticeState, order_id: str) -> dict[str, int]:
+    return {k: int(v) for k, v in state.get_meta(_CANCELLED, {}).get(order_id, {}).items()}
+
+
+def set_ip_allow_list(state: PracticeState, on: bool) -> None:
+    state.set_meta(_IP_LIST, bool(on))
+
+
+def ip_refused(state: PracticeState) -> bool:
+    return bool(state.get_meta(_IP_LIST, False))
+
+
+def set_customer_service(state: PracticeState, approved: bool) -> None:
+    state.set_meta(_CS_INACTIVE, not approved)
+
+
+def customer_service_inactive(state: PracticeState) -> bool:
+    return bool(state.get_meta(_CS_INACTIVE, False))
