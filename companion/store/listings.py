@@ -116,3 +116,10 @@ def record_push(db: Database, listing_id: str, quantity: int | None, problem: st
                    " platform_stock = ? WHERE id = ?", (quantity, at, quantity, listing_id))
     else:
         db.execute("UPDATE listings SET push_problem = ? WHERE id = ?", (problem, listing_id))
+
+
+def refused_products(db: Database, account_id: str) -> list[str]:
+    """Products of this shop with a listing whose last push the platform refused (its words kept)."""
+    return [str(r["product_id"]) for r in db.query(
+        "SELECT DISTINCT product_id FROM listings WHERE account_id = ? AND push_problem IS NOT NULL"
+        " AND product_id IS NOT NULL", (account_id,))]

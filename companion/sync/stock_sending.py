@@ -20,6 +20,7 @@ from companion.services import mapping, online_stock
 from companion.services.change import Change
 from companion.services.online_stock import PlannedPush
 from companion.services.stock_push import STOCK_CHANGED
+from companion.store import listings as listing_store
 from companion.store.outbox import CommandRow
 from companion.sync.problems import problem_for, stock_refused
 from companion.sync.rounds import AccountRun, CommandHandler, CommandRound
@@ -36,6 +37,12 @@ def send(rnd: CommandRound, run: AccountRun, commands: Sequence[CommandRow]) -> 
     change = Change()
     try:
         plans = online_stock.plan_pushes(db, run.row.id, changed, only_different=False) if changed else []
+        # A listing the platform refused (an item in a promotion) is tried again every round, on its own: its
+        # stock change was settled when the refusal came back, so it does not hold the shop's other changes.
+        refused = listing_store.refused_products(db, run.row.id)
+        seen = {p.listing_id for p in plans}
+        plans += [p for p in (online_stock.plan_pushes(db, run.row.id, refused) if refused else [])
+                  if p.listing_id not in seen]
         checked = rnd.full_done.get(run.row.id)
         # Every listing is checked on the first round and then every `full_check_every`: what a shop may promise
         # also moves with time (a planned batch entering the ship window), not only with local changes.
@@ -73,11 +80,15 @@ def _push(rnd: CommandRound, run: AccountRun, plans: list[PlannedPush]) -> tuple
         results = run.call(lambda: run.link.push_stock(_updates(plans)))
     change |= online_stock.record_push_results(rnd.db, plans, results)
     done = {(r.listing.item_id, r.listing.sku_id) for r in results if r.ok}
+    answered = {(r.listing.item_id, r.listing.sku_id) for r in results}
     run.pushed += len(done)
     refused = [r.reason or "refused" for r in results if not r.ok]
     if refused:
         run.note(stock_refused(refused))
-    return not refused and all((p.ref.item_id, p.ref.sku_id) in done for p in plans), change
+    # Handled when every number got an answer: a refusal keeps the platform's words on its listing and that
+    # listing is planned again at every full check, so the change itself need not wait (one item in a promotion
+    # would otherwise hold every later stock change of the shop, thousands in a day).
+    return all((p.ref.item_id, p.ref.sku_id) in answered for p in plans), change
 
 
 def read_back(rnd: CommandRound, run: AccountRun, plans: list[PlannedPush]) -> tuple[list[PlannedPush], Change]:
