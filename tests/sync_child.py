@@ -81,6 +81,9 @@ def setup_shop(db: Database, admin_url: str, listed_stock: int | None = None) ->
             admin(admin_url, "/listings", {"platform": platform, "name": name, "seller_sku": sku, "price": price,
                                            "stock": stock if listed_stock is None else listed_stock})
     link_practice_accounts(db, market_credentials(admin_url))
+    # TikTok's Customer Service API is off until the seller's account manager approves it (issue 14): these shops
+    # have had it approved; Shopee's chat permission is left to each test.
+    admin(admin_url, "/chat", {"channel": "tiktok", "enabled": True})
     return ids
 
 

@@ -291,7 +291,7 @@ def _buyer_conversation(connector: Connector, buyer_name: str) -> Conversation:
 
 
 def test_chat_read_and_reply(shop: Shop) -> None:
-    if shop.platform == "shopee":
+    if shop.platform in ("shopee", "tiktok"):  # whitelisted chat; TikTok's Customer Service approved (issue 14)
         shop.admin("/chat", {"enabled": True})
     shop.admin("/messages", {"text": "Kak, ready stok?", "buyer": 2})
     shop.admin("/messages", {"text": "Halo kak", "buyer": 4})
@@ -311,8 +311,8 @@ def test_chat_read_and_reply(shop: Shop) -> None:
 
 
 def test_shopee_chat_switched_off_is_not_permitted(shop: Shop) -> None:
-    if shop.platform != "shopee":
-        pytest.skip("only Shopee chat is whitelisted")
+    if shop.platform == "lazada":  # Shopee's chat is whitelisted; TikTok's Customer Service waits for approval
+        pytest.skip("Lazada chat needs no approval")
     shop.admin("/messages", {"text": "Kak, ready stok?", "buyer": 2})
     connector, _ = shop.connector()
     with pytest.raises(NotPermitted):
@@ -351,7 +351,7 @@ def test_lost_answer_to_stock_push_is_outcome_unknown(shop: Shop) -> None:
 
 
 def test_lost_answer_to_send_is_outcome_unknown(shop: Shop) -> None:
-    if shop.platform == "shopee":
+    if shop.platform in ("shopee", "tiktok"):  # whitelisted chat; TikTok's Customer Service approved (issue 14)
         shop.admin("/chat", {"enabled": True})
     shop.admin("/messages", {"text": "Kak, ready stok?", "buyer": 2})
     connector, _ = shop.connector()

@@ -64,6 +64,7 @@ class Wire:
 @pytest.fixture
 def market(tmp_path: Path) -> Iterator[PracticeMarketplace]:
     m = PracticeMarketplace(tmp_path / "practice").start()
+    m.state.set_chat_approved("tiktok", True)  # the shop's Customer Service API approved (tests switch it off)
     yield m
     m.stop()
 

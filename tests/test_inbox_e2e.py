@@ -125,6 +125,7 @@ def shop(qtbot: QtBot, data_dir: Path, tmp_path: Path) -> Iterator[Shop]:
     ctx = AppContext(data_dir)
     practice_dir = tmp_path / "practice"
     market = PracticeMarketplace(practice_dir).start()
+    market.state.set_chat_approved("tiktok", True)  # Customer Service approved by the account manager (issue 14)
     window = MainWindow(ctx, "inbox")
     qtbot.addWidget(window)
     window.show()

@@ -132,7 +132,7 @@ def test_chat_waits_for_its_own_approval(market: PracticeMarketplace) -> None:
     assert answer["chat_approved"][NAME] is True and answer["chat_approved"]["shopee"] is False
     [conv] = _get(market, "/conversations").json()["conversations"]
     assert conv["ref"] == "50001" and conv["texts"] == ["Kak, ready stok?"]
-    refused = requests.post(market.base_urls["admin"] + "/chat", json={"channel": "tiktok", "enabled": False},
+    refused = requests.post(market.base_urls["admin"] + "/chat", json={"channel": "lazada", "enabled": False},
                             timeout=TIMEOUT)
     assert refused.status_code == 400  # its chat needs no approval: nothing to switch
     admin(market, "/reset", {})

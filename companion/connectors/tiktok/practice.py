@@ -38,4 +38,5 @@ PRACTICE = PracticeChannel(
     export_credentials=export_credentials,
     routes=(Route("/tiktok", "tiktok", handle), Route("/tiktok-auth", "tiktok_auth", handle_auth)),
     throttled=throttled,
+    chat_needs_approval=True,  # the Customer Service API is inactive until the seller's account manager approves it
 )
