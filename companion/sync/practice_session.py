@@ -58,6 +58,9 @@ class PracticeSession:
         market = self.start()
         try:
             _ids, change = link_practice_accounts(db, practice_credentials(market.credentials(), market.base_urls))
+            # The practice shops come with chat approved (as a real shop's account manager would approve it), so
+            # the inbox can be practised; the practice marketplace itself keeps each platform's approval rule.
+            self.admin("POST", "/chat", {"enabled": True})
             self.list_products(db)
             self.set_pace(self.pace_seconds)
         except BaseException:
