@@ -29,6 +29,7 @@ from companion.connectors.shopee import ShopeeConnector
 from companion.connectors.shopee import mapping as shopee_mapping
 from companion.connectors.shopee.credentials import ShopeeCredentials
 from companion.connectors.tiktok import TikTokConnector
+from companion.connectors.tiktok import mapping as tiktok_mapping
 from companion.connectors.tiktok.credentials import TikTokCredentials
 from companion.domain.marketplace import Conversation, ListingRef, OrderStatus, StockUpdate
 
@@ -323,6 +324,27 @@ def test_tiktok_orders_search_maps_line_items_and_signs(platform: Platform) -> N
     text = "/order/202309/orders/search" + "".join(f"{k}{query[k]}" for k in sorted(query)) + call.body
     expected = hmac.new(SECRET.encode(), (SECRET + text + SECRET).encode(), hashlib.sha256).hexdigest()
     assert call.query["sign"] == [expected]
+
+
+def test_tiktok_buyer_name_is_the_recipient_name_the_order_carries() -> None:
+    """Get Order Detail has no buyer nickname or username field (user_id and an anonymized buyer_email only): the
+    recipient's name is used as given, masked as the platform masks it under platform logistics."""
+    masked = TIKTOK_ORDER | {"user_id": "7494100000000000001", "buyer_email": "v1abc@scs.tiktokw.us",
+                             "recipient_address": {"name": "S***i", "first_name": "S***i"}}
+    assert tiktok_mapping.order(masked).buyer_name == "S***i"
+    assert tiktok_mapping.order(TIKTOK_ORDER | {"recipient_address": {}}).buyer_name == ""
+
+
+def test_tiktok_variant_names_come_from_get_product() -> None:
+    searched = {"id": "1729", "title": "Kopi", "update_time": 5, "skus": [
+        {"id": "1730", "seller_sku": "KOPI-250", "inventory": [{"warehouse_id": "7", "quantity": 4}]},
+        {"id": "1731", "seller_sku": "KOPI-500", "inventory": []}]}
+    detail = {"id": "1729", "skus": [
+        {"id": "1730", "sales_attributes": [{"name": "Berat", "value_name": "250 g"},
+                                            {"name": "Giling", "value_name": "Halus"}]},
+        {"id": "1731", "sales_attributes": []}]}
+    listings = tiktok_mapping.listings(searched, tiktok_mapping.sku_variants(detail))
+    assert [(x.sku_id, x.variant, x.stock) for x in listings] == [("1730", "250 g, Halus", 4), ("1731", "", 0)]
 
 
 def test_tiktok_429_with_retry_after_is_throttled(platform: Platform) -> None:

@@ -223,3 +223,36 @@ def test_the_check_fails_when_either_side_drifts(market: PracticeMarketplace) ->
     made_up = copy.deepcopy(products)
     made_up.answer = {"code": 36004004, "message": "made up", "request_id": "x", "data": None}
     assert any("not documented" in p for p in _problems(made_up))
+
+
+def test_variant_names_come_from_get_product_read_once_per_product_version(market: PracticeMarketplace) -> None:
+    """products/search SKUs carry no sales attributes: the names come from Get Product, asked again only for a
+    product whose update_time changed."""
+    wire = Wire(market)
+    connector = _connector(market)
+    listings = connector.list_listings()
+    searched = [s for s in wire.seen if s.endpoint.name == "products_search"]
+    assert all("sales_attributes" not in sku for s in searched for p in s.answer["data"]["products"]
+               for sku in p["skus"])
+    expected = {x["model_id"]: x["model_name"] for x in market.state.listings("tiktok")}
+    assert {x.sku_id: x.variant for x in listings} == expected
+    assert any(x.variant for x in listings)
+    products = {x.item_id for x in listings}
+    assert sorted(s.endpoint.name for s in wire.seen if s.endpoint.name == "product_detail") == \
+        ["product_detail"] * len(products)
+    before = len(wire.seen)
+    assert connector.list_listings() == listings
+    assert [s.endpoint.name for s in wire.seen[before:]] == ["products_search"]  # unchanged: no Get Product
+    assert wire.unknown == []
+    for seen in wire.seen:
+        assert _problems(seen) == [], seen.endpoint.name
+
+
+def test_get_product_for_a_product_the_shop_lacks(market: PracticeMarketplace) -> None:
+    wire = Wire(market)
+    with pytest.raises(Permanent) as missing:
+        _connector(market).client.call("GET", "/product/202309/products/1729999999999999999")
+    assert missing.value.platform_code == "12052032"
+    assert _meaning(wire, "product_detail") == ["refused"]
+    for seen in wire.seen:
+        assert _problems(seen) == [], seen.endpoint.name

@@ -99,6 +99,19 @@ def test_inventory_update_and_search(market: PracticeMarketplace) -> None:
     assert found[0]["skus"][0]["total_available_quantity"] == 3
 
 
+def test_search_has_no_sales_attributes_get_product_has_them(market: PracticeMarketplace) -> None:
+    listing = market.state.listing_by_sku("tiktok", "KOPI-ROB-250")
+    searched = tiktok(market, "POST", "/product/202309/products/search", {"page_size": "100"},
+                      body={"status": "ACTIVATE"}).json()["data"]["products"]
+    assert all("sales_attributes" not in sku for p in searched for sku in p["skus"])
+    detail = tiktok(market, "GET", f"/product/202309/products/{listing['item_id']}").json()["data"]
+    sku = next(s for s in detail["skus"] if s["id"] == listing["model_id"])
+    assert [(a["name"], a["value_name"]) for a in sku["sales_attributes"]] == [("Variasi", "250 g")]
+    assert detail["update_time"] == next(p for p in searched if p["id"] == listing["item_id"])["update_time"]
+    missing = tiktok(market, "GET", "/product/202309/products/1729999999999999999").json()
+    assert missing["code"] == 12052032 and missing["data"] is None
+
+
 def test_chat_limits_and_send(market: PracticeMarketplace) -> None:
     admin(market, "/messages", {"platform": "tiktok", "text": "Bisa kirim hari ini?"})
     path = "/customer_service/202309/conversations"

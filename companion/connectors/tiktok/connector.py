@@ -54,6 +54,8 @@ class TikTokConnector(Connector):
         self.order_page_size = ORDER_PAGE  # smaller in tests, to walk several pages
         # each SKU's warehouses with their units, as products/search or inventory/search last said
         self._warehouse_cache: dict[str, list[tuple[str, int]]] = {}
+        # each product's SKU variant names from Get Product, with the product's update_time they were read at
+        self._variant_cache: dict[str, tuple[int, dict[str, str]]] = {}
 
     @property
     def credentials(self) -> TikTokCredentials:
@@ -87,8 +89,8 @@ class TikTokConnector(Connector):
         return orders
 
     def list_listings(self) -> list[Listing]:
-        """POST /product/202309/products/search: NOT in the reference (shape of the live API); only
-        ACTIVATE products, the only ones whose inventory can be updated (§2.5)."""
+        """POST /product/202309/products/search, only ACTIVATE products (the only ones whose inventory can be
+        updated); its SKUs carry no sales attributes, so variant names come from Get Product (cached)."""
         result: list[Listing] = []
         token = ""
         while True:
@@ -96,12 +98,25 @@ class TikTokConnector(Connector):
             data = self.client.call("POST", "/product/202309/products/search", query, {"status": "ACTIVATE"},
                                     read_only=True)
             for product in data.get("products") or []:
-                result += mapping.listings(product)
+                result += mapping.listings(product, self._variants(product))
                 self._warehouse_cache.update(mapping.sku_warehouses(product))
             next_token = str(data.get("next_page_token") or "")
             if not next_token or next_token == token:
                 return result
             token = next_token
+
+    def _variants(self, product: dict[str, Any]) -> dict[str, str]:
+        """A product's variant names: Get Product is asked only when the product's update_time (from the search
+        answer) differs from the one its cached names were read at."""
+        product_id = str(product.get("id") or "")
+        updated = int(product.get("update_time") or 0)
+        cached = self._variant_cache.get(product_id)
+        if cached is not None and cached[0] == updated and updated:
+            return cached[1]
+        detail = self.client.call("GET", f"/product/202309/products/{product_id}")
+        names = mapping.sku_variants(detail)
+        self._variant_cache[product_id] = (updated, names)
+        return names
 
     def push_stock(self, updates: Sequence[StockUpdate]) -> list[StockResult]:
         """One inventory/update call per product (all SKUs must belong to it), every warehouse of each SKU listed

@@ -143,7 +143,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                                                                           item="str"),
               _f("update_time_ge", "int", False), _f("update_time_le", "int", False)),
         answer=answer(_f("products", "list", children=(
-            _f("id", "str"), _f("title", "str"), _f("status", "str"),
+            _f("id", "str"), _f("title", "str"), _f("status", "str"), _f("update_time", "int"),
             _f("skus", "list", children=(_f("id", "str"), _f("seller_sku", "str", False),
                                          _f("inventory", "list", children=SKU_INVENTORY))))),
             _f("next_page_token", "str"), _f("total_count", "int")),
@@ -151,7 +151,30 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                 ErrorCode("12019027", "refused", "at most 10 seller_skus"),
                 ErrorCode("12052700", "not_permitted", "The seller is inactive")),
         notes="the reference page is version 202502 of the same path; its SKUs carry no sales_attributes (variant "
-              "names come from Get Product).",
+              "names come from Get Product, read again only when a product's update_time changes).",
+    ),
+    Endpoint(
+        name="product_detail", method="GET", path="/product/202309/products/{product_id}",
+        source=REF + "products/get-product.spec.json (Get Product)", extra_query=True,
+        query=(_f("return_under_review_version", "bool", False), _f("return_draft_version", "bool", False),
+               _f("locale", "str", False)),
+        answer=answer(_f("id", "str"), _f("title", "str"), _f("status", "str"), _f("update_time", "int"),
+                      _f("skus", "list", children=(
+                          _f("id", "str"), _f("seller_sku", "str", False),
+                          _f("sales_attributes", "list", False, children=(
+                              _f("id", "str", False), _f("name", "str"), _f("value_id", "str", False),
+                              _f("value_name", "str")))))),
+        errors=(*COMMON,
+                ErrorCode("12019150", "refused", "The product ID does not exist"),
+                ErrorCode("12052032", "refused", "The product does not exist"),
+                ErrorCode("12052048", "refused", "isn't listed in your account or shop"),
+                ErrorCode("12052260", "refused", "The product ID does not exist"),
+                ErrorCode("12052547", "refused", "There is no version of this product that is under review"),
+                ErrorCode("12052704", "refused", "seller id not exist"),
+                ErrorCode("12052901", "refused", "The product in its current status is not available")),
+        notes="every property of a product except FREEZE or DELETED ones; each SKU's sales_attributes[] (name, "
+              "value_name, e.g. Color / Red) name its variant, which products/search does not carry. "
+              "return_draft_version and return_under_review_version are mutually exclusive.",
     ),
     Endpoint(
         name="inventory_search", method="POST", path="/product/202309/inventory/search",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from companion.connectors.convert import from_epoch, require_epoch, rupiah
@@ -37,9 +38,15 @@ def order(row: dict[str, Any]) -> Order:
         created_at=require_epoch(row.get("create_time")),
         updated_at=require_epoch(row.get("update_time") or row.get("create_time")),
         ship_by=ship_by,
-        buyer_name=str((row.get("recipient_address") or {}).get("name") or ""),
+        buyer_name=buyer_name(row),
         lines=tuple(line(li) for li in row.get("line_items") or []),
     )
+
+
+def buyer_name(row: dict[str, Any]) -> str:
+    """Get Order Detail carries no buyer nickname or username (only user_id and an anonymized buyer_email), so the
+    recipient's name is the only name there is; under platform logistics the platform masks it ("desensitized")."""
+    return str((row.get("recipient_address") or {}).get("name") or "").strip()
 
 
 def line(li: dict[str, Any]) -> OrderLine:
@@ -63,16 +70,22 @@ def line(li: dict[str, Any]) -> OrderLine:
     )
 
 
-def listings(product: dict[str, Any]) -> list[Listing]:
-    """One product from products/search (endpoint not in the reference; shape of the live API)."""
+def listings(product: dict[str, Any], variants: Mapping[str, str]) -> list[Listing]:
+    """One product from products/search, whose SKUs carry no sales attributes: each variant name comes from
+    `variants` (SKU id to name, read from Get Product)."""
     result = []
     for sku in product.get("skus") or []:
-        attrs = sku.get("sales_attributes") or []
-        variant = ",".join(str(a.get("value_name") or "") for a in attrs if a.get("value_name"))
         stock = sum(int(w.get("quantity") or 0) for w in sku.get("inventory") or [])
         result.append(Listing(str(product.get("id")), str(sku.get("id")), str(sku.get("seller_sku") or ""),
-                              str(product.get("title") or ""), variant, stock))
+                              str(product.get("title") or ""), variants.get(str(sku.get("id")), ""), stock))
     return result
+
+
+def sku_variants(detail: dict[str, Any]) -> dict[str, str]:
+    """Get Product's SKUs to their variant names: the sales attributes' value names, e.g. "Merah, XL"."""
+    return {str(sku.get("id")): ", ".join(str(a["value_name"]) for a in sku.get("sales_attributes") or []
+                                          if a.get("value_name"))
+            for sku in detail.get("skus") or []}
 
 
 def split_over_warehouses(total: int, current: list[tuple[str, int]]) -> list[dict[str, object]] | None:

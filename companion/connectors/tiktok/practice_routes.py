@@ -33,6 +33,7 @@ SCOPE_MISSING = 105005
 IP_NOT_ALLOWED = 36009033
 INVALID_PATH = 36009009
 PRODUCT_NOT_FOUND = 12052032
+SALES_ATTRIBUTE_ID = "100000"
 SKU_NOT_FOUND = 12052556
 SKU_LIST_EMPTY = 12052902
 TOO_MANY_SKUS = 12052050
@@ -331,6 +332,30 @@ def products_search(ctx: Context, req: Request) -> Reply:
                "total_count": len(products)})
 
 
+def product_detail(ctx: Context, req: Request, product_id: str) -> Reply:
+    """GET /product/202309/products/{product_id} (Get Product): the product with each SKU's sales_attributes, the
+    only place its variant names are; a product the shop does not have answers 12052032."""
+    skus = [x for x in ctx.state.listings(ctx.platform) if x["item_id"] == product_id]
+    if not skus:
+        return err(PRODUCT_NOT_FOUND, "The product does not exist")
+    return ok({"id": product_id, "title": skus[0]["name"], "status": "ACTIVATE", "product_status": "ACTIVATE",
+               "create_time": min(x["update_time"] for x in skus), "update_time": max(x["update_time"] for x in skus),
+               "description": "", "is_cod_allowed": False, "skus": [
+                   {"id": x["model_id"], "seller_sku": x["seller_sku"],
+                    "price": {"currency": "IDR", "sale_price": str(x["price"]), "tax_exclusive_price": str(x["price"])},
+                    "inventory": [{"warehouse_id": w, "quantity": q} for w, q in shop.warehouses(ctx.state, x).items()],
+                    "sales_attributes": _sales_attributes(x)}
+                   for x in skus]})
+
+
+def _sales_attributes(listing: dict[str, Any]) -> list[dict[str, Any]]:
+    """A practice variant name is one value of one attribute; a SKU without one has no sales attributes."""
+    if not listing["model_name"]:
+        return []
+    return [{"id": SALES_ATTRIBUTE_ID, "name": "Variasi", "value_id": f"{listing['model_id']}1",
+             "value_name": listing["model_name"]}]
+
+
 def inventory_search(ctx: Context, req: Request) -> Reply:
     body = req.json()
     if not isinstance(body, dict):
@@ -440,6 +465,7 @@ ROUTES: list[tuple[tuple[str, str], Callable[..., Reply]]] = [
     (("POST", r"/product/202309/products/([^/]+)/inventory/update"), inventory_update),
     (("POST", r"/product/202309/inventory/search"), inventory_search),
     (("POST", r"/product/202309/products/search"), products_search),
+    (("GET", r"/product/202309/products/([^/]+)"), product_detail),
     (("GET", r"/customer_service/202309/conversations"), conversations),
     (("GET", r"/customer_service/202309/conversations/([^/]+)/messages"), messages),
     (("POST", r"/customer_service/202309/conversations/([^/]+)/messages"), messages),
