@@ -77,10 +77,6 @@ def get(name: str) -> ChannelSpec:
     return spec
 
 
-def is_known(name: str) -> bool:
-    return find(name) is not None
-
-
 def label(name: str) -> str:
     """A stored channel's name as people read it (its spec's label, translated); an unknown name as stored."""
     spec = find(name)
