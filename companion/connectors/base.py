@@ -11,6 +11,15 @@ from datetime import datetime
 from typing import ClassVar, Protocol, runtime_checkable
 
 from companion.connectors.errors import NotPermitted
+from companion.domain.fulfilment import (
+    CancelLine,
+    ReturnAnswer,
+    ReturnPage,
+    ShipChoice,
+    Shipped,
+    ShippingDocument,
+    ShippingOptions,
+)
 from companion.domain.marketplace import (
     Capability,
     Conversation,
@@ -93,3 +102,35 @@ class Connector(ABC):
     def send_text(self, conversation: Conversation, text: str) -> str:
         """Send a text reply; returns the platform message id."""
         raise NotPermitted("unsupported", f"{self.channel} chat is not available")
+
+    # -- fulfilment (Capability.FULFILMENT): each raises NotPermitted where the channel does not offer it --------
+
+    def shipping_options(self, order_id: str) -> ShippingOptions:
+        """What the platform offers to ship this order now (addresses and slots, branches, providers)."""
+        raise NotPermitted("unsupported", f"{self.channel} shipping is not available")
+
+    def ship(self, order_id: str, choice: ShipChoice) -> Shipped:
+        """Arrange the shipment as chosen. An order the platform already shows arranged or shipped raises
+        `errors.AlreadyDone` (the caller records it as done, never sends again)."""
+        raise NotPermitted("unsupported", f"{self.channel} shipping is not available")
+
+    def shipping_document(self, order_id: str, package_id: str) -> ShippingDocument:
+        """The label PDF. Platforms make labels asynchronously: a label not made yet raises `errors.NotReady`
+        (ask again at the next round)."""
+        raise NotPermitted("unsupported", f"{self.channel} shipping labels are not available")
+
+    def cancel_order(self, order_id: str, reason: str, lines: Sequence[CancelLine] = ()) -> None:
+        """The seller cancels the whole order (no lines) or these lines, with one of the spec's reason codes."""
+        raise NotPermitted("unsupported", f"{self.channel} cancellation is not available")
+
+    def answer_cancel_request(self, order_id: str, request_id: str, accept: bool, reason: str = "") -> None:
+        """Accept or refuse a buyer's request to cancel."""
+        raise NotPermitted("unsupported", f"{self.channel} cancellation requests are not available")
+
+    def pull_returns(self, updated_from: datetime, updated_to: datetime, cursor: str | None = None) -> ReturnPage:
+        """One page of return/refund requests updated in [updated_from, updated_to]."""
+        raise NotPermitted("unsupported", f"{self.channel} returns are not available")
+
+    def answer_return(self, return_id: str, answer: ReturnAnswer) -> None:
+        """Accept, refuse (with the platform's reason code) or offer a partial refund."""
+        raise NotPermitted("unsupported", f"{self.channel} returns are not available")

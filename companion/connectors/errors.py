@@ -79,6 +79,17 @@ class NotPermitted(Permanent):
         self.reason = reason
 
 
+class NotReady(Temporary):
+    """The platform is still making what was asked for (a shipping label is made asynchronously): nothing is wrong,
+    ask again at the next round."""
+
+
+class AlreadyDone(Permanent):
+    """The platform already has what the command asks for (the order is arranged or shipped from the seller centre,
+    already cancelled, a request already answered): record it as done, never send it again. `platform_message` keeps
+    the platform's words to show on the order."""
+
+
 CHAT_NOT_APPROVED = "chat_not_approved"
 IP_NOT_ALLOWED = "ip_not_allowed"
 SCOPE_MISSING = "scope_missing"

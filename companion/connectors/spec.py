@@ -17,6 +17,7 @@ from companion.domain.marketplace import Capability, TokenSet
 if TYPE_CHECKING:  # typing only: the spec names these types, it never calls into them at import time
     from companion.connectors.auth_flow import AuthFlow
     from companion.domain.deadlines import ReplyRule
+    from companion.domain.fulfilment import FulfilmentRules
     from companion.domain.order_files import Layout
     from companion.practice.plugin import PracticeChannel
 
@@ -51,6 +52,7 @@ class ChannelSpec:
     chat_pull_note: str | None = None
     picture_hosts: tuple[str, ...] = ()            # host suffixes its chat pictures come from (https only)
     order: int = 100                               # where it stands in lists (built-ins 10, 20, 30)
+    fulfilment: FulfilmentRules | None = None      # shipping, cancel and return rules (Capability.FULFILMENT)
 
     def has(self, capability: Capability) -> bool:
         return capability in self.capabilities

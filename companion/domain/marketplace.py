@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from companion.domain.fulfilment import CancelRequest
+
 
 class Capability(StrEnum):
     """What a channel really offers; the sync engine runs only the phases a channel declares."""
@@ -71,6 +73,12 @@ class Order:
     ship_by: datetime | None
     buyer_name: str
     lines: tuple[OrderLine, ...]
+    # shipping, where the platform says (kept as the latest non-empty value; "" = not known yet)
+    buyer_city: str = ""
+    courier: str = ""            # the courier and service, e.g. "J&T Express - Reguler"
+    tracking_number: str = ""
+    package_id: str = ""         # the platform's package/parcel id (one per order in this app)
+    cancel_request: CancelRequest | None = None  # a buyer's open request to cancel, which the seller must answer
 
 
 @dataclass(frozen=True)
