@@ -230,3 +230,7 @@ MEASURES.append(gui_refresh)
 from bench.import_under_load import import_under_load  # noqa: E402  (the counter beside a long import, in its own file)
 
 MEASURES.append(import_under_load)
+
+from bench.ship_measure import ship_orders  # noqa: E402  (shipping a batch and its labels, in its own file)
+
+MEASURES.append(ship_orders)

@@ -19,6 +19,7 @@ from companion.domain.marketplace import Order, OrderLine, OrderStatus
 from companion.domain.product import ProductInput
 from companion.gui.context import AppContext
 from companion.gui.main_window import PAGES, MainWindow
+from companion.gui.order_filters import ALL, CANCELLED_RETURNED, UNPAID
 from companion.gui.pages.online_orders import DEADLINE_COL, SHOP_COL, OnlineOrdersPage
 from companion.gui.resolve_dialog import ResolveDialog
 from companion.services.accounts import link_practice_accounts
@@ -81,12 +82,16 @@ def _column(page: OnlineOrdersPage, col: int, role: int = Qt.ItemDataRole.Displa
 
 
 def test_orders_to_ship_come_most_urgent_first_with_countdowns(page: OnlineOrdersPage) -> None:
-    assert [o.platform_order_id for o in page.model.orders] == ["S-LATE", "T-SOON", "S-LATER"]
-    texts = _column(page, DEADLINE_COL)
+    # issue 15 split "To ship" into "Perlu dikemas" (paid) and "Siap dikirim" (arranged): the three orders still to
+    # go out are the first of "Semua", most urgent first
+    assert [o.platform_order_id for o in page.model.orders] == ["T-SOON", "S-LATER"]  # "Perlu dikemas"
+    page.filters.select(ALL)
+    assert [o.platform_order_id for o in page.model.orders][:3] == ["S-LATE", "T-SOON", "S-LATER"]
+    texts = _column(page, DEADLINE_COL)[:3]
     assert texts[0] == "terlambat 2 jam 1 menit"
     assert str(texts[1]).startswith("kirim dalam 4") or str(texts[1]).startswith("kirim dalam 5")  # 49/50 menit
     assert texts[2] == "kirim dalam 5 jam 20 menit"
-    late, soon, later = _column(page, DEADLINE_COL, Qt.ItemDataRole.ForegroundRole)
+    late, soon, later = _column(page, DEADLINE_COL, Qt.ItemDataRole.ForegroundRole)[:3]
     assert late.color().name() == "#b00020"  # type: ignore[attr-defined]
     assert soon.color().name() != "#b00020" and later is None  # type: ignore[attr-defined]
 
@@ -101,18 +106,20 @@ def test_practice_orders_are_labelled(page: OnlineOrdersPage) -> None:
 def test_filters_by_channel_and_status(page: OnlineOrdersPage) -> None:
     page.channel.setCurrentIndex(page.channel.findData("tiktok"))
     assert [o.platform_order_id for o in page.model.orders] == ["T-SOON"]
-    page.status.setCurrentIndex(page.status.findText("Dibatalkan"))
+    assert page.filters.buttons[CANCELLED_RETURNED].text() == "Dibatalkan/Dikembalikan (1)"
+    page.filters.select(CANCELLED_RETURNED)  # issue 15's filters replace the status list
     assert [o.platform_order_id for o in page.model.orders] == ["T-GONE"]
     assert _column(page, DEADLINE_COL) == [""]  # nothing to ship: no countdown
     page.channel.setCurrentIndex(0)
-    page.status.setCurrentIndex(page.status.findText("Semua"))
+    page.filters.select(ALL)
     assert len(page.model.orders) == 5
     assert page.model.orders[-1].status in ("unpaid", "cancelled")  # nothing to ship goes after the deadlines
-    page.status.setCurrentIndex(page.status.findText("Belum dibayar"))
+    page.filters.select(UNPAID)
     assert [o.platform_order_id for o in page.model.orders] == ["L-UNPAID"]
 
 
 def test_detail_shows_lines_and_unmapped_items(page: OnlineOrdersPage, ctx: AppContext) -> None:
+    page.filters.select(ALL)  # S-LATE is arranged ("Siap dikirim"), the new order paid ("Perlu dikemas")
     apply_orders(ctx.db, page.model.orders[0].account_id,
                  [_order("shopee", "S-ODD", OrderStatus.PAID, timedelta(minutes=5), "NOT-OURS")])
     page.reload()

@@ -53,6 +53,7 @@ class HttpResponse:
     status: int
     headers: Mapping[str, str] = field(repr=False)
     text: str = field(repr=False)
+    content: bytes = field(default=b"", repr=False)  # the raw body (a label PDF is not text)
 
     def json_object(self) -> dict[str, Any] | None:
         """The body as a JSON object, or None when it is not one."""
@@ -84,7 +85,7 @@ class Http:
                                         timeout=self.timeout, verify=True, allow_redirects=False)
         except requests.exceptions.RequestException as exc:
             raise transport_error(exc, method, write) from None
-        return HttpResponse(resp.status_code, dict(resp.headers), resp.text)
+        return HttpResponse(resp.status_code, dict(resp.headers), resp.text, resp.content)
 
 
 def is_write(method: str, write: bool | None = None) -> bool:

@@ -23,6 +23,8 @@ class MovementKind(StrEnum):
     ONLINE_CANCEL = "online_cancel"
     PRODUCTION = "production"
     ADJUSTMENT = "adjustment"
+    ONLINE_RETURN = "online_return"        # an online buyer's returned item arrives back at the shop (+)
+    RETURN_WRITE_OFF = "return_write_off"  # a returned item that cannot be sold again goes out (-)
 
     @property
     def is_count(self) -> bool:
@@ -42,6 +44,8 @@ _LABELS = {
     MovementKind.ONLINE_CANCEL: N_("Online cancellation"),
     MovementKind.PRODUCTION: N_("Production"),
     MovementKind.ADJUSTMENT: N_("Adjustment"),
+    MovementKind.ONLINE_RETURN: N_("Returned by an online buyer"),
+    MovementKind.RETURN_WRITE_OFF: N_("Return written off"),
 }
 
 @dataclass(frozen=True)

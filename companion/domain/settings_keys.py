@@ -95,11 +95,13 @@ ALERT_SOUND = Setting("alert_sound", bool, False)  # the tray alert also plays a
 CHAT_SHIPPING_ESTIMATE = Setting("chat_shipping_estimate", str, "")  # fills {estimasi_kirim} in quick replies
 GUIDE_DONE = SettingFamily("guide_done_", bool, False)  # per page key: its guide was dismissed
 CHAT_HOLIDAY = SettingFamily("chat_holiday_", bool, False)  # per channel: chats arrive in holiday mode
+# per shop (account id): its usual ShipChoice as JSON text (domain.fulfilment.ShipChoice.to_json), "" = none yet
+USUAL_SHIP_CHOICE = SettingFamily("usual_ship_choice_", str, "")
 
 DECLARED: dict[str, Setting[Any]] = {s.key: s for s in (
     SHOP_NAME, LANGUAGE, TIME_ZONE, LOW_STOCK_THRESHOLD, LAST_AUTO_BACKUP, PRACTICE_DECLINED, WELCOME_DONE,
     WELCOME_START, ALERT_SOUND, CHAT_SHIPPING_ESTIMATE)}
-FAMILIES: tuple[SettingFamily[Any], ...] = (GUIDE_DONE, CHAT_HOLIDAY)
+FAMILIES: tuple[SettingFamily[Any], ...] = (GUIDE_DONE, CHAT_HOLIDAY, USUAL_SHIP_CHOICE)
 
 
 def declared(setting: Setting[Any]) -> bool:

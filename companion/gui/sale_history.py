@@ -25,6 +25,7 @@ from companion.domain.money import format_quantity, format_rupiah
 from companion.domain.sale import PaymentMethod
 from companion.domain.settings_keys import TIME_ZONE
 from companion.gui.context import AppContext
+from companion.gui.counter_shipping_dialog import CounterShippingDialog, shipped_words
 from companion.gui.messages import confirm, error_text
 from companion.gui.receipt import ReceiptDialog
 from companion.i18n import N_, tr
@@ -66,6 +67,7 @@ class SaleHistoryDialog(QDialog):
         self.ctx = ctx
         self.sales: list[SaleRow] = []
         self.receipt_dialog: ReceiptDialog | None = None
+        self.ship_dialog: CounterShippingDialog | None = None
         self.setWindowTitle(tr("Today's sales"))
         self.resize(900, 640)
         self.table = QTableWidget(0, len(SALE_HEADERS))
@@ -98,6 +100,8 @@ class SaleHistoryDialog(QDialog):
         self.reprint_button = QPushButton(tr("Receipt"))
         self.return_button = QPushButton(tr("Return items"))
         self.void_button = QPushButton(tr("Cancel whole sale"))
+        self.ship_button = QPushButton(tr("Sent by courier…"))
+        self.ship_button.clicked.connect(self.ship_chosen)
         self.close_button = QPushButton(tr("Close"))
         self.reprint_button.clicked.connect(self.reprint)
         self.return_button.clicked.connect(self.return_chosen)
@@ -107,7 +111,7 @@ class SaleHistoryDialog(QDialog):
         reason_row.addWidget(QLabel(tr("Reason")))
         reason_row.addWidget(self.reason, 1)
         buttons = QHBoxLayout()
-        for button in (self.reprint_button, self.return_button, self.void_button):
+        for button in (self.reprint_button, self.return_button, self.void_button, self.ship_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
@@ -127,7 +131,8 @@ class SaleHistoryDialog(QDialog):
         for row, sale in enumerate(self.sales):
             local = parse_stamp(sale.created_at).astimezone(shop_zone(zone))
             cells = (sale.number, local.strftime("%H.%M"), format_quantity(sum(li.quantity for li in sale.lines)),
-                     format_rupiah(sale.total), PaymentMethod(sale.payment_method).label(), _status(sale))
+                     format_rupiah(sale.total), PaymentMethod(sale.payment_method).label(),
+                     " · ".join(w for w in (_status(sale), shipped_words(self.ctx, sale.id)) if w))
             for col, text in enumerate(cells):
                 self.table.setItem(row, col, _item(text, right=col in (2, 3)))
         taken = sum(s.total for s in self.sales if not s.voided)
@@ -168,6 +173,7 @@ class SaleHistoryDialog(QDialog):
         self.reprint_button.setEnabled(sale is not None)
         self.void_button.setEnabled(open_sale)
         self.return_button.setEnabled(open_sale)
+        self.ship_button.setEnabled(open_sale)
 
     def set_return_quantity(self, row: int, quantity: int) -> None:
         spin = self.lines.cellWidget(row, 3)
@@ -179,6 +185,14 @@ class SaleHistoryDialog(QDialog):
         if sale is not None:
             self.receipt_dialog = ReceiptDialog(self.ctx, sale.id, self, after_sale=False)
             self.receipt_dialog.open()
+
+    def ship_chosen(self) -> None:
+        """A phone or WhatsApp order sent by courier: its courier and tracking number (services/counter_shipping)."""
+        sale = self.chosen()
+        if sale is not None:
+            self.ship_dialog = CounterShippingDialog(self.ctx, sale.id, self)
+            self.ship_dialog.accepted.connect(lambda: self.reload(keep=sale.id))
+            self.ship_dialog.open()
 
     def void_chosen(self) -> None:
         sale = self.chosen()

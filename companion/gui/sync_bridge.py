@@ -33,6 +33,7 @@ class SyncBridge(QObject):
                  poll_seconds: float | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent or ctx)
         self.ctx = ctx
+        self.credentials_source = credentials_source  # the ship dialog asks platforms with the sync's credentials
         self._relay.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self._runner = SyncRunner(ctx.db_path, credentials_source, self._relay.emit, poll_seconds)
         self._last_summary: RoundSummary | None = None

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from companion.practice import fulfilment
 from companion.practice.buyers import BuyerSimulator, buyer_says, buyer_shows, place_order
 from companion.practice.credentials import issue_code
 from companion.practice.exchange import Reply, Request
 from companion.practice.faults import Faults
-from companion.practice.photos import PREFIX, photo_for
+from companion.practice.fulfilment import Refused
+from companion.practice.photos import PREFIX, photo_for, photo_path
 from companion.practice.state import NotFound, OutOfStock, PracticeState
 
 
@@ -91,6 +93,59 @@ def cancel_order(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
     platform = _platform(m, body)
     return m.state.cancel_order(platform, str(body["order"]), m.state.channel(platform).statuses.cancelled,
                                 str(body.get("by", "buyer")))
+
+
+def advance_shipments(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
+    """{"platform"?, "everything"?}: parcels move one step (arranged → shipped once the slot started, or at once
+    with everything; shipped → delivered → completed)."""
+    platform = _known(m, str(body["platform"])) if body.get("platform") else None
+    return {"moved": fulfilment.advance_shipments(m.state, platform, bool(body.get("everything", False)))}
+
+
+def close_branch(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
+    """{"platform", "branch_id", "closed"?: true}: a drop-off branch closes (or opens again with false)."""
+    return {"closed": fulfilment.close_branch(m.state, _platform(m, body), str(body["branch_id"]),
+                                              bool(body.get("closed", True)))}
+
+
+def packages(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
+    return {"packages": fulfilment.packages(m.state, _platform(m, body), body.get("status") or None)}
+
+
+def ask_cancel(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
+    """{"platform", "order", "reason"?}: the buyer asks the seller to cancel the order."""
+    return fulfilment.request_cancel(m.state, _platform(m, body), str(body["order"]),
+                                     str(body.get("reason") or "Berubah pikiran"))
+
+
+def _return_lines(m: PracticeMarketplace, platform: str, order_ref: str, wanted: Any) -> list[tuple[str, int]]:
+    """[{"line_id" or "seller_sku", "quantity"?}] as (order line ref, quantity); none given: every unit left."""
+    order = m.state.order(platform, order_ref)
+    if not wanted:
+        return [(str(li["id"]), li["quantity"] - li["cancelled"]) for li in order["lines"]
+                if li["quantity"] > li["cancelled"]]
+    found = []
+    for line in wanted:
+        ref = str(line.get("line_id") or next((li["id"] for li in order["lines"]
+                                                if li["seller_sku"] == line.get("seller_sku")), ""))
+        found.append((ref, int(line.get("quantity", 1))))
+    return found
+
+
+def request_return(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
+    """{"platform", "order", "lines"?, "reason"?, "note"?, "photos"?: how many pictures or a list of URLs,
+    "needs_item_back"?: true}: the buyer asks to return part (or all) of a delivered order."""
+    platform, ref = _platform(m, body), str(body["order"])
+    wanted = body.get("photos", 0)
+    photos = [str(x) for x in wanted] if isinstance(wanted, list) else [photo_path(n + 1) for n in range(int(wanted))]
+    return fulfilment.request_return(m.state, platform, ref, str(body.get("reason") or "Barang rusak"),
+                                     _return_lines(m, platform, ref, body.get("lines")), photos,
+                                     str(body.get("note", "")), bool(body.get("needs_item_back", True)))
+
+
+def returns(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
+    rows, total = fulfilment.returns_page(m.state, _platform(m, body), None, None, 0, -1)
+    return {"returns": rows, "total": total}
 
 
 def add_message(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
@@ -184,6 +239,14 @@ ROUTES: dict[tuple[str, str], Callable[[PracticeMarketplace, dict[str, Any]], An
     ("GET", "/orders"): orders,
     ("POST", "/orders"): create_order,
     ("POST", "/orders/cancel"): cancel_order,
+    ("POST", "/orders/cancel_request"): ask_cancel,
+    ("POST", "/orders/return"): request_return,
+    ("GET", "/returns"): returns,
+    ("POST", "/returns"): returns,
+    ("GET", "/packages"): packages,
+    ("POST", "/packages"): packages,
+    ("POST", "/shipments/advance"): advance_shipments,
+    ("POST", "/branches/close"): close_branch,
     ("GET", "/messages"): messages,
     ("POST", "/messages"): add_message,
     ("GET", "/faults"): faults,
@@ -213,6 +276,8 @@ def handle(m: PracticeMarketplace, req: Request) -> Reply:
         return Reply(200, route(m, body))
     except OutOfStock as exc:
         return Reply(409, {"error": f"not enough stock: {exc}"})
+    except Refused as exc:
+        return Reply(409, {"error": f"refused: {exc}", "reason": exc.reason})
     except NotFound as exc:
         return Reply(404, {"error": f"not found: {exc}"})
     except (BadInput, KeyError, ValueError, TypeError) as exc:

@@ -1,5 +1,6 @@
-"""Simulated buyers: they order what the platform shows in stock, sometimes cancel, ask questions in chat and,
-when nobody answers for a while, follow up ("Halo kak?").
+"""Simulated buyers: they order what the platform shows in stock, sometimes cancel, ask the seller to cancel a
+paid order, return part of a delivered one (some with photos), ask questions in chat and, when nobody answers for a
+while, follow up ("Halo kak?"). Each step also moves the parcels on (practice/fulfilment.advance_shipments).
 
 Deterministic for a seed: the same seed and the same starting record give the same actions. "A while" is counted
 in simulator steps, not seconds, so a run does not depend on how fast the machine is.
@@ -11,7 +12,9 @@ import random
 import threading
 from typing import Any
 
+from companion.practice import fulfilment
 from companion.practice.catalogue import BUYER_NAMES, BUYER_QUESTIONS
+from companion.practice.fulfilment import Refused
 from companion.practice.photos import photo_path
 from companion.practice.state import NotFound, OutOfStock, PracticeState
 
@@ -19,6 +22,15 @@ FOLLOW_UPS = ("Halo kak?", "Kak, masih ada orangnya?", "Halo kak, ditunggu jawab
 FOLLOW_UP_AFTER_STEPS = 8  # steps of silence before an unanswered buyer writes again
 FOLLOW_UP_CHANCE = 0.4  # per step, when someone is due: real buyers do not all follow up at once
 SHOW_KINDS = ("image", "product", "order")  # what a buyer shows instead of typing
+# Of each step's roll: below ORDER an order, then a question, a picture or card, then (from CANCEL) a cancel,
+# a request to cancel (from ASK_CANCEL) or a return (from RETURN).
+ORDER, QUESTION, SHOW, CANCEL, ASK_CANCEL, RETURN = 0.0, 0.55, 0.77, 0.85, 0.93, 0.965
+CANCEL_REASONS = ("Ingin mengubah alamat pengiriman", "Berubah pikiran", "Ingin mengubah rincian pesanan",
+                  "Menemukan harga yang lebih murah")
+RETURN_REASONS = ("Barang rusak", "Tidak sesuai deskripsi", "Ukuran tidak sesuai", "Barang kurang lengkap")
+RETURN_NOTES = ("", "Kemasan penyok waktu sampai.", "Warnanya beda dengan foto.", "Mohon dibantu ya kak.")
+RETURN_PHOTOS = 0.6   # share of returns with pictures
+REFUND_ONLY = 0.2     # share of returns where the buyer keeps the item (refund only)
 
 
 def buyer_id(state: PracticeState, platform: str, index: int) -> str:
@@ -77,6 +89,11 @@ def _order_ref(state: PracticeState, platform: str, ref: str, me: str) -> str:
     return str(mine[-1]["ref"])
 
 
+def _by_id(orders: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Orders in the order they were placed: update times follow the wall clock, a buyer's choice must not."""
+    return sorted(orders, key=lambda o: int(o["id"]))
+
+
 class BuyerSimulator:
     """Runs buyer actions one `step()` at a time, or on a background thread at a chosen pace."""
 
@@ -97,27 +114,33 @@ class BuyerSimulator:
             self._asked.clear()
 
     def step(self) -> dict[str, Any]:
-        """One buyer action: a follow-up when a question went unanswered long enough (sometimes), otherwise
-        order (55 %), ask (22 %), show a picture, product card or order card (8 %) or cancel (15 %).
+        """The parcels move on one step, then one buyer action: a follow-up when a question went unanswered long
+        enough (sometimes), otherwise order (55 %), ask (22 %), show a picture, product card or order card (8 %),
+        cancel (8 %), ask the seller to cancel (3.5 %) or return part of a delivered order (3.5 %).
         Returns what happened."""
         with self._lock:
             self._steps += 1
+            fulfilment.advance_shipments(self.state)
             follow_up = self._follow_up()
             if follow_up is not None:
                 return follow_up
             platform = self.rng.choice(self.state.channel_names)
             roll = self.rng.random()
             buyer = self.rng.randrange(len(BUYER_NAMES))
-            if roll < 0.55:
+            if roll < QUESTION:
                 return self._order(platform, buyer)
-            if 0.77 <= roll < 0.85:
+            if SHOW <= roll < CANCEL:
                 return self._show(platform, buyer)
-            if roll < 0.85:
+            if roll < CANCEL:
                 text = self.rng.choice(BUYER_QUESTIONS)
                 buyer_says(self.state, platform, text, buyer)
                 self._asked.setdefault((platform, buyer), self._steps)
                 return {"action": "message", "platform": platform, "text": text}
-            return self._cancel(platform)
+            if roll < ASK_CANCEL:
+                return self._cancel(platform)
+            if roll < RETURN:
+                return self._ask_cancel(platform)
+            return self._return(platform)
 
     def _show(self, platform: str, buyer: int) -> dict[str, Any]:
         """A picture, a listed product's card, or a card of one of the buyer's orders (a product card when the
@@ -171,13 +194,60 @@ class BuyerSimulator:
                 "quantity": qty}
 
     def _cancel(self, platform: str) -> dict[str, Any]:
+        """A buyer cancels an open order the seller has not started shipping (no package yet, no request open)."""
         statuses = self.state.channel(platform).statuses
-        open_orders = self.state.orders(platform, status=statuses.open)
+        started = {p["order_ref"] for p in fulfilment.packages(self.state, platform)}
+        open_orders = [o for o in _by_id(self.state.orders(platform, status=statuses.open)) if o["ref"] not in started]
         if not open_orders:
             return {"action": "none", "platform": platform, "reason": "no open order"}
         order = self.rng.choice(open_orders)
         self.state.cancel_order(platform, order["ref"], statuses.cancelled, "buyer")
         return {"action": "cancel", "platform": platform, "order": order["ref"]}
+
+    def _ask_cancel(self, platform: str) -> dict[str, Any]:
+        """A buyer asks the seller to cancel a paid order not shipped yet."""
+        statuses = self.state.channel(platform).statuses
+        waiting = {statuses.open, statuses.packed, statuses.arranged} - {None}
+        gone = {p["order_ref"] for p in fulfilment.packages(self.state, platform)
+                if p["status"] in (*fulfilment.SHIPPED_STEPS, "cancelled")}
+        candidates = [o for o in _by_id(self.state.orders(platform)) if o["status"] in waiting and o["ref"] not in gone
+                      and (fulfilment.cancel_request(self.state, platform, o["ref"]) or {}).get("state") != "open"]
+        if not candidates:
+            return {"action": "none", "platform": platform, "reason": "no order to ask about"}
+        order = self.rng.choice(candidates)
+        reason = self.rng.choice(CANCEL_REASONS)
+        try:
+            request = fulfilment.request_cancel(self.state, platform, order["ref"], reason)
+        except Refused as exc:  # the seller shipped or cancelled it in between
+            return {"action": "none", "platform": platform, "reason": exc.reason}
+        return {"action": "ask_cancel", "platform": platform, "order": order["ref"], "request": request["ref"],
+                "text": reason}
+
+    def _return(self, platform: str) -> dict[str, Any]:
+        """A buyer returns part of a delivered order: some units of one line, sometimes with pictures, sometimes
+        keeping the item (refund only)."""
+        asked = {r["order_ref"] for r in fulfilment.returns_page(self.state, platform, None, None, 0, -1)[0]}
+        arrived = [p["order_ref"] for p in fulfilment.packages(self.state, platform)
+                   if p["status"] in ("delivered", "completed") and p["order_ref"] not in asked]
+        if not arrived:
+            return {"action": "none", "platform": platform, "reason": "nothing delivered to return"}
+        order = self.state.order(platform, self.rng.choice(arrived))
+        lines = [li for li in order["lines"] if li["quantity"] > li["cancelled"]]
+        if not lines:
+            return {"action": "none", "platform": platform, "reason": "nothing left to return"}
+        line = self.rng.choice(lines)
+        quantity = self.rng.randint(1, line["quantity"] - line["cancelled"])
+        photos = ([photo_path(self.rng.randrange(1, 100)) for _ in range(self.rng.randint(1, 3))]
+                  if self.rng.random() < RETURN_PHOTOS else [])
+        reason, note = self.rng.choice(RETURN_REASONS), self.rng.choice(RETURN_NOTES)
+        keeps_item = self.rng.random() < REFUND_ONLY
+        try:
+            found = fulfilment.request_return(self.state, platform, order["ref"], reason, [(str(line["id"]), quantity)],
+                                              photos, note, needs_item_back=not keeps_item)
+        except Refused as exc:
+            return {"action": "none", "platform": platform, "reason": exc.reason}
+        return {"action": "return", "platform": platform, "order": order["ref"], "return": found["ref"],
+                "seller_sku": line["seller_sku"], "quantity": quantity, "photos": len(photos)}
 
     # -- background pace --------------------------------------------------------------------------------------
     @property

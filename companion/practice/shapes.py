@@ -48,11 +48,18 @@ class IdShapes:
 
 @dataclass(frozen=True)
 class OrderStatuses:
-    """The platform's own raw status codes for the three states practice buyers put orders in."""
+    """The platform's own raw status codes for the states practice orders go through. The shipping ones are
+    optional: None where the platform has no such status (the order then keeps the status it had)."""
 
     unpaid: str
     open: str       # paid and waiting for the seller
     cancelled: str
+    packed: str | None = None      # packed, not yet handed to the courier (a platform with a pack step)
+    arranged: str | None = None    # shipment arranged: waiting for pickup or drop-off
+    shipped: str | None = None     # the courier has it
+    delivered: str | None = None   # the buyer has it
+    completed: str | None = None   # done: the buyer confirmed (or the platform's wait ended)
+    in_cancel: str | None = None   # the buyer asked to cancel; the seller must answer
 
 
 @dataclass(frozen=True)
@@ -75,3 +82,6 @@ class ChannelShapes:
     make_keys: MakeKeys
     export_credentials: ExportCredentials
     chat_needs_approval: bool = False  # chat answers only after the practice admin approves it (POST /chat)
+    courier: str = "J&T Express"       # the courier the platform assigns to the shop's parcels
+    tracking_prefix: str = "JT"        # tracking numbers: this prefix and digits
+    package_prefix: str = ""           # package ids: this prefix and digits

@@ -6,6 +6,7 @@ One connection guarded by a lock keeps it simple and safe; the server is small a
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import sqlite3
 import threading
@@ -44,11 +45,33 @@ CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY,
     conversation_id INTEGER NOT NULL REFERENCES conversations(id), ref TEXT NOT NULL, sender TEXT NOT NULL,
     text TEXT NOT NULL, created REAL NOT NULL, kind TEXT NOT NULL DEFAULT 'text',
     attached TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS packages (id INTEGER PRIMARY KEY, platform TEXT NOT NULL, ref TEXT NOT NULL,
+    order_ref TEXT NOT NULL, method TEXT NOT NULL DEFAULT '', provider TEXT NOT NULL DEFAULT '',
+    courier TEXT NOT NULL DEFAULT '', tracking TEXT NOT NULL DEFAULT '', status TEXT NOT NULL,
+    address_id TEXT NOT NULL DEFAULT '', slot_id TEXT NOT NULL DEFAULT '', slot_start INTEGER NOT NULL DEFAULT 0,
+    slot_end INTEGER NOT NULL DEFAULT 0, branch_id TEXT NOT NULL DEFAULT '', created REAL NOT NULL,
+    updated REAL NOT NULL, document_requested REAL, UNIQUE (platform, ref), UNIQUE (platform, order_ref));
+CREATE TABLE IF NOT EXISTS cancel_requests (id INTEGER PRIMARY KEY, platform TEXT NOT NULL, ref TEXT NOT NULL,
+    order_ref TEXT NOT NULL, reason TEXT NOT NULL, state TEXT NOT NULL, prev_status TEXT NOT NULL,
+    created REAL NOT NULL, answer_by REAL NOT NULL, updated REAL NOT NULL, UNIQUE (platform, ref));
+CREATE INDEX IF NOT EXISTS cancel_requests_order ON cancel_requests(platform, order_ref);
+CREATE TABLE IF NOT EXISTS returns (id INTEGER PRIMARY KEY, platform TEXT NOT NULL, ref TEXT NOT NULL,
+    order_ref TEXT NOT NULL, state TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '',
+    photos TEXT NOT NULL DEFAULT '[]', amount INTEGER NOT NULL, refund INTEGER NOT NULL DEFAULT 0,
+    needs_item_back INTEGER NOT NULL DEFAULT 1, answer_reason TEXT NOT NULL DEFAULT '', created REAL NOT NULL,
+    updated REAL NOT NULL, answer_by REAL NOT NULL, UNIQUE (platform, ref));
+CREATE INDEX IF NOT EXISTS returns_update ON returns(platform, updated);
+CREATE TABLE IF NOT EXISTS return_lines (id INTEGER PRIMARY KEY, return_id INTEGER NOT NULL REFERENCES returns(id),
+    line_id INTEGER NOT NULL, quantity INTEGER NOT NULL);
 """
 # Added after the first release: a practice folder from before gets them on opening.
 MESSAGE_COLUMNS = {"kind": "TEXT NOT NULL DEFAULT 'text'", "attached": "TEXT NOT NULL DEFAULT ''"}
+ORDER_COLUMNS = {"cancel_reason": "TEXT NOT NULL DEFAULT ''"}
+LINE_COLUMNS = {"cancelled": "INTEGER NOT NULL DEFAULT 0"}  # units of the line cancelled (stock given back)
 MESSAGE_KINDS = ("text", "image", "product", "order")  # attached: image path or URL, item id, order number
 
+FULFILMENT_TABLES = ("packages", "cancel_requests", "returns", "return_lines")  # kept by practice/fulfilment.py
+NAME = re.compile(r"^[a-z_]+$")
 ORDER_TIMES = ("create_time", "update_time")
 BOUND_OPERATORS = (">=", "<", "<=")
 OrderBound = tuple[str, str, float]  # (create_time|update_time, >= | < | <=, unix seconds)
@@ -76,10 +99,12 @@ class PracticeState:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
         self._conn.executescript(SCHEMA)
-        have = {r["name"] for r in self._conn.execute("PRAGMA table_info(messages)")}
-        for column, definition in MESSAGE_COLUMNS.items():
-            if column not in have:
-                self._conn.execute(f"ALTER TABLE messages ADD COLUMN {column} {definition}")
+        for table, columns in (("messages", MESSAGE_COLUMNS), ("orders", ORDER_COLUMNS),
+                               ("order_lines", LINE_COLUMNS)):
+            have = {r["name"] for r in self._conn.execute(f"PRAGMA table_info({table})")}
+            for column, definition in columns.items():
+                if column not in have:
+                    self._conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
         self._offset = float(self.get_meta("clock_offset", 0.0))
         for name in self.channels:
             if not self._catalogue_listed(name):
@@ -137,11 +162,15 @@ class PracticeState:
 
     def next_number(self, conn: sqlite3.Connection, platform: str, kind: str) -> int:
         """Platform-shaped ids from a persisted counter, so ids never repeat across restarts."""
+        return self.channel(platform).ids.base(kind) + self.next_count(conn, platform, kind)
+
+    def next_count(self, conn: sqlite3.Connection, platform: str, kind: str) -> int:
+        """The next value (1, 2, …) of a persisted counter of any kind (packages, tracking numbers, returns)."""
         key = f"counter:{platform}:{kind}"
         row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        n = (json.loads(row["value"]) if row else 0) + 1
+        n = int(json.loads(row["value"]) if row else 0) + 1
         conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, json.dumps(n)))
-        return self.channel(platform).ids.base(kind) + n
+        return n
 
     # -- clock ----------------------------------------------------------------------------------------------
     def now(self) -> float:
@@ -291,20 +320,40 @@ class PracticeState:
     def _order_ref(self, c: sqlite3.Connection, platform: str, now: int) -> str:
         return self.channel(platform).ids.order_ref(self.next_number(c, platform, "order"), now)
 
-    def cancel_order(self, platform: str, ref: str, status: str, by: str) -> dict[str, Any]:
-        """Cancel an open order and give its stock back to the listings."""
+    def cancel_order(self, platform: str, ref: str, status: str, by: str, reason: str = "") -> dict[str, Any]:
+        """Cancel an open order and give back to the listings the units not given back yet: a line partly
+        cancelled before (`cancel_units`) returns only the rest, so each unit comes back exactly once."""
         now = int(self.now())
         with self.tx() as c:
             row = c.execute("SELECT * FROM orders WHERE platform = ? AND ref = ?", (platform, ref)).fetchone()
             if row is None:
                 raise NotFound(ref)
             if row["status"] != status:
-                c.execute("UPDATE orders SET status = ?, update_time = ?, cancel_by = ? WHERE id = ?",
-                          (status, now, by, row["id"]))
+                c.execute("UPDATE orders SET status = ?, update_time = ?, cancel_by = ?, cancel_reason = ?"
+                          " WHERE id = ?", (status, now, by, reason, row["id"]))
                 for line in c.execute("SELECT * FROM order_lines WHERE order_id = ?", (row["id"],)).fetchall():
                     c.execute("UPDATE listings SET stock = stock + ?, update_time = ? WHERE id = ?",
-                              (line["quantity"], now, line["listing_id"]))
+                              (line["quantity"] - line["cancelled"], now, line["listing_id"]))
+                c.execute("UPDATE order_lines SET cancelled = quantity WHERE order_id = ?", (row["id"],))
         return self.order(platform, ref)
+
+    def cancel_units(self, platform: str, ref: str, line_id: int, units: int) -> int:
+        """Cancel up to `units` more units of one line of a live order: they go back to the listing once (the
+        line's `cancelled` count remembers them) and the order's update_time moves on. Returns how many were
+        cancelled now (0 when the line had none left)."""
+        now = int(self.now())
+        with self.tx() as c:
+            line = c.execute("SELECT l.* FROM order_lines l JOIN orders o ON o.id = l.order_id"
+                             " WHERE o.platform = ? AND o.ref = ? AND l.id = ?", (platform, ref, line_id)).fetchone()
+            if line is None:
+                raise NotFound(f"{ref} line {line_id}")
+            taken = max(0, min(int(units), line["quantity"] - line["cancelled"]))
+            if taken:
+                c.execute("UPDATE order_lines SET cancelled = cancelled + ? WHERE id = ?", (taken, line_id))
+                c.execute("UPDATE listings SET stock = stock + ?, update_time = ? WHERE id = ?",
+                          (taken, now, line["listing_id"]))
+                c.execute("UPDATE orders SET update_time = ? WHERE id = ?", (now, line["order_id"]))
+        return taken
 
     def touch_order(self, platform: str, ref: str) -> None:
         """The order changed without a new status (a line partly cancelled): its update_time moves on, so a sync
@@ -371,6 +420,66 @@ class PracticeState:
                 by_id[line["order_id"]]["lines"].append(line)
         return rows
 
+    def set_order_status(self, platform: str, ref: str, status: str | None = None) -> None:
+        """The order moved on (a shipping step, a cancel request): a new status when given, and its update_time
+        moves on either way so an order pull by update_time sees it."""
+        with self.tx() as c:
+            if status:
+                c.execute("UPDATE orders SET status = ?, update_time = ? WHERE platform = ? AND ref = ?",
+                          (status, int(self.now()), platform, ref))
+            else:
+                c.execute("UPDATE orders SET update_time = ? WHERE platform = ? AND ref = ?",
+                          (int(self.now()), platform, ref))
+
+    # -- fulfilment records: packages, cancel requests, returns (their rules are in practice/fulfilment.py) ---
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Several reads and writes that no other server thread may come between (check, then change)."""
+        with self._lock:
+            yield
+
+    def count_up(self, platform: str, kind: str) -> int:
+        """The next value of a persisted counter, in its own transaction."""
+        with self.tx() as c:
+            return self.next_count(c, platform, kind)
+
+    def records(self, table: str, newest_first: bool = False, **equals: Any) -> list[dict[str, Any]]:
+        """Rows of a fulfilment table whose columns equal the given values, in id order."""
+        where, params = _equals(table, equals)
+        return self.rows(f"SELECT * FROM {table} WHERE {where} ORDER BY id {'DESC' if newest_first else 'ASC'}",
+                         params)
+
+    def add_record(self, table: str, values: dict[str, Any]) -> int:
+        """Insert one row into a fulfilment table; its id."""
+        _equals(table, values)
+        names = list(values)
+        with self.tx() as c:
+            cur = c.execute(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                            [values[n] for n in names])
+            return int(cur.lastrowid or 0)
+
+    def change_records(self, table: str, values: dict[str, Any], **equals: Any) -> int:
+        """Set columns of the fulfilment rows matching `equals`; how many rows changed."""
+        _equals(table, values)
+        where, params = _equals(table, equals)
+        sets = ", ".join(f"{n} = ?" for n in values)
+        with self.tx() as c:
+            return int(c.execute(f"UPDATE {table} SET {sets} WHERE {where}", [*values.values(), *params]).rowcount)
+
+    def returns_between(self, platform: str, start: float | None, end: float | None, offset: int,
+                        limit: int) -> tuple[list[dict[str, Any]], int]:
+        """One page of a platform's returns updated within [start, end] in (updated, id) order, and their total."""
+        where: str = "platform = ?"
+        params: list[Any] = [platform]
+        if start is not None:
+            where, params = where + " AND updated >= ?", [*params, start]
+        if end is not None:
+            where, params = where + " AND updated <= ?", [*params, end]
+        total = int(self.rows(f"SELECT COUNT(*) AS n FROM returns WHERE {where}", params)[0]["n"])
+        rows = self.rows(f"SELECT * FROM returns WHERE {where} ORDER BY updated, id LIMIT ? OFFSET ?",
+                         [*params, limit, max(0, offset)])
+        return rows, total
+
     # -- chat -----------------------------------------------------------------------------------------------
     def conversation_for(self, platform: str, buyer_id: str, buyer_name: str) -> dict[str, Any]:
         found = self.rows("SELECT * FROM conversations WHERE platform = ? AND buyer_id = ?", (platform, buyer_id))
@@ -423,7 +532,8 @@ class PracticeState:
     def reset(self) -> None:
         """Forget orders, chats and listings (credentials and tokens stay), then list the starting catalogue again."""
         with self.tx() as c:
-            for table in ("messages", "conversations", "order_lines", "orders", "listings"):
+            for table in ("return_lines", "returns", "cancel_requests", "packages", "messages", "conversations",
+                          "order_lines", "orders", "listings"):
                 c.execute(f"DELETE FROM {table}")
         self.seed_catalogue()
 
@@ -443,6 +553,13 @@ def _order_filter(platform: str, bounds: list[OrderBound] | tuple[()],
         params.append(status)
     return " AND ".join(where), params
 
+
+
+def _equals(table: str, equals: dict[str, Any]) -> tuple[str, list[Any]]:
+    """A WHERE clause of column = value for a fulfilment table; table and column names are checked."""
+    if table not in FULFILMENT_TABLES or not all(NAME.match(n) for n in equals):
+        raise ValueError(f"bad fulfilment table or column: {table} {sorted(equals)}")
+    return " AND ".join([f"{n} = ?" for n in equals] or ["1 = 1"]), list(equals.values())
 
 
 def _chat_key(platform: str) -> str:

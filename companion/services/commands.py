@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from companion.domain.errors import NotFound, UserError
 from companion.i18n import N_
+from companion.services import cancellations, returns, shipping
 from companion.services import inbox as inbox_service
 from companion.services.change import Change
 from companion.services.stock_push import STOCK_CHANGED
@@ -39,6 +40,14 @@ KINDS: dict[str, CommandKind] = {k.name: k for k in (
     CommandKind(inbox_service.REPLY_KIND, N_("Reply to a buyer"), cancellable=True,
                 retry=lambda db, c: inbox_service.retry_reply(db, _reply_message(c)),
                 cancel=lambda db, c: inbox_service.cancel_reply(db, _reply_message(c))),
+    # a waiting shipment may be withdrawn: the order goes back to waiting to be packed (ship_state '')
+    CommandKind(shipping.SHIP_ORDER, N_("Arrange shipment"), cancellable=True,
+                retry=shipping.retry_shipment, cancel=shipping.cancel_shipment),
+    CommandKind(cancellations.CANCEL_ORDER, N_("Cancel an order"), cancellable=True),
+    CommandKind(cancellations.ANSWER_CANCEL_REQUEST, N_("Answer a buyer's request to cancel"), cancellable=True,
+                retry=cancellations.retry_answer, cancel=cancellations.cancel_answer),
+    CommandKind(returns.ANSWER_RETURN, N_("Answer a return request"), cancellable=True,
+                retry=returns.retry_answer, cancel=returns.cancel_answer),
 )}
 
 
@@ -92,4 +101,33 @@ def cancel_command(db: Database, command_id: str) -> Change:
         if (outbox.get(db, command_id) or command).state != outbox.WAITING:
             raise UserError(N_("This item cannot be cancelled now: it is already being sent, or the shop needs it."))
         outbox.set_state(db, command_id, outbox.CANCELLED)
+    return Change(sync=True)
+
+
+# -- the sync's steps for commands whose kind keeps no record of its own beyond the row (ship, cancel, answers) --
+def begin_sending(db: Database, command_id: str) -> None:
+    """'sending' is on disk before the command leaves: after a lost answer or a crash the sync looks on the
+    platform before it sends again."""
+    with db.write():
+        current = outbox.get(db, command_id)
+        if current is not None and current.state in (outbox.WAITING, outbox.SENDING):
+            outbox.set_state(db, command_id, outbox.SENDING)
+
+
+def requeue(db: Database, command_id: str, reason: str) -> Change:
+    """Nothing left the laptop (offline, refused login, slow down, a server error): waiting again, the attempt
+    counted."""
+    with db.write():
+        current = outbox.get(db, command_id)
+        if current is not None and current.state in (outbox.WAITING, outbox.SENDING):
+            outbox.count_attempt(db, command_id, reason[:500])
+    return Change(sync=True)
+
+
+def give_up(db: Database, command_id: str, words: str) -> Change:
+    """A command that can no longer be sent (its order is gone from this computer): failed, with why."""
+    with db.write():
+        current = outbox.get(db, command_id)
+        if current is not None and current.state in (outbox.WAITING, outbox.SENDING):
+            outbox.set_state(db, command_id, outbox.FAILED, words[:500])
     return Change(sync=True)

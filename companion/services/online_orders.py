@@ -21,9 +21,11 @@ from companion.domain.ledger import MovementKind
 from companion.domain.marketplace import Order, OrderLine, OrderStatus
 from companion.i18n import N_
 from companion.services.auto_mapping import auto_map
+from companion.services.cancellations import request_news
 from companion.services.change import Change
 from companion.services.stock_push import queue_stock_push
 from companion.store import accounts as account_store
+from companion.store import cancel_requests as request_store
 from companion.store import listings as listing_store
 from companion.store import online_orders as order_store
 from companion.store import stock as stock_store
@@ -83,6 +85,8 @@ class _Known:
     status_raw: str
     updated_at: str
     lines: list[OnlineLineRow]
+    shipping: tuple[str, ...] = ("", "", "", "")  # order_store.SHIPPING_FIELDS as stored
+    request: request_store.CancelRequestRow | None = None  # the buyer's cancel request as stored
 
 
 class _Page:
@@ -102,6 +106,8 @@ class _Page:
         self.events: list[tuple[str, str, str, str]] = []
         self.updates: list[tuple[str, str, str, str | None, bool, str]] = []
         self.cancelled: list[tuple[int, str]] = []  # (cancelled units, line row id) of lines whose count rose
+        self.shipping: list[tuple[str, str, str, str, str]] = []  # new shipping facts of stored orders
+        self.requests: dict[str, request_store.CancelRequestRow] = {}  # buyers' cancel requests to write
         self.movements: list[stock_store.NewMovement] = []
         self.takes: list[tuple[int, str, int]] = []  # (movement index, order id, units) of each taking movement
 
@@ -128,17 +134,28 @@ class _Page:
         raised: dict[str, int] = {}
         if known is not None:
             raised = cancellations_raised(known.lines, order.lines)
-            if known.updated_at > updated_at or (known.status_raw == order.status_raw
-                                                 and known.updated_at >= updated_at and not raised):
+            shipping = _shipping_news(known.shipping, order)
+            request = request_news(known.id, known.request, order.cancel_request, status, self.now)
+            if known.updated_at > updated_at or (known.status_raw == order.status_raw and known.updated_at >= updated_at
+                                                 and not raised and shipping is None and request is None):
                 self.counts["unchanged"] += 1  # unchanged, or an older page arrived late
                 return
             known.status_raw, known.updated_at = order.status_raw, updated_at
+            if shipping is not None:
+                known.shipping = shipping
+                city, courier, tracking, package = shipping
+                self.shipping.append((city, courier, tracking, package, known.id))
+            if request is not None:
+                known.request = self.requests[known.id] = request
             self.updates.append((status, order.status_raw, updated_at, _ts(order.ship_by), takes_stock(status),
                                  known.id))
             self.counts["updated"] += 1
         else:
             known = self._insert(order, status, updated_at)
             self.counts["new"] += 1
+            request = request_news(known.id, None, order.cancel_request, status, self.now)
+            if request is not None:
+                known.request = self.requests[known.id] = request
         self.events.append((known.id, status, order.status_raw, updated_at))
         self.touched.add(known.id)
         self._settle(known, status, raised)
@@ -153,12 +170,14 @@ class _Page:
         self.new_orders.append((
             order_id, self.account.id, channel, order.order_id, status, order.status_raw,
             _ts(order.created_at) or self.now, updated_at, _ts(order.ship_by), order.buyer_name,
-            sum(line.live_quantity * line.unit_price for line in order.lines), int(takes_stock(status)), self.now))
+            sum(line.live_quantity * line.unit_price for line in order.lines), int(takes_stock(status)), self.now,
+            order.buyer_city, order.courier, order.tracking_number, order.package_id))
         self.new_lines += [(line.id, order_id, line.line_id, line.item_id, line.sku_id, line.seller_sku, line.name,
                             line.quantity, line.unit_price, line.product_id, line.cancelled_quantity)
                            for line in lines]
         known = _Known(order_id, self.account.id, channel, order.order_id, order.status_raw, updated_at,
-                       sorted(lines, key=lambda line: line.line_id))
+                       sorted(lines, key=lambda line: line.line_id),
+                       (order.buyer_city, order.courier, order.tracking_number, order.package_id))
         self.known[("", order.order_id)] = known
         return known
 
@@ -198,7 +217,11 @@ class _Page:
         order_store.insert_many(self.db, self.new_orders, self.new_lines)
         order_store.set_cancelled_many(self.db, self.cancelled)
         order_store.update_statuses(self.db, self.updates)
+        order_store.update_shipping_many(self.db, self.shipping)
+        order_store.clear_stale_ship_failures(self.db, [u[5] for u in self.updates])
         order_store.add_events_many(self.db, self.events)
+        for request in self.requests.values():
+            request_store.put(self.db, request)
         levels = stock_store.add_movements(self.db, self.movements, self.now)
         incidents = 0
         for index, order_id, quantity in self.takes:
@@ -233,6 +256,13 @@ def line_moves(status: str, quantity: int, cancelled_before: int, cancelled_now:
     return moves
 
 
+def _shipping_news(stored: tuple[str, ...], order: Order) -> tuple[str, ...] | None:
+    """The order's shipping facts after this copy (each the latest non-empty value), or None when it adds nothing."""
+    told = (order.buyer_city, order.courier, order.tracking_number, order.package_id)
+    merged = tuple(new or old for new, old in zip(told, stored, strict=True))
+    return merged if merged != stored else None
+
+
 def cancellations_raised(stored: Sequence[OnlineLineRow], incoming: Sequence[OrderLine]) -> dict[str, int]:
     """Stored lines (by platform line id) whose cancelled units this copy of the order raises, with the new count:
     a count never falls (a late or partial copy cannot un-cancel units) and never passes the stored quantity."""
@@ -263,12 +293,15 @@ def _stored_orders(db: Database, account: AccountRow, orders: Sequence[Order]) -
     for channel, pids in missing.items():
         rows |= {(channel, pid): row for pid, row in _stored_elsewhere_many(db, account, channel, pids).items()}
     lines = order_store.lines_of(db, {row.id for row in rows.values()})
+    requests = request_store.of_orders(db, {row.id for row in rows.values()})
     known: dict[tuple[str, str], _Known] = {}
     by_id: dict[str, _Known] = {}  # one object per stored order, whichever key finds it
     for key, row in rows.items():
         if row.id not in by_id:
             by_id[row.id] = _Known(row.id, row.account_id, row.channel, row.platform_order_id, row.status_raw,
-                                   row.updated_at, lines.get(row.id, []))
+                                   row.updated_at, lines.get(row.id, []),
+                                   (row.buyer_city, row.courier, row.tracking_number, row.package_id),
+                                   requests.get(row.id))
         known[key] = by_id[row.id]
     return known
 

@@ -19,6 +19,7 @@ from companion.store.schema_v5 import V5
 from companion.store.schema_v6 import V6
 from companion.store.schema_v7 import V7
 from companion.store.schema_v8 import V8
+from companion.store.schema_v9 import V9
 
 if TYPE_CHECKING:  # the database module opens files through migrate(); here it is only a type
     from companion.store.database import Database
@@ -32,6 +33,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     (6, V6),
     (7, V7),
     (8, V8),
+    (9, V9),
 ]
 
 

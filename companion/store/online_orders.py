@@ -26,6 +26,13 @@ class OnlineOrderRow:
     stock_taken: bool
     practice: bool
     account_name: str
+    # shipping (schema v9): what the platform says, and our side of an arranged shipment
+    buyer_city: str = ""
+    courier: str = ""
+    tracking_number: str = ""
+    package_id: str = ""
+    ship_state: str = ""      # '' | 'waiting' (a ship command is queued) | 'failed' (refused: ship_problem)
+    ship_problem: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,7 +61,9 @@ _SELECT = ("SELECT o.*, a.practice AS practice, a.name AS account_name FROM onli
 def _row(r: sqlite3.Row) -> OnlineOrderRow:
     return OnlineOrderRow(r["id"], r["account_id"], r["channel"], r["platform_order_id"], r["status"],
                           r["status_raw"], r["created_at"], r["updated_at"], r["ship_by"], r["buyer_name"],
-                          r["total"], bool(r["stock_taken"]), bool(r["practice"]), r["account_name"])
+                          r["total"], bool(r["stock_taken"]), bool(r["practice"]), r["account_name"],
+                          r["buyer_city"], r["courier"], r["tracking_number"], r["package_id"], r["ship_state"],
+                          r["ship_problem"])
 
 
 def by_platform_id(db: Database, account_id: str, platform_order_id: str) -> OnlineOrderRow | None:
@@ -195,7 +204,9 @@ def add_event(db: Database, order_id: str, status: str, status_raw: str, at: str
 
 
 ORDER_COLUMNS = ("id", "account_id", "channel", "platform_order_id", "status", "status_raw", "created_at",
-                 "updated_at", "ship_by", "buyer_name", "total", "stock_taken", "imported_at")
+                 "updated_at", "ship_by", "buyer_name", "total", "stock_taken", "imported_at", "buyer_city",
+                 "courier", "tracking_number", "package_id")
+SHIPPING_FIELDS = ("buyer_city", "courier", "tracking_number", "package_id")  # kept: the latest non-empty value
 LINE_COLUMNS = ("id", "order_id", "line_id", "item_id", "sku_id", "seller_sku", "name", "quantity", "unit_price",
                 "product_id", "cancelled_quantity")
 
@@ -219,6 +230,21 @@ def update_statuses(db: Database, updates: Sequence[tuple[str, str, str, str | N
     their events go through `add_events_many`."""
     db.executemany("UPDATE online_orders SET status = ?, status_raw = ?, updated_at = ?, ship_by = ?, stock_taken = ?"
                    " WHERE id = ?", [(*u[:4], int(u[4]), u[5]) for u in updates])
+
+
+def update_shipping_many(db: Database, updates: Sequence[tuple[str, str, str, str, str]]) -> None:
+    """The platform's shipping facts as (buyer_city, courier, tracking_number, package_id, order id); an empty value
+    keeps what is stored (a later page that leaves a field out never erases it)."""
+    db.executemany("UPDATE online_orders SET buyer_city = COALESCE(NULLIF(?, ''), buyer_city),"
+                   " courier = COALESCE(NULLIF(?, ''), courier),"
+                   " tracking_number = COALESCE(NULLIF(?, ''), tracking_number),"
+                   " package_id = COALESCE(NULLIF(?, ''), package_id) WHERE id = ?", updates)
+
+
+def clear_stale_ship_failures(db: Database, order_ids: Sequence[str]) -> None:
+    """A refused shipment is no longer news once the order is arranged or further (done in the seller centre)."""
+    db.executemany("UPDATE online_orders SET ship_state = '', ship_problem = '' WHERE id = ? AND ship_state = 'failed'"
+                   " AND status IN ('ready_to_ship', 'shipped', 'completed')", [(o,) for o in order_ids])
 
 
 def set_cancelled_many(db: Database, updates: Sequence[tuple[int, str]]) -> None:

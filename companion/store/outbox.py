@@ -67,6 +67,14 @@ def by_key(db: Database, idempotency_key: str) -> CommandRow | None:
     return _row(r) if r else None
 
 
+def by_key_prefix(db: Database, prefix: str) -> list[CommandRow]:
+    """Commands whose key starts with `prefix` (e.g. every attempt at one order's shipment), oldest first; a range
+    on the unique key's index, so it stays quick however long the outbox grows."""
+    rows = db.query("SELECT * FROM outbox WHERE idempotency_key >= ? AND idempotency_key < ? ORDER BY created_at, id",
+                    (prefix, prefix + "\U0010ffff"))
+    return [_row(r) for r in rows]
+
+
 def pending_count(db: Database) -> int:
     """Commands the platforms do not have yet (waiting or sending), due now or later."""
     return int(db.scalar("SELECT COUNT(*) FROM outbox WHERE state IN ('waiting', 'sending')") or 0)

@@ -8,13 +8,20 @@ Adding a kind: a CommandKind in services/commands.py (its words, its cancel rule
 
 from __future__ import annotations
 
+from companion.sync.cancelling import ANSWER_HANDLER, CANCEL_HANDLER
 from companion.sync.chat import REPLY_HANDLER
+from companion.sync.returns import HANDLER as RETURN_HANDLER
 from companion.sync.rounds import CommandHandler
+from companion.sync.shipping import HANDLER as SHIP_HANDLER
 from companion.sync.stock_sending import HANDLER as STOCK_HANDLER
 
 # Replies go before stock numbers, as they did when replies were part of the chat phase: a shop stopped while
-# sending replies (offline, login refused) gets no push, and its stock changes wait for the next round.
-_HANDLERS: dict[str, CommandHandler] = {h.kind: h for h in (REPLY_HANDLER, STOCK_HANDLER)}
+# sending replies (offline, login refused) gets no push, and its stock changes wait for the next round. The
+# fulfilment kinds go between them (answers to buyers' cancel requests and the seller's cancellations before
+# shipments, so an order being cancelled is not shipped first; then answers to returns): stock numbers change only
+# with the orders they read back, and are pushed after.
+_HANDLERS: dict[str, CommandHandler] = {h.kind: h for h in (
+    REPLY_HANDLER, ANSWER_HANDLER, CANCEL_HANDLER, SHIP_HANDLER, RETURN_HANDLER, STOCK_HANDLER)}
 
 
 def handlers() -> list[CommandHandler]:

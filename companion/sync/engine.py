@@ -1,7 +1,8 @@
 """One sync round: for every active shop, fresh tokens and the phases its channel declares (listings with STOCK,
 orders with ORDERS, chats with CHAT unless the channel's chats are read only on demand: `check_chats`); then each
-shop's due commands through their handlers (sync/command_handlers.py: replies, stock numbers), and the commands meant
-for every shop settled.
+shop's due commands through their handlers (sync/command_handlers.py: replies, cancellations and shipments, answers
+to returns, stock numbers) and, with FULFILMENT, its return requests and missing shipping labels (docs/SHIPPING.md);
+then the commands meant for every shop settled.
 
 Everything that must survive a crash is in the database before the next step: refreshed tokens before they are
 used, each order page together with the cursor after it, a command 'sending' before it leaves, push results per
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from companion.connectors.base import Connector, Credentials
-from companion.connectors.errors import AuthExpired, ConnectorError, Temporary, Throttled
+from companion.connectors.errors import AuthExpired, ConnectorError, NotReady, Temporary, Throttled
 from companion.connectors.factory import build_connector
 from companion.domain.clock import now_utc, parse_stamp, stamp
 from companion.domain.marketplace import Capability, OrderPage
@@ -38,7 +39,7 @@ from companion.store import outbox, refresh_lock, sync_state
 from companion.store.accounts import AccountRow
 from companion.store.database import Database, thread_database
 from companion.store.outbox import CommandRow
-from companion.sync import chat, command_handlers
+from companion.sync import chat, command_handlers, labels, returns
 from companion.sync.backoff import Backoff
 from companion.sync.events import AccountResult, RoundSummary
 from companion.sync.problems import is_offline, problem_for
@@ -99,6 +100,7 @@ class SyncEngine:
         for acc in accounts:
             if not self.stop_event.is_set():
                 change |= self._send_commands(rnd, acc, due)
+                change |= self._fulfilment(db, acc)
         change |= self._settle(rnd, accounts, due)
         results = tuple(self._finish(db, acc) for acc in accounts)
         change |= Change(sync=True) if results else Change()
@@ -143,6 +145,16 @@ class SyncEngine:
             except ConnectorError as exc:
                 log.info("chat check of %s did not finish: %s", row.id, type(exc).__name__)
         return change
+
+    def ask(self, row: AccountRow, fn: Callable[[Connector], T]) -> T:
+        """One call to one shop outside a round (the ship dialog asking for today's pickup slots), with a round's
+        remedies: tokens refreshed first when due (kept before use), a refused login refreshed once, short throttle
+        waits, quick read retries. Raises what the connector raises (or the credentials source's UserError)."""
+        db = thread_database(self.db_path)
+        acc = AccountRun(row)
+        self._connect(acc, self._fresh.get(row.id) or self.credentials_source(row))
+        self._ensure_tokens(db, acc)
+        return self._call(db, acc, lambda: fn(acc.link))
 
     def _chats_of(self, db: Database, acc: AccountRun) -> Change:
         self._ensure_tokens(db, acc)
@@ -197,7 +209,22 @@ class SyncEngine:
                 change |= self._phase(acc, partial(handler.send, rnd, acc, mine))
             except _Stop:
                 acc.stopped = True
+            if acc.stopped:   # offline, throttled or login refused (raised, or noted by a handler that kept its Change)
                 break
+        return change
+
+    def _fulfilment(self, db: Database, acc: AccountRun) -> Change:
+        """After the shop's commands (so what a ship command arranged is asked for at once), for a channel that
+        declares FULFILMENT: the platform's return requests (sync/returns.py, with their own cursor), then the
+        labels of arranged orders that have none (sync/labels.py)."""
+        if acc.stopped or Capability.FULFILMENT not in acc.capabilities:
+            return Change()
+        change = Change()
+        try:
+            change |= self._phase(acc, lambda: returns.pull_returns(db, acc))
+            change |= self._phase(acc, lambda: labels.fetch_labels(db, acc))
+        except _Stop:
+            acc.stopped = True
         return change
 
     def _settle(self, rnd: CommandRound, accounts: list[AccountRun], due: Sequence[CommandRow]) -> Change:
@@ -303,7 +330,8 @@ class SyncEngine:
                 self._sleep(wait)
                 tries += 1
             except Temporary as exc:
-                if exc.outcome_unknown or is_offline(exc) or tries >= CALL_RETRIES:
+                # a label still being made is asked for again next round, not in a quick retry
+                if exc.outcome_unknown or is_offline(exc) or isinstance(exc, NotReady) or tries >= CALL_RETRIES:
                     raise
                 self._sleep(self.quick.delay(tries))
                 tries += 1

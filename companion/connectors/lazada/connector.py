@@ -12,10 +12,19 @@ from companion.connectors.base import Connector
 from companion.connectors.batching import chunks
 from companion.connectors.errors import Permanent
 from companion.connectors.http import Http
-from companion.connectors.lazada import auth, mapping
+from companion.connectors.lazada import auth, mapping, reverse, shipping
 from companion.connectors.lazada.client import LazadaClient, envelope_error
 from companion.connectors.lazada.credentials import LazadaCredentials
 from companion.domain.clock import now_utc
+from companion.domain.fulfilment import (
+    CancelLine,
+    ReturnAnswer,
+    ReturnPage,
+    ShipChoice,
+    Shipped,
+    ShippingDocument,
+    ShippingOptions,
+)
 from companion.domain.marketplace import (
     Capability,
     Conversation,
@@ -71,7 +80,7 @@ def stock_payload(batch: Sequence[StockUpdate]) -> str:
 
 class LazadaConnector(Connector):
     channel = "lazada"
-    capabilities = frozenset({Capability.ORDERS, Capability.STOCK, Capability.CHAT})
+    capabilities = frozenset({Capability.ORDERS, Capability.STOCK, Capability.CHAT, Capability.FULFILMENT})
 
     def __init__(self, credentials: LazadaCredentials, http: Http | None = None,
                  clock: Callable[[], datetime] = now_utc) -> None:
@@ -229,3 +238,25 @@ class LazadaConnector(Connector):
         data = self._im_data("POST", "/im/message/send", params)
         return str(data.get("message_id") or "")
 
+    # Fulfilment (shipping.py, reverse.py) ------------------------------------------------------------------
+
+    def shipping_options(self, order_id: str) -> ShippingOptions:
+        return shipping.shipping_options(self.client, order_id)
+
+    def ship(self, order_id: str, choice: ShipChoice) -> Shipped:
+        return shipping.ship(self.client, order_id, choice)
+
+    def shipping_document(self, order_id: str, package_id: str) -> ShippingDocument:
+        return shipping.shipping_document(self.client, order_id, package_id)
+
+    def cancel_order(self, order_id: str, reason: str, lines: Sequence[CancelLine] = ()) -> None:
+        reverse.cancel_order(self.client, order_id, reason, lines)
+
+    def answer_cancel_request(self, order_id: str, request_id: str, accept: bool, reason: str = "") -> None:
+        reverse.answer_cancel_request(self.client, order_id, request_id, accept, reason)
+
+    def pull_returns(self, updated_from: datetime, updated_to: datetime, cursor: str | None = None) -> ReturnPage:
+        return reverse.pull_returns(self.client, updated_from, updated_to, cursor)
+
+    def answer_return(self, return_id: str, answer: ReturnAnswer) -> None:
+        reverse.answer_return(self.client, return_id, answer)

@@ -7,12 +7,15 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from companion.connectors.convert import from_epoch, rupiah
+from companion.connectors.lazada import fulfilment_mapping as fm
 from companion.domain.marketplace import Conversation, Listing, Message, Order, OrderLine, OrderStatus
 
 STATUS = {
     "unpaid": OrderStatus.UNPAID,
     "pending": OrderStatus.PAID,
     "topack": OrderStatus.PAID,
+    "repacked": OrderStatus.PAID,  # its package was undone (RecreatePackage): to be packed again
+    "ready_to_ship_pending": OrderStatus.READY_TO_SHIP,
     "packed": OrderStatus.READY_TO_SHIP,
     "ready_to_ship": OrderStatus.READY_TO_SHIP,
     "toship": OrderStatus.READY_TO_SHIP,
@@ -23,6 +26,7 @@ STATUS = {
     "damaged_by_3pl": OrderStatus.SHIPPED,
     "package_scrapped": OrderStatus.SHIPPED,
     "delivered": OrderStatus.COMPLETED,
+    "confirmed": OrderStatus.COMPLETED,  # the buyer confirmed receipt ("not common to all countries")
     "returned": OrderStatus.COMPLETED,  # a sale that went out; the return is its own flow
     "canceled": OrderStatus.CANCELLED,
     "failed": OrderStatus.CANCELLED,
@@ -79,16 +83,25 @@ def order(row: dict[str, Any], items: list[dict[str, Any]]) -> Order:
     promised = [t for t in (parse_time(i.get("promised_shipping_time")) for i in items) if t is not None]
     ship_by = min(promised) if promised else _first_time(row.get("promised_shipping_times"))
     buyer = " ".join(str(row.get(k) or "").strip() for k in ("customer_first_name", "customer_last_name"))
+    updated = require_time(row.get("updated_at") or row.get("created_at"))
+    courier, tracking, package_id = fm.shipping_facts(items)
+    shipping_to = row.get("address_shipping")
+    address: dict[str, Any] = shipping_to if isinstance(shipping_to, dict) else {}
     return Order(
         channel="lazada",
         order_id=str(row["order_id"]),
         status_raw=",".join(statuses),
         status=order_status(statuses),
         created_at=require_time(row.get("created_at")),
-        updated_at=require_time(row.get("updated_at") or row.get("created_at")),
+        updated_at=updated,
         ship_by=ship_by,
         buyer_name=buyer.strip(),
         lines=tuple(line(i) for i in items),
+        buyer_city=str(address.get("city") or ""),
+        courier=courier,
+        tracking_number=tracking,
+        package_id=package_id,
+        cancel_request=fm.cancel_request(items, updated),
     )
 
 

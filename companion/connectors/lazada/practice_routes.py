@@ -15,10 +15,12 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import parse_qs
 
+from companion.connectors.lazada import practice_fulfilment_routes as fulfilment
 from companion.connectors.lazada import practice_shop as shop
 from companion.connectors.lazada import practice_signing as signing
+from companion.connectors.lazada.practice_reply import err, ok
 from companion.practice.credentials import REFRESH_GRACE
-from companion.practice.exchange import Context, Reply, Request, parse_int, request_id
+from companion.practice.exchange import Context, Reply, Request, parse_int
 from companion.practice.photos import picture_url
 from companion.practice.signing_check import same
 from companion.practice.state import OrderBound
@@ -29,17 +31,6 @@ STATUSES = frozenset({"unpaid", "pending", "packed", "canceled", "ready_to_ship"
                       "failed", "topack", "toship", "shipping", "lost", "lost_by_3pl", "damaged_by_3pl",
                       "failed_delivery", "shipped_back", "shipped_back_success", "shipped_back_failed",
                       "package_scrapped"})
-
-
-def ok(data: Any = None, **top: Any) -> Reply:
-    body: dict[str, Any] = {"code": "0", "request_id": request_id(), **top}
-    if data is not None:
-        body["data"] = data
-    return Reply(200, body)
-
-
-def err(code: str, message: str, kind: str = "ISV", **extra: Any) -> Reply:
-    return Reply(200, {"code": code, "type": kind, "message": message, "request_id": request_id(), **extra})
 
 
 def throttled() -> Reply:
@@ -145,27 +136,34 @@ def _order(o: dict[str, Any]) -> dict[str, Any]:
             "promised_shipping_times": _when(o["ship_by"]), "customer_first_name": o["buyer_name"],
             "customer_last_name": "", "buyer_note": "", "gift_option": "0", "voucher": "0.00",
             "address_shipping": {"first_name": o["buyer_name"], "last_name": "", "country": "Indonesia",
-                                 "city": "Jakarta"}}
+                                 "city": fulfilment.city(o)}}
+
+
+# GetOrderItems' cancel_return_initiator values for who cancelled.
+INITIATORS = {"seller": "cancellation-seller", "buyer": "cancellation-customer", "system": "cancellation-internal"}
 
 
 def _items(ctx: Context, o: dict[str, Any]) -> list[dict[str, Any]]:
-    """One row per unit, as Lazada order items have no quantity, each with its own status: the first units of a
-    line with cancelled items are the cancelled ones. Typed as GetMultipleOrderItems types them (ids numbers,
-    prices strings)."""
+    """One row per unit, as Lazada order items have no quantity, each with its own status (the cancelled units are
+    the ones cancelled by id, then the first of the line), its package and a buyer's open cancel request. Typed as
+    GetMultipleOrderItems types them (ids numbers, prices strings)."""
     gone = shop.cancelled_units(ctx.state, o["ref"])
+    extras = fulfilment.item_extras(ctx, o)
     rows = []
     for line in o["lines"]:
+        cancelled = shop.cancelled_indexes(ctx.state, o["ref"], line, gone.get(str(line["id"]), 0))
         for unit in range(line["quantity"]):
-            status = "canceled" if unit < gone.get(str(line["id"]), 0) else o["status"]
+            status = "canceled" if unit in cancelled else o["status"]
             rows.append({
-                "order_item_id": int(f"{line['id']}{unit:04d}"), "order_id": int(o["ref"]), "name": line["name"],
+                "order_item_id": shop.unit_id(line["id"], unit), "order_id": int(o["ref"]), "name": line["name"],
                 "sku": line["seller_sku"], "shop_sku": f"{line['item_id']}_ID-{line['model_id']}",
                 "sku_id": str(line["model_id"]), "product_id": line["item_id"], "variation": line["model_name"],
                 "item_price": f"{line['price']:.2f}", "paid_price": f"{line['price']:.2f}", "currency": "IDR",
-                "status": status, "tracking_code": "", "shipment_provider": "",
-                "promised_shipping_time": _when(o["ship_by"]),
-                "cancel_return_initiator": "cancellation-customer" if status == "canceled" else "",
-                "created_at": _when(o["create_time"]), "updated_at": _when(o["update_time"])})
+                "status": status, "promised_shipping_time": _when(o["ship_by"]),
+                "cancel_return_initiator": INITIATORS.get(o.get("cancel_by") or "", "cancellation-customer")
+                if status == "canceled" else "",
+                "created_at": _when(o["create_time"]), "updated_at": _when(o["update_time"]),
+                **(extras if status != "canceled" else {**extras, "need_cancel_confirm": False})})
     return rows
 
 
@@ -428,6 +426,7 @@ def message_send(ctx: Context, p: dict[str, str]) -> Reply:
 
 
 ROUTES: dict[str, Callable[[Context, dict[str, str]], Reply]] = {
+    **fulfilment.ROUTES,
     "/orders/get": orders_get,
     "/order/get": order_get,
     "/products/get": products_get,

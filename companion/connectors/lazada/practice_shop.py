@@ -34,10 +34,12 @@ POLL_CALLS, POLL_WINDOW = 5, 600.0
 def _rules(state: PracticeState) -> dict[str, Any]:
     found = state.get_meta(KEY, {})
     rules: dict[str, Any] = found if isinstance(found, dict) else {}
-    for name in ("campaign", "cancelled", "blocked"):
+    for name in ("campaign", "cancelled", "blocked", "cancelled_idx", "refused_lines"):
         rules.setdefault(name, {})
     rules.setdefault("im_lists", [])
     rules.setdefault("polled", False)
+    rules.setdefault("chooses_provider", False)
+    rules.setdefault("first_mile", "pickup")
     return rules
 
 
@@ -66,6 +68,78 @@ def cancelled_units(state: PracticeState, ref: str) -> dict[str, int]:
     return {k: int(v) for k, v in _rules(state)["cancelled"].get(ref, {}).items()}
 
 
+def unit_id(line_id: int, unit: int) -> int:
+    """The order item id of one unit of an order line (Lazada keeps one order item per unit)."""
+    return int(f"{line_id}{unit:04d}")
+
+
+def unit_of(order: dict[str, Any], item_id: object) -> tuple[dict[str, Any], int] | None:
+    """(order line, unit index) of an order item id of this order; None for any other id."""
+    text = str(item_id)
+    if not text.isdigit() or len(text) < 5:
+        return None
+    line_id, unit = int(text[:-4]), int(text[-4:])
+    line = next((x for x in order["lines"] if int(x["id"]) == line_id), None)
+    return (line, unit) if line is not None and unit < int(line["quantity"]) else None
+
+
+def cancelled_indexes(state: PracticeState, ref: str, line: dict[str, Any], legacy: int = 0) -> set[int]:
+    """Which units (0-based) of an order line are cancelled: those cancelled by their order item id first, then the
+    line's first units up to its cancelled count (the shared record's count plus `cancel_items`' own)."""
+    named = {int(i) for i in _rules(state)["cancelled_idx"].get(ref, {}).get(str(line["id"]), [])}
+    count = min(int(line["quantity"]), int(line.get("cancelled") or 0) + legacy)
+    rest = (i for i in range(int(line["quantity"])) if i not in named)
+    found = set(sorted(named)[:count])
+    while len(found) < count:
+        found.add(next(rest))
+    return found
+
+
+def name_cancelled(state: PracticeState, ref: str, line_id: int, units: list[int]) -> None:
+    """Remember which units (by their order item's index) the seller cancelled, before the record counts them."""
+    rules = _rules(state)
+    lines = rules["cancelled_idx"].setdefault(ref, {})
+    lines[str(line_id)] = sorted(set(lines.get(str(line_id), [])) | set(units))
+    _save(state, rules)
+
+
+# -- shipping ---------------------------------------------------------------------------------------------------
+def let_seller_choose_provider(state: PracticeState, choose: bool = True) -> None:
+    """The shop must pick its provider (GetShipmentProvider platform_default 0, a cross-border NTFS shop); by
+    default it is a local TFS shop whose provider Lazada assigns."""
+    rules = _rules(state)
+    rules["chooses_provider"] = choose
+    _save(state, rules)
+
+
+def chooses_provider(state: PracticeState) -> bool:
+    return bool(_rules(state)["chooses_provider"])
+
+
+def set_first_mile(state: PracticeState, method: str) -> None:
+    """The shop's Seller Center setting: the courier picks parcels up ("pickup") or the shop drops them off."""
+    rules = _rules(state)
+    rules["first_mile"] = method
+    _save(state, rules)
+
+
+def first_mile(state: PracticeState) -> str:
+    return str(_rules(state)["first_mile"])
+
+
+def refuse_line(state: PracticeState, ref: str, line_id: str) -> list[str]:
+    """A return's line the seller refused (Lazada takes one line a refusal); every refused line so far."""
+    rules = _rules(state)
+    lines = sorted(set(rules["refused_lines"].get(ref, [])) | {line_id})
+    rules["refused_lines"][ref] = lines
+    _save(state, rules)
+    return lines
+
+
+def refused_lines(state: PracticeState, ref: str) -> set[str]:
+    return set(_rules(state)["refused_lines"].get(ref, []))
+
+
 def held_units(state: PracticeState) -> dict[int, tuple[int, int]]:
     """Per listing id: (withheld, occupied) units, the open orders' live (not cancelled) units."""
     found: dict[int, tuple[int, int]] = {}
@@ -73,7 +147,8 @@ def held_units(state: PracticeState) -> dict[int, tuple[int, int]]:
         for order in state.orders("lazada", status=status):
             gone = cancelled_units(state, order["ref"])
             for line in order["lines"]:
-                live = line["quantity"] - gone.get(str(line["id"]), 0)
+                live = line["quantity"] - min(line["quantity"], int(line.get("cancelled") or 0)
+                                              + gone.get(str(line["id"]), 0))
                 withhold, occupy = found.get(line["listing_id"], (0, 0))
                 found[line["listing_id"]] = ((withhold + live, occupy) if status in WITHHOLD
                                              else (withhold, occupy + live))

@@ -13,6 +13,7 @@ from companion.connectors.lazada.export_format import LAYOUT
 from companion.connectors.lazada.practice import PRACTICE
 from companion.connectors.lazada.reply_rule import RULE
 from companion.connectors.spec import ChannelSpec
+from companion.domain.fulfilment import CancelReason, FulfilmentRules, ShipMethod
 from companion.domain.marketplace import Capability
 from companion.i18n import N_
 
@@ -30,6 +31,26 @@ def _practice_credentials(market: Mapping[str, Any], base_urls: Mapping[str, str
         base_url=base_urls["lazada"], auth_base_url=base_urls["lazada_auth"])
 
 
+# contracts_fulfilment.py / contracts_reverse.py: Lazada ships with Pack then ReadyToShip; whether the courier picks
+# up or the shop drops off is the shop's Seller Center setting (not chosen per order), no time slots, no own courier
+# for ordinary sellers. Cancel reasons: the cancellation guide's example (ids may differ by country: the connector
+# matches them by name against OrderCancelValidate's list). Lazada cancels order items. Reject reasons come per
+# return line (GetReverseOrderReasonList), so none are fixed here; the buyer names the refund amount, the seller
+# accepts or refuses it (no partial-refund offer). The SLA: ReadyToShip ("deliver the parcels ... within SLA time").
+FULFILMENT = FulfilmentRules(
+    methods=(ShipMethod.PICKUP, ShipMethod.DROPOFF),
+    cancel_reasons=(CancelReason("10000021", N_("Out of stock")),
+                    CancelReason("10000019", N_("The stock is late from my supplier")),
+                    CancelReason("10000023", N_("The price was wrong"))),
+    cancels_lines=True,
+    refuse_reasons=(),
+    partial_refund=False,
+    late_note=N_("Lazada expects each parcel ready to ship before the order's promised shipping time; a parcel you "
+                 "drop off must reach the drop-off point within that time. Whether the courier picks up or you drop "
+                 "off is set in Lazada Seller Center."),
+    seller_centre_url="https://sellercenter.lazada.co.id",
+)
+
 SPEC = ChannelSpec(
     name=NAME,
     label=N_("Lazada"),
@@ -38,7 +59,7 @@ SPEC = ChannelSpec(
     color="#2a4fd0",
     credentials_type=LazadaCredentials,
     connector=_connector,
-    capabilities=frozenset({Capability.ORDERS, Capability.STOCK, Capability.CHAT}),
+    capabilities=frozenset({Capability.ORDERS, Capability.STOCK, Capability.CHAT, Capability.FULFILMENT}),
     real_hosts={"base_url": HOST, "auth_base_url": AUTH_HOST},
     practice_credentials=_practice_credentials,
     practice=PRACTICE,
@@ -53,4 +74,5 @@ SPEC = ChannelSpec(
     chat_pull_note=N_("Lazada forbids apps from checking its chats on a timer, so Lazada chats are read only when "
                       "you open the Lazada filter or press \"Check Lazada chats\"."),
     picture_hosts=("slatic.net", "lazcdn.com"),  # Lazada's image CDNs (id-live.slatic.net, img.lazcdn.com): UNCONFIRMED
+    fulfilment=FULFILMENT,
 )

@@ -80,13 +80,19 @@ class ShopeeClient:
         if failure is not None:
             raise failure
         envelope = resp.json_object()
-        if envelope is not None and envelope.get("error"):
+        if envelope is not None and failed(envelope):
             raise envelope_error(envelope, path, self.credentials.secrets())
         if envelope is None:
             raise not_json_error(resp, method)
         if resp.status >= 400:
             raise Permanent(f"http_{resp.status}", "request refused")
         return envelope
+
+
+def failed(envelope: dict[str, Any]) -> bool:
+    """Whether an answer is a refusal. The reference's own samples of success answer `"error": " "` (returns.confirm,
+    offer, dispute) and `"error": "-"` (get_return_list, get_return_detail): blank and "-" are no error."""
+    return str(envelope.get("error") or "").strip() not in ("", "-")
 
 
 def envelope_error(envelope: dict[str, Any], path: str, secrets: Sequence[str]) -> ConnectorError:

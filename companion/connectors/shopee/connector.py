@@ -15,6 +15,8 @@ from companion.connectors.http import Http
 from companion.connectors.shopee import mapping
 from companion.connectors.shopee.auth import token_set
 from companion.connectors.shopee.client import ShopeeClient
+from companion.connectors.shopee.connector_returns import ShopeeReturns
+from companion.connectors.shopee.connector_shipping import ShopeeShipping
 from companion.connectors.shopee.credentials import ShopeeCredentials
 from companion.domain.clock import now_utc
 from companion.domain.marketplace import (
@@ -41,10 +43,16 @@ CONVERSATION_PAGE = 25
 MESSAGE_PAGE = 60
 
 
-class ShopeeConnector(Connector):
+# get_order_detail's optional fields we read: lines, buyer, and the shipping fields (city, courier, package, the
+# buyer's cancel reason of an IN_CANCEL order)
+DETAIL_FIELDS = ("buyer_username,item_list,pay_time,recipient_address,shipping_carrier,package_list,"
+                 "buyer_cancel_reason")
+
+
+class ShopeeConnector(ShopeeShipping, ShopeeReturns, Connector):
     channel = "shopee"
     # Chat is declared but whitelisted per app (§1.9): the chat calls raise NotPermitted when refused.
-    capabilities = frozenset({Capability.ORDERS, Capability.STOCK, Capability.CHAT})
+    capabilities = frozenset({Capability.ORDERS, Capability.STOCK, Capability.CHAT, Capability.FULFILMENT})
 
     def __init__(self, credentials: ShopeeCredentials, http: Http | None = None,
                  clock: Callable[[], datetime] = now_utc) -> None:
@@ -99,11 +107,18 @@ class ShopeeConnector(Connector):
     def get_orders(self, ids: Sequence[str]) -> list[Order]:
         orders: list[Order] = []
         for batch in chunks(list(ids), DETAIL_BATCH):
-            params = [("order_sn_list", ",".join(batch)),
-                      ("response_optional_fields", "buyer_username,item_list,pay_time")]
+            params = [("order_sn_list", ",".join(batch)), ("response_optional_fields", DETAIL_FIELDS)]
             reply = self.client.call("GET", "/api/v2/order/get_order_detail", params)
-            orders += [mapping.order(d) for d in (reply.get("response") or {}).get("order_list") or []]
+            orders += [self._with_tracking(mapping.order(d)) for d in (reply.get("response") or {}).get(
+                "order_list") or []]
         return orders
+
+    def _with_tracking(self, order: Order) -> Order:
+        """get_order_detail carries no tracking number: an order just arranged (PROCESSED) asks for it once, so one
+        arranged in the seller centre shows it too ("" while the courier has none yet)."""
+        if order.status_raw != "PROCESSED":
+            return order
+        return replace(order, tracking_number=self._tracking(order.order_id, order.package_id))
 
     # Listings and stock -------------------------------------------------------------------------------
 

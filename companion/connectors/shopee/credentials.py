@@ -16,6 +16,7 @@ class ShopeeCredentials:
     refresh_token: str = field(default="", repr=False)
     base_url: str = HOST
     auth_base_url: str = ""  # Shopee signs its token calls on the API host
+    email: str = ""  # the shop's contact e-mail: returns.dispute requires one (Settings, or the practice shop's)
 
     @property
     def shop_ref(self) -> str:

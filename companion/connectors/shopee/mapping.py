@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from companion.connectors.convert import from_epoch, require_epoch, rupiah
+from companion.connectors.shopee.fulfilment_mapping import shipping_fields
 from companion.domain.marketplace import Conversation, Listing, Message, Order, OrderLine, OrderStatus
 
 STATUS = {
@@ -29,7 +30,7 @@ def order_status(raw: str) -> OrderStatus:
 
 
 def order(detail: dict[str, Any]) -> Order:
-    """One `get_order_detail` entry requested with item_list and buyer_username."""
+    """One `get_order_detail` entry requested with item_list, buyer_username and the shipping fields."""
     raw = str(detail.get("order_status") or "")
     buyer = detail.get("buyer_username") or (detail.get("recipient_address") or {}).get("name") or ""
     return Order(
@@ -42,6 +43,7 @@ def order(detail: dict[str, Any]) -> Order:
         ship_by=from_epoch(detail.get("ship_by_date")),
         buyer_name=str(buyer),
         lines=order_lines(detail.get("item_list") or []),
+        **shipping_fields(detail),
     )
 
 

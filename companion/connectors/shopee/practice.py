@@ -37,7 +37,7 @@ def export_credentials(keys: Mapping[str, Any], tokens: Mapping[str, str], base_
                        ) -> dict[str, Any]:
     """What spec._practice_credentials reads."""
     return {"base_url": base_urls["shopee"], "partner_id": keys["partner_id"], "partner_key": keys["partner_key"],
-            "shop_id": keys["shop_id"], **tokens}
+            "shop_id": keys["shop_id"], "email": "toko.latihan@example.com", **tokens}
 
 
 PRACTICE = PracticeChannel(
@@ -45,11 +45,17 @@ PRACTICE = PracticeChannel(
     ids=IdShapes(item=800_000_000, model=900_000_000, buyer=300_000_000, order=1_000_000,
                  conversation=1_000_000_000_000_000, message=2_000_000_000_000_000_000, order_ref=order_sn,
                  single_model_id="0"),  # an item without variants has model_id 0
-    statuses=OrderStatuses(unpaid="UNPAID", open="READY_TO_SHIP", cancelled="CANCELLED"),
+    # order statuses as the reference's data definition names them (v2-0-data-definition.md, marketplaces.md §1.7)
+    statuses=OrderStatuses(unpaid="UNPAID", open="READY_TO_SHIP", cancelled="CANCELLED", arranged="PROCESSED",
+                           shipped="SHIPPED", delivered="TO_CONFIRM_RECEIVE", completed="COMPLETED",
+                           in_cancel="IN_CANCEL"),
     lifetimes=Lifetimes(access=4 * HOUR, refresh=30 * DAY, code=10 * 60),
     make_keys=make_keys,
     export_credentials=export_credentials,
     chat_needs_approval=True,  # sellerchat is whitelisted per app
     routes=(Route("/shopee", "shopee", handle),),
+    # Shopee Indonesia's own courier (SPX Express); its tracking numbers start "SPXID"
+    courier="SPX Express",
+    tracking_prefix="SPXID0",
     throttled=throttled,
 )

@@ -7,8 +7,11 @@ from typing import Any
 
 from companion.connectors.shopee import practice_shop as shop
 from companion.connectors.shopee import practice_signing as signing
+from companion.connectors.shopee.practice_answers import err, ok
+from companion.connectors.shopee.practice_fulfilment_routes import FULFILMENT_ROUTES, shipping_detail
+from companion.connectors.shopee.practice_returns_routes import RETURN_ROUTES
 from companion.practice.credentials import REFRESH_GRACE
-from companion.practice.exchange import Context, Reply, Request, parse_int, request_id
+from companion.practice.exchange import Context, Reply, Request, parse_int
 from companion.practice.photos import picture_url
 from companion.practice.signing_check import same
 from companion.practice.state import OrderBound
@@ -24,17 +27,6 @@ STRUCTURE_WORDS = ("Can not update item with different stock structure. Can only
 MULTI_WAREHOUSE_WORDS = "The merchant/shop has multi warehouse, please input location id"
 WRONG_LOCATION_WORDS = ("The location_id input is not matched the shop's location_id(more/wrong). Please double "
                         "check.")
-
-
-def ok(response: Any = None, **top: Any) -> Reply:
-    body: dict[str, Any] = {"error": "", "message": "", "warning": "", "request_id": request_id(), **top}
-    if response is not None:
-        body["response"] = response
-    return Reply(200, body)
-
-
-def err(code: str, message: str, status: int = 200, **extra: Any) -> Reply:
-    return Reply(status, {"error": code, "message": message, "request_id": request_id(), **extra})
 
 
 def throttled() -> Reply:
@@ -189,15 +181,14 @@ def order_detail(ctx: Context, req: Request) -> Reply:
             row["pay_time"] = None if order["status"] == "UNPAID" else order["create_time"]
         if "cancel_by" in wanted:
             row["cancel_by"] = order["cancel_by"]
-        if "shipping_carrier" in wanted:
-            row["shipping_carrier"] = "SPX Standard"
+        row.update(shipping_detail(ctx, order, wanted))
         out.append(row)
     return ok({"order_list": out})
 
 
 def _item_line(ctx: Context, line: dict[str, Any]) -> dict[str, Any]:
     has_model = line["model_id"] != "0"
-    gone = shop.cancelled(ctx.state, int(line["id"]))
+    gone = int(line.get("cancelled") or 0)
     return {
         "item_id": int(line["item_id"]), "item_name": line["name"], "item_sku": line["item_sku"],
         "model_id": int(line["model_id"]), "model_name": line["model_name"],
@@ -456,4 +447,6 @@ ROUTES: dict[tuple[str, str], Callable[[Context, Request], Reply]] = {
     ("GET", "/api/v2/sellerchat/get_conversation_list"): conversation_list,
     ("GET", "/api/v2/sellerchat/get_message"): get_message,
     ("POST", "/api/v2/sellerchat/send_message"): send_message,
+    **FULFILMENT_ROUTES,
+    **RETURN_ROUTES,
 }

@@ -11,7 +11,7 @@ from companion.practice.state import PracticeState
 
 PLATFORM = "shopee"
 LOCATION_ID = "IDZ"  # the seller's own (first) warehouse, as Shopee Indonesia names it
-_RESERVED, _WAREHOUSES, _CANCELLED, _FLAGS = "shopee:reserved", "shopee:warehouses", "shopee:cancelled", "shopee:flags"
+_RESERVED, _WAREHOUSES, _FLAGS = "shopee:reserved", "shopee:warehouses", "shopee:flags"
 FLAGS = ("holiday", "ip_allow_list", "daily_limit")
 
 
@@ -53,21 +53,9 @@ def set_warehouses(state: PracticeState, listing: dict[str, Any], stocks: dict[s
 
 def cancel_line(state: PracticeState, order_ref: str, line_id: int, units: int) -> None:
     """Part of one line cancelled while the order goes on (Shopee reports `cancelled_qty`/`active_qty` per line):
-    those units go back to the listing and the order counts as updated."""
-    order = state.order(PLATFORM, order_ref)
-    line = next(li for li in order["lines"] if int(li["id"]) == int(line_id))
-    table = state.get_meta(_CANCELLED, {})
-    before = int(table.get(str(line_id), 0))
-    now = min(int(line["quantity"]), before + int(units))
-    table[str(line_id)] = now
-    state.set_meta(_CANCELLED, table)
-    listing = state.listing(int(line["listing_id"]))
-    state.set_stock(int(listing["id"]), int(listing["stock"]) + now - before)
-    state.touch_order(PLATFORM, order_ref)
-
-
-def cancelled(state: PracticeState, line_id: int) -> int:
-    return int(state.get_meta(_CANCELLED, {}).get(str(line_id), 0))
+    those units go back to the listing once and the order counts as updated (the practice record keeps the count
+    on the line, as the seller's own partial cancellations do)."""
+    state.cancel_units(PLATFORM, order_ref, int(line_id), int(units))
 
 
 def set_flag(state: PracticeState, flag: str, on: bool = True) -> None:

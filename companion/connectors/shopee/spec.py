@@ -13,6 +13,7 @@ from companion.connectors.shopee.export_format import LAYOUT
 from companion.connectors.shopee.practice import PRACTICE
 from companion.connectors.shopee.reply_rule import RULE
 from companion.connectors.spec import ChannelSpec
+from companion.domain.fulfilment import CancelReason, FulfilmentRules, ShipMethod
 from companion.domain.marketplace import Capability
 from companion.i18n import N_
 
@@ -27,8 +28,25 @@ def _practice_credentials(market: Mapping[str, Any], base_urls: Mapping[str, str
     return ShopeeCredentials(
         partner_id=int(market["partner_id"]), partner_key=str(market["partner_key"]), shop_id=int(market["shop_id"]),
         access_token=str(market.get("access_token") or ""), refresh_token=str(market.get("refresh_token") or ""),
-        base_url=base_urls["shopee"])
+        base_url=base_urls["shopee"], email=str(market.get("email") or ""))
 
+
+# fulfilment_contracts.py: ship_order's pickup / dropoff / non_integrated; cancel_order's cancel_reason values
+# (UNDELIVERABLE_AREA is for TW and MY only); returns.offer makes a partial refund; returns.dispute refuses, with a
+# reason Shopee hands out per return (so no fixed list here). Late shipments: marketplaces.md §5.1 (ship before
+# ship_by_date; Late Shipment Rate target below 10 %, at 10 % or more penalty points).
+FULFILMENT = FulfilmentRules(
+    methods=(ShipMethod.PICKUP, ShipMethod.DROPOFF, ShipMethod.OWN_COURIER),
+    cancel_reasons=(CancelReason("OUT_OF_STOCK", N_("Out of stock")),
+                    CancelReason("CUSTOMER_REQUEST", N_("The buyer asked to cancel")),
+                    CancelReason("COD_NOT_SUPPORTED", N_("Cash on delivery is not possible for this order"))),
+    cancels_lines=True,
+    refuse_reasons=(),
+    partial_refund=True,
+    late_note=N_("Shopee counts a parcel handed over after the order's ship-by date as late; when late orders reach "
+                 "10% of the shop's orders (Late Shipment Rate), the shop gets penalty points."),
+    seller_centre_url="https://seller.shopee.co.id/",
+)
 
 SPEC = ChannelSpec(
     name=NAME,
@@ -38,7 +56,7 @@ SPEC = ChannelSpec(
     color="#ee4d2d",
     credentials_type=ShopeeCredentials,
     connector=_connector,
-    capabilities=frozenset({Capability.ORDERS, Capability.STOCK, Capability.CHAT}),
+    capabilities=frozenset({Capability.ORDERS, Capability.STOCK, Capability.CHAT, Capability.FULFILMENT}),
     real_hosts={"base_url": HOST},
     practice_credentials=_practice_credentials,
     practice=PRACTICE,
@@ -55,4 +73,5 @@ SPEC = ChannelSpec(
                       "the Seller In-house System app type, then link the shop again in Settings."),
     # cf.shopee.co.id is seen in chat payloads (a third-party relay's docs); down-id.img.susercontent.com: UNCONFIRMED
     picture_hosts=("susercontent.com", "shopee.co.id"),
+    fulfilment=FULFILMENT,
 )

@@ -13,9 +13,10 @@ from companion.connectors.batching import chunks
 from companion.connectors.convert import epoch_seconds
 from companion.connectors.errors import CHAT_NOT_APPROVED, SCOPE_MISSING, NotPermitted, Permanent
 from companion.connectors.http import Http
-from companion.connectors.tiktok import auth, mapping
+from companion.connectors.tiktok import auth, fulfilment_mapping, mapping
 from companion.connectors.tiktok.client import TikTokClient
 from companion.connectors.tiktok.credentials import TikTokCredentials
+from companion.connectors.tiktok.fulfilment import TikTokFulfilment
 from companion.domain.clock import now_utc
 from companion.domain.marketplace import (
     Capability,
@@ -44,9 +45,9 @@ TEXT_LIMIT = 2000
 LOCALE = "id-ID"
 
 
-class TikTokConnector(Connector):
+class TikTokConnector(TikTokFulfilment, Connector):
     channel = "tiktok"
-    capabilities = frozenset({Capability.ORDERS, Capability.STOCK, Capability.CHAT})
+    capabilities = frozenset({Capability.ORDERS, Capability.STOCK, Capability.CHAT, Capability.FULFILMENT})
 
     def __init__(self, credentials: TikTokCredentials, http: Http | None = None,
                  clock: Callable[[], datetime] = now_utc) -> None:
@@ -76,7 +77,7 @@ class TikTokConnector(Connector):
             query["page_token"] = cursor
         body = {"update_time_ge": epoch_seconds(updated_from), "update_time_lt": epoch_seconds(updated_to) + 1}
         data = self.client.call("POST", "/order/202309/orders/search", query, body, read_only=True)
-        orders = tuple(mapping.order(o) for o in data.get("orders") or [])
+        orders = tuple(self._with_requests(data.get("orders") or []))
         token = str(data.get("next_page_token") or "")
         next_cursor = token if token and token != cursor else None
         return OrderPage(orders, next_cursor, next_cursor is None)
@@ -85,8 +86,16 @@ class TikTokConnector(Connector):
         orders: list[Order] = []
         for batch in chunks(list(ids), DETAIL_BATCH):
             data = self.client.call("GET", "/order/202309/orders", {"ids": ",".join(batch)})
-            orders += [mapping.order(o) for o in data.get("orders") or []]
+            orders += self._with_requests(data.get("orders") or [])
         return orders
+
+    def _with_requests(self, rows: Sequence[dict[str, Any]]) -> list[Order]:
+        """Orders, each flagged is_buyer_request_cancel carrying its pending request (Search Cancellations: the
+        order itself has only the flag)."""
+        asking = [str(r["id"]) for r in rows if r.get("is_buyer_request_cancel")]
+        found = self.buyer_cancel_requests(asking) if asking else {}
+        return [replace(mapping.order(r), cancel_request=fulfilment_mapping.cancel_request(found[str(r["id"])]))
+                if str(r["id"]) in found else mapping.order(r) for r in rows]
 
     def list_listings(self) -> list[Listing]:
         """POST /product/202309/products/search, only ACTIVATE products (the only ones whose inventory can be

@@ -15,6 +15,7 @@ Ids and amounts are strings where the reference types them "string" (sku_id, pro
 from __future__ import annotations
 
 from companion.connectors.contract import Endpoint, ErrorCode, Field
+from companion.connectors.tiktok.fulfilment_contracts import FULFILMENT_ENDPOINTS
 
 REF = "lazykern/ecommerce-api-docs: data/raw/tiktok/api-reference/"
 COMMON_ERRORS = "lazykern/ecommerce-api-docs: data/processed/tiktok/guides/developer-guide/tiktok-shop-api-concepts/" \
@@ -273,3 +274,7 @@ def meaning_of(endpoint: Endpoint, code: str, message: str) -> str | None:
         if e.words.lower().replace("-", "_") in lowered:
             return e.meaning
     return same[-1].meaning
+
+
+# the fulfilment endpoints live beside these (fulfilment_contracts.py) so each file stays small
+ALL_ENDPOINTS: tuple[Endpoint, ...] = ENDPOINTS + FULFILMENT_ENDPOINTS

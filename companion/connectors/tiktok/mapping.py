@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from companion.connectors.convert import from_epoch, require_epoch, rupiah
+from companion.connectors.tiktok import fulfilment_mapping
 from companion.domain.marketplace import Conversation, Listing, Message, Order, OrderLine, OrderStatus
 
 STATUS = {
@@ -40,6 +41,10 @@ def order(row: dict[str, Any]) -> Order:
         ship_by=ship_by,
         buyer_name=buyer_name(row),
         lines=tuple(line(li) for li in row.get("line_items") or []),
+        buyer_city=fulfilment_mapping.city(row),
+        courier=str(row.get("shipping_provider") or row.get("delivery_option_name") or ""),
+        tracking_number=str(row.get("tracking_number") or ""),
+        package_id=fulfilment_mapping.package_id(row),
     )
 
 

@@ -32,11 +32,16 @@ PRACTICE = PracticeChannel(
     ids=IdShapes(item=1_729_000_000_000_000_000, model=1_729_500_000_000_000_000, buyer=7_494_100_000_000_000_000,
                  order=576_000_000_000_000_000, conversation=7_300_000_000_000_000_000,
                  message=7_400_000_000_000_000_000),
-    statuses=OrderStatuses(unpaid="UNPAID", open="AWAITING_SHIPMENT", cancelled="CANCELLED"),
+    # a buyer's cancel request leaves the order AWAITING_SHIPMENT (is_buyer_request_cancel says so): no in_cancel
+    statuses=OrderStatuses(unpaid="UNPAID", open="AWAITING_SHIPMENT", cancelled="CANCELLED",
+                           arranged="AWAITING_COLLECTION", shipped="IN_TRANSIT", delivered="DELIVERED",
+                           completed="COMPLETED"),
     lifetimes=Lifetimes(access=7 * DAY, refresh=30 * DAY, code=30 * 60),  # refresh lifetime UNCONFIRMED: 30 days
     make_keys=make_keys,
     export_credentials=export_credentials,
     routes=(Route("/tiktok", "tiktok", handle), Route("/tiktok-auth", "tiktok_auth", handle_auth)),
     throttled=throttled,
+    courier="J&T Express",
+    tracking_prefix="JX",  # the reference's sample tracking number is JX12345
     chat_needs_approval=True,  # the Customer Service API is inactive until the seller's account manager approves it
 )

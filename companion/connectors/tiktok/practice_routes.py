@@ -15,10 +15,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from companion.connectors.tiktok import practice_fulfilment_routes as shipping
+from companion.connectors.tiktok import practice_reverse_routes as reverse
 from companion.connectors.tiktok import practice_shop as shop
 from companion.connectors.tiktok import practice_signing as signing
+from companion.connectors.tiktok.practice_reply import err, ok
 from companion.practice.credentials import REFRESH_GRACE
-from companion.practice.exchange import Context, Reply, Request, parse_int, request_id
+from companion.practice.exchange import Context, Reply, Request, parse_int
 from companion.practice.photos import picture_url
 from companion.practice.signing_check import same
 from companion.practice.state import OrderBound
@@ -49,14 +52,6 @@ PRODUCT_ID_INVALID = 12019008
 CS_INVALID_PARAM = 45101001
 CS_NOT_FOUND = 45101003
 NOT_SHOP_SCOPED = {"/authorization/202309/shops"}
-
-
-def ok(data: Any) -> Reply:
-    return Reply(200, {"code": 0, "message": "Success", "request_id": request_id(), "data": data})
-
-
-def err(code: int, message: str, status: int = 400) -> Reply:
-    return Reply(status, {"code": code, "message": message, "request_id": request_id(), "data": None})
 
 
 def throttled() -> Reply:
@@ -109,6 +104,9 @@ def check(ctx: Context, req: Request) -> Reply | None:
 
 
 def handle(ctx: Context, req: Request) -> Reply:
+    doc = shipping.document(ctx, req)  # a label's doc_url: unsigned, like TikTok's own document links
+    if doc is not None:
+        return doc
     for (method, pattern), route in ROUTES:
         match = re.fullmatch(pattern, req.path)
         if match and method == req.method:
@@ -189,6 +187,7 @@ def _order(ctx: Context, o: dict[str, Any]) -> dict[str, Any]:
                 "package_status": "TO_FULFILL", "sku_type": "NORMAL",
                 "cancel_user": "BUYER" if o["status"] == "CANCELLED" or gone else ""})
     total = sum(int(li["sale_price"]) for li in items if li["display_status"] != "CANCELLED")
+    extras = shipping.order_extras(ctx, o)
     return {"id": o["ref"], "status": o["status"], "create_time": o["create_time"], "update_time": o["update_time"],
             "paid_time": 0 if o["status"] == "UNPAID" else o["create_time"], "rts_sla_time": o["ship_by"],
             "tts_sla_time": o["ship_by"] + 2 * 86400,
@@ -198,8 +197,9 @@ def _order(ctx: Context, o: dict[str, Any]) -> dict[str, Any]:
             "is_cod": False, "cancellation_initiator": "BUYER" if o["status"] == "CANCELLED" else "",
             "payment": {"currency": "IDR", "sub_total": str(total), "total_amount": str(total), "shipping_fee": "0",
                         "original_total_product_price": str(total), "seller_discount": "0", "platform_discount": "0"},
-            "recipient_address": {"name": o["buyer_name"], "region_code": "ID", "full_address": "Jakarta"},
-            "line_items": items}
+            "recipient_address": {"name": o["buyer_name"], "region_code": "ID", "full_address": "Jakarta",
+                                  "district_info": extras.pop("district_info")},
+            "line_items": items, **extras}
 
 
 def orders_search(ctx: Context, req: Request) -> Reply:
@@ -469,4 +469,6 @@ ROUTES: list[tuple[tuple[str, str], Callable[..., Reply]]] = [
     (("GET", r"/customer_service/202309/conversations"), conversations),
     (("GET", r"/customer_service/202309/conversations/([^/]+)/messages"), messages),
     (("POST", r"/customer_service/202309/conversations/([^/]+)/messages"), messages),
+    *shipping.ROUTES,
+    *reverse.ROUTES,
 ]

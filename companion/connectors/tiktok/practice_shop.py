@@ -88,3 +88,38 @@ def set_customer_service(state: PracticeState, approved: bool) -> None:
 
 def customer_service_inactive(state: PracticeState) -> bool:
     return bool(state.get_meta(_CS_INACTIVE, False))
+
+
+_SELLER_SHIPPING = "tiktok:seller_shipping"  # [order id]: shipping_type SELLER (the shop's own courier)
+_IDEMPOTENCY = "tiktok:idempotency_keys"   # [key]: reverse calls already done (a repeat answers success again)
+PACKAGE_OFFSET = 576_000_000_000_000_000    # package id = order id + this (ids like the reference's 1152…)
+DELIVERY_OPTION_ID = "7091146663229654785"  # the reference's sample delivery option
+PROVIDER_BASE = 6_617_675_021_119_438_849   # shipping provider ids (the reference's sample) + a count
+
+
+def set_seller_shipping(state: PracticeState, order_id: str, on: bool = True) -> None:
+    """The order is shipped by the seller (delivery option SEND_BY_SELLER): own courier with a tracking number."""
+    now = set(state.get_meta(_SELLER_SHIPPING, []))
+    (now.add if on else now.discard)(order_id)
+    state.set_meta(_SELLER_SHIPPING, sorted(now))
+
+
+def seller_shipping(state: PracticeState, order_id: str) -> bool:
+    return order_id in state.get_meta(_SELLER_SHIPPING, [])
+
+
+def package_id(order_id: str) -> str:
+    return str(int(order_id) + PACKAGE_OFFSET) if order_id.isdigit() else ""
+
+
+def order_of_package(package: str) -> str:
+    return str(int(package) - PACKAGE_OFFSET) if package.isdigit() and int(package) > PACKAGE_OFFSET else ""
+
+
+def seen_key(state: PracticeState, key: str) -> bool:
+    return bool(key) and key in state.get_meta(_IDEMPOTENCY, [])
+
+
+def remember_key(state: PracticeState, key: str) -> None:
+    if key:
+        state.set_meta(_IDEMPOTENCY, [*state.get_meta(_IDEMPOTENCY, []), key])

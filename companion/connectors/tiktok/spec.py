@@ -11,6 +11,7 @@ from companion.connectors.tiktok.auth_flow import TikTokAuthFlow
 from companion.connectors.tiktok.connector import TikTokConnector
 from companion.connectors.tiktok.credentials import AUTH_HOST, HOST, TikTokCredentials
 from companion.connectors.tiktok.export_format import LAYOUT
+from companion.connectors.tiktok.fulfilment_rules import RULES
 from companion.connectors.tiktok.practice import PRACTICE
 from companion.connectors.tiktok.reply_rule import RULE
 from companion.domain.marketplace import Capability
@@ -39,7 +40,8 @@ SPEC = ChannelSpec(
     color="#2b2b2b",
     credentials_type=TikTokCredentials,
     connector=_connector,
-    capabilities=frozenset({Capability.ORDERS, Capability.STOCK, Capability.CHAT}),
+    capabilities=frozenset({Capability.ORDERS, Capability.STOCK, Capability.CHAT, Capability.FULFILMENT}),
+    fulfilment=RULES,
     real_hosts={"base_url": HOST, "auth_base_url": AUTH_HOST},
     practice_credentials=_practice_credentials,
     practice=PRACTICE,

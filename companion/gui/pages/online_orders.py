@@ -1,15 +1,20 @@
-"""Pesanan Online: orders from every linked shop, the most urgent first, with the time left to ship each one.
+"""Pesanan Online: orders from every linked shop as a packer works through them — filters "Perlu dikemas",
+"Siap dikirim", "Dalam pengiriman", "Selesai", "Dibatalkan/Dikembalikan" with their counts, each order with its items,
+total, buyer, courier and where its shipment stands, the most urgent first with the time left to ship.
 
-Oversold orders (paid when the shelf was already empty) are listed on top until the owner says how they were
-handled. Practice orders are labelled LATIHAN everywhere so nobody packs a parcel for a pretend buyer.
+Tick many and "Kirim semua yang dipilih" (each shop's remembered choice, one click), print their labels, a picking
+list or packing slips. Oversold orders (paid when the shelf was already empty) are listed on top until the owner says
+how they were handled. Practice orders are labelled LATIHAN everywhere so nobody packs a parcel for a pretend buyer.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -22,100 +27,45 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.domain.clock import now_utc
 from companion.domain.errors import UserError
 from companion.domain.money import format_quantity
 from companion.gui.channel_names import channel_labels
 from companion.gui.context import AppContext
-from companion.gui.countdown_model import CountdownTableModel, Index
 from companion.gui.messages import show_error
 from companion.gui.online_order_detail import OrderDetail
-from companion.gui.order_times import (
-    SOON,
-    STATUS_NAMES,
-    TO_SHIP,
-    channel_name,
-    deadline_text,
-    shop_text,
-    time_left,
-    urgency_key,
+from companion.gui.order_actions import OrderActions
+from companion.gui.order_filters import TO_PACK, FilterBar
+from companion.gui.order_list_model import (
+    BUYER_COL,
+    COURIER_COL,
+    DEADLINE_COL,
+    ITEMS_COL,
+    SHOP_COL,
+    STATUS_COL,
+    TOTAL_COL,
+    OrderListModel,
 )
+from companion.gui.order_times import channel_name
 from companion.gui.pages.base import Page
 from companion.gui.resolve_dialog import ResolveDialog
 from companion.i18n import N_, tr
 from companion.services.change import Change
 from companion.services.incidents import resolve_incident
-from companion.store import online_orders as order_store
+from companion.store import order_desk, sync_state
 from companion.store import products as product_store
-from companion.store import sync_state
 from companion.store.online_orders import OnlineOrderRow
+from companion.store.order_desk import DeskRow
 from companion.store.sync_state import IncidentRow
 
+__all__ = ["DEADLINE_COL", "SHOP_COL", "STATUS_COL", "IncidentPanel", "OnlineOrdersPage"]
+
 COUNTDOWN_MS = 30_000  # the countdowns move on; only the column is repainted
-STATUS_FILTERS: list[tuple[str, tuple[str, ...] | None]] = [
-    (N_("To ship"), TO_SHIP), (N_("Not paid yet"), ("unpaid",)), (N_("Shipped"), ("shipped",)),
-    (N_("Completed"), ("completed",)), (N_("Cancelled"), ("cancelled",)), (N_("All"), None),
-]
-HEADERS = (N_("Ship by"), N_("Shop"), N_("Order no."), N_("Status"))  # the total is in the detail
-DEADLINE_COL, SHOP_COL, STATUS_COL = 0, 1, 3
-RED, AMBER, PRACTICE_BG = QColor("#b00020"), QColor("#a14a00"), QColor("#fff1c2")
+COLUMN_WIDTHS = {DEADLINE_COL: 150, SHOP_COL: 150, TOTAL_COL: 100, BUYER_COL: 130, COURIER_COL: 140, STATUS_COL: 170}
 
 PAGE_STYLE = """
 QFrame#incidents { background: #fff7ed; border: 1px solid #f3c892; border-radius: 6px; }
 QLabel#incidentTitle { font-size: 13pt; font-weight: bold; color: #8a3b00; }
 """
-
-
-class OrderTableModel(CountdownTableModel[OnlineOrderRow]):
-    """Orders in urgency order; the deadline column is worked out from `now` at paint time."""
-
-    headers = HEADERS
-    countdown_col = DEADLINE_COL
-
-    @property
-    def orders(self) -> list[OnlineOrderRow]:
-        return self.rows
-
-    def set_orders(self, orders: list[OnlineOrderRow]) -> None:
-        now = now_utc()
-        self.replace_rows(sorted(orders, key=lambda o: urgency_key(o, now)), now)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid():
-            return None
-        order, col = self.orders[index.row()], index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self._text(order, col)
-        if role == Qt.ItemDataRole.ForegroundRole and col == DEADLINE_COL:
-            left = time_left(order, self.now)
-            if left is not None and left.total_seconds() < 0:
-                return QBrush(RED)
-            if left is not None and left < SOON:
-                return QBrush(AMBER)
-        if role == Qt.ItemDataRole.FontRole and (col == DEADLINE_COL or (col == SHOP_COL and order.practice)):
-            left = time_left(order, self.now)
-            if col == SHOP_COL or (left is not None and left < SOON):
-                font = QFont()
-                font.setBold(True)
-                return font
-        if role == Qt.ItemDataRole.BackgroundRole and col == SHOP_COL and order.practice:
-            return QBrush(PRACTICE_BG)
-        return None
-
-    def _text(self, order: OnlineOrderRow, col: int) -> str:
-        if col == SHOP_COL:
-            return shop_text(order)
-        if col == 2:
-            return order.platform_order_id
-        if col == STATUS_COL:
-            return tr(STATUS_NAMES.get(order.status, order.status))
-        return deadline_text(order, self.now)
-
-    def order(self, row: int) -> OnlineOrderRow | None:
-        return self.row_at(row)
-
-    def row_of(self, order_id: str) -> int:
-        return next((n for n, o in enumerate(self.orders) if o.id == order_id), -1)
 
 
 class IncidentPanel(QFrame):
@@ -178,43 +128,110 @@ class OnlineOrdersPage(Page):
         super().__init__(ctx)
         self.setStyleSheet(PAGE_STYLE)
         self._loaded = False
-        title = QLabel(tr("Online Orders"))
-        title.setProperty("role", "title")
-        self.mapping_button = QPushButton(tr("Map listings to products…"))
-        self.mapping_button.clicked.connect(lambda: self.open_mapping(None))
-        self.import_button = QPushButton(tr("Import order file"))
-        self.import_button.clicked.connect(self.open_order_import)
-        top = QHBoxLayout()
-        top.addWidget(title, 1)
-        top.addWidget(self.import_button)
-        top.addWidget(self.mapping_button)
+        self.order_actions = OrderActions(self, ctx)
         self.incidents = IncidentPanel(self)
-        self.channel = QComboBox()
-        self.channel.addItem(tr("All shops"), None)
-        for key, name in channel_labels().items():
-            self.channel.addItem(tr(name), key)
-        self.status = QComboBox()
-        for label, statuses in STATUS_FILTERS:
-            self.status.addItem(tr(label), statuses)
-        self.channel.currentIndexChanged.connect(lambda _i: self.reload())
-        self.status.currentIndexChanged.connect(lambda _i: self.reload())
-        self.count_label = QLabel()
-        self.count_label.setProperty("role", "hint")
-        filters = QHBoxLayout()
-        filters.addWidget(QLabel(tr("Shop")))
-        filters.addWidget(self.channel)
-        filters.addSpacing(12)
-        filters.addWidget(QLabel(tr("Status")))
-        filters.addWidget(self.status)
-        filters.addStretch(1)
-        filters.addWidget(self.count_label)
-        self.model = OrderTableModel()
+        self.filters = FilterBar(TO_PACK)
+        self.filters.changed.connect(lambda _key: self.reload())
+        self.model = OrderListModel()
+        self.model.ticks_changed.connect(self._ticks_changed)
         self.table = self._table()
         self.empty_label = QLabel()
         self.empty_label.setProperty("role", "hint")
         self.empty_label.setWordWrap(True)
-        self.detail = OrderDetail(ctx)
-        self.detail.map_requested.connect(self.open_mapping)
+        self.detail = self._detail()
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._top_bar())
+        layout.addWidget(self.incidents)
+        layout.addWidget(self.filters)
+        layout.addLayout(self._action_bar())
+        layout.addWidget(self.order_actions.results)
+        layout.addWidget(self._split(), 1)
+        self._timer = self.ctx.every(self, COUNTDOWN_MS, self._tick)
+
+    # --- building ----------------------------------------------------------------------------------------
+    def _top_bar(self) -> QHBoxLayout:
+        title = QLabel(tr("Online Orders"))
+        title.setProperty("role", "title")
+        self.channel = QComboBox()
+        self.channel.addItem(tr("All shops"), None)
+        for key, name in channel_labels().items():
+            self.channel.addItem(tr(name), key)
+        self.channel.currentIndexChanged.connect(lambda _i: self.reload())
+        self.returns_button = QPushButton(tr("Returns"))
+        self.returns_button.clicked.connect(lambda: self.order_actions.open_returns())
+        self.import_button = QPushButton(tr("Import order file"))
+        self.import_button.clicked.connect(self.open_order_import)
+        self.mapping_button = QPushButton(tr("Map listings…"))
+        self.mapping_button.setToolTip(tr("Map listings to products…"))
+        self.mapping_button.clicked.connect(lambda: self.open_mapping(None))
+        top = QHBoxLayout()
+        top.addWidget(title, 1)
+        top.addWidget(self.channel)
+        for button in (self.returns_button, self.import_button, self.mapping_button):
+            top.addWidget(button)
+        return top
+
+    def _action_bar(self) -> QHBoxLayout:
+        self.tick_all = QCheckBox(tr("Select all"))
+        self.tick_all.clicked.connect(lambda on: self.model.tick_all(bool(on)))
+        self.ticked_label = QLabel()
+        self.ticked_label.setProperty("role", "hint")
+        self.ship_button = QPushButton(tr("Ship all selected"))
+        self.ship_button.setProperty("primary", True)
+        self.ship_button.clicked.connect(lambda: self.ship_ticked())
+        self.choose_button = QPushButton(tr("Choose how…"))
+        self.choose_button.setToolTip(tr("Choose how the selected orders are sent (pickup, drop-off or your own "
+                                         "courier)"))
+        self.choose_button.clicked.connect(lambda: self.ship_ticked(choose=True))
+        self.labels_button = QPushButton(tr("Print labels"))
+        self.labels_button.clicked.connect(lambda: self.order_actions.print_labels(self.ticked_or_current()))
+        self.picking_button = QPushButton(tr("Picking list"))
+        self.picking_button.clicked.connect(lambda: self.order_actions.picking_list(self.ticked_or_current()))
+        self.slips_button = QPushButton(tr("Packing slips"))
+        self.slips_button.clicked.connect(lambda: self.order_actions.packing_slips(self.ticked_or_current()))
+        bar = QHBoxLayout()
+        bar.addWidget(self.tick_all)
+        bar.addWidget(self.ticked_label)
+        bar.addStretch(1)
+        for button in (self.ship_button, self.choose_button, self.labels_button, self.picking_button,
+                       self.slips_button):
+            bar.addWidget(button)
+        return bar
+
+    def _table(self) -> QTableView:
+        table = QTableView()
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(2 * table.fontMetrics().height() + 14)  # two lines a row
+        table.setAlternatingRowColors(True)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(ITEMS_COL, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(60)
+        for col, width in COLUMN_WIDTHS.items():
+            table.setColumnWidth(col, width)
+        table.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
+        return table
+
+    def _detail(self) -> OrderDetail:
+        detail = OrderDetail(self.ctx)
+        acts = self.order_actions
+        detail.map_requested.connect(self.open_mapping)
+        detail.ship_requested.connect(lambda oid: self._with_row(oid, lambda r: acts.ship([r], choose=True)))
+        detail.cancel_requested.connect(lambda oid: self._with_row(oid, acts.cancel))
+        detail.answer_requested.connect(lambda oid, yes: self._with_row(oid, lambda r: acts.answer(r, yes)))
+        detail.returns_requested.connect(acts.open_returns)
+        detail.label_requested.connect(lambda oid: acts.print_labels([oid]))
+        detail.slip_requested.connect(lambda oid: acts.packing_slips([oid]))
+        detail.setMinimumWidth(260)  # the orders need the width; the detail wraps and scrolls
+        return detail
+
+    def _split(self) -> QSplitter:
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -225,38 +242,18 @@ class OnlineOrdersPage(Page):
         split.addWidget(self.detail)
         split.setStretchFactor(0, 4)
         split.setStretchFactor(1, 1)
-        self.detail.setMinimumWidth(220)  # the orders need the width; the detail wraps
-        split.setSizes([880, 220])
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.incidents)
-        layout.addLayout(filters)
-        layout.addWidget(split, 1)
-        self._timer = self.ctx.every(self, COUNTDOWN_MS, self._tick)
-
-    def _table(self) -> QTableView:
-        table = QTableView()
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.verticalHeader().hide()
-        table.verticalHeader().setDefaultSectionSize(34)
-        table.setAlternatingRowColors(True)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        table.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
-        return table
+        split.setSizes([860, 290])
+        return split
 
     # --- data --------------------------------------------------------------------------------------------
     def reload(self) -> None:
         selected = self.selected()
-        orders = order_store.listing(self.ctx.db, self.status.currentData(), self.channel.currentData())
-        self.model.set_orders(orders)
+        channel = self.channel.currentData()
+        rows = order_desk.desk_rows(self.ctx.db, self.filters.current(), channel)
+        self.model.set_rows(rows)
+        self.filters.set_counts(order_desk.filter_counts(self.ctx.db, channel))
         self.incidents.show_incidents(sync_state.incidents(self.ctx.db))
-        self.count_label.setText(tr("{count} orders", count=len(orders)))
-        self.empty_label.setVisible(not orders)
+        self.empty_label.setVisible(not rows)
         self.empty_label.setText(tr("No orders here. New orders appear by themselves after each sync."))
         self._loaded = True
         row = self.model.row_of(selected.id) if selected else -1
@@ -276,11 +273,44 @@ class OnlineOrdersPage(Page):
         rows = self.table.selectionModel().selectedRows()
         return self.model.order(rows[0].row()) if rows else None
 
+    def selected_row(self) -> DeskRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def ticked_or_current(self) -> list[str]:
+        """The ticked orders, or the one in the detail when none is ticked."""
+        ticked = [row.id for row in self.model.ticked_rows()]
+        current = self.selected_row()
+        return ticked or ([current.id] if current is not None else [])
+
     def _show_selected(self) -> None:
-        order = self.selected()
-        self.detail.show_order(order_store.get(self.ctx.db, order.id) if order else None)
+        current = self.selected_row()
+        self.detail.show_order(order_desk.desk_row(self.ctx.db, current.id) if current else None)
+
+    def _ticks_changed(self) -> None:
+        count, listed = len(self.model.ticked), len(self.model.rows)
+        self.ticked_label.setText(tr("{count} selected", count=count) if count else "")
+        self.tick_all.setChecked(listed > 0 and count == listed)
+        self.ship_button.setEnabled(count > 0)
+        self.choose_button.setEnabled(count > 0)
+        self.ship_button.setText(tr("Ship all selected ({count})", count=count) if count else tr("Ship all selected"))
+
+    def _with_row(self, order_id: str, act: Callable[[DeskRow], object]) -> None:
+        """Act on the order as stored now (the detail may show an older copy)."""
+        row = order_desk.desk_row(self.ctx.db, order_id)
+        if row is not None:
+            act(row)
 
     # --- actions -----------------------------------------------------------------------------------------
+    def ship_ticked(self, choose: bool = False) -> None:
+        """"Kirim semua yang dipilih": the ticked orders, each shop's remembered choice (or the ship dialog)."""
+        rows = self.model.ticked_rows()
+        if not rows:
+            return
+        self.order_actions.ship(rows, choose=choose)
+        if self.order_actions.last_outcome is not None and self.filters.current() == TO_PACK:
+            self.model.set_ticked(set())
+
     def open_order_import(self) -> None:
         from companion.gui.order_import_dialog import OrderImportDialog
 
