@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtCore import QEvent, QItemSelectionModel, QRegularExpression, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QRegularExpressionValidator, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -37,6 +37,7 @@ from companion.gui import cart_model as cm
 from companion.gui.context import AppContext
 from companion.gui.messages import confirm, error_text
 from companion.gui.pages.base import Page
+from companion.gui.scanner_burst import ScannerBurstFilter
 from companion.i18n import N_, tr
 from companion.services.change import Change
 from companion.services.sales import SaleResult, record_sale
@@ -49,6 +50,7 @@ if TYPE_CHECKING:  # imported when first opened: printing support is not needed 
 
 SEARCH_DELAY_MS = 120  # a scanner types a whole code within this; a person sees results at once
 QUICK_CASH = (50_000, 100_000)
+MONEY_TYPED = r"\s*(?:[Rr][Pp]\.?\s*)?[0-9][0-9., ]*"  # what the cash field accepts: an amount, "Rp" allowed
 METHOD_KEYS = {PaymentMethod.CASH: "Ctrl+1", PaymentMethod.QRIS: "Ctrl+2", PaymentMethod.TRANSFER: "Ctrl+3",
                PaymentMethod.OTHER: "Ctrl+4"}
 
@@ -184,6 +186,9 @@ class CounterPage(Page):
         self.model.cart_changed.connect(self._cart_changed)
         self.model.failed.connect(self.show_error)
         self._shortcuts()
+        self.scanner = ScannerBurstFilter(self.scanned, self)
+        for edit in (self.cash, self.discount):
+            self.scanner.watch(edit)
         self.choose_method(PaymentMethod.CASH, focus=False)
         self._cart_changed()
 
@@ -311,6 +316,7 @@ class CounterPage(Page):
         self.cash = KeyLineEdit()
         self.cash.setObjectName("cash")
         self.cash.setPlaceholderText(tr("empty = exact money"))
+        self.cash.setValidator(QRegularExpressionValidator(QRegularExpression(MONEY_TYPED), self.cash))
         self.cash.setStyleSheet("QLineEdit#cash { font-size: 15pt; min-height: 42px; }")
         self.cash.textEdited.connect(lambda _text: self._update_change())
         self.cash.returnPressed.connect(self.finish)
@@ -344,6 +350,12 @@ class CounterPage(Page):
         self.code.clear()
         self._hide_results()
         self.focus_code()
+
+    def scanned(self, code: str) -> None:
+        """A code scanned while the cursor was in another field: it goes to the product search, never to payment."""
+        self.code.setText(code)
+        self.code.setFocus()
+        self.enter_code()
 
     def enter_code(self) -> None:
         """Enter in the code box: an exact code adds one unit; one search match adds it; else say what to do."""
