@@ -17,7 +17,7 @@ from companion.resources import resource_path
 
 if TYPE_CHECKING:
     from companion.gui.context import AppContext
-    from companion.gui.main_window import MainWindow
+    from companion.gui.main_window import MainWindow, show_fitted
     from companion.gui.practice_mode import PracticeMode
 
 DAILY_BACKUP_CHECK_MS = 60 * 60 * 1000  # look hourly whether today's backup is due
@@ -68,7 +68,7 @@ def _run(data_dir: Path, lang: str | None, start_page: str, exit_when_ready: boo
     start = greet_new_shop(ctx)  # a new shop's welcome, before practice mode is decided
     window = MainWindow(ctx, start_page)
     practice = start_online(ctx, window)
-    window.show()
+    show_fitted(window)
     QTimer.singleShot(0, lambda: open_first_task(window, start))
     if exit_when_ready:
         _exit_after_first_paint(app, window)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -26,6 +26,33 @@ from companion.gui.sync_status import SyncStatusStrip
 from companion.i18n import tr
 from companion.services.change import Change
 
+PREFERRED_SIZE = (1200, 760)
+# every page is laid out to fit 1280×720 with the taskbar (a 1920×1080 screen at 150 %) and 1366×768: the window may
+# be made smaller than both, never so small that the counter's payment column no longer fits
+MINIMUM_SIZE = (1000, 600)
+MAXIMISE_BELOW = (1440, 860)  # screens smaller than this get the whole screen (a 1366×768 laptop)
+
+
+def fitted_geometry(free: QRect) -> QRect | None:
+    """Where the window goes on a screen with this free area; None = maximised (small screens)."""
+    if free.width() < MAXIMISE_BELOW[0] or free.height() < MAXIMISE_BELOW[1]:
+        return None
+    width, height = min(PREFERRED_SIZE[0], free.width()), min(PREFERRED_SIZE[1], free.height())
+    return QRect(free.x() + (free.width() - width) // 2, free.y() + (free.height() - height) // 2, width, height)
+
+
+def show_fitted(window: QMainWindow) -> None:
+    """Show the window inside the screen it opens on: maximised on small screens, else its preferred size, never
+    larger than the screen's free area (a window whose bottom is below a 768-pixel screen hides the sale buttons)."""
+    screen = window.screen()
+    place = fitted_geometry(screen.availableGeometry()) if screen is not None else None
+    if place is None:
+        window.showMaximized()
+        return
+    window.resize(place.size())
+    window.move(place.topLeft())
+    window.show()
+
 
 # Pages (gui/page_table.py) are built the first time they are opened, so the window is ready as soon as the first
 # page is.
@@ -36,8 +63,8 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, Page] = {}
         self.banners: list[QWidget] = []
         self.sync_strip: SyncStatusStrip | None = None
-        self.resize(1200, 760)
-        self.setMinimumSize(900, 600)
+        self.resize(*PREFERRED_SIZE)
+        self.setMinimumSize(*MINIMUM_SIZE)
         self._busy = QLabel()
         self.statusBar().addPermanentWidget(self._busy)
         ctx.work.busy_changed.connect(self._on_busy)
