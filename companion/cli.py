@@ -28,6 +28,8 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("screenshot", help="render every page to PNG offscreen")
     s.add_argument("--out", required=True, help="folder for the PNG files")
     s.add_argument("--lang", choices=i18n.LANGUAGES, default=argparse.SUPPRESS)
+    s.add_argument("--size", type=_window_size, default=None, metavar="WxH",
+                   help="window size in pixels, e.g. 1366x768 (default 1200x760)")
     _common(s)
     d = sub.add_parser("doctor", help="check the data: integrity, migrations, stock cache, keyring, translations")
     _common(d)
@@ -140,6 +142,18 @@ def _dispatch(args: argparse.Namespace, lang: str | None) -> int:
         return _run_command(args, lang, folder)
 
 
+def _window_size(text: str) -> tuple[int, int]:
+    """'1366x768' -> (1366, 768), from 640x480 to 7680x4320."""
+    parts = text.lower().replace("×", "x").split("x")
+    try:
+        width, height = (int(p) for p in parts)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"write the size as WIDTHxHEIGHT, e.g. 1366x768 (not {text!r})") from None
+    if not (640 <= width <= 7680 and 480 <= height <= 4320):
+        raise argparse.ArgumentTypeError("the size must be from 640x480 to 7680x4320")
+    return width, height
+
+
 def _run_command(args: argparse.Namespace, lang: str | None, folder: Path) -> int:
     """The commands that share the data folder with the app and each other (store/folder_lock.py)."""
     if args.command is None:
@@ -149,7 +163,7 @@ def _run_command(args: argparse.Namespace, lang: str | None, folder: Path) -> in
     if args.command == "screenshot":
         from companion.gui.screenshot import take_screenshots
 
-        for f in take_screenshots(folder, Path(args.out), lang or "id"):
+        for f in take_screenshots(folder, Path(args.out), lang or "id", size=args.size):
             print(f)
         return 0
     if args.command == "doctor":

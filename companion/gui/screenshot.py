@@ -22,8 +22,9 @@ WINDOW_SIZE = (1200, 760)
 log = logging.getLogger(__name__)
 
 
-def take_screenshots(data_dir: Path, out: Path, lang: str) -> list[Path]:
-    """One `<nn>-<key>-<lang>.png` per page; an empty data folder is filled with the sample shop first."""
+def take_screenshots(data_dir: Path, out: Path, lang: str, size: tuple[int, int] | None = None) -> list[Path]:
+    """One `<nn>-<key>-<lang>.png` per page at `size` (default WINDOW_SIZE); an empty data folder is filled with
+    the sample shop first."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from companion.gui.app import application
 
@@ -36,7 +37,8 @@ def take_screenshots(data_dir: Path, out: Path, lang: str) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     ctx = AppContext(data_dir)
     window = MainWindow(ctx, PAGES[0][0])
-    window.resize(*WINDOW_SIZE)
+    window.setMinimumSize(0, 0)  # a screenshot may be asked smaller than the window's own minimum
+    window.resize(*(size or WINDOW_SIZE))
     window.show()
     app.processEvents()
     files: list[Path] = []
