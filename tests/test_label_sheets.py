@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF
 from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter
@@ -79,7 +80,8 @@ def label_boxes(pdf: bytes, page: int) -> list[tuple[float, float, float, float]
     """The bounds of each placed label (one form object each) on a page of the sheet."""
     doc = pdfium.PdfDocument(pdf)
     try:
-        return [tuple(obj.get_bounds()) for obj in doc[page].get_objects(max_depth=0)]
+        return [tuple(obj.get_bounds()) for obj in doc[page].get_objects(max_depth=0)
+                if obj.type == pdfium_c.FPDF_PAGEOBJ_FORM]
     finally:
         doc.close()
 
@@ -112,6 +114,9 @@ def test_a4_labels_fit_their_quarter_with_the_aspect_kept(tmp_path: Path) -> Non
     lefts = sorted({round(b[0]) for b in boxes})
     assert len(lefts) == 2  # two columns, two rows
     assert len({round(b[1]) for b in boxes}) == 2
+    guides = [obj for obj in pdfium.PdfDocument(sheet.pdf)[0].get_objects(max_depth=0)
+              if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH]
+    assert len(guides) == 2  # one cut line down the middle, one across
     # the four places do not overlap
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:

@@ -16,9 +16,9 @@ import requests
 from test_practice_calls import admin, start_market
 
 from companion.practice import fulfilment as f
+from companion.practice import label_pdf
 from companion.practice.buyers import BuyerSimulator, place_order
 from companion.practice.channels import registered_channels
-from companion.practice import label_pdf
 from companion.practice.code128 import PATTERNS, bars, decode
 from companion.practice.shapes import ChannelShapes, IdShapes, Lifetimes, OrderStatuses
 from companion.practice.state import PracticeState
@@ -256,8 +256,10 @@ def test_everything_ships_at_once_whatever_the_slot(state: PracticeState) -> Non
 def test_seller_cancels_whole_order_stock_back_once(state: PracticeState) -> None:
     start = stock(state, "full")
     o = order(state, units=(2, 1))
-    f.arrange(state, "full", o["ref"], "dropoff")
+    label = f.request_document(state, "full", f.arrange(state, "full", o["ref"], "dropoff")["ref"])
+    state.advance_clock(f.LABEL_DELAY)
     done = f.seller_cancel(state, "full", o["ref"], "OUT_OF_STOCK")
+    refused("cancelled", f.document_pdf, state, "full", label["ref"])  # a cancelled parcel's label is gone
     assert done["status"] == "CANCELLED" and done["cancel_by"] == "seller" and done["cancel_reason"] == "OUT_OF_STOCK"
     assert stock(state, "full") == start
     assert f.package_of_order(state, "full", o["ref"])["status"] == "cancelled"  # type: ignore[index]
@@ -449,7 +451,8 @@ def test_buyers_ask_to_cancel_and_return_the_same_for_a_seed(tmp_path: Path) -> 
     assert any(a["photos"] for a in returned) and any(not a["photos"] for a in returned)
     for a in returned:
         r = f.return_(s, a["platform"], a["return"])
-        assert r["state"] == "requested" and len(r["photos"]) == a["photos"] and r["lines"][0]["quantity"] == a["quantity"]
+        assert r["state"] == "requested" and len(r["photos"]) == a["photos"]
+        assert r["lines"][0]["quantity"] == a["quantity"]
     for a in (a for a in actions if a["action"] == "ask_cancel"):
         assert f.cancel_request(s, a["platform"], a["order"])["state"] == "open"  # type: ignore[index]
     def outcome(st: PracticeState) -> list[Any]:  # what happened, without the wall-clock times
@@ -507,6 +510,6 @@ def test_admin_calls_move_parcels_close_branches_and_make_buyers_ask(tmp_path: P
                                      json={"platform": platform, "order": second["ref"]})
         assert refused_call.status_code == 409 and refused_call.json()["reason"] == "return_not_open"
         admin(m, "/branches/close", {"platform": platform, "branch_id": "5001", "closed": False})
-        assert [b["id"] for b in f.shipping_options(m.state, platform, second["ref"])["branches"]][0] == "5001"
+        assert f.shipping_options(m.state, platform, second["ref"])["branches"][0]["id"] == "5001"
     finally:
         m.stop()

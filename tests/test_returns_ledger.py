@@ -79,7 +79,7 @@ def test_an_answer_must_be_one_the_request_allows(db: Database) -> None:
                    ReturnAnswer(ReturnAction.REFUSE, reason="NOT_A_CODE")):
         with pytest.raises(UserError):
             return_service.queue_return_answer(db, r1.id, answer)
-    with pytest.raises(UserError, match="Rp20.000"):
+    with pytest.raises(UserError, match=r"Rp20\.000"):
         return_service.queue_return_answer(db, r1.id, ReturnAnswer(ReturnAction.PARTIAL_REFUND, amount=25_000))
     with pytest.raises(UserError):
         return_service.queue_return_answer(db, r2.id, ReturnAnswer(ReturnAction.REFUSE, reason="USED"))

@@ -5,6 +5,7 @@ choice, labels as files kept with their orders, the parcel facts apply_orders ke
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from shipping_shop import CHANNEL, PLAIN, file_shop, ledger, order, products, register_channels, shop
 
 from companion.domain.errors import UserError
-from companion.domain.fulfilment import ShipChoice, ShippingDocument, Shipped, ShipMethod
+from companion.domain.fulfilment import ShipChoice, ShipMethod, Shipped, ShippingDocument
 from companion.domain.ledger import MovementKind
 from companion.domain.marketplace import OrderStatus
 from companion.services import commands
@@ -87,9 +88,11 @@ def replace_tracking(choice: ShipChoice, tracking: str) -> ShipChoice:
 
 
 def test_a_method_the_channel_does_not_offer_is_refused(db: Database) -> None:
-    from shipping_shop import RULES
-    from companion.connectors import registry
     from dataclasses import replace
+
+    from shipping_shop import RULES
+
+    from companion.connectors import registry
     products(db)
     account = shop(db)
     [a] = _orders(db, account, "A")
@@ -122,8 +125,8 @@ def test_arranged_keeps_the_parcel_and_a_refusal_keeps_the_platforms_words_and_t
     # refused before: shipped again with another choice; the refused attempt is replaced, never sent beside it
     again = ship.queue_shipments(db, [b], {account: ShipChoice(ShipMethod.DROPOFF, branch_id="b-2")})
     assert again.queued == (b,)
-    states = {c.idempotency_key: c.state for c in _ship_commands(db)}
-    assert states == {f"ship:{a}:1": "sent", f"ship:{b}:1": "cancelled", f"ship:{b}:2": "waiting"}
+    now = {c.idempotency_key: c.state for c in _ship_commands(db)}
+    assert now == {f"ship:{a}:1": "sent", f"ship:{b}:1": "cancelled", f"ship:{b}:2": "waiting"}
     assert ship.queue_shipments(db, [a], {account: PICKUP}).skipped == ((a, ship.NOT_READY),)  # arranged already
     # an order the platform says is further keeps its status
     ship.record_shipped(db, b, Shipped("B"))
@@ -248,7 +251,7 @@ def test_v9_keeps_the_ledger_accepts_the_return_kinds_and_ends_with_the_fresh_sc
     for sql in ("UPDATE stock_movements SET quantity = 0", "DELETE FROM stock_movements",
                 "INSERT INTO stock_movements (id, product_id, kind, quantity, created_at) VALUES ('x', 'p',"
                 " 'gift', 1, 't')"):
-        with pytest.raises(Exception), old.write():  # append-only, and only the known kinds
+        with pytest.raises(sqlite3.Error), old.write():  # append-only, and only the known kinds
             old.execute(sql)
     assert json.loads(json.dumps([k.value for k in MovementKind]))[-2:] == ["online_return", "return_write_off"]
     assert MovementKind.ONLINE_RETURN.label() == "Dikembalikan pembeli online"

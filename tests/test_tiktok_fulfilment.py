@@ -18,8 +18,9 @@ import pytest
 from sync_child import admin, market_credentials
 
 from companion.connectors.contract import Endpoint, check_fields, check_request, find
-from companion.connectors.errors import AlreadyDone, NotReady, Permanent
+from companion.connectors.errors import AlreadyDone, NotReady, Permanent, Temporary
 from companion.connectors.http import Http
+from companion.connectors.tiktok import fulfilment_mapping as fm
 from companion.connectors.tiktok import practice_shop
 from companion.connectors.tiktok.connector import TikTokConnector
 from companion.connectors.tiktok.contracts import ALL_ENDPOINTS, meaning_of
@@ -66,6 +67,10 @@ class Wire:
             self.downloads += 1
             return
         endpoint = find(ALL_ENDPOINTS, request.method, request.path)
+        if reply.drop:  # the answer never left: only the request is checked
+            if endpoint is not None:
+                self.seen.append(Seen(endpoint, request.params(), request.json() if request.body else None, {}))
+            return
         if endpoint is None:
             self.unknown.append(f"{request.method} {request.path}")
             return
@@ -80,6 +85,8 @@ class Wire:
         for s in self.seen:
             found += [f"{s.endpoint.name}: {p}" for p in check_request(s.endpoint, s.query, s.body)]
             code = s.answer.get("code")
+            if code is None:
+                continue
             if code == 0:
                 found += [f"{s.endpoint.name}: {p}" for p in check_fields(s.endpoint.answer, s.answer, "answer",
                                                                           allow_unknown=True)]
@@ -306,6 +313,9 @@ def test_returns_listed_then_accepted_refused_and_partly_refunded(market: Practi
     assert (first.state, first.reason, first.buyer_note) == (ReturnState.REQUESTED, "Kemasan penyok", "Dus sobek")
     assert first.photos == ("https://p16-oec-va.ibyteimg.com/retur.jpeg",) and first.answer_by is not None
     assert [(li.seller_sku, li.quantity) for li in first.lines] == [(SKU, 1), (SKU, 1)]  # one line item a unit
+    [bought] = connector.get_orders([refs[0]])  # return lines name the order's own line items and product
+    assert [(li.line_id, li.item_id, li.sku_id) for li in first.lines] == \
+        [(li.line_id, li.item_id, li.sku_id) for li in bought.lines]
     assert first.refund_amount == made[0]["amount"] and first.needs_item_back
     assert ReturnAction.PARTIAL_REFUND in first.actions and not page.returns[2].needs_item_back
     connector.answer_return(first.return_id, ReturnAnswer(ReturnAction.ACCEPT))
@@ -384,3 +394,71 @@ def test_the_wire_check_catches_drift(market: PracticeMarketplace, wire: Wire) -
     ship = next(e for e in FULFILMENT_ENDPOINTS if e.name == "ship_package")
     assert check_request(ship, {}, {"handover_method": "VAN"}) == \
         ["body.handover_method: 'VAN' is not one of ['PICKUP', 'DROP_OFF']"]
+
+
+def test_returns_are_walked_page_by_page(market: PracticeMarketplace, wire: Wire) -> None:
+    connector = _connector(market)
+    connector.return_page_size = 10  # the reference's smallest page
+    refs = [_delivered(market, connector, 1) for _ in range(12)]
+    for ref in refs:
+        core.request_return(market.state, "tiktok", ref, "Rusak",
+                            [(str(market.state.order("tiktok", ref)["lines"][0]["id"]), 1)])
+    seen, cursor, pages = [], None, 0
+    while True:
+        page = connector.pull_returns(*_window(market), cursor)
+        seen += [r.order_id for r in page.returns]
+        pages, cursor = pages + 1, page.next_cursor
+        if page.done:
+            break
+    assert pages == 2 and seen == refs
+
+
+def test_a_lost_answer_is_never_acted_on_twice(market: PracticeMarketplace, wire: Wire) -> None:
+    """The ship went through but its answer was lost: the repeat is AlreadyDone. An approve whose answer was lost
+    is repeated with the same idempotency key and answered with success, the order cancelled once."""
+    ref, asking = _order(market), _order(market, 2)
+    connector = _connector(market)
+    request = core.request_cancel(market.state, "tiktok", asking, "Salah alamat")
+    stock = _stock(market)
+
+    def lose(channel: str, req: Request, reply: Reply) -> None:  # the work is done, the answer dropped
+        if req.method == "POST" and req.path.endswith(("/ship", "/approve")):
+            reply.drop = True
+
+    market.recorders.append(lose)
+    with pytest.raises(Temporary) as lost:
+        connector.ship(ref, ShipChoice(ShipMethod.DROPOFF))
+    assert lost.value.outcome_unknown
+    with pytest.raises(Temporary):
+        connector.answer_cancel_request(asking, request["ref"], True)
+    market.recorders.remove(lose)
+    with pytest.raises(AlreadyDone):
+        connector.ship(ref, ShipChoice(ShipMethod.DROPOFF))
+    connector.answer_cancel_request(asking, request["ref"], True)  # same key: success again, nothing more done
+    assert _status(market, asking) == "CANCELLED" and _stock(market) == stock + 2
+    assert len(market.state.records("packages", platform="tiktok", order_ref=ref)) == 1
+
+
+def test_a_returned_parcel_waiting_for_inspection_maps_to_its_own_decisions() -> None:
+    """A row shaped as the reference's Search Returns sample: BUYER_SHIPPED_ITEM with the seller's next action
+    SELLER_RESPOND_RECEIVE_PACKAGE is waiting for the seller; its refusal takes a parcel reason."""
+    row = {"order_id": "577686530908261117", "return_id": "4035318504086604100", "return_type": "RETURN_AND_REFUND",
+           "return_status": "BUYER_SHIPPED_ITEM", "return_reason_text": "Package or product is damaged",
+           "create_time": 1690451136, "update_time": 1690453136,
+           "seller_next_action_response": [{"action": "SELLER_RESPOND_RECEIVE_PACKAGE", "deadline": 1690554680}],
+           "return_line_items": [{"return_line_item_id": "1", "order_line_item_id": "576473917261451851",
+                                  "sku_id": "2729382476852921560", "seller_sku": "PUTIH 1 TALI",
+                                  "product_name": "Tissue", "sku_name": "1#, Standard"}],
+           "refund_amount": {"currency": "IDR", "refund_total": "15000"}}
+    mapped = fm.return_request(row, (), {"576473917261451851": "1729386416015578024"})
+    assert (mapped.state, mapped.refund_amount, mapped.lines[0].item_id) == \
+        (ReturnState.REQUESTED, 15_000, "1729386416015578024")
+    assert mapped.actions == (ReturnAction.ACCEPT, ReturnAction.REFUSE)  # no partial refund for a parcel back
+    assert TikTokConnector._decision("SELLER_RESPOND_RECEIVE_PACKAGE", ReturnAnswer(
+        ReturnAction.REFUSE, "reverse_reject_request_reason_3")) == \
+        ("reject", {"decision": "REJECT_RECEIVED_PACKAGE", "reject_reason": "reverse_reject_return_parcel_reason_2"})
+    assert TikTokConnector._decision("SELLER_RESPOND_RECEIVE_PACKAGE", ReturnAnswer(ReturnAction.ACCEPT)) == \
+        ("approve", {"decision": "APPROVE_RECEIVED_PACKAGE"})
+    done = fm.return_request({**row, "return_status": "RETURN_OR_REFUND_REQUEST_COMPLETE",
+                              "seller_next_action_response": []})
+    assert (done.state, done.actions) == (ReturnState.REFUNDED, ())

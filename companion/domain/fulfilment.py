@@ -17,13 +17,13 @@ class ShipMethod(StrEnum):
 
     PICKUP = "pickup"            # the courier collects at the shop's address in a time slot
     DROPOFF = "dropoff"          # the shop brings it to a courier branch
-    OWN_COURIER = "own_courier"  # the shop sends it its own way and gives the tracking number (Shopee
-    #                              non-integrated, TikTok "shipped by seller", a counter sale sent by phone order)
+    OWN_COURIER = "own_courier"  # the shop sends it its own way and gives the tracking number (a platform's
+    #                              "non-integrated" or "shipped by seller" courier, a counter sale sent by phone order)
 
 
 @dataclass(frozen=True)
 class TimeSlot:
-    slot_id: str                 # the platform's own id of the slot (Shopee pickup_time_id, TikTok a start/end pair)
+    slot_id: str                 # the platform's own id of the slot (an id, or a start/end pair as text)
     starts: datetime | None
     ends: datetime | None
 
@@ -51,7 +51,7 @@ class ShippingOptions:
     methods: tuple[ShipMethod, ...]
     addresses: tuple[PickupAddress, ...] = ()
     branches: tuple[Branch, ...] = ()
-    providers: tuple[str, ...] = ()  # courier names the shop may choose from (Lazada); () = the platform's own
+    providers: tuple[str, ...] = ()  # courier names the shop may choose from; () = the platform chooses
     courier: str = ""            # the courier the platform assigned, when it says
 
 

@@ -27,7 +27,7 @@ from companion.domain.settings_keys import TIME_ZONE
 from companion.gui.context import AppContext
 from companion.gui.durations import local_time_text, span_text
 from companion.gui.order_times import deadline_text, shop_text, time_left
-from companion.gui.order_words import item_text, late_note, product_text, refusal_text, status_name
+from companion.gui.order_words import grouped_items, item_text, late_note, product_text, refusal_text, status_name
 from companion.i18n import tr
 from companion.services.fulfilment_rules import rules_for
 from companion.store import accounts as account_store
@@ -48,6 +48,7 @@ QLabel#lateNote { color: #a14a00; }
 QLabel#lateNote[late="true"] { color: #b00020; font-weight: bold; }
 QScrollArea, QScrollArea > QWidget > QWidget { background: transparent; }
 QLabel#orderTotal { font-size: 14pt; font-weight: bold; }
+QPushButton[role="detailAction"] { padding: 4px 6px; }
 QLabel#deadline[late="true"] { color: #b00020; font-weight: bold; }
 """
 CANCELLABLE = (OrderStatus.UNPAID.value, OrderStatus.PAID.value, OrderStatus.READY_TO_SHIP.value)
@@ -127,6 +128,7 @@ class OrderDetail(QFrame):
         self.heading = _label("orderHeading")
         self.badge = QLabel(tr("PRACTICE – not a real buyer"))
         self.badge.setObjectName("practiceBadge")
+        self.badge.setWordWrap(True)
         self.facts = _label()
         self.deadline = _label("deadline")
         self.late = _label("lateNote")
@@ -176,8 +178,13 @@ class OrderDetail(QFrame):
         self.body_scroll = QScrollArea()  # a long order scrolls; the buttons stay put
         self.body_scroll.setWidgetResizable(True)
         self.body_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.body_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # labels wrap instead
         self.body_scroll.setWidget(body)
+        for button in (self.ship_button, self.cancel_button, self.label_button, self.slip_button):
+            button.setProperty("role", "detailAction")
+            button.setToolTip(button.text())
         actions = QGridLayout()
+        actions.setSpacing(6)
         actions.addWidget(self.ship_button, 0, 0)
         actions.addWidget(self.cancel_button, 0, 1)
         actions.addWidget(self.label_button, 1, 0)
@@ -284,7 +291,7 @@ class OrderDetail(QFrame):
         box.setContentsMargins(0, 6, 0, 6)
         box.setSpacing(2)
         unmapped = 0
-        for item in row.items:
+        for item in grouped_items(row.items):
             unmapped += item.product_id is None
             texts = ((item_text(item), "lineName"),
                      (tr("{price} each", price=format_rupiah(item.unit_price)), "lineInfo"),

@@ -17,8 +17,9 @@ FILTER_LABELS: dict[str, str] = {
     CANCELLED_RETURNED: N_("Cancelled/Returned"), UNPAID: N_("Not paid yet"), ALL: N_("All"),
 }
 FILTER_STYLE = """
-QPushButton[role="filter"] { padding: 5px 10px; border: 1px solid #c9d3cd; border-radius: 14px; background: #fff; }
-QPushButton[role="filter"]:checked { background: #1b7a43; color: white; border-color: #1b7a43; font-weight: bold; }
+QPushButton[role="filter"] { font-size: 10pt; min-height: 28px; padding: 2px 9px; border: 1px solid #c9d3cd;
+                             border-radius: 14px; background: #fff; }
+QPushButton[role="filter"]:checked { background: #1b7a43; color: white; border-color: #1b7a43; }
 """
 
 

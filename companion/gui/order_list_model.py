@@ -9,18 +9,19 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from companion.domain.clock import now_utc
 from companion.domain.money import format_rupiah
 from companion.gui.countdown_model import CountdownTableModel, Index
 from companion.gui.order_times import SOON, deadline_text, shop_text, time_left, urgency_key
-from companion.gui.order_words import buyer_cell, courier_cell, items_cell, items_tooltip, status_cell
+from companion.gui.order_words import buyer_courier_cell, items_cell, items_tooltip, status_cell
 from companion.i18n import N_
 from companion.store.online_orders import OnlineOrderRow
 from companion.store.order_desk import DeskRow
 
-HEADERS = (N_("Ship by"), N_("Order"), N_("Items"), N_("Total"), N_("Buyer"), N_("Courier"), N_("Status"))
-DEADLINE_COL, SHOP_COL, ITEMS_COL, TOTAL_COL, BUYER_COL, COURIER_COL, STATUS_COL = range(len(HEADERS))
+HEADERS = (N_("Ship by"), N_("Order"), N_("Items"), N_("Total"), N_("Buyer · courier"), N_("Status"))
+DEADLINE_COL, SHOP_COL, ITEMS_COL, TOTAL_COL, BUYER_COL, STATUS_COL = range(len(HEADERS))
 RED, AMBER, PRACTICE_BG = QColor("#b00020"), QColor("#a14a00"), QColor("#fff1c2")
 
 
@@ -120,9 +121,7 @@ class OrderListModel(CountdownTableModel[DeskRow]):
         if col == TOTAL_COL:
             return format_rupiah(order.total)
         if col == BUYER_COL:
-            return buyer_cell(row)
-        if col == COURIER_COL:
-            return courier_cell(row)
+            return buyer_courier_cell(row)
         return status_cell(row)
 
     def _colour(self, row: DeskRow, col: int) -> QBrush | None:
@@ -139,8 +138,16 @@ class OrderListModel(CountdownTableModel[DeskRow]):
 
     def _font(self, row: DeskRow, col: int) -> QFont | None:
         left = time_left(row.order, self.now) if col == DEADLINE_COL else None
-        if (col == SHOP_COL and row.order.practice) or (left is not None and left < SOON):
+        if left is not None and left < SOON:
             font = QFont()
             font.setBold(True)
             return font
         return None
+
+
+class WrapDelegate(QStyledItemDelegate):
+    """Wraps a column's text onto the row's two lines while the rest of the table elides."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
+        super().initStyleOption(option, index)
+        option.features |= QStyleOptionViewItem.ViewItemFeature.WrapText

@@ -6,6 +6,7 @@ Shared by the order list and the order detail so both say the same thing the sam
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from companion.connectors import registry
@@ -37,6 +38,16 @@ def product_text(item: DeskItem) -> str:
     return tr("Shop product: {product}", product=item.product_name or tr("not mapped yet"))
 
 
+def grouped_items(items: tuple[DeskItem, ...]) -> list[DeskItem]:
+    """Lines of the same listing as one (some platforms send one line per unit): what to take from the shelf."""
+    found: dict[tuple[str, str], DeskItem] = {}
+    for item in items:
+        key = (item.item_id, item.sku_id)
+        same = found.get(key)
+        found[key] = item if same is None else replace(same, quantity=same.quantity + item.quantity)
+    return list(found.values())
+
+
 def items_cell(row: DeskRow) -> str:
     """Up to two lines: the shop's product where mapped (what to take from the shelf), else the listing with its
     variant; more items than fit are counted on the last line."""
@@ -44,27 +55,33 @@ def items_cell(row: DeskRow) -> str:
         shown = item.product_name or (f"{item.name} · {item.variant}" if item.variant else item.name)
         return f"{format_quantity(item.quantity)} × {shown}"
 
-    if not row.items:
+    items = grouped_items(row.items)
+    if not items:
         return "—"
-    if len(row.items) <= ITEMS_SHOWN:
-        return "\n".join(one(item) for item in row.items)
-    shown = [one(item) for item in row.items[:ITEMS_SHOWN - 1]]
-    return "\n".join([*shown, tr("+ {count} more items", count=len(row.items) - len(shown))])
+    if len(items) <= ITEMS_SHOWN:
+        return "\n".join(one(item) for item in items)
+    shown = [one(item) for item in items[:ITEMS_SHOWN - 1]]
+    return "\n".join([*shown, tr("+ {count} more items", count=len(items) - len(shown))])
 
 
 def items_tooltip(row: DeskRow) -> str:
     """Every item in full: the listing, its variant and the shop product."""
-    return "\n".join(f"{item_text(i)} — {product_text(i)}" for i in row.items) or "—"
+    return "\n".join(f"{item_text(i)} — {product_text(i)}" for i in grouped_items(row.items)) or "—"
 
 
-def buyer_cell(row: DeskRow) -> str:
+def buyer_text(row: DeskRow) -> str:
     name = row.order.buyer_name or "—"
-    return f"{name}\n{row.buyer_city}" if row.buyer_city else name
+    return f"{name} · {row.buyer_city}" if row.buyer_city else name
 
 
-def courier_cell(row: DeskRow) -> str:
+def courier_text(row: DeskRow) -> str:
     courier = row.courier or "—"
-    return f"{courier}\n{row.tracking_number}" if row.tracking_number else courier
+    return f"{courier} · {row.tracking_number}" if row.tracking_number else courier
+
+
+def buyer_courier_cell(row: DeskRow) -> str:
+    """Where it goes and with whom: the buyer and city, then the courier and tracking number."""
+    return f"{buyer_text(row)}\n{courier_text(row)}"
 
 
 def status_name(status: str) -> str:

@@ -82,10 +82,14 @@ def picking_lines(ctx: AppContext, order_ids: Sequence[str]) -> list[PickLine]:
     return pick_lines(items, stock)
 
 
-def _table(headers: Sequence[tuple[str, bool]], rows: Sequence[Sequence[str]]) -> str:
-    head = "".join(f"<th align='{'right' if right else 'left'}'>{escape(h)}</th>" for h, right in headers)
-    body = "".join("<tr>" + "".join(f"<td align='{'right' if headers[i][1] else 'left'}'>{escape(c)}</td>"
-                                    for i, c in enumerate(row)) + "</tr>" for row in rows)
+def _table(headers: Sequence[tuple[str, bool, int]], rows: Sequence[Sequence[str]]) -> str:
+    """A bordered table; each header is (words, right-aligned, width in per cent). Numbers in bold: packers read
+    them from arm's length."""
+    head = "".join(f"<th align='{'right' if right else 'left'}' width='{width}%'>{escape(h)}</th>"
+                   for h, right, width in headers)
+    body = "".join("<tr>" + "".join(f"<td align='right'><b>{escape(c)}</b></td>" if headers[i][1]
+                                    else f"<td>{escape(c)}</td>" for i, c in enumerate(row)) + "</tr>"
+                   for row in rows)
     return f"<table width='100%' cellspacing='0' cellpadding='4' border='1'><tr>{head}</tr>{body}</table>"
 
 
@@ -98,8 +102,8 @@ def picking_html(lines: Sequence[PickLine], orders: int, shop_name: str, made: s
     units = sum(line.quantity for line in lines)
     rows = [(BOX, line.name, line.sku, format_quantity(line.quantity), format_quantity(line.orders),
              "" if line.on_hand is None else format_quantity(line.on_hand)) for line in lines]
-    headers = ((tr("Taken"), False), (tr("Item"), False), (tr("SKU"), False), (tr("Take"), True),
-               (tr("Orders"), True), (tr("In stock"), True))
+    headers = ((tr("Taken"), False, 8), (tr("Item"), False, 44), (tr("SKU"), False, 16), (tr("Take"), True, 10),
+               (tr("Orders"), True, 10), (tr("In stock"), True, 12))
     unlinked = sum(1 for line in lines if line.product_id is None)
     note = tr("{count} items are not linked to your products yet: they show the name from the platform.",
               count=unlinked) if unlinked else ""
@@ -118,7 +122,7 @@ def _slip(row: DeskRow, shop_name: str, last: bool) -> str:
              (tr("Courier"), " · ".join(p for p in (row.courier, row.tracking_number) if p) or "–")]
     fact_rows = "".join(f"<tr><td class='muted'>{escape(k)}</td><td><b>{escape(v)}</b></td></tr>" for k, v in facts)
     items = [(BOX, item_name(item), item.seller_sku, format_quantity(item.quantity)) for item in row.items]
-    headers = ((tr("Packed"), False), (tr("Item"), False), (tr("SKU"), False), (tr("Quantity"), True))
+    headers = ((tr("Packed"), False, 10), (tr("Item"), False, 58), (tr("SKU"), False, 18), (tr("Quantity"), True, 14))
     brk = "" if last else " style='page-break-after: always'"
     return (f"<div{brk}><h2>{escape(tr('Packing slip'))} – {escape(shop_name or 'Seller Companion')}</h2>"
             f"<table cellspacing='0' cellpadding='3'>{fact_rows}</table><br/>{_table(headers, items)}"

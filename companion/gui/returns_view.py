@@ -66,6 +66,7 @@ STATE_NAMES = {
 DISPOSITION_NAMES = {return_store.RESTOCKED: N_("Back in stock"), return_store.WRITTEN_OFF: N_("Written off")}
 ITEM_COMES_BACK = (ReturnState.ACCEPTED.value, ReturnState.REFUNDED.value)
 THUMB = 120
+DETAIL_WIDTH = 520   # the chosen return's side: its buttons and photos fit without scrolling sideways
 
 
 def deadline_words(answer_by: str | None, now: datetime) -> str:
@@ -154,6 +155,7 @@ class ReturnsView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(34)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
         self.table.currentCellChanged.connect(lambda *_: self.show_detail())
         self.empty = _label(tr("No return requests. When a buyer asks to return an order, it shows here."), "hint")
         self.detail = QWidget()
@@ -162,6 +164,7 @@ class ReturnsView(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.detail)
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -171,8 +174,11 @@ class ReturnsView(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(scroll)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setChildrenCollapsible(False)
+        scroll.setMinimumWidth(DETAIL_WIDTH)
+        split.setSizes([700, DETAIL_WIDTH])
         self.message = _label("")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -192,7 +198,7 @@ class ReturnsView(QWidget):
         self.table.blockSignals(True)
         self.table.setRowCount(len(self.rows))
         for r, row in enumerate(self.rows):
-            cells = (f"{channel_label(row.channel)} · {row.account_name}", row.platform_order_id, row.reason,
+            cells = (channel_label(row.channel), row.platform_order_id, row.reason,
                      format_rupiah(row.refund_amount),
                      deadline_words(row.answer_by, now) if row.state == ReturnState.REQUESTED.value else "",
                      state_words(row))
@@ -271,13 +277,18 @@ class ReturnsView(QWidget):
         self.fetching.add(return_id)
 
         def done(got: object) -> None:
+            self.fetching.discard(return_id)  # shown again later: the rest are tried again
             if got:
                 self.show_detail()
 
-        self.ctx.work.run(lambda db, _progress: fetch_photos(db, return_id), done, lambda _exc: None)
+        self.ctx.work.run(lambda db, _progress: fetch_photos(db, return_id), done,
+                          lambda _exc: self.fetching.discard(return_id))
 
     def _lines(self, row: ReturnRow) -> None:
         lines = return_store.lines(self.ctx.db, row.id)
+        if row.needs_item_back and row.state in ITEM_COMES_BACK and any(not line.disposition for line in lines):
+            self.detail_layout.addWidget(_label(tr("When the parcel is back at the shop, put each item back in stock "
+                                                   "or write it off if it cannot be sold."), "hint"))
         grid = QGridLayout()
         grid.addWidget(_label(f"<b>{tr('Items')}</b>"), 0, 0)
         grid.addWidget(_label(f"<b>{tr('Quantity')}</b>"), 0, 1)
@@ -322,26 +333,30 @@ class ReturnsView(QWidget):
             return
         box = QFrame()
         box.setProperty("role", "card")
-        grid = QGridLayout(box)
+        column = QVBoxLayout(box)
         if ReturnAction.ACCEPT.value in row.actions:
             accept = QPushButton(tr("Accept the return"))
             accept.setProperty("primary", True)
             accept.clicked.connect(lambda: self.answer(row.id, ReturnAnswer(ReturnAction.ACCEPT)))
-            grid.addWidget(accept, 0, 0, 1, 3)
+            column.addWidget(accept)
         if ReturnAction.REFUSE.value in row.actions:
-            self._refuse_row(grid, row, rules)
+            self._refuse_rows(column, row, rules)
         if rules.partial_refund and ReturnAction.PARTIAL_REFUND.value in row.actions:
             self.amount = QLineEdit()
             self.amount.setPlaceholderText(tr("e.g. 25.000"))
             offer = QPushButton(tr("Offer part of the money"))
             offer.clicked.connect(lambda: self.offer(row.id, self.amount.text()))
-            grid.addWidget(QLabel(tr("Amount")), 2, 0)
-            grid.addWidget(self.amount, 2, 1)
-            grid.addWidget(offer, 2, 2)
+            line = QHBoxLayout()
+            line.addWidget(QLabel(tr("Amount")))
+            line.addWidget(self.amount, 1)
+            line.addWidget(offer)
+            column.addLayout(line)
         self.detail_layout.addWidget(box)
 
-    def _refuse_row(self, grid: QGridLayout, row: ReturnRow, rules: FulfilmentRules) -> None:
+    def _refuse_rows(self, column: QVBoxLayout, row: ReturnRow, rules: FulfilmentRules) -> None:
         self.refuse_reason = QComboBox()
+        self.refuse_reason.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.refuse_reason.setMinimumContentsLength(20)
         for reason in rules.refuse_reasons:
             self.refuse_reason.addItem(tr(reason.label), reason.code)
         self.refuse_note = QLineEdit()
@@ -349,9 +364,12 @@ class ReturnsView(QWidget):
         refuse = QPushButton(tr("Refuse"))
         refuse.clicked.connect(lambda: self.answer(row.id, ReturnAnswer(
             ReturnAction.REFUSE, str(self.refuse_reason.currentData() or ""), self.refuse_note.text())))
-        grid.addWidget(self.refuse_reason if rules.refuse_reasons else QLabel(tr("Reason")), 1, 0)
-        grid.addWidget(self.refuse_note, 1, 1)
-        grid.addWidget(refuse, 1, 2)
+        if rules.refuse_reasons:
+            column.addWidget(self.refuse_reason)
+        line = QHBoxLayout()
+        line.addWidget(self.refuse_note, 1)
+        line.addWidget(refuse)
+        column.addLayout(line)
 
     # --- actions (each one service call, then the Change announced) -------------------------------------------
 

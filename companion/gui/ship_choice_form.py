@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QRadioButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -73,7 +72,7 @@ class ShopSection(QGroupBox):
         self.radios: dict[ShipMethod, QRadioButton] = {}
         self.tracking: dict[str, QLineEdit] = {}
         self.method_group = QButtonGroup(self)
-        self.pages = QStackedWidget()
+        self.pages: dict[ShipMethod, QWidget] = {}  # one shown at a time (a hidden one takes no room)
         self.address, self.slot, self.branch, self.provider = QComboBox(), QComboBox(), QComboBox(), QComboBox()
         self.courier = QLineEdit()
         self.courier.setPlaceholderText(tr("e.g. JNE, SiCepat, a local courier"))
@@ -99,10 +98,11 @@ class ShopSection(QGroupBox):
             methods.addWidget(radio)
         methods.addStretch(1)
         layout.addLayout(methods)
-        self.pages.addWidget(self._pickup_page())
-        self.pages.addWidget(self._dropoff_page())
-        self.pages.addWidget(self._own_page())
-        layout.addWidget(self.pages)
+        self.pages = {ShipMethod.PICKUP: self._pickup_page(), ShipMethod.DROPOFF: self._dropoff_page(),
+                      ShipMethod.OWN_COURIER: self._own_page()}
+        for page in self.pages.values():
+            page.hide()
+            layout.addWidget(page)
         provider_row = QFormLayout()
         provider_row.addRow(self.provider_label, self.provider)
         layout.addLayout(provider_row)
@@ -157,7 +157,8 @@ class ShopSection(QGroupBox):
         """Fill in what the platform offers now; the remembered address, branch and courier stay picked."""
         self.options = options
         usual = self.group.usual or ShipChoice(self.current_method())
-        self._refill(self.address, [(a.text, a.address_id) for a in options.addresses], usual.address_id)
+        first = options.addresses[0].address_id if options.addresses else ""
+        self._refill(self.address, [(a.text, a.address_id) for a in options.addresses], usual.address_id or first)
         self._refill(self.branch, [(self._branch_text(b.name, b.address), b.branch_id) for b in options.branches],
                      usual.branch_id)
         self._refill(self.provider, [(p, p) for p in options.providers], usual.provider)
@@ -207,7 +208,8 @@ class ShopSection(QGroupBox):
                 address_id = address.address_id  # "the shop's address": the first one's slots
 
     def _show_method(self, method: ShipMethod) -> None:
-        self.pages.setCurrentIndex(list(ShipMethod).index(method))
+        for shown, page in self.pages.items():
+            page.setVisible(shown is method)
         self._show_providers()
 
     def _show_providers(self) -> None:

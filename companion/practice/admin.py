@@ -225,6 +225,7 @@ def reset(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
     m.faults.clear()
     m.state.reset()
     for name, channel in m.state.channels.items():
+        fulfilment.open_all_branches(m.state, name)
         if channel.chat_needs_approval:
             m.state.set_chat_approved(name, False)
     return {"reset": True}

@@ -129,6 +129,11 @@ def close_branch(state: PracticeState, platform: str, branch_id: str, closed: bo
     return sorted(now_closed)
 
 
+def open_all_branches(state: PracticeState, platform: str) -> None:
+    """Every branch open again (the admin's reset)."""
+    state.set_meta(_closed_key(platform), [])
+
+
 def providers(state: PracticeState, platform: str) -> list[str]:
     courier = state.channel(platform).courier
     return [courier, *(p for p in PROVIDERS if p != courier)]
@@ -294,6 +299,8 @@ def document_pdf(state: PracticeState, platform: str, package_ref: str) -> bytes
     if document_status(state, platform, package_ref) != "ready":
         raise Refused("label_not_ready", package_ref)
     found = package(state, platform, package_ref)
+    if found["status"] == "cancelled":
+        raise Refused("cancelled", package_ref)
     order = _order(state, platform, found["order_ref"])
     return label_pdf(Label(
         courier=found["courier"], tracking=found["tracking"], order_ref=order["ref"], buyer=order["buyer_name"],
@@ -331,9 +338,10 @@ def advance_shipments(state: PracticeState, platform: str | None = None, everyth
 def _advance_packages(state: PracticeState, platform: str, everything: bool) -> int:
     moved, now = 0, state.now()
     waiting = {r["order_ref"] for r in state.records("cancel_requests", platform=platform, state="open")}
-    for row in state.records("packages", platform=platform):
-        step = NEXT_STEP.get(row["status"])
-        if step is None or row["order_ref"] in waiting or (
+    moving = [row for status in NEXT_STEP for row in state.records("packages", platform=platform, status=status)]
+    for row in sorted(moving, key=lambda r: int(r["id"])):
+        step = NEXT_STEP[row["status"]]
+        if row["order_ref"] in waiting or (
                 row["status"] == "arranged" and not everything and row["slot_start"] > now):
             continue  # a parcel whose buyer asked to cancel waits for the seller's answer
         state.change_records("packages", {"status": step, "updated": now}, id=row["id"])

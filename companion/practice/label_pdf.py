@@ -42,7 +42,8 @@ def _content(label: Label) -> bytes:
     top = HEIGHT - MARGIN
     ops: list[str] = []
     ops += _text(MARGIN, top - 16, 16, label.courier, bold=True)
-    ops += _text(WIDTH - MARGIN - 70, top - 14, 9, label.service[:24] if label.service else "")
+    service = label.service[:28]
+    ops += _text(WIDTH - MARGIN - 0.56 * 9 * len(service), top - 14, 9, service)  # about right-aligned
     ops.append(_rule(top - 24))
     ops += _barcode(label.tracking, top - 30 - BARCODE_HEIGHT)
     ops += _text(MARGIN, top - 44 - BARCODE_HEIGHT, 12, label.tracking, bold=True)

@@ -62,6 +62,9 @@ def queue_cancel(db: Database, order_id: str, reason: str, lines: Sequence[tuple
         if _open(db, prefix):
             raise UserError(N_("A cancellation of this order is already waiting to be sent."))
         payload_lines = _cancel_lines(db, order_id, rules, lines)
+        for old in outbox.by_key_prefix(db, prefix):  # an earlier refused cancel is replaced by this one
+            if old.state == outbox.FAILED:
+                outbox.set_state(db, old.id, outbox.CANCELLED)
         outbox.enqueue(db, CANCEL_ORDER, {"order_id": order_id, "reason": reason, "lines": payload_lines},
                        f"{prefix}{len(outbox.by_key_prefix(db, prefix)) + 1}", order.account_id)
     return Change(orders=frozenset({order_id}), sync=True)
@@ -106,6 +109,19 @@ def record_cancel_refused(db: Database, command_id: str, words: str) -> Change:
             outbox.set_state(db, command_id, outbox.FAILED, words)
     order_id = str(command.payload.get("order_id", "")) if command else ""
     return Change(orders=frozenset({order_id} if order_id else set()), sync=True)
+
+
+def retry_cancel(db: Database, command: outbox.CommandRow) -> Change:
+    """"Kirim ulang" on a refused cancellation: it waits again, unless another one already does."""
+    order_id = str(command.payload.get("order_id", ""))
+    with db.write():
+        current = outbox.get(db, command.id)
+        if current is None or current.state != outbox.FAILED:
+            raise NotFound(N_("This item is no longer waiting to be sent again: refresh the list."))
+        if _open(db, f"cancel:{order_id}:"):
+            raise UserError(N_("A cancellation of this order is already waiting to be sent."))
+        outbox.set_state(db, command.id, outbox.WAITING)
+    return Change(orders=frozenset({order_id}), sync=True)
 
 
 # -- a buyer's request to cancel ------------------------------------------------------------------------------------

@@ -43,7 +43,8 @@ KINDS: dict[str, CommandKind] = {k.name: k for k in (
     # a waiting shipment may be withdrawn: the order goes back to waiting to be packed (ship_state '')
     CommandKind(shipping.SHIP_ORDER, N_("Arrange shipment"), cancellable=True,
                 retry=shipping.retry_shipment, cancel=shipping.cancel_shipment),
-    CommandKind(cancellations.CANCEL_ORDER, N_("Cancel an order"), cancellable=True),
+    CommandKind(cancellations.CANCEL_ORDER, N_("Cancel an order"), cancellable=True,
+                retry=cancellations.retry_cancel),
     CommandKind(cancellations.ANSWER_CANCEL_REQUEST, N_("Answer a buyer's request to cancel"), cancellable=True,
                 retry=cancellations.retry_answer, cancel=cancellations.cancel_answer),
     CommandKind(returns.ANSWER_RETURN, N_("Answer a return request"), cancellable=True,

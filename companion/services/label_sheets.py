@@ -9,6 +9,7 @@ sentence instead of being left out silently. Qt-free: the GUI prints the result 
 
 from __future__ import annotations
 
+import ctypes
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from companion.i18n import N_, tr
 from companion.store import label_files
@@ -23,6 +25,7 @@ from companion.store import online_orders as order_store
 from companion.store.database import Database
 
 MM = 72 / 25.4  # PDF points in a millimetre
+GUIDE_GREY, GUIDE_WIDTH, GUIDE_DASH = 160, 0.5, (4.0, 3.0)  # thin dashed cut lines between an A4 page's labels
 
 NO_LABEL = N_("Order {number} has no shipping label yet: arrange the shipment first, or wait a moment and sync "
               "again (the platform makes labels a little later).")
@@ -170,6 +173,7 @@ class _Sheet:
         if where == 0:
             self._finish_page()
             self.page = self.doc.new_page(self.fmt.width, self.fmt.height)
+            self._cut_guides()
         assert self.page is not None
         label = source.page_as_xobject(index, self.doc)
         shape = label.as_pageobject()
@@ -179,6 +183,25 @@ class _Sheet:
         self.page.insert_obj(shape)
         label.close()
         self.used += 1
+
+    def _cut_guides(self) -> None:
+        """Dashed lines through the gaps between places, to cut along (pages with more than one place)."""
+        fmt, page = self.fmt, self.page
+        assert page is not None
+        lines = [((fmt.margin + c * (self.places[0][2] + fmt.gap) - fmt.gap / 2, fmt.margin),
+                  (fmt.margin + c * (self.places[0][2] + fmt.gap) - fmt.gap / 2, fmt.height - fmt.margin))
+                 for c in range(1, fmt.columns)]
+        lines += [((fmt.margin, fmt.height - fmt.margin - r * (self.places[0][3] + fmt.gap) + fmt.gap / 2),
+                   (fmt.width - fmt.margin, fmt.height - fmt.margin - r * (self.places[0][3] + fmt.gap) + fmt.gap / 2))
+                  for r in range(1, fmt.rows)]
+        for (x0, y0), (x1, y1) in lines:
+            raw = pdfium_c.FPDFPageObj_CreateNewPath(x0, y0)
+            pdfium_c.FPDFPath_LineTo(raw, x1, y1)
+            pdfium_c.FPDFPageObj_SetStrokeColor(raw, GUIDE_GREY, GUIDE_GREY, GUIDE_GREY, 255)
+            pdfium_c.FPDFPageObj_SetStrokeWidth(raw, GUIDE_WIDTH)
+            pdfium_c.FPDFPageObj_SetDashArray(raw, (ctypes.c_float * 2)(*GUIDE_DASH), 2, 0)
+            pdfium_c.FPDFPath_SetDrawMode(raw, pdfium_c.FPDF_FILLMODE_NONE, True)
+            page.insert_obj(pdfium.PdfObject(raw))
 
     def _finish_page(self) -> None:
         if self.page is not None:

@@ -5,6 +5,9 @@ WAL database can miss committed pages or catch a half-written one), checked with
 and kept as self-contained single files (journal mode DELETE). A restore writes the new database to
 a temporary file next to the live one, syncs it to disk and swaps it in with one `os.replace`, so the
 live file is always either the old data or the new data, never a mix.
+
+Shipping labels (`<data dir>/labels/`, store/label_files.py) are not in backups: each is the platform's to hand out
+again, and a label row whose file is missing reads as not fetched, so the sync fetches it after a restore.
 """
 
 from __future__ import annotations

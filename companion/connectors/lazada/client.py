@@ -25,10 +25,12 @@ THROTTLE_CODES = frozenset({"901", "E901", "ApiCallLimit", "AppCallLimit"})
 AUTH_CODES = frozenset({"IllegalAccessToken", "MissingAccessToken", "InvalidAccessToken"})
 # AUTH_TYPE_UNSUPPORTED: the app's tokens are bound to a service-market order and cannot be refreshed.
 REAUTHORIZE_CODES = frozenset({"IllegalRefreshToken", "InvalidRefreshToken", "AUTH_TYPE_UNSUPPORTED"})
-# E006 unexpected internal error, 513 internal call exception, 506 get product failed, 1000 internal error.
-TEMPORARY_CODES = frozenset({"6", "506", "513", "1000"})
-# The seller's store opening is not complete: the seller, not the app, must act in Seller Center.
-NOT_PERMITTED_CODES = frozenset({"SellerNotVerified"})
+# E006 unexpected internal error, 513 internal call exception, 506 get product failed, 1000 internal error,
+# E0106 ROC internal error (the cancel and return calls).
+TEMPORARY_CODES = frozenset({"6", "506", "513", "1000", "106"})
+# The seller's store opening is not complete: the seller, not the app, must act in Seller Center. MP3 sellers may not
+# call the return APIs.
+NOT_PERMITTED_CODES = frozenset({"SellerNotVerified", "Mp3SellerApiLimit"})
 
 
 class LazadaClient:

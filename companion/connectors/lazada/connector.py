@@ -86,6 +86,7 @@ class LazadaConnector(Connector):
                  clock: Callable[[], datetime] = now_utc) -> None:
         self.client = LazadaClient(credentials, http, clock)
         self.order_page_size = ORDER_PAGE  # smaller in tests, to walk several pages
+        self.return_page_size = reverse.RETURN_PAGE
         self.clock = clock
 
     @property
@@ -256,7 +257,7 @@ class LazadaConnector(Connector):
         reverse.answer_cancel_request(self.client, order_id, request_id, accept, reason)
 
     def pull_returns(self, updated_from: datetime, updated_to: datetime, cursor: str | None = None) -> ReturnPage:
-        return reverse.pull_returns(self.client, updated_from, updated_to, cursor)
+        return reverse.pull_returns(self.client, updated_from, updated_to, cursor, self.return_page_size)
 
     def answer_return(self, return_id: str, answer: ReturnAnswer) -> None:
         reverse.answer_return(self.client, return_id, answer)

@@ -87,6 +87,8 @@ _ORDER = (
     Field("voucher", "str"),
     Field("gift_option", "str"),
     Field("buyer_note", "str", required=False),
+    # "City name" (the page's demo "Singapore-Singapore-500001" shows it may carry more than the city)
+    Field("address_shipping", "object", children=(Field("city", "str"),)),
 )
 
 ORDERS_GET = Endpoint(
@@ -143,6 +145,16 @@ _ITEM = (
     Field("sku_id", "str", required=False),
     Field("product_id", "any", required=False),
     Field("cancel_return_initiator", "str", required=False),
+    # shipping (issue 15): the item's package, its tracking code and the 3PL ("such as LEX")
+    Field("package_id", "str"),
+    Field("tracking_code", "str"),
+    Field("shipment_provider", "str"),
+    Field("reason", "str", required=False),  # "Cancel, Return or other reason" (marked always present)
+    # a buyer's cancel request the seller must answer: "true: seller needs to respond to the cancellation request
+    # from buyer", its id, and when the order cancels itself without an answer (ms)
+    Field("need_cancel_confirm", "bool", required=False),
+    Field("reverse_order_id", "int", required=False),
+    Field("cancel_trigger_time", "int", required=False),
 )
 
 ORDERS_ITEMS_GET = Endpoint(
@@ -156,7 +168,10 @@ ORDERS_ITEMS_GET = Endpoint(
                    ErrorCode("39", "refused", "E039: No orders were found"),
                    ErrorCode("56", "refused", "E056: Invalid OrdersIdList format. Must use array format [1,2]")),
     notes="product_id is not in the page's field list; the live API carries it (UNCONFIRMED), so it is optional "
-          "and untyped. Items are one row per unit (no quantity field).",
+          "and untyped. Items are one row per unit (no quantity field). The shipping and cancel-request fields "
+          "(package_id, tracking_code, shipment_provider, need_cancel_confirm, reverse_order_id, "
+          "cancel_trigger_time, reason) are from the GetOrderItems page (order-api/getorderitems.json), which "
+          "describes the same item rows.",
 )
 
 _SKU = (

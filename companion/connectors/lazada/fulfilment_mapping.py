@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from companion.connectors.convert import from_epoch
-from companion.connectors.errors import Permanent, Temporary
+from companion.connectors.errors import NotPermitted, Permanent, Temporary
 from companion.domain.fulfilment import CancelRequest, ReturnAction, ReturnLine, ReturnRequest, ReturnState
 
 # Order item statuses (GetOrders' list and its statuses demo) as the shipping steps see them.
@@ -20,6 +20,7 @@ CANCELLED = frozenset({"canceled", "cancelled"})
 NOT_YET = PACKABLE | {PACKED, "unpaid"} | CANCELLED
 # Pack's result codes that mean "try again later" (its error table's "system is busy now ,pls try later").
 BUSY = frozenset({"6", "40011", "700024", "1003"})
+NO_3PL = "700016"  # "seller not available 3pl , pls contact us to subscription 3pl"
 
 
 def status(item: dict[str, Any]) -> str:
@@ -66,7 +67,9 @@ def result_data(envelope: dict[str, Any]) -> dict[str, Any]:
     if not truthy(result.get("success")):
         code = str(result.get("error_code") or "result_failed")
         words = str(result.get("error_msg") or "")
-        raise Temporary(f"{code}: {words}") if code in BUSY else Permanent(code, words)
+        if code in BUSY:
+            raise Temporary(f"{code}: {words}")
+        raise NotPermitted(code, words) if code == NO_3PL else Permanent(code, words)
     data = result.get("data")
     return data if isinstance(data, dict) else {}
 
@@ -79,7 +82,7 @@ def item_failure(row: dict[str, Any]) -> Permanent | Temporary | None:
     words = str(row.get("msg") or "")
     if code in BUSY or truthy(row.get("retry")):
         return Temporary(f"{code}: {words}")
-    return Permanent(code, words)
+    return NotPermitted(code, words) if code == NO_3PL else Permanent(code, words)
 
 
 def json_ids(ids: Iterable[str]) -> str:

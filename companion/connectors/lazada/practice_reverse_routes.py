@@ -286,13 +286,24 @@ def only_refund_decide(ctx: Context, p: dict[str, str]) -> Reply:
     return ok()
 
 
-ROUTES: dict[str, Callable[[Context, dict[str, str]], Reply]] = {
+Route = Callable[[Context, dict[str, str]], Reply]
+
+
+def _alone(route: Route) -> Route:
+    """A call that checks, then changes several records: no other server thread comes between."""
+    def run(ctx: Context, p: dict[str, str]) -> Reply:
+        with ctx.state.locked():
+            return route(ctx, p)
+    return run
+
+
+ROUTES: dict[str, Route] = {
     "/order/reverse/cancel/validate": cancel_validate,
-    "/order/reverse/cancel/create": cancel_create,
-    "/order/reverse/cancel/seller/decide": cancel_decide,
+    "/order/reverse/cancel/create": _alone(cancel_create),
+    "/order/reverse/cancel/seller/decide": _alone(cancel_decide),
     "/reverse/getreverseordersforseller": reverse_orders,
     "/order/reverse/return/history/list": history,
     "/order/reverse/reason/list": reason_list,
-    "/order/reverse/return/update": return_update,
-    "/order/reverse/onlyrefund/seller/decide": only_refund_decide,
+    "/order/reverse/return/update": _alone(return_update),
+    "/order/reverse/onlyrefund/seller/decide": _alone(only_refund_decide),
 }

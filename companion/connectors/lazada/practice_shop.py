@@ -97,19 +97,21 @@ def cancelled_indexes(state: PracticeState, ref: str, line: dict[str, Any], lega
 
 def name_cancelled(state: PracticeState, ref: str, line_id: int, units: list[int]) -> None:
     """Remember which units (by their order item's index) the seller cancelled, before the record counts them."""
-    rules = _rules(state)
-    lines = rules["cancelled_idx"].setdefault(ref, {})
-    lines[str(line_id)] = sorted(set(lines.get(str(line_id), [])) | set(units))
-    _save(state, rules)
+    with state.locked():
+        rules = _rules(state)
+        lines = rules["cancelled_idx"].setdefault(ref, {})
+        lines[str(line_id)] = sorted(set(lines.get(str(line_id), [])) | set(units))
+        _save(state, rules)
 
 
 # -- shipping ---------------------------------------------------------------------------------------------------
 def let_seller_choose_provider(state: PracticeState, choose: bool = True) -> None:
     """The shop must pick its provider (GetShipmentProvider platform_default 0, a cross-border NTFS shop); by
     default it is a local TFS shop whose provider Lazada assigns."""
-    rules = _rules(state)
-    rules["chooses_provider"] = choose
-    _save(state, rules)
+    with state.locked():
+        rules = _rules(state)
+        rules["chooses_provider"] = choose
+        _save(state, rules)
 
 
 def chooses_provider(state: PracticeState) -> bool:
@@ -118,9 +120,10 @@ def chooses_provider(state: PracticeState) -> bool:
 
 def set_first_mile(state: PracticeState, method: str) -> None:
     """The shop's Seller Center setting: the courier picks parcels up ("pickup") or the shop drops them off."""
-    rules = _rules(state)
-    rules["first_mile"] = method
-    _save(state, rules)
+    with state.locked():
+        rules = _rules(state)
+        rules["first_mile"] = method
+        _save(state, rules)
 
 
 def first_mile(state: PracticeState) -> str:
@@ -129,11 +132,12 @@ def first_mile(state: PracticeState) -> str:
 
 def refuse_line(state: PracticeState, ref: str, line_id: str) -> list[str]:
     """A return's line the seller refused (Lazada takes one line a refusal); every refused line so far."""
-    rules = _rules(state)
-    lines = sorted(set(rules["refused_lines"].get(ref, [])) | {line_id})
-    rules["refused_lines"][ref] = lines
-    _save(state, rules)
-    return lines
+    with state.locked():
+        rules = _rules(state)
+        lines = sorted(set(rules["refused_lines"].get(ref, [])) | {line_id})
+        rules["refused_lines"][ref] = lines
+        _save(state, rules)
+        return lines
 
 
 def refused_lines(state: PracticeState, ref: str) -> set[str]:

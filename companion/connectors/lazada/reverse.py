@@ -90,11 +90,11 @@ def _photos(client: LazadaClient, row: dict[str, Any]) -> tuple[str, ...]:
 
 
 def pull_returns(client: LazadaClient, updated_from: datetime, updated_to: datetime,
-                 cursor: str | None) -> ReturnPage:
+                 cursor: str | None, page_size: int = RETURN_PAGE) -> ReturnPage:
     """Reverse orders whose lines changed in the window (ms), a page at a time (cursor = the next page_no)."""
     page = int(cursor or 1)
     result = _reverse_orders(client, {
-        "page_size": str(RETURN_PAGE), "page_no": str(page), "request_type_list": RETURN_TYPES,
+        "page_size": str(page_size), "page_no": str(page), "request_type_list": RETURN_TYPES,
         "ReverseOrderLineModifiedTimeRangeStart": str(int(updated_from.timestamp() * 1000)),
         "ReverseOrderLineModifiedTimeRangeEnd": str(int(updated_to.timestamp() * 1000))})
     rows = [r for r in result.get("items") or [] if isinstance(r, dict)]
@@ -104,7 +104,7 @@ def pull_returns(client: LazadaClient, updated_from: datetime, updated_to: datet
         if request.state is ReturnState.REQUESTED:
             request = fm.reverse_order(row, _photos(client, row))
         found.append(request)
-    more = page * RETURN_PAGE < int(result.get("total") or 0) and bool(rows)
+    more = page * page_size < int(result.get("total") or 0) and bool(rows)
     return ReturnPage(tuple(found), str(page + 1) if more else None, not more)
 
 

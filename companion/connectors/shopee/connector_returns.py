@@ -27,6 +27,7 @@ class ShopeeReturns:
     """Mixed into ShopeeConnector."""
 
     client: ShopeeClient
+    return_page_size: int = RETURN_PAGE  # smaller in tests, to walk several pages
 
     def pull_returns(self, updated_from: datetime, updated_to: datetime, cursor: str | None = None) -> ReturnPage:
         """Walks 15-day windows of update time, page numbers from 0; the cursor is "<window start>|<page_no>"."""
@@ -36,7 +37,7 @@ class ShopeeReturns:
             head, _, tail = cursor.partition("|")
             window_start, page_no = int(head), int(tail or 0)
         window_end = min(window_start + RETURN_WINDOW, end)
-        params = [("page_no", str(page_no)), ("page_size", str(RETURN_PAGE)),
+        params = [("page_no", str(page_no)), ("page_size", str(self.return_page_size)),
                   ("update_time_from", str(window_start)), ("update_time_to", str(window_end))]
         page = call(self.client, rc.GET_RETURN_LIST, params).get("response") or {}
         returns = tuple(fm.return_request(self._return(row)) for row in page.get("return") or [])

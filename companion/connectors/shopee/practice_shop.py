@@ -11,7 +11,7 @@ from companion.practice.state import PracticeState
 
 PLATFORM = "shopee"
 LOCATION_ID = "IDZ"  # the seller's own (first) warehouse, as Shopee Indonesia names it
-_RESERVED, _WAREHOUSES, _FLAGS = "shopee:reserved", "shopee:warehouses", "shopee:flags"
+_RESERVED, _WAREHOUSES, _CANCELLED, _FLAGS = "shopee:reserved", "shopee:warehouses", "shopee:cancelled", "shopee:flags"
 FLAGS = ("holiday", "ip_allow_list", "daily_limit")
 
 
@@ -53,9 +53,18 @@ def set_warehouses(state: PracticeState, listing: dict[str, Any], stocks: dict[s
 
 def cancel_line(state: PracticeState, order_ref: str, line_id: int, units: int) -> None:
     """Part of one line cancelled while the order goes on (Shopee reports `cancelled_qty`/`active_qty` per line):
-    those units go back to the listing once and the order counts as updated (the practice record keeps the count
-    on the line, as the seller's own partial cancellations do)."""
-    state.cancel_units(PLATFORM, order_ref, int(line_id), int(units))
+    those units go back to the listing once and the order counts as updated. The practice record keeps the count
+    on the line (as the seller's own partial cancellations do); the meta table remembers these too, for
+    `cancelled` (the reliability campaign's tally reads it)."""
+    taken = state.cancel_units(PLATFORM, order_ref, int(line_id), int(units))
+    table = state.get_meta(_CANCELLED, {})
+    table[str(line_id)] = int(table.get(str(line_id), 0)) + taken
+    state.set_meta(_CANCELLED, table)
+
+
+def cancelled(state: PracticeState, line_id: int) -> int:
+    """Units of a line cancelled through `cancel_line`."""
+    return int(state.get_meta(_CANCELLED, {}).get(str(line_id), 0))
 
 
 def set_flag(state: PracticeState, flag: str, on: bool = True) -> None:

@@ -67,8 +67,17 @@ ORDER = (_f("id", "str"), _f("status", "str", choices=("UNPAID", "ON_HOLD", "AWA
                                                          "DELIVERED", "COMPLETED", "CANCELLED")),
          _f("create_time", "int"), _f("update_time", "int"), _f("rts_sla_time", "int", False),
          _f("shipping_due_time", "int", False),
-         _f("recipient_address", "object", False, children=(_f("name", "str", False),)),
-         _f("line_items", "list", children=LINE_ITEM))
+         _f("recipient_address", "object", False, children=(
+             _f("name", "str", False),
+             _f("district_info", "list", False, children=(_f("address_level_name", "str", False),
+                                                         _f("address_name", "str", False),
+                                                         _f("address_level", "str", False))))),
+         _f("line_items", "list", children=LINE_ITEM),
+         # shipping (issue 15; get-order-detail.spec.json): packages appear once the order awaits shipment
+         _f("packages", "list", False, children=(_f("id", "str"),)), _f("shipping_provider", "str", False),
+         _f("shipping_provider_id", "str", False), _f("tracking_number", "str", False),
+         _f("shipping_type", "str", False, choices=("TIKTOK", "SELLER")), _f("delivery_option_id", "str", False),
+         _f("is_buyer_request_cancel", "bool", False))
 SKU_INVENTORY = (_f("warehouse_id", "str"), _f("quantity", "int"))
 PARTICIPANT = (_f("im_user_id", "str", False), _f("user_id", "str", False), _f("nickname", "str", False),
                _f("role", "str", choices=("BUYER", "SHOP", "CUSTOMER_SERVICE")))

@@ -32,6 +32,7 @@ from companion.domain.fulfilment import (
 
 RETURN_PAGE = 50          # Search Returns: page_size [10-50]
 CANCEL_PAGE = 50          # Search Cancellations: page_size [1-50]
+ORDER_DETAIL_BATCH = 50   # Get Order Detail: at most 50 ids
 LABEL_NOT_READY = ("11034037", "11034023", "11006010")
 CANCELLED_ALREADY = ("25001011", "25001051")
 ANSWERED_ALREADY = ("25011011", "25011012", "25011013", "25020003", "25020009", "25020010", "25020011")
@@ -46,6 +47,7 @@ class TikTokFulfilment:
     """The fulfilment half of TikTokConnector (which supplies `client`)."""
 
     client: TikTokClient
+    return_page_size = RETURN_PAGE  # smaller in tests, to walk several pages
 
     # -- orders ------------------------------------------------------------------------------------------------
     def _order_row(self, order_id: str) -> dict[str, Any]:
@@ -206,17 +208,30 @@ class TikTokFulfilment:
     def pull_returns(self, updated_from: datetime, updated_to: datetime, cursor: str | None = None) -> ReturnPage:
         """Search Returns by update time (oldest first, cursor = page_token); a return waiting for the seller also
         reads its records for the buyer's note and photos."""
-        query = {"page_size": str(RETURN_PAGE), "sort_field": "update_time", "sort_order": "ASC"}
+        query = {"page_size": str(self.return_page_size), "sort_field": "update_time", "sort_order": "ASC"}
         if cursor:
             query["page_token"] = cursor
         body = {"update_time_ge": epoch_seconds(updated_from), "update_time_lt": epoch_seconds(updated_to) + 1}
         data = self._call("returns_search", "POST", "/return_refund/202309/returns/search", query, body,
                           read_only=True)
-        rows = [fm.return_request(r, self._records(r) if fm.next_action(r)[0] else ())
-                for r in data.get("return_orders") or []]
+        found = data.get("return_orders") or []
+        products = self._line_products([str(r.get("order_id") or "") for r in found])
+        rows = [fm.return_request(r, self._records(r) if fm.next_action(r)[0] else (), products) for r in found]
         token = str(data.get("next_page_token") or "")
         next_cursor = token if token and token != cursor else None
         return ReturnPage(tuple(rows), next_cursor, next_cursor is None)
+
+    def _line_products(self, order_ids: Sequence[str]) -> dict[str, str]:
+        """Order line item id → product id: return line items name the SKU but not its product, which our
+        listings are keyed by (Get Order Detail, 50 orders a call)."""
+        wanted = sorted({o for o in order_ids if o})
+        products: dict[str, str] = {}
+        for start in range(0, len(wanted), ORDER_DETAIL_BATCH):
+            batch = wanted[start:start + ORDER_DETAIL_BATCH]
+            data = self.client.call("GET", "/order/202309/orders", {"ids": ",".join(batch)})
+            products |= {str(li.get("id")): str(li.get("product_id") or "") for o in data.get("orders") or []
+                         for li in o.get("line_items") or []}
+        return products
 
     def _records(self, row: dict[str, Any]) -> list[dict[str, Any]]:
         data = self._call("return_records", "GET", f"/return_refund/202309/returns/{row['return_id']}/records",

@@ -3,7 +3,7 @@ shipping facts of an order (city, courier, tracking number, package, a buyer's c
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from companion.connectors.convert import from_epoch, require_epoch, rupiah
@@ -104,8 +104,10 @@ def slot_id(slot: dict[str, Any]) -> str:
     return f"{slot['start_time']}-{slot.get('end_time') or slot['start_time']}"
 
 
-def return_request(row: dict[str, Any], records: Sequence[dict[str, Any]] = ()) -> ReturnRequest:
-    """A Search Returns row (+ its records' buyer note and photos). Line items are one per unit."""
+def return_request(row: dict[str, Any], records: Sequence[dict[str, Any]] = (),
+                   products: Mapping[str, str] | None = None) -> ReturnRequest:
+    """A Search Returns row (+ its records' buyer note and photos; `products`: order line item id → product id,
+    which return line items do not carry). Line items are one per unit."""
     action, deadline = next_action(row)
     state = ReturnState.REQUESTED if action else RETURN_STATE.get(str(row.get("return_status")), ReturnState.CLOSED)
     actions: tuple[ReturnAction, ...] = ()
@@ -114,7 +116,8 @@ def return_request(row: dict[str, Any], records: Sequence[dict[str, Any]] = ()) 
         if action in PARTIAL_STAGES:
             actions += (ReturnAction.PARTIAL_REFUND,)
     buyer = [r for r in records if str(r.get("role") or "").upper() == "BUYER"]
-    lines = tuple(ReturnLine(str(li.get("order_line_item_id") or ""), str(li.get("product_id") or ""),
+    known = products or {}
+    lines = tuple(ReturnLine(str(li.get("order_line_item_id") or ""), known.get(str(li.get("order_line_item_id")), ""),
                              str(li.get("sku_id") or ""), str(li.get("seller_sku") or ""), _line_name(li), 1)
                   for li in row.get("return_line_items") or [])
     return ReturnRequest(

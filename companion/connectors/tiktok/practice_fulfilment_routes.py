@@ -50,7 +50,8 @@ def order_extras(ctx: Context, o: dict[str, Any]) -> dict[str, Any]:
     seller = shop.seller_shipping(ctx.state, o["ref"])
     request = core.cancel_request(ctx.state, ctx.platform, o["ref"])
     courier = found["courier"] if found else ("" if seller else ctx.channel().courier)
-    return {"packages": [{"id": shop.package_id(o["ref"])}], "shipping_provider": courier,
+    unpaid = o["status"] == ctx.channel().statuses.unpaid  # no package before payment
+    return {"packages": [] if unpaid else [{"id": shop.package_id(o["ref"])}], "shipping_provider": courier,
             "shipping_provider_id": _provider_id(ctx, courier) if courier else "",
             "tracking_number": found["tracking"] if found and found["status"] != "packed" else "",
             "shipping_type": "SELLER" if seller else "TIKTOK", "delivery_option_id": shop.DELIVERY_OPTION_ID,

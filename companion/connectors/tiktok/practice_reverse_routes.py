@@ -125,7 +125,7 @@ def _return(r: dict[str, Any]) -> dict[str, Any]:
     """A core return as a Search Returns row: line items one per unit, like the order's."""
     items = [{"return_line_item_id": f"{r['ref']}{li['line_ref']}{unit:02d}",
               "order_line_item_id": f"{li['line_ref']}{unit:04d}", "sku_id": li["model_id"],
-              "product_id": li["item_id"], "seller_sku": li["seller_sku"], "product_name": li["name"],
+              "seller_sku": li["seller_sku"], "product_name": li["name"],
               "sku_name": "", "refund_amount": {"currency": "IDR", "refund_total": str(li["price"])}}
              for li in r["lines"] for unit in range(li["quantity"])]
     open_ = r["state"] == "requested"

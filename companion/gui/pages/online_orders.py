@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -37,13 +38,13 @@ from companion.gui.order_actions import OrderActions
 from companion.gui.order_filters import TO_PACK, FilterBar
 from companion.gui.order_list_model import (
     BUYER_COL,
-    COURIER_COL,
     DEADLINE_COL,
     ITEMS_COL,
     SHOP_COL,
     STATUS_COL,
     TOTAL_COL,
     OrderListModel,
+    WrapDelegate,
 )
 from companion.gui.order_times import channel_name
 from companion.gui.pages.base import Page
@@ -60,12 +61,17 @@ from companion.store.sync_state import IncidentRow
 __all__ = ["DEADLINE_COL", "SHOP_COL", "STATUS_COL", "IncidentPanel", "OnlineOrdersPage"]
 
 COUNTDOWN_MS = 30_000  # the countdowns move on; only the column is repainted
-COLUMN_WIDTHS = {DEADLINE_COL: 150, SHOP_COL: 150, TOTAL_COL: 100, BUYER_COL: 130, COURIER_COL: 140, STATUS_COL: 170}
+# (wanted, least) width of each column beside the items, which take the rest but keep at least ITEMS_LEAST
+COLUMN_WIDTHS = {DEADLINE_COL: (116, 112), SHOP_COL: (166, 128), TOTAL_COL: (84, 80), BUYER_COL: (150, 104),
+                 STATUS_COL: (136, 108)}
+ITEMS_LEAST = 190
 
 PAGE_STYLE = """
 QFrame#incidents { background: #fff7ed; border: 1px solid #f3c892; border-radius: 6px; }
 QLabel#incidentTitle { font-size: 13pt; font-weight: bold; color: #8a3b00; }
+QTableView#orderList, QTableView#orderList QHeaderView { font-size: 10pt; }
 """
+TABLE_POINTS = 10  # the packer's list is dense: a point smaller than the rest of the app
 
 
 class IncidentPanel(QFrame):
@@ -200,6 +206,7 @@ class OnlineOrdersPage(Page):
 
     def _table(self) -> QTableView:
         table = QTableView()
+        table.setObjectName("orderList")
         table.setModel(self.model)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -207,16 +214,33 @@ class OnlineOrdersPage(Page):
         table.setWordWrap(False)
         table.setTextElideMode(Qt.TextElideMode.ElideRight)
         table.verticalHeader().hide()
-        table.verticalHeader().setDefaultSectionSize(2 * table.fontMetrics().height() + 14)  # two lines a row
+        font = QFont(table.font())
+        font.setPointSize(TABLE_POINTS)
+        table.verticalHeader().setDefaultSectionSize(2 * QFontMetrics(font).height() + 12)  # two lines a row
         table.setAlternatingRowColors(True)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(ITEMS_COL, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(60)
-        for col, width in COLUMN_WIDTHS.items():
-            table.setColumnWidth(col, width)
+        table.viewport().installEventFilter(self)  # the columns share out the width on each resize
+        table.setItemDelegateForColumn(DEADLINE_COL, WrapDelegate(table))  # "kirim dalam / 1 hari 23 jam"
         table.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
         return table
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.table.viewport():
+            self._fit_columns(self.table.viewport().width())
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self, width: int) -> None:
+        """Each column its wanted width while the items keep ITEMS_LEAST; on a small screen the others give up
+        width in proportion, down to their least (then the table scrolls sideways)."""
+        wanted = sum(w for w, _ in COLUMN_WIDTHS.values())
+        spare = sum(w - least for w, least in COLUMN_WIDTHS.values())
+        short = max(0, wanted + ITEMS_LEAST - width)
+        share = min(1.0, short / spare) if spare else 0.0
+        for col, (w, least) in COLUMN_WIDTHS.items():
+            self.table.setColumnWidth(col, round(w - (w - least) * share))
 
     def _detail(self) -> OrderDetail:
         detail = OrderDetail(self.ctx)
@@ -228,7 +252,7 @@ class OnlineOrdersPage(Page):
         detail.returns_requested.connect(acts.open_returns)
         detail.label_requested.connect(lambda oid: acts.print_labels([oid]))
         detail.slip_requested.connect(lambda oid: acts.packing_slips([oid]))
-        detail.setMinimumWidth(260)  # the orders need the width; the detail wraps and scrolls
+        detail.setMinimumWidth(240)  # the orders need the width; the detail wraps and scrolls
         return detail
 
     def _split(self) -> QSplitter:
