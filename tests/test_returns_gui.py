@@ -32,6 +32,7 @@ from companion.domain.product import ProductInput
 from companion.gui.context import AppContext
 from companion.gui.returns_view import ReturnsView
 from companion.services.accounts import link_practice_accounts
+from companion.services.change import Change
 from companion.services.online_orders import apply_orders
 from companion.services.products import add_product
 from companion.services.returns import apply_returns
@@ -239,3 +240,12 @@ def test_a_photo_not_cached_yet_is_fetched_once_from_the_shops_own_host(ctx: App
     qtbot.waitUntil(shown)
     assert "1 foto belum terunduh" in texts(view)
     assert len(list(cache_dir(ctx.db).glob("*.png"))) == 1
+
+
+def test_a_sync_round_with_other_news_keeps_what_was_typed(ctx: AppContext, view: ReturnsView) -> None:
+    seed(ctx.db)
+    view.reload()
+    view.select(row_of(view, "9001"))
+    view.refuse_note.setText("Sudah saya cek, jahitannya utuh")
+    ctx.announce(Change(sync=True, orders=frozenset({"another-order"})))
+    assert view.refuse_note.text() == "Sudah saya cek, jahitannya utuh"

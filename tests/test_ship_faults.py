@@ -92,7 +92,7 @@ def test_connection_dropped_halfway_ships_each_order_once(platform: str, data_di
 
     def drop_after_half(channel: str, request: Any, reply: Any) -> None:
         if channel == platform and len(wire.ship_calls) == ORDERS // 2:
-            market.faults.configure(FaultPlan({platform: DROPPED}, seed=5, timeout_seconds=1.0))
+            market.faults.configure(FaultPlan({platform: DROPPED}, seed=1, timeout_seconds=1.0))
 
     market.recorders += [wire, drop_after_half]
     rounds = [sync.sync_once() for _ in range(2)]

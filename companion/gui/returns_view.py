@@ -147,6 +147,7 @@ class ReturnsView(QWidget):
         self.ctx = ctx
         self.rows: list[ReturnRow] = []
         self.fetching: set[str] = set()
+        self.shown: tuple[object, ...] | None = None  # what the detail shows, so a sync round keeps typed words
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setHorizontalHeaderLabels([tr(h) for h in HEADERS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -209,7 +210,7 @@ class ReturnsView(QWidget):
         self.table.blockSignals(False)
         self.empty.setVisible(not self.rows)
         self.table.setVisible(bool(self.rows))
-        self.show_detail()
+        self.show_detail(force=False)
 
     def current(self) -> ReturnRow | None:
         r = self.table.currentRow()
@@ -220,10 +221,18 @@ class ReturnsView(QWidget):
 
     # --- the chosen return -------------------------------------------------------------------------------------
 
-    def show_detail(self) -> None:
+    def _shown_key(self, row: ReturnRow | None) -> tuple[object, ...] | None:
+        return (row, tuple(return_store.lines(self.ctx.db, row.id))) if row else None
+
+    def show_detail(self, force: bool = True) -> None:
+        """Build the chosen return's side; unchanged news (another shop's sync round) leaves it as it is."""
+        row = self.current()
+        key = self._shown_key(row)
+        if not force and key == self.shown:
+            return
+        self.shown = key
         clear_layout(self.detail_layout)
         self.message = _label("")
-        row = self.current()
         if row is None:
             return
         add = self.detail_layout.addWidget

@@ -13,7 +13,6 @@ WAREHOUSE_ID = "7068517275539719942"  # every SKU's warehouse unless it has seve
 _WAREHOUSES = "tiktok:warehouses"     # {sku_id: {warehouse_id: quantity}} for SKUs in several warehouses
 _PROMOTION = "tiktok:promotion"       # {sku_id: units locked by a promotion}
 _HIDDEN = "tiktok:hidden_messages"    # [message id]: is_visible=false
-_CANCELLED = "tiktok:cancelled_units"  # {order id: {order line row id: units cancelled}}
 _IP_LIST = "tiktok:ip_allow_list"     # true: the app key has an IP allow-list this caller is not on
 _CS_INACTIVE = "tiktok:cs_inactive"   # true: Customer Service API not approved (scope missing)
 
@@ -57,21 +56,17 @@ def is_hidden(state: PracticeState, message_id: str) -> bool:
 
 def cancel_units(state: PracticeState, order_id: str, seller_sku: str, units: int) -> None:
     """The platform cancels `units` of one line (a partial cancellation): those units' line items say CANCELLED,
-    their stock goes back to the listing and the order's update_time moves on."""
+    their stock goes back to the listing once (the practice record counts them per line, so a later whole-order
+    cancel gives back only the rest) and the order's update_time moves on."""
     order = state.order(PLATFORM, order_id)
     line = next(li for li in order["lines"] if li["seller_sku"] == seller_sku)
-    done = state.get_meta(_CANCELLED, {})
-    mine = done.get(order_id, {})
-    before = int(mine.get(str(line["id"]), 0))
-    now = min(line["quantity"], before + units)
-    state.set_meta(_CANCELLED, done | {order_id: mine | {str(line["id"]): now}})
-    listing = state.listing(line["listing_id"])
-    state.set_stock(listing["id"], listing["stock"] + now - before)
-    state.touch_order(PLATFORM, order_id)
+    state.cancel_units(PLATFORM, order_id, int(line["id"]), units)
 
 
 def cancelled_units(state: PracticeState, order_id: str) -> dict[str, int]:
-    return {k: int(v) for k, v in state.get_meta(_CANCELLED, {}).get(order_id, {}).items()}
+    """Cancelled units per order line id (as text), for the lines that have any."""
+    order = state.order(PLATFORM, order_id)
+    return {str(li["id"]): int(li["cancelled"]) for li in order["lines"] if int(li.get("cancelled") or 0)}
 
 
 def set_ip_allow_list(state: PracticeState, on: bool) -> None:
