@@ -248,3 +248,23 @@ def test_nothing_to_print_disables_the_buttons(ctx: AppContext, qtbot: QtBot) ->
     qtbot.addWidget(dialog)
     assert not dialog.print_button.isEnabled() and not dialog.pdf_button.isEnabled()
     assert dialog.problems.text().count("belum punya label") == 2
+
+
+def test_other_paper_chosen_in_the_print_dialog_shrinks_the_label_never_stretches_it(ctx: AppContext, qtbot: QtBot,
+                                                                                      tmp_path: Path) -> None:
+    ids = seed_orders(ctx.db, 1, labelled=1)
+    dialog = LabelPrintDialog(ctx, ids)
+    qtbot.addWidget(dialog)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "a4.pdf"))
+    setup_printer(printer, SheetLayout.A4)  # a 100×150 mm label sent to an A4 printer
+    assert dialog.print_to(printer)
+    doc = pdfium.PdfDocument((tmp_path / "a4.pdf").read_bytes())
+    try:
+        (image,) = [o for o in doc[0].get_objects() if o.type == pdfium_c.FPDF_PAGEOBJ_IMAGE]
+        left, bottom, right, top = image.get_bounds()
+    finally:
+        doc.close()
+    assert (right - left) / (top - bottom) == pytest.approx(100 / 150, rel=0.01)
+    assert (top - bottom) == pytest.approx(297 * MM, rel=0.01)  # as tall as the paper, centred across

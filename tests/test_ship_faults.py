@@ -16,10 +16,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ship_child import PICKUP, PLATFORMS, Wire, account_ids, add_parcels, engine, our_orders, place_paid, setup_shop
+from ship_child import (
+    PICKUP,
+    PLATFORMS,
+    Wire,
+    account_ids,
+    add_parcels,
+    engine,
+    is_ship_call,
+    our_orders,
+    place_paid,
+    setup_shop,
+)
 
 from companion.domain.marketplace import OrderStatus
 from companion.practice import fulfilment as practice_fulfilment
+from companion.practice.exchange import Reply
 from companion.practice.faults import FaultPlan
 from companion.practice.server import PracticeMarketplace
 from companion.services.shipping import queue_shipments
@@ -31,7 +43,6 @@ from companion.sync.engine import SyncEngine
 
 ORDERS = 20
 TESTS_DIR = Path(__file__).resolve().parent
-DROPPED = {"lost_response": 0.4, "server_error": 0.2, "timeout": 0.1}
 
 
 @pytest.fixture
@@ -75,11 +86,39 @@ def _until_sent(sync: SyncEngine, db: Database, rounds: int = 30) -> None:
 def _shipped_once(db: Database, market: PracticeMarketplace, platform: str, placed: list[str], ids: list[str],
                   wire: Wire) -> None:
     assert db.scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'ship_order'") == ORDERS   # one command each
-    for ref in placed:
-        assert practice_fulfilment.package_of_order(market.state, platform, ref) is not None
+    for ref in placed:   # arranged, not left half way (a package packed but never handed over)
+        package = practice_fulfilment.package_of_order(market.state, platform, ref)
+        assert package is not None and package["status"] != "packed", package
     rows = [order_store.get(db, i) for i in ids]
     assert all(r is not None and r.status == OrderStatus.READY_TO_SHIP.value and r.ship_state == "" for r in rows)
     assert not [c for c in wire.ship_calls if refused(platform, c[2])], "an arrange call was repeated"
+
+
+def drop_halfway(market: PracticeMarketplace, platform: str) -> list[str]:
+    """From the 11th arrange call on, the connection drops: four calls reach the platform and their answers are lost,
+    the next two never arrive, a few of the rounds' other calls get server errors; then it is calm again. Returns
+    what happened to each arrange call ("lost", "unsent", "ok"), as the connection saw it."""
+    inner = market.handle
+    seen: list[str] = []
+
+    def handle(method: str, raw_path: str, body: bytes, headers: dict[str, str]) -> Any:
+        if not is_ship_call(platform, raw_path.split("?", 1)[0]):
+            return inner(method, raw_path, body, headers)
+        n = len(seen)
+        if ORDERS // 2 <= n < ORDERS // 2 + 4:
+            seen.append("lost")
+            inner(method, raw_path, body, headers)   # arranged on the platform ...
+            market.faults.configure(FaultPlan({platform: {"server_error": 0.3}}, seed=n))
+            return Reply(drop=True)                  # ... the answer never comes
+        if ORDERS // 2 + 4 <= n < ORDERS // 2 + 6:
+            seen.append("unsent")
+            return Reply(drop=True)                  # the request never reached the platform
+        market.faults.clear()
+        seen.append("ok")
+        return inner(method, raw_path, body, headers)
+
+    market.handle = handle  # type: ignore[method-assign]
+    return seen
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)
@@ -89,18 +128,14 @@ def test_connection_dropped_halfway_ships_each_order_once(platform: str, data_di
     sync = engine(db_path(data_dir), url)
     placed, ids = _ready(db, url, platform, sync)
     wire = Wire(platform)
-
-    def drop_after_half(channel: str, request: Any, reply: Any) -> None:
-        if channel == platform and len(wire.ship_calls) == ORDERS // 2:
-            market.faults.configure(FaultPlan({platform: DROPPED}, seed=1, timeout_seconds=1.0))
-
-    market.recorders += [wire, drop_after_half]
-    rounds = [sync.sync_once() for _ in range(2)]
-    assert any(not r.ok for r in rounds)       # the trouble was real
-    assert any(reply.drop for _path, _body, reply in wire.ship_calls)   # arranged, the answer lost
-    market.faults.clear()
+    market.recorders.append(wire)
+    seen = drop_halfway(market, platform)
+    first = sync.sync_once()
+    assert not first.ok                                   # the trouble was real
     _until_sent(sync, db)
+    assert seen.count("lost") == 4 and seen.count("unsent") == 2
     _shipped_once(db, market, platform, placed, ids, wire)
+    assert len(wire.ship_calls) == ORDERS                 # each order's arrange reached the platform once
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)

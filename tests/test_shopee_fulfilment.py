@@ -138,8 +138,12 @@ def test_dropoff_and_own_courier(market: PracticeMarketplace, wire: Wire) -> Non
     package = core.package_of_order(market.state, "shopee", first)
     assert package is not None and package["branch_id"] == core.BRANCHES[0][0]
     shipped = shop.ship(second, ShipChoice(ShipMethod.OWN_COURIER, tracking_number="JNE12345678", courier="JNE"))
-    assert shipped.tracking_number == "JNE12345678"
-    body = wire.last("/api/v2/logistics/ship_order").body
+    assert (shipped.tracking_number, shipped.courier) == ("JNE12345678", "JNE")
+    third = order(market, ("TEH-MLT-25", 1))
+    with pytest.raises(Permanent) as nowhere:  # a remembered address Shopee no longer has
+        shop.ship(third, ShipChoice(ShipMethod.PICKUP, address_id="gone"))
+    assert nowhere.value.platform_message == "Address is not found."
+    body = [x for x in wire.exchanges if x.path == "/api/v2/logistics/ship_order"][1].body
     assert body == {"order_sn": second, "non_integrated": {"tracking_number": "JNE12345678"}}
     assert_keeps_contract(wire)
 

@@ -90,6 +90,14 @@ def first_page_image(pdf: bytes, height: int) -> QImage:
         doc.close()
 
 
+def fitted(paper: QRectF, width: float, height: float) -> QRectF:
+    """The biggest width×height rectangle centred on the paper: another paper chosen in the print dialog
+    shrinks the label, never stretches or crops it."""
+    scale = min(paper.width() / width, paper.height() / height)
+    w, h = width * scale, height * scale
+    return QRectF(paper.x() + (paper.width() - w) / 2, paper.y() + (paper.height() - h) / 2, w, h)
+
+
 def paint_sheet(printer: QPrinter, pdf: bytes) -> int:
     """Paint every page of the sheet on `printer` (already set up); returns the pages painted."""
     doc = pdfium.PdfDocument(pdf)
@@ -104,7 +112,7 @@ def paint_sheet(printer: QPrinter, pdf: bytes) -> int:
                 raise UserError(PRINTER_FAILED)
             page = doc[index]
             try:
-                painter.drawImage(target, page_image(page, dpi, grey=True))
+                painter.drawImage(fitted(target, *page.get_size()), page_image(page, dpi, grey=True))
             finally:
                 page.close()
         return len(doc)

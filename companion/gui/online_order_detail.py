@@ -35,7 +35,7 @@ from companion.store.order_desk import CancelRequestRow, DeskRow
 
 DETAIL_STYLE = """
 QFrame#orderDetail { background: #ffffff; border: 1px solid #dde3df; border-radius: 6px; }
-QLabel#orderHeading { font-size: 14pt; font-weight: bold; }
+QLabel#orderHeading { font-size: 13pt; font-weight: bold; }
 QLabel#practiceBadge { background: #fff1c2; color: #7a5200; font-weight: bold; padding: 3px 8px;
                        border: 1px solid #e8c66a; border-radius: 4px; }
 QFrame#cancelRequest { background: #fdecee; border: 1px solid #f0b3bb; border-radius: 6px; }
@@ -55,8 +55,10 @@ CANCELLABLE = (OrderStatus.UNPAID.value, OrderStatus.PAID.value, OrderStatus.REA
 
 
 def _label(name: str = "", wrap: bool = True) -> QLabel:
+    """A wrapped label that never widens the panel: a long order number is cut, the rest wraps to the width."""
     label = QLabel()
     label.setWordWrap(wrap)
+    label.setMinimumWidth(1)
     if name:
         label.setObjectName(name)
     return label
@@ -126,9 +128,8 @@ class OrderDetail(QFrame):
         self.request.accept_button.clicked.connect(lambda: self._ask(self.answer_requested, True))
         self.request.refuse_button.clicked.connect(lambda: self._ask(self.answer_requested, False))
         self.heading = _label("orderHeading")
-        self.badge = QLabel(tr("PRACTICE – not a real buyer"))
-        self.badge.setObjectName("practiceBadge")
-        self.badge.setWordWrap(True)
+        self.badge = _label("practiceBadge")
+        self.badge.setText(tr("PRACTICE – not a real buyer"))
         self.facts = _label()
         self.deadline = _label("deadline")
         self.late = _label("lateNote")
@@ -183,17 +184,13 @@ class OrderDetail(QFrame):
         for button in (self.ship_button, self.cancel_button, self.label_button, self.slip_button):
             button.setProperty("role", "detailAction")
             button.setToolTip(button.text())
-        actions = QGridLayout()
-        actions.setSpacing(6)
-        actions.addWidget(self.ship_button, 0, 0)
-        actions.addWidget(self.cancel_button, 0, 1)
-        actions.addWidget(self.label_button, 1, 0)
-        actions.addWidget(self.slip_button, 1, 1)
+        self.action_grid = QGridLayout()
+        self.action_grid.setSpacing(6)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 12, 14, 12)
         layout.addWidget(self.body_scroll, 1)
         layout.addWidget(self.empty)
-        layout.addLayout(actions)
+        layout.addLayout(self.action_grid)
 
     def _ask(self, signal: SignalInstance, *args: object) -> None:
         if self.row is not None:
@@ -253,12 +250,20 @@ class OrderDetail(QFrame):
         self.returns_button.setVisible(row.returns > 0)
 
     def _show_actions(self, row: DeskRow) -> None:
+        """The buttons that apply to this order, two a row with no gaps."""
         status, rules = row.order.status, self.rules
-        self.ship_button.setVisible(rules is not None and status == OrderStatus.PAID.value
-                                    and row.ship_state != "waiting")
-        self.cancel_button.setVisible(rules is not None and status in CANCELLABLE and row.ship_state != "waiting")
-        self.label_button.setVisible(row.has_label)
-        self.slip_button.setVisible(status in (OrderStatus.PAID.value, OrderStatus.READY_TO_SHIP.value))
+        shown = {
+            self.ship_button: rules is not None and status == OrderStatus.PAID.value and row.ship_state != "waiting",
+            self.cancel_button: rules is not None and status in CANCELLABLE and row.ship_state != "waiting",
+            self.label_button: row.has_label,
+            self.slip_button: status in (OrderStatus.PAID.value, OrderStatus.READY_TO_SHIP.value),
+        }
+        for button in shown:
+            self.action_grid.removeWidget(button)
+        for n, button in enumerate(b for b, on in shown.items() if on):
+            self.action_grid.addWidget(button, n // 2, n % 2)
+        for button, on in shown.items():
+            button.setVisible(on)
 
     def tick(self) -> None:
         """The ship-by line (and the platform's late rule) move on with the clock."""
@@ -297,9 +302,8 @@ class OrderDetail(QFrame):
                      (tr("{price} each", price=format_rupiah(item.unit_price)), "lineInfo"),
                      (product_text(item), "lineUnmapped" if item.product_id is None else "lineInfo"))
             for text, name in texts:
-                label = QLabel(text)
-                label.setObjectName(name)
-                label.setWordWrap(True)
+                label = _label(name)
+                label.setText(text)
                 label.setToolTip(text)
                 box.addWidget(label)
             box.addSpacing(6)

@@ -12,7 +12,14 @@ from companion.connectors.shopee import fulfilment_mapping as fm
 from companion.connectors.shopee import mapping
 from companion.connectors.shopee.client import ShopeeClient, failed
 from companion.connectors.shopee.refusals import already_done, as_typed, call
-from companion.domain.fulfilment import CancelLine, ShipChoice, Shipped, ShippingDocument, ShippingOptions
+from companion.domain.fulfilment import (
+    CancelLine,
+    ShipChoice,
+    ShipMethod,
+    Shipped,
+    ShippingDocument,
+    ShippingOptions,
+)
 
 LABEL_TYPE = "THERMAL_AIR_WAYBILL"  # the 100×150 mm label (create_shipping_document)
 # ship_order / cancel refusals that may mean the order moved on meanwhile: its status then decides
@@ -61,7 +68,9 @@ class ShopeeShipping:
             if refused.platform_code == "logistics.package_already_shipped":
                 raise already_done(refused) from None
             raise self._done_or(order_id, refused) from None
-        return Shipped(order_id, "", self._tracking(order_id, ""), "")
+        own = choice.method is ShipMethod.OWN_COURIER
+        tracking = self._tracking(order_id, "") or (choice.tracking_number if own else "")
+        return Shipped(order_id, "", tracking, choice.courier if own else "")
 
     def _tracking(self, order_sn: str, package: str) -> str:
         """The tracking number, "" while the courier has not given one (the reference: ask again later)."""

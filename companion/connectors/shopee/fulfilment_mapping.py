@@ -58,7 +58,7 @@ def ship_body(order_sn: str, choice: ShipChoice, options: ShippingOptions, neede
     if choice.method is ShipMethod.PICKUP:
         address = next((a for a in options.addresses if a.address_id == choice.address_id),
                        options.addresses[0] if options.addresses else None)
-        pickup: dict[str, Any] = {"address_id": int(choice.address_id or (address.address_id if address else 0))}
+        pickup: dict[str, Any] = {"address_id": _number(choice.address_id or (address.address_id if address else ""))}
         slot = choice.slot_id or (address.slots[0].slot_id if address and address.slots else "")
         if slot:
             pickup["pickup_time_id"] = slot
@@ -69,13 +69,18 @@ def ship_body(order_sn: str, choice: ShipChoice, options: ShippingOptions, neede
         dropoff: dict[str, Any] = {}
         branch = choice.branch_id or (options.branches[0].branch_id if options.branches else "")
         if branch:
-            dropoff["branch_id"] = int(branch)
+            dropoff["branch_id"] = _number(branch)
         if {"tracking_no", "tracking_number"} & set(needed.get("dropoff") or []) and choice.tracking_number:
             dropoff["tracking_number"] = choice.tracking_number
         body["dropoff"] = dropoff
     else:
         body["non_integrated"] = {"tracking_number": choice.tracking_number} if choice.tracking_number else {}
     return body
+
+
+def _number(text: str) -> int:
+    """A remembered id as Shopee's int64; one that is not a number becomes 0, which Shopee refuses in its words."""
+    return int(text) if text.isdigit() else 0
 
 
 def cancel_request(detail: dict[str, Any]) -> CancelRequest | None:

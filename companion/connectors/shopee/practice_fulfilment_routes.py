@@ -134,7 +134,7 @@ def ship_order(ctx: Context, req: Request) -> Reply:
         return err("logistics.ship_order_need_branch_id", "Parameter branch_id is required.")
     try:
         core.arrange(ctx.state, PLATFORM, str(body["order_sn"]), {"non_integrated": "own_courier"}.get(way, way),
-                     address_id=str(given.get("address_id") or ""), slot_id=str(given.get("pickup_time_id") or ""),
+                     address_id=str(given.get("address_id", "")), slot_id=str(given.get("pickup_time_id") or ""),
                      branch_id=str(given.get("branch_id") or ""), tracking=str(given.get("tracking_number") or ""))
     except core.Refused as refused:
         code, words = SHIP_REFUSALS.get(refused.reason, ("logistics.error_order_state",

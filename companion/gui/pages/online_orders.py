@@ -252,7 +252,7 @@ class OnlineOrdersPage(Page):
         detail.returns_requested.connect(acts.open_returns)
         detail.label_requested.connect(lambda oid: acts.print_labels([oid]))
         detail.slip_requested.connect(lambda oid: acts.packing_slips([oid]))
-        detail.setMinimumWidth(240)  # the orders need the width; the detail wraps and scrolls
+        detail.setMinimumWidth(260)  # the orders need the width; the detail wraps and scrolls
         return detail
 
     def _split(self) -> QSplitter:
