@@ -11,7 +11,7 @@ import pytest
 from shipping_shop import PLAIN, ledger, order, products, register_channels, request, shop
 
 from companion.domain.errors import UserError
-from companion.domain.fulfilment import ShipChoice, ShipMethod
+from companion.domain.fulfilment import ShipChoice, ShipMethod, Shipped
 from companion.domain.marketplace import OrderStatus
 from companion.services import cancellations as cancel
 from companion.services import commands
@@ -88,18 +88,18 @@ def test_lines_are_cancelled_within_what_is_left_where_the_platform_allows(db: D
     assert gula.quantity == 2 and stock_store.verify_levels(db) == []
 
 
-def test_what_cannot_be_cancelled_from_the_app(db: Database, ) -> None:
+def test_what_cannot_be_cancelled_from_the_app(db: Database) -> None:
     products(db)
     account, plain = shop(db), shop(db, PLAIN)
     order_id = _paid(db, account)
-    [plain_order] = [_paid(db, plain, "P")]
+    plain_order = _paid(db, plain, "P")
     with pytest.raises(UserError):
         cancel.queue_cancel(db, plain_order, "OUT_OF_STOCK")
     ship.queue_shipments(db, [order_id], {account: ShipChoice(ShipMethod.PICKUP)})
     with pytest.raises(UserError, match="Pengaturan"):  # waiting to be shipped: withdraw that first
         cancel.queue_cancel(db, order_id, "OUT_OF_STOCK")
     apply_orders(db, account, [order("A", OrderStatus.SHIPPED, 9)])
-    ship.record_shipped(db, order_id, ship.Shipped("A", tracking_number="T1"))
+    ship.record_shipped(db, order_id, Shipped("A", tracking_number="T1"))
     with pytest.raises(UserError, match="dikirim"):
         cancel.queue_cancel(db, order_id, "OUT_OF_STOCK")
     assert _cancel_commands(db) == []

@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from shipping_shop import CHANNEL, PLAIN, file_shop, ledger, order, products, register_channels, shop
+from shipping_shop import CHANNEL, PLAIN, RULES, file_shop, ledger, order, products, register_channels, shop
 
+from companion.connectors import registry
 from companion.domain.errors import UserError
 from companion.domain.fulfilment import ShipChoice, ShipMethod, Shipped, ShippingDocument
 from companion.domain.ledger import MovementKind
@@ -88,11 +90,8 @@ def replace_tracking(choice: ShipChoice, tracking: str) -> ShipChoice:
 
 
 def test_a_method_the_channel_does_not_offer_is_refused(db: Database) -> None:
-    from dataclasses import replace
 
-    from shipping_shop import RULES
 
-    from companion.connectors import registry
     products(db)
     account = shop(db)
     [a] = _orders(db, account, "A")
@@ -191,6 +190,9 @@ def test_labels_are_files_kept_with_their_orders_and_fetched_again_when_missing(
     save_label(db, a, ShippingDocument("A", "PKG-A", PDF))
     path.write_bytes(b"garbage")  # unreadable as a PDF
     assert label_file(db, a) is None and label_file(db, c) is None
+    save_label(db, a, ShippingDocument("A", "PKG-A", PDF))
+    apply_orders(db, account, [order("A", OrderStatus.READY_TO_SHIP, 9, package_id="PKG-A2")])  # arranged anew
+    assert [n.order_id for n in ship.orders_needing_labels(db, account)] == [a, b]
     with pytest.raises(UserError):
         save_label(db, b, ShippingDocument("B", "", b"<html>error</html>"))
 

@@ -13,14 +13,21 @@ from test_contracts_shopee import Wire, endpoint_of
 from test_practice_calls import admin, shopee
 
 from companion.connectors.contract import Exchange, check_fields, check_request
-from companion.connectors.errors import AlreadyDone, NotReady, Permanent
+from companion.connectors.errors import AlreadyDone, NotReady, Permanent, Temporary
 from companion.connectors.factory import practice_credentials
 from companion.connectors.http import Http
 from companion.connectors.registry import get as spec
 from companion.connectors.shopee import ShopeeConnector
+from companion.connectors.shopee.client import failed
 from companion.connectors.shopee.contracts import meaning_of
 from companion.connectors.shopee.credentials import ShopeeCredentials
-from companion.connectors.shopee.fulfilment_contracts import FULFILMENT_ENDPOINTS
+from companion.connectors.shopee.fulfilment_contracts import (
+    ALLOCATING,
+    FULFILMENT_ENDPOINTS,
+    GET_SHIPPING_PARAMETER,
+    SHIP_ORDER,
+)
+from companion.connectors.shopee.refusals import as_typed
 from companion.connectors.shopee.returns_contracts import RETURN_ENDPOINTS
 from companion.domain.fulfilment import (
     CancelLine,
@@ -340,3 +347,14 @@ def test_the_practice_refuses_what_the_reference_refuses(market: PracticeMarketp
     answers = {x.path: [p for p in problems(x) if not p.startswith("request ")] for x in wire.exchanges}
     assert not any(answers.values()), answers
 
+
+
+def test_passing_trouble_and_blank_errors_read_as_the_reference_means_them() -> None:
+    """"The order is being allocated, please wait" is Temporary (asked again later), not a refusal; the reference's
+    own success samples answer error " " and "-", which are no error."""
+    allocating = as_typed(GET_SHIPPING_PARAMETER, Permanent("logistics.error_param", ALLOCATING))
+    assert isinstance(allocating, Temporary)
+    refused = as_typed(SHIP_ORDER, Permanent("logistics.error_param", "Order has been shipped."))
+    assert type(refused) is Permanent
+    assert not failed({"error": " "}) and not failed({"error": "-"}) and not failed({"error": ""})
+    assert failed({"error": "error_param"})

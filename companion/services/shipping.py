@@ -199,6 +199,8 @@ def retry_shipment(db: Database, command: outbox.CommandRow) -> Change:
 
 
 def orders_needing_labels(db: Database, account_id: str) -> list[LabelNeed]:
-    """The shop's arranged orders whose label was never fetched or whose file is missing or unreadable."""
+    """The shop's arranged orders whose label was never fetched, was made for another package (arranged again), or
+    whose file is missing or unreadable."""
     return [need for need in ship_store.arranged_orders(db, account_id)
-            if need.file_name is None or label_file(db, need.order_id) is None]
+            if need.file_name is None or (need.package_id and need.label_package_id != need.package_id)
+            or label_file(db, need.order_id) is None]

@@ -38,16 +38,19 @@ class LabelNeed:
     platform_order_id: str
     package_id: str
     file_name: str | None
+    label_package_id: str = ""  # the package the stored label was made for
 
 
 def arranged_orders(db: Database, account_id: str) -> list[LabelNeed]:
     """The shop's arranged orders (ready to ship, with a package or a tracking number), the nearest ship-by first,
     with their label's file name if one was fetched."""
-    rows = db.query("SELECT o.id, o.platform_order_id, o.package_id, l.file_name FROM online_orders o"
+    rows = db.query("SELECT o.id, o.platform_order_id, o.package_id, l.file_name, l.package_id AS label_package"
+                    " FROM online_orders o"
                     " LEFT JOIN shipping_labels l ON l.order_id = o.id WHERE o.account_id = ?"
                     " AND o.status = 'ready_to_ship' AND (o.package_id != '' OR o.tracking_number != '')"
                     " ORDER BY o.ship_by IS NULL, o.ship_by, o.id", (account_id,))
-    return [LabelNeed(r["id"], r["platform_order_id"], r["package_id"], r["file_name"]) for r in rows]
+    return [LabelNeed(r["id"], r["platform_order_id"], r["package_id"], r["file_name"], r["label_package"] or "")
+            for r in rows]
 
 
 def open_commands_of(db: Database, order_ids: Collection[str]) -> dict[str, list[tuple[str, str]]]:
