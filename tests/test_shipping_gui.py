@@ -177,7 +177,7 @@ def test_offline_the_orders_wait_with_the_earliest_slot(desk: Desk, market: Prac
     page = desk.page
     market.stop()   # the internet is gone
     page.tick_all.click()
-    page.choose_button.click()
+    page.choose_action.trigger()
     dialog = page.order_actions.dialog
     assert isinstance(dialog, ShipDialog) and len(dialog.sections) == 3
     qtbot.waitUntil(lambda: all("saat internet kembali" in s.note.text() for s in dialog.sections))
@@ -192,7 +192,7 @@ def test_own_courier_asks_each_orders_tracking_number(desk: Desk) -> None:
     page = desk.page
     page.channel.setCurrentIndex(page.channel.findData("shopee"))
     page.tick_all.click()
-    page.choose_button.click()
+    page.choose_action.trigger()
     dialog = page.order_actions.dialog
     assert isinstance(dialog, ShipDialog)
     section = dialog.sections[0]
@@ -237,7 +237,7 @@ def test_a_refused_shipment_shows_the_platforms_words_on_the_order(desk: Desk, q
     page = desk.page
     page.channel.setCurrentIndex(page.channel.findData("shopee"))
     page.tick_all.click()
-    page.choose_button.click()
+    page.choose_action.trigger()
     dialog = page.order_actions.dialog
     assert isinstance(dialog, ShipDialog)
     section = dialog.sections[0]

@@ -212,13 +212,18 @@ def test_apply_orders_keeps_the_latest_parcel_facts_and_news_without_a_new_statu
         ("shipped", "Bandung", "JNE - Reguler", "JN0001", "PK1")
 
 
-def test_a_refusal_is_no_news_once_the_seller_centre_arranged_the_order(db: Database) -> None:
+def test_a_refusal_stays_until_the_parcel_is_with_the_courier(db: Database) -> None:
     products(db)
     account = shop(db)
     [a] = _orders(db, account, "A")
     ship.queue_shipments(db, [a], {account: PICKUP})
     ship.record_ship_refused(db, a, "Already arranged elsewhere.")
     apply_orders(db, account, [order("A", OrderStatus.READY_TO_SHIP, 4, tracking_number="T-1")])
+    row = order_store.get(db, a)  # packed but refused at the next step: may be shipped again
+    assert row is not None and (row.ship_state, row.status) == ("failed", "ready_to_ship")
+    assert ship.queue_shipments(db, [a], {account: PICKUP}).queued == (a,)
+    ship.record_ship_refused(db, a, "Already arranged elsewhere.")
+    apply_orders(db, account, [order("A", OrderStatus.SHIPPED, 8)])
     row = order_store.get(db, a)
     assert row is not None and (row.ship_state, row.ship_problem) == ("", "")
 

@@ -48,7 +48,7 @@ QLabel#lateNote { color: #a14a00; }
 QLabel#lateNote[late="true"] { color: #b00020; font-weight: bold; }
 QScrollArea, QScrollArea > QWidget > QWidget { background: transparent; }
 QLabel#orderTotal { font-size: 14pt; font-weight: bold; }
-QPushButton[role="detailAction"] { padding: 4px 6px; }
+QPushButton[role="detailAction"] { padding: 2px 6px; min-height: 32px; }
 QLabel#deadline[late="true"] { color: #b00020; font-weight: bold; }
 """
 CANCELLABLE = (OrderStatus.UNPAID.value, OrderStatus.PAID.value, OrderStatus.READY_TO_SHIP.value)

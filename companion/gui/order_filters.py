@@ -17,7 +17,7 @@ FILTER_LABELS: dict[str, str] = {
     CANCELLED_RETURNED: N_("Cancelled/Returned"), UNPAID: N_("Not paid yet"), ALL: N_("All"),
 }
 FILTER_STYLE = """
-QPushButton[role="filter"] { font-size: 10pt; min-height: 28px; padding: 2px 9px; border: 1px solid #c9d3cd;
+QPushButton[role="filter"] { font-size: 10pt; min-height: 28px; padding: 2px 7px; border: 1px solid #c9d3cd;
                              border-radius: 14px; background: #fff; }
 QPushButton[role="filter"]:checked { background: #1b7a43; color: white; border-color: #1b7a43; }
 """
@@ -36,7 +36,7 @@ class FilterBar(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(6)
+        row.setSpacing(4)
         for key, label in FILTER_LABELS.items():
             button = QPushButton(tr(label))
             button.setCheckable(True)

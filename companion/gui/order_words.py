@@ -61,7 +61,8 @@ def items_cell(row: DeskRow) -> str:
     if len(items) <= ITEMS_SHOWN:
         return "\n".join(one(item) for item in items)
     shown = [one(item) for item in items[:ITEMS_SHOWN - 1]]
-    return "\n".join([*shown, tr("+ {count} more items", count=len(items) - len(shown))])
+    more = len(items) - len(shown)
+    return "\n".join([*shown, tr("+ {count} more items", count=more) if more > 1 else tr("+ 1 more item")])
 
 
 def items_tooltip(row: DeskRow) -> str:

@@ -44,6 +44,8 @@ class ShopGroup:
 
     @property
     def title(self) -> str:
+        if len(self.rows) == 1:
+            return tr("{shop} · 1 order", shop=shop_text(self.rows[0].order))
         return tr("{shop} · {count} orders", shop=shop_text(self.rows[0].order), count=len(self.rows))
 
 
@@ -112,10 +114,15 @@ class ShopSection(QGroupBox):
 
     def _pickup_page(self) -> QWidget:
         page = QWidget()
-        form = QFormLayout(page)
-        form.setContentsMargins(0, 0, 0, 0)
-        form.addRow(tr("Pickup address"), self.address)
-        form.addRow(tr("Time slot"), self.slot)
+        self.pickup_form = QFormLayout(page)
+        self.pickup_form.setContentsMargins(0, 0, 0, 0)
+        self.pickup_form.addRow(tr("Pickup address"), self.address)
+        self.pickup_form.addRow(tr("Time slot"), self.slot)
+        self.pickup_note = QLabel(tr("The courier comes to the address the marketplace holds for the shop."))
+        self.pickup_note.setWordWrap(True)
+        self.pickup_note.setProperty("role", "hint")
+        self.pickup_form.addRow(self.pickup_note)
+        self.pickup_form.setRowVisible(self.pickup_note, False)
         return page
 
     def _dropoff_page(self) -> QWidget:
@@ -157,12 +164,16 @@ class ShopSection(QGroupBox):
         """Fill in what the platform offers now; the remembered address, branch and courier stay picked."""
         self.options = options
         usual = self.group.usual or ShipChoice(self.current_method())
-        first = options.addresses[0].address_id if options.addresses else ""
-        self._refill(self.address, [(a.text, a.address_id) for a in options.addresses], usual.address_id or first)
+        named = [(a.text, a.address_id) for a in options.addresses if a.text]   # some platforms name none
+        self._refill(self.address, named, usual.address_id or (named[0][1] if named else ""))
         self._refill(self.branch, [(self._branch_text(b.name, b.address), b.branch_id) for b in options.branches],
                      usual.branch_id)
         self._refill(self.provider, [(p, p) for p in options.providers], usual.provider)
         self._fill_slots()
+        has_slots = any(a.slots for a in options.addresses)
+        self.pickup_form.setRowVisible(self.address, bool(named))
+        self.pickup_form.setRowVisible(self.slot, has_slots)
+        self.pickup_form.setRowVisible(self.pickup_note, not has_slots)
         offered = [m for m in options.methods if m in self.radios]
         for method, radio in self.radios.items():
             radio.setEnabled(not offered or method in offered)

@@ -73,7 +73,7 @@ class ShipDialog(QDialog):
         self.error.setStyleSheet("color: #b00020; font-weight: bold;")
         self.error.hide()
         self.buttons = QDialogButtonBox()
-        self.send = self.buttons.addButton(tr("Ship {count} orders", count=count),
+        self.send = self.buttons.addButton(tr("Ship {count} orders", count=count) if count != 1 else tr("Ship 1 order"),
                                            QDialogButtonBox.ButtonRole.AcceptRole)
         self.send.setProperty("primary", True)
         self.buttons.addButton(tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)

@@ -39,8 +39,12 @@ class ShipResults(QFrame):
 
     def show_outcome(self, queued: int, skipped: list[tuple[OnlineOrderRow | None, str]]) -> None:
         """`skipped`: (the order, or None when it is gone, and the msgid of why)."""
-        title = tr("{count} orders are waiting to be sent: they go out with the next sync.", count=queued) \
-            if queued else tr("No order was queued.")
+        if queued == 1:
+            title = tr("1 order is waiting to be sent: it goes out with the next sync.")
+        elif queued:
+            title = tr("{count} orders are waiting to be sent: they go out with the next sync.", count=queued)
+        else:
+            title = tr("No order was queued.")
         if skipped:
             title += " " + tr("{count} left out:", count=len(skipped))
         self.title.setText(title)

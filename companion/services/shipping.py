@@ -110,11 +110,11 @@ def _queue_one(db: Database, order_id: str, choices: Mapping[str, ShipChoice]) -
 
 
 def _may_ship(order: OnlineOrderRow) -> bool:
-    """Paid and waiting to be packed, or refused before and not yet arranged, shipped or cancelled."""
+    """Paid and waiting to be packed, or refused before and not yet with the courier (a refused second step: ready
+    to ship after packing; the platform says if it is already done) nor cancelled."""
     if order.status == OrderStatus.PAID.value:
         return True
-    return order.ship_state == ship_store.FAILED and order.status == OrderStatus.READY_TO_SHIP.value \
-        and not order.tracking_number
+    return order.ship_state == ship_store.FAILED and order.status == OrderStatus.READY_TO_SHIP.value
 
 
 def remember_choice(db: Database, account_id: str, choice: ShipChoice) -> Change:

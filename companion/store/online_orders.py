@@ -242,9 +242,10 @@ def update_shipping_many(db: Database, updates: Sequence[tuple[str, str, str, st
 
 
 def clear_stale_ship_failures(db: Database, order_ids: Sequence[str]) -> None:
-    """A refused shipment is no longer news once the order is arranged or further (done in the seller centre)."""
+    """A refused shipment is no longer news once the parcel is with the courier (sent from the seller centre). An
+    arranged order keeps it: a refused second step (ready to ship after packing) may be shipped again."""
     db.executemany("UPDATE online_orders SET ship_state = '', ship_problem = '' WHERE id = ? AND ship_state = 'failed'"
-                   " AND status IN ('ready_to_ship', 'shipped', 'completed')", [(o,) for o in order_ids])
+                   " AND status IN ('shipped', 'completed')", [(o,) for o in order_ids])
 
 
 def set_cancelled_many(db: Database, updates: Sequence[tuple[int, str]]) -> None:

@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QSplitter,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -70,6 +72,10 @@ PAGE_STYLE = """
 QFrame#incidents { background: #fff7ed; border: 1px solid #f3c892; border-radius: 6px; }
 QLabel#incidentTitle { font-size: 13pt; font-weight: bold; color: #8a3b00; }
 QTableView#orderList, QTableView#orderList QHeaderView { font-size: 10pt; }
+QToolButton#shipAll { background: #1b7a43; color: white; font-weight: bold; border-radius: 4px; min-height: 38px;
+                      padding: 4px 30px 4px 14px; }
+QToolButton#shipAll:disabled { background: #9cbfa9; }
+QToolButton#shipAll::menu-button { width: 26px; border-left: 1px solid #5fa57c; }
 """
 TABLE_POINTS = 10  # the packer's list is dense: a point smaller than the rest of the app
 
@@ -182,13 +188,17 @@ class OnlineOrdersPage(Page):
         self.tick_all.clicked.connect(lambda on: self.model.tick_all(bool(on)))
         self.ticked_label = QLabel()
         self.ticked_label.setProperty("role", "hint")
-        self.ship_button = QPushButton(tr("Ship all selected"))
-        self.ship_button.setProperty("primary", True)
+        self.ship_button = QToolButton()  # "Kirim semua yang dipilih", its arrow "Pilih cara kirim…"
+        self.ship_button.setObjectName("shipAll")
+        self.ship_button.setText(tr("Ship all selected"))
+        self.ship_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.ship_button.clicked.connect(lambda: self.ship_ticked())
-        self.choose_button = QPushButton(tr("Choose how…"))
-        self.choose_button.setToolTip(tr("Choose how the selected orders are sent (pickup, drop-off or your own "
+        menu = QMenu(self.ship_button)
+        self.choose_action = menu.addAction(tr("Choose how…"))
+        self.choose_action.setToolTip(tr("Choose how the selected orders are sent (pickup, drop-off or your own "
                                          "courier)"))
-        self.choose_button.clicked.connect(lambda: self.ship_ticked(choose=True))
+        self.choose_action.triggered.connect(lambda: self.ship_ticked(choose=True))
+        self.ship_button.setMenu(menu)
         self.labels_button = QPushButton(tr("Print labels"))
         self.labels_button.clicked.connect(lambda: self.order_actions.print_labels(self.ticked_or_current()))
         self.picking_button = QPushButton(tr("Picking list"))
@@ -199,8 +209,8 @@ class OnlineOrdersPage(Page):
         bar.addWidget(self.tick_all)
         bar.addWidget(self.ticked_label)
         bar.addStretch(1)
-        for button in (self.ship_button, self.choose_button, self.labels_button, self.picking_button,
-                       self.slips_button):
+        bar.addWidget(self.ship_button)
+        for button in (self.labels_button, self.picking_button, self.slips_button):
             bar.addWidget(button)
         return bar
 
@@ -316,7 +326,7 @@ class OnlineOrdersPage(Page):
         self.ticked_label.setText(tr("{count} selected", count=count) if count else "")
         self.tick_all.setChecked(listed > 0 and count == listed)
         self.ship_button.setEnabled(count > 0)
-        self.choose_button.setEnabled(count > 0)
+        self.choose_action.setEnabled(count > 0)
         self.ship_button.setText(tr("Ship all selected ({count})", count=count) if count else tr("Ship all selected"))
 
     def _with_row(self, order_id: str, act: Callable[[DeskRow], object]) -> None:
@@ -331,9 +341,7 @@ class OnlineOrdersPage(Page):
         rows = self.model.ticked_rows()
         if not rows:
             return
-        self.order_actions.ship(rows, choose=choose)
-        if self.order_actions.last_outcome is not None and self.filters.current() == TO_PACK:
-            self.model.set_ticked(set())
+        self.order_actions.ship(rows, choose=choose)  # the queued ones leave "Perlu dikemas" with the reload
 
     def open_order_import(self) -> None:
         from companion.gui.order_import_dialog import OrderImportDialog
