@@ -32,6 +32,7 @@ from companion.domain.marketplace import (
     StockUpdate,
     TokenSet,
 )
+from companion.domain.reviews import Review, ReviewPage, ReviewReply, ReviewReplyResult
 
 
 @runtime_checkable
@@ -134,3 +135,20 @@ class Connector(ABC):
     def answer_return(self, return_id: str, answer: ReturnAnswer) -> None:
         """Accept, refuse (with the platform's reason code) or offer a partial refund."""
         raise NotPermitted("unsupported", f"{self.channel} returns are not available")
+
+    # -- reviews (Capability.REVIEWS) ---------------------------------------------------------------------------
+
+    def pull_reviews(self, updated_from: datetime, updated_to: datetime, cursor: str | None = None) -> ReviewPage:
+        """One page of reviews created or changed in [updated_from, updated_to]; pass `next_cursor` back."""
+        raise NotPermitted("unsupported", f"{self.channel} reviews are not available")
+
+    def get_reviews(self, review_ids: Sequence[str]) -> list[Review]:
+        """These reviews as the platform shows them now (the look-back after a reply whose answer was lost; a
+        review deleted meanwhile is missing from the list or marked hidden)."""
+        raise NotPermitted("unsupported", f"{self.channel} reviews are not available")
+
+    def reply_reviews(self, replies: Sequence[ReviewReply]) -> list[ReviewReplyResult]:
+        """Send replies (batched to the platform's limit); one result per reply. A per-review refusal is a result;
+        auth, throttling and transport errors are raised (Temporary(outcome_unknown=True) when a reply may have
+        landed: the caller reads the review back before sending again)."""
+        raise NotPermitted("unsupported", f"{self.channel} reviews are not available")

@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # typing only: the spec names these types, it never calls int
     from companion.domain.deadlines import ReplyRule
     from companion.domain.fulfilment import FulfilmentRules
     from companion.domain.order_files import Layout
+    from companion.domain.reviews import ReviewRules
     from companion.practice.plugin import PracticeChannel
 
 ConnectorFactory = Callable[[Any, "Http | None", Callable[[], datetime]], Connector]
@@ -53,6 +54,7 @@ class ChannelSpec:
     picture_hosts: tuple[str, ...] = ()            # host suffixes its chat pictures come from (https only)
     order: int = 100                               # where it stands in lists (built-ins 10, 20, 30)
     fulfilment: FulfilmentRules | None = None      # shipping, cancel and return rules (Capability.FULFILMENT)
+    reviews: ReviewRules | None = None             # review rules; available=False says the platform has no API
 
     def has(self, capability: Capability) -> bool:
         return capability in self.capabilities
