@@ -122,6 +122,7 @@ def _measure(folder: Path, platform: str, count: int) -> Result:
     from companion.services.shipping import queue_shipments
     from companion.services.shipping_labels import label_file
 
+    shutil.rmtree(folder, ignore_errors=True)   # every run starts from a fresh shop and a fresh marketplace
     with timed_market(folder / "practice") as (market, calls):
         db, sync, account_id, ids = _shop(folder, market, platform, count)
         if len(ids) != count:

@@ -24,10 +24,11 @@ from companion.domain.marketplace import OrderStatus
 from companion.gui.cancel_dialog import CancelOrderDialog, RefuseRequestDialog
 from companion.gui.context import AppContext
 from companion.gui.label_printing import LabelPrintDialog
-from companion.gui.order_filters import ALL, CANCELLED_RETURNED, READY, TO_PACK
+from companion.gui.order_filters import ALL, CANCELLED_RETURNED, IN_TRANSIT, READY, TO_PACK
 from companion.gui.order_list_model import BUYER_COL, ITEMS_COL, STATUS_COL, TOTAL_COL
 from companion.gui.pages.online_orders import OnlineOrdersPage
 from companion.gui.picking_list import PackingSlipsDialog, PickingListDialog
+from companion.gui.returns_view import ReturnsView
 from companion.gui.ship_dialog import ShipDialog
 from companion.gui.sync_bridge import SyncBridge
 from companion.i18n import tr
@@ -36,8 +37,9 @@ from companion.services import shipping as shipping_service
 from companion.services.online_orders import apply_orders
 from companion.store import accounts as account_store
 from companion.store import cancel_requests as request_store
-from companion.store import outbox
+from companion.store import order_desk, outbox
 from companion.store.location import db_path
+from companion.store.order_desk import FILTERS
 
 # (platform, [(seller sku, quantity)], buyer)
 ORDERS = [("shopee", [("SC-KOPI", 2), ("SC-TEH", 1)], 0), ("shopee", [("SC-GULA", 1)], 1),
@@ -136,10 +138,12 @@ def test_ship_all_selected_is_one_click_with_each_shops_usual_choice(desk: Desk)
     assert page.order_actions.dialog is None   # no dialog: every shop had its choice
     results = page.order_actions.results
     assert results.isVisibleTo(page) and results.title.text().startswith(f"{len(ORDERS)} pesanan menunggu dikirim")
+    assert results.details.text() == "Cara kirim: Dijemput kurir, jadwal paling awal"
     assert page.filters.buttons[TO_PACK].text() == "Perlu dikemas (0)"
     page.filters.select(READY)
     assert all(text == "Perlu dikemas\nmenunggu dikirim" for text in _cells(desk, STATUS_COL))
     desk.sync()
+    assert not results.isVisibleTo(page)   # they all went out: nothing left to say
     assert len(page.model.orders) == len(ORDERS)
     assert all(text.startswith("Siap dikirim") for text in _cells(desk, STATUS_COL))
     assert all(row.tracking_number and row.tracking_number in _cells(desk, BUYER_COL)[n]
@@ -147,6 +151,11 @@ def test_ship_all_selected_is_one_click_with_each_shops_usual_choice(desk: Desk)
     for platform in ("shopee", "tiktok", "lazada"):   # each order arranged exactly once
         packages = admin(desk.url, f"/packages?platform={platform}")["packages"]
         assert sorted(p["order_ref"] for p in packages) == sorted(r for p, r in desk.refs if p == platform)
+    admin(desk.url, "/shipments/advance", {"everything": True})   # the couriers collect
+    desk.sync()
+    assert page.filters.buttons[IN_TRANSIT].text() == f"Dalam pengiriman ({len(ORDERS)})"
+    page.filters.select(IN_TRANSIT)
+    assert all(text.startswith("Dalam pengiriman") for text in _cells(desk, STATUS_COL))
 
 
 def test_the_ship_dialog_asks_the_platform_and_remembers_the_choice(desk: Desk, qtbot: QtBot) -> None:
@@ -228,7 +237,7 @@ def test_orders_left_out_are_listed_each_with_its_sentence(desk: Desk) -> None:
     page.ship_button.click()
     results = page.order_actions.results
     assert results.title.text().startswith(f"{len(ORDERS) - 1} pesanan menunggu dikirim")
-    assert "1 dilewati" in results.title.text()
+    assert "1 dilewati" in results.details.text()
     assert first.order.platform_order_id in results.details.text()
     assert tr(shipping_service.ALREADY_WAITING) in results.details.text()
 
@@ -362,3 +371,57 @@ def test_the_late_warning_is_the_platforms_own_rule(qtbot: QtBot, data_dir: Path
         assert not page.detail.late.isVisibleTo(page)   # hours left: no warning yet
     finally:
         ctx.close()
+
+
+def test_a_return_on_the_order_opens_the_returns_view_on_it(desk: Desk) -> None:
+    page = desk.page
+    _remember_pickup(desk)
+    platform, ref = desk.refs[2]
+    page.table.selectRow(desk.row_of(ref))
+    page.order_actions.ship([page.model.rows[desk.row_of(ref)]])
+    desk.sync()
+    for _ in range(2):   # collected, then delivered
+        admin(desk.url, "/shipments/advance", {"platform": platform, "everything": True})
+    desk.sync()
+    admin(desk.url, "/orders/return", {"platform": platform, "order": ref, "reason": "Barang rusak", "photos": 1})
+    desk.sync()
+    page.filters.select(CANCELLED_RETURNED)
+    assert [o.platform_order_id for o in page.model.orders] == [ref]
+    page.table.selectRow(0)
+    assert _cells(desk, STATUS_COL)[0].endswith("Ada pengembalian")
+    assert page.detail.returns_button.isVisibleTo(page)
+    assert page.returns_button.text() == "Pengembalian (1)"
+    page.detail.returns_button.click()
+    dialog = page.order_actions.dialog
+    assert dialog is not None
+    [view] = dialog.findChildren(ReturnsView)
+    current = view.current()
+    assert current is not None and current.platform_order_id == ref
+    dialog.reject()
+
+
+
+def test_each_filters_count_is_what_it_lists(desk: Desk) -> None:
+    _remember_pickup(desk)
+    desk.page.tick_all.click()
+    desk.page.ship_button.click()
+    desk.sync()
+    admin(desk.url, "/orders/cancel", {"platform": "lazada", "order": desk.refs[5][1]})
+    desk.sync()
+    counts = order_desk.filter_counts(desk.ctx.db)
+    assert sum(counts[key] for key in FILTERS if key != ALL) == counts[ALL] == len(ORDERS)
+    for key in FILTERS:
+        assert counts[key] == len(order_desk.desk_rows(desk.ctx.db, key)), key
+    assert counts[CANCELLED_RETURNED] == 1
+
+
+def test_closing_the_ship_dialog_before_the_platform_answers(desk: Desk, qtbot: QtBot) -> None:
+    page = desk.page
+    page.tick_all.click()
+    page.choose_action.trigger()
+    dialog = page.order_actions.dialog
+    assert isinstance(dialog, ShipDialog)
+    dialog.reject()   # the answers arrive after: nothing is shown, nothing is queued
+    desk.ctx.work.wait()
+    qtbot.waitUntil(lambda: page.order_actions.dialog is None)
+    assert _ship_commands(desk) == [] and not page.order_actions.results.isVisibleTo(page)

@@ -161,7 +161,7 @@ class OrderDetail(QFrame):
         self.cancel_button.clicked.connect(lambda: self._ask(self.cancel_requested))
         self.label_button = QPushButton(tr("Print label"))
         self.label_button.clicked.connect(lambda: self._ask(self.label_requested))
-        self.slip_button = QPushButton(tr("Packing slip"))
+        self.slip_button = QPushButton(tr("Pack slip"))
         self.slip_button.clicked.connect(lambda: self._ask(self.slip_requested))
         self._lay_out()
         self.show_order(None)
@@ -260,8 +260,10 @@ class OrderDetail(QFrame):
         }
         for button in shown:
             self.action_grid.removeWidget(button)
-        for n, button in enumerate(b for b, on in shown.items() if on):
-            self.action_grid.addWidget(button, n // 2, n % 2)
+        visible = [b for b, on in shown.items() if on]
+        for n, button in enumerate(visible):
+            last_alone = n == len(visible) - 1 and n % 2 == 0
+            self.action_grid.addWidget(button, n // 2, n % 2, 1, 2 if last_alone else 1)
         for button, on in shown.items():
             button.setVisible(on)
 

@@ -21,7 +21,14 @@ from companion.gui.order_times import shop_text
 from companion.gui.picking_list import print_packing_slips, print_picking_list
 from companion.gui.returns_view import ReturnsView
 from companion.gui.ship_dialog import ShipDialog, ShipPlan
-from companion.gui.ship_flow import ShipOutcome, one_click_plan, options_fetch, queue_plan, shop_groups
+from companion.gui.ship_flow import (
+    ShipOutcome,
+    one_click_plan,
+    options_fetch,
+    plan_words,
+    queue_plan,
+    shop_groups,
+)
 from companion.gui.ship_results import ShipResults
 from companion.i18n import tr
 from companion.services import cancellations
@@ -74,8 +81,18 @@ class OrderActions:
             return
         self.last_outcome = outcome
         skipped = [(order_store.get(self.ctx.db, order_id), msgid) for order_id, msgid in outcome.skipped]
-        self.results.show_outcome(len(outcome.queued), skipped)
+        self.results.show_outcome(len(outcome.queued), skipped, plan_words(rows, plan) if outcome.queued else [])
         self.ctx.announce(outcome.change)
+
+    def results_done(self) -> None:
+        """After a reload: a result that only said "waiting to be sent" goes once every one of them went out (a
+        result with orders left out stays until closed: the packer must read it)."""
+        outcome = self.last_outcome
+        if outcome is None or outcome.skipped or not self.results.isVisible():
+            return
+        rows = order_desk.desk_rows_by_id(self.ctx.db, outcome.queued)
+        if all(row.ship_state != "waiting" for row in rows):
+            self.results.hide()
 
     # --- cancelling --------------------------------------------------------------------------------------
     def cancel(self, row: DeskRow) -> None:
@@ -110,15 +127,24 @@ class OrderActions:
     # --- printing and returns ----------------------------------------------------------------------------
     def print_labels(self, order_ids: Sequence[str]) -> None:
         if order_ids:
-            self.dialog = print_labels(self.parent, self.ctx, order_ids)
+            self._opened(print_labels(self.parent, self.ctx, order_ids))
 
     def picking_list(self, order_ids: Sequence[str]) -> None:
         if order_ids:
-            self.dialog = print_picking_list(self.parent, self.ctx, order_ids)
+            self._opened(print_picking_list(self.parent, self.ctx, order_ids))
 
     def packing_slips(self, order_ids: Sequence[str]) -> None:
         if order_ids:
-            self.dialog = print_packing_slips(self.parent, self.ctx, order_ids)
+            self._opened(print_packing_slips(self.parent, self.ctx, order_ids))
+
+    def _opened(self, dialog: QDialog) -> None:
+        """A printing dialog its own module opened (and owns): kept as `dialog` while it is open."""
+        self.dialog = dialog
+        dialog.finished.connect(lambda _r: self._forget(dialog))
+
+    def _forget(self, dialog: QDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
 
     def open_returns(self, order_id: str | None = None) -> None:
         """The returns view in its own window, on the order's newest return when one is given."""
@@ -139,6 +165,5 @@ class OrderActions:
         dialog.open()
 
     def _closed(self, dialog: QDialog) -> None:
-        if self.dialog is dialog:
-            self.dialog = None
+        self._forget(dialog)
         dialog.deleteLater()

@@ -23,6 +23,7 @@ from companion.store.order_desk import DeskRow
 HEADERS = (N_("Ship by"), N_("Order"), N_("Items"), N_("Total"), N_("Buyer · courier"), N_("Status"))
 DEADLINE_COL, SHOP_COL, ITEMS_COL, TOTAL_COL, BUYER_COL, STATUS_COL = range(len(HEADERS))
 RED, AMBER, PRACTICE_BG = QColor("#b00020"), QColor("#a14a00"), QColor("#fff1c2")
+SECOND_LINE_ROLE = Qt.ItemDataRole.UserRole + 1  # the order number under the shop (SecondLineDelegate draws it)
 
 
 class OrderListModel(CountdownTableModel[DeskRow]):
@@ -96,7 +97,11 @@ class OrderListModel(CountdownTableModel[DeskRow]):
         row, col = self.rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, col)
+        if role == SECOND_LINE_ROLE and col == SHOP_COL:
+            return row.order.platform_order_id
         if role == Qt.ItemDataRole.ToolTipRole:
+            if col == SHOP_COL:
+                return f"{self._text(row, col)}\n{row.order.platform_order_id}"
             return items_tooltip(row) if col == ITEMS_COL else self._text(row, col)
         if role == Qt.ItemDataRole.CheckStateRole and col == DEADLINE_COL:
             return Qt.CheckState.Checked if row.id in self.ticked else Qt.CheckState.Unchecked
@@ -115,7 +120,7 @@ class OrderListModel(CountdownTableModel[DeskRow]):
         if col == DEADLINE_COL:
             return deadline_text(order, self.now)
         if col == SHOP_COL:
-            return f"{shop_text(order)}\n{order.platform_order_id}"
+            return shop_text(order)
         if col == ITEMS_COL:
             return items_cell(row)
         if col == TOTAL_COL:
@@ -151,3 +156,13 @@ class WrapDelegate(QStyledItemDelegate):
     def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
         super().initStyleOption(option, index)
         option.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
+
+
+class SecondLineDelegate(QStyledItemDelegate):
+    """Draws a cell's SECOND_LINE_ROLE under its text: the shop, and under it the order number."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
+        super().initStyleOption(option, index)
+        second = index.data(SECOND_LINE_ROLE)
+        if second:
+            option.text = f"{option.text}\u2028{second}"  # the line break Qt's item views draw

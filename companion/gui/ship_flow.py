@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from companion.domain.fulfilment import ShipMethod, ShippingOptions
 from companion.gui.context import AppContext
+from companion.gui.order_times import shop_text
+from companion.gui.order_words import choice_text
 from companion.gui.ship_choice_form import ShopGroup
 from companion.gui.ship_dialog import OptionsFetch, ShipPlan
 from companion.services import shipping as shipping_service
@@ -63,6 +65,19 @@ def queue_plan(db: Database, rows: Sequence[DeskRow], plan: ShipPlan) -> ShipOut
     order = {row.id: n for n, row in enumerate(rows)}
     skipped.sort(key=lambda s: order.get(s[0], len(order)))
     return ShipOutcome(change, tuple(queued), tuple(skipped))
+
+
+def plan_words(rows: Sequence[DeskRow], plan: ShipPlan) -> list[str]:
+    """How each shop's orders were sent, in a few words ("<shop>: Dijemput kurir, jadwal paling awal"); once when
+    every shop was sent the same way."""
+    shops = {row.order.account_id: shop_text(row.order) for row in rows}
+    chosen = dict(plan.shop_choices)
+    for account_id, choice in plan.order_choices.values():
+        chosen.setdefault(account_id, choice)
+    words = {account: choice_text(choice) for account, choice in chosen.items() if account in shops}
+    if len(set(words.values())) == 1:
+        return list(set(words.values()))   # every shop the same way: said once
+    return [f"{shops[account]}: {text}" for account, text in words.items()]
 
 
 def options_fetch(ctx: AppContext) -> OptionsFetch:

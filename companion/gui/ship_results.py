@@ -37,18 +37,21 @@ class ShipResults(QFrame):
         layout.addWidget(self.details)
         self.hide()
 
-    def show_outcome(self, queued: int, skipped: list[tuple[OnlineOrderRow | None, str]]) -> None:
-        """`skipped`: (the order, or None when it is gone, and the msgid of why)."""
+    def show_outcome(self, queued: int, skipped: list[tuple[OnlineOrderRow | None, str]],
+                     how: list[str] | None = None) -> None:
+        """`skipped`: (the order, or None when it is gone, and the msgid of why); `how`: each shop's way of
+        sending, in words."""
         if queued == 1:
             title = tr("1 order is waiting to be sent: it goes out with the next sync.")
         elif queued:
             title = tr("{count} orders are waiting to be sent: they go out with the next sync.", count=queued)
         else:
             title = tr("No order was queued.")
-        if skipped:
-            title += " " + tr("{count} left out:", count=len(skipped))
         self.title.setText(title)
-        lines = [f"• {self._order_words(order)}: {tr(msgid)}" for order, msgid in skipped]
+        lines = [tr("Sent as: {how}", how="; ".join(how))] if how else []
+        if skipped:
+            lines.append(tr("{count} left out:", count=len(skipped)))
+        lines += [f"• {self._order_words(order)}: {tr(msgid)}" for order, msgid in skipped]
         self.details.setText("\n".join(lines))
         self.details.setVisible(bool(lines))
         self.setProperty("skipped", bool(skipped))

@@ -242,6 +242,11 @@ def returns_of(db: Database, order_id: str) -> list[OrderReturnRow]:
                            r["answer_state"], r["answer_problem"], r["received_at"]) for r in rows]
 
 
+def returns_waiting(db: Database) -> int:
+    """Return requests waiting for the shop's answer (the number on the page's "Pengembalian" button)."""
+    return int(db.scalar("SELECT COUNT(*) FROM order_returns WHERE state = 'requested'") or 0)
+
+
 def label_of(db: Database, order_id: str) -> LabelRow | None:
     r = db.one("SELECT * FROM shipping_labels WHERE order_id = ?", (order_id,))
     if r is None:

@@ -49,6 +49,11 @@ def cancel_landed(order: Order, lines: Sequence[CancelLine]) -> bool:
     return all(shown.get(line.line_id, 0) >= line.quantity for line in lines)
 
 
+def request_answered(order: Order) -> bool:
+    """The platform shows the buyer's request answered: none open on the order, or the order cancelled."""
+    return order.cancel_request is None or order.status is OrderStatus.CANCELLED
+
+
 def _platform_order(run: AccountRun, platform_id: str) -> Order | None:
     found = platform_orders(run, [platform_id])
     return found[0] if found else None
@@ -97,12 +102,11 @@ def _answer_one(rnd: CommandRound, run: AccountRun, command: CommandRow, went: l
 
     def look() -> Change | None:
         order = _platform_order(run, platform_id)
-        answered = order is not None and (order.cancel_request is None or order.status is OrderStatus.CANCELLED)
-        return done() if answered else None
+        return done() if order is not None and request_answered(order) else None
 
     def prepare() -> None:
         order = _platform_order(run, platform_id)
-        if order is None or order.cancel_request is None or order.status is OrderStatus.CANCELLED:
+        if order is None or order.cancel_request is None or request_answered(order):
             raise AlreadyDone("request_not_open", "")   # nothing open to answer: as the platform shows it
         request_id[0] = order.cancel_request.request_id
 
@@ -134,4 +138,4 @@ def send_answers(rnd: CommandRound, run: AccountRun, commands: Sequence[CommandR
 
 CANCEL_HANDLER = CommandHandler(cancellations.CANCEL_ORDER, Capability.FULFILMENT, send_cancels, cancel_landed)
 ANSWER_HANDLER = CommandHandler(cancellations.ANSWER_CANCEL_REQUEST, Capability.FULFILMENT, send_answers,
-                                _answer_one)
+                                request_answered)

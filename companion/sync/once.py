@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from companion.connectors.errors import AlreadyDone, ConnectorError, Permanent, Temporary, Throttled
+from companion.domain.errors import UserError
 from companion.services.change import Change
 from companion.store.outbox import SENDING, CommandRow
 from companion.sync.problems import problem_for
@@ -99,4 +100,6 @@ def send_each(run: AccountRun, commands: Sequence[CommandRow], one: Callable[[Co
             if problem.kind in STOPPING:
                 run.stopped = True
                 break
+        except UserError as exc:   # its order or return went from this computer meanwhile: the others go on
+            log.info("command %s not recorded: %s", command.id, exc)
     return change

@@ -96,11 +96,11 @@ def _ship_one(rnd: CommandRound, run: AccountRun, command: CommandRow, went: lis
     choice = ShipChoice.from_json(dict(command.payload.get("choice") or {}))
 
     def look() -> Change | None:
-        orders = platform_orders(run, [platform_id])
-        if not orders or orders[0].status not in ARRANGED:
+        order = arranged(run, platform_id)
+        if order is None:
             return None
         went.append(platform_id)
-        return shipping_service.record_shipped(db, order_id, shipped_from(orders[0]))
+        return shipping_service.record_shipped(db, order_id, shipped_from(order))
 
     def already(exc: AlreadyDone) -> Change:
         found = look()
@@ -139,9 +139,11 @@ def send(rnd: CommandRound, run: AccountRun, commands: Sequence[CommandRow]) -> 
     return change
 
 
-def look_back(rnd: CommandRound, run: AccountRun, command: CommandRow) -> Change | None:
-    """For readers: the rule `_ship_one` applies to a command found 'sending' (see the module's docstring)."""
-    return _ship_one(rnd, run, command, []) if command.state == "sending" else None
+def arranged(run: AccountRun, platform_id: str) -> Order | None:
+    """The look-back rule (applied by `_ship_one` to a command found 'sending'): the order as the platform shows
+    it when it is arranged, shipped or later, else None (send again)."""
+    orders = platform_orders(run, [platform_id])
+    return orders[0] if orders and orders[0].status in ARRANGED else None
 
 
-HANDLER = CommandHandler(shipping_service.SHIP_ORDER, Capability.FULFILMENT, send, look_back)
+HANDLER = CommandHandler(shipping_service.SHIP_ORDER, Capability.FULFILMENT, send, arranged)

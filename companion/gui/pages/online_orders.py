@@ -46,6 +46,7 @@ from companion.gui.order_list_model import (
     STATUS_COL,
     TOTAL_COL,
     OrderListModel,
+    SecondLineDelegate,
     WrapDelegate,
 )
 from companion.gui.order_times import channel_name
@@ -203,7 +204,7 @@ class OnlineOrdersPage(Page):
         self.labels_button.clicked.connect(lambda: self.order_actions.print_labels(self.ticked_or_current()))
         self.picking_button = QPushButton(tr("Picking list"))
         self.picking_button.clicked.connect(lambda: self.order_actions.picking_list(self.ticked_or_current()))
-        self.slips_button = QPushButton(tr("Packing slips"))
+        self.slips_button = QPushButton(tr("Pack slips"))
         self.slips_button.clicked.connect(lambda: self.order_actions.packing_slips(self.ticked_or_current()))
         bar = QHBoxLayout()
         bar.addWidget(self.tick_all)
@@ -234,6 +235,7 @@ class OnlineOrdersPage(Page):
         header.setMinimumSectionSize(60)
         table.viewport().installEventFilter(self)  # the columns share out the width on each resize
         table.setItemDelegateForColumn(DEADLINE_COL, WrapDelegate(table))  # "kirim dalam / 1 hari 23 jam"
+        table.setItemDelegateForColumn(SHOP_COL, SecondLineDelegate(table))  # the order number under the shop
         table.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
         return table
 
@@ -287,6 +289,9 @@ class OnlineOrdersPage(Page):
         self.model.set_rows(rows)
         self.filters.set_counts(order_desk.filter_counts(self.ctx.db, channel))
         self.incidents.show_incidents(sync_state.incidents(self.ctx.db))
+        self.order_actions.results_done()
+        waiting = order_desk.returns_waiting(self.ctx.db)
+        self.returns_button.setText(tr("Returns ({count})", count=waiting) if waiting else tr("Returns"))
         self.empty_label.setVisible(not rows)
         self.empty_label.setText(tr("No orders here. New orders appear by themselves after each sync."))
         self._loaded = True
