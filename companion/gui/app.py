@@ -17,7 +17,7 @@ from companion.resources import resource_path
 
 if TYPE_CHECKING:
     from companion.gui.context import AppContext
-    from companion.gui.main_window import MainWindow, show_fitted
+    from companion.gui.main_window import MainWindow
     from companion.gui.practice_mode import PracticeMode
 
 DAILY_BACKUP_CHECK_MS = 60 * 60 * 1000  # look hourly whether today's backup is due
@@ -59,7 +59,7 @@ def _run(data_dir: Path, lang: str | None, start_page: str, exit_when_ready: boo
     if not check_database_or_recover(data_dir):
         return 1
     from companion.gui.context import AppContext
-    from companion.gui.main_window import MainWindow
+    from companion.gui.main_window import MainWindow, show_fitted
 
     ctx = AppContext(data_dir)
     i18n.set_language(lang or ctx.setting(LANGUAGE) or i18n.DEFAULT_LANGUAGE)

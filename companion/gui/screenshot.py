@@ -37,8 +37,10 @@ def take_screenshots(data_dir: Path, out: Path, lang: str, size: tuple[int, int]
     out.mkdir(parents=True, exist_ok=True)
     ctx = AppContext(data_dir)
     window = MainWindow(ctx, PAGES[0][0])
-    window.setMinimumSize(0, 0)  # a screenshot may be asked smaller than the window's own minimum
-    window.resize(*(size or WINDOW_SIZE))
+    width, height = size or WINDOW_SIZE
+    low = window.minimumSize()  # a screenshot may be asked smaller than the window's own minimum
+    window.setMinimumSize(min(width, low.width()), min(height, low.height()))
+    window.resize(width, height)
     window.show()
     app.processEvents()
     files: list[Path] = []
