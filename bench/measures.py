@@ -234,3 +234,7 @@ MEASURES.append(import_under_load)
 from bench.ship_measure import ship_orders  # noqa: E402  (shipping a batch and its labels, in its own file)
 
 MEASURES.append(ship_orders)
+
+from bench.reviews_measure import review_reads  # noqa: E402  (the Ulasan view's reads, in its own file)
+
+MEASURES.append(review_reads)

@@ -10,7 +10,8 @@ their usual work (the order pull, chats, stock), every call of it paying the del
 
 Baseline: the time the practice marketplace spent answering the fulfilment calls of those rounds — the shipping
 options, the arrange calls and the label document calls (the first "not ready" asks included) — each with the same
-delay: what any client must spend on the wire to ship these orders one by one. No target is given: the ratio shows
+delay, and the download of each label PDF: what any client must spend on the wire to ship these orders one by
+one. No target is given: the ratio shows
 what the app adds (the read-back, the pull and the rest of a round, its own recording and the PDF).
 """
 
@@ -80,6 +81,11 @@ def timed_market(folder: Path) -> Iterator[tuple[Any, Calls]]:
         market.stop()
 
 
+def _fulfilment(platform: str, path: str) -> bool:
+    """A call the shipment needs: options, arrange, label documents, and the label PDF's own download."""
+    return path.endswith(".pdf") or any(p in path for p in FULFILMENT[platform])
+
+
 def ship_orders(setup: Setup) -> list[Result]:
     count = QUICK_ORDERS if setup.quick else ORDERS
     return [_measure(setup.work / f"ship-{platform}", platform, count) for platform in PLATFORMS]
@@ -138,7 +144,7 @@ def _measure(folder: Path, platform: str, count: int) -> Result:
             market.advance_clock(LABEL_DELAY)   # the platform's making time, not waited for
         sheet = label_sheet(db, ids, SheetLayout.THERMAL)
         elapsed = time.perf_counter() - start
-        needed = sum(seconds for path, seconds in calls.take() if any(p in path for p in FULFILMENT[platform]))
+        needed = sum(seconds for path, seconds in calls.take() if _fulfilment(platform, path))
         db.close()
     if sheet.unprinted or sheet.pages != count:
         raise RuntimeError(f"{platform}: {sheet.pages} label pages of {count}")

@@ -20,6 +20,7 @@ from companion.connectors.factory import build_connector, practice_credentials
 from companion.connectors.lazada import auth, contracts, practice_shop
 from companion.connectors.lazada.connector import LazadaConnector
 from companion.connectors.lazada.contracts_fulfilment import FULFILMENT
+from companion.connectors.lazada.contracts_reviews import REVIEW_CONTRACTS
 from companion.connectors.lazada.credentials import LazadaCredentials
 from companion.connectors.lazada.practice_routes import params_of
 from companion.domain.marketplace import Order, StockUpdate
@@ -140,8 +141,10 @@ def test_every_call_of_a_full_run_keeps_its_contract(market: PracticeMarketplace
 
     assert wire and [p for ex in wire for p in problems(ex)] == []
     exercised = {find(contracts.ENDPOINTS, ex.method, ex.path) for ex in wire}
-    # the fulfilment contracts (issue 15) are exercised, each of them, by test_lazada_fulfilment.py
-    assert {e.name for e in contracts.ENDPOINTS if e not in FULFILMENT} == {e.name for e in exercised if e is not None}
+    # the fulfilment contracts (issue 15) are exercised, each of them, by test_lazada_fulfilment.py, the review
+    # contracts (issue 16) by test_lazada_reviews.py
+    assert {e.name for e in contracts.ENDPOINTS if e not in FULFILMENT and e not in REVIEW_CONTRACTS} == {
+        e.name for e in exercised if e is not None}
     assert not practice_shop.polling_flagged(market.state)
 
 

@@ -31,6 +31,7 @@ from companion.connectors.shopee.contracts import ENDPOINTS, meaning_of
 from companion.connectors.shopee.credentials import ShopeeCredentials
 from companion.connectors.shopee.fulfilment_contracts import FULFILMENT_ENDPOINTS
 from companion.connectors.shopee.returns_contracts import RETURN_ENDPOINTS
+from companion.connectors.shopee.review_contracts import REVIEW_ENDPOINTS
 from companion.domain.clock import now_utc
 from companion.domain.marketplace import StockUpdate
 from companion.practice.exchange import Reply, Request
@@ -138,8 +139,9 @@ def test_every_call_the_connector_makes_keeps_its_contract(market: PracticeMarke
     assert exchange_code(c.partner_id, c.partner_key, code, c.shop_id, base_url=c.base_url).access_token
 
     assert_keeps_contract(wire.exchanges)
-    # every contract exercised (the shipping and return ones in test_shopee_fulfilment.py)
-    elsewhere = {e.name for e in (*FULFILMENT_ENDPOINTS, *RETURN_ENDPOINTS)}
+    # every contract exercised (the shipping and return ones in test_shopee_fulfilment.py, the review ones in
+    # test_shopee_reviews.py)
+    elsewhere = {e.name for e in (*FULFILMENT_ENDPOINTS, *RETURN_ENDPOINTS, *REVIEW_ENDPOINTS)}
     assert {endpoint_of(x).name for x in wire.exchanges} == {e.name for e in ENDPOINTS} - elsewhere
 
 

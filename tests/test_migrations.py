@@ -111,3 +111,27 @@ def test_a_file_upgraded_step_by_step_ends_with_the_fresh_schema(data_dir: Path,
         db.execute("UPDATE stock_movements SET quantity = 0")
     fresh.close()
     db.close()
+
+
+def test_v10_adds_reviews_searchable_beside_the_data_of_v9(data_dir: Path) -> None:
+    """Reviews (issue 16) come to a file holding a shop's data: the table, its full-text index kept by triggers,
+    and the partial index the Ulasan view's first band walks."""
+    db = _first_version(data_dir)
+    _v1_product(db, "GULA-1", "Gula Pasir 1 kg", 17_500, 12)
+    assert migrations.migrate(db, target=9)[-1] == 9
+    with db.write():
+        db.execute("INSERT INTO accounts (id, channel, name, base_url, created_at) VALUES ('a1', 'shopee', 'Toko',"
+                   " 'http://127.0.0.1:1', ?)", (stamp(),))
+    assert migrations.migrate(db, target=10) == [10]
+    with db.write():
+        db.execute("INSERT INTO reviews (id, account_id, channel, platform_review_id, rating, text, created_at,"
+                   " updated_at) VALUES ('r1', 'a1', 'shopee', '9001', 1, 'Gulanya basah', ?, ?)", (stamp(), stamp()))
+        db.execute("UPDATE reviews SET reply_text = 'Maaf kak, kami ganti' WHERE id = 'r1'")
+    assert db.scalar("SELECT rowid FROM reviews_fts WHERE reviews_fts MATCH '\"ganti\"*'") == 1
+    plan = " ".join(str(r[3]) for r in db.query(
+        "EXPLAIN QUERY PLAN SELECT * FROM reviews r WHERE r.rating <= 3 AND r.reply_text = ''"
+        " AND r.reply_state IN ('', 'failed') AND r.hidden = 0 ORDER BY r.created_at DESC LIMIT 500"))
+    assert "reviews_unanswered_low" in plan
+    with pytest.raises(sqlite3.IntegrityError), db.write():
+        db.execute("UPDATE reviews SET rating = 6")
+    db.close()

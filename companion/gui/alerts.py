@@ -18,10 +18,12 @@ from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon, QWidget
 
 from companion.domain.clock import now_utc
+from companion.domain.reviews import LOW_RATING
 from companion.domain.settings_keys import ALERT_SOUND
 from companion.i18n import tr
 from companion.resources import resource_path
 from companion.services.change import Change
+from companion.store.reviews import listing, unanswered_low_count
 
 if TYPE_CHECKING:
     from companion.domain.deadlines import Clock
@@ -33,12 +35,14 @@ REFRESH_MS = 60_000  # deadlines come closer without any change in the record
 NEAR_DEADLINE = timedelta(hours=1)
 SHOWN_ONE_BY_ONE = 3  # more news at once than this becomes one summary notification
 MESSAGE_MS = 10_000
+LOOKED_AT = 50  # newest unanswered low reviews looked at for news
 
 
 @dataclass(frozen=True)
 class WaitingCounts:
     waiting: int
     overdue: int
+    low_reviews: int = 0  # unanswered 1–3 star reviews (store.reviews.unanswered_low_count)
 
 
 def waiting_buyers(db: Database, now: datetime) -> list[tuple[ConversationRow, Clock | None]]:
@@ -53,13 +57,19 @@ def counts(waiting: list[tuple[ConversationRow, Clock | None]], now: datetime) -
 
 
 def tooltip_text(found: WaitingCounts) -> str:
-    """The tray tooltip: the app's name, then who waits in plain words."""
+    """The tray tooltip: the app's name, then who waits in plain words, then the low ratings not answered yet."""
     if not found.waiting:
-        return tr("Seller Companion: no buyers waiting")
-    if not found.overdue:
-        return tr("Seller Companion: {waiting} waiting for an answer", waiting=found.waiting)
-    return tr("Seller Companion: {waiting} waiting for an answer, {overdue} past the deadline", waiting=found.waiting,
-              overdue=found.overdue)
+        text = tr("Seller Companion: no buyers waiting")
+    elif not found.overdue:
+        text = tr("Seller Companion: {waiting} waiting for an answer", waiting=found.waiting)
+    else:
+        text = tr("Seller Companion: {waiting} waiting for an answer, {overdue} past the deadline",
+                  waiting=found.waiting, overdue=found.overdue)
+    if found.low_reviews == 1:
+        return tr("{text}; 1 low rating not answered yet", text=text)
+    if found.low_reviews:
+        return tr("{text}; {count} low ratings not answered yet", text=text, count=found.low_reviews)
+    return text
 
 
 def app_icon(overdue: int = 0) -> QIcon:
@@ -155,6 +165,7 @@ class InboxAlerts(QObject):
         self._announced_new: set[tuple[str, str]] = set()  # (conversation id, waiting_since)
         self._announced_near: set[tuple[str, str]] = set()
         self._primed = False
+        self._seen_reviews: set[str] | None = None  # unanswered low reviews already counted or announced
         ctx.changed.connect(self._on_change)
         self._timer = self.ctx.every(self, REFRESH_MS, self.refresh)
         self.refresh()
@@ -176,14 +187,15 @@ class InboxAlerts(QObject):
     def _on_change(self, change: Change) -> None:
         if change.settings:
             self.notifier.sound = self.ctx.setting(ALERT_SOUND)
-        if change.conversations or change.settings:
+        if change.conversations or change.reviews or change.settings or change.sync:
             self.refresh()
 
     def refresh(self, now: datetime | None = None) -> None:
         """Read who waits, update the tray, announce what is new since the last look."""
         now = now or now_utc()
         waiting = waiting_buyers(self.ctx.db, now)
-        self.counts = counts(waiting, now)
+        chats = counts(waiting, now)
+        self.counts = WaitingCounts(chats.waiting, chats.overdue, unanswered_low_count(self.ctx.db))
         if self.tray is not None:
             self.tray.setToolTip(self.tooltip())
             self.tray.setIcon(app_icon(self.counts.overdue))
@@ -193,6 +205,23 @@ class InboxAlerts(QObject):
             self._announce_new(fresh)
         self._announce_near(near)
         self._primed = True
+        self._announce_reviews()
+
+    def _announce_reviews(self) -> None:
+        """A new unanswered 1–3 star review, once; those there when the app starts are counted, not announced."""
+        rows = listing(self.ctx.db, rating_max=LOW_RATING, only_unanswered=True, limit=LOOKED_AT) \
+            if self.counts.low_reviews else []
+        seen = self._seen_reviews
+        self._seen_reviews = (seen or set()) | {r.id for r in rows}
+        fresh = [r for r in rows if seen is not None and r.id not in seen]
+        if len(fresh) > SHOWN_ONE_BY_ONE:
+            self.notifier.notify(tr("New low ratings"), tr("{count} new 1–3 star reviews wait for an answer.",
+                                                           count=len(fresh)))
+            return
+        for row in fresh:
+            title = tr("New {stars}-star review from {buyer}", stars=row.rating, buyer=row.buyer_name or tr("a buyer"))
+            title = tr("Practice: {title}", title=title) if row.practice else title
+            self.notifier.notify(title, row.text or row.product_display_name or row.product_name)
 
     def _news(self, waiting: list[tuple[ConversationRow, Clock | None]],
               now: datetime) -> tuple[list[ConversationRow], list[ConversationRow]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from companion.practice import fulfilment
+from companion.practice import fulfilment, reviews
 from companion.practice.buyers import BuyerSimulator, buyer_says, buyer_shows, place_order
 from companion.practice.credentials import issue_code
 from companion.practice.exchange import Reply, Request
@@ -136,16 +136,53 @@ def request_return(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
     """{"platform", "order", "lines"?, "reason"?, "note"?, "photos"?: how many pictures or a list of URLs,
     "needs_item_back"?: true}: the buyer asks to return part (or all) of a delivered order."""
     platform, ref = _platform(m, body), str(body["order"])
-    wanted = body.get("photos", 0)
-    photos = [str(x) for x in wanted] if isinstance(wanted, list) else [photo_path(n + 1) for n in range(int(wanted))]
     return fulfilment.request_return(m.state, platform, ref, str(body.get("reason") or "Barang rusak"),
-                                     _return_lines(m, platform, ref, body.get("lines")), photos,
+                                     _return_lines(m, platform, ref, body.get("lines")), _photos(body),
                                      str(body.get("note", "")), bool(body.get("needs_item_back", True)))
 
 
 def returns(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
     rows, total = fulfilment.returns_page(m.state, _platform(m, body), None, None, 0, -1)
     return {"returns": rows, "total": total}
+
+
+def _photos(body: dict[str, Any]) -> list[str]:
+    """"photos": how many practice pictures (1, 2, …), or a list of URLs / practice photo paths."""
+    wanted = body.get("photos", 0)
+    return [str(x) for x in wanted] if isinstance(wanted, list) else [photo_path(n + 1) for n in range(int(wanted))]
+
+
+def leave_review(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
+    """{"platform", "order", "rating": 1–5, "text"?, "photos"?: how many pictures or a list of URLs, "line"?:
+    order line id or seller SKU (default: the first line not reviewed)}: the buyer reviews a delivered order."""
+    rating = body["rating"]
+    if isinstance(rating, str) and rating.strip().isdigit():
+        rating = int(rating)
+    line = body.get("line")
+    return reviews.leave_review(m.state, _platform(m, body), str(body["order"]), rating, str(body.get("text", "")),
+                                _photos(body), str(line) if line not in (None, "") else None)
+
+
+def hide_review(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
+    """{"platform", "ref"}: the buyer deletes the review; it takes no reply from now on."""
+    return reviews.hide(m.state, _platform(m, body), str(body["ref"]))
+
+
+def reply_review(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
+    """{"platform", "ref", "text", "max_length"?}: the seller answers in the platform's seller centre (not through
+    the app), under the same one-reply rule."""
+    return reviews.reply(m.state, _platform(m, body), str(body["ref"]), str(body["text"]),
+                         int(body.get("max_length", 0)))
+
+
+def list_reviews(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
+    """{"platform", "order"?}: every review of the platform (or of one order), hidden ones too, oldest change first."""
+    platform = _platform(m, body)
+    if body.get("order"):
+        rows = reviews.reviews_of_order(m.state, platform, str(body["order"]))
+        return {"reviews": rows, "total": len(rows)}
+    rows, total = reviews.reviews_page(m.state, platform, None, None, 0, -1)
+    return {"reviews": rows, "total": total}
 
 
 def add_message(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
@@ -244,6 +281,11 @@ ROUTES: dict[tuple[str, str], Callable[[PracticeMarketplace, dict[str, Any]], An
     ("POST", "/orders/return"): request_return,
     ("GET", "/returns"): returns,
     ("POST", "/returns"): returns,
+    ("GET", "/reviews"): list_reviews,
+    ("POST", "/reviews"): list_reviews,
+    ("POST", "/reviews/leave"): leave_review,
+    ("POST", "/reviews/hide"): hide_review,
+    ("POST", "/reviews/reply"): reply_review,
     ("GET", "/packages"): packages,
     ("POST", "/packages"): packages,
     ("POST", "/shipments/advance"): advance_shipments,

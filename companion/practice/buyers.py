@@ -1,6 +1,7 @@
 """Simulated buyers: they order what the platform shows in stock, sometimes cancel, ask the seller to cancel a
 paid order, return part of a delivered one (some with photos), ask questions in chat and, when nobody answers for a
-while, follow up ("Halo kak?"). Each step also moves the parcels on (practice/fulfilment.advance_shipments).
+while, follow up ("Halo kak?"). A while after a parcel arrives most buyers review what they got (mostly 4–5 stars,
+a few low ones, some with photos). Each step also moves the parcels on (practice/fulfilment.advance_shipments).
 
 Deterministic for a seed: the same seed and the same starting record give the same actions. "A while" is counted
 in simulator steps, not seconds, so a run does not depend on how fast the machine is.
@@ -12,7 +13,8 @@ import random
 import threading
 from typing import Any
 
-from companion.practice import fulfilment
+from companion.domain.reviews import LOW_RATING
+from companion.practice import fulfilment, reviews
 from companion.practice.catalogue import BUYER_NAMES, BUYER_QUESTIONS
 from companion.practice.fulfilment import Refused
 from companion.practice.photos import photo_path
@@ -31,6 +33,23 @@ RETURN_REASONS = ("Barang rusak", "Tidak sesuai deskripsi", "Ukuran tidak sesuai
 RETURN_NOTES = ("", "Kemasan penyok waktu sampai.", "Warnanya beda dengan foto.", "Mohon dibantu ya kak.")
 RETURN_PHOTOS = 0.6   # share of returns with pictures
 REFUND_ONLY = 0.2     # share of returns where the buyer keeps the item (refund only)
+REVIEW_AFTER_STEPS = 3   # steps after a parcel arrives before its buyer may review it
+REVIEW_CHANCE = 0.5      # per step, when a review is due: buyers do not all write at once
+REVIEW_SHARE = 0.7       # share of buyers who review at all (the rest never do)
+STARS = (5, 4, 3, 2, 1)
+STAR_WEIGHTS = (60, 22, 7, 5, 6)  # mostly 4–5 stars, a few low ones
+REVIEW_WORDS = {
+    5: ("", "Barang sudah sampai, sesuai pesanan. Terima kasih kak!", "Mantap, pengiriman cepat.",
+        "Packing rapi, recommended seller.", "Kualitas bagus, harga terjangkau. Bakal order lagi."),
+    4: ("", "Barang bagus, cuma pengirimannya agak lama.", "Sesuai foto, packing bisa lebih rapi lagi.",
+        "Oke, sesuai harga."),
+    3: ("Lumayan, tapi pengiriman lama.", "Barang oke, tapi chat lama dibalas.", "Warnanya agak beda dengan foto."),
+    2: ("Barang tidak sesuai deskripsi.", "Pengiriman lama, seminggu baru sampai.",
+        "Kosong padahal ditulis ready, nunggu lama baru dikirim."),
+    1: ("Barang tidak sesuai, kecewa.", "Kosong padahal ditulis ready.", "Barang rusak waktu sampai, kemasan penyok.",
+        "Chat tidak dibalas, pengiriman lama."),
+}
+LOW_PHOTOS, HIGH_PHOTOS = 0.5, 0.2  # share of low (1–3 star) and high reviews with pictures
 
 
 def buyer_id(state: PracticeState, platform: str, index: int) -> str:
@@ -106,24 +125,32 @@ class BuyerSimulator:
         self._lock = threading.Lock()
         self._steps = 0
         self._asked: dict[tuple[str, int], int] = {}  # (platform, buyer) -> step of a question not followed up yet
+        self._arrived: dict[tuple[str, str], int] = {}  # (platform, order) -> step its parcel was seen delivered
+        self._reviewable: dict[tuple[str, str], int] = {}  # of those, the ones whose buyer has not decided yet
 
     def reseed(self, seed: int) -> None:
         with self._lock:
             self.rng = random.Random(seed)
             self._steps = 0
             self._asked.clear()
+            self._arrived.clear()
+            self._reviewable.clear()
 
     def step(self) -> dict[str, Any]:
         """The parcels move on one step, then one buyer action: a follow-up when a question went unanswered long
-        enough (sometimes), otherwise order (55 %), ask (22 %), show a picture, product card or order card (8 %),
-        cancel (8 %), ask the seller to cancel (3.5 %) or return part of a delivered order (3.5 %).
-        Returns what happened."""
+        enough (sometimes), a review of an order that arrived a while ago (sometimes), otherwise order (55 %),
+        ask (22 %), show a picture, product card or order card (8 %), cancel (8 %), ask the seller to cancel
+        (3.5 %) or return part of a delivered order (3.5 %). Returns what happened."""
         with self._lock:
             self._steps += 1
             fulfilment.advance_shipments(self.state)
+            self._note_arrivals()
             follow_up = self._follow_up()
             if follow_up is not None:
                 return follow_up
+            review = self._review()
+            if review is not None:
+                return review
             platform = self.rng.choice(self.state.channel_names)
             roll = self.rng.random()
             buyer = self.rng.randrange(len(BUYER_NAMES))
@@ -248,6 +275,50 @@ class BuyerSimulator:
             return {"action": "none", "platform": platform, "reason": exc.reason}
         return {"action": "return", "platform": platform, "order": order["ref"], "return": found["ref"],
                 "seller_sku": line["seller_sku"], "quantity": quantity, "photos": len(photos)}
+
+    # -- reviews ------------------------------------------------------------------------------------------------
+    def _note_arrivals(self) -> None:
+        """Remember the step each parcel was first seen delivered (or completed): its buyer reviews a while later."""
+        for platform in self.state.channel_names:
+            for step in reviews.DELIVERED_STEPS:
+                for found in fulfilment.packages(self.state, platform, step):
+                    key = (platform, str(found["order_ref"]))
+                    if key not in self._arrived:
+                        self._arrived[key] = self._steps
+                        self._reviewable[key] = self._steps
+
+    def _review(self) -> dict[str, Any] | None:
+        """The buyer of the order that arrived longest ago (REVIEW_AFTER_STEPS or more) decides, sometimes: most
+        review every line they received with one rating, the rest never do. None when nobody wrote."""
+        due = sorted((arrived, key) for key, arrived in self._reviewable.items()
+                     if self._steps - arrived >= REVIEW_AFTER_STEPS)
+        if not due or self.rng.random() >= REVIEW_CHANCE:
+            return None
+        _arrived, (platform, ref) = due[0]
+        del self._reviewable[(platform, ref)]
+        if self.rng.random() >= REVIEW_SHARE:
+            return None
+        lines = reviews.unreviewed_lines(self.state, platform, self.state.order(platform, ref))
+        if not lines:
+            return None  # reviewed already (by the admin API) or nothing received
+        rating = self.rng.choices(STARS, STAR_WEIGHTS)[0]
+        left, pictures = [], 0
+        for line in lines:
+            photos = self._review_photos(rating)
+            try:
+                left.append(reviews.leave_review(self.state, platform, ref, rating, self.rng.choice(
+                    REVIEW_WORDS[rating]), photos, str(line["id"]))["ref"])
+            except Refused as exc:  # reviewed through the admin API in between
+                return {"action": "none", "platform": platform, "reason": exc.reason}
+            pictures += len(photos)
+        return {"action": "review", "platform": platform, "order": ref, "reviews": left, "rating": rating,
+                "photos": pictures}
+
+    def _review_photos(self, rating: int) -> list[str]:
+        share = LOW_PHOTOS if rating <= LOW_RATING else HIGH_PHOTOS
+        if self.rng.random() >= share:
+            return []
+        return [photo_path(self.rng.randrange(1, 100)) for _ in range(self.rng.randint(1, 3))]
 
     # -- background pace --------------------------------------------------------------------------------------
     @property

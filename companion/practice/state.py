@@ -63,6 +63,14 @@ CREATE TABLE IF NOT EXISTS returns (id INTEGER PRIMARY KEY, platform TEXT NOT NU
 CREATE INDEX IF NOT EXISTS returns_update ON returns(platform, updated);
 CREATE TABLE IF NOT EXISTS return_lines (id INTEGER PRIMARY KEY, return_id INTEGER NOT NULL REFERENCES returns(id),
     line_id INTEGER NOT NULL, quantity INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS reviews (id INTEGER PRIMARY KEY, platform TEXT NOT NULL, ref TEXT NOT NULL,
+    order_ref TEXT NOT NULL, line_id INTEGER NOT NULL, item_id TEXT NOT NULL, model_id TEXT NOT NULL,
+    seller_sku TEXT NOT NULL DEFAULT '', product_name TEXT NOT NULL,
+    rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5), text TEXT NOT NULL DEFAULT '',
+    photos TEXT NOT NULL DEFAULT '[]', buyer_id TEXT NOT NULL DEFAULT '',
+    buyer_name TEXT NOT NULL, created REAL NOT NULL, updated REAL NOT NULL, reply TEXT NOT NULL DEFAULT '',
+    replied_at REAL, hidden INTEGER NOT NULL DEFAULT 0, UNIQUE (platform, ref), UNIQUE (platform, order_ref, line_id));
+CREATE INDEX IF NOT EXISTS reviews_update ON reviews(platform, updated);
 """
 # Added after the first release: a practice folder from before gets them on opening.
 MESSAGE_COLUMNS = {"kind": "TEXT NOT NULL DEFAULT 'text'", "attached": "TEXT NOT NULL DEFAULT ''"}
@@ -71,6 +79,7 @@ LINE_COLUMNS = {"cancelled": "INTEGER NOT NULL DEFAULT 0"}  # units of the line 
 MESSAGE_KINDS = ("text", "image", "product", "order")  # attached: image path or URL, item id, order number
 
 FULFILMENT_TABLES = ("packages", "cancel_requests", "returns", "return_lines")  # kept by practice/fulfilment.py
+REVIEW_TABLES = ("reviews",)  # kept by practice/reviews.py (a folder from before gets it on opening: IF NOT EXISTS)
 NAME = re.compile(r"^[a-z_]+$")
 ORDER_TIMES = ("create_time", "update_time")
 BOUND_OPERATORS = (">=", "<", "<=")
@@ -466,6 +475,20 @@ class PracticeState:
         with self.tx() as c:
             return int(c.execute(f"UPDATE {table} SET {sets} WHERE {where}", [*values.values(), *params]).rowcount)
 
+    def updated_page(self, table: str, platform: str, start: float | None, end: float | None, offset: int,
+                     limit: int, newest_first: bool = False, **equals: Any) -> tuple[list[dict[str, Any]], int]:
+        """One page of a platform's records (of a table with an `updated` column) updated within [start, end]
+        and matching `equals`, in (updated, id) order (or newest first), and their total. limit -1: all."""
+        where, params = _equals(table, {"platform": platform, **equals})
+        for op, bound in ((">=", start), ("<=", end)):
+            if bound is not None:
+                where, params = f"{where} AND updated {op} ?", [*params, bound]
+        way = "DESC" if newest_first else "ASC"
+        total = int(self.rows(f"SELECT COUNT(*) AS n FROM {table} WHERE {where}", params)[0]["n"])
+        rows = self.rows(f"SELECT * FROM {table} WHERE {where} ORDER BY updated {way}, id {way} LIMIT ? OFFSET ?",
+                         [*params, limit, max(0, offset)])
+        return rows, total
+
     def returns_between(self, platform: str, start: float | None, end: float | None, offset: int,
                         limit: int) -> tuple[list[dict[str, Any]], int]:
         """One page of a platform's returns updated within [start, end] in (updated, id) order, and their total."""
@@ -532,8 +555,8 @@ class PracticeState:
     def reset(self) -> None:
         """Forget orders, chats and listings (credentials and tokens stay), then list the starting catalogue again."""
         with self.tx() as c:
-            for table in ("return_lines", "returns", "cancel_requests", "packages", "messages", "conversations",
-                          "order_lines", "orders", "listings"):
+            for table in ("reviews", "return_lines", "returns", "cancel_requests", "packages", "messages",
+                          "conversations", "order_lines", "orders", "listings"):
                 c.execute(f"DELETE FROM {table}")
         self.seed_catalogue()
 
@@ -556,8 +579,8 @@ def _order_filter(platform: str, bounds: list[OrderBound] | tuple[()],
 
 
 def _equals(table: str, equals: dict[str, Any]) -> tuple[str, list[Any]]:
-    """A WHERE clause of column = value for a fulfilment table; table and column names are checked."""
-    if table not in FULFILMENT_TABLES or not all(NAME.match(n) for n in equals):
+    """A WHERE clause of column = value for a fulfilment or review table; table and column names are checked."""
+    if table not in FULFILMENT_TABLES + REVIEW_TABLES or not all(NAME.match(n) for n in equals):
         raise ValueError(f"bad fulfilment table or column: {table} {sorted(equals)}")
     return " AND ".join([f"{n} = ?" for n in equals] or ["1 = 1"]), list(equals.values())
 

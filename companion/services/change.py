@@ -13,10 +13,12 @@ class Change:
     orders: frozenset[str] = field(default_factory=frozenset)  # online order ids imported or changed
     sync: bool = False  # accounts, listings, mapping, sync status or incidents changed
     conversations: frozenset[str] = field(default_factory=frozenset)  # inbox conversations with news
+    reviews: frozenset[str] = field(default_factory=frozenset)  # buyers' reviews with news (new, replied, refused)
 
     def __or__(self, other: Change) -> Change:
         return Change(self.products | other.products, self.sales | other.sales, self.settings or other.settings,
-                      self.orders | other.orders, self.sync or other.sync, self.conversations | other.conversations)
+                      self.orders | other.orders, self.sync or other.sync, self.conversations | other.conversations,
+                      self.reviews | other.reviews)
 
     @property
     def stock_changed(self) -> bool:

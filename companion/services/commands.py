@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from companion.domain.errors import NotFound, UserError
 from companion.i18n import N_
-from companion.services import cancellations, returns, shipping
+from companion.services import cancellations, returns, reviews, shipping
 from companion.services import inbox as inbox_service
 from companion.services.change import Change
 from companion.services.stock_push import STOCK_CHANGED
@@ -49,6 +49,9 @@ KINDS: dict[str, CommandKind] = {k.name: k for k in (
                 retry=cancellations.retry_answer, cancel=cancellations.cancel_answer),
     CommandKind(returns.ANSWER_RETURN, N_("Answer a return request"), cancellable=True,
                 retry=returns.retry_answer, cancel=returns.cancel_answer),
+    # a waiting reply may be withdrawn: the review waits for an answer again
+    CommandKind(reviews.REVIEW_REPLY_KIND, N_("Reply to a buyer's review"), cancellable=True,
+                retry=reviews.retry_reply, cancel=reviews.cancel_reply),
 )}
 
 

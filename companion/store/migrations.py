@@ -20,6 +20,7 @@ from companion.store.schema_v6 import V6
 from companion.store.schema_v7 import V7
 from companion.store.schema_v8 import V8
 from companion.store.schema_v9 import V9
+from companion.store.schema_v10 import V10
 
 if TYPE_CHECKING:  # the database module opens files through migrate(); here it is only a type
     from companion.store.database import Database
@@ -34,6 +35,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     (7, V7),
     (8, V8),
     (9, V9),
+    (10, V10),
 ]
 
 

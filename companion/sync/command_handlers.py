@@ -11,6 +11,7 @@ from __future__ import annotations
 from companion.sync.cancelling import ANSWER_HANDLER, CANCEL_HANDLER
 from companion.sync.chat import REPLY_HANDLER
 from companion.sync.returns import HANDLER as RETURN_HANDLER
+from companion.sync.reviews import REVIEW_REPLY_HANDLER
 from companion.sync.rounds import CommandHandler
 from companion.sync.shipping import HANDLER as SHIP_HANDLER
 from companion.sync.stock_sending import HANDLER as STOCK_HANDLER
@@ -19,9 +20,11 @@ from companion.sync.stock_sending import HANDLER as STOCK_HANDLER
 # sending replies (offline, login refused) gets no push, and its stock changes wait for the next round. The
 # fulfilment kinds go between them (answers to buyers' cancel requests and the seller's cancellations before
 # shipments, so an order being cancelled is not shipped first; then answers to returns): stock numbers change only
-# with the orders they read back, and are pushed after.
+# with the orders they read back, and are pushed after. Replies to reviews go last: they touch neither orders nor
+# stock, and a review API that says "slow down" must not hold back a shipment or a stock number.
 _HANDLERS: dict[str, CommandHandler] = {h.kind: h for h in (
-    REPLY_HANDLER, ANSWER_HANDLER, CANCEL_HANDLER, SHIP_HANDLER, RETURN_HANDLER, STOCK_HANDLER)}
+    REPLY_HANDLER, ANSWER_HANDLER, CANCEL_HANDLER, SHIP_HANDLER, RETURN_HANDLER, STOCK_HANDLER,
+    REVIEW_REPLY_HANDLER)}
 
 
 def handlers() -> list[CommandHandler]:

@@ -1,8 +1,9 @@
 """One sync round: for every active shop, fresh tokens and the phases its channel declares (listings with STOCK,
 orders with ORDERS, chats with CHAT unless the channel's chats are read only on demand: `check_chats`); then each
 shop's due commands through their handlers (sync/command_handlers.py: replies, cancellations and shipments, answers
-to returns, stock numbers) and, with FULFILMENT, its return requests and missing shipping labels (docs/SHIPPING.md);
-then the commands meant for every shop settled.
+to returns, stock numbers, replies to reviews) and, with FULFILMENT, its return requests and missing shipping labels
+(docs/SHIPPING.md), with REVIEWS its buyers' reviews (docs/REVIEWS.md); then the commands meant for every shop
+settled.
 
 Everything that must survive a crash is in the database before the next step: refreshed tokens before they are
 used, each order page together with the cursor after it, a command 'sending' before it leaves, push results per
@@ -39,7 +40,7 @@ from companion.store import outbox, refresh_lock, sync_state
 from companion.store.accounts import AccountRow
 from companion.store.database import Database, thread_database
 from companion.store.outbox import CommandRow
-from companion.sync import chat, command_handlers, labels, returns
+from companion.sync import chat, command_handlers, labels, returns, reviews
 from companion.sync.backoff import Backoff
 from companion.sync.events import AccountResult, RoundSummary
 from companion.sync.problems import is_offline, problem_for
@@ -101,6 +102,7 @@ class SyncEngine:
             if not self.stop_event.is_set():
                 change |= self._send_commands(rnd, acc, due)
                 change |= self._fulfilment(db, acc)
+                change |= self._reviews(db, acc)
         change |= self._settle(rnd, accounts, due)
         results = tuple(self._finish(db, acc) for acc in accounts)
         change |= Change(sync=True) if results else Change()
@@ -226,6 +228,18 @@ class SyncEngine:
         except _Stop:
             acc.stopped = True
         return change
+
+    def _reviews(self, db: Database, acc: AccountRun) -> Change:
+        """Last of the shop's work, for a channel that declares REVIEWS: buyers' reviews created or changed since
+        the "reviews" cursor (sync/reviews.py; the first pull looks 90 days back, so it may take a while and must
+        not hold back orders, replies or stock)."""
+        if acc.stopped or Capability.REVIEWS not in acc.capabilities:
+            return Change()
+        try:
+            return self._phase(acc, lambda: reviews.pull_reviews(db, acc))
+        except _Stop:
+            acc.stopped = True
+            return Change()
 
     def _settle(self, rnd: CommandRound, accounts: list[AccountRun], due: Sequence[CommandRow]) -> Change:
         """Commands meant for every account: sent once every account that takes them has them, else due again."""

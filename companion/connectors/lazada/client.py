@@ -21,7 +21,8 @@ from companion.connectors.lazada.signing import sign, string_to_sign
 from companion.domain.clock import now_utc
 
 # The codes each API's reference page documents (connectors/lazada/contracts.py says what each means for us).
-THROTTLE_CODES = frozenset({"901", "E901", "ApiCallLimit", "AppCallLimit"})
+# TRAFFIC_CONTROL: the review APIs' own throttling code (product-review-api pages).
+THROTTLE_CODES = frozenset({"901", "E901", "ApiCallLimit", "AppCallLimit", "TRAFFIC_CONTROL"})
 AUTH_CODES = frozenset({"IllegalAccessToken", "MissingAccessToken", "InvalidAccessToken"})
 # AUTH_TYPE_UNSUPPORTED: the app's tokens are bound to a service-market order and cannot be refreshed.
 REAUTHORIZE_CODES = frozenset({"IllegalRefreshToken", "InvalidRefreshToken", "AUTH_TYPE_UNSUPPORTED"})
@@ -53,27 +54,29 @@ class LazadaClient:
         return full
 
     def send(self, method: str, api_path: str, params: Mapping[str, str] | None = None, *,
-             auth_host: bool = False) -> HttpResponse:
-        """GET: all parameters in the query; POST: all in a form body (as the official SDK sends them)."""
+             auth_host: bool = False, write: bool | None = None) -> HttpResponse:
+        """GET: all parameters in the query; POST: all in a form body (as the official SDK sends them). `write=True`
+        marks a GET that changes something (Lazada's review reply is a GET): a lost answer is then outcome_unknown."""
         c = self.credentials
         full = self.signed_params(api_path, params or {}, with_token=not auth_host)
         url = (c.auth_base_url if auth_host else c.base_url).rstrip("/") + api_path
         if method.upper() == "GET":
-            return self.http.send("GET", url, params=full)
-        return self.http.send(method, url, form=full)
+            return self.http.send("GET", url, params=full, write=write)
+        return self.http.send(method, url, form=full, write=write)
 
     def call(self, method: str, api_path: str, params: Mapping[str, str] | None = None, *,
              auth_host: bool = False) -> dict[str, Any]:
         resp = self.send(method, api_path, params, auth_host=auth_host)
         return self.parse(resp, method, token_call=auth_host)
 
-    def parse(self, resp: HttpResponse, method: str, *, token_call: bool = False) -> dict[str, Any]:
-        failure = status_error(resp, method)
+    def parse(self, resp: HttpResponse, method: str, *, token_call: bool = False,
+              write: bool | None = None) -> dict[str, Any]:
+        failure = status_error(resp, method, write)
         if failure is not None:
             raise failure
         envelope = resp.json_object()
         if envelope is None:
-            raise not_json_error(resp, method)
+            raise not_json_error(resp, method, write)
         if str(envelope.get("code", "0")) != "0":
             raise envelope_error(envelope, self.credentials.secrets(), token_call=token_call)
         return envelope

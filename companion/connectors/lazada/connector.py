@@ -15,6 +15,7 @@ from companion.connectors.http import Http
 from companion.connectors.lazada import auth, mapping, reverse, shipping
 from companion.connectors.lazada.client import LazadaClient, envelope_error
 from companion.connectors.lazada.credentials import LazadaCredentials
+from companion.connectors.lazada.reviews import LazadaReviews
 from companion.domain.clock import now_utc
 from companion.domain.fulfilment import (
     CancelLine,
@@ -38,6 +39,7 @@ from companion.domain.marketplace import (
     StockUpdate,
     TokenSet,
 )
+from companion.domain.reviews import Review, ReviewPage, ReviewReply, ReviewReplyResult
 
 ORDER_PAGE = 100
 ITEMS_BATCH = 50  # /orders/items/get: ≤50 order ids
@@ -80,7 +82,8 @@ def stock_payload(batch: Sequence[StockUpdate]) -> str:
 
 class LazadaConnector(Connector):
     channel = "lazada"
-    capabilities = frozenset({Capability.ORDERS, Capability.STOCK, Capability.CHAT, Capability.FULFILMENT})
+    capabilities = frozenset({Capability.ORDERS, Capability.STOCK, Capability.CHAT, Capability.FULFILMENT,
+                              Capability.REVIEWS})
 
     def __init__(self, credentials: LazadaCredentials, http: Http | None = None,
                  clock: Callable[[], datetime] = now_utc) -> None:
@@ -88,6 +91,7 @@ class LazadaConnector(Connector):
         self.order_page_size = ORDER_PAGE  # smaller in tests, to walk several pages
         self.return_page_size = reverse.RETURN_PAGE
         self.clock = clock
+        self.reviews = LazadaReviews(self.client, clock)
 
     @property
     def credentials(self) -> LazadaCredentials:
@@ -261,3 +265,14 @@ class LazadaConnector(Connector):
 
     def answer_return(self, return_id: str, answer: ReturnAnswer) -> None:
         reverse.answer_return(self.client, return_id, answer)
+
+    # Reviews (reviews.py) ---------------------------------------------------------------------------------------
+
+    def pull_reviews(self, updated_from: datetime, updated_to: datetime, cursor: str | None = None) -> ReviewPage:
+        return self.reviews.pull(updated_from, updated_to, cursor)
+
+    def get_reviews(self, review_ids: Sequence[str]) -> list[Review]:
+        return self.reviews.get(review_ids)
+
+    def reply_reviews(self, replies: Sequence[ReviewReply]) -> list[ReviewReplyResult]:
+        return self.reviews.reply(replies)

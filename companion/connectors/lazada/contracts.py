@@ -22,8 +22,9 @@ from companion.connectors.lazada.contract_common import (
     errors_with,
 )
 from companion.connectors.lazada.contracts_fulfilment import FULFILMENT
+from companion.connectors.lazada.contracts_reviews import REVIEW_CONTRACTS
 
-__all__ = ["API", "COMMON", "COMMON_ERRORS", "DOCS", "ENDPOINTS", "ENVELOPE", "ERROR_ENVELOPE", "GUIDES", "LATER"]
+__all__ = ["API", "COMMON", "COMMON_ERRORS", "DOCS", "ENDPOINTS", "ENVELOPE", "ERROR_ENVELOPE", "GUIDES"]
 _errors = errors_with
 
 _TOKEN_ANSWER = (
@@ -314,57 +315,8 @@ MESSAGE_SEND = Endpoint(
           "safety check stops is still answered as sent: only the message list's process_msg tells.",
 )
 
+# The review contracts (issue 16) are in contracts_reviews.py, the shipping ones in contracts_fulfilment.py.
 ENDPOINTS: tuple[Endpoint, ...] = (
     TOKEN_CREATE, TOKEN_REFRESH, ORDERS_GET, ORDER_GET, ORDERS_ITEMS_GET, PRODUCTS_GET, SELLABLE_UPDATE,
-    PRICE_QUANTITY_UPDATE, SESSION_LIST, MESSAGE_LIST, MESSAGE_SEND, *FULFILMENT,
+    PRICE_QUANTITY_UPDATE, SESSION_LIST, MESSAGE_LIST, MESSAGE_SEND, *FULFILMENT, *REVIEW_CONTRACTS,
 )
-
-# -- for the reviews issue (16): written from the reference now, not called by the connector yet, so kept out of
-# ENDPOINTS (every contract there is exercised against the practice marketplace).
-_REVIEW_ERRORS = (
-    ErrorCode("PARAMS_VALIDATE_ERROR", "refused", "a parameter is missing or out of range (90 days back, 7 days a "
-                                                  "call, page ≤ 50; reply ≤ 500 characters, once, in time)"),
-    ErrorCode("TRAFFIC_CONTROL", "throttled", "Traffic control"),
-    ErrorCode("Mp3SellerApiLimit", "not_permitted", "MP3 sellers cannot call this API"),
-)
-
-REVIEW_IDS = Endpoint(
-    name="GetHistoryReviewIdList", method="GET", path="/review/seller/history/list",
-    source=f"{API}/product-review-api/gethistoryreviewidlist.json (GetHistoryReviewIdList)",
-    query=(Field("item_id", "str", low=1), Field("order_id", "int", required=False), Field("start_time", "int"),
-           Field("end_time", "int"), Field("current", "int", low=1, high=50)),
-    answer=(Field("success", "bool"), Field("data", "object", children=(
-        Field("current", "int"), Field("total", "int", low=0), Field("page_size", "int"),
-        Field("id_list", "list", item="int"))),),
-    errors=_REVIEW_ERRORS,
-    notes="Reviews of the last 90 days; start_time..end_time (ms, the reviews' create_time) at most 7 days apart.",
-)
-
-REVIEWS = Endpoint(
-    name="GetReviewListByIdList", method="GET", path="/review/seller/list/v2",
-    source=f"{API}/product-review-api/getreviewlistbyidlist.json (GetReviewListByIdList)",
-    query=(Field("id_list", "str", low=2),),  # a JSON list of at most 10 ids
-    answer=(Field("success", "bool"), Field("data", "object", children=(
-        Field("review_list", "list", children=(
-            Field("id", "int"), Field("product_id", "int"), Field("order_id", "int"), Field("submit_time", "int"),
-            Field("can_reply", "bool"), Field("review_content", "str"), Field("review_type", "str",
-                                                                              choices=("PRODUCT_REVIEW",
-                                                                                       "FOLLOW_UP_REVIEW")),
-            Field("seller_reply", "str"), Field("review_images", "list", item="str"),
-            Field("ratings", "object", required=False))),
-        Field("outdated_reviews", "list", item="int"))),),
-    errors=_REVIEW_ERRORS,
-    notes="ratings only on PRODUCT_REVIEW (the page marks it always present and says so), hence optional.",
-)
-
-REVIEW_REPLY = Endpoint(
-    name="SubmitSellerReply", method="GET", path="/review/seller/reply/add",
-    source=f"{API}/product-review-api/submitsellerreply.json (SubmitSellerReply)",
-    query=(Field("id", "int"), Field("content", "str", low=1, high=500)),
-    answer=(Field("success", "bool", required=False), Field("data", "bool", required=False)),
-    errors=_REVIEW_ERRORS,
-    notes="Text only, one reply per review (REPLY_ALREADY), only PRODUCT_REVIEW, within the reply period; every "
-          "reply goes through quality control. The page documents the method as GET.",
-)
-
-LATER: tuple[Endpoint, ...] = (REVIEW_IDS, REVIEWS, REVIEW_REPLY)

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from companion.connectors.lazada import practice_fulfilment_routes as fulfilment
+from companion.connectors.lazada import practice_reviews_routes as reviews
 from companion.connectors.lazada import practice_shop as shop
 from companion.connectors.lazada import practice_signing as signing
 from companion.connectors.lazada.practice_reply import err, ok
@@ -427,6 +428,7 @@ def message_send(ctx: Context, p: dict[str, str]) -> Reply:
 
 ROUTES: dict[str, Callable[[Context, dict[str, str]], Reply]] = {
     **fulfilment.ROUTES,
+    **reviews.ROUTES,
     "/orders/get": orders_get,
     "/order/get": order_get,
     "/products/get": products_get,

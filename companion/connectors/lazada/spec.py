@@ -8,6 +8,7 @@ from typing import Any
 from companion.connectors.http import Http
 from companion.connectors.lazada.auth_flow import LazadaAuthFlow
 from companion.connectors.lazada.connector import LazadaConnector
+from companion.connectors.lazada.contracts_reviews import REPLY_LENGTH
 from companion.connectors.lazada.credentials import AUTH_HOST, HOST, LazadaCredentials
 from companion.connectors.lazada.export_format import LAYOUT
 from companion.connectors.lazada.practice import PRACTICE
@@ -15,6 +16,7 @@ from companion.connectors.lazada.reply_rule import RULE
 from companion.connectors.spec import ChannelSpec
 from companion.domain.fulfilment import CancelReason, FulfilmentRules, ShipMethod
 from companion.domain.marketplace import Capability
+from companion.domain.reviews import ReviewRules
 from companion.i18n import N_
 
 NAME = "lazada"
@@ -51,6 +53,16 @@ FULFILMENT = FulfilmentRules(
     seller_centre_url="https://sellercenter.lazada.co.id",
 )
 
+# contracts_reviews.py: a reply is text of at most 500 characters, one per review ("does not support multiple
+# replies"), one review a call, checked by Lazada before it shows ("quality control"), only within the reply period;
+# reviews can be read 90 days back.
+REVIEWS = ReviewRules(
+    available=True, max_reply_length=REPLY_LENGTH, one_reply=True, replies_per_call=1,
+    note=N_("Lazada takes one reply per review, within its reply period, and checks each reply before buyers see "
+            "it. Reviews older than 90 days cannot be read from Lazada."),
+    seller_centre_url="https://sellercenter.lazada.co.id",
+)
+
 SPEC = ChannelSpec(
     name=NAME,
     label=N_("Lazada"),
@@ -59,7 +71,8 @@ SPEC = ChannelSpec(
     color="#2a4fd0",
     credentials_type=LazadaCredentials,
     connector=_connector,
-    capabilities=frozenset({Capability.ORDERS, Capability.STOCK, Capability.CHAT, Capability.FULFILMENT}),
+    capabilities=frozenset({Capability.ORDERS, Capability.STOCK, Capability.CHAT, Capability.FULFILMENT,
+                            Capability.REVIEWS}),
     real_hosts={"base_url": HOST, "auth_base_url": AUTH_HOST},
     practice_credentials=_practice_credentials,
     practice=PRACTICE,
@@ -75,4 +88,5 @@ SPEC = ChannelSpec(
                       "you open the Lazada filter or press \"Check Lazada chats\"."),
     picture_hosts=("slatic.net", "lazcdn.com"),  # Lazada's image CDNs (id-live.slatic.net, img.lazcdn.com): UNCONFIRMED
     fulfilment=FULFILMENT,
+    reviews=REVIEWS,
 )

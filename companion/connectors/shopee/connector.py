@@ -18,6 +18,7 @@ from companion.connectors.shopee.client import ShopeeClient
 from companion.connectors.shopee.connector_returns import ShopeeReturns
 from companion.connectors.shopee.connector_shipping import ShopeeShipping
 from companion.connectors.shopee.credentials import ShopeeCredentials
+from companion.connectors.shopee.reviews import ShopeeReviews
 from companion.domain.clock import now_utc
 from companion.domain.marketplace import (
     Capability,
@@ -49,10 +50,11 @@ DETAIL_FIELDS = ("buyer_username,item_list,pay_time,recipient_address,shipping_c
                  "buyer_cancel_reason")
 
 
-class ShopeeConnector(ShopeeShipping, ShopeeReturns, Connector):
+class ShopeeConnector(ShopeeShipping, ShopeeReturns, ShopeeReviews, Connector):
     channel = "shopee"
     # Chat is declared but whitelisted per app (§1.9): the chat calls raise NotPermitted when refused.
-    capabilities = frozenset({Capability.ORDERS, Capability.STOCK, Capability.CHAT, Capability.FULFILMENT})
+    capabilities = frozenset({Capability.ORDERS, Capability.STOCK, Capability.CHAT, Capability.FULFILMENT,
+                              Capability.REVIEWS})
 
     def __init__(self, credentials: ShopeeCredentials, http: Http | None = None,
                  clock: Callable[[], datetime] = now_utc) -> None:
@@ -60,6 +62,7 @@ class ShopeeConnector(ShopeeShipping, ShopeeReturns, Connector):
         self.order_page_size = ORDER_PAGE  # smaller in tests, to walk several pages
         # item_id → model_id → [(location_id, stock)] last read (listing or before a push)
         self._structures: dict[int, dict[str, list[tuple[str, int]]]] = {}
+        self._item_names: dict[str, str] = {}  # item_id → product name, for reviews (reviews.py)
         self.clock = clock
 
     @property

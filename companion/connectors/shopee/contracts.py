@@ -29,6 +29,7 @@ from companion.connectors.shopee.contract_basics import (
 )
 from companion.connectors.shopee.fulfilment_contracts import FULFILMENT_ENDPOINTS
 from companion.connectors.shopee.returns_contracts import RETURN_ENDPOINTS
+from companion.connectors.shopee.review_contracts import REVIEW_ENDPOINTS
 
 _SELLER_STOCK = Field("seller_stock", "list", required=False, children=(
     Field("location_id", "str", required=False), Field("stock", "int"), Field("if_saleable", "bool", required=False)))
@@ -309,52 +310,8 @@ SEND_MESSAGE = Endpoint(
 ENDPOINTS: tuple[Endpoint, ...] = (
     TOKEN_GET, ACCESS_TOKEN_GET, GET_ORDER_LIST, GET_ORDER_DETAIL, GET_ITEM_LIST, GET_ITEM_BASE_INFO, GET_MODEL_LIST,
     UPDATE_STOCK, GET_CONVERSATION_LIST, GET_MESSAGE, SEND_MESSAGE, *FULFILMENT_ENDPOINTS, *RETURN_ENDPOINTS,
+    *REVIEW_ENDPOINTS,  # review_contracts.py: product.get_comment and product.reply_comment (issue 16)
 )
-
-
-# For the reviews issue (16): written down now, not yet called by the connector nor served by the practice Shopee, so
-# they stay out of ENDPOINTS (whose every entry a test exercises).
-GET_COMMENT = Endpoint(
-    name="product.get_comment", method="GET", path="/api/v2/product/get_comment",
-    source=SCHEMA + "v2.product.get_comment.json",
-    query=(*SHOP_COMMON, Field("item_id", "int", required=False), Field("comment_id", "int", required=False),
-           Field("cursor", "str"), Field("page_size", "int", low=1, high=100)),
-    answer=(*ENVELOPE, Field("response", "object", children=(
-        Field("more", "bool"), Field("next_cursor", "str"),
-        Field("item_comment_list", "list", children=(
-            Field("comment_id", "str"), Field("comment", "str", required=False), Field("order_sn", "str"),
-            Field("buyer_username", "str", required=False), Field("item_id", "int"),
-            Field("rating_star", "int", low=1, high=5), Field("hidden", "bool", required=False),
-            Field("create_time", "int"), Field("comment_reply", "object", required=False),
-            Field("model_id_list", "list", required=False, item="int")))))),
-    errors=(ErrorCode("product.cmt_not_exist", "refused", "The comment is not exist."),
-            ErrorCode("product.get_cmt_failed", "temporary", "Get comment failed. Please try again later."),
-            ErrorCode("product.item_not_exist", "refused", "is not exist."),
-            ErrorCode("error_permission", "not_permitted", "Sorry you don't have the permission"),
-            *COMMON_ERRORS, *SERVER_ERRORS),
-    notes="comment_id is a string here but an int in reply_comment's request (the reference disagrees with "
-          "itself): read it as text, send it as a number.",
-)
-REPLY_COMMENT = Endpoint(
-    name="product.reply_comment", method="POST", path="/api/v2/product/reply_comment",
-    source=SCHEMA + "v2.product.reply_comment.json",
-    query=SHOP_COMMON,
-    body=(Field("comment_list", "list", low=1, high=100, children=(
-        Field("comment_id", "int"), Field("comment", "str", low=1, high=500))),),
-    answer=(*ENVELOPE, Field("response", "object", children=(Field("result_list", "list", children=(
-        Field("comment_id", "int"), Field("fail_error", "str", required=False),
-        Field("fail_message", "str", required=False))),))),
-    errors=(ErrorCode("product.duplicate_request", "item_refused", "You has replied this comment already."),
-            ErrorCode("product.comment_length_invalid", "item_refused", "Comment length should be between 1 and 500."),
-            ErrorCode("product.error_not_exist", "item_refused", "The Comment you replied does not exist."),
-            ErrorCode("product.duplicate_comment_id", "refused", "Duplicate comment id"),
-            ErrorCode("product.error_permission", "relink", "Shop token invalid, please try to re-auth"),
-            ErrorCode("error_permission", "not_permitted", "Sorry you don't have the permission"),
-            *COMMON_ERRORS, *SERVER_ERRORS),
-    notes="1–100 replies a call, each 1–500 characters; per-comment failures in result_list (fail_error and "
-          "fail_message are described the wrong way round in the reference).",
-)
-PLANNED: tuple[Endpoint, ...] = (GET_COMMENT, REPLY_COMMENT)
 
 
 def meaning_of(endpoint: Endpoint, code: str, message: str) -> ErrorCode | None:

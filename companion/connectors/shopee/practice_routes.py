@@ -10,6 +10,7 @@ from companion.connectors.shopee import practice_signing as signing
 from companion.connectors.shopee.practice_answers import err, ok
 from companion.connectors.shopee.practice_fulfilment_routes import FULFILMENT_ROUTES, shipping_detail
 from companion.connectors.shopee.practice_returns_routes import RETURN_ROUTES
+from companion.connectors.shopee.practice_reviews_routes import REVIEW_ROUTES
 from companion.practice.credentials import REFRESH_GRACE
 from companion.practice.exchange import Context, Reply, Request, parse_int
 from companion.practice.photos import picture_url
@@ -449,4 +450,5 @@ ROUTES: dict[tuple[str, str], Callable[[Context, Request], Reply]] = {
     ("POST", "/api/v2/sellerchat/send_message"): send_message,
     **FULFILMENT_ROUTES,
     **RETURN_ROUTES,
+    **REVIEW_ROUTES,
 }

@@ -12,9 +12,11 @@ from companion.connectors.shopee.credentials import HOST, ShopeeCredentials
 from companion.connectors.shopee.export_format import LAYOUT
 from companion.connectors.shopee.practice import PRACTICE
 from companion.connectors.shopee.reply_rule import RULE
+from companion.connectors.shopee.review_contracts import REPLIES_PER_CALL, REPLY_LENGTH
 from companion.connectors.spec import ChannelSpec
 from companion.domain.fulfilment import CancelReason, FulfilmentRules, ShipMethod
 from companion.domain.marketplace import Capability
+from companion.domain.reviews import ReviewRules
 from companion.i18n import N_
 
 NAME = "shopee"
@@ -48,6 +50,16 @@ FULFILMENT = FulfilmentRules(
     seller_centre_url="https://seller.shopee.co.id/",
 )
 
+# review_contracts.py: a reply of 1–500 characters, one per comment (a second is refused, none is ever edited),
+# 1–100 per reply_comment call; get_comment reaches at most 500 comments (review_contracts.REACHABLE, the note).
+# The Seller Centre page for the shop's ratings ("Penilaian Toko") is UNCONFIRMED as an address.
+REVIEWS = ReviewRules(
+    available=True, max_reply_length=REPLY_LENGTH, one_reply=True, replies_per_call=REPLIES_PER_CALL,
+    note=N_("Shopee gives apps at most 500 of the shop's reviews; older ones are in Shopee Seller Centre. A reply is "
+            "sent once and cannot be changed afterwards."),
+    seller_centre_url="https://seller.shopee.co.id/portal/settings/shop/rating",
+)
+
 SPEC = ChannelSpec(
     name=NAME,
     label=N_("Shopee"),
@@ -56,7 +68,8 @@ SPEC = ChannelSpec(
     color="#ee4d2d",
     credentials_type=ShopeeCredentials,
     connector=_connector,
-    capabilities=frozenset({Capability.ORDERS, Capability.STOCK, Capability.CHAT, Capability.FULFILMENT}),
+    capabilities=frozenset({Capability.ORDERS, Capability.STOCK, Capability.CHAT, Capability.FULFILMENT,
+                            Capability.REVIEWS}),
     real_hosts={"base_url": HOST},
     practice_credentials=_practice_credentials,
     practice=PRACTICE,
@@ -74,4 +87,5 @@ SPEC = ChannelSpec(
     # cf.shopee.co.id is seen in chat payloads (a third-party relay's docs); down-id.img.susercontent.com: UNCONFIRMED
     picture_hosts=("susercontent.com", "shopee.co.id"),
     fulfilment=FULFILMENT,
+    reviews=REVIEWS,
 )

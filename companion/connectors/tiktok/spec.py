@@ -15,6 +15,7 @@ from companion.connectors.tiktok.fulfilment_rules import RULES
 from companion.connectors.tiktok.practice import PRACTICE
 from companion.connectors.tiktok.reply_rule import RULE
 from companion.domain.marketplace import Capability
+from companion.domain.reviews import ReviewRules
 from companion.i18n import N_
 
 NAME = "tiktok"
@@ -42,6 +43,15 @@ SPEC = ChannelSpec(
     connector=_connector,
     capabilities=frozenset({Capability.ORDERS, Capability.STOCK, Capability.CHAT, Capability.FULFILMENT}),
     fulfilment=RULES,
+    # No review API: the Partner API reference (lazykern/ecommerce-api-docs data/raw/tiktok/api-reference, 18 groups)
+    # and its webhooks have no review or rating call or event; the ID seller guide names Seller Center > Products >
+    # Product Rating, the page (/product/rating, as on the other regions' seller centres) where the seller answers.
+    reviews=ReviewRules(
+        available=False,
+        note=N_("TikTok Shop does not let apps read or answer its reviews. Open TikTok Shop Seller Center to see "
+                "and answer them (Products > Product Rating)."),
+        seller_centre_url="https://seller-id.tokopedia.com/product/rating?shop_region=ID",
+    ),
     real_hosts={"base_url": HOST, "auth_base_url": AUTH_HOST},
     practice_credentials=_practice_credentials,
     practice=PRACTICE,

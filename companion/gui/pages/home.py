@@ -34,6 +34,7 @@ from companion.store import outbox as outbox_store
 from companion.store import products as product_store
 from companion.store import sales as sale_store
 from companion.store.products import ProductRow
+from companion.store.reviews import unanswered_low_count
 
 BEST_SELLERS_SHOWN = 5
 LOW_STOCK_SHOWN = 8
@@ -309,7 +310,7 @@ class HomePage(Page):
             button.setProperty("role", "check")
             button.setProperty("todo", "true" if todo else "false")
             button.setCursor(Qt.CursorShape.PointingHandCursor)
-            button.clicked.connect(lambda _checked=False, p=page: self._open(p))
+            button.clicked.connect(lambda _checked=False, p=page, k=key: self._open(p, k))
             self.checks[key] = button
             lines.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
         card.body.addLayout(lines)
@@ -322,9 +323,11 @@ class HomePage(Page):
 
         return any(key == page for key, *_rest in PAGES)
 
-    def _open(self, page: str) -> None:
+    def _open(self, page: str, line: str = "") -> None:
         if self._can_open(page):
-            self.window().open_page(page)  # type: ignore[attr-defined]
+            opened = self.window().open_page(page)  # type: ignore[attr-defined]
+            if line == "reviews" and hasattr(opened, "open_reviews"):
+                opened.open_reviews()
 
     def _threshold(self) -> int:
         try:
@@ -360,8 +363,18 @@ def checklist(ctx: AppContext, end_of_today: str, threshold: int,
                                               N_("1 product is running low"),
                                               N_("{count} products are running low"))),
         ("sync", "settings", unsent > 0, _sync_words(unsent)),
+        *review_lines(ctx),
         *stock_alert_lines(ctx, now),
     ]
+
+
+def review_lines(ctx: AppContext) -> list[tuple[str, str, bool, str]]:
+    """A line only when 1–3 star reviews wait for an answer: it opens the inbox's reviews."""
+    low = unanswered_low_count(ctx.db)
+    if not low:
+        return []
+    return [("reviews", "inbox", True, _counted(low, "", N_("1 low rating (1–3 stars) not answered yet"),
+                                                 N_("{count} low ratings (1–3 stars) not answered yet")))]
 
 
 # A season warning is long; the checklist names the season and its day, the plan page has the figures.

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QButtonGroup,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -41,12 +43,14 @@ from companion.gui.conversation_view import (
 )
 from companion.gui.countdown_model import CountdownTableModel, Index
 from companion.gui.pages.base import Page
+from companion.gui.reviews_view import ReviewsView
 from companion.i18n import N_, tr
 from companion.services import inbox as inbox_service
 from companion.services.change import Change
 from companion.store import accounts as account_store
 from companion.store import inbox as inbox_store
 from companion.store.inbox import ConversationRow
+from companion.store.reviews import unanswered_low_count
 from companion.sync.chat import on_demand
 
 COUNTDOWN_MS = 30_000
@@ -58,6 +62,8 @@ RED, AMBER, PRACTICE_BG = QColor("#b00020"), QColor("#a14a00"), QColor("#fff1c2"
 TEXT_CHARS = 80
 Entry = tuple[ConversationRow, Clock | None]
 
+MODE_STYLE = ("QPushButton { padding: 4px 16px; font-weight: bold; } "  # bold both ways: checking keeps the width
+              "QPushButton:checked { background: #1b7a43; color: white; }")
 PAGE_STYLE = """
 QLabel#chatProblem { background: #fff7ed; border: 1px solid #f3c892; border-radius: 6px; padding: 8px 12px; }
 QWidget#chatChecks { background: #eef4fb; border: 1px solid #c5d6ea; border-radius: 6px; }
@@ -147,7 +153,10 @@ class InboxPage(Page):
         self.templates_button = QPushButton(tr("Quick replies…"))
         self.templates_button.clicked.connect(self.edit_templates)
         top = QHBoxLayout()
-        top.addWidget(title, 1)
+        top.addWidget(title)
+        top.addSpacing(12)
+        self._modes_built(top)
+        top.addStretch(1)
         top.addWidget(self.templates_button)
         top.addWidget(self.log_button)
         self.problem = QLabel()
@@ -192,10 +201,29 @@ class InboxPage(Page):
         layout.addWidget(self.problem)
         layout.addWidget(self.checks)
         layout.addLayout(self.filters)
-        layout.addWidget(self.split, 1)
+        self.reviews = ReviewsView(ctx)
+        self.reviews.counted.connect(lambda n, _low: self.count_label.setText(tr("{count} reviews", count=n)))
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.split)
+        self.stack.addWidget(self.reviews)
+        layout.addWidget(self.stack, 1)
         layout.addWidget(self.coaching_toggle)
         self._layout = layout
         self._timer = self.ctx.every(self, COUNTDOWN_MS, self._tick)
+
+    def _modes_built(self, top: QHBoxLayout) -> None:
+        """"Chat" and "Ulasan": the buyers' questions, or their ratings (the unanswered low ones counted)."""
+        self.chats_tab = QPushButton(tr("Chats"))
+        self.reviews_tab = QPushButton(tr("Reviews"))
+        self.modes = QButtonGroup(self)
+        for button in (self.chats_tab, self.reviews_tab):
+            button.setCheckable(True)
+            button.setMinimumHeight(36)
+            button.setStyleSheet(MODE_STYLE)
+            self.modes.addButton(button)
+            top.addWidget(button)
+        self.chats_tab.setChecked(True)
+        self.reviews_tab.toggled.connect(self.show_reviews)
 
     def _filters_built(self, ctx: AppContext) -> None:
         self.channel = QComboBox()
@@ -242,6 +270,12 @@ class InboxPage(Page):
     # --- data --------------------------------------------------------------------------------------------
     def reload(self) -> None:
         self._search_timer.stop()
+        low = unanswered_low_count(self.ctx.db)
+        self.reviews_tab.setText(tr("Reviews ({count})", count=low) if low else tr("Reviews"))
+        if self.showing_reviews():
+            self.reviews.reload(self.search.text().strip())
+            self._loaded = True
+            return
         selected = self.selected()
         now = now_utc()
         entries = inbox_service.inbox_view(self.ctx.db, now, self.channel.currentData(), self.state.currentData(),
@@ -322,6 +356,9 @@ class InboxPage(Page):
         return True
 
     def on_change(self, change: Change) -> None:
+        if self._loaded and self.showing_reviews() and self.reviews.wants(change):
+            self.reload()
+            return
         if self._loaded and (change.conversations or change.sync or change.settings or change.products):
             self.reload()
             if self.coaching is not None and self.coaching.isVisible():
@@ -335,8 +372,32 @@ class InboxPage(Page):
         rows = self.table.selectionModel().selectedRows()
         return self.model.entry(rows[0].row()) if rows else None
 
+    def showing_reviews(self) -> bool:
+        return self.stack.currentWidget() is self.reviews
+
+    def show_reviews(self, shown: bool) -> None:
+        """Switch between the chats and the reviews; the search box searches what is shown."""
+        self.reviews_tab.setChecked(shown)
+        self.chats_tab.setChecked(not shown)
+        self.stack.setCurrentWidget(self.reviews if shown else self.split)
+        for widget in (self.channel, self.state, self.templates_button, self.log_button, self.coaching_toggle):
+            widget.setVisible(not shown)
+        if shown:
+            self.coaching_toggle.setChecked(False)
+            self.problem.hide()
+            self.checks.hide()
+        self.search.setPlaceholderText(tr("Search all reviews") if shown else tr("Search all messages"))
+        self.reload()
+
+    def open_reviews(self, review_id: str | None = None) -> bool:
+        """Show the reviews (from the tray or the Home checklist), with one chosen when given."""
+        self.show_reviews(True)
+        return self.reviews.open_review(review_id) if review_id else True
+
     def open_conversation(self, conversation_id: str) -> bool:
         """Select a conversation (from an alert or the Home checklist); shows every state if it is not listed."""
+        if self.showing_reviews():
+            self.show_reviews(False)
         row = self.model.row_of(conversation_id)
         if row < 0 and self.state.currentData() != "all":
             self.state.setCurrentIndex(len(STATES) - 1)
