@@ -40,13 +40,15 @@ def review(ref: str, rating: int, text: str, at: datetime, *, order: str = "", i
 
 
 def seed(db: Database, photo_url: str = "") -> dict[str, str]:
-    """The shop; returns {"shopee", "lazada", "tiktok", "kopi", "gula"} ids and the review ids by their ref."""
+    """The shop; returns {"shopee", "lazada", "tiktok", "kopi", "gula"} ids and the review ids by their ref.
+    `photo_url`: where R-LATE's two photos are (also the practice shops' address, whose host they may come from)."""
+    base = photo_url or URL
     now = now_utc()
     kopi, _ = add_product(db, ProductInput(sku="KOPI-250", name="Kopi Arabika 250 g", sell_price=35_000), 12)
     gula, _ = add_product(db, ProductInput(sku="GULA-1", name="Gula Aren 1 kg", sell_price=18_000), 0)
-    ids, _ = link_practice_accounts(db, {"shopee": ShopeeCredentials(1, "k", 2, base_url=URL),
-                                         "tiktok": TikTokCredentials("a", "s", base_url=URL),
-                                         "lazada": LazadaCredentials("a", "s", base_url=URL)})
+    ids, _ = link_practice_accounts(db, {"shopee": ShopeeCredentials(1, "k", 2, base_url=base),
+                                         "tiktok": TikTokCredentials("a", "s", base_url=base),
+                                         "lazada": LazadaCredentials("a", "s", base_url=base)})
     shops = dict(zip(("shopee", "tiktok", "lazada"), ids, strict=True))
     late_at = now - timedelta(days=9)
     apply_orders(db, shops["shopee"], [

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from review_shop import CHANNEL, base_time, order, products, register_channels, review, shop
+from review_shop import base_time, order, products, register_channels, review, shop
 
 from companion.domain.clock import local_day
 from companion.domain.errors import UserError
@@ -202,4 +202,3 @@ def test_the_most_common_cause_breaks_ties_stock_first() -> None:
     assert most_common([]) == (None, 0)
     assert most_common([(Cause.CHAT_WAITED,), (Cause.LATE_SHIPMENT,), (Cause.CHAT_WAITED,)]) == (Cause.CHAT_WAITED, 2)
     assert most_common([(Cause.CHAT_WAITED, Cause.OUT_OF_STOCK)]) == (Cause.OUT_OF_STOCK, 1)
-    assert CHANNEL == "ulasku"

@@ -6,18 +6,21 @@ second one; TikTok Shop's plain sentence and seller-centre button; the tray, the
 from __future__ import annotations
 
 import hashlib
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from threading import Thread
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtCore import QBuffer, QIODevice, QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QBrush, QColor, QDesktopServices, QImage
 from PySide6.QtWidgets import QTableWidgetItem
 from pytestqt.qtbot import QtBot
-from review_seed import seed
+from review_seed import review, seed
 
 from companion import i18n
 from companion.domain import review_replies
+from companion.domain.clock import now_utc
 from companion.domain.reviews import LOW_RATING, ReviewReplyResult
 from companion.gui.alerts import InboxAlerts
 from companion.gui.context import AppContext
@@ -27,7 +30,7 @@ from companion.gui.pages.inbox import InboxPage
 from companion.gui.review_list import REVIEW_COL, STARS_COL, STATE_COL
 from companion.gui.review_month_view import ReviewMonthView
 from companion.i18n import tr
-from companion.services.reviews import ALREADY_ANSWERED, NOT_MAPPED, record_reply_results
+from companion.services.reviews import ALREADY_ANSWERED, NOT_MAPPED, apply_reviews, record_reply_results
 from companion.store import reviews as review_store
 from companion.sync.images import cache_dir
 
@@ -279,3 +282,58 @@ def test_month_per_product(ctx: AppContext, qtbot: QtBot, ids: dict[str, str]) -
     i18n.set_language("en")
     view.show_rows([])
     assert view.status.text() == "No reviews in this month."
+
+
+def test_a_new_low_review_is_announced_once(ctx: AppContext, ids: dict[str, str]) -> None:
+    alerts = InboxAlerts(ctx, tray=False)
+    seen: list[tuple[str, str]] = []
+    alerts.notifier.notified.connect(lambda title, text: seen.append((title, text)))
+    alerts.refresh()
+    assert seen == []  # what was there at start is counted, not announced
+    ctx.announce(apply_reviews(ctx.db, ids["shopee"], [review("R-NEW", 1, "Botolnya bocor.", now_utc(),
+                                                              buyer="wati")]))
+    alerts.refresh()
+    assert seen == [("Latihan: Ulasan bintang 1 baru dari wati", "Botolnya bocor.")]
+    assert alerts.counts.low_reviews == 6
+    alerts.close()
+
+
+class _Pictures(BaseHTTPRequestHandler):
+    """The shop's platform on this computer, serving the buyer's photos."""
+
+    def do_GET(self) -> None:  # noqa: N802 - the http.server name
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        image = QImage(60, 40, QImage.Format.Format_RGB32)
+        image.fill(QColor("#336699"))
+        image.save(buffer, "PNG")
+        body = bytes(buffer.data().data())
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+
+def test_photos_are_fetched_once_from_the_shops_platform_and_shown(qtbot: QtBot, ctx: AppContext) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Pictures)
+    Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        ids = seed(ctx.db, f"http://127.0.0.1:{server.server_address[1]}")
+        page = InboxPage(ctx)
+        qtbot.addWidget(page)
+        page.show()
+        page.on_shown()
+        page.open_reviews(ids["R-LATE"])
+        assert page.reviews.detail.photo_count == 0  # not on this laptop yet: fetched on a pool thread
+        ctx.work.wait()
+        qtbot.waitUntil(lambda: page.reviews.detail.photo_count == 2)
+        row = review_store.get(ctx.db, ids["R-LATE"])
+        assert row is not None and row.photo_paths is not None and len(row.photo_paths) == 2
+        assert all(Path(p).exists() for p in row.photo_paths.values())
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from review_shop import CHANNEL, CLOSED, PLAIN, base_time, order, products, register_channels, review, shop
+from review_shop import CLOSED, PLAIN, base_time, order, products, register_channels, review, shop
 
 from companion.domain.errors import UserError
 from companion.domain.reviews import ReviewReplyResult

@@ -5,6 +5,7 @@ Every notification goes through `Notifier.notified(title, text)` first, then to 
 exists, so offscreen (tests, a desktop without a tray) the counts and the notifications still happen.
 Each waiting stretch of a conversation (its `waiting_since`) is announced at most once as new and once as
 close to its deadline; what is already waiting when the app starts is counted, not announced.
+Buyers' unanswered 1–3 star reviews are counted in the tooltip too, and a new one is announced once.
 """
 
 from __future__ import annotations

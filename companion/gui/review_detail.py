@@ -113,6 +113,13 @@ def reply_limit(channel: str) -> int:
     return rules.max_reply_length if rules is not None else 0
 
 
+def reply_note(channel: str) -> str:
+    """The channel's own words on replies ("sent once, cannot be changed"), for the send button's tooltip."""
+    spec = registry.find(channel)
+    rules = spec.reviews if spec is not None else None
+    return tr(rules.note) if rules is not None and rules.note else ""
+
+
 def _label(text: str = "", name: str = "", role: str = "") -> QLabel:
     label = text_label(text, name, role)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -212,6 +219,7 @@ class ReviewDetail(QWidget):
         self._photos(row, photos)
         self.content_layout.addStretch(1)
         self.reply_box.setVisible(self.can_reply(row))
+        self.send_button.setToolTip(reply_note(row.channel))
         self._count()
 
     def _fresh_content(self) -> None:

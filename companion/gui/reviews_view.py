@@ -55,22 +55,24 @@ QWidget#reviewNotes { background: #eef4fb; border: 1px solid #c5d6ea; border-rad
 """
 
 
-def fetch_review_photos(db: Database, review_id: str) -> int:
-    """Download the review's photos not cached yet, from its shop's platform hosts only (on a pool thread)."""
+def fetch_review_photos(db: Database, review_id: str) -> Change:
+    """Download the review's photos not cached yet, from its shop's platform hosts only (on a pool thread), and
+    note each local copy on the review."""
     row = review_store.get(db, review_id)
     account = account_store.get(db, row.account_id) if row else None
+    change = Change()
     if row is None or account is None:
-        return 0
-    allowed, folder, got = hosts_for(account), cache_dir(db), 0
+        return change
+    allowed, folder = hosts_for(account), cache_dir(db)
     with requests.Session() as http:
         for url in row.photos:
             if photo_file(folder, url) is None and allowed.allows(url):
                 try:
-                    fetch(http, url, folder, allowed)
-                    got += 1
+                    path = fetch(http, url, folder, allowed)
                 except (requests.RequestException, OSError, NotAnImage):
                     continue  # tried again when the review is shown again
-    return got
+                change |= review_service.record_cached_photo(db, review_id, url, str(path))
+    return change
 
 
 class ReviewsView(QWidget):
@@ -231,10 +233,10 @@ class ReviewsView(QWidget):
             return
         self.fetching.add(review_id)
 
-        def done(got: object) -> None:
+        def done(change: Change) -> None:
             self.fetching.discard(review_id)  # shown again later: the rest are tried again
-            if got and self.detail.row is not None and self.detail.row.id == review_id:
-                self.show_selected()
+            if change.reviews:
+                self.ctx.announce(change)
 
         self.ctx.work.run(lambda db, _progress: fetch_review_photos(db, review_id), done,
                           lambda _exc: self.fetching.discard(review_id))

@@ -53,10 +53,10 @@ def reply_key(review_id: str) -> str:
 
 
 def reply_length(text: str) -> int:
-    """A reply's length as the platforms count it, in UTF-16 code units: an emoji or another character outside
-    the Basic Multilingual Plane counts 2. The references give the limit in "characters" without saying how they
-    count; Lazada's servers are Java (String.length() counts UTF-16 units) and none of the sources says Shopee
-    counts fewer, so the stricter count is used for both: a reply that passes here passes there."""
+    """A reply's length counted in UTF-16 code units: an emoji or another character outside the Basic
+    Multilingual Plane counts 2. The platforms' references give their limits in "characters" without saying how
+    they count; a Java server's String.length() counts UTF-16 units, and no source says any platform counts fewer,
+    so the stricter count is used for every channel: a reply that passes here is never too long there."""
     return len(text.encode("utf-16-le")) // 2
 
 

@@ -148,7 +148,7 @@ def by_platform_ids(db: Database, account_id: str, platform_review_ids: Collecti
 def unanswered_low_count(db: Database) -> int:
     """Unanswered 1–3 star reviews of the linked shops (the tray and the opening checklist count them)."""
     return int(db.scalar(f"SELECT COUNT(*) FROM reviews r WHERE {LOW} AND {UNANSWERED}"
-                         " AND r.account_id IN (SELECT id FROM accounts WHERE active = 1)") or 0)
+                         " AND +r.account_id IN (SELECT id FROM accounts WHERE active = 1)") or 0)  # + : walk the band
 
 
 def waiting_replies(db: Database, account_id: str) -> list[ReviewRow]:
