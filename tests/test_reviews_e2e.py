@@ -40,6 +40,7 @@ from companion.store import outbox, sync_state
 from companion.store import reviews as review_store
 from companion.store.database import Database
 from companion.store.location import db_path
+from companion.sync import reviews as sync_reviews
 from companion.sync.engine import SyncEngine
 from companion.sync.reviews import FIRST_WINDOW, OVERLAP, RECHECK, RECHECK_EVERY, REVIEWS
 
@@ -122,7 +123,8 @@ def _open_replies(db: Database) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("platform", REVIEW_PLATFORMS)
 def test_reviews_pulled_with_a_cursor_and_the_low_ones_counted(platform: str, data_dir: Path, db: Database,
-                                                               market: PracticeMarketplace) -> None:
+                                                               market: PracticeMarketplace,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     refs = reviewed_shop(db, market, platform, 4)
     seen = Seen(platform)
     sync = SyncEngine(db_path(data_dir), credentials_source(market.base_urls["admin"]), seen)
@@ -142,6 +144,9 @@ def test_reviews_pulled_with_a_cursor_and_the_low_ones_counted(platform: str, da
 
     first_from, first_to = seen.window()
     assert first_to - first_from == FIRST_WINDOW               # the first pull looks 90 days back
+    assert sync.sync_once().ok
+    assert not seen.windows                                     # the next walk waits PULL_EVERY, not every round
+    monkeypatch.setattr(sync_reviews, "PULL_EVERY", timedelta(0))
 
     new = leave(market, platform, refs[3], 2, "Lama sekali dikirim")
     practice_reviews.hide(market.state, platform, good)         # the buyer deletes one meanwhile

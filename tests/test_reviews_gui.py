@@ -6,10 +6,10 @@ second one; TikTok Shop's plain sentence and seller-centre button; the tray, the
 from __future__ import annotations
 
 import hashlib
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from threading import Thread
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from threading import Thread
 
 import pytest
 from PySide6.QtCore import QBuffer, QIODevice, QObject, Qt, QUrl, Slot
@@ -294,19 +294,35 @@ def test_a_new_low_review_is_announced_once(ctx: AppContext, ids: dict[str, str]
                                                               buyer="wati")]))
     alerts.refresh()
     assert seen == [("Latihan: Ulasan bintang 1 baru dari wati", "Botolnya bocor.")]
-    assert alerts.counts.low_reviews == 6
+    assert alerts.counts.low_reviews == 6 and alerts.last_news == "reviews"
+    alerts.refresh()
+    assert len(seen) == 1
     alerts.close()
+
+
+def test_a_click_on_a_review_notification_opens_the_reviews(ctx: AppContext, qtbot: QtBot,
+                                                            ids: dict[str, str]) -> None:
+    from companion.gui.app import start_alerts
+
+    window = MainWindow(ctx, "home")
+    qtbot.addWidget(window)
+    start_alerts(ctx, window)
+    [watcher] = window.findChildren(InboxAlerts)
+    ctx.announce(apply_reviews(ctx.db, ids["shopee"], [review("R-NEW", 2, "Kurang manis.", now_utc(), buyer="wati")]))
+    watcher.open_inbox.emit()
+    inbox = window.page("inbox")
+    assert window.current_key() == "inbox" and isinstance(inbox, InboxPage) and inbox.showing_reviews()
 
 
 class _Pictures(BaseHTTPRequestHandler):
     """The shop's platform on this computer, serving the buyer's photos."""
 
-    def do_GET(self) -> None:  # noqa: N802 - the http.server name
+    def do_GET(self) -> None:
         buffer = QBuffer()
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
         image = QImage(60, 40, QImage.Format.Format_RGB32)
         image.fill(QColor("#336699"))
-        image.save(buffer, "PNG")
+        image.save(buffer, "PNG")  # type: ignore[call-overload]
         body = bytes(buffer.data().data())
         self.send_response(200)
         self.send_header("Content-Type", "image/png")

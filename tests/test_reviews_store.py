@@ -16,6 +16,7 @@ from companion.domain.reviews import ReviewReplyResult
 from companion.services import commands
 from companion.services import reviews as svc
 from companion.services.online_orders import apply_orders
+from companion.store import accounts as account_store
 from companion.store import online_orders as order_store
 from companion.store import outbox, sync_state
 from companion.store import reviews as store
@@ -103,6 +104,11 @@ def test_the_view_lists_unanswered_low_ratings_first_and_searches(db: Database) 
     assert [r.platform_review_id for r in store.listing(db, only_unanswered=True)] == [
         "new-low", "old-low", "new-high", "mid"]
     assert [r.platform_review_id for r in store.listing(db, limit=3)] == ["new-low", "old-low", "new-high"]
+    assert [r.platform_review_id for r in store.listing(db, rating_max=3, only_unanswered=True)] == [
+        "new-low", "old-low"]
+    with db.write():
+        account_store.update(db, account, {"active": 0})
+    assert store.unanswered_low_count(db) == 0  # an unlinked shop's reviews cannot be answered: not counted
 
 
 def test_each_refusal_is_one_sentence_and_nothing_is_queued(db: Database) -> None:

@@ -167,6 +167,7 @@ class InboxAlerts(QObject):
         self._announced_near: set[tuple[str, str]] = set()
         self._primed = False
         self._seen_reviews: set[str] | None = None  # unanswered low reviews already counted or announced
+        self.last_news = "chats"  # what the latest notification was about: a click opens the chats or the reviews
         ctx.changed.connect(self._on_change)
         self._timer = self.ctx.every(self, REFRESH_MS, self.refresh)
         self.refresh()
@@ -215,6 +216,8 @@ class InboxAlerts(QObject):
         seen = self._seen_reviews
         self._seen_reviews = (seen or set()) | {r.id for r in rows}
         fresh = [r for r in rows if seen is not None and r.id not in seen]
+        if fresh:
+            self.last_news = "reviews"
         if len(fresh) > SHOWN_ONE_BY_ONE:
             self.notifier.notify(tr("New low ratings"), tr("{count} new 1–3 star reviews wait for an answer.",
                                                            count=len(fresh)))
@@ -244,6 +247,8 @@ class InboxAlerts(QObject):
         return fresh, near
 
     def _announce_new(self, rows: list[ConversationRow]) -> None:
+        if rows:
+            self.last_news = "chats"
         if len(rows) > SHOWN_ONE_BY_ONE:
             self.notifier.notify(tr("New questions from buyers"),
                                  tr("{count} buyers are waiting for an answer.", count=len(rows)))
@@ -288,7 +293,9 @@ def install_alerts(ctx: AppContext, window: QWidget) -> InboxAlerts:
         from companion.gui.main_window import PAGES
 
         if open_page is not None and any(key == "inbox" for key, *_rest in PAGES):
-            open_page("inbox")
+            page = open_page("inbox")
+            if alerts.last_news == "reviews" and hasattr(page, "open_reviews"):
+                page.open_reviews()
 
     alerts.open_inbox.connect(show_inbox)
     return alerts

@@ -43,7 +43,7 @@ from companion.services.reviews import NOT_MAPPED
 from companion.store import online_orders as order_store
 from companion.store.reviews import ReviewRow
 
-THUMB = 96
+THUMB = 80
 FULL, EMPTY = "★", "☆"
 STAR_COLOURS = {1: "#b00020", 2: "#b00020", 3: "#a14a00"}  # 4–5 stars: the shop's green
 GOOD = "#1b7a43"
@@ -212,11 +212,11 @@ class ReviewDetail(QWidget):
             return
         self._head(row)
         self._words(row)
+        self._photos(row, photos)
         self._product_and_order(row)
         self._answer(row)
         if is_low(row) and not row.hidden:
             self._causes(causes)
-        self._photos(row, photos)
         self.content_layout.addStretch(1)
         self.reply_box.setVisible(self.can_reply(row))
         self.send_button.setToolTip(reply_note(row.channel))
@@ -307,7 +307,9 @@ class ReviewDetail(QWidget):
 
     def _causes(self, causes: Sequence[CauseLine]) -> None:
         frame, layout = _frame("causes")
-        layout.addWidget(_label(tr("What caused it?"), "causesTitle"))
+        title = _label(tr("What caused it?"), "causesTitle")
+        title.setToolTip(tr("What the app knows from your own orders, chats and stock, not the buyer's words."))
+        layout.addWidget(title)
         if not causes:
             layout.addWidget(_label(tr("Nothing in your records points to a cause: read the words and the photos."),
                                     "meta"))
@@ -317,8 +319,6 @@ class ReviewDetail(QWidget):
             label = _label(mark + cause.text, name)
             self.cause_labels.append(label)
             layout.addWidget(label)
-        layout.addWidget(_label(tr("What the app knows from your own orders, chats and stock, not the buyer's words."),
-                                "meta"))
         self.content_layout.addWidget(frame)
 
     def _answer(self, row: ReviewRow) -> None:

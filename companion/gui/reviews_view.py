@@ -119,9 +119,9 @@ class ReviewsView(QWidget):
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.addWidget(left)
         self.split.addWidget(self.detail)
-        self.split.setStretchFactor(0, 3)
-        self.split.setStretchFactor(1, 2)
-        self.split.setSizes([540, 440])
+        self.split.setStretchFactor(0, 1)  # half each: the chosen review's words and causes wrap less
+        self.split.setStretchFactor(1, 1)
+        self.split.setSizes([500, 500])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.split, 1)

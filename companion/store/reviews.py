@@ -110,8 +110,8 @@ def listing(db: Database, *, search: str = "", rating_max: int | None = None, on
         return [_row(rows[seq]) for seq in seqs]
     first = [_row(r) for r in db.query(f"{_SELECT} WHERE {LOW} AND {UNANSWERED}{extra}"
                                        " ORDER BY r.created_at DESC LIMIT ?", (*params, limit))]
-    if len(first) >= limit:
-        return first
+    if len(first) >= limit or (only_unanswered and rating_max is not None and rating_max <= LOW_RATING):
+        return first  # full, or nothing can be in the second band
     rest = db.query(f"{_SELECT} WHERE NOT ({LOW} AND {UNANSWERED}){extra} ORDER BY r.created_at DESC LIMIT ?",
                     (*params, limit - len(first)))
     return first + [_row(r) for r in rest]

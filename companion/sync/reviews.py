@@ -5,10 +5,12 @@ Pull: a window of update times like the order pull — the first one looks `FIRS
 reviews for apps 90 days), each next one starts `OVERLAP` before the last ended. Every page is applied
 (`services.reviews.apply_reviews`, keyed by the platform's review id, so a page twice changes nothing; a reply seen
 on the platform settles our waiting one) in one transaction with the cursor after it (stream "reviews" in
-sync_cursors: `{"updated_from", "updated_to", "page"}`), so a walk cut short resumes its own window and page. A shop
-the platform does not let read reviews (NotPermitted) is noted once and its other work goes on. After a walk ends,
-every 30 minutes the shop's newest unanswered 1–3 star reviews are read back by id (`recheck_unanswered`): the
-platforms' lists do not bring later changes to an older review (answered in the seller centre, hidden).
+sync_cursors: `{"updated_from", "updated_to", "page"}`), so a walk cut short resumes its own window and page. A new
+walk starts `PULL_EVERY` after the last one ended, not every round: reviews are not as urgent as orders, and a
+platform that lists reviews one product at a time costs a call per product per walk. A shop the platform does not
+let read reviews (NotPermitted) is noted once and its other work goes on. Every 30 minutes the shop's newest
+unanswered 1–3 star reviews are read back by id (`recheck_unanswered`): the platforms' lists do not bring later
+changes to an older review (answered in the seller centre, hidden).
 
 Send: the shop's due replies, `ReviewRules.replies_per_call` at a time. Each batch's commands are 'sending' on disk
 before the call; the answers (one per reply) go to `services.reviews.record_reply_results`: sent; already replied
@@ -50,7 +52,8 @@ log = logging.getLogger(__name__)
 REVIEWS = "reviews"
 FIRST_WINDOW = timedelta(days=90)   # Lazada lists reviews of the last 90 days; Shopee's list has no limit
 OVERLAP = timedelta(minutes=5)
-MAX_PAGES = 200                     # pages per shop per round (the cursor resumes the rest next round)
+PULL_EVERY = timedelta(minutes=10)  # a new walk this long after the last one ended: a low rating shows the same hour
+MAX_PAGES = 25                      # pages per shop per round (the cursor resumes the rest next round)
 UNSUPPORTED = "unsupported"         # connectors/base.py: the channel's connector has no reviews API
 RECHECK = "reviews_check"           # sync_cursors stream: {"at"} when the unanswered low reviews were last read back
 RECHECK_EVERY = timedelta(minutes=30)
@@ -61,8 +64,9 @@ Pending = tuple[CommandRow, ReviewRow]
 
 
 # -- pull ---------------------------------------------------------------------------------------------------------
-def _window(db: Database, account_id: str) -> tuple[datetime, datetime, str | None]:
-    """(from, to, platform cursor): a walk in progress resumes its own window; otherwise up to now."""
+def _window(db: Database, account_id: str) -> tuple[datetime, datetime, str | None] | None:
+    """(from, to, platform cursor): a walk in progress resumes its own window; otherwise up to now once
+    `PULL_EVERY` has passed since the last walk ended (None: not yet)."""
     now = now_utc()
     raw = sync_state.cursor(db, account_id, REVIEWS)
     try:
@@ -73,6 +77,8 @@ def _window(db: Database, account_id: str) -> tuple[datetime, datetime, str | No
     page = state.get("page")
     if page and state.get("updated_to"):
         return updated_from, parse_stamp(str(state["updated_to"])), str(page)
+    if now - (updated_from + OVERLAP) < PULL_EVERY:
+        return None
     return min(updated_from, now), now, None
 
 
@@ -82,8 +88,12 @@ def _not_permitted(run: AccountRun, exc: NotPermitted) -> None:
 
 
 def pull_reviews(db: Database, run: AccountRun) -> Change:
-    """The reviews phase of a round: every page of the window, each applied with the cursor after it."""
-    updated_from, updated_to, cursor = _window(db, run.row.id)
+    """The reviews phase of a round: every page of the window, each applied with the cursor after it (at most
+    MAX_PAGES a round: the shops after this one wait for it), then the read-back of unanswered low ones when due."""
+    window = _window(db, run.row.id)
+    if window is None:
+        return recheck_unanswered(db, run)
+    updated_from, updated_to, cursor = window
     change = Change()
     for _ in range(MAX_PAGES):
         try:
