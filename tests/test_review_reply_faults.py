@@ -1,6 +1,6 @@
 """Replies to reviews exactly once when things go wrong, per platform that takes them (Shopee, Lazada): the answer
-lost after the platform kept the reply, the app killed while a reply call is on the wire, and a read-back the
-platform refuses. Every reply ends on the platform once and its command 'sent'; no reply call is repeated for a
+lost after the platform kept the reply, replies queued while the marketplace is unreachable and the app then killed
+(a child process) while a reply call is on the wire, and a read-back the platform refuses. Every reply ends on the platform once and its command 'sent'; no reply call is repeated for a
 review the platform already answered."""
 
 from __future__ import annotations
@@ -48,6 +48,14 @@ def market(tmp_path: Path) -> Iterator[PracticeMarketplace]:
     m.stop()
 
 
+def _queue_all(db: Database, platform: str, ids: list[str]) -> None:
+    account = account_ids(db)[platform]
+    for n, ref in enumerate(ids):
+        row = review_store.by_platform_id(db, account, ref)
+        assert row is not None
+        review_service.queue_review_reply(db, row.id, f"{TEXT} ({n})")
+
+
 def _queued(db: Database, data_dir: Path, market: PracticeMarketplace, platform: str,
             count: int) -> tuple[SyncEngine, list[str]]:
     """`count` low reviews pulled and a reply queued to each; the engine and the reviews' platform ids."""
@@ -55,11 +63,7 @@ def _queued(db: Database, data_dir: Path, market: PracticeMarketplace, platform:
     sync = engine(db_path(data_dir), market.base_urls["admin"])
     ids = [leave(market, platform, ref, 1, "Rusak", minutes_ago=20) for ref in refs]
     assert sync.sync_once().ok
-    account = account_ids(db)[platform]
-    for n, ref in enumerate(ids):
-        row = review_store.by_platform_id(db, account, ref)
-        assert row is not None
-        review_service.queue_review_reply(db, row.id, f"{TEXT} ({n})")
+    _queue_all(db, platform, ids)
     return sync, ids
 
 
@@ -123,40 +127,56 @@ def test_a_lost_answer_is_looked_for_not_sent_again(platform: str, data_dir: Pat
     assert not _repeated(wire)
 
 
-@pytest.mark.parametrize("platform", REVIEW_PLATFORMS)
-def test_app_killed_mid_send_replies_once(platform: str, data_dir: Path, db: Database,
-                                          market: PracticeMarketplace) -> None:
-    url = market.base_urls["admin"]
-    _sync, ids = _queued(db, data_dir, market, platform, 2)
+def _run_child_until_killed(data_dir: Path, market: PracticeMarketplace, platform: str, wire: ReplyWire) -> int:
+    """Sync rounds in a child process, killed (SIGKILL) once the first reply call has reached the platform and
+    before its answer is back; the child's exit code."""
     env = {**os.environ, "PYTHON_KEYRING_BACKEND": "crash_child.MemoryKeyring", "PYTHONPATH": str(TESTS_DIR)}
-    child = subprocess.Popen([sys.executable, str(TESTS_DIR / "review_reply_child.py"), str(data_dir), url],
-                             stdout=subprocess.PIPE, text=True, env=env)
-    wire = ReplyWire(platform)
+    child = subprocess.Popen([sys.executable, str(TESTS_DIR / "review_reply_child.py"), str(data_dir),
+                              market.base_urls["admin"]], stdout=subprocess.PIPE, text=True, env=env)
 
     def kill_on_the_wire(channel: str, request: Any, reply: Any) -> None:
-        # the first reply call has landed on the platform and its answer is not back yet: the app dies now
         if channel == platform and len(wire.calls) == 1 and child.poll() is None:
             child.send_signal(signal.SIGKILL)
 
     market.recorders += [wire, kill_on_the_wire]
     try:
         assert child.stdout is not None and child.stdout.readline().strip() == "ready"
-        child.wait(timeout=60)
+        return child.wait(timeout=60)
     finally:
         if child.poll() is None:
             child.kill()
             child.wait(timeout=10)
         if child.stdout is not None:
             child.stdout.close()
-    assert child.returncode == -signal.SIGKILL and len(wire.calls) == 1
-    assert outbox.SENDING in _states(db)                     # killed with a reply on the wire
-    calm = engine(db_path(data_dir), url)                    # a fresh start, as after the laptop came back
-    calm.sync_once()
-    calm.sync_once()
-    _replied_once(db, market, platform, ids)
-    # Shopee carried both replies in the call that landed; Lazada one a call: only the other one is sent after
-    assert len(wire.calls) == _calls(platform, len(ids))
-    assert not _repeated(wire)
+
+
+@pytest.mark.parametrize("platform", REVIEW_PLATFORMS)
+def test_queued_offline_then_killed_mid_send_replies_once(platform: str, tmp_path: Path, data_dir: Path,
+                                                          db: Database) -> None:
+    first = PracticeMarketplace(tmp_path / "practice").start()
+    refs = reviewed_shop(db, first, platform, 2)
+    ids = [leave(first, platform, ref, 1, "Rusak", minutes_ago=20) for ref in refs]
+    offline = engine(db_path(data_dir), first.base_urls["admin"])
+    assert offline.sync_once().ok
+    first.stop()                                              # the connection is gone
+    _queue_all(db, platform, ids)                             # "menunggu dikirim"
+    assert not offline.sync_once().ok
+    assert set(_states(db)) == {outbox.WAITING}               # nothing left the laptop
+    market = PracticeMarketplace(tmp_path / "practice").start()   # back: the same practice data, a new server
+    try:
+        wire = ReplyWire(platform)
+        assert _run_child_until_killed(data_dir, market, platform, wire) == -signal.SIGKILL
+        assert len(wire.calls) == 1
+        assert outbox.SENDING in _states(db)                  # killed with a reply on the wire
+        calm = engine(db_path(data_dir), market.base_urls["admin"])   # a fresh start
+        calm.sync_once()
+        calm.sync_once()
+        _replied_once(db, market, platform, ids)
+        # Shopee carried both replies in the call that landed; Lazada one a call: only the other one went after
+        assert len(wire.calls) == _calls(platform, len(ids))
+        assert not _repeated(wire)
+    finally:
+        market.stop()
 
 
 READ_BACK = {"shopee": "/api/v2/product/get_comment", "lazada": "/review/seller/list/v2"}   # reviews read by id

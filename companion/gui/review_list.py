@@ -12,7 +12,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from companion.domain.clock import parse_stamp
 from companion.gui.channel_names import channel_label
 from companion.gui.durations import local_time_text
-from companion.gui.review_detail import is_low, needs_answer, star_colour, stars_text, state_text
+from companion.gui.review_detail import needs_answer, star_colour, stars_text, state_text
 from companion.i18n import N_, tr
 from companion.store.reviews import ReviewRow
 
@@ -35,10 +35,12 @@ class ReviewListModel(QAbstractTableModel):
         super().__init__()
         self.rows: list[ReviewRow] = []
         self.zone = zone
+        self._texts: dict[tuple[int, int], str] = {}  # worked out once per row and column (dates go through Babel)
 
     def set_rows(self, rows: Sequence[ReviewRow], zone: str | None = None) -> None:
         self.beginResetModel()
         self.rows = list(rows)
+        self._texts = {}
         self.zone = zone or self.zone
         self.endResetModel()
 
@@ -58,7 +60,10 @@ class ReviewListModel(QAbstractTableModel):
             return None
         row, col = self.rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.text(row, col)
+            key = (index.row(), col)
+            if key not in self._texts:
+                self._texts[key] = self.text(row, col)
+            return self._texts[key]
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{row.buyer_name}\n{row.text}" if col == REVIEW_COL else self.text(row, col)
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -95,6 +100,3 @@ class ReviewListModel(QAbstractTableModel):
 
     def low_unanswered(self) -> int:
         return sum(1 for r in self.rows if needs_answer(r))
-
-    def low(self) -> int:
-        return sum(1 for r in self.rows if is_low(r))

@@ -50,9 +50,9 @@ from companion.sync.rounds import STOPPING, AccountRun, CommandHandler, CommandR
 log = logging.getLogger(__name__)
 
 REVIEWS = "reviews"
-FIRST_WINDOW = timedelta(days=90)   # Lazada lists reviews of the last 90 days; Shopee's list has no limit
+FIRST_WINDOW = timedelta(days=90)   # the longest any platform lists reviews back (its connector keeps its own limit)
 OVERLAP = timedelta(minutes=5)
-PULL_EVERY = timedelta(minutes=10)  # a new walk this long after the last one ended: a low rating shows the same hour
+PULL_EVERY = timedelta(minutes=10)  # a new walk this long after the last one ended (a new rating shows that soon)
 MAX_PAGES = 25                      # pages per shop per round (the cursor resumes the rest next round)
 UNSUPPORTED = "unsupported"         # connectors/base.py: the channel's connector has no reviews API
 RECHECK = "reviews_check"           # sync_cursors stream: {"at"} when the unanswered low reviews were last read back
