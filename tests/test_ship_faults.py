@@ -121,13 +121,8 @@ def drop_halfway(market: PracticeMarketplace, platform: str) -> list[str]:
     return seen
 
 
-LAZADA_PACKED = pytest.mark.xfail(strict=True, reason=(
-    "connectors/lazada/mapping.py maps 'packed' to READY_TO_SHIP, which the ship look-back (and the order list) "
-    "read as arranged: a pack that landed whose ready-to-ship call never arrived is recorded as arranged and never "
-    "handed over. Map 'packed' to PAID (the connector's ship already resumes at ready-to-ship)"))
 
-
-@pytest.mark.parametrize("platform", [p if p != "lazada" else pytest.param(p, marks=LAZADA_PACKED) for p in PLATFORMS])
+@pytest.mark.parametrize("platform", PLATFORMS)
 def test_connection_dropped_halfway_ships_each_order_once(platform: str, data_dir: Path, db: Database,
                                                           market: PracticeMarketplace) -> None:
     url = market.base_urls["admin"]

@@ -16,7 +16,9 @@ STATUS = {
     "topack": OrderStatus.PAID,
     "repacked": OrderStatus.PAID,  # its package was undone (RecreatePackage): to be packed again
     "ready_to_ship_pending": OrderStatus.READY_TO_SHIP,
-    "packed": OrderStatus.READY_TO_SHIP,
+    # packed but not yet handed to the courier (ReadyToShip not called, or its call never arrived): the seller still
+    # has a step to do, and the ship command resumes at ready-to-ship; arranged only from ready_to_ship on
+    "packed": OrderStatus.PAID,
     "ready_to_ship": OrderStatus.READY_TO_SHIP,
     "toship": OrderStatus.READY_TO_SHIP,
     "shipped": OrderStatus.SHIPPED,
