@@ -1,7 +1,7 @@
 """Replies to reviews exactly once when things go wrong, per platform that takes them (Shopee, Lazada): the answer
 lost after the platform kept the reply, replies queued while the marketplace is unreachable and the app then killed
-(a child process) while a reply call is on the wire, and a read-back the platform refuses. Every reply ends on the platform once and its command 'sent'; no reply call is repeated for a
-review the platform already answered."""
+(a child process) while a reply call is on the wire, and a read-back the platform refuses. Every reply ends on the
+platform once and its command 'sent'; no reply call is repeated for a review the platform already answered."""
 
 from __future__ import annotations
 
