@@ -34,6 +34,7 @@ from companion.domain.errors import UserError
 from companion.domain.money import format_quantity
 from companion.gui.channel_names import channel_labels
 from companion.gui.context import AppContext
+from companion.gui.departures_dialog import DeparturesDialog
 from companion.gui.messages import show_error
 from companion.gui.online_order_detail import OrderDetail
 from companion.gui.order_actions import OrderActions
@@ -172,6 +173,9 @@ class OnlineOrdersPage(Page):
         self.channel.currentIndexChanged.connect(lambda _i: self.reload())
         self.returns_button = QPushButton(tr("Returns"))
         self.returns_button.clicked.connect(lambda: self.order_actions.open_returns())
+        self.departures_button = QPushButton(tr("Parcels sent"))
+        self.departures_button.setToolTip(tr("Every parcel that left the shop: online orders and counter sales"))
+        self.departures_button.clicked.connect(self.open_departures)
         self.import_button = QPushButton(tr("Import order file"))
         self.import_button.clicked.connect(self.open_order_import)
         self.mapping_button = QPushButton(tr("Map listings…"))
@@ -180,9 +184,16 @@ class OnlineOrdersPage(Page):
         top = QHBoxLayout()
         top.addWidget(title, 1)
         top.addWidget(self.channel)
-        for button in (self.returns_button, self.import_button, self.mapping_button):
+        for button in (self.departures_button, self.returns_button, self.import_button, self.mapping_button):
             top.addWidget(button)
         return top
+
+    def open_departures(self) -> DeparturesDialog:
+        """The one list of what left the building (online orders and counter sales sent by courier)."""
+        dialog = DeparturesDialog(self.ctx, self)
+        self.departures_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _action_bar(self) -> QHBoxLayout:
         self.tick_all = QCheckBox(tr("Select all"))
