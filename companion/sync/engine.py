@@ -36,7 +36,7 @@ from companion.services.change import Change
 from companion.services.online_orders import apply_orders
 from companion.store import accounts as account_store
 from companion.store import inbox as inbox_store
-from companion.store import outbox, refresh_lock, sync_state
+from companion.store import outbox, refresh_lock
 from companion.store.accounts import AccountRow
 from companion.store.database import Database, thread_database
 from companion.store.outbox import CommandRow
@@ -44,6 +44,7 @@ from companion.sync import chat, command_handlers, labels, returns, reviews
 from companion.sync.backoff import Backoff
 from companion.sync.events import AccountResult, RoundSummary
 from companion.sync.problems import is_offline, problem_for
+from companion.sync.pull_windows import walk_window
 from companion.sync.rounds import STOPPING, AccountRun, CommandRound
 from companion.sync.token_refresh import RefreshLost, answer_lost
 
@@ -389,17 +390,7 @@ class SyncEngine:
 
     def _order_window(self, db: Database, account_id: str) -> tuple[datetime, datetime, str | None]:
         """(from, to, platform cursor): a walk in progress resumes its own window; otherwise up to now."""
-        now = now_utc()
-        raw = sync_state.cursor(db, account_id, ORDERS)
-        try:
-            state = json.loads(raw) if raw else {}
-            updated_from = parse_stamp(str(state["updated_from"]))
-        except (ValueError, KeyError, TypeError):
-            return now - FIRST_WINDOW, now, None
-        page = state.get("page")
-        if page and state.get("updated_to"):
-            return updated_from, parse_stamp(str(state["updated_to"])), str(page)
-        return min(updated_from, now), now, None
+        return walk_window(db, account_id, ORDERS, FIRST_WINDOW).parts()
 
     def _finish(self, db: Database, acc: AccountRun) -> AccountResult:
         problem = acc.problem

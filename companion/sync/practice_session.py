@@ -69,15 +69,16 @@ class PracticeSession:
         return change
 
     def list_products(self, db: Database) -> int:
-        """List each active product on every practice platform where its SKU is not listed yet; returns how many."""
+        """List each active product on every practice platform where its SKU is not listed yet, and unlist what the
+        shop does not have (the marketplace's own starting catalogue), so every pretend order is mapped; returns how
+        many were listed."""
         products = product_store.all_products(db, active_only=True)[:MAX_LISTED]
         reserved = order_store.reserved_unpaid(db, [p.id for p in products])
         added = 0
         for account in account_store.active(db):
             if not account.practice:
                 continue
-            listed = {str(x["seller_sku"]) for x in self.admin("GET", "/listings",
-                                                                {"platform": account.channel})["listings"]}
+            listed = self._unlist_others(account.channel, {p.sku for p in products if p.sku})
             for product in products:
                 if not product.sku or product.sku in listed:
                     continue
@@ -89,6 +90,16 @@ class PracticeSession:
                 listed.add(product.sku)
                 added += 1
         return added
+
+    def _unlist_others(self, platform: str, skus: set[str]) -> set[str]:
+        """Unlist the platform's listings whose SKU is none of `skus`; returns the SKUs that stay listed."""
+        kept: set[str] = set()
+        for x in self.admin("GET", "/listings", {"platform": platform})["listings"]:
+            if str(x["seller_sku"]) in skus:
+                kept.add(str(x["seller_sku"]))
+            else:
+                self.admin("POST", "/listings/remove", {"listing_id": x["id"]})
+        return kept
 
     def reset(self, db: Database) -> Change:
         """Forget the practice orders and listings, list the products again, keep the buyers' pace."""

@@ -27,11 +27,11 @@ from companion.services import commands as command_service
 from companion.services import returns as returns_service
 from companion.services.change import Change
 from companion.store import returns as returns_store
-from companion.store import sync_state
 from companion.store.database import Database
 from companion.store.outbox import CommandRow
 from companion.sync.once import Steps, send_each, send_once
 from companion.sync.problems import problem_for
+from companion.sync.pull_windows import walk_window
 from companion.sync.rounds import AccountRun, CommandHandler, CommandRound
 
 RETURNS = "returns"
@@ -44,17 +44,7 @@ UNSUPPORTED = "unsupported"         # connectors/base.py: the channel's connecto
 
 def _window(db: Database, account_id: str) -> tuple[datetime, datetime, str | None]:
     """(from, to, platform cursor): a walk in progress resumes its own window; otherwise up to now."""
-    now = now_utc()
-    raw = sync_state.cursor(db, account_id, RETURNS)
-    try:
-        state = json.loads(raw) if raw else {}
-        updated_from = parse_stamp(str(state["updated_from"]))
-    except (ValueError, KeyError, TypeError):
-        return now - FIRST_WINDOW, now, None
-    page = state.get("page")
-    if page and state.get("updated_to"):
-        return updated_from, parse_stamp(str(state["updated_to"])), str(page)
-    return min(updated_from, now), now, None
+    return walk_window(db, account_id, RETURNS, FIRST_WINDOW).parts()
 
 
 def pull_returns(db: Database, run: AccountRun) -> Change:

@@ -45,6 +45,7 @@ from companion.store.outbox import SENDING, CommandRow
 from companion.store.reviews import ReviewRow
 from companion.sync.once import words
 from companion.sync.problems import problem_for
+from companion.sync.pull_windows import walk_window
 from companion.sync.rounds import STOPPING, AccountRun, CommandHandler, CommandRound
 
 log = logging.getLogger(__name__)
@@ -67,19 +68,10 @@ Pending = tuple[CommandRow, ReviewRow]
 def _window(db: Database, account_id: str) -> tuple[datetime, datetime, str | None] | None:
     """(from, to, platform cursor): a walk in progress resumes its own window; otherwise up to now once
     `PULL_EVERY` has passed since the last walk ended (None: not yet)."""
-    now = now_utc()
-    raw = sync_state.cursor(db, account_id, REVIEWS)
-    try:
-        state = json.loads(raw) if raw else {}
-        updated_from = parse_stamp(str(state["updated_from"]))
-    except (ValueError, KeyError, TypeError):
-        return now - FIRST_WINDOW, now, None
-    page = state.get("page")
-    if page and state.get("updated_to"):
-        return updated_from, parse_stamp(str(state["updated_to"])), str(page)
-    if now - (updated_from + OVERLAP) < PULL_EVERY:
+    window = walk_window(db, account_id, REVIEWS, FIRST_WINDOW)
+    if not window.first and window.page is None and now_utc() - (window.updated_from + OVERLAP) < PULL_EVERY:
         return None
-    return min(updated_from, now), now, None
+    return window.parts()
 
 
 def _not_permitted(run: AccountRun, exc: NotPermitted) -> None:
