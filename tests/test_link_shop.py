@@ -299,14 +299,18 @@ def test_card_lists_shops_and_explains_bad_options(ctx: AppContext, qtbot: QtBot
         ("2", "150", "60", "Persen stok yang ditahan harus antara 0 dan 100."),
         ("200.000", "0", "60", "Stok ditahan terlalu besar: paling banyak 100.000."),
         ("2", "10", "5", "Cek pesanan paling cepat tiap 10 detik dan paling lambat sekali sehari."),
-        ("dua", "10", "60", "Stok ditahan harus angka bulat, tanpa koma."),
+        ("dua", "10", "60", "Stok ditahan harus ditulis dengan angka bulat, misalnya 2."),  # issue 17: not "koma"
     ]
     for units, percent, poll, message in cases:
         editor.units.setText(units)
         editor.percent.setText(percent)
         editor.poll.setText(poll)
         editor.save.click()
-        assert card.note.text() == message and card.note.property("role") == "error"
+        # issue 17: the refusal names the shop, and each sentence stands under its box
+        assert card.note.text() == f"Belum tersimpan untuk Toko Berkah – Lazada: {message}"
+        under = " ".join(editor.errors.text(k) for k in editor.errors.shown())
+        assert card.note.property("role") == "error" and message in under
+        assert (editor.units.text(), editor.percent.text(), editor.poll.text()) == (units, percent, poll)  # kept
     account = account_store.get(ctx.db, account_id)
     assert account is not None and (account.buffer_units, account.buffer_percent) == (0, 0)
     editor.units.setText("2")

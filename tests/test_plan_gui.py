@@ -117,7 +117,8 @@ def test_new_bought_product_with_restock(ctx: AppContext, qtbot: QtBot) -> None:
     pick_kind(dialog, BOUGHT)
     dialog.restock.lead_time.setText("dua")
     dialog.save()
-    assert dialog.error.text() == "Waktu tunggu harus angka bulat, tanpa koma."
+    # issue 17: "dua" is refused for what it is (words, not digits), not for a comma
+    assert dialog.error.text() == "Waktu tunggu harus ditulis dengan angka bulat, misalnya 2."
     assert product_store.by_sku(ctx.db, "GULA-1") is None  # a bad restock field stops the whole save
     dialog.restock.lead_time.setText("2")
     dialog.restock.shop_buffer.setText("3")
@@ -229,8 +230,9 @@ def test_online_shop_keeps_last_units_and_ship_window(ctx: AppContext, qtbot: Qt
     editor.save.click()
     assert card.note.property("role") == "error" and "30" in card.note.text()
     editor.keep_last.setText("tiga")
-    editor.save.click()
-    assert card.note.property("role") == "error" and "Stok yang disisakan untuk toko" in card.note.text()
+    editor.save.click()  # issue 17: both refusals at once, each under its box
+    assert card.note.property("role") == "error" and "2 isian" in card.note.text()
+    assert "Stok yang disisakan untuk toko" in editor.errors.text("keep_last_units")
     editor.keep_last.setText("3")
     editor.ship_window.setText("5")
     editor.save.click()

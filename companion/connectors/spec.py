@@ -27,6 +27,27 @@ PracticeCredentials = Callable[[Mapping[str, Any], Mapping[str, str]], Credentia
 
 
 @dataclass(frozen=True)
+class ExportStep:
+    """One step of downloading the orders export by hand: what to do (a msgid) and the seller centre's own word
+    to point at in the step's picture, as the seller centre writes it (never translated: it is what is on screen)."""
+
+    text: str
+    point_at: str = ""
+    place: str = "menu"  # where that word is: "address" (the browser's address bar), "menu" (left), "button" (top)
+
+
+@dataclass(frozen=True)
+class ExportGuide:
+    """How an owner without an app key gets the orders: the seller centre's order export, step by step. The
+    pictures are schematic screens drawn from these words (gui/export_guide.py), never copied screenshots."""
+
+    address: str                # the seller centre's address, as typed in the browser
+    menu: tuple[str, ...]       # the left menu's words drawn in every picture
+    buttons: tuple[str, ...]    # the buttons above the order list
+    steps: tuple[ExportStep, ...]
+
+
+@dataclass(frozen=True)
 class ChannelSpec:
     """One channel. `name` is what the database's channel columns hold; the labels are msgids (N_)."""
 
@@ -42,6 +63,7 @@ class ChannelSpec:
     reply_rule: ReplyRule | None = None            # when the platform counts a waiting buyer as unanswered
     auth: AuthFlow | None = None                   # linking a real shop (None: files or practice only)
     export_layouts: tuple[Layout, ...] = ()        # seller-centre order exports this channel writes
+    export_guide: ExportGuide | None = None        # how to download that export (no app key needed)
     practice: PracticeChannel | None = None        # its routes in the practice marketplace
     practice_credentials: PracticeCredentials | None = None  # practice marketplace JSON -> credentials
     chat_permission_sentence: str | None = None    # what to ask the platform for when chat is not permitted

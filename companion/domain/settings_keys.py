@@ -32,6 +32,7 @@ class Setting(Generic[T]):
     default: T
     check: Callable[[T], bool] = field(default=_any, compare=False)
     problem: str = ""  # msgid a person reads when what they typed fails the check
+    required: str = ""  # msgid for a blank value when one is required (blank then fails the check too)
 
     def parse(self, text: str | None) -> T:
         """The stored text as the declared type; the default when missing, unreadable or failing the check."""
@@ -51,6 +52,8 @@ class Setting(Generic[T]):
             value = text.strip() == "1"
         elif self.kind is int:
             value = int(text.strip())
+        if self.required and not text.strip():
+            raise ValueError(f"{self.key} is required")
         if not self.check(value):
             raise ValueError(f"{self.key} cannot be {text!r}")
         return value
@@ -64,7 +67,19 @@ class Setting(Generic[T]):
     def accepts(self, value: object) -> bool:
         """`value` has the declared type (a bool is not an int here) and passes the check."""
         typed: Any = value
+        if self.required and not str(value).strip():
+            return False
         return type(value) is self.kind and self.check(typed)
+
+    def problem_with(self, text: str) -> str:
+        """The msgid of what is wrong with typed `text` ("" when it reads and passes): blank, or the check."""
+        if self.required and not text.strip():
+            return self.required
+        try:
+            self.read(text)
+        except ValueError:
+            return self.problem
+        return ""
 
 
 @dataclass(frozen=True)
@@ -80,7 +95,8 @@ class SettingFamily(Generic[T]):
 
 
 SHOP_NAME = Setting("shop_name", str, "", check=lambda v: len(v) <= MAX_SHOP_NAME,
-                    problem=N_("The shop name is too long: use at most 80 characters."))
+                    problem=N_("The shop name is too long: use at most 80 characters."),
+                    required=N_("Type the shop's name first: it shows at the top of the app and on the daily recap."))
 LANGUAGE = Setting("language", str, "id", check=lambda v: v in LANGUAGES,
                    problem=N_("Choose the language Indonesian or English."))
 TIME_ZONE = Setting("time_zone", str, "WIB", check=lambda v: v in SHOP_ZONES,
@@ -88,9 +104,10 @@ TIME_ZONE = Setting("time_zone", str, "WIB", check=lambda v: v in SHOP_ZONES,
 LOW_STOCK_THRESHOLD = Setting("low_stock_threshold", int, 5, check=lambda v: 0 <= v <= MAX_THRESHOLD,
                               problem=N_("The low-stock limit must be a whole number from 0 to 100.000."))
 LAST_AUTO_BACKUP = Setting("last_auto_backup", str, "")  # ISO time of the last automatic backup
+LAST_ORDER_FILE = Setting("last_order_file", str, "")  # UTC stamp of the last seller-centre order file imported
 PRACTICE_DECLINED = Setting("practice_declined", bool, False)  # the owner chose not to start in practice mode
 WELCOME_DONE = Setting("welcome_done", bool, False)
-WELCOME_START = Setting("welcome_start", str, "", check=lambda v: v in ("", "practice", "import", "link"))
+WELCOME_START = Setting("welcome_start", str, "", check=lambda v: v in ("", "practice", "export", "import", "link"))
 ALERT_SOUND = Setting("alert_sound", bool, False)  # the tray alert also plays a sound
 CHAT_SHIPPING_ESTIMATE = Setting("chat_shipping_estimate", str, "")  # fills {estimasi_kirim} in quick replies
 GUIDE_DONE = SettingFamily("guide_done_", bool, False)  # per page key: its guide was dismissed
@@ -100,7 +117,7 @@ USUAL_SHIP_CHOICE = SettingFamily("usual_ship_choice_", str, "")
 
 DECLARED: dict[str, Setting[Any]] = {s.key: s for s in (
     SHOP_NAME, LANGUAGE, TIME_ZONE, LOW_STOCK_THRESHOLD, LAST_AUTO_BACKUP, PRACTICE_DECLINED, WELCOME_DONE,
-    WELCOME_START, ALERT_SOUND, CHAT_SHIPPING_ESTIMATE)}
+    WELCOME_START, ALERT_SOUND, CHAT_SHIPPING_ESTIMATE, LAST_ORDER_FILE)}
 FAMILIES: tuple[SettingFamily[Any], ...] = (GUIDE_DONE, CHAT_HOLIDAY, USUAL_SHIP_CHOICE)
 
 

@@ -49,9 +49,9 @@ _MESSAGES = {
 
 _COUNT_MESSAGES = {
     **_MESSAGES,
-    Reason.EMPTY: N_("{field} must be a whole number."),  # forms do not echo what was typed; imports add it
-    Reason.NOT_A_NUMBER: N_("{field} must be a whole number."),
-    Reason.NOT_WHOLE: N_("{field} must be a whole number."),
+    Reason.EMPTY: N_("{field} is empty: type a number such as 2."),
+    Reason.NOT_A_NUMBER: N_("{field} must be written in digits, such as 2."),  # "dua"; forms do not echo it
+    Reason.NOT_WHOLE: N_("{field} must be a whole number."),  # only a fraction gets "no comma"
     Reason.ZERO: N_("{field} must be more than zero."),
     Reason.NEGATIVE: N_("{field} cannot be negative."),
     Reason.TOO_LARGE: N_("{field} is too large: the most allowed is {most}."),

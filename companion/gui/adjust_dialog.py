@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from companion.domain.errors import UserError
+from companion.domain.field_problems import FieldProblem
 from companion.domain.money import format_quantity, parse_quantity
 from companion.gui.context import AppContext
-from companion.gui.messages import error_text
+from companion.gui.form_errors import EnterSaves, FormErrors, save_asking
 from companion.i18n import N_, tr
 from companion.services import stock as stock_service
 from companion.store.products import ProductRow
@@ -80,6 +81,10 @@ class AdjustDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        self.errors = FormErrors(self.error)
+        self.errors.add("quantity", self.quantity)
+        self.errors.add("reason", self.reason)
+        EnterSaves(self, self.save, [self.quantity, self.reason])  # the reason box would take Enter as a new one
         self.quantity.textChanged.connect(self._update_result)
         group.buttonToggled.connect(lambda *_: self._update_result())
         self._update_result()
@@ -95,12 +100,18 @@ class AdjustDialog(QDialog):
             self.after.setText("–")
 
     def save(self) -> None:
+        """Both fields' problems at once; a stock that would go below zero is asked about first."""
         try:
-            change = stock_service.adjust_stock(self.ctx.db, self.product.id, self.delta(),
-                                                self.reason.currentText())
+            delta = self.delta()
         except UserError as exc:
-            self.error.setText(error_text(exc))
-            self.error.show()
+            problems = [FieldProblem("quantity", exc)]
+            if not self.reason.currentText().strip():
+                problems += stock_service.adjustment_problems(1, "")
+            self.errors.show_problems(problems)
+            return
+        change = save_asking(self, self.errors, lambda answered: stock_service.adjust_stock(
+            self.ctx.db, self.product.id, delta, self.reason.currentText(), answered))
+        if change is None:
             return
         self.ctx.announce(change)
         self.accept()

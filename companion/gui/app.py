@@ -110,6 +110,7 @@ def start_online(ctx: AppContext, window: MainWindow) -> PracticeMode:
     from companion.store.accounts import has_real_accounts
 
     practice = practice_mode(ctx)
+    practice.move_mixed_rows()  # once: a shop from before the practice book has its practice rows moved out
     window.add_banner(PracticeBanner(practice))
     ctx.sync = SyncBridge(ctx, practice.credentials_source)
     practice.state_changed.connect(lambda: _sync_when_practice_ready(ctx, practice))

@@ -1,4 +1,8 @@
-"""What every page shares: the data folder, the GUI thread's database, background work and change signals."""
+"""What every page shares: the data folder, the GUI thread's database, background work and change signals.
+
+`db` is the book the window works in: the shop's own book, or the practice book while Mode Latihan runs
+(gui/practice_mode.py switches it with `use_book`, then `rebuild_pages` rebuilds every page as a language change
+does). `shop_path` is always the shop's own book (backups, restores and start-up checks use the data folder)."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from companion.services.change import Change
 from companion.store import settings as settings_store
 from companion.store.database import Database, forget_thread_databases, open_database
 from companion.store.location import db_path
+from companion.store.practice_book import replace_book
 
 if TYPE_CHECKING:
     from companion.gui.sync_bridge import SyncBridge
@@ -31,7 +36,8 @@ class AppContext(QObject):
     def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.data_dir = data_dir
-        self.db_path = db_path(data_dir)
+        self.shop_path = db_path(data_dir)
+        self.db_path = self.shop_path  # the book `db` reads: the shop's, or the practice book in Mode Latihan
         self.db: Database = self._open()
         self.work = BackgroundWork(self.db_path, self)
         self._checkpoints = self.every(self, CHECKPOINT_EVERY_MS, self.checkpoint_soon)
@@ -41,6 +47,31 @@ class AppContext(QObject):
         db = open_database(self.db_path)
         db.defer_checkpoints()
         return db
+
+    @property
+    def in_practice_book(self) -> bool:
+        return self.db_path != self.shop_path
+
+    def use_book(self, path: Path, replace_with: Path | None = None) -> None:
+        """Read and write the book at `path` from now on (no page is told: call `rebuild_pages`). `replace_with`: a
+        finished new book put in that place first, once no connection here holds the old one (a clean practice book).
+        The caller stops the sync runner first: it has its own connection to the old book."""
+        if path == self.db_path and replace_with is None:
+            return
+        self.work.wait()
+        self.db.close()
+        forget_thread_databases()
+        if replace_with is not None:
+            replace_book(replace_with, path)
+        self.db_path = self.work.db_path = path
+        self.db = self._open()
+
+    def rebuild_pages(self) -> None:
+        """Every page built again from the book now in `db`, as after a language change (the window rebuilds)."""
+        from companion import i18n
+
+        self.language_changed.emit(i18n.language())
+        self.announce(Change(settings=True, sync=True))
 
     def checkpoint_soon(self) -> None:
         """Fold the WAL into the database file on a pool thread (the GUI connection never checkpoints)."""

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -173,6 +174,7 @@ class ConversationView(QWidget):
         self.thread_box = QWidget()
         self.thread_box.setObjectName("thread")
         self.thread_layout = QVBoxLayout(self.thread_box)
+        self.thread_layout.setSpacing(4)
         self.thread_layout.addStretch(1)
         self.scroller = QScrollArea()
         self.scroller.setWidgetResizable(True)
@@ -185,7 +187,7 @@ class ConversationView(QWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.reply = QPlainTextEdit()
         self.reply.setPlaceholderText(tr("Write an answer… (Ctrl+Enter sends)"))
-        self.reply.setFixedHeight(96)
+        self.reply.setFixedHeight(60)  # two lines and a half; the thread above keeps the height
         self.quick_button = QPushButton(tr("Quick reply ▾"))
         self.quick_button.clicked.connect(self.open_quick_replies)
         self.product_button = QPushButton(tr("Product…"))
@@ -203,12 +205,17 @@ class ConversationView(QWidget):
         self.show_conversation(None, None)
 
     def _layout(self) -> None:
+        # the buyer, the shop and the time left beside "Already answered": the thread keeps the height
+        names = QVBoxLayout()
+        names.setSpacing(0)
+        names.addWidget(self.buyer)
+        names.addWidget(self.channel)
+        names.addWidget(self.countdown)
         head = QHBoxLayout()
-        head.addWidget(self.buyer, 1)
-        head.addWidget(self.practice)
-        sub = QHBoxLayout()
-        sub.addWidget(self.countdown, 1)
-        sub.addWidget(self.answered_button)
+        head.addLayout(names, 1)
+        head.addWidget(self.practice, 0, Qt.AlignmentFlag.AlignTop)
+        self.answered_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # never cut
+        head.addWidget(self.answered_button, 0, Qt.AlignmentFlag.AlignBottom)
         tools = QHBoxLayout()
         tools.addWidget(self.quick_button)
         tools.addWidget(self.product_button)
@@ -218,8 +225,6 @@ class ConversationView(QWidget):
         body = QVBoxLayout(self.body)
         body.setContentsMargins(0, 0, 0, 0)
         body.addLayout(head)
-        body.addWidget(self.channel)
-        body.addLayout(sub)
         body.addWidget(self.orders)
         body.addWidget(self.stale)
         body.addWidget(self.scroller, 1)
@@ -248,9 +253,9 @@ class ConversationView(QWidget):
         self.buyer.setText(row.buyer_name or tr("Buyer"))
         self.practice.setVisible(row.practice)
         where = channel_text(row)
-        shown = row.account_name if row.account_name and where in row.account_name else where
-        self.channel.setText(f"{where} · {row.account_name}" if shown != row.account_name and row.account_name
-                             else shown)
+        account = tr(row.account_name) if row.practice and row.account_name else row.account_name  # practice: msgids
+        shown = account if account and where in account else where
+        self.channel.setText(f"{where} · {account}" if shown != account and account else shown)
         self.answered_button.setVisible(row.waiting_since is not None)
         self.tick()
         self.messages = inbox_store.thread(self.ctx.db, row.id)

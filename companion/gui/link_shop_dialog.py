@@ -35,10 +35,12 @@ from companion.connectors.base import Credentials
 from companion.connectors.errors import AuthExpired, ConnectorError, Permanent, Temporary, Throttled
 from companion.connectors.spec import ChannelSpec
 from companion.domain.errors import UserError
+from companion.domain.field_problems import FieldProblem
 from companion.domain.marketplace import TokenSet
 from companion.domain.settings_keys import SHOP_NAME
 from companion.gui.auth_listener import DEFAULT_PORT, AuthListener, PortTaken, parse_redirect
 from companion.gui.context import AppContext
+from companion.gui.form_errors import EnterSaves, FormErrors
 from companion.gui.messages import error_text
 from companion.i18n import N_, tr
 from companion.services.accounts import relink_account
@@ -154,10 +156,16 @@ class LinkShopDialog(QDialog):
         box.addLayout(self.form)
         box.addWidget(self.status)
         box.addLayout(buttons)
+        self.errors = FormErrors()
+        self.errors.add("name", self.name)
+        self.errors.add("code", self.code)
+        EnterSaves(self.link_button, self.link, [self.code])  # the code is the last box: Enter links
+        EnterSaves(self.name, self.open_permission_page, [self.name])
 
     def _build_fields(self, flow: AuthFlow) -> None:
         """The chosen flow's boxes above the name row; what was typed in a box of the same name stays."""
         typed = {name: edit.text() for name, edit in self.inputs.items()}
+        self._drop_error_rows()
         for _ in self.inputs:
             self.form.removeRow(0)
         self.inputs = {}
@@ -168,6 +176,25 @@ class LinkShopDialog(QDialog):
             edit.setProperty("field", field.name)
             self.form.insertRow(index, tr(field.label), edit)
             self.inputs[field.name] = edit
+        self._register_fields()
+
+    def _drop_error_rows(self) -> None:
+        for label in self.errors.labels.values():
+            if self.form.indexOf(label) >= 0:
+                self.form.removeRow(label)
+        self.errors.labels.clear()
+        self.errors.fields.clear()
+
+    def _register_fields(self) -> None:
+        """The chosen flow's boxes first (reading order), then the name and the code, each with its error line."""
+        self._drop_error_rows()
+        self.errors = FormErrors()
+        for name, edit in self.inputs.items():
+            self.errors.add(name, edit)
+        self.errors.add("name", self.name)
+        self.errors.add("code", self.code)
+        for edit in self.inputs.values():  # Enter in a key box: on to the permission page (each box owns its filter)
+            EnterSaves(edit, self.open_permission_page, [edit])
 
     @property
     def channel(self) -> str:
@@ -201,12 +228,25 @@ class LinkShopDialog(QDialog):
         """The typed values, checked by the channel's flow; raises UserError naming what to fill in."""
         return self.flow.check({name: edit.text() for name, edit in self.inputs.items()})
 
+    def _box_of(self, exc: UserError) -> str:
+        """Which of the flow's boxes its refusal is about: the box whose own sentence it is, else the first empty."""
+        for field in self.flow.fields:
+            if exc.msgid in (field.missing, field.not_a_number):
+                return field.name
+        return next((name for name, edit in self.inputs.items() if not edit.text().strip()), "")
+
+    def _refuse(self, problems: list[FieldProblem]) -> None:
+        """Every problem under its box, the summary in the status line, what was typed kept."""
+        self.errors.show_problems(problems)
+        self._say(self.errors.summary_text(), error=True)
+
     def open_permission_page(self) -> None:
         try:
             values = self.values()
         except UserError as exc:
-            self._say(exc.message(), error=True)
+            self._refuse([FieldProblem(self._box_of(exc), exc)])
             return
+        self.errors.clear()
         flow, self.state = self.flow, secrets.token_urlsafe(16)
         if self.listener is None and not self.paste_only:
             try:
@@ -253,16 +293,24 @@ class LinkShopDialog(QDialog):
 
     def link(self) -> None:
         channel = self.channel
+        found: list[FieldProblem] = []
+        values: dict[str, str] = {}
         try:
             values = self.values()
+        except UserError as exc:
+            found.append(FieldProblem(self._box_of(exc), exc))
+        try:
             redirect = parse_redirect(self.code.text())
             if redirect.state and redirect.state != self.state:
                 raise UserError(N_("This address answers an older permission page: open the permission page again "
                                    "and use the new address."))
             self.flow.check_redirect(redirect)
         except UserError as exc:
-            self._say(exc.message(), error=True)
+            found.append(FieldProblem("code", exc))
+        if found:
+            self._refuse(found)
             return
+        self.errors.clear()
         name, hosts = self.name.text(), self.hosts
         self.link_button.setEnabled(False)
         self._say(tr("Linking the shop…"))

@@ -21,7 +21,9 @@ from companion.domain.money import format_quantity
 from companion.domain.settings_keys import TIME_ZONE
 from companion.gui.context import AppContext
 from companion.i18n import N_, babel_locale, tr
+from companion.store import sales as sale_store
 from companion.store import stock as stock_store
+from companion.store.database import Database
 from companion.store.products import ProductRow
 from companion.store.stock import MovementRow
 
@@ -41,10 +43,16 @@ def changes(rows: list[MovementRow]) -> list[int]:
     return out
 
 
-def short_reference(reference: str | None) -> str:
-    """"sale:3f2a…" instead of a whole 36-character id, enough to tell entries apart."""
+def short_reference(reference: str | None, db: Database | None = None) -> str:
+    """A counter sale by its receipt number (what the receipt and "today's sales" show); anything else shortened:
+    "order:3f2a…" instead of a whole 36-character id, enough to tell entries apart."""
     if not reference:
         return ""
+    kind, _sep, key = reference.partition(":")
+    if kind == "sale" and db is not None:
+        sale = sale_store.get(db, key)
+        if sale is not None:
+            return tr("Receipt {number}", number=sale.number)
     return ":".join(part[:8] if len(part) > 12 else part for part in reference.split(":"))
 
 
@@ -70,7 +78,7 @@ class MovementHistoryDialog(QDialog):
             when = format_datetime(parse_stamp(row.created_at).astimezone(zone), "d MMM yyyy HH.mm",
                                    locale=babel_locale())
             cells = (when, row.kind.label(), signed(diffs[n]), format_quantity(row.level_after),
-                     tr(row.reason) if row.reason else "", short_reference(row.reference))
+                     tr(row.reason) if row.reason else "", short_reference(row.reference, ctx.db))
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if col in (2, 3):

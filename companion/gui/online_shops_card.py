@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 from PySide6.QtCore import Qt
@@ -19,17 +19,19 @@ from PySide6.QtWidgets import (
 )
 
 from companion.domain.errors import UserError
-from companion.domain.money import parse_quantity
+from companion.domain.field_problems import FieldProblems, problems_of
 from companion.gui.channel_names import channel_long_label
 from companion.gui.context import AppContext
+from companion.gui.form_errors import EnterSaves, FormErrors, error_label
 from companion.gui.layout_clearing import clear_layout
 from companion.gui.link_shop_dialog import LinkShopDialog, needs_relink, relink_shop
 from companion.gui.messages import confirm, show_error
 from companion.gui.practice_mode import practice_mode
-from companion.i18n import N_, tr
-from companion.services.accounts import set_options, unlink_account
+from companion.gui.practice_start_dialog import start_practice
+from companion.i18n import tr
+from companion.services.accounts import unlink_account
 from companion.services.change import Change
-from companion.services.planning import set_allocation
+from companion.services.shop_options import save_shop_options
 from companion.store import accounts as account_store
 from companion.store import inbox as inbox_store
 from companion.store import sync_state
@@ -50,6 +52,21 @@ class AccountEditor:
     ship_window: QLineEdit
     save: QPushButton
     unlink: QPushButton | None
+    errors: FormErrors = field(default_factory=FormErrors)
+
+    def typed(self) -> dict[str, str]:
+        """What the row's boxes hold, by the key services.shop_options reads."""
+        return {key: edit.text() for key, edit in self.boxes()}
+
+    def boxes(self) -> list[tuple[str, QLineEdit]]:
+        return [("buffer_units", self.units), ("buffer_percent", self.percent), ("poll_seconds", self.poll),
+                ("keep_last_units", self.keep_last), ("ship_window_days", self.ship_window)]
+
+    def saved(self) -> dict[str, str]:
+        a = self.account
+        return {"buffer_units": str(a.buffer_units), "buffer_percent": str(a.buffer_percent),
+                "poll_seconds": str(a.poll_seconds), "keep_last_units": str(a.keep_last_units),
+                "ship_window_days": str(a.ship_window_days)}
 
 
 class OnlineShopsCard(QFrame):
@@ -59,6 +76,7 @@ class OnlineShopsCard(QFrame):
         self.practice = practice_mode(ctx)
         self.setProperty("role", "card")
         self.editors: dict[str, AccountEditor] = {}
+        self._refused: dict[str, FieldProblems] = {}  # a shop's last refused save, shown again after a reload
         heading = QLabel(tr("Online shops"))
         heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
         hint = QLabel(tr("Orders and stock follow by themselves. The buffer keeps some units back from online sale, "
@@ -101,6 +119,8 @@ class OnlineShopsCard(QFrame):
     # --- reading ---------------------------------------------------------------------------------------
 
     def reload(self) -> None:
+        """The rows again (a sync round, a link); what was typed and not saved yet stays in its boxes."""
+        typed = {a: e.typed() for a, e in self.editors.items() if e.typed() != e.saved()}
         clear_layout(self.rows)
         self.editors = {}
         accounts = account_store.active(self.ctx.db)
@@ -114,13 +134,22 @@ class OnlineShopsCard(QFrame):
             row = 1
             for account in accounts:
                 self._add_row(row, account)
+                self._keep_typed(self.editors[account.id], typed.get(account.id, {}))
+                row += 2  # the row under the boxes holds each box's error
                 refusal = self._refusal(account)
                 if refusal:
-                    self.rows.addWidget(_refusal_label(refusal, account.id), row + 1, 0, 1, 8)
+                    self.rows.addWidget(_refusal_label(refusal, account.id), row, 0, 1, 8)
                     row += 1
-                row += 1
             self.rows.setColumnStretch(0, 1)
         self._practice_state()
+
+    def _keep_typed(self, editor: AccountEditor, typed: dict[str, str]) -> None:
+        for key, edit in editor.boxes():
+            if key in typed:
+                edit.setText(typed[key])
+        refused = self._refused.get(editor.account.id)
+        if refused is not None and typed:
+            editor.errors.show(refused)
 
     def _add_row(self, row: int, account: AccountRow) -> None:
         platform = channel_long_label(account.channel)
@@ -136,9 +165,15 @@ class OnlineShopsCard(QFrame):
                                None if account.practice else QPushButton(tr("Unlink")))
         editor.save.clicked.connect(partial(self.save, account.id))
         self.rows.addWidget(label, row, 0)
-        for col, field in enumerate((editor.units, editor.percent, editor.poll, editor.keep_last,
-                                     editor.ship_window, editor.save), start=1):
-            self.rows.addWidget(field, row, col)
+        for col, box in enumerate((editor.units, editor.percent, editor.poll, editor.keep_last,
+                                   editor.ship_window, editor.save), start=1):
+            self.rows.addWidget(box, row, col)
+        for col, (key, edit) in enumerate(editor.boxes(), start=1):
+            label = error_label()
+            label.setMinimumWidth(130)  # a sentence, not a 100-pixel column of single words
+            self.rows.addWidget(label, row + 1, col, Qt.AlignmentFlag.AlignTop)
+            editor.errors.add(key, edit, label)
+        EnterSaves(editor.save, partial(self.save, account.id), [edit for _key, edit in editor.boxes()])
         if editor.unlink is not None:
             editor.unlink.clicked.connect(partial(self.unlink, account.id))
             self.rows.addWidget(editor.unlink, row, 7)
@@ -168,21 +203,28 @@ class OnlineShopsCard(QFrame):
     # --- actions ---------------------------------------------------------------------------------------
 
     def save(self, account_id: str) -> None:
+        """All five boxes checked at once; a refusal names the shop, marks each box and keeps what was typed."""
         editor = self.editors[account_id]
+        name = self._shop_name(editor.account)
         try:
-            units = parse_quantity(editor.units.text(), N_("The buffer"), allow_zero=True)
-            percent = parse_quantity(editor.percent.text(), N_("The buffer percentage"), allow_zero=True)
-            poll = parse_quantity(editor.poll.text(), N_("Seconds between order checks"), allow_zero=True)
-            keep = parse_quantity(editor.keep_last.text(), N_("The units kept for the shop"), allow_zero=True)
-            window = parse_quantity(editor.ship_window.text(), N_("The ship window"), allow_zero=True)
-            change = set_options(self.ctx.db, account_id, units, percent, poll)
-            change |= set_allocation(self.ctx.db, account_id, keep, window)
+            change = save_shop_options(self.ctx.db, account_id, editor.typed())
         except UserError as exc:
-            self._say(exc.message(), error=True)
+            problems = exc if isinstance(exc, FieldProblems) else FieldProblems(problems_of(exc, ""))
+            self._refused[account_id] = problems
+            editor.errors.show(problems)
+            count = len(editor.errors.shown())
+            self._say(tr("Not saved for {name}: {problem}", name=name, problem=exc.message()) if count <= 1
+                      else tr("Not saved for {name}: fix the {n} boxes marked in red.", name=name, n=count),
+                      error=True)
             return
+        self._refused.pop(account_id, None)
+        editor.errors.clear()
+        self._say(tr("Saved for {name}.", name=name))
         self.ctx.announce(change)
-        self._say(tr("Saved for {name}.", name=tr(editor.account.name) if editor.account.practice
-                     else editor.account.name))
+
+    def _shop_name(self, account: AccountRow) -> str:
+        """The shop's own name (a practice shop's name is translated)."""
+        return tr(account.name) if account.practice else account.name
 
     def unlink(self, account_id: str) -> None:
         account = self.editors[account_id].account
@@ -207,7 +249,7 @@ class OnlineShopsCard(QFrame):
 
     def toggle_practice(self) -> None:
         if not self.practice.running:
-            self.practice.start()
+            start_practice(self.practice, self.window())  # asks: the sample shop or the shop's own products
             return
         if confirm(self.window(), tr("Leave practice mode?"), tr("The practice shops stop. You can start practice "
                                                                   "mode again in Settings → Online shops."),

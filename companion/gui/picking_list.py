@@ -117,7 +117,7 @@ def picking_html(lines: Sequence[PickLine], orders: int, shop_name: str, made: s
 def _slip(row: DeskRow, shop_name: str, last: bool) -> str:
     order = row.order
     facts = [(tr("Order"), order.platform_order_id), (tr("Shop"), f"{channel_label(order.channel)} · "
-                                                                  f"{order.account_name}"),
+                                                                  f"{tr(order.account_name)}"),
              (tr("Buyer"), ", ".join(p for p in (order.buyer_name, row.buyer_city) if p) or "–"),
              (tr("Courier"), " · ".join(p for p in (row.courier, row.tracking_number) if p) or "–")]
     fact_rows = "".join(f"<tr><td class='muted'>{escape(k)}</td><td><b>{escape(v)}</b></td></tr>" for k, v in facts)

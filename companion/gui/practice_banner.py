@@ -1,4 +1,5 @@
-"""The yellow strip across the window while Mode Latihan runs, so nobody packs a practice order for real."""
+"""The yellow strip across the window while Mode Latihan runs, so nobody packs a practice order for real. The window
+then works in the practice book; the strip's buttons start a clean practice book or go back to the shop's own."""
 
 from __future__ import annotations
 
@@ -44,26 +45,29 @@ class PracticeBanner(QFrame):
     def refresh(self) -> None:
         """Texts in the current language, buttons and visibility for the current state."""
         self.reset_button.setText(tr("Start practice again"))
-        self.reset_button.setToolTip(tr("Forget the practice orders and list your products again."))
+        self.reset_button.setToolTip(tr("A clean practice book: the practice orders, sales and chats are forgotten."))
         self.leave_button.setText(tr("Leave practice mode"))
         if self.practice.busy and not self.practice.running:
             message = tr("Starting practice mode…")
         else:
             message = tr("<b>PRACTICE MODE</b> — orders here are not real orders")
         self.text.setText(message)
+        self.text.setToolTip(tr("Everything you do now goes into a practice book. Your shop's own book, its reports "
+                                "and backups stay exactly as they were."))
         self.reset_button.setEnabled(self.practice.running and not self.practice.busy)
         self.leave_button.setEnabled(self.practice.running)
         self.setVisible(self.practice.running or self.practice.busy)
 
     def ask_reset(self) -> None:
-        if self.confirmed(tr("Start practice again?"), tr("The practice orders are forgotten and your products are "
-                                                           "listed again on the practice shops."),
+        if self.confirmed(tr("Start practice again?"), tr("The practice book starts clean: its orders, sales and "
+                                                           "chats are forgotten. Your shop's own book is not touched."),
                           tr("Start again")):
             self.practice.reset()
 
     def ask_leave(self) -> None:
-        if self.confirmed(tr("Leave practice mode?"), tr("The practice shops stop. You can start practice mode "
-                                                          "again in Settings → Online shops."),
+        if self.confirmed(tr("Leave practice mode?"), tr("The practice shops stop and you are back in your shop's "
+                                                          "own book, exactly as you left it. You can practise again "
+                                                          "in Settings → Online shops."),
                           tr("Leave practice mode")):
             self.practice.leave()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,17 +18,17 @@ from PySide6.QtWidgets import (
 )
 
 from companion.domain.errors import UserError
+from companion.domain.field_problems import FieldProblem
 from companion.domain.money import parse_quantity, parse_rupiah
 from companion.domain.product import UNITS, ProductInput
 from companion.gui.context import AppContext
-from companion.gui.messages import error_text
-from companion.gui.replenishment_form import ReplenishmentInput, ReplenishmentSection, save_replenishment
+from companion.gui.form_errors import EnterMovesOn, EnterSaves, FormErrors, save_asking
+from companion.gui.replenishment_form import ReplenishmentSection, save_replenishment
 from companion.i18n import N_, tr
 from companion.services import products as product_service
+from companion.services.change import Change
 from companion.store import products as product_store
 from companion.store.products import ProductRow
-
-ERROR_STYLE = "border: 2px solid #b00020;"
 
 
 class ProductDialog(QDialog):
@@ -93,6 +95,12 @@ class ProductDialog(QDialog):
         layout.addLayout(columns)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        self.errors = FormErrors(self.error)
+        for key, widget in self._keyed():
+            self.errors.add(key, widget)
+        EnterMovesOn(self.barcode)  # a scanner ends the code with Enter: on to the price, not a half-saved product
+        EnterSaves(self, self.save, [self.sku, self.name, self.parent_name, self.variant, self.unit, self.price,
+                                     self.cost, self.stock])  # the unit box would take Enter as a new unit
         if product is not None:
             self._fill(product)
 
@@ -106,53 +114,66 @@ class ProductDialog(QDialog):
         self.price.setText(f"{p.sell_price:,}".replace(",", "."))
         self.cost.setText("" if p.cost_price is None else f"{p.cost_price:,}".replace(",", "."))
 
-    def _fields(self) -> list[QWidget]:
-        return [self.sku, self.name, self.parent_name, self.variant, self.unit, self.barcode, self.price,
-                self.cost, self.stock, *self.restock.fields()]
+    def _keyed(self) -> list[tuple[str, QWidget]]:
+        """The fields in reading order (the form's column, then the restock section), by problem key."""
+        own = [("sku", self.sku), ("name", self.name), ("parent_name", self.parent_name), ("variant", self.variant),
+               ("unit", self.unit), ("barcode", self.barcode), ("sell_price", self.price),
+               ("cost_price", self.cost)] + ([("stock", self.stock)] if self.product is None else [])
+        section = self.restock
+        return [*own, ("restock_kind", section.kind), ("restock_supplier", section.supplier),
+                ("restock_lead_time", section.lead_time), ("restock_capacity", section.capacity),
+                ("restock_min_batch", section.min_batch), ("restock_shop_buffer", section.shop_buffer)]
+
+    def _key_of(self, widget: QWidget | None) -> str:
+        return next((key for key, w in self.errors.fields.items() if w is widget), "")
 
     def show_problem(self, exc: BaseException, field: QWidget | None) -> None:
-        """The message under the form, the field outlined in red and focused."""
-        for w in self._fields():
-            w.setStyleSheet("")
-        self.error.setText(error_text(exc))
-        self.error.show()
-        if field is not None:
-            field.setStyleSheet(ERROR_STYLE)
+        """One problem (the restock section reports its recipe line this way): under its field, or above Save."""
+        self.errors.show(exc, self._key_of(field))
+        if field is not None and not self._key_of(field):
             field.setFocus()
 
     def clear_problem(self) -> None:
-        for w in self._fields():
-            w.setStyleSheet("")
-        self.error.hide()
+        self.errors.clear()
 
-    def _read(self) -> tuple[ProductInput, int | None, ReplenishmentInput]:
-        field: QWidget = self.price
-        try:
-            price = parse_rupiah(self.price.text(), N_("Sell price"))
-            field = self.cost
-            cost = parse_rupiah(self.cost.text(), N_("Cost price")) if self.cost.text().strip() else None
-            field = self.stock
-            stock = (parse_quantity(self.stock.text(), N_("Opening stock"), allow_zero=True)
-                     if self.product is None and self.stock.text().strip() else None)
-        except UserError as exc:
-            exc.field_widget = field  # type: ignore[attr-defined]
-            raise
-        return ProductInput(
-            sku=self.sku.text(), name=self.name.text(), sell_price=price, cost_price=cost,
+    def _read(self) -> tuple[ProductInput, int | None, list[FieldProblem]]:
+        """What was typed, with every field's problem at once (numbers first read, then the product's rules)."""
+        found: list[FieldProblem] = []
+        price = _number(found, "sell_price", lambda: parse_rupiah(self.price.text(), N_("Sell price")))
+        cost = (_number(found, "cost_price", lambda: parse_rupiah(self.cost.text(), N_("Cost price")))
+                if self.cost.text().strip() else None)
+        stock = (_number(found, "stock", lambda: parse_quantity(self.stock.text(), N_("Opening stock"),
+                                                                allow_zero=True))
+                 if self.product is None and self.stock.text().strip() else None)
+        data = ProductInput(
+            sku=self.sku.text(), name=self.name.text(), sell_price=price or 0, cost_price=cost,
             unit=self.unit.currentText(), parent_name=self.parent_name.text(), variant_name=self.variant.text(),
             barcode=self.barcode.text(), active=self.product.active if self.product else True,
-        ), stock, self.restock.read(self.unit.currentText().strip() or "pcs")
+        )
+        unread = {f.field for f in found}
+        own_id = self.product.id if self.product else None
+        found += [f for f in product_service.product_problems(self.ctx.db, data, own_id) if f.field not in unread]
+        return data, stock, found
+
+    def _write(self, data: ProductInput, stock: int | None, answered: frozenset[str]) -> Change:
+        if self.product is None:
+            self.saved_id, change = product_service.add_product(self.ctx.db, data, stock, answered)
+            return change
+        self.saved_id = self.product.id
+        return product_service.edit_product(self.ctx.db, self.product.id, data, answered)
 
     def save(self) -> None:
+        """All problems at once; Rp0 asked about first; then the restock section (its own services)."""
+        data, stock, found = self._read()
         try:
-            data, stock, restock = self._read()
-            if self.product is None:
-                self.saved_id, change = product_service.add_product(self.ctx.db, data, stock)
-            else:
-                change = product_service.edit_product(self.ctx.db, self.product.id, data)
-                self.saved_id = self.product.id
+            restock = self.restock.read(self.unit.currentText().strip() or "pcs")
         except UserError as exc:
-            self.show_problem(exc, getattr(exc, "field_widget", None) or self._field_for(exc))
+            found.append(FieldProblem(self._key_of(getattr(exc, "field_widget", None)), exc))
+        if found:
+            self.errors.show_problems(found)
+            return
+        change = save_asking(self, self.errors, lambda answered: self._write(data, stock, answered))
+        if change is None or self.saved_id is None:
             return
         try:
             change |= save_replenishment(self.ctx.db, self.saved_id, restock, self.restock.had_recipe)
@@ -165,12 +186,11 @@ class ProductDialog(QDialog):
         self.ctx.announce(change)
         self.accept()
 
-    def _field_for(self, exc: UserError) -> QWidget | None:
-        """Which field a rule message is about, judged from its message id."""
-        text = (exc.msgid + " " + str(exc.params.get("field", ""))).lower()
-        for word, widget in (("sku", self.sku), ("product name", self.name), ("sell price", self.price),
-                             ("cost price", self.cost), ("unit", self.unit), ("barcode", self.barcode),
-                             ("opening stock", self.stock)):
-            if word in text:
-                return widget
+
+def _number(found: list[FieldProblem], key: str, read: Callable[[], int]) -> int | None:
+    """A typed number, or None with its problem added under `key`."""
+    try:
+        return read()
+    except UserError as exc:
+        found.append(FieldProblem(key, exc))
         return None

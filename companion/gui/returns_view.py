@@ -237,7 +237,7 @@ class ReturnsView(QWidget):
             return
         add = self.detail_layout.addWidget
         add(_label(f"<b>{tr('Return of order {number}', number=row.platform_order_id)}</b>", "title"))
-        add(_label(f"{channel_label(row.channel)} · {row.account_name} · {state_words(row)}", "hint"))
+        add(_label(f"{channel_label(row.channel)} · {tr(row.account_name)} · {state_words(row)}", "hint"))
         if row.state == ReturnState.REQUESTED.value and row.answer_by:
             add(_label(deadline_sentence(row.answer_by, now_utc()), "error"))
         if row.answer_state == "failed":

@@ -249,7 +249,7 @@ class ReviewDetail(QWidget):
             head.addWidget(practice)
         self.content_layout.addLayout(head)
         when = local_time_text(parse_stamp(row.created_at), self.ctx.setting(TIME_ZONE)) if row.created_at else ""
-        shop = row.account_name or channel_label(row.channel)
+        shop = tr(row.account_name) if row.account_name else channel_label(row.channel)  # practice: msgids
         where = shop if channel_label(row.channel) in shop else f"{channel_label(row.channel)} · {shop}"
         self.content_layout.addWidget(_label(" · ".join(p for p in (where, when) if p), "meta"))
 

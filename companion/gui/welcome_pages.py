@@ -1,4 +1,5 @@
-"""The welcome wizard's three steps: language, the shop's name, and how to start.
+"""The welcome wizard's three steps: language, the shop's name, and how to start (practice, the seller centres'
+order files without any app key, a product list, or linking with the owner's own app key).
 
 Each step builds its widgets once and sets every text in `retranslate()`, so choosing a language on the first step
 re-labels the whole wizard at once.
@@ -11,7 +12,10 @@ from PySide6.QtWidgets import QButtonGroup, QLabel, QLineEdit, QPushButton, QVBo
 
 from companion import i18n
 from companion.connectors import registry
+from companion.domain.errors import UserError
+from companion.domain.settings_keys import SHOP_NAME
 from companion.gui.channel_names import AND, platforms_text
+from companion.gui.form_errors import FormErrors
 from companion.i18n import N_, tr
 from companion.services.first_use import Start
 from companion.services.settings import MAX_SHOP_NAME
@@ -21,11 +25,15 @@ CHOICES: dict[Start, tuple[str, str]] = {
     Start.PRACTICE: (N_("Try it first in practice mode"),
                      N_("Practice shops on {platforms} with pretend buyers, so you can try everything without "
                         "risk.")),
+    Start.EXPORT: (N_("Bring in my online orders from order files"),
+                   N_("No app key needed: download the orders file from the seller centre of {platforms} and "
+                      "import it. We show you where to click.")),
     Start.IMPORT: (N_("Import my product list"),
                    N_("Choose an Excel or CSV file with your products. Practice mode does not start, so the "
                       "stock stays your real stock.")),
     Start.LINK: (N_("Link my online shop"),
-                 N_("Use your own app keys from {platforms}. Practice mode does not start.")),
+                 N_("Needs your own developer app key from {platforms}, which few shops have. Practice mode "
+                    "does not start.")),
 }
 BIG_BUTTON = ("QPushButton { font-size: 14pt; min-height: 56px; border: 2px solid #c9d6ce; border-radius: 8px;"
               " background: #ffffff; text-align: left; padding: 6px 16px; }"
@@ -96,6 +104,15 @@ class NameStep(QWidget):
         box.addWidget(self.name)
         box.addWidget(self.error)
         box.addStretch(1)
+        self.errors = FormErrors()  # the same look and rule as the shop name in Settings (SHOP_NAME's check)
+        self.errors.add(SHOP_NAME.key, self.name, self.error)
+
+    def show_problem(self, exc: UserError) -> None:
+        """The shared rule's sentence under the name, the box outlined and focused, the typed name kept."""
+        self.errors.show(exc, SHOP_NAME.key)
+
+    def clear_problem(self) -> None:
+        self.errors.clear()
 
     def retranslate(self) -> None:
         self.title.setText(tr("What is your shop called?"))
@@ -111,7 +128,7 @@ class ChoiceButton(QPushButton):
         super().__init__()
         self.start = start
         self.setCheckable(True)
-        self.setStyleSheet(BIG_BUTTON.replace("min-height: 56px", "min-height: 84px"))
+        self.setStyleSheet(BIG_BUTTON.replace("min-height: 56px", "min-height: 72px"))
         self.heading = QLabel()
         self.heading.setStyleSheet("font-size: 13pt; font-weight: bold; background: transparent;")
         self.sentence = QLabel()
@@ -134,11 +151,14 @@ class ChoiceButton(QPushButton):
         if self.start is Start.PRACTICE:
             return platforms_text([s for s in registry.channels() if s.practice_credentials is not None],
                                   joiner=AND)
+        if self.start is Start.EXPORT:
+            return platforms_text([s for s in registry.channels() if s.export_guide is not None])
         return platforms_text([s for s in registry.channels() if s.auth is not None])
 
 
 class StartStep(QWidget):
-    """Step 3: practice mode (chosen unless changed), importing a catalogue, or linking a real shop."""
+    """Step 3: practice mode (chosen unless changed), the seller centres' order files (no app key), importing a
+    catalogue, or linking a real shop with the owner's own app key."""
 
     def __init__(self) -> None:
         super().__init__()

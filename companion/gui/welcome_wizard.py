@@ -4,11 +4,14 @@ Decisions, so the start-up stays predictable:
 - A new shop is one with no `welcome_done` = "1" and nothing in it yet. A shop already in use (products, a shop name or
   a linked real shop: someone upgrading) is marked done silently and never sees the wizard.
 - Finishing saves the shop name, the language and the choice in one transaction (services.first_use).
-- Practice mode: choosing it leaves practice mode to start on its own, as for every new shop. Importing a catalogue
-  or linking a real shop switches it off (the "left practice mode" setting), because pretend buyers would order from
-  the shop's real stock and pretend orders would mix with real ones; it can be started any time in Settings → Online
-  shops. Import then opens the product import dialog on the Products page, and linking opens the link-shop dialog on
-  the Settings page, once the main window is up. Closing either dialog leaves the owner there, practice mode off.
+- Practice mode: choosing it leaves practice mode to start on its own, as for every new shop. The order files,
+  importing a catalogue or linking a real shop switch it off (the "left practice mode" setting), because pretend
+  buyers would order from the shop's real stock and pretend orders would mix with real ones; it can be started any
+  time in Settings → Online shops. Once the main window is up, the order files open the export guide (each seller
+  centre's download, in pictures) on the online orders page, ending in the order-file import; import opens the
+  product import dialog on the Products page; linking opens the link-shop dialog on the Settings page. Linking
+  needs the owner's own developer app key, which few owners have; the seller centres' export files bring the same
+  orders with no key. Closing any of these dialogs leaves the owner there, practice mode off.
 - Closing the wizard ("Later", Escape or the window's X) saves nothing and restores the language from before: the app
   starts as it always has (practice mode for a new shop) and the wizard comes back at the next start, until it is
   finished or the shop has products or a name (set in Settings), when it is marked done silently as above.
@@ -33,7 +36,7 @@ from companion.services.first_use import Start, clean_shop_name, finish_welcome
 if TYPE_CHECKING:
     from companion.gui.main_window import MainWindow
 
-WIZARD_SIZE = (760, 560)
+WIZARD_SIZE = (760, 600)  # step 3's four choices in full; fits a 1280×720 screen
 
 
 class WelcomeWizard(QDialog):
@@ -99,16 +102,16 @@ class WelcomeWizard(QDialog):
 
     def choose_language(self, lang: str) -> None:
         i18n.set_language(lang)
-        self.error.clear()
+        self.name_step.clear_problem()
         self.retranslate()
 
     def back(self) -> None:
-        self.error.clear()
+        self.name_step.clear_problem()
         self.show_step(max(self.steps.currentIndex() - 1, 0))
 
     def next(self) -> None:
         """On to the next step; the name step refuses an empty name; the last step saves and closes."""
-        self.error.clear()
+        self.name_step.clear_problem()
         try:
             if self.steps.currentWidget() is self.name_step:
                 clean_shop_name(self.name_step.name.text())
@@ -117,7 +120,7 @@ class WelcomeWizard(QDialog):
                 return
         except UserError as exc:
             self.show_step(self.steps.indexOf(self.name_step))
-            self.error.setText(exc.message())
+            self.name_step.show_problem(exc)
             return
         self.show_step(self.steps.currentIndex() + 1)
 
@@ -151,13 +154,15 @@ def greet_new_shop(ctx: AppContext) -> Start | None:
 
 
 def open_first_task(window: MainWindow, start: Start | None) -> None:
-    """Once the main window is up: the import dialog or the link-shop dialog the owner chose to start with."""
+    """Once the main window is up: the export guide, the import dialog or the link-shop dialog the owner chose."""
     from companion.gui.pages.products import ProductsPage
     from companion.gui.pages.settings import SettingsPage
 
     if start is None or start is Start.PRACTICE:
         return  # practice mode starts with the window (gui.app.start_online)
-    if start is Start.IMPORT:
+    if start is Start.EXPORT:
+        guide_to_order_import(window)
+    elif start is Start.IMPORT:
         products = window.open_page("products")
         assert isinstance(products, ProductsPage)
         products.import_products()
@@ -165,3 +170,14 @@ def open_first_task(window: MainWindow, start: Start | None) -> None:
         settings = window.open_page("settings")
         assert isinstance(settings, SettingsPage)
         settings.online.open_link_dialog()
+
+
+def guide_to_order_import(window: MainWindow) -> None:
+    """The online orders page, the export guide over it, then the order-file import when the owner has the file."""
+    from companion.gui.export_guide import ExportGuideDialog
+    from companion.gui.pages.online_orders import OnlineOrdersPage
+
+    orders = window.open_page("orders")
+    assert isinstance(orders, OnlineOrdersPage)
+    if ExportGuideDialog(window).exec() == QDialog.DialogCode.Accepted:
+        orders.open_order_import()

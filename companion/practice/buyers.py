@@ -15,13 +15,14 @@ from typing import Any
 
 from companion.domain.reviews import LOW_RATING
 from companion.practice import fulfilment, reviews
-from companion.practice.catalogue import BUYER_NAMES, BUYER_QUESTIONS
+from companion.practice.catalogue import BUYER_NAMES, BUYER_QUESTIONS, PRODUCT_QUESTIONS, product_question
 from companion.practice.fulfilment import Refused
 from companion.practice.photos import photo_path
 from companion.practice.state import NotFound, OutOfStock, PracticeState
 
 FOLLOW_UPS = ("Halo kak?", "Kak, masih ada orangnya?", "Halo kak, ditunggu jawabannya ya.")
 FOLLOW_UP_AFTER_STEPS = 8  # steps of silence before an unanswered buyer writes again
+PRODUCT_QUESTION_SHARE = 0.5  # of questions after the first, those that name a listed product
 FOLLOW_UP_CHANCE = 0.4  # per step, when someone is due: real buyers do not all follow up at once
 SHOW_KINDS = ("image", "product", "order")  # what a buyer shows instead of typing
 # Of each step's roll: below ORDER an order, then a question, a picture or card, then (from CANCEL) a cancel,
@@ -91,6 +92,12 @@ def buyer_shows(state: PracticeState, platform: str, kind: str, ref: str = "", b
     return state.add_message(platform, conv["ref"], "buyer", "", kind, attached)
 
 
+def listed_name(listing: dict[str, Any]) -> str:
+    """A listing as a buyer names it: the product, and the variant when it has one ("Kopi Robusta 250 g")."""
+    name, variant = str(listing["name"]), str(listing.get("model_name") or "")
+    return f"{name} {variant}" if variant and variant not in name else name
+
+
 def _item_id(state: PracticeState, platform: str, ref: str) -> str:
     listed = state.listings(platform)
     found = next((x for x in listed if ref in (x["seller_sku"], x["item_id"])), None)
@@ -127,6 +134,7 @@ class BuyerSimulator:
         self._asked: dict[tuple[str, int], int] = {}  # (platform, buyer) -> step of a question not followed up yet
         self._arrived: dict[tuple[str, str], int] = {}  # (platform, order) -> step its parcel was seen delivered
         self._reviewable: dict[tuple[str, str], int] = {}  # of those, the ones whose buyer has not decided yet
+        self._named_product = False  # whether a question named a listed product yet
 
     def reseed(self, seed: int) -> None:
         with self._lock:
@@ -135,6 +143,7 @@ class BuyerSimulator:
             self._asked.clear()
             self._arrived.clear()
             self._reviewable.clear()
+            self._named_product = False
 
     def step(self) -> dict[str, Any]:
         """The parcels move on one step, then one buyer action: a follow-up when a question went unanswered long
@@ -159,15 +168,26 @@ class BuyerSimulator:
             if SHOW <= roll < CANCEL:
                 return self._show(platform, buyer)
             if roll < CANCEL:
-                text = self.rng.choice(BUYER_QUESTIONS)
+                text, sku = self._question(platform)
                 buyer_says(self.state, platform, text, buyer)
                 self._asked.setdefault((platform, buyer), self._steps)
-                return {"action": "message", "platform": platform, "text": text}
+                return {"action": "message", "platform": platform, "text": text, **({"seller_sku": sku} if sku else {})}
             if roll < ASK_CANCEL:
                 return self._cancel(platform)
             if roll < RETURN:
                 return self._ask_cancel(platform)
             return self._return(platform)
+
+    def _question(self, platform: str) -> tuple[str, str]:
+        """(text, seller SKU named or ""). The run's first question names a product listed there (a newcomer then
+        answers about something the shop has); later ones do PRODUCT_QUESTION_SHARE of the time."""
+        listed = self.state.listings(platform)
+        if listed and (not self._named_product or self.rng.random() < PRODUCT_QUESTION_SHARE):
+            self._named_product = True
+            listing = self.rng.choice([x for x in listed if x["stock"] > 0] or listed)
+            text = product_question(self.rng.choice(PRODUCT_QUESTIONS), listed_name(listing))
+            return text, str(listing["seller_sku"])
+        return self.rng.choice(BUYER_QUESTIONS), ""
 
     def _show(self, platform: str, buyer: int) -> dict[str, Any]:
         """A picture, a listed product's card, or a card of one of the buyer's orders (a product card when the

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from companion.domain.errors import UserError
 from companion.domain.settings_keys import (
     GUIDE_DONE,
     LANGUAGE,
@@ -18,7 +17,6 @@ from companion.domain.settings_keys import (
     WELCOME_START,
     Setting,
 )
-from companion.i18n import N_
 from companion.services.change import Change
 from companion.services.settings import clean_settings, store_clean
 from companion.store import settings as settings_store
@@ -31,6 +29,7 @@ class Start(StrEnum):
     """How a new shop begins, chosen on the wizard's last step."""
 
     PRACTICE = "practice"
+    EXPORT = "export"  # the seller centres' order files: the online orders without any app key
     IMPORT = "import"
     LINK = "link"
 
@@ -45,11 +44,9 @@ def shop_in_use(db: Database) -> bool:
 
 
 def clean_shop_name(text: str) -> str:
-    """The name as it will be saved; an empty one is refused (it heads the window and the daily recap)."""
-    name = clean_settings({SHOP_NAME.key: text})[SHOP_NAME.key]
-    if not name:
-        raise UserError(N_("Type the shop's name first: it shows at the top of the app and on the daily recap."))
-    return name
+    """The name as it will be saved, by the one rule Settings uses too (required: it heads the window and the
+    daily recap; at most 80 characters)."""
+    return clean_settings({SHOP_NAME.key: text})[SHOP_NAME.key]
 
 
 def skip_welcome(db: Database) -> Change:

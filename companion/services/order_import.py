@@ -40,6 +40,7 @@ from companion.domain.order_files import (
     missing_column,
     parse_rows,
 )
+from companion.domain.settings_keys import LAST_ORDER_FILE
 from companion.i18n import N_, tr
 from companion.services.change import Change
 from companion.services.online_orders import apply_orders
@@ -47,6 +48,7 @@ from companion.store import accounts as account_store
 from companion.store import listings as listing_store
 from companion.store import online_orders as order_store
 from companion.store import products as product_store
+from companion.store import settings as settings_store
 from companion.store.accounts import FILE_SHOP_REF, AccountRow
 from companion.store.database import Database
 from companion.store.listings import ListingRow
@@ -263,7 +265,9 @@ def import_parsed(db: Database, parsed: OrderFile, progress: ProgressFn | None =
         if start:
             pause_for_other_processes()  # the counter in the app gets its turn between pages
         change = change | _save_page(db, parsed.channel, orders[start:start + PAGE], start, len(orders), progress)
-    return preview, (change | Change(sync=True)) if orders else change
+    with db.write():  # today's file is in, even when it held nothing new (Beranda's reminder reads this)
+        settings_store.put(db, LAST_ORDER_FILE, stamp())
+    return preview, change | Change(sync=True)
 
 
 def _save_page(db: Database, channel: str, page: list[Order], saved: int, total: int,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from companion.domain.clock import stamp
 from companion.domain.errors import NotFound, UserError
+from companion.domain.field_problems import FieldProblem, ask, raise_problems
 from companion.domain.ids import new_id
 from companion.domain.ledger import MovementKind
 from companion.domain.money import check_quantity
-from companion.domain.product import ProductInput, clean
+from companion.domain.product import ProductInput, clean, free_question, problems
 from companion.i18n import N_
 from companion.services.change import Change
 from companion.services.stock_push import queue_stock_push
@@ -24,22 +27,42 @@ def _values(p: ProductInput) -> dict[str, object]:
     }
 
 
-def _check_unique(db: Database, p: ProductInput, own_id: str | None) -> None:
-    same = product_store.by_sku(db, p.sku)
-    if same is not None and same.id != own_id:
-        raise UserError(N_("The SKU \"{sku}\" is already used by \"{name}\": choose another SKU."),
-                        sku=p.sku, name=same.name)
+def product_problems(db: Database, product: ProductInput, own_id: str | None = None) -> list[FieldProblem]:
+    """Every problem of a product's fields at once (the rules, then a SKU another product uses): reads only."""
+    found = problems(product)
+    sku = product.sku.strip()
+    if sku and not any(f.field == "sku" for f in found):
+        same = product_store.by_sku(db, sku)
+        if same is not None and same.id != own_id:
+            found.insert(0, FieldProblem("sku", UserError(
+                N_("The SKU \"{sku}\" is already used by \"{name}\": choose another SKU."), sku=sku, name=same.name)))
+    return found
 
 
-def add_product(db: Database, product: ProductInput, opening_stock: int | None = None) -> tuple[str, Change]:
-    """Create a product (and its opening count when given); returns the new id."""
-    p = clean(product)
-    if opening_stock is not None:
-        check_quantity(opening_stock, N_("Opening stock"), allow_zero=True)
+def _opening_problems(opening_stock: int | None) -> list[FieldProblem]:
+    try:
+        if opening_stock is not None:
+            check_quantity(opening_stock, N_("Opening stock"), allow_zero=True)
+    except UserError as exc:
+        return [FieldProblem("stock", exc)]
+    return []
+
+
+def add_product(db: Database, product: ProductInput, opening_stock: int | None = None,
+                answered: Collection[str] | None = None) -> tuple[str, Change]:
+    """Create a product (and its opening count when given); returns the new id.
+
+    Every field's problem is raised at once (FieldProblems). A form passes `answered` (the questions a person said
+    yes to) and gets Unconfirmed for a price of Rp0 until it was asked; None: nobody to ask (imports, code).
+    """
     product_id = new_id()
     now = stamp()
     with db.write():
-        _check_unique(db, p, None)
+        raise_problems(product_problems(db, product) + _opening_problems(opening_stock))
+        p = clean(product)
+        question = free_question(p)
+        if question is not None:
+            ask(question, answered)
         try:
             product_store.insert(db, {"id": product_id, **_values(p), "created_at": now, "updated_at": now})
         except product_store.SkuTaken as exc:  # a concurrent insert of the same SKU
@@ -51,12 +74,18 @@ def add_product(db: Database, product: ProductInput, opening_stock: int | None =
     return product_id, Change(products=frozenset({product_id}))
 
 
-def edit_product(db: Database, product_id: str, product: ProductInput) -> Change:
-    p = clean(product)
+def edit_product(db: Database, product_id: str, product: ProductInput,
+                 answered: Collection[str] | None = None) -> Change:
+    """Change a product's fields; problems and the Rp0 question as for `add_product` (asked only on a change)."""
     with db.write():
-        if product_store.get(db, product_id) is None:
+        old = product_store.get(db, product_id)
+        if old is None:
             raise NotFound(N_("This product no longer exists: close the window and search again."))
-        _check_unique(db, p, product_id)
+        raise_problems(product_problems(db, product, product_id))
+        p = clean(product)
+        question = free_question(p)
+        if question is not None and old.sell_price != 0:
+            ask(question, answered)
         product_store.update(db, product_id, {**_values(p), "updated_at": stamp()})
     return Change(products=frozenset({product_id}))
 

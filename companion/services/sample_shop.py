@@ -3,6 +3,10 @@
 Everything goes through the real services (products, counts, sales, void, return) inside one
 outer transaction, so the sample either lands whole or not at all, and its ledger, cache and
 outbox look exactly like a shop that was used for two weeks.
+
+Practice uses its products too: "pakai contoh toko" makes the practice book with the sample catalogue (every
+product with a barcode, a drawn photo and its stock, no history), "pakai produk saya" with the shop's own products
+(services/practice_book.py), so the pretend buyers order things the practice shop has.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from enum import StrEnum
 
 from companion.domain import settings_keys
 from companion.domain.clock import now_utc, shop_zone
@@ -17,6 +22,9 @@ from companion.domain.errors import UserError
 from companion.domain.product import ProductInput
 from companion.domain.sale import LineInput, PaymentMethod
 from companion.i18n import N_
+from companion.practice.product_photos import product_png
+from companion.services.change import Change
+from companion.services.practice_book import Fill, fill_from_shop, fill_likeness
 from companion.services.products import add_product
 from companion.services.sales import record_sale, return_items, void_sale
 from companion.services.stock import count_stock
@@ -41,32 +49,39 @@ class _Item:
     variant: str | None = None
 
 
+def ean13(n: int) -> str:
+    """Sample barcode number n as a valid EAN-13 (Indonesia's 899 prefix), so a scanner test reads it back."""
+    body = f"89912345{n:04d}"
+    check = (10 - sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body)) % 10) % 10
+    return body + str(check)
+
+
 def _kaos(code: str, name: str, price: int, cost: int) -> list[_Item]:
     return [_Item(f"KAOS-{code}-{size}", name, price, cost, stock, variant=size)
             for size, stock in (("S", 24), ("M", 36), ("L", 30))]
 
 
 CATALOG: list[_Item] = [
-    _Item("KOPI-ARB-250", "Kopi Arabika Gayo 250 g", 85_000, 62_000, 30, barcode="8991234500011"),
-    _Item("KOPI-ROB-250", "Kopi Robusta Lampung 250 g", 45_000, 31_000, 50, barcode="8991234500028"),
-    _Item("KOPI-SCT-10", "Kopi Susu Sachet isi 10", 18_000, 13_500, 80, unit="pak", barcode="8991234500035"),
+    _Item("KOPI-ARB-250", "Kopi Arabika Gayo 250 g", 85_000, 62_000, 30, barcode=ean13(1)),
+    _Item("KOPI-ROB-250", "Kopi Robusta Lampung 250 g", 45_000, 31_000, 50, barcode=ean13(2)),
+    _Item("KOPI-SCT-10", "Kopi Susu Sachet isi 10", 18_000, 13_500, 80, unit="pak", barcode=ean13(3)),
     _Item("KOPI-TUB-1K", "Kopi Tubruk 1 kg", 150_000, 110_000, 12, unit="kg"),
-    _Item("TEH-MLT-50", "Teh Melati 50 g", 12_000, 8_000, 60, barcode="8991234500042"),
+    _Item("TEH-MLT-50", "Teh Melati 50 g", 12_000, 8_000, 60, barcode=ean13(4)),
     _Item("TEH-HJU-25", "Teh Hijau Celup isi 25", 15_000, 10_500, 40),
-    _Item("TEH-TRK-01", "Teh Tarik Sachet", 3_500, 2_300, 150, barcode="8991234500059"),
-    _Item("TEH-BTL-350", "Teh Botol 350 ml", 5_000, 3_600, 72, unit="botol", barcode="8991234500066"),
-    _Item("KRP-SGK-200", "Keripik Singkong Balado 200 g", 15_000, 9_000, 45, barcode="8991234500073"),
+    _Item("TEH-TRK-01", "Teh Tarik Sachet", 3_500, 2_300, 150, barcode=ean13(5)),
+    _Item("TEH-BTL-350", "Teh Botol 350 ml", 5_000, 3_600, 72, unit="botol", barcode=ean13(6)),
+    _Item("KRP-SGK-200", "Keripik Singkong Balado 200 g", 15_000, 9_000, 45, barcode=ean13(7)),
     _Item("KRP-PSG-200", "Keripik Pisang Manis 200 g", 17_000, 10_500, 40),
     _Item("KRP-TMP-150", "Keripik Tempe 150 g", 14_000, 8_500, 30),
-    _Item("KRP-KTG-250", "Keripik Kentang Original 250 g", 22_000, 15_000, 35, barcode="8991234500080"),
+    _Item("KRP-KTG-250", "Keripik Kentang Original 250 g", 22_000, 15_000, 35, barcode=ean13(8)),
     _Item("RMP-KCG-100", "Rempeyek Kacang 100 g", 10_000, 6_000, 40),
-    _Item("SMB-BWG-150", "Sambal Bawang 150 ml", 25_000, 16_000, 36, unit="botol", barcode="8991234500097"),
+    _Item("SMB-BWG-150", "Sambal Bawang 150 ml", 25_000, 16_000, 36, unit="botol", barcode=ean13(9)),
     _Item("SMB-ROA-150", "Sambal Roa 150 ml", 45_000, 30_000, 20, unit="botol"),
     _Item("SMB-MTH-150", "Sambal Matah 150 ml", 30_000, 19_000, 24, unit="botol"),
     _Item("SMB-IJO-150", "Sambal Ijo 150 ml", 27_000, 17_500, 24, unit="botol"),
     *_kaos("HTM", "Kaos Polos Hitam", 65_000, 42_000),
     *_kaos("BTK", "Kaos Batik Parang", 95_000, 60_000),
-    _Item("GULA-ARN-500", "Gula Aren 500 g", 28_000, 19_000, 30, barcode="8991234500103"),
+    _Item("GULA-ARN-500", "Gula Aren 500 g", 28_000, 19_000, 30, barcode=ean13(10)),
     _Item("MADU-HTN-250", "Madu Hutan 250 ml", 75_000, 52_000, 15, unit="botol"),
     _Item("MTE-GRG-250", "Kacang Mete Goreng 250 g", 55_000, 38_000, 20),
 ]
@@ -103,10 +118,63 @@ def fill_sample_shop(db: Database, now: datetime | None = None) -> None:
         return_items(db, yesterday_sale.id, {first_line.id: 1}, "Kemasan rusak")
 
 
-def _add(db: Database, item: _Item) -> str:
+def sample_photos(limit: int = len(CATALOG)) -> list[tuple[str, bytes]]:
+    """(name, PNG) of the sample catalogue's products, one a product (variants share the picture): for showing
+    what "pakai contoh toko" brings."""
+    kinds = dict.fromkeys(item.sku.split("-")[0] for item in CATALOG)  # in catalogue order
+    firsts = [next(i for i in CATALOG if i.sku.split("-")[0] == kind) for kind in kinds]
+    seen: dict[str, bytes] = {}
+    for item in firsts + CATALOG:  # one of each kind first (coffee, tea, chips …), then the rest
+        if item.name not in seen and len(seen) < limit:
+            seen[item.name] = product_png(item.sku, item.unit)
+    return list(seen.items())
+
+
+def sample_barcode(item: _Item) -> str:
+    """The item's own barcode, else one made from its place in the catalogue (every practice product scans)."""
+    return item.barcode or ean13(100 + CATALOG.index(item))
+
+
+class PracticeProducts(StrEnum):
+    """What the pretend buyers order, chosen when practice starts."""
+
+    SAMPLE = "sample"  # "pakai contoh toko": the sample catalogue
+    OWN = "own"  # "pakai produk saya": the shop's own products
+
+
+def default_products(shop: Database) -> PracticeProducts:
+    """Without a choice (practice starting by itself): the shop's own products when it has some, else the sample."""
+    return PracticeProducts.OWN if product_store.count(shop) else PracticeProducts.SAMPLE
+
+
+def practice_fill(choice: PracticeProducts) -> Fill:
+    """What a new practice book is made with (services/practice_book.py `make_book`): the shop's settings and quick
+    replies always; then the sample catalogue, or the shop's own products at their stock of now."""
+    return fill_with_sample if choice is PracticeProducts.SAMPLE else fill_from_shop
+
+
+def fill_with_sample(shop: Database, book: Database) -> Change:
+    """A new practice book like the shop, holding the sample catalogue instead of the shop's products."""
+    return fill_likeness(shop, book) | add_sample_catalogue(book)
+
+
+def default_fill(shop: Database, book: Database) -> Change:
+    """Practice starting by itself (or started again): the shop's own products, the sample when it has none."""
+    return practice_fill(default_products(shop))(shop, book)
+
+
+def add_sample_catalogue(db: Database) -> Change:
+    """"Pakai contoh toko": the sample shop's products with barcodes and opening stock (no sales history) in a
+    practice book. A SKU already there is left as it is, so choosing it again adds nothing twice."""
+    with db.write():
+        added = [_add(db, item, sample_barcode(item)) for item in CATALOG if product_store.by_sku(db, item.sku) is None]
+    return Change(products=frozenset(added))
+
+
+def _add(db: Database, item: _Item, barcode: str | None = None) -> str:
     product = ProductInput(
         sku=item.sku, name=item.name, sell_price=item.price,
-        cost_price=item.cost, unit=item.unit, barcode=item.barcode, variant_name=item.variant,
+        cost_price=item.cost, unit=item.unit, barcode=barcode or item.barcode, variant_name=item.variant,
         parent_name=item.name if item.variant else None,
     )
     product_id, _change = add_product(db, product, item.opening)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from companion.domain.errors import UserError
+from companion.domain.field_problems import FieldProblem, raise_problems
 from companion.domain.settings_keys import (
     LANGUAGE,
     LOW_STOCK_THRESHOLD,
@@ -28,12 +29,17 @@ EDITABLE: dict[str, Setting[Any]] = {s.key: s for s in (SHOP_NAME, LANGUAGE, TIM
 
 
 def clean_settings(values: Mapping[str, str]) -> dict[str, str]:
-    """The values (by key) trimmed and checked; raises UserError with the first failing setting's sentence."""
+    """The values (by key) trimmed and checked; FieldProblems (keyed by setting key) names every failing one."""
     out: dict[str, str] = {}
+    found: list[FieldProblem] = []
     for key, raw in values.items():
         if key not in EDITABLE:
             raise ValueError(f"not an editable setting: {key!r}")
-        out[key] = _tidy(EDITABLE[key], str(raw).strip())
+        try:
+            out[key] = _tidy(EDITABLE[key], str(raw).strip())
+        except UserError as exc:
+            found.append(FieldProblem(key, exc))
+    raise_problems(found)
     return out
 
 
@@ -46,10 +52,9 @@ def _tidy(setting: Setting[Any], text: str) -> str:
         text = str(int(text)) if text.isascii() and text.isdigit() else text
     if setting is PRACTICE_DECLINED and text not in ("0", "1"):
         raise ValueError("practice_declined is 0 or 1")
-    try:
-        setting.read(text)
-    except ValueError as exc:
-        raise UserError(setting.problem) from exc
+    problem = setting.problem_with(text)
+    if problem:
+        raise UserError(problem)
     return text
 
 

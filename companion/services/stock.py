@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from companion.domain.errors import NotFound, UserError
+from companion.domain.field_problems import FieldProblem, Question, ask, raise_problems
 from companion.domain.ids import new_id
 from companion.domain.ledger import MovementKind
-from companion.domain.money import MAX_QUANTITY, check_quantity
+from companion.domain.money import MAX_QUANTITY, check_quantity, format_quantity
 from companion.i18n import N_
 from companion.services.change import Change
 from companion.services.stock_push import queue_stock_push
@@ -31,18 +34,51 @@ def count_stock(db: Database, counts: dict[str, int], reason: str = "") -> Chang
     return Change(products=frozenset(counts))
 
 
-def adjust_stock(db: Database, product_id: str, delta: int, reason: str) -> Change:
-    """Add or remove units for a stated reason (broken, gift, found, …)."""
-    if not reason.strip():
-        raise UserError(N_("Write a reason for the adjustment, such as \"broken\" or \"found in storage\"."))
+NEGATIVE_STOCK = "negative_stock"  # the key a yes to "stock goes below zero: save anyway?" answers
+
+
+def adjustment_problems(delta: int, reason: str) -> list[FieldProblem]:
+    """Both fields' problems at once: how many (not zero, at most 100.000) and why."""
+    found: list[FieldProblem] = []
     if delta == 0:
-        raise UserError(N_("The adjustment is zero: type how many units to add or remove."))
-    if abs(delta) > MAX_QUANTITY:
-        raise UserError(N_("{field} is too large: the most allowed is 100.000."), field=N_("Adjustment"))
+        found.append(FieldProblem("quantity", UserError(
+            N_("The adjustment is zero: type how many units to add or remove."))))
+    elif abs(delta) > MAX_QUANTITY:
+        found.append(FieldProblem("quantity", UserError(
+            N_("{field} is too large: the most allowed is 100.000."), field=N_("Adjustment"))))
+    if not reason.strip():
+        found.append(FieldProblem("reason", UserError(
+            N_("Write a reason for the adjustment, such as \"broken\" or \"found in storage\"."))))
+    return found
+
+
+def negative_question(on_hand: int, delta: int) -> Question | None:
+    """Stock below zero means units left without a record: allowed, but asked first."""
+    after = on_hand + delta
+    if delta >= 0 or after >= 0:
+        return None
+    return Question(NEGATIVE_STOCK, "quantity",
+                    N_("Removing {removed} leaves {after} in stock (now {now}): below zero means something left "
+                       "without a record. Save anyway?"),
+                    N_("Save anyway"), {"removed": format_quantity(-delta), "after": format_quantity(after),
+                                        "now": format_quantity(on_hand)})
+
+
+def adjust_stock(db: Database, product_id: str, delta: int, reason: str,
+                 answered: Collection[str] | None = None) -> Change:
+    """Add or remove units for a stated reason (broken, gift, found, …).
+
+    Both fields' problems are raised at once (FieldProblems). A form passes `answered` and gets Unconfirmed when
+    the stock would go below zero until a person said yes; None: nobody to ask (code).
+    """
+    raise_problems(adjustment_problems(delta, reason))
     key = new_id()
     with db.write():
         if product_store.get(db, product_id) is None:
             raise NotFound(N_("This product no longer exists: close the window and search again."))
+        question = negative_question(stock_store.on_hand(db, product_id), delta)
+        if question is not None:
+            ask(question, answered)
         stock_store.add_movement(db, product_id, MovementKind.ADJUSTMENT, delta, reason=reason.strip(),
                                  reference=f"adjustment:{key}")
         queue_stock_push(db, [product_id], f"adjustment:{key}")

@@ -9,6 +9,7 @@ from companion.domain.errors import UserError
 from companion.i18n import N_
 
 DB_NAME = "companion.sqlite3"
+PRACTICE_BOOK_NAME = "book.sqlite3"  # in the practice folder, beside the practice marketplace's own record
 
 
 def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -50,3 +51,13 @@ def db_path(folder: Path) -> Path:
 
 def backup_dir(folder: Path) -> Path:
     return folder / "backups"
+
+
+def practice_dir(folder: Path) -> Path:
+    """The practice marketplace's own folder (its record, pictures) and the practice book beside it."""
+    return folder / "practice"
+
+
+def practice_book_path(folder: Path) -> Path:
+    """Mode Latihan's own shop file: practice sales, orders and chats never touch the shop's book."""
+    return practice_dir(folder) / PRACTICE_BOOK_NAME

@@ -11,6 +11,7 @@ from companion.connectors.lazada.connector import LazadaConnector
 from companion.connectors.lazada.contracts_reviews import REPLY_LENGTH
 from companion.connectors.lazada.credentials import AUTH_HOST, HOST, LazadaCredentials
 from companion.connectors.lazada.export_format import LAYOUT
+from companion.connectors.lazada.export_guide import GUIDE as EXPORT_GUIDE
 from companion.connectors.lazada.practice import PRACTICE
 from companion.connectors.lazada.reply_rule import RULE
 from companion.connectors.spec import ChannelSpec
@@ -78,6 +79,7 @@ SPEC = ChannelSpec(
     practice=PRACTICE,
     reply_rule=RULE,
     export_layouts=(LAYOUT,),
+    export_guide=EXPORT_GUIDE,
     auth=LazadaAuthFlow(),
     order=30,
     chat_permission_sentence=None,

@@ -10,6 +10,7 @@ from companion.connectors.shopee.auth_flow import ShopeeAuthFlow
 from companion.connectors.shopee.connector import ShopeeConnector
 from companion.connectors.shopee.credentials import HOST, ShopeeCredentials
 from companion.connectors.shopee.export_format import LAYOUT
+from companion.connectors.shopee.export_guide import GUIDE as EXPORT_GUIDE
 from companion.connectors.shopee.practice import PRACTICE
 from companion.connectors.shopee.reply_rule import RULE
 from companion.connectors.shopee.review_contracts import REPLIES_PER_CALL, REPLY_LENGTH
@@ -75,6 +76,7 @@ SPEC = ChannelSpec(
     practice=PRACTICE,
     reply_rule=RULE,
     export_layouts=(LAYOUT,),
+    export_guide=EXPORT_GUIDE,
     auth=ShopeeAuthFlow(),
     order=10,
     chat_permission_sentence=N_("Shopee chats need the app's chat permission: in Shopee Open Platform, ask for "

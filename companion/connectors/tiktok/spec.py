@@ -11,6 +11,7 @@ from companion.connectors.tiktok.auth_flow import TikTokAuthFlow
 from companion.connectors.tiktok.connector import TikTokConnector
 from companion.connectors.tiktok.credentials import AUTH_HOST, HOST, TikTokCredentials
 from companion.connectors.tiktok.export_format import LAYOUT
+from companion.connectors.tiktok.export_guide import GUIDE as EXPORT_GUIDE
 from companion.connectors.tiktok.fulfilment_rules import RULES
 from companion.connectors.tiktok.practice import PRACTICE
 from companion.connectors.tiktok.reply_rule import RULE
@@ -57,6 +58,7 @@ SPEC = ChannelSpec(
     practice=PRACTICE,
     reply_rule=RULE,
     export_layouts=(LAYOUT,),
+    export_guide=EXPORT_GUIDE,
     auth=TikTokAuthFlow(),
     order=20,
     chat_permission_sentence=None,

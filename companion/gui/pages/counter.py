@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -50,7 +51,8 @@ if TYPE_CHECKING:  # imported when first opened: printing support is not needed 
 
 SEARCH_DELAY_MS = 120  # a scanner types a whole code within this; a person sees results at once
 QUICK_CASH = (50_000, 100_000)
-MONEY_TYPED = r"\s*(?:[Rr][Pp]\.?\s*)?[0-9][0-9., ]*"  # what the cash field accepts: an amount, "Rp" allowed
+# what the cash field accepts: an amount, "Rp" allowed, or nothing (= exact money: Enter must still finish)
+MONEY_TYPED = r"(?:\s*(?:[Rr][Pp]\.?\s*)?[0-9][0-9., ]*)?"
 METHOD_KEYS = {PaymentMethod.CASH: "Ctrl+1", PaymentMethod.QRIS: "Ctrl+2", PaymentMethod.TRANSFER: "Ctrl+3",
                PaymentMethod.OTHER: "Ctrl+4"}
 
@@ -152,14 +154,18 @@ def _pair(label: QLabel, widget: QWidget) -> QHBoxLayout:
     return row
 
 
-def _big_amount(box: QVBoxLayout, caption: str, size: str) -> QLabel:
-    """A caption with a large amount right-aligned under it (room for Rp10.000.000)."""
-    box.addWidget(QLabel(caption))
+def _big_amount(box: QVBoxLayout, caption: str, size: str, beside: bool = False) -> QLabel:
+    """A caption with a large amount right-aligned under it (room for "kurang Rp10.000.000"), or `beside` it on one
+    line where the amount is short enough (the total: a small laptop screen has no height to spare)."""
     amount = QLabel()
     amount.setProperty("role", "big")
     amount.setStyleSheet(f"font-size: {size};")
     amount.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    box.addWidget(amount)
+    if beside:
+        box.addLayout(_pair(QLabel(caption), amount))
+    else:
+        box.addWidget(QLabel(caption))
+        box.addWidget(amount)
     return amount
 
 
@@ -265,9 +271,13 @@ class CounterPage(Page):
         card = QFrame()
         card.setProperty("role", "card")
         card.setFixedWidth(350)
-        box = QVBoxLayout(card)
-        box.setContentsMargins(16, 14, 16, 14)
-        box.setSpacing(6)
+        outer = QVBoxLayout(card)
+        outer.setContentsMargins(0, 0, 0, 14)
+        outer.setSpacing(4)
+        column = QWidget()
+        box = QVBoxLayout(column)
+        box.setContentsMargins(16, 14, 16, 0)
+        box.setSpacing(4)
         self.count_label = QLabel()
         self.count_label.setProperty("role", "hint")
         self.subtotal_label = QLabel()
@@ -280,39 +290,55 @@ class CounterPage(Page):
         for label, widget in ((tr("Items"), self.count_label), (tr("Subtotal"), self.subtotal_label),
                               (tr("Sale discount"), self.discount)):
             box.addLayout(_pair(QLabel(label), widget))
-        self.total_label = _big_amount(box, tr("Total"), "30pt")
+        self.total_label = _big_amount(box, tr("Total"), "30pt", beside=True)
         box.addWidget(self._build_methods())
         box.addWidget(self._build_cash())
         box.addStretch(1)
+        # below the window's usual height the amounts scroll; "Finish" stays in sight under them
+        scroll = QScrollArea()
+        scroll.setObjectName("pay-scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(column)
+        scroll.viewport().setAutoFillBackground(False)
+        column.setAutoFillBackground(False)
+        column.setObjectName("pay-column")
+        column.setStyleSheet("QWidget#pay-column { background: transparent; }")
+        outer.addWidget(scroll, 1)
         self.finish_button = QPushButton(tr("Finish (Enter)"))
         self.finish_button.setProperty("primary", True)
-        self.finish_button.setStyleSheet("font-size: 15pt; min-height: 56px;")
+        self.finish_button.setStyleSheet("font-size: 15pt; min-height: 50px;")
         self.finish_button.clicked.connect(self.finish)
-        box.addWidget(self.finish_button)
+        finish_row = QHBoxLayout()
+        finish_row.setContentsMargins(16, 0, 16, 0)
+        finish_row.addWidget(self.finish_button)
+        outer.addLayout(finish_row)
         return card
 
     def _build_methods(self) -> QWidget:
         widget = QWidget()
         grid = QGridLayout(widget)
-        grid.setContentsMargins(0, 6, 0, 0)
+        grid.setContentsMargins(0, 4, 0, 0)
+        grid.setSpacing(4)
         self.method_group = QButtonGroup(self)
         self.method_buttons: dict[PaymentMethod, QPushButton] = {}
         for n, method in enumerate(PaymentMethod):
             button = QPushButton(f"{method.label()}\n{METHOD_KEYS[method]}")
             button.setCheckable(True)
-            button.setStyleSheet("QPushButton { min-height: 52px; padding: 2px 4px; }"
+            button.setStyleSheet("QPushButton { min-height: 44px; padding: 2px 2px; }"
                                  " QPushButton:checked { background: #1b7a43; color: white; font-weight: bold; }")
             button.clicked.connect(lambda _checked=False, m=method: self.choose_method(m))
             self.method_group.addButton(button)
             self.method_buttons[method] = button
-            grid.addWidget(button, n // 2, n % 2)
+            grid.addWidget(button, 0, n)  # one row: the height goes to the cash and the change
         return widget
 
     def _build_cash(self) -> QWidget:
         self.cash_box = QWidget()
         box = QVBoxLayout(self.cash_box)
-        box.setContentsMargins(0, 6, 0, 0)
-        box.setSpacing(6)
+        box.setContentsMargins(0, 4, 0, 0)
+        box.setSpacing(4)
         self.cash = KeyLineEdit()
         self.cash.setObjectName("cash")
         self.cash.setPlaceholderText(tr("empty = exact money"))
@@ -326,7 +352,7 @@ class CounterPage(Page):
         quick = QHBoxLayout()
         for amount in (None, *QUICK_CASH):
             button = QPushButton(tr("Exact") if amount is None else format_rupiah(amount))
-            button.setStyleSheet("padding: 4px 4px;")
+            button.setStyleSheet("min-height: 34px; padding: 2px 4px;")
             button.clicked.connect(lambda _checked=False, a=amount: self.quick_cash(a))
             quick.addWidget(button)
         box.addLayout(quick)

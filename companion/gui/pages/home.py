@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from companion.domain.clock import day_range, now_utc, shop_zone
 from companion.domain.demand import SEASON_MESSAGES
 from companion.domain.money import format_quantity, format_rupiah
-from companion.domain.settings_keys import LOW_STOCK_THRESHOLD, SHOP_NAME, TIME_ZONE
+from companion.domain.settings_keys import LAST_ORDER_FILE, LOW_STOCK_THRESHOLD, SHOP_NAME, TIME_ZONE, WELCOME_START
 from companion.gui.channel_names import channel_color
 from companion.gui.charts import Bar, BarChart, ColumnChart, Series
 from companion.gui.context import AppContext
@@ -33,6 +33,7 @@ from companion.store import online_orders as order_store
 from companion.store import outbox as outbox_store
 from companion.store import products as product_store
 from companion.store import sales as sale_store
+from companion.store.accounts import FILE_SHOP_REF
 from companion.store.products import ProductRow
 from companion.store.reviews import unanswered_low_count
 
@@ -328,6 +329,8 @@ class HomePage(Page):
             opened = self.window().open_page(page)  # type: ignore[attr-defined]
             if line == "reviews" and hasattr(opened, "open_reviews"):
                 opened.open_reviews()
+            if line == "order_file" and hasattr(opened, "open_order_import"):
+                opened.open_order_import()
 
     def _threshold(self) -> int:
         try:
@@ -363,9 +366,27 @@ def checklist(ctx: AppContext, end_of_today: str, threshold: int,
                                               N_("1 product is running low"),
                                               N_("{count} products are running low"))),
         ("sync", "settings", unsent > 0, _sync_words(unsent)),
+        *order_file_lines(ctx, now),
         *review_lines(ctx),
         *stock_alert_lines(ctx, now),
     ]
+
+
+def order_file_lines(ctx: AppContext, now: datetime) -> list[tuple[str, str, bool, str]]:
+    """A shop that takes its online orders from seller-centre files (no linked shop): today's file, opening the
+    order-file import; shown once the owner chose that start or imported a file before."""
+    if account_store.has_real_accounts(ctx.db):
+        return []
+    uses_files = ctx.setting(WELCOME_START) == "export" or any(
+        account.shop_ref == FILE_SHOP_REF for account in account_store.all_accounts(ctx.db))
+    if not uses_files:
+        return []
+    zone = ctx.setting(TIME_ZONE)
+    start_of_today, _end = day_range(now.astimezone(shop_zone(zone)).date(), zone)
+    done = ctx.setting(LAST_ORDER_FILE) >= start_of_today
+    return [("order_file", "orders", not done,
+             tr("Online orders: beres, today's order file is in") if done
+             else tr("Import today's order file from the seller centres"))]
 
 
 def review_lines(ctx: AppContext) -> list[tuple[str, str, bool, str]]:

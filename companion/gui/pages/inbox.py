@@ -152,11 +152,18 @@ class InboxPage(Page):
         self.log_button.clicked.connect(self.log_inquiry)
         self.templates_button = QPushButton(tr("Quick replies…"))
         self.templates_button.clicked.connect(self.edit_templates)
+        self.coaching_toggle = QToolButton()
+        self.coaching_toggle.setCheckable(True)
+        self.coaching_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.coaching_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.coaching_toggle.setText(tr("How fast do I answer?"))
+        self.coaching_toggle.toggled.connect(self.show_coaching)
         top = QHBoxLayout()
         top.addWidget(title)
         top.addSpacing(12)
         self._modes_built(top)
         top.addStretch(1)
+        top.addWidget(self.coaching_toggle)  # up here: the conversation below keeps the height
         top.addWidget(self.templates_button)
         top.addWidget(self.log_button)
         self.problem = QLabel()
@@ -166,8 +173,8 @@ class InboxPage(Page):
         self.checks = QWidget()
         self.checks.setObjectName("chatChecks")
         self.checks.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.checks_layout = QVBoxLayout(self.checks)
-        self.checks_layout.setContentsMargins(10, 6, 10, 6)
+        self.checks_layout = QHBoxLayout(self.checks)  # in the filter row: the thread keeps the height
+        self.checks_layout.setContentsMargins(0, 0, 0, 0)
         self.checks.hide()
         self.check_buttons: dict[str, QPushButton] = {}
         self._filters_built(ctx)
@@ -189,17 +196,12 @@ class InboxPage(Page):
         self.split.setStretchFactor(1, 2)
         self.split.setSizes([560, 420])
         self.view.setMinimumWidth(360)
-        self.coaching_toggle = QToolButton()
-        self.coaching_toggle.setCheckable(True)
-        self.coaching_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.coaching_toggle.setArrowType(Qt.ArrowType.RightArrow)
-        self.coaching_toggle.setText(tr("How fast do I answer?"))
-        self.coaching_toggle.toggled.connect(self.show_coaching)
         self.coaching: QWidget | None = None
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.problem)
         layout.addWidget(self.checks)
+        self.filters.addWidget(self.checks)
         layout.addLayout(self.filters)
         self.reviews = ReviewsView(ctx)
         self.reviews.counted.connect(lambda n, _low: self.count_label.setText(tr("{count} reviews", count=n)))
@@ -207,7 +209,6 @@ class InboxPage(Page):
         self.stack.addWidget(self.split)
         self.stack.addWidget(self.reviews)
         layout.addWidget(self.stack, 1)
-        layout.addWidget(self.coaching_toggle)
         self._layout = layout
         self._timer = self.ctx.every(self, COUNTDOWN_MS, self._tick)
 
@@ -331,13 +332,12 @@ class InboxPage(Page):
         line = QWidget()
         row = QHBoxLayout(line)
         row.setContentsMargins(0, 0, 0, 0)
-        note = QLabel(tr(spec.chat_pull_note) if spec and spec.chat_pull_note else
-                      tr("Chats of this marketplace are read only when you ask."))
-        note.setWordWrap(True)
+        note = (tr(spec.chat_pull_note) if spec and spec.chat_pull_note else
+                tr("Chats of this marketplace are read only when you ask."))
         button = QPushButton(tr("Check {channel} chats", channel=inbox_channel_text(channel)))
+        button.setToolTip(note)  # why, on the button: a line of its own left the thread one message high
         button.clicked.connect(lambda: self.check_chats(channel))
         self.check_buttons[channel] = button
-        row.addWidget(note, 1)
         row.addWidget(button)
         return line
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from babel.numbers import format_decimal
@@ -32,6 +33,7 @@ from companion.domain.errors import UserError
 from companion.domain.settings_keys import LANGUAGE, LOW_STOCK_THRESHOLD, SHOP_NAME, TIME_ZONE
 from companion.gui.commands_panel import CommandsPanel
 from companion.gui.context import AppContext
+from companion.gui.form_errors import EnterSaves, FormErrors
 from companion.gui.messages import confirm, error_text, show_error
 from companion.gui.online_shops_card import OnlineShopsCard
 from companion.gui.page_guide import show_all_guides
@@ -107,11 +109,16 @@ class SettingsPage(Page):
         self.guides_button.clicked.connect(self.show_guides)
         box.addWidget(self.guides_button, 0, Qt.AlignmentFlag.AlignLeft)
         box.addStretch(1)
+        self.errors = FormErrors(self.saved_note)  # each setting's sentence under it, the same rules as the welcome
+        for key, widget in ((SHOP_NAME.key, self.shop_name), (LANGUAGE.key, self.language),
+                            (TIME_ZONE.key, self.zone), (LOW_STOCK_THRESHOLD.key, self.threshold)):
+            self.errors.add(key, widget)
+        EnterSaves(self, self.save, [self.shop_name, self.language, self.zone, self.threshold])
         return card
 
     def _data_card(self) -> QFrame:
         card = _card()
-        folder = QLabel(str(self.ctx.data_dir))
+        folder = QLabel(str(self.ctx.data_dir).replace(os.sep, os.sep + "\u200b"))  # a long path wraps at its folders
         folder.setWordWrap(True)
         folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         open_folder = QPushButton(tr("Open folder"))
@@ -185,15 +192,15 @@ class SettingsPage(Page):
                   LOW_STOCK_THRESHOLD.key: str(self.threshold.value())}
         try:
             change = save_settings(self.ctx.db, values)
-        except UserError as exc:
-            self.saved_note.setProperty("role", "error")
-            self.saved_note.setText(exc.message())
-            _restyle(self.saved_note)
+        except UserError as exc:  # every setting's problem at once, what was typed kept
+            self.errors.show(exc, SHOP_NAME.key)
             return
+        self.errors.clear()
         was = i18n.language()
         self.ctx.announce(change)
         self.saved_note.setProperty("role", "hint")
         self.saved_note.setText(tr("Settings saved."))
+        self.saved_note.show()
         _restyle(self.saved_note)
         if lang != was:
             i18n.set_language(lang)
@@ -201,6 +208,8 @@ class SettingsPage(Page):
 
     def show_guides(self) -> None:
         show_all_guides(self.ctx)
+        self.errors.clear()
+        self.saved_note.show()
         self.saved_note.setProperty("role", "hint")
         self.saved_note.setText(tr("The page guides show again on every page."))
         _restyle(self.saved_note)
