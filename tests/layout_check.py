@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
 SLACK = 1  # rounding between a font's metrics and a layout's pixels
 # Qt's compound widgets: their insides are placed by Qt, not by our layouts
 OPAQUE = (QAbstractItemView, QComboBox, QAbstractSpinBox, QCalendarWidget, QTabBar, QMenu, QTextEdit, QLineEdit,
-          QAbstractButton)
+          QAbstractButton, QAbstractScrollArea)
 
 
 def check_layout(root: QWidget) -> list[str]:
@@ -86,7 +86,7 @@ def _placed_children(widget: QWidget) -> list[QWidget]:
     if isinstance(widget, QScrollArea):
         inner = widget.widget()
         return [inner] if inner is not None and inner.isVisible() else []
-    if isinstance(widget, OPAQUE) or isinstance(widget, QAbstractScrollArea):
+    if isinstance(widget, OPAQUE):
         return []
     if isinstance(widget, QStackedWidget):
         current = widget.currentWidget()
@@ -128,7 +128,7 @@ def _text_findings(widget: QWidget) -> list[str]:
 
 def _label_findings(label: QLabel) -> list[str]:
     text = label.text()
-    if not text or label.pixmap() is not None and not label.pixmap().isNull():
+    if not text or (label.pixmap() is not None and not label.pixmap().isNull()):
         return []
     inner = label.contentsRect().adjusted(label.margin(), label.margin(), -label.margin(), -label.margin())
     if label.indent() > 0:
@@ -229,8 +229,7 @@ def _combo_frame(combo: QComboBox) -> int:
     """The arrow and frame a combo box draws around its text (from its own size hint for an empty text)."""
     metrics = QFontMetrics(combo.font())
     widest = max((metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count())), default=0)
-    hint = combo.sizeHint().width()
-    return max(hint - widest, 20) if combo.sizeAdjustPolicy() != QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon else 24
+    return max(combo.sizeHint().width() - widest, 20)
 
 
 def _line_edit_findings(edit: QLineEdit) -> list[str]:

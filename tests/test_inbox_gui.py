@@ -231,14 +231,26 @@ def test_product_picker_inserts_live_price_and_stock(page: InboxPage, qtbot: QtB
 
 
 def test_shopee_chat_permission_sentence(page: InboxPage, seeded: dict[str, str]) -> None:
+    """A real shop's missing chat permission is said in the platform's words; a practice shop needs no developer
+    console, so practice mode says what to do there instead (issue 17: no Open Platform warning in practice)."""
+    from companion.services.accounts import link_account
+
     assert not page.problem.isVisibleTo(page)
+    real, _ = link_account(page.ctx.db, "Toko Berkah Shopee", ShopeeCredentials(1, "k", 2, base_url=URL))
     with page.ctx.db.write():
-        inbox_store.set_chat_problem(page.ctx.db, seeded["shopee"], "not_permitted",
-                                     SHOPEE_SPEC.chat_permission_sentence, "", stamp())
+        inbox_store.set_chat_problem(page.ctx.db, real, "not_permitted", SHOPEE_SPEC.chat_permission_sentence, "",
+                                     stamp())
     page.reload()
     assert page.problem.isVisibleTo(page)
     assert page.problem.text().startswith("Chat Shopee")
     assert "Settings" in page.problem.text() or "Pengaturan" in page.problem.text()
+    with page.ctx.db.write():
+        inbox_store.set_chat_problem(page.ctx.db, seeded["shopee"], "not_permitted",
+                                     SHOPEE_SPEC.chat_permission_sentence, "", stamp())
+    page.reload()
+    lines = page.problem.text().split("\n")  # the real shop's sentence, and the practice shop's own
+    assert len(lines) == 2 and sum("Open Platform" in line for line in lines) == 1
+    assert any("Mulai ulang latihan" in line for line in lines)
 
 
 def test_coaching_panel(page: InboxPage) -> None:

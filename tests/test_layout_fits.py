@@ -17,8 +17,9 @@ from PySide6.QtWidgets import QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from companion import i18n
-from companion.gui.main_window import MainWindow
+from companion.gui.main_window import MINIMUM_SIZE, MainWindow
 from companion.gui.page_table import PAGES
+from companion.gui.pages.products import ProductsPage
 from companion.gui.showcase import settle, show_page, showcase_window
 
 # client areas: the screen less a title bar and a taskbar (1920×1080 keeps its own for the "looks right" check)
@@ -42,7 +43,8 @@ def test_every_page_fits(window: MainWindow) -> None:
     for key, *_rest in PAGES:
         show_page(window, key)
         assert (window.width(), window.height()) == wanted, f"{key}: the window grew to fit the page"
-        assert window.pages[key].guide is not None and window.pages[key].guide.isVisible()
+        guide = window.pages[key].guide
+        assert guide is not None and guide.isVisible(), f"{key}: no page guide"
         found = check_layout(window)
         if found:
             findings[key] = found
@@ -115,3 +117,14 @@ def test_the_main_dialogs_fit(lang: str, data_dir: Path, qtbot: QtBot) -> None:
                 findings[name] = found
             dialog.close()
         assert findings == {}
+
+
+def test_products_wrap_their_buttons_at_the_smallest_window(data_dir: Path, qtbot: QtBot) -> None:
+    """At the window's minimum (1000×600) the Products toolbar goes onto two lines instead of cutting its words."""
+    i18n.set_language("id")
+    with showcase_window(data_dir, MINIMUM_SIZE) as window:
+        assert isinstance(window, MainWindow)
+        page = show_page(window, "products")
+        assert check_layout(window) == []
+        assert isinstance(page, ProductsPage)
+        assert page.active_button.y() > page.add_button.y()  # the second line

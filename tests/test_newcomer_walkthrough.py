@@ -53,14 +53,15 @@ class Newcomer:
 
     def press(self, key: Qt.Key, what: str, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
         """A key goes where the keyboard focus is, as on a real keyboard."""
-        target = QApplication.focusWidget() or QApplication.activeModalWidget() or QApplication.activeWindow()
-        assert target is not None, f"{what}: no window has the keyboard"
+        front = QApplication.activeModalWidget() or QApplication.activeWindow()
+        assert front is not None, f"{what}: no window is in front"
+        target = front.focusWidget() or front
         self.steps.append(f"key {what}")
         self.qtbot.keyClick(target, key, modifier)
 
     def type(self, widget: QWidget, text: str, what: str) -> None:
         """Typing into `widget`; a click into it first (counted) when the cursor is elsewhere."""
-        if not widget.hasFocus():
+        if widget.window().focusWidget() is not widget:
             self.click(widget, f"into {what}")
         self.steps.append(f"type {what}")
         self.characters += len(text)
@@ -79,8 +80,8 @@ class WhenModal:
 
     def _tick(self) -> None:
         widget = QApplication.activeModalWidget()
-        if widget is None or any(widget is w for w in self.seen) or not is_active(widget):
-            return  # acted on once, when it is in front with the keyboard (as on screen)
+        if widget is None or any(widget is w for w in self.seen):
+            return
         self.seen.append(widget)
         self.act(widget)
 

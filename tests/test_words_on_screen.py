@@ -14,8 +14,12 @@ from test_translations import source_msgids
 from companion import i18n
 from companion.gui.main_window import MainWindow
 from companion.gui.page_table import PAGES
+from companion.gui.pages.inbox import InboxPage
+from companion.gui.pages.plan import PlanPage
 from companion.gui.showcase import settle, show_page, showcase_window
 
+ONE_PLURAL = re.compile(r"(?<![\d.,])1 (conversations|orders|products|reviews|items|messages|buyers|shops|parcels|"
+                        r"labels|sales)\b")
 RULES = [
     (re.compile(r"\{[a-z_]+\}"), "a raw {placeholder}"),
     (re.compile(r"\[(product|produk|name|nama)\]", re.I), "a raw [placeholder]"),
@@ -84,6 +88,35 @@ def test_the_indonesian_screens_speak_indonesian(data_dir: Path, qtbot: QtBot) -
                 found[name] = wrong
             dialog.close()
         assert found == {}
+
+
+def test_english_screens_count_in_the_singular(data_dir: Path, qtbot: QtBot) -> None:
+    """"1 conversation", never "1 conversations" (the counts that can be one are worded for one)."""
+    i18n.set_language("en")
+    with showcase_window(data_dir, (1366, 728)) as window:
+        assert isinstance(window, MainWindow)
+        found = []
+        for key, *_rest in PAGES:
+            show_page(window, key)
+            found += [f"{key}: {t!r}" for t in texts_of(window) if ONE_PLURAL.search(t)]
+        inbox = show_page(window, "inbox")
+        assert isinstance(inbox, InboxPage)
+        inbox.search.setText("Ukuran M")  # one conversation holds it
+        qtbot.waitUntil(lambda: inbox.model.rowCount() == 1)
+        assert inbox.count_label.text() == "1 conversation"
+        assert found == []
+
+
+def test_run_out_dates_carry_their_year(data_dir: Path, qtbot: QtBot) -> None:
+    i18n.set_language("id")
+    with showcase_window(data_dir, (1366, 728)) as window:
+        assert isinstance(window, MainWindow)
+        page = show_page(window, "plan")
+        assert isinstance(page, PlanPage)
+        table = page.cover_table
+        cells = [table.item(r, table.columnCount() - 1) for r in range(table.rowCount())]
+        days = [cell.text() for cell in cells if cell is not None]
+        assert days and all(re.search(r"\b20\d\d\b", day) or day == "–" for day in days)
 
 
 def _dialogs(window: MainWindow) -> dict[str, QWidget]:

@@ -61,10 +61,12 @@ class AppContext(QObject):
         self.work.wait()
         self.db.close()
         forget_thread_databases()
-        if replace_with is not None:
-            replace_book(replace_with, path)
-        self.db_path = self.work.db_path = path
-        self.db = self._open()
+        try:
+            if replace_with is not None:
+                replace_book(replace_with, path)  # a UserError when another window still has it open
+        finally:
+            self.db_path = self.work.db_path = path
+            self.db = self._open()
 
     def rebuild_pages(self) -> None:
         """Every page built again from the book now in `db`, as after a language change (the window rebuilds)."""

@@ -206,14 +206,17 @@ class ConversationView(QWidget):
 
     def _layout(self) -> None:
         # the buyer, the shop and the time left beside "Already answered": the thread keeps the height
+        who = QHBoxLayout()
+        who.addWidget(self.buyer)
+        who.addWidget(self.practice)
+        who.addStretch(1)
         names = QVBoxLayout()
         names.setSpacing(0)
-        names.addWidget(self.buyer)
+        names.addLayout(who)
         names.addWidget(self.channel)
         names.addWidget(self.countdown)
         head = QHBoxLayout()
         head.addLayout(names, 1)
-        head.addWidget(self.practice, 0, Qt.AlignmentFlag.AlignTop)
         self.answered_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # never cut
         head.addWidget(self.answered_button, 0, Qt.AlignmentFlag.AlignBottom)
         tools = QHBoxLayout()

@@ -6,8 +6,9 @@ The keys are the store's (store/order_desk.FILTERS): what a button holds and wha
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QButtonGroup, QPushButton, QSizePolicy, QWidget
 
+from companion.gui.flow_layout import FlowLayout
 from companion.i18n import N_, tr
 
 TO_PACK, READY, IN_TRANSIT, DONE, CANCELLED_RETURNED, UNPAID, ALL = (
@@ -34,9 +35,10 @@ class FilterBar(QWidget):
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
         self.buttons: dict[str, QPushButton] = {}
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(4)
+        row = FlowLayout(self, spacing=4)  # a narrow window puts the rest on a second line, never cuts a count
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
         for key, label in FILTER_LABELS.items():
             button = QPushButton(tr(label))
             button.setCheckable(True)
@@ -44,8 +46,7 @@ class FilterBar(QWidget):
             button.clicked.connect(lambda _on=False, key=key: self._picked(key))
             self.group.addButton(button)
             self.buttons[key] = button
-            row.addWidget(button)
-        row.addStretch(1)
+            row.add_widget(button)
         self._current = start
         self.buttons[start].setChecked(True)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from companion.domain.errors import UserError
 from companion.domain.settings_keys import PRACTICE_DECLINED
 from companion.gui.context import AppContext
 from companion.gui.sync_bridge import SyncBridge
@@ -109,7 +110,12 @@ class PracticeMode(QObject):
         self.ctx.work.run(on_worker, lambda change: self._done(change, book, fresh), self._failed)
 
     def _done(self, change: Change, book: Path, fresh: Path | None) -> None:
-        self._switch(book, fresh)
+        try:
+            self._switch(book, fresh)
+        except UserError as exc:  # the clean book could not take the old one's place: keep practising in the old
+            self._switch(book)
+            self._failed(exc)
+            return
         self.busy = False
         self.ctx.announce(change)
         self.state_changed.emit()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from companion.domain.clock import now_utc
@@ -49,13 +49,12 @@ def fill_online(db: Database, credentials: dict[str, object]) -> None:
             _fill_chats(db, account_id, products[0].display_name, now)
 
 
-def _fill_chats(db: Database, account_id: str, product: str, now: object) -> None:
+def _fill_chats(db: Database, account_id: str, product: str, now: datetime) -> None:
     from companion.services.inbox import apply_chat_page
 
-    assert hasattr(now, "tzinfo")
     for c, (buyer, hours, lines) in enumerate(CHATS):
         cid = f"c{c}"
-        at = now - timedelta(hours=hours)  # type: ignore[operator]
+        at = now - timedelta(hours=hours)
         messages = [Message(f"{cid}-{k}", cid, f"b{c}" if mine else "seller", text.format(produk=product), "text",
                             at + timedelta(minutes=k), mine, False) for k, (mine, text) in enumerate(lines)]
         last = messages[-1]
@@ -130,9 +129,7 @@ def show_page(window: object, key: str) -> object:
     if isinstance(page, CounterPage) and page.model.rowCount() == 0:
         for product in product_store.search(page.ctx.db, "", limit=2):
             page.add_product_id(product.id)
-    elif isinstance(page, InboxPage) and page.selected() is None and page.model.rowCount():
-        page.table.selectRow(0)
-    elif isinstance(page, OnlineOrdersPage) and page.selected() is None and page.model.rowCount():
+    elif isinstance(page, InboxPage | OnlineOrdersPage) and page.selected() is None and page.model.rowCount():
         page.table.selectRow(0)
     settle(window)
     return page

@@ -71,6 +71,7 @@ class LanguageStep(QWidget):
         for code in i18n.LANGUAGES:
             button = QPushButton(LANGUAGE_NAMES[code])
             button.setCheckable(True)
+            button.setAutoDefault(False)  # Enter always goes on to the next step
             button.setStyleSheet(BIG_BUTTON)
             button.clicked.connect(lambda _checked=False, c=code: self.chosen.emit(c))
             self.group.addButton(button)
@@ -128,6 +129,7 @@ class ChoiceButton(QPushButton):
         super().__init__()
         self.start = start
         self.setCheckable(True)
+        self.setAutoDefault(False)  # Enter on a focused choice means the wizard's "Mulai", never "choose me again"
         self.setStyleSheet(BIG_BUTTON.replace("min-height: 56px", "min-height: 72px"))
         self.heading = QLabel()
         self.heading.setStyleSheet("font-size: 13pt; font-weight: bold; background: transparent;")

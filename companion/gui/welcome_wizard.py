@@ -67,7 +67,8 @@ class WelcomeWizard(QDialog):
         self.next_button.setMinimumWidth(160)
         self.next_button.setDefault(True)
         self.next_button.clicked.connect(self.next)
-        self.name_step.name.returnPressed.connect(self.next)
+        # Enter in the name reaches the dialog, whose default button is Next: one step per Enter (a returnPressed
+        # hook as well would take two, finishing the wizard from the name step)
         buttons = QHBoxLayout()
         buttons.addWidget(self.later_button)
         buttons.addStretch(1)
@@ -99,6 +100,8 @@ class WelcomeWizard(QDialog):
         self.back_button.setVisible(index > 0)
         if self.steps.currentWidget() is self.name_step:
             self.name_step.name.setFocus()
+        elif self.steps.currentWidget() is self.start_step:
+            self.start_step.choices[self.start_step.start].setFocus()  # Enter starts with the chosen way
 
     def choose_language(self, lang: str) -> None:
         i18n.set_language(lang)

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from companion.domain.errors import UserError
+from companion.i18n import N_
 from companion.store.database import Database
 
 PRACTICE_ACCOUNTS = "SELECT id FROM accounts WHERE practice = 1"
@@ -110,9 +112,13 @@ def product_ids_by_sku(db: Database) -> dict[str, str]:
 
 
 def replace_book(fresh: Path, path: Path) -> None:
-    """A finished book put in the place of another (nobody may have either open)."""
-    remove_book(path)
-    os.replace(fresh, path)
+    """A finished book put in the place of another (nobody may have either open: Windows refuses then)."""
+    try:
+        remove_book(path)
+        os.replace(fresh, path)
+    except OSError as exc:
+        raise UserError(N_("The practice book is still open in another Seller Companion window: close it, then "
+                           "start practice again.")) from exc
 
 
 def remove_book(path: Path) -> None:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from companion.connectors import registry
 from companion.domain.clock import now_utc
 from companion.domain.deadlines import Clock
+from companion.domain.money import format_quantity
 from companion.gui.context import AppContext
 from companion.gui.conversation_view import (
     ConversationView,
@@ -68,6 +69,10 @@ PAGE_STYLE = """
 QLabel#chatProblem { background: #fff7ed; border: 1px solid #f3c892; border-radius: 6px; padding: 8px 12px; }
 QWidget#chatChecks { background: #eef4fb; border: 1px solid #c5d6ea; border-radius: 6px; }
 """
+
+
+PRACTICE_CHAT_PROBLEM = N_("The practice shops' chats are not answering: press \"Start practice again\" in the "
+                           "yellow bar.")
 
 
 class InboxModel(CountdownTableModel[Entry]):
@@ -204,7 +209,8 @@ class InboxPage(Page):
         self.filters.addWidget(self.checks)
         layout.addLayout(self.filters)
         self.reviews = ReviewsView(ctx)
-        self.reviews.counted.connect(lambda n, _low: self.count_label.setText(tr("{count} reviews", count=n)))
+        self.reviews.counted.connect(lambda n, _low: self.count_label.setText(
+            tr("1 review") if n == 1 else tr("{count} reviews", count=format_quantity(n))))
         self.stack = QStackedWidget()
         self.stack.addWidget(self.split)
         self.stack.addWidget(self.reviews)
@@ -284,7 +290,8 @@ class InboxPage(Page):
         self.model.set_entries(list(entries), now)
         self._show_problems()
         self._show_checks()
-        self.count_label.setText(tr("{count} conversations", count=len(entries)))
+        self.count_label.setText(tr("1 conversation") if len(entries) == 1
+                                 else tr("{count} conversations", count=format_quantity(len(entries))))
         self.empty_label.setVisible(not entries)
         self.empty_label.setText(self._empty_text())
         self._loaded = True
@@ -306,8 +313,11 @@ class InboxPage(Page):
 
     def _show_problems(self) -> None:
         """One sentence per shop whose chats cannot be read (no chat permission yet), saying what to do."""
+        practice = {a.id for a in account_store.active(self.ctx.db) if a.practice}
         problems = inbox_store.chat_problems(self.ctx.db)
-        sentences = [tr(p.sentence_msgid) if inbox_channel_text(p.channel) in tr(p.sentence_msgid)
+        # a practice shop needs no developer console: its chats come back with "Start practice again"
+        sentences = [tr(PRACTICE_CHAT_PROBLEM) if p.account_id in practice
+                     else tr(p.sentence_msgid) if inbox_channel_text(p.channel) in tr(p.sentence_msgid)
                      else f"{inbox_channel_text(p.channel)}: {tr(p.sentence_msgid)}" for p in problems]
         self.problem.setText("\n".join(dict.fromkeys(sentences)))
         self.problem.setVisible(bool(sentences))

@@ -35,6 +35,7 @@ from companion.domain.money import format_quantity
 from companion.gui.channel_names import channel_labels
 from companion.gui.context import AppContext
 from companion.gui.departures_dialog import DeparturesDialog
+from companion.gui.flow_layout import flow_row
 from companion.gui.messages import show_error
 from companion.gui.online_order_detail import OrderDetail
 from companion.gui.order_actions import OrderActions
@@ -66,8 +67,8 @@ __all__ = ["DEADLINE_COL", "SHOP_COL", "STATUS_COL", "IncidentPanel", "OnlineOrd
 
 COUNTDOWN_MS = 30_000  # the countdowns move on; only the column is repainted
 # (wanted, least) width of each column beside the items, which take the rest but keep at least ITEMS_LEAST
-COLUMN_WIDTHS = {DEADLINE_COL: (116, 112), SHOP_COL: (166, 128), TOTAL_COL: (84, 80), BUYER_COL: (150, 104),
-                 STATUS_COL: (136, 108)}
+COLUMN_WIDTHS = {DEADLINE_COL: (140, 128), SHOP_COL: (160, 120), TOTAL_COL: (84, 80), BUYER_COL: (150, 100),
+                 STATUS_COL: (128, 100)}  # the deadline keeps "kirim dalam" / "5 jam 59 menit" whole
 ITEMS_LEAST = 190
 
 PAGE_STYLE = """
@@ -182,10 +183,10 @@ class OnlineOrdersPage(Page):
         self.mapping_button.setToolTip(tr("Map listings to products…"))
         self.mapping_button.clicked.connect(lambda: self.open_mapping(None))
         top = QHBoxLayout()
-        top.addWidget(title, 1)
-        top.addWidget(self.channel)
-        for button in (self.departures_button, self.returns_button, self.import_button, self.mapping_button):
-            top.addWidget(button)
+        top.addWidget(title)
+        # on the right, wrapping onto a second line in a narrow window rather than cutting the buttons' words
+        top.addWidget(flow_row([], [self.channel, self.departures_button, self.returns_button, self.import_button,
+                                    self.mapping_button]), 1)
         return top
 
     def open_departures(self) -> DeparturesDialog:
@@ -275,7 +276,7 @@ class OnlineOrdersPage(Page):
         detail.returns_requested.connect(acts.open_returns)
         detail.label_requested.connect(lambda oid: acts.print_labels([oid]))
         detail.slip_requested.connect(lambda oid: acts.packing_slips([oid]))
-        detail.setMinimumWidth(260)  # the orders need the width; the detail wraps and scrolls
+        detail.setMinimumWidth(290)  # its buttons side by side; the orders need the width; the rest wraps and scrolls
         return detail
 
     def _split(self) -> QSplitter:

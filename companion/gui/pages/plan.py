@@ -268,7 +268,7 @@ class PlanPage(Page):
             stock = (tr("{quantity} {unit}", quantity=format_quantity(product.on_hand), unit=product.unit)
                      if product.on_hand > 0 else tr("Sold out"))
             per_day = tr("{quantity} {unit}", quantity=_one_decimal(rate), unit=product.unit)
-            out = day_words(runs_out) if runs_out else "–"
+            out = day_words(runs_out, year=True) if runs_out else "–"  # next year's date must not read as this year's
             table.insertRow(row)
             for col, (text, right) in enumerate(((product.display_name, False), (stock, True), (per_day, True),
                                                  (cover_words(cover), True), (out, False))):

@@ -20,9 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from companion.domain.errors import UserError
+from companion.domain.money import format_quantity
 from companion.domain.settings_keys import LOW_STOCK_THRESHOLD
 from companion.gui.adjust_dialog import AdjustDialog
 from companion.gui.context import AppContext
+from companion.gui.flow_layout import flow_row
 from companion.gui.import_dialog import ImportDialog
 from companion.gui.messages import show_error
 from companion.gui.movement_history import MovementHistoryDialog
@@ -89,12 +91,9 @@ class ProductsPage(Page):
         self.import_button = self._button(tr("Import"), self.import_products)
         self.export_button = self._button(tr("Export catalogue"), self.ask_export_catalogue)
         self.active_button = self._button(tr("Deactivate"), self.toggle_active)
-        buttons = QHBoxLayout()
-        for b in (self.add_button, self.edit_button, self.stocktake_button, self.adjust_button, self.history_button,
-                  self.import_button, self.export_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        buttons.addWidget(self.active_button)
+        # a narrow window wraps the buttons onto a second row instead of cutting their words ("ambah produ")
+        buttons = flow_row([self.add_button, self.edit_button, self.stocktake_button, self.adjust_button,
+                            self.history_button, self.import_button, self.export_button], [self.active_button])
         footer = QHBoxLayout()
         footer.addWidget(self.count_label)
         footer.addStretch(1)
@@ -102,7 +101,7 @@ class ProductsPage(Page):
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(self.search)
-        layout.addLayout(buttons)
+        layout.addWidget(buttons)
         layout.addWidget(self.table, 1)
         layout.addLayout(footer)
         selection = self.table.selectionModel()
@@ -154,10 +153,13 @@ class ProductsPage(Page):
 
     def _update_counts(self) -> None:
         shown, total = self.model.rowCount(), self.model.total()
-        self.count_label.setText(tr("{shown} of {total} products", shown=shown, total=total)
-                                 if shown != total else tr("{total} products", total=total))
+        if shown != total:
+            counted = tr("{shown} of {total} products", shown=format_quantity(shown), total=format_quantity(total))
+        else:  # "20.000 produk", and "1 product" in English
+            counted = tr("1 product") if total == 1 else tr("{total} products", total=format_quantity(total))
+        self.count_label.setText(counted)
         low = sum(1 for p in self.model.visible_products() if p.active and p.on_hand <= self.model.low_threshold)
-        self.low_label.setText(tr("{count} running low (red rows)", count=low) if low else "")
+        self.low_label.setText(tr("{count} running low (red rows)", count=format_quantity(low)) if low else "")
 
     def _to_table(self) -> None:
         """Enter in the search box moves to the first match, so the keyboard alone can find and edit."""

@@ -200,7 +200,8 @@ class ReportsPage(Page):
         self.tabs.addTab(products, tr("By product"))
         self.tabs.addTab(stock, tr("Stock value"))
         self.tabs.addTab(self.response, tr("Answering buyers"))
-        layout = QVBoxLayout(self)
+        content = QWidget()
+        layout = QVBoxLayout(content)
         layout.setContentsMargins(24, 18, 24, 18)
         layout.addWidget(title)
         layout.addLayout(choices)
@@ -208,7 +209,9 @@ class ReportsPage(Page):
         layout.addWidget(self.chart)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
+        self.tabs.setMinimumHeight(300)  # a few rows of every table; a small laptop screen scrolls the page
         layout.addWidget(self.tabs, 1)
+        self.set_scrolling_content(content)
 
     def _button(self, text: str, slot: object) -> QPushButton:
         button = QPushButton(text)
