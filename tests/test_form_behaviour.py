@@ -223,6 +223,8 @@ def test_the_shop_name_has_the_same_rule_in_the_wizard_and_in_settings(ctx: AppC
     assert shown_under(page.shop_name, BLANK_NAME)
     assert settings_store.get(ctx.db, SHOP_NAME) == "Toko Lama"  # an empty name is not saved any more
     assert page.shop_name.text() == "   " and page.threshold.value() == 9  # what was typed stays
+    ctx.announce(Change(settings=True))  # something else saved a setting meanwhile: the page reloads
+    assert page.shop_name.text() == "   " and page.threshold.value() == 9
     with pytest.raises(UserError, match="nama toko"):
         clean_shop_name("")
     page.shop_name.setText("Toko Baru")

@@ -11,16 +11,19 @@ from typing import Any
 
 import pytest
 import requests
-from PySide6.QtWidgets import QDialog
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
 from companion import i18n
 from companion.domain.product import ProductInput
 from companion.gui.context import AppContext
-from companion.gui.practice_start_dialog import PracticeStartDialog
+from companion.gui.practice_mode import PracticeMode
+from companion.gui.practice_start_dialog import PracticeStartDialog, start_practice
 from companion.practice.buyers import BuyerSimulator, listed_name
 from companion.practice.catalogue import PRODUCT_QUESTIONS, is_buyer_question, product_question
 from companion.practice.channels import registered_channels
+from companion.practice.photos import PREFIX, photo_for
 from companion.practice.state import PracticeState
 from companion.services.practice_book import make_book
 from companion.services.products import add_product
@@ -230,3 +233,50 @@ def test_a_new_practice_starts_with_a_question_about_one_of_its_products(data_di
         if book is not None:
             book.close()
         session.close()
+
+
+def test_starting_from_settings_asks_then_practises_with_the_sample(data_dir: Path, qtbot: QtBot) -> None:
+    ctx = AppContext(data_dir)
+    practice = PracticeMode(ctx, pace_seconds=3600)
+    try:
+        def pick_sample() -> None:
+            dialog = QApplication.activeModalWidget()
+            if isinstance(dialog, PracticeStartDialog):
+                dialog.sample.click()
+            else:
+                QTimer.singleShot(20, pick_sample)
+
+        QTimer.singleShot(20, pick_sample)
+        with qtbot.waitSignal(practice.state_changed, check_params_cb=lambda: not practice.busy, timeout=30_000):
+            assert start_practice(practice)
+        assert practice.running and ctx.in_practice_book
+        assert product_store.count(ctx.db) == len(CATALOG)  # the practice book holds the sample
+        shop = open_database(ctx.shop_path)
+        try:
+            assert product_store.count(shop) == 0  # the shop's own book does not
+        finally:
+            shop.close()
+        practice.leave()
+        with qtbot.waitSignal(practice.state_changed, check_params_cb=lambda: not practice.busy, timeout=30_000):
+            assert start_practice(practice)  # a practice book from before: carried on without asking
+        assert product_store.count(ctx.db) == len(CATALOG)
+    finally:
+        practice.shutdown()
+        ctx.close()
+
+
+def test_a_buyers_picture_shows_a_product_listed_there(tmp_path: Path) -> None:
+    state = PracticeState(tmp_path / "p", registered_channels())
+    try:
+        sim = BuyerSimulator(state, seed=2)
+        shown = [a for a in (sim.step() for _ in range(300)) if a["action"] == "show" and a["kind"] == "image"]
+        assert shown
+        for action in shown:
+            name = action["ref"].removeprefix(PREFIX)
+            sku = name.removeprefix("product-").removesuffix(".png")
+            assert sku in {x["seller_sku"] for x in state.listings(action["platform"])}
+            picture = photo_for(name)
+            assert picture is not None and picture.startswith(PNG)
+        assert photo_for("product-../../etc.png") is None
+    finally:
+        state.close()

@@ -29,6 +29,7 @@ from companion.domain.order_files import ImportCancelled, OrderFile
 from companion.gui.background import Progress
 from companion.gui.channel_names import channel_long_label, platforms_text
 from companion.gui.context import AppContext
+from companion.gui.export_guide import ExportGuideDialog
 from companion.gui.file_import_dialog import FileImportDialog, SheetChoice, Stopped, stopped_after_saving
 from companion.i18n import N_, tr
 from companion.services.change import Change
@@ -106,9 +107,12 @@ class OrderImportDialog(FileImportDialog):
         self.choose_button = QPushButton(tr("Choose file…"))
         self.choose_button.clicked.connect(self.choose_file)
         self.file_label = QLabel(tr("No file chosen yet."))
+        self.guide_button = QPushButton(tr("How do I download this file?"))
+        self.guide_button.clicked.connect(self.show_export_guide)
         top = QHBoxLayout()
         top.addWidget(self.choose_button)
         top.addWidget(self.file_label, 1)
+        top.addWidget(self.guide_button)
         self.sheet_choice = SheetChoice()
         self.sheet_choice.chosen.connect(self._sheet_chosen)
         self.progress = QProgressBar()
@@ -162,6 +166,11 @@ class OrderImportDialog(FileImportDialog):
         layout.addWidget(self.message)
         layout.addLayout(actions)
         self._update_buttons()
+
+    def show_export_guide(self) -> None:
+        """Each seller centre's download in pictures (gui/export_guide.py); "choose the file" comes back here."""
+        if ExportGuideDialog(self).exec() == ExportGuideDialog.DialogCode.Accepted:
+            self.choose_file()
 
     def choose_file(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, tr("Choose an orders export"), str(Path.home()),

@@ -1,4 +1,4 @@
-"""Adding or editing one product, with the problem shown right in the form instead of a pop-up."""
+"""Adding or editing one product: every problem at once under its field (gui/form_errors.py), Rp0 asked about."""
 
 from __future__ import annotations
 

@@ -17,7 +17,8 @@ from companion.domain.reviews import LOW_RATING
 from companion.practice import fulfilment, reviews
 from companion.practice.catalogue import BUYER_NAMES, BUYER_QUESTIONS, PRODUCT_QUESTIONS, product_question
 from companion.practice.fulfilment import Refused
-from companion.practice.photos import photo_path
+from companion.practice.photos import PREFIX, photo_path
+from companion.practice.product_photos import product_photo_path
 from companion.practice.state import NotFound, OutOfStock, PracticeState
 
 FOLLOW_UPS = ("Halo kak?", "Kak, masih ada orangnya?", "Halo kak, ditunggu jawabannya ya.")
@@ -80,8 +81,8 @@ def buyer_shows(state: PracticeState, platform: str, kind: str, ref: str = "", b
     numbers, else their newest). Raises NotFound when the product or order is not there, ValueError for another kind."""
     name = BUYER_NAMES[buyer_index % len(BUYER_NAMES)]
     me = buyer_id(state, platform, buyer_index)
-    if kind == "image":
-        attached = ref if "://" in ref else photo_path(photo)
+    if kind == "image":  # a URL or a practice picture path as given, else practice photo number `photo`
+        attached = ref if "://" in ref or ref.startswith(PREFIX) else photo_path(photo)
     elif kind == "product":
         attached = _item_id(state, platform, ref)
     elif kind == "order":
@@ -190,14 +191,17 @@ class BuyerSimulator:
         return self.rng.choice(BUYER_QUESTIONS), ""
 
     def _show(self, platform: str, buyer: int) -> dict[str, Any]:
-        """A picture, a listed product's card, or a card of one of the buyer's orders (a product card when the
-        buyer has no order there)."""
+        """A photo of a product listed there, that product's card, or a card of one of the buyer's orders (a product
+        card when the buyer has no order there)."""
         kind = self.rng.choice(SHOW_KINDS)
         photo = self.rng.randrange(1, 100)
         listed = self.state.listings(platform)
-        ref = self.rng.choice(listed)["item_id"] if listed else ""
+        chosen = self.rng.choice(listed) if listed else None
+        ref = chosen["item_id"] if chosen else ""
+        picture = product_photo_path(chosen["seller_sku"]) if chosen else ""  # a photo of a product listed there
         try:
-            message = buyer_shows(self.state, platform, kind, ref if kind == "product" else "", buyer, photo)
+            message = buyer_shows(self.state, platform, kind, {"product": ref, "image": picture}.get(kind, ""),
+                                  buyer, photo)
         except NotFound:
             if not listed:
                 return {"action": "none", "platform": platform, "reason": "nothing to show"}

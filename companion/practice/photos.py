@@ -7,6 +7,8 @@ import re
 import struct
 import zlib
 
+from companion.practice.product_photos import product_photo_for
+
 WIDTH, HEIGHT = 96, 72
 PREFIX = "static/"
 NAME = re.compile(r"^photo-(\d{1,6})\.png$")
@@ -19,9 +21,9 @@ def photo_path(n: int) -> str:
 
 
 def photo_for(name: str) -> bytes | None:
-    """The PNG called `name` ("photo-3.png"), or None for any other name."""
+    """The PNG called `name` ("photo-3.png", or a listed product's "product-<SKU>.png"), or None for any other."""
     found = NAME.match(name)
-    return photo_png(int(found.group(1))) if found else None
+    return photo_png(int(found.group(1))) if found else product_photo_for(name)
 
 
 def photo_png(n: int) -> bytes:

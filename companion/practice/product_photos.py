@@ -5,11 +5,13 @@ look like things on a shelf. The same product always gets the same bytes.
 
 from __future__ import annotations
 
+import re
 import struct
 import zlib
 from collections.abc import Callable
 
 SIZE = 96
+NAME = re.compile(r"^product-([A-Za-z0-9._-]{1,64})\.png$")  # served as static/product-<seller SKU>.png
 BACKGROUND = (246, 243, 236)
 LABEL = (255, 255, 255)
 # The first part of a seller SKU → the product's colour (coffee brown, tea green, chips orange …).
@@ -21,11 +23,33 @@ Rgb = tuple[int, int, int]
 Shape = Callable[[int, int], bool]
 
 
+BOTTLED = ("SMB", "MADU", "BTL")  # SKU parts of things sold in bottles (sauces, honey, bottled tea)
+
+
+def unit_from_sku(sku: str) -> str:
+    """The unit a listed product (known only by its SKU) is drawn as: bottles, kilo sacks, else pieces."""
+    parts = sku.upper().split("-")
+    if any(part in BOTTLED for part in parts):
+        return "botol"
+    return "kg" if parts[-1].endswith("1K") else "pcs"
+
+
 def shape_for(sku: str, unit: str) -> str:
     """Which silhouette a product gets: bottles for "botol", a shirt for clothes, a sack for kilos, else a pouch."""
     if sku.startswith("KAOS"):
         return "shirt"
     return {"botol": "bottle", "kg": "sack"}.get(unit, "pouch")
+
+
+def product_photo_path(seller_sku: str) -> str:
+    """The admin path (after /_practice/) of a listed product's picture, as a buyer sends it."""
+    return f"static/product-{seller_sku}.png"
+
+
+def product_photo_for(name: str) -> bytes | None:
+    """The PNG called `name` ("product-KOPI-ARB-250.png"), or None for any other name (the shape from the SKU)."""
+    found = NAME.match(name)
+    return product_png(found.group(1)) if found else None
 
 
 def colour_for(sku: str) -> Rgb:
@@ -34,9 +58,9 @@ def colour_for(sku: str) -> Rgb:
     return COLOURS.get("-".join(parts[:2])) or COLOURS.get(parts[0], OTHER)
 
 
-def product_png(sku: str, unit: str = "pcs") -> bytes:
-    """A SIZE×SIZE PNG of the product (8-bit RGB)."""
-    colour, inside = colour_for(sku), SHAPES[shape_for(sku, unit)]
+def product_png(sku: str, unit: str | None = None) -> bytes:
+    """A SIZE×SIZE PNG of the product (8-bit RGB); without a unit, the one its SKU suggests."""
+    colour, inside = colour_for(sku), SHAPES[shape_for(sku, unit or unit_from_sku(sku))]
     shade: Rgb = (colour[0] * 3 // 4, colour[1] * 3 // 4, colour[2] * 3 // 4)
     accent = _accent(sku)
     rows = bytearray()

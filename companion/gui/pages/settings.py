@@ -154,10 +154,11 @@ class SettingsPage(Page):
     # --- reading ---------------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        self.shop_name.setText(self.ctx.setting(SHOP_NAME))
-        _select(self.language, self.ctx.setting(LANGUAGE))
-        _select(self.zone, self.ctx.setting(TIME_ZONE))
-        self.threshold.setValue(self.ctx.setting(LOW_STOCK_THRESHOLD))
+        if not self.errors.shown():  # a refused save keeps what was typed on screen until it is fixed
+            self.shop_name.setText(self.ctx.setting(SHOP_NAME))
+            _select(self.language, self.ctx.setting(LANGUAGE))
+            _select(self.zone, self.ctx.setting(TIME_ZONE))
+            self.threshold.setValue(self.ctx.setting(LOW_STOCK_THRESHOLD))
         self.reload_backups()
         self.online.reload()
 
