@@ -173,8 +173,8 @@ def test_start_again_makes_a_clean_practice_book(ctx: AppContext, practice: Prac
 
 
 def test_the_window_follows_the_book(ctx: AppContext, qtbot: QtBot) -> None:
-    """Start-up with the sync running on the shop's book; entering practice moves the window and the sync to the
-    practice book (pages rebuilt), leaving moves both back."""
+    """Start-up with the sync running on the shop's book; entering practice moves the window to the practice book
+    with a sync of its own (pages rebuilt) while the shop's sync keeps running unseen; leaving moves back to it."""
     from companion.gui.app import start_online, stop_online
     from companion.gui.main_window import MainWindow
 
@@ -188,10 +188,12 @@ def test_the_window_follows_the_book(ctx: AppContext, qtbot: QtBot) -> None:
         first_sync, first_page = ctx.sync, window.page("home")
         wait_idle(practice, qtbot, practice.start)
         assert ctx.sync is not first_sync and ctx.sync.running and ctx.in_practice_book
+        assert first_sync.running and not first_sync.shown  # real shops keep syncing while the owner practises
+        assert ctx.sync.book == ctx.db_path != first_sync.book
         assert window.page("home") is not first_page
         practise(ctx, practice)
         practice.leave()
-        assert ctx.sync.running and not ctx.in_practice_book
+        assert ctx.sync is first_sync and ctx.sync.running and ctx.sync.shown and not ctx.in_practice_book
         assert window.windowTitle().startswith("Toko Maju")
     finally:
         stop_online(ctx, practice)

@@ -4,8 +4,9 @@ state changes. The session itself (the practice marketplace, its shops and listi
 where the sync engine finds each shop's credentials live outside the GUI.
 
 While practising, `ctx.db` is the practice book: every sale, order, chat and count goes there, and the shop's own
-book is only read (to make a new practice book) and told whether practice mode should start by itself. The sync
-runner follows the book: real shops wait while the owner practises and catch up on leaving.
+book is only read (to make a new practice book) and told whether practice mode should start by itself. A second sync
+runner works in the practice book; the shop's own keeps syncing its real shops unseen (a real order must take its
+stock and reach the record while the owner practises), and is the window's again on leaving.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class PracticeMode(QObject):
         self.credentials_source = CredentialsSource(self.session)
         self.busy = False
         self._resume_sync = False
+        self._shop_sync: SyncBridge | None = None  # the shop's own bridge, syncing unseen while practising
 
     @property
     def running(self) -> bool:
@@ -90,7 +92,9 @@ class PracticeMode(QObject):
         self.state_changed.emit()
 
     def shutdown(self) -> None:
-        """On quit: stop the server; the practice book stays for the next start."""
+        """On quit: stop the shop's unseen sync and the server; the practice book stays for the next start."""
+        if self._shop_sync is not None:
+            self._shop_sync.stop()
         self.ctx.work.wait()
         self.session.close()
 
@@ -127,19 +131,33 @@ class PracticeMode(QObject):
         self.failed.emit(exc)
 
     def _switch(self, book: Path, fresh: Path | None = None) -> None:
-        """The window moves to `book` (`fresh` put in its place first): the sync runner is stopped, a new one runs on
-        the new book if one ran before, and every page is rebuilt."""
+        """The window moves to `book` (`fresh` put in its place first) and every page is rebuilt. Into practice: the
+        shop's bridge keeps running unseen and a new one runs in the practice book; back: the practice bridge stops
+        and the shop's is the window's again."""
         if book == self.ctx.db_path and fresh is None:
             self._resume_paused_sync()
             return
-        self._pause_sync()
-        self.ctx.use_book(book, fresh)
         bridge = self.ctx.sync
-        if bridge is not None:
+        into_practice = not self.ctx.in_practice_book
+        if into_practice and bridge is not None:
+            self._shop_sync, was_running = bridge, bridge.running
+            self.ctx.use_book(book, fresh)
             self.ctx.sync = SyncBridge(self.ctx, bridge.credentials_source)
-            bridge.deleteLater()
+            self._resume_sync = self._resume_sync or was_running
+        else:
+            self._pause_sync()
+            self.ctx.use_book(book, fresh)
+            if bridge is not None:
+                back = self._shop_sync if book == self.ctx.shop_path else None
+                self.ctx.sync = back or SyncBridge(self.ctx, bridge.credentials_source)
+                if back is not None:
+                    self._shop_sync = None
+                    self._resume_sync = self._resume_sync and not back.running
+                bridge.deleteLater()
         self.ctx.rebuild_pages()
         self._resume_paused_sync()
+        if self.ctx.sync is not None:
+            self.ctx.announce(Change(sync=True))
 
     def _pause_sync(self) -> None:
         bridge = self.ctx.sync

@@ -35,6 +35,7 @@ class SyncBridge(QObject):
         self.ctx = ctx
         self.credentials_source = credentials_source  # the ship dialog asks platforms with the sync's credentials
         self._relay.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self.book = ctx.db_path  # the book this bridge syncs; the window may be showing another (practice)
         self._runner = SyncRunner(ctx.db_path, credentials_source, self._relay.emit, poll_seconds)
         self._last_summary: RoundSummary | None = None
         self._results: dict[str, AccountResult] = {}
@@ -90,6 +91,8 @@ class SyncBridge(QObject):
 
     # --- on the GUI thread ------------------------------------------------------------------------------
     def _deliver(self, event: SyncEvent) -> None:
+        if not self.shown:  # the shop's own sync while the window shows the practice book: nothing on screen is its
+            return
         if event.kind == "chats":  # new buyer messages between rounds: the inbox and tray look again, nothing else
             if event.change is not None:
                 self._announcing = True
@@ -117,8 +120,13 @@ class SyncBridge(QObject):
 
     def _on_local_change(self, change: Change) -> None:
         """A sale, count, import or mapping changed stock here: the marketplaces should follow soon."""
-        if change.products and self.running and not self._announcing:
+        if change.products and self.running and not self._announcing and self.shown:
             self.stock_changed()
+
+    @property
+    def shown(self) -> bool:
+        """The window works in this bridge's book (a shop's bridge keeps syncing unseen while the owner practises)."""
+        return self.ctx.db_path == self.book
 
     @staticmethod
     def _round_change(summary: RoundSummary) -> Change:
