@@ -67,7 +67,7 @@ __all__ = ["DEADLINE_COL", "SHOP_COL", "STATUS_COL", "IncidentPanel", "OnlineOrd
 
 COUNTDOWN_MS = 30_000  # the countdowns move on; only the column is repainted
 # (wanted, least) width of each column beside the items, which take the rest but keep at least ITEMS_LEAST
-COLUMN_WIDTHS = {DEADLINE_COL: (140, 128), SHOP_COL: (160, 120), TOTAL_COL: (84, 80), BUYER_COL: (150, 100),
+COLUMN_WIDTHS = {DEADLINE_COL: (172, 128), SHOP_COL: (160, 120), TOTAL_COL: (84, 80), BUYER_COL: (150, 100),
                  STATUS_COL: (128, 100)}  # the deadline keeps "kirim dalam" / "5 jam 59 menit" whole
 ITEMS_LEAST = 190
 
