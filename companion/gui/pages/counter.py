@@ -36,6 +36,7 @@ from companion.domain.money import format_quantity, format_rupiah, parse_rupiah
 from companion.domain.sale import PaymentMethod
 from companion.gui import cart_model as cm
 from companion.gui.context import AppContext
+from companion.gui.flow_layout import flow_row
 from companion.gui.messages import confirm, error_text
 from companion.gui.pages.base import Page
 from companion.gui.scanner_burst import ScannerBurstFilter
@@ -209,9 +210,7 @@ class CounterPage(Page):
         self.clear_button.clicked.connect(self.ask_clear)
         top = QHBoxLayout()
         top.addWidget(title)
-        top.addStretch(1)
-        top.addWidget(self.history_button)
-        top.addWidget(self.clear_button)
+        top.addWidget(flow_row([], [self.history_button, self.clear_button]), 1)  # wraps in a narrow window
         self.code = KeyLineEdit()
         self.code.setObjectName("code")
         self.code.setPlaceholderText(tr("Scan a barcode or type a code or name"))

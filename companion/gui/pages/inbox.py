@@ -43,6 +43,7 @@ from companion.gui.conversation_view import (
     waited_text,
 )
 from companion.gui.countdown_model import CountdownTableModel, Index
+from companion.gui.flow_layout import flow_row
 from companion.gui.pages.base import Page
 from companion.gui.reviews_view import ReviewsView
 from companion.i18n import N_, tr
@@ -167,10 +168,8 @@ class InboxPage(Page):
         top.addWidget(title)
         top.addSpacing(12)
         self._modes_built(top)
-        top.addStretch(1)
-        top.addWidget(self.coaching_toggle)  # up here: the conversation below keeps the height
-        top.addWidget(self.templates_button)
-        top.addWidget(self.log_button)
+        # up here, wrapping in a narrow window: the conversation below keeps the height
+        top.addWidget(flow_row([], [self.coaching_toggle, self.templates_button, self.log_button]), 1)
         self.problem = QLabel()
         self.problem.setObjectName("chatProblem")
         self.problem.setWordWrap(True)
