@@ -280,3 +280,26 @@ def test_a_buyers_picture_shows_a_product_listed_there(tmp_path: Path) -> None:
         assert photo_for("product-../../etc.png") is None
     finally:
         state.close()
+
+
+def test_starting_again_after_the_app_restarted_keeps_the_sample_choice(data_dir: Path, db: Database) -> None:
+    """A shop with products of its own that chose the sample: after the app restarts (no choice in memory),
+    "Mulai ulang latihan" makes the clean book with the sample again, not the shop's products."""
+    add_product(db, ProductInput(sku="MY-1", name="Produk Saya", sell_price=10_000), 5)
+    first = PracticeSession(data_dir, pace_seconds=0, fill=practice_fill(PracticeProducts.SAMPLE))
+    try:
+        first.enter(db)
+    finally:
+        first.close()
+    again = PracticeSession(data_dir, pace_seconds=0)  # the app started again: the default fill
+    try:
+        again.enter(db)
+        again.restart(db)
+        fresh = open_database(again.new_book_path)
+        try:
+            assert product_store.by_sku(fresh, "MY-1") is None
+            assert all(product_store.by_sku(fresh, item.sku) is not None for item in CATALOG)
+        finally:
+            fresh.close()
+    finally:
+        again.close()

@@ -158,6 +158,13 @@ def fill_with_sample(shop: Database, book: Database) -> Change:
     return fill_likeness(shop, book) | add_sample_catalogue(book)
 
 
+def products_of_book(book: Database) -> PracticeProducts:
+    """What an existing practice book was made with: the sample when it holds every sample product, else the
+    shop's own (so "Mulai ulang latihan" after a restart of the app starts again with the same choice)."""
+    return PracticeProducts.SAMPLE if all(product_store.by_sku(book, item.sku) for item in CATALOG) \
+        else PracticeProducts.OWN
+
+
 def default_fill(shop: Database, book: Database) -> Change:
     """Practice starting by itself (or started again): the shop's own products, the sample when it has none."""
     return practice_fill(default_products(shop))(shop, book)

@@ -26,7 +26,7 @@ from companion.practice.server import PracticeMarketplace
 from companion.services.accounts import link_practice_accounts
 from companion.services.change import Change
 from companion.services.practice_book import Fill, forget_book, make_book, move_practice_rows
-from companion.services.sample_shop import default_fill
+from companion.services.sample_shop import default_fill, practice_fill, products_of_book
 from companion.store import accounts as account_store
 from companion.store import online_orders as order_store
 from companion.store import products as product_store
@@ -81,10 +81,17 @@ class PracticeSession:
     def restart(self, shop: Database) -> Change:
         """"Mulai ulang latihan": the marketplace forgets its orders and listings and a clean practice book is made
         beside the old one (`new_book_path`), to be put in its place once nobody reads the old one."""
+        fill = self.fill
+        if fill is default_fill and self.book_path.exists():  # no choice made since the app started: keep the book's
+            old = open_database(self.book_path)
+            try:
+                fill = practice_fill(products_of_book(old))
+            finally:
+                old.close()
         self.admin("POST", "/reset", {})
         fresh = self.new_book_path
         forget_book(fresh)
-        change = make_book(shop, fresh, self.fill)
+        change = make_book(shop, fresh, fill)
         book = open_database(fresh)
         try:
             opened = self.open(book)
