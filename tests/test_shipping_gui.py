@@ -209,7 +209,11 @@ def test_own_courier_asks_each_orders_tracking_number(desk: Desk) -> None:
     assert section.pages[ShipMethod.OWN_COURIER].isVisibleTo(dialog)
     assert not section.pages[ShipMethod.PICKUP].isVisibleTo(dialog)
     dialog.send.click()
-    assert dialog.isVisible() and "nama kurir" in dialog.error.text()   # refused: one sentence, still open
+    # issue 17 (FORMS-2): the courier and every tracking number are marked at once, each under its box
+    shown = dialog.errors.shown()
+    assert dialog.isVisible() and len(shown) == 1 + len(section.tracking) and shown[0].endswith(":courier")
+    assert "nama kurir" in dialog.errors.text(shown[0]) and "nomor resi" in dialog.errors.text(shown[1])
+    assert dialog.error.text() == f"Belum dikirim: perbaiki {len(shown)} isian yang bertanda merah."
     section.courier.setText("Kurir Pak Joko")
     dialog.send.click()
     assert dialog.isVisible() and "nomor resi" in dialog.error.text()

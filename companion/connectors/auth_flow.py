@@ -25,6 +25,7 @@ from dataclasses import field as dataclass_field
 
 from companion.connectors.base import Credentials
 from companion.domain.errors import UserError
+from companion.domain.field_problems import FieldProblem, raise_problems
 from companion.domain.marketplace import TokenSet
 from companion.i18n import N_, tr
 
@@ -64,18 +65,29 @@ class AuthFlow(ABC):
     callback_params: tuple[str, ...] = ("code",)  # what a granting redirect must carry
 
     def check(self, values: Mapping[str, str]) -> dict[str, str]:
-        """The typed values, trimmed and checked; raises UserError naming what to fill in or fix."""
+        """The typed values, trimmed and checked; raises FieldProblems naming every box to fill in or fix at once."""
         clean = {f.name: values.get(f.name, "").strip() for f in self.fields}
-        labels = {f.name: f.label for f in self.fields}
-        if not clean.get(KEY) or not clean.get(SECRET):
-            raise UserError(N_("Fill in the {key} and the {secret} from your app's page first."),
-                            key=tr(labels.get(KEY, KEY)), secret=tr(labels.get(SECRET, SECRET)))
-        for field in self.fields:
-            if not clean[field.name] and field.missing:
-                raise UserError(field.missing)
-            if clean[field.name] and field.number and not clean[field.name].isdigit():
-                raise UserError(field.not_a_number)
+        raise_problems(self.problems(clean))
         return clean
+
+    def problems(self, clean: Mapping[str, str]) -> list[FieldProblem]:
+        """Each box's problem, in the order the boxes are shown (the key and secret share one sentence when both
+        are empty, as the seller copies them together)."""
+        labels = {f.name: f.label for f in self.fields}
+        both = UserError(N_("Fill in the {key} and the {secret} from your app's page first."),
+                         key=tr(labels.get(KEY, KEY)), secret=tr(labels.get(SECRET, SECRET)))
+        pair_empty = not clean.get(KEY) and not clean.get(SECRET)
+        found: list[FieldProblem] = []
+        for field in self.fields:
+            value = clean.get(field.name, "")
+            if not value and pair_empty and field.name in (KEY, SECRET):
+                found.append(FieldProblem(field.name, both))
+            elif not value and (field.missing or field.name in (KEY, SECRET)):
+                found.append(FieldProblem(field.name, UserError(field.missing) if field.missing else UserError(
+                    N_("Fill in the {field} from your app's page first."), field=field.label)))
+            elif value and field.number and not value.isdigit():
+                found.append(FieldProblem(field.name, UserError(field.not_a_number)))
+        return found
 
     def check_redirect(self, redirect: Redirect) -> None:
         """Raises UserError when the pasted code or address cannot be exchanged as it is."""

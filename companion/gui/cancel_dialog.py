@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.domain.fulfilment import CancelReason, FulfilmentRules
+from companion.gui.form_errors import FormErrors, error_label
 from companion.gui.order_times import shop_text
 from companion.gui.order_words import item_text
 from companion.i18n import tr
@@ -60,9 +61,12 @@ class CancelOrderDialog(QDialog):
         hint.setWordWrap(True)
         hint.setProperty("role", "hint")
         layout.addWidget(hint)
-        layout.addWidget(QLabel(tr("Reason")))
+        self.reason_title = QLabel(tr("Reason"))
+        layout.addWidget(self.reason_title)
         self.reasons = QButtonGroup(self)
         self.reason_buttons = _reason_buttons(layout, rules.cancel_reasons, self.reasons)
+        self.reason_error = error_label()  # under the last reason
+        layout.addWidget(self.reason_error)
         self.whole = QRadioButton(tr("The whole order"))
         self.some = QRadioButton(tr("Only some items"))
         self.counts: dict[str, QSpinBox] = {}
@@ -73,6 +77,10 @@ class CancelOrderDialog(QDialog):
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.hide()
         layout.addWidget(self.error)
+        self.errors = FormErrors(self.error)
+        self.errors.add("reason", self.reason_title, self.reason_error)
+        if layout.indexOf(self.lines_box) >= 0:
+            self.errors.add("lines", self.lines_box)
         buttons = QDialogButtonBox()
         self.confirm = buttons.addButton(tr("Cancel the order"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.confirm.setProperty("danger", True)
@@ -128,16 +136,22 @@ class CancelOrderDialog(QDialog):
         every = all(spin.value() == spin.maximum() for spin in self.counts.values())
         return () if every else picked
 
-    def accept(self) -> None:
-        problem = ""
+    def problems(self) -> list[tuple[str, str]]:
+        """Both problems at once, by field: no reason picked, and "only some items" with none picked."""
+        found = []
         if not self.reason:
-            problem = tr("Choose a reason: the marketplace tells the buyer.")
-        elif self.some.isChecked() and not any(spin.value() for spin in self.counts.values()):
-            problem = tr("Choose how many of which item to cancel, or cancel the whole order.")
-        self.error.setText(problem)
-        self.error.setVisible(bool(problem))
-        if not problem:
-            super().accept()
+            found.append(("reason", tr("Choose a reason: the marketplace tells the buyer.")))
+        if self.some.isChecked() and not any(spin.value() for spin in self.counts.values()):
+            found.append(("lines", tr("Choose how many of which item to cancel, or cancel the whole order.")))
+        return found
+
+    def accept(self) -> None:
+        found = self.problems()
+        if found:
+            self.errors.show_texts(found)
+            return
+        self.errors.clear()
+        super().accept()
 
 
 class RefuseRequestDialog(QDialog):

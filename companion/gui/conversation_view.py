@@ -33,6 +33,7 @@ from companion.domain.settings_keys import TIME_ZONE
 from companion.gui.channel_names import channel_label, channel_labels
 from companion.gui.context import AppContext
 from companion.gui.durations import local_time_text, span_text
+from companion.gui.flow_layout import flow_row
 from companion.gui.messages import confirm, show_error
 from companion.gui.order_times import STATUS_NAMES
 from companion.i18n import N_, tr
@@ -64,6 +65,7 @@ QLabel#soon { color: #a14a00; font-weight: bold; }
 QLabel#failed { color: #b00020; }
 QLabel#notice { color: #b00020; font-style: italic; }
 QLabel#meta { color: #555; font-size: 9pt; }
+QPushButton[role="replyTool"] { padding: 2px 12px; min-height: 32px; }
 QWidget#thread { background: #f3f5f4; }
 """
 
@@ -175,6 +177,7 @@ class ConversationView(QWidget):
         self.thread_box.setObjectName("thread")
         self.thread_layout = QVBoxLayout(self.thread_box)
         self.thread_layout.setSpacing(4)
+        self.thread_layout.setContentsMargins(6, 4, 6, 4)  # a short window still shows two messages
         self.thread_layout.addStretch(1)
         self.scroller = QScrollArea()
         self.scroller.setWidgetResizable(True)
@@ -187,7 +190,7 @@ class ConversationView(QWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.reply = QPlainTextEdit()
         self.reply.setPlaceholderText(tr("Write an answer… (Ctrl+Enter sends)"))
-        self.reply.setFixedHeight(60)  # two lines and a half; the thread above keeps the height
+        self.reply.setFixedHeight(48)  # two lines (it scrolls for more); the thread above keeps the height
         self.quick_button = QPushButton(tr("Quick reply ▾"))
         self.quick_button.clicked.connect(self.open_quick_replies)
         self.product_button = QPushButton(tr("Product…"))
@@ -198,6 +201,8 @@ class ConversationView(QWidget):
         self.send_button.clicked.connect(self.send)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self.reply).activated.connect(self.send)
+        for button in (self.answered_button, self.quick_button, self.product_button, self.send_button):
+            button.setProperty("role", "replyTool")  # a little lower than a page's buttons: the thread keeps the height
         self.error = _label("")
         self.error.setProperty("role", "error")
         self.error.hide()
@@ -213,8 +218,7 @@ class ConversationView(QWidget):
         names = QVBoxLayout()
         names.setSpacing(0)
         names.addLayout(who)
-        names.addWidget(self.channel)
-        names.addWidget(self.countdown)
+        names.addWidget(flow_row([self.channel, self.countdown]))  # one line when there is room, else two
         head = QHBoxLayout()
         head.addLayout(names, 1)
         self.answered_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # never cut

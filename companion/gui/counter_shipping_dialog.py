@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from companion.domain.errors import UserError
 from companion.domain.money import format_rupiah
 from companion.gui.context import AppContext
-from companion.gui.messages import error_text
+from companion.gui.form_errors import EnterSaves, FormErrors
 from companion.i18n import tr
 from companion.services.counter_shipping import mark_sale_shipped
 from companion.store import counter_shipments as shipment_store
@@ -91,15 +91,19 @@ class CounterShippingDialog(QDialog):
         layout.addWidget(self.message)
         layout.addStretch(1)
         layout.addLayout(buttons)
+        self.errors = FormErrors(self.message)
+        for key, widget in (("courier", self.courier), ("tracking", self.tracking), ("recipient", self.recipient)):
+            self.errors.add(key, widget)
+        EnterSaves(self, self.save, [self.courier, self.tracking, self.recipient])
         self.courier.setFocus()
 
     def save(self) -> bool:
-        """Mark the sale sent; a problem stays in the dialog as one sentence."""
+        """Mark the sale sent; every box's problem under it at once, what was typed kept."""
         try:
             change = mark_sale_shipped(self.ctx.db, self.sale_id, self.courier.currentText(), self.tracking.text(),
                                        self.recipient.text())
         except UserError as exc:
-            self.message.setText(error_text(exc))
+            self.errors.show(exc)
             return False
         self.ctx.announce(change)
         self.accept()

@@ -12,13 +12,14 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QBoxLayout, QComboBox, QFormLayout, QLabel, QLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QComboBox, QFormLayout, QLabel, QLayout, QScrollArea, QWidget
 
 from companion.domain.errors import UserError
 from companion.domain.field_problems import FieldProblem, Question, Unconfirmed, problems_of
 from companion.gui.messages import confirm, error_text
-from companion.i18n import tr
+from companion.i18n import N_, tr
 
+NOT_SENT = N_("Not sent yet: fix the {n} boxes marked in red.")  # the summary of a form that sends, not saves
 OUTLINE = "border: 2px solid #b00020; border-radius: 3px;"
 T = TypeVar("T")
 
@@ -26,8 +27,11 @@ T = TypeVar("T")
 class FormErrors:
     """The fields of one form by key, each with the error label placed right under it."""
 
-    def __init__(self, summary: QLabel | None = None) -> None:
+    def __init__(self, summary: QLabel | None = None,
+                 several: str = N_("Not saved: fix the {n} boxes marked in red.")) -> None:
+        """`several`: the summary's msgid (with {n}) when several boxes show different problems."""
         self.summary = summary
+        self.several = several
         self.fields: dict[str, QWidget] = {}
         self.labels: dict[str, QLabel] = {}
         self._style: dict[str, str] = {}
@@ -64,14 +68,18 @@ class FormErrors:
             self.show_problems([], error_text(exc))
 
     def show_problems(self, problems: Sequence[FieldProblem], other: str = "") -> None:
+        self.show_texts([(problem.field, problem.error.message()) for problem in problems], other)
+
+    def show_texts(self, found: Sequence[tuple[str, str]], other: str = "") -> None:
+        """Sentences already in words, by field key (a problem the caller got as text, such as a refused reply)."""
         self.clear()
         texts: dict[str, list[str]] = {}
         loose = [other] if other else []
-        for problem in problems:
-            if problem.field in self.fields:
-                texts.setdefault(problem.field, []).append(problem.error.message())
+        for key, sentence in found:
+            if key in self.fields:
+                texts.setdefault(key, []).append(sentence)
             else:
-                loose.append(problem.error.message())
+                loose.append(sentence)
         self._shown = [key for key in self.fields if key in texts]  # reading order, not the order found
         for key in self._shown:
             self.labels[key].setText(" ".join(dict.fromkeys(texts[key])))
@@ -93,19 +101,22 @@ class FormErrors:
         self.summary.setVisible(bool(text))
 
     def summary_text(self) -> str:
-        """One problem: its sentence; several: how many boxes to fix; problems of no box follow."""
+        """One problem (or one sentence for several boxes): it; several: how many boxes to fix; then the rest."""
         count = len(self._shown)
-        if count == 1 and not self._loose:
-            text = self.labels[self._shown[0]].text()
+        sentences = {self.labels[key].text() for key in self._shown}
+        if count >= 1 and len(sentences) == 1 and not self._loose:  # one sentence about several boxes: say it
+            text = sentences.pop()
         elif count > 1:
-            text = tr("Not saved: fix the {n} boxes marked in red.", n=count)
+            text = tr(self.several, n=count)
         else:
             text = ""
         return " ".join([text, *self._loose]).strip()
 
     def focus(self, key: str) -> None:
+        """Focus the field (scrolled into view when it sits in a scroll area), its text selected."""
         widget = self.fields.get(key)
         if widget is not None:
+            _scroll_to(widget)
             widget.setFocus(Qt.FocusReason.OtherFocusReason)
             if hasattr(widget, "selectAll"):
                 widget.selectAll()
@@ -218,6 +229,15 @@ def _search(layout: QLayout, widget: QWidget) -> QLayout | None:
             if found is not None:
                 return found
     return None
+
+
+def _scroll_to(widget: QWidget) -> None:
+    """Every scroll area holding `widget` shows it (with its error line under it)."""
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QScrollArea):
+            parent.ensureWidgetVisible(widget, 10, 60)
+        parent = parent.parentWidget()
 
 
 def _set_visible(label: QLabel, on: bool) -> None:

@@ -35,7 +35,7 @@ from companion.connectors.base import Credentials
 from companion.connectors.errors import AuthExpired, ConnectorError, Permanent, Temporary, Throttled
 from companion.connectors.spec import ChannelSpec
 from companion.domain.errors import UserError
-from companion.domain.field_problems import FieldProblem
+from companion.domain.field_problems import FieldProblem, problems_of
 from companion.domain.marketplace import TokenSet
 from companion.domain.settings_keys import SHOP_NAME
 from companion.gui.auth_listener import DEFAULT_PORT, AuthListener, PortTaken, parse_redirect
@@ -225,7 +225,7 @@ class LinkShopDialog(QDialog):
     # --- actions ---------------------------------------------------------------------------------------
 
     def values(self) -> dict[str, str]:
-        """The typed values, checked by the channel's flow; raises UserError naming what to fill in."""
+        """The typed values, checked by the channel's flow; raises FieldProblems naming every box to fix."""
         return self.flow.check({name: edit.text() for name, edit in self.inputs.items()})
 
     def _box_of(self, exc: UserError) -> str:
@@ -244,7 +244,7 @@ class LinkShopDialog(QDialog):
         try:
             values = self.values()
         except UserError as exc:
-            self._refuse([FieldProblem(self._box_of(exc), exc)])
+            self._refuse(problems_of(exc, self._box_of(exc)))
             return
         self.errors.clear()
         flow, self.state = self.flow, secrets.token_urlsafe(16)
@@ -298,7 +298,7 @@ class LinkShopDialog(QDialog):
         try:
             values = self.values()
         except UserError as exc:
-            found.append(FieldProblem(self._box_of(exc), exc))
+            found += problems_of(exc, self._box_of(exc))  # every box of the channel's own check at once
         try:
             redirect = parse_redirect(self.code.text())
             if redirect.state and redirect.state != self.state:

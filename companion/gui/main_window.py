@@ -27,9 +27,10 @@ from companion.i18n import tr
 from companion.services.change import Change
 
 PREFERRED_SIZE = (1200, 760)
-# every page is laid out to fit 1280×720 with the taskbar (a 1920×1080 screen at 150 %) and 1366×768: the window may
-# be made smaller than both, never so small that the counter's payment column no longer fits
-MINIMUM_SIZE = (1000, 600)
+# every page is laid out to fit 1280×650 (a 1280×720 screen — 1920×1080 at 150 % — less the taskbar and the title
+# bar) and 1366×698; the window may be made narrower, never so small that a page clips (tests/test_layout_fits.py
+# checks every page at this size): the inbox thread, the order detail's buttons and the counter's top row need it
+MINIMUM_SIZE = (1120, 650)
 MAXIMISE_BELOW = (1440, 860)  # screens smaller than this get the whole screen (a 1366×768 laptop)
 
 

@@ -181,6 +181,7 @@ class OrderDetail(QFrame):
         self.body_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.body_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # labels wrap instead
         self.body_scroll.setWidget(body)
+        self.body_scroll.setMinimumHeight(40)  # a short window: the order scrolls in a few lines, the buttons stay
         for button in (self.ship_button, self.cancel_button, self.label_button, self.slip_button):
             button.setProperty("role", "detailAction")
             button.setToolTip(button.text())

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from companion.domain.errors import UserError
-from companion.domain.field_problems import FieldProblem
+from companion.domain.field_problems import FieldProblem, problems_of
 from companion.domain.money import parse_quantity, parse_rupiah
 from companion.domain.product import UNITS, ProductInput
 from companion.gui.context import AppContext
@@ -91,13 +93,15 @@ class ProductDialog(QDialog):
         left.addLayout(form)
         left.addStretch(1)
         columns.addLayout(left, 1)
-        columns.addWidget(self.restock, 1)
+        restock_scroll = _Column(self.restock)  # errors under its fields never push the dialog off a laptop screen
+        self.restock.kind.currentIndexChanged.connect(lambda _i: restock_scroll.updateGeometry())
+        columns.addWidget(restock_scroll, 1)
         layout.addLayout(columns)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.errors = FormErrors(self.error)
         for key, widget in self._keyed():
-            self.errors.add(key, widget)
+            self.errors.add(key, widget, self.restock.error_labels.get(key))
         EnterMovesOn(self.barcode)  # a scanner ends the code with Enter: on to the price, not a half-saved product
         EnterSaves(self, self.save, [self.sku, self.name, self.parent_name, self.variant, self.unit, self.price,
                                      self.cost, self.stock])  # the unit box would take Enter as a new unit
@@ -122,7 +126,8 @@ class ProductDialog(QDialog):
         section = self.restock
         return [*own, ("restock_kind", section.kind), ("restock_supplier", section.supplier),
                 ("restock_lead_time", section.lead_time), ("restock_capacity", section.capacity),
-                ("restock_min_batch", section.min_batch), ("restock_shop_buffer", section.shop_buffer)]
+                ("restock_min_batch", section.min_batch), ("restock_shop_buffer", section.shop_buffer),
+                ("restock_material", section.material), ("restock_per_unit", section.per_unit)]
 
     def _key_of(self, widget: QWidget | None) -> str:
         return next((key for key, w in self.errors.fields.items() if w is widget), "")
@@ -132,6 +137,10 @@ class ProductDialog(QDialog):
         self.errors.show(exc, self._key_of(field))
         if field is not None and not self._key_of(field):
             field.setFocus()
+
+    def show_problems(self, problems: list[FieldProblem]) -> None:
+        """The restock section's recipe line: its problems under the material and amount boxes."""
+        self.errors.show_problems(problems)
 
     def clear_problem(self) -> None:
         self.errors.clear()
@@ -167,8 +176,8 @@ class ProductDialog(QDialog):
         data, stock, found = self._read()
         try:
             restock = self.restock.read(self.unit.currentText().strip() or "pcs")
-        except UserError as exc:
-            found.append(FieldProblem(self._key_of(getattr(exc, "field_widget", None)), exc))
+        except UserError as exc:  # FieldProblems: every restock field's problem, with the product's own
+            found += problems_of(exc, "restock_kind")
         if found:
             self.errors.show_problems(found)
             return
@@ -181,10 +190,33 @@ class ProductDialog(QDialog):
             self.ctx.announce(change)  # the product itself is saved: from now on this dialog edits it
             self.product = product_store.get(self.ctx.db, self.saved_id)
             self.setWindowTitle(tr("Edit product"))
-            self.show_problem(exc, getattr(exc, "field_widget", None) or self.restock.field_for(exc))
+            self.show_problem(exc, self.restock.field_for(exc))
             return
         self.ctx.announce(change)
         self.accept()
+
+
+class _Column(QScrollArea):
+    """The restock section, scrolled when the screen is too short for it and its error lines; as wide as it needs."""
+
+    def __init__(self, inner: QWidget) -> None:
+        super().__init__()
+        self.inner = inner
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidget(inner)
+
+    def _bar(self) -> int:
+        return self.verticalScrollBar().sizeHint().width()
+
+    def minimumSizeHint(self) -> QSize:
+        inner = self.inner.minimumSizeHint()
+        return QSize(inner.width() + self._bar(), min(inner.height(), 240))
+
+    def sizeHint(self) -> QSize:
+        inner = self.inner.sizeHint()
+        return QSize(inner.width() + self._bar(), inner.height())
 
 
 def _number(found: list[FieldProblem], key: str, read: Callable[[], int]) -> int | None:

@@ -1,13 +1,16 @@
 """The product dialog's "Cara isi ulang" section: bought from a supplier or made by the shop, with its recipe.
 
-The section reads what a person typed into a `ReplenishmentInput` (raising a one-sentence UserError that names the
-field) before anything is saved, so a bad capacity never leaves half a product behind.
+The section reads what a person typed into a `ReplenishmentInput` (raising FieldProblems with every field's problem
+at once, keyed "restock_…" like the dialog's error lines) before anything is saved, so a bad capacity never leaves
+half a product behind. A recipe line's problem shows right under the material and amount boxes.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -15,6 +18,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -28,8 +32,10 @@ from PySide6.QtWidgets import (
 )
 
 from companion.domain.errors import UserError
+from companion.domain.field_problems import FieldProblem, FieldProblems, raise_problems
 from companion.domain.money import parse_quantity
 from companion.gui.context import AppContext
+from companion.gui.form_errors import EnterSaves, error_label
 from companion.i18n import N_, tr
 from companion.services import planning as planning_service
 from companion.services.change import Change
@@ -39,6 +45,8 @@ from companion.store.database import Database
 from companion.store.products import ProductRow
 
 NOT_SET, BOUGHT, MADE = "", "bought", "made"
+READING_ORDER = ("restock_lead_time", "restock_capacity", "restock_min_batch", "restock_shop_buffer")
+N = TypeVar("N", int, float)
 MAX_PER_UNIT = 10_000.0  # more than ten thousand of a material for one unit is a typo
 _DECIMAL = re.compile(r"^\d+([.,]\d+)?$")
 
@@ -72,11 +80,6 @@ def show_per_unit(value: float) -> str:
     """0.25 → "0,25"; 2.0 → "2" (Indonesian decimal comma)."""
     text = f"{value:.4f}".rstrip("0").rstrip(".")
     return text.replace(".", ",")
-
-
-def _flagged(exc: UserError, widget: QWidget) -> UserError:
-    exc.field_widget = widget  # type: ignore[attr-defined]
-    return exc
 
 
 class ReplenishmentSection(QGroupBox):
@@ -152,10 +155,17 @@ class ReplenishmentSection(QGroupBox):
         self.recipe.verticalHeader().setDefaultSectionSize(32)
         self.recipe.setFixedHeight(140)
         self.material.setMinimumWidth(220)
-        adder = QHBoxLayout()
-        adder.addWidget(self.material, 1)
-        adder.addWidget(self.per_unit)
-        adder.addWidget(self.add_material)
+        self.material_error, self.per_unit_error = error_label(), error_label()
+        adder = QGridLayout()  # each box's error line right under it
+        adder.setContentsMargins(0, 0, 0, 0)
+        adder.setColumnStretch(0, 1)
+        adder.addWidget(self.material, 0, 0)
+        adder.addWidget(self.per_unit, 0, 1)
+        adder.addWidget(self.add_material, 0, 2)
+        adder.addWidget(self.material_error, 1, 0)
+        adder.addWidget(self.per_unit_error, 1, 1, 1, 2)
+        self.error_labels = {"restock_material": self.material_error, "restock_per_unit": self.per_unit_error}
+        EnterSaves(self.add_material, self.add_recipe_line, [self.material, self.per_unit])  # Enter adds the line
         remover = QHBoxLayout()
         remover.addStretch(1)
         remover.addWidget(self.remove_material)
@@ -219,27 +229,24 @@ class ReplenishmentSection(QGroupBox):
         self.recipe.setItem(row, 1, amount)
 
     def add_recipe_line(self) -> None:
-        """Add the picked material; a problem shows in the dialog's message line, like every other field."""
-        try:
-            index = self.material.findText(self.material.currentText())
-            if index < 0:
-                raise _flagged(UserError(N_("Pick the material from the list of your products, then add it.")),
-                               self.material)
-            material_id = str(self.material.itemData(index))
-            if material_id in self.recipe_materials():
-                raise _flagged(UserError(N_("This material is already in the recipe: remove it first to change "
-                                            "the amount.")), self.material)
-            try:
-                per_unit = parse_per_unit(self.per_unit.text())
-            except UserError as exc:
-                raise _flagged(exc, self.per_unit) from None
-        except UserError as exc:
-            self._report(exc)
+        """Add the picked material; the material's and the amount's problems show at once under their boxes."""
+        found: list[FieldProblem] = []
+        index = self.material.findText(self.material.currentText())
+        material_id = str(self.material.itemData(index)) if index >= 0 else ""
+        if index < 0:
+            found.append(FieldProblem("restock_material", UserError(
+                N_("Pick the material from the list of your products, then add it."))))
+        elif material_id in self.recipe_materials():
+            found.append(FieldProblem("restock_material", UserError(
+                N_("This material is already in the recipe: remove it first to change the amount."))))
+        per_unit = _read(found, "restock_per_unit", lambda: parse_per_unit(self.per_unit.text()))
+        if found or per_unit is None:
+            self._report(found)
             return
         self._append(material_id, self.material.itemText(index), per_unit)
         self.material.setCurrentIndex(-1)
         self.per_unit.clear()
-        self._report(None)
+        self._report([])
 
     def remove_recipe_line(self) -> None:
         row = self.recipe.currentRow()
@@ -258,13 +265,13 @@ class ReplenishmentSection(QGroupBox):
         assert item is not None, "every recipe row has both cells"
         return item
 
-    def _report(self, exc: UserError | None) -> None:
-        """Hand a problem to the dialog around this section (it owns the message line)."""
+    def _report(self, problems: list[FieldProblem]) -> None:
+        """Hand the recipe line's problems to the dialog around this section (it owns the form's error lines)."""
         dialog = self.window()
-        show, clear = getattr(dialog, "show_problem", None), getattr(dialog, "clear_problem", None)
-        if exc is not None and show is not None:
-            show(exc, getattr(exc, "field_widget", None))
-        elif exc is None and clear is not None:
+        show, clear = getattr(dialog, "show_problems", None), getattr(dialog, "clear_problem", None)
+        if problems and show is not None:
+            show(problems)
+        elif not problems and clear is not None:
             clear()
 
     # --- reading and saving --------------------------------------------------------------------------
@@ -274,20 +281,27 @@ class ReplenishmentSection(QGroupBox):
                 self.material, self.per_unit]
 
     def read(self, unit: str = "pcs") -> ReplenishmentInput:
-        """The checked input; a UserError carries `field_widget`, the field to outline."""
+        """The checked input; raises FieldProblems with every shown field's problem, in reading order."""
         kind = self.current_kind()
         if kind == NOT_SET:
             return ReplenishmentInput(NOT_SET)
-        lead = self._needed(self.lead_time, N_("The lead time"), allow_zero=True)
-        batch = self._whole(self.min_batch, N_("The smallest batch"), allow_zero=False) or 1
-        buffer = self._whole(self.shop_buffer, N_("The units kept for the shop"), allow_zero=True) or 0
+        found: list[FieldProblem] = []
+        lead = _read(found, "restock_lead_time", lambda: self._needed(self.lead_time, N_("The lead time"), True))
+        capacity = (_read(found, "restock_capacity",
+                          lambda: self._needed(self.capacity, N_("The capacity per day"), False))
+                    if kind == MADE else None)
+        batch = _read(found, "restock_min_batch",
+                      lambda: self._whole(self.min_batch, N_("The smallest batch"), allow_zero=False) or 1)
+        buffer = _read(found, "restock_shop_buffer",
+                       lambda: self._whole(self.shop_buffer, N_("The units kept for the shop"), allow_zero=True) or 0)
+        if capacity is not None and batch is not None and capacity < batch:
+            found.append(FieldProblem("restock_capacity", UserError(
+                N_("The shop can make {capacity} {unit} a day, less than the smallest batch of {batch}: raise the "
+                   "capacity or lower the batch."), capacity=capacity, batch=batch, unit=unit)))
+        raise_problems(sorted(found, key=lambda p: READING_ORDER.index(p.field)))
+        assert lead is not None and batch is not None and buffer is not None  # no problem: all read
         if kind == BOUGHT:
             return ReplenishmentInput(BOUGHT, lead, None, batch, False, buffer, self.supplier.text().strip())
-        capacity = self._needed(self.capacity, N_("The capacity per day"), allow_zero=False)
-        if capacity < batch:
-            raise _flagged(UserError(N_("The shop can make {capacity} {unit} a day, less than the smallest batch "
-                                        "of {batch}: raise the capacity or lower the batch."),
-                                     capacity=capacity, batch=batch, unit=unit), self.capacity)
         return ReplenishmentInput(MADE, lead, capacity, batch, self.made_to_order.isChecked(), buffer, "",
                                   self.recipe_lines())
 
@@ -304,16 +318,11 @@ class ReplenishmentSection(QGroupBox):
     def _needed(self, edit: QLineEdit, name: str, allow_zero: bool) -> int:
         value = self._whole(edit, name, allow_zero)
         if value is None:
-            raise _flagged(UserError(N_("{field} is empty: type a number of days or units."), field=name), edit)
+            raise UserError(N_("{field} is empty: type a number of days or units."), field=name)
         return value
 
     def _whole(self, edit: QLineEdit, name: str, allow_zero: bool) -> int | None:
-        if not edit.text().strip():
-            return None
-        try:
-            return parse_quantity(edit.text(), name, allow_zero=allow_zero)
-        except UserError as exc:
-            raise _flagged(exc, edit) from None
+        return parse_quantity(edit.text(), name, allow_zero=allow_zero) if edit.text().strip() else None
 
 
 def save_replenishment(db: Database, product_id: str, data: ReplenishmentInput, had_recipe: bool) -> Change:
@@ -328,6 +337,17 @@ def save_replenishment(db: Database, product_id: str, data: ReplenishmentInput, 
     if data.recipe or had_recipe:
         change |= planning_service.set_recipe(db, product_id, list(data.recipe) if data.kind == MADE else [])
     return change
+
+
+def _read(found: list[FieldProblem], key: str, read: Callable[[], N]) -> N | None:
+    """A read value, or None with its problem added under `key`."""
+    try:
+        return read()
+    except FieldProblems as exc:
+        found.extend(exc.problems)
+    except UserError as exc:
+        found.append(FieldProblem(key, exc))
+    return None
 
 
 def _number(placeholder: str) -> QLineEdit:

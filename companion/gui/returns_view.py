@@ -43,6 +43,7 @@ from companion.domain.typed_numbers import read_amount
 from companion.gui.channel_names import channel_label
 from companion.gui.context import AppContext
 from companion.gui.durations import span_text
+from companion.gui.form_errors import NOT_SENT, EnterSaves, FormErrors, error_label
 from companion.gui.layout_clearing import clear_layout
 from companion.gui.messages import confirm, error_text
 from companion.gui.product_picker import ProductPicker
@@ -148,6 +149,7 @@ class ReturnsView(QWidget):
         self.rows: list[ReturnRow] = []
         self.fetching: set[str] = set()
         self.shown: tuple[object, ...] | None = None  # what the detail shows, so a sync round keeps typed words
+        self.errors = FormErrors(several=NOT_SENT)
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setHorizontalHeaderLabels([tr(h) for h in HEADERS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -233,6 +235,7 @@ class ReturnsView(QWidget):
         self.shown = key
         clear_layout(self.detail_layout)
         self.message = _label("")
+        self.errors = FormErrors(several=NOT_SENT)  # the answer box's fields, each with its error line under it
         if row is None:
             return
         add = self.detail_layout.addWidget
@@ -355,11 +358,15 @@ class ReturnsView(QWidget):
             self.amount.setPlaceholderText(tr("e.g. 25.000"))
             offer = QPushButton(tr("Offer part of the money"))
             offer.clicked.connect(lambda: self.offer(row.id, self.amount.text()))
+            EnterSaves(offer, offer.click, [self.amount])  # Enter in the amount offers it
             line = QHBoxLayout()
             line.addWidget(QLabel(tr("Amount")))
             line.addWidget(self.amount, 1)
             line.addWidget(offer)
             column.addLayout(line)
+            under = error_label()
+            column.addWidget(under)
+            self.errors.add("amount", self.amount, under)
         self.detail_layout.addWidget(box)
 
     def _refuse_rows(self, column: QVBoxLayout, row: ReturnRow, rules: FulfilmentRules) -> None:
@@ -373,12 +380,17 @@ class ReturnsView(QWidget):
         refuse = QPushButton(tr("Refuse"))
         refuse.clicked.connect(lambda: self.answer(row.id, ReturnAnswer(
             ReturnAction.REFUSE, str(self.refuse_reason.currentData() or ""), self.refuse_note.text())))
+        EnterSaves(refuse, refuse.click, [self.refuse_note])  # Enter in the note sends the refusal
         if rules.refuse_reasons:
             column.addWidget(self.refuse_reason)
+            self.errors.add("refuse_reason", self.refuse_reason)
         line = QHBoxLayout()
         line.addWidget(self.refuse_note, 1)
         line.addWidget(refuse)
         column.addLayout(line)
+        under = error_label()
+        column.addWidget(under)
+        self.errors.add("refuse_note", self.refuse_note, under)
 
     # --- actions (each one service call, then the Change announced) -------------------------------------------
 
@@ -386,8 +398,9 @@ class ReturnsView(QWidget):
         try:
             change = return_service.queue_return_answer(self.ctx.db, return_id, answer)
         except UserError as exc:
-            self._say(error_text(exc), error=True)
+            self._refused(exc)
             return False
+        self.errors.clear()
         self.ctx.announce(change)
         self._say(tr("Your answer waits to be sent with the next sync."))
         return True
@@ -396,7 +409,7 @@ class ReturnsView(QWidget):
         try:
             amount = read_amount(text, tr("Amount"))
         except UserError as exc:
-            self._say(error_text(exc), error=True)
+            self._refused(exc, "amount")
             return False
         return self.answer(return_id, ReturnAnswer(ReturnAction.PARTIAL_REFUND, amount=amount))
 
@@ -432,6 +445,11 @@ class ReturnsView(QWidget):
             self._say(error_text(exc), error=True)
             return
         self.ctx.announce(change)
+
+    def _refused(self, exc: UserError, field: str = "") -> None:
+        """The answer's problems under their boxes (what was typed stays), the sentence in the message line."""
+        self.errors.show(exc, field)
+        self._say(self.errors.summary_text() or error_text(exc), error=True)
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setProperty("role", "error" if error else "hint")

@@ -35,6 +35,7 @@ from companion.domain.settings_keys import TIME_ZONE
 from companion.gui.channel_names import channel_label
 from companion.gui.context import AppContext
 from companion.gui.durations import local_time_text
+from companion.gui.form_errors import FormErrors
 from companion.gui.labels import text_label
 from companion.gui.order_times import STATUS_NAMES
 from companion.gui.review_cause_words import FOUND, UNKNOWN, CauseLine
@@ -187,9 +188,11 @@ class ReviewDetail(QWidget):
         tools.addWidget(self.send_button)
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 4, 0, 0)
-        layout.addWidget(self.error)
         layout.addWidget(self.reply)
+        layout.addWidget(self.error)  # under the box, like every form's error line (form_errors.py)
         layout.addLayout(tools)
+        self.errors = FormErrors()
+        self.errors.add("reply", self.reply, self.error)
         return box
 
     # --- showing ------------------------------------------------------------------------------------------
@@ -199,7 +202,7 @@ class ReviewDetail(QWidget):
         fresh = row is None or self.row is None or row.id != self.row.id
         if fresh:
             self.reply.clear()
-            self.error.hide()
+            self.errors.clear()
         self.row = row
         if fresh and row is not None and row.reply_state == "failed" and row.pending_reply:
             self.reply.setPlainText(row.pending_reply)  # refused: the words come back to change and send again
@@ -405,12 +408,12 @@ class ReviewDetail(QWidget):
     def sent(self) -> None:
         """The reply was queued: the box empties (the review shows it "menunggu dikirim")."""
         self.reply.clear()
-        self.error.hide()
+        self.errors.clear()
 
     def refused(self, sentence: str) -> None:
-        """The reply was not queued (too long, already answered, deleted): one sentence above the box."""
-        self.error.setText(sentence)
-        self.error.show()
+        """The reply was not queued (too long, already answered, deleted): one sentence under the box, the box
+        outlined, the words kept to change."""
+        self.errors.show_texts([("reply", sentence)])
 
     def texts(self) -> list[str]:
         """Every text the review shows, top to bottom (what a person reads; tests use it)."""

@@ -257,13 +257,26 @@ class ShopSection(QGroupBox):
         return {order_id: replace(choice, tracking_number=edit.text().strip())
                 for order_id, edit in self.tracking.items()}
 
-    def problem(self) -> str:
-        """One sentence when the form cannot be sent as it is ("" when it can)."""
+    def keyed(self) -> list[tuple[str, QWidget]]:
+        """The own-courier boxes in reading order, by a key unique in the dialog (several shops share it)."""
+        shop = self.group.account_id
+        return [(f"{shop}:courier", self.courier),
+                *((f"{shop}:tracking:{order_id}", edit) for order_id, edit in self.tracking.items())]
+
+    def problems(self) -> list[tuple[str, str]]:
+        """Every box's sentence at once, by `keyed` key: the courier's name and each empty tracking number."""
         if self.current_method() is not ShipMethod.OWN_COURIER:
-            return ""
+            return []
+        shop = self.group.account_id
+        found = []
         if not self.courier.text().strip():
-            return tr("Type the courier's name for {shop}: the buyer sees it with the tracking number.",
-                      shop=shop_text(self.group.rows[0].order))
-        if any(not edit.text().strip() for edit in self.tracking.values()):
-            return tr("Type the tracking number of each order: the platform needs it to follow the parcel.")
-        return ""
+            found.append((f"{shop}:courier", tr("Type the courier's name for {shop}: the buyer sees it with the "
+                                                 "tracking number.", shop=shop_text(self.group.rows[0].order))))
+        found += [(f"{shop}:tracking:{order_id}",
+                   tr("Type this order's tracking number: the platform needs it to follow the parcel."))
+                  for order_id, edit in self.tracking.items() if not edit.text().strip()]
+        return found
+
+    def problem(self) -> str:
+        """The first sentence when the form cannot be sent as it is ("" when it can)."""
+        return next((text for _key, text in self.problems()), "")

@@ -24,6 +24,7 @@ from companion.domain.fulfilment import ShipChoice, ShippingOptions
 from companion.domain.settings_keys import TIME_ZONE
 from companion.gui.background import Progress
 from companion.gui.context import AppContext
+from companion.gui.form_errors import NOT_SENT, EnterSaves, FormErrors
 from companion.gui.ship_choice_form import ShopGroup, ShopSection
 from companion.i18n import tr
 from companion.store.database import Database
@@ -84,6 +85,11 @@ class ShipDialog(QDialog):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        self.errors = FormErrors(self.error, several=NOT_SENT)
+        for section in self.sections:
+            for key, widget in section.keyed():
+                self.errors.add(key, widget)
+        EnterSaves(self, self.accept, [widget for section in self.sections for _key, widget in section.keyed()])
         self.resize(620, min(640, 200 + 230 * len(self.sections)))
         self._ask(fetch)
 
@@ -119,11 +125,13 @@ class ShipDialog(QDialog):
         super().done(result)
 
     def accept(self) -> None:
-        problem = next((p for p in (s.problem() for s in self.sections) if p), "")
-        self.error.setText(problem)
-        self.error.setVisible(bool(problem))
-        if not problem:
-            super().accept()
+        """Every own-courier box's problem at once under it (form_errors.py); sent only when there is none."""
+        found = [problem for section in self.sections for problem in section.problems()]
+        if found:
+            self.errors.show_texts(found)
+            return
+        self.errors.clear()
+        super().accept()
 
     def plan(self) -> ShipPlan:
         plan = ShipPlan()

@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from companion.domain.errors import UserError
+from companion.domain.field_problems import FieldProblem, raise_problems
 from companion.domain.money import format_quantity, parse_quantity
 from companion.gui.context import AppContext
-from companion.gui.messages import error_text
+from companion.gui.form_errors import EnterSaves, FormErrors
 from companion.gui.movement_history import signed
 from companion.i18n import N_, tr
 from companion.services import stock as stock_service
@@ -28,6 +29,7 @@ from companion.store.products import ProductRow
 
 HEADERS = (N_("SKU"), N_("Name"), N_("On record"), N_("Counted"), N_("Difference"))
 COUNT_COL, DIFF_COL = 3, 4
+COUNTS = "counts"  # the form's key for the table of counts
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -96,17 +98,29 @@ class CountModel(QAbstractTableModel):
         return True
 
     def counts(self) -> dict[str, int]:
-        """Product id -> count for every row with a count typed; UserError naming the first bad row."""
+        """Product id -> count for every row with a count typed; FieldProblems naming every bad row at once."""
         out: dict[str, int] = {}
+        found: list[FieldProblem] = []
         for row in sorted(self.typed):
             try:
                 value = self.counted(row)
             except UserError as exc:
-                raise UserError(N_("Row {row} ({sku}): {problem}"), row=row + 1, sku=self.products[row].sku,
-                                problem=exc.message()) from exc
+                found.append(FieldProblem(COUNTS, UserError(N_("Row {row} ({sku}): {problem}"), row=row + 1,
+                                                            sku=self.products[row].sku, problem=exc.message())))
+                continue
             if value is not None:
                 out[self.products[row].id] = value
+        raise_problems(found)
         return out
+
+    def bad_rows(self) -> list[int]:
+        rows = []
+        for row in sorted(self.typed):
+            try:
+                self.counted(row)
+            except UserError:
+                rows.append(row)
+        return rows
 
 
 class StocktakeDialog(QDialog):
@@ -153,6 +167,10 @@ class StocktakeDialog(QDialog):
         layout.addLayout(bottom)
         self.model.dataChanged.connect(lambda *_: self._update_summary())
         self._update_summary()
+        self.errors = FormErrors(self.error)
+        self.errors.add(COUNTS, self.table)  # every bad row's sentence under the table, its cells in red
+        self.errors.add("reason", self.reason)
+        EnterSaves(self, self.save, [self.reason])
 
     def type_count(self, row: int, text: str) -> None:
         """What typing into the Counted cell of `row` does (also used by tests)."""
@@ -165,12 +183,17 @@ class StocktakeDialog(QDialog):
         self.save_button.setEnabled(bool(rows))
 
     def save(self) -> None:
+        """Every bad count at once under the table (the first one's cell chosen), what was typed kept."""
+        if not self.save_button.isEnabled():
+            return
         try:
             counts = self.model.counts()
             change = stock_service.count_stock(self.ctx.db, counts, self.reason.text().strip())
         except UserError as exc:
-            self.error.setText(error_text(exc))
-            self.error.show()
+            self.errors.show(exc, COUNTS)
+            bad = self.model.bad_rows()
+            if bad:
+                self.table.setCurrentIndex(self.model.index(bad[0], COUNT_COL))
             return
         self.ctx.announce(change)
         self.accept()

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from companion.domain.clock import stamp
 from companion.domain.errors import NotFound, UserError
+from companion.domain.field_problems import FieldProblem, raise_problems
 from companion.domain.fulfilment import ReturnAction, ReturnAnswer, ReturnLine, ReturnRequest, ReturnState
 from companion.domain.ids import new_id
 from companion.domain.ledger import MovementKind
@@ -126,6 +127,20 @@ def _answer_prefix(return_id: str) -> str:
     return f"return-answer:{return_id}:"
 
 
+def answer_problems(answer: ReturnAnswer, row: ReturnRow, reasons: set[str], note: str) -> list[FieldProblem]:
+    """Every box's problem at once: "amount" (part of the money), "refuse_reason" and "refuse_note"."""
+    found: list[FieldProblem] = []
+    if answer.action is ReturnAction.PARTIAL_REFUND and not 1 <= answer.amount <= row.refund_amount:
+        found.append(FieldProblem("amount", UserError(N_("Offer from Rp1 to {most}: the amount the buyer asked back."),
+                                                      most=format_rupiah(row.refund_amount))))
+    if answer.action is ReturnAction.REFUSE and reasons and answer.reason not in reasons:
+        found.append(FieldProblem("refuse_reason", UserError(N_("Choose one of the marketplace's reasons for "
+                                                                "refusing."))))
+    if len(note) > MAX_NOTE:
+        found.append(FieldProblem("refuse_note", UserError(N_("The note is too long: write at most 500 characters."))))
+    return found
+
+
 def queue_return_answer(db: Database, return_id: str, answer: ReturnAnswer) -> Change:
     """Accept, refuse (with one of the platform's reasons) or offer part of the money back, as the request allows."""
     with db.write():
@@ -139,15 +154,8 @@ def queue_return_answer(db: Database, return_id: str, answer: ReturnAnswer) -> C
             raise UserError(N_("This return is no longer waiting for an answer: refresh the list."))
         if answer.action.value not in row.actions:
             raise UserError(N_("The marketplace does not offer this answer for this return: choose another one."))
-        if answer.action is ReturnAction.PARTIAL_REFUND and not 1 <= answer.amount <= row.refund_amount:
-            raise UserError(N_("Offer from Rp1 to {most}: the amount the buyer asked back."),
-                            most=format_rupiah(row.refund_amount))
-        if answer.action is ReturnAction.REFUSE and rules.refuse_reasons \
-                and answer.reason not in {r.code for r in rules.refuse_reasons}:
-            raise UserError(N_("Choose one of the marketplace's reasons for refusing."))
         note = " ".join(answer.note.split())
-        if len(note) > MAX_NOTE:
-            raise UserError(N_("The note is too long: write at most 500 characters."))
+        raise_problems(answer_problems(answer, row, {r.code for r in rules.refuse_reasons}, note))
         prefix = _answer_prefix(return_id)
         for old in outbox.by_key_prefix(db, prefix):  # an earlier refused answer is replaced by this one
             if old.state == outbox.FAILED:

@@ -169,7 +169,7 @@ class InboxPage(Page):
         top.addSpacing(12)
         self._modes_built(top)
         # up here, wrapping in a narrow window: the conversation below keeps the height
-        top.addWidget(flow_row([], [self.coaching_toggle, self.templates_button, self.log_button]), 1)
+        top.addWidget(flow_row([], [self.templates_button, self.log_button]), 1)
         self.problem = QLabel()
         self.problem.setObjectName("chatProblem")
         self.problem.setWordWrap(True)
@@ -193,6 +193,8 @@ class InboxPage(Page):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.table, 1)
         left_layout.addWidget(self.empty_label)
+        # under the list, not in the title row: one line of buttons up there leaves the thread its height
+        left_layout.addWidget(self.coaching_toggle, 0, Qt.AlignmentFlag.AlignLeft)
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.addWidget(left)
         self.split.addWidget(self.view)
