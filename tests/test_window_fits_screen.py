@@ -23,8 +23,9 @@ def ctx(data_dir: Path) -> Iterator[AppContext]:
 
 
 def test_the_minimum_size_fits_the_smallest_laptop_screen() -> None:
-    # 1280×720 to Qt at 150 %, less a 40-pixel taskbar and the title bar
-    assert MINIMUM_SIZE[0] <= 1280 and MINIMUM_SIZE[1] <= 720 - 40 - 32
+    # 1280×720 to Qt at 150 %, less a 40-pixel taskbar and a 30-pixel title bar: the client area 1280×650 that
+    # tests/test_layout_fits.py checks every page at
+    assert MINIMUM_SIZE[0] <= 1280 and MINIMUM_SIZE[1] <= 720 - 40 - 30
 
 
 def test_the_window_never_opens_larger_than_the_screen(qtbot: QtBot, ctx: AppContext) -> None:

@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from PySide6.QtCore import QEvent
+
 from companion.domain.clock import now_utc
 from companion.domain.marketplace import Conversation, Message, Order, OrderLine, OrderStatus
 from companion.store.database import Database
@@ -96,6 +98,9 @@ def showcase_window(data_dir: Path, size: tuple[int, int]) -> Iterator[object]:
         practice.session.close()
         ctx.close()
         app.processEvents()
+        # processEvents leaves deleteLater() undone outside an event loop: without this every window (and its timers)
+        # stays alive, and each next window in the same process is slower
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def _fill_if_empty(ctx: object, market: object) -> None:
