@@ -44,9 +44,13 @@ def fitted_geometry(free: QRect) -> QRect | None:
 
 def show_fitted(window: QMainWindow) -> None:
     """Show the window inside the screen it opens on: maximised on small screens, else its preferred size, never
-    larger than the screen's free area (a window whose bottom is below a 768-pixel screen hides the sale buttons)."""
+    larger than the screen's free area (a window whose bottom is below a 768-pixel screen hides the sale buttons).
+    A screen smaller than the minimum (a 1024×600 netbook) lowers the minimum to what the screen has."""
     screen = window.screen()
-    place = fitted_geometry(screen.availableGeometry()) if screen is not None else None
+    free = screen.availableGeometry() if screen is not None else None
+    if free is not None and (free.width() < MINIMUM_SIZE[0] or free.height() < MINIMUM_SIZE[1]):
+        window.setMinimumSize(min(MINIMUM_SIZE[0], free.width()), min(MINIMUM_SIZE[1], free.height()))
+    place = fitted_geometry(free) if free is not None else None
     if place is None:
         window.showMaximized()
         return
