@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ship_child import add_parcels, place_paid
 from sync_child import account_ids, engine, setup_shop
+from sync_child import main as run_rounds
 
 from companion.practice import reviews as practice_reviews
 from companion.practice.server import PracticeMarketplace
@@ -84,19 +85,5 @@ class ReplyWire:
         return out
 
 
-def main(argv: list[str]) -> int:
-    from companion.store.database import open_database
-    from companion.store.location import db_path
-
-    data_dir, admin_url = Path(argv[0]), argv[1]
-    db_file = db_path(data_dir)
-    open_database(db_file).close()
-    sync = engine(db_file, admin_url)
-    print("ready", flush=True)
-    while True:
-        summary = sync.sync_once()
-        print("round", int(summary.ok), flush=True)
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(run_rounds(sys.argv[1:]))  # the same child as the sync's: rounds until killed

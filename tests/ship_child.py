@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sync_child import PLATFORMS, account_ids, admin, engine, setup_shop
+from sync_child import main as run_rounds
 
 from companion.domain.fulfilment import ShipChoice, ShipMethod
 from companion.domain.product import ProductInput
@@ -88,19 +89,5 @@ class Wire:
                 self.ship_calls.append((request.path, request.body, reply))
 
 
-def main(argv: list[str]) -> int:
-    from companion.store.database import open_database
-    from companion.store.location import db_path
-
-    data_dir, admin_url = Path(argv[0]), argv[1]
-    db_file = db_path(data_dir)
-    open_database(db_file).close()
-    sync = engine(db_file, admin_url)
-    print("ready", flush=True)
-    while True:
-        summary = sync.sync_once()
-        print("round", int(summary.ok), flush=True)
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(run_rounds(sys.argv[1:]))  # the same child as the sync's: rounds until killed
