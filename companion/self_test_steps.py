@@ -185,6 +185,23 @@ def practice_sale(trial: Trial) -> Outcome:
                   total=format_rupiah(saved.total), left=left)
 
 
+def label_sheet(trial: Trial) -> Outcome:
+    """Two practice labels (real PDFs) on one A4 sheet through PDFium: the packaged app carries its native library."""
+    from companion.practice.label_pdf import Label, label_pdf
+    from companion.services.label_sheets import LabelSource, SheetLayout, compose
+
+    sources = []
+    for n in (1, 2):
+        path = trial.folder / f"self-test-label-{n}.pdf"
+        path.write_bytes(label_pdf(Label("Kurir Uji", f"UJI000{n}", f"UJI-{n}", "Pembeli Uji", "Bandung")))
+        sources.append(LabelSource(f"order-{n}", f"UJI-{n}", path))
+    sheet = compose(sources, SheetLayout.A4)
+    if sheet.pages != 1 or sheet.labels != 2 or not sheet.pdf.startswith(b"%PDF"):
+        return FAILED, tr("the label sheet came out wrong: {pages} pages, {labels} labels", pages=sheet.pages,
+                          labels=sheet.labels)
+    return OK, tr("two labels put on one A4 page ({size} bytes)", size=len(sheet.pdf))
+
+
 def steps() -> Iterator[tuple[str, Callable[[Any], Outcome]]]:
     """(step name msgid, step) in the order they run: data first, the window last (it needs the most)."""
     yield N_("Data folder"), data_folder
@@ -194,6 +211,7 @@ def steps() -> Iterator[tuple[str, Callable[[Any], Outcome]]]:
     yield N_("Connectors"), connectors
     yield N_("Practice marketplace"), practice_marketplace
     yield N_("Practice sale"), practice_sale
+    yield N_("Label sheet"), label_sheet
     from companion.gui.self_test_window import app_start, main_window  # Qt stays in gui/
 
     yield N_("Main window"), main_window

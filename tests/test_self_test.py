@@ -15,7 +15,7 @@ from companion.store.location import db_path
 
 ROOT = Path(__file__).resolve().parent.parent
 STEPS = ["Data folder", "Translations", "Money, dates and time zones", "Password store", "Connectors",
-         "Practice marketplace", "Practice sale", "Main window", "App start"]
+         "Practice marketplace", "Practice sale", "Label sheet", "Main window", "App start"]
 
 
 def self_test(*args: str) -> subprocess.CompletedProcess[str]:
