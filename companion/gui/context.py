@@ -32,6 +32,7 @@ class AppContext(QObject):
     changed = Signal(object)  # Change
     language_changed = Signal(str)
     closing = Signal()  # the database is about to close: timers stop, nothing reads it any more
+    cashier_changed = Signal(object)  # the cashier id now at the counter (or None)
 
     def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -42,6 +43,12 @@ class AppContext(QObject):
         self.work = BackgroundWork(self.db_path, self)
         self._checkpoints = self.every(self, CHECKPOINT_EVERY_MS, self.checkpoint_soon)
         self.sync: SyncBridge | None = None
+        self.cashier_id: str | None = None  # who is at the counter (gui/cashier_login.py sets it); None = no cashiers
+
+    def set_cashier(self, cashier_id: str | None) -> None:
+        """Who does what from now on: every sale, void, refund and stock change records this id."""
+        self.cashier_id = cashier_id
+        self.cashier_changed.emit(cashier_id)
 
     def _open(self) -> Database:
         db = open_database(self.db_path)

@@ -21,6 +21,7 @@ from companion.store.schema_v7 import V7
 from companion.store.schema_v8 import V8
 from companion.store.schema_v9 import V9
 from companion.store.schema_v10 import V10
+from companion.store.schema_v11 import V11
 
 if TYPE_CHECKING:  # the database module opens files through migrate(); here it is only a type
     from companion.store.database import Database
@@ -36,7 +37,11 @@ MIGRATIONS: list[tuple[int, str]] = [
     (8, V8),
     (9, V9),
     (10, V10),
+    (11, V11),
 ]
+# Versions that rebuild a table other tables point at: run with foreign keys off (SQLite's twelve-step
+# procedure; the pragma cannot change inside a transaction) and checked with foreign_key_check before commit.
+FOREIGN_KEYS_OFF = frozenset({11})
 
 
 def latest_version() -> int:
@@ -85,14 +90,22 @@ def migrate(db: Database, target: int | None = None) -> list[int]:
     for version, script in MIGRATIONS:
         if version > goal:
             break
-        with db.write():
-            if current_version(db) >= version:  # another thread got there first
-                continue
-            for stmt in statements(script):
-                db.execute(stmt)
-            db.execute(
-                "INSERT INTO schema_migrations(version, applied_at) VALUES (?, ?)",
-                (version, datetime.now(UTC).isoformat(timespec="seconds")),
-            )
+        if version in FOREIGN_KEYS_OFF:
+            db.conn.execute("PRAGMA foreign_keys = OFF")  # outside a transaction, where the pragma works
+        try:
+            with db.write():
+                if current_version(db) >= version:  # another thread got there first
+                    continue
+                for stmt in statements(script):
+                    db.execute(stmt)
+                if version in FOREIGN_KEYS_OFF and db.query("PRAGMA foreign_key_check"):
+                    raise sqlite3.IntegrityError(f"migration {version} left rows pointing at nothing")
+                db.execute(
+                    "INSERT INTO schema_migrations(version, applied_at) VALUES (?, ?)",
+                    (version, datetime.now(UTC).isoformat(timespec="seconds")),
+                )
+        finally:
+            if version in FOREIGN_KEYS_OFF:
+                db.conn.execute("PRAGMA foreign_keys = ON")
         applied.append(version)
     return applied

@@ -22,6 +22,13 @@ class SaleLineRow:
 
 
 @dataclass(frozen=True)
+class PaymentRow:
+    method: str  # tunai, qris, transfer, lainnya
+    amount: int  # what counts towards the sale
+    tendered: int  # what was handed over (cash: with the change)
+
+
+@dataclass(frozen=True)
 class SaleRow:
     id: str
     number: str
@@ -35,6 +42,12 @@ class SaleRow:
     voided: bool
     void_reason: str | None
     lines: list[SaleLineRow]
+    payments: list[PaymentRow]
+    customer_id: str | None = None
+    credit_amount: int = 0  # left on kasbon
+    due_date: str | None = None  # YYYY-MM-DD, with kasbon
+    cashier_id: str | None = None
+    shift_id: str | None = None
 
 
 def next_number(db: Database, day_code: str) -> str:
@@ -62,9 +75,12 @@ def get(db: Database, sale_id: str) -> SaleRow | None:
             " AS returned FROM sale_lines l WHERE l.sale_id = ? ORDER BY l.line_no", (sale_id,)
         )
     ]
+    payments = [PaymentRow(r["method"], r["amount"], r["tendered"]) for r in db.query(
+        "SELECT method, amount, tendered FROM sale_payments WHERE sale_id = ? ORDER BY rowid", (sale_id,))]
     return SaleRow(s["id"], s["number"], s["created_at"], s["subtotal"], s["sale_discount"], s["total"],
                    s["payment_method"], s["amount_paid"], s["change_given"], s["void_id"] is not None,
-                   s["void_reason"], lines)
+                   s["void_reason"], lines, payments, s["customer_id"], s["credit_amount"], s["due_date"],
+                   s["cashier_id"], s["shift_id"])
 
 
 def recent(db: Database, start: str, end: str, limit: int = 200) -> list[SaleRow]:
@@ -114,6 +130,10 @@ def _insert(db: Database, table: str, values: dict[str, object]) -> None:
 
 def insert_sale(db: Database, values: dict[str, object]) -> None:
     _insert(db, "sales", values)
+
+
+def insert_payment(db: Database, values: dict[str, object]) -> None:
+    _insert(db, "sale_payments", values)
 
 
 def insert_line(db: Database, values: dict[str, object]) -> None:

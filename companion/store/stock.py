@@ -39,8 +39,9 @@ def add_movement(
     reference: str | None = None,
     dedupe_key: str | None = None,
     created_at: str | None = None,
+    actor_id: str | None = None,
 ) -> int | None:
-    """Append one movement and update the cache; returns the new on-hand.
+    """Append one movement and update the cache; returns the new on-hand. `actor_id`: the cashier who did it.
 
     With a `dedupe_key` already recorded, nothing is written and None is returned: applying the
     same outside fact twice changes nothing.
@@ -48,10 +49,10 @@ def add_movement(
     if dedupe_key is not None and db.scalar("SELECT 1 FROM stock_movements WHERE dedupe_key = ?", (dedupe_key,)):
         return None
     cur = db.execute(
-        "INSERT INTO stock_movements (id, product_id, kind, quantity, reason, reference, dedupe_key, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO stock_movements (id, product_id, kind, quantity, reason, reference, dedupe_key, created_at,"
+        " actor_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (new_id(), product_id, kind.value, quantity, reason, reference, dedupe_key,
-         created_at or stamp()),
+         created_at or stamp(), actor_id),
     )
     seq = cur.lastrowid
     if kind.is_count:  # a count sets the level

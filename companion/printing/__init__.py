@@ -1,0 +1,3 @@
+"""Printing to the counter's printers: ESC/POS thermal printers (USB, COM/Bluetooth, network, an installed
+Windows/CUPS printer) through python-escpos. Beside store and connectors: it talks to devices, never to the database
+and never to Qt; documents arrive as domain.print_doc records."""
