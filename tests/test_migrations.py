@@ -135,3 +135,34 @@ def test_v10_adds_reviews_searchable_beside_the_data_of_v9(data_dir: Path) -> No
     with pytest.raises(sqlite3.IntegrityError), db.write():
         db.execute("UPDATE reviews SET rating = 6")
     db.close()
+
+
+def test_v11_rebuilds_sales_keeping_every_sale_its_lines_voids_and_payment(data_dir: Path) -> None:
+    """v11 rebuilds `sales` (its CHECK gains split and kasbon) with foreign keys off: every sale keeps its lines,
+    voids and returns pointing at it, gains one payment row from its old columns, and foreign keys are on again."""
+    db = _first_version(data_dir)
+    pid = _v1_product(db, "GULA-1", "Gula Pasir 1 kg", 17_500, 12)
+    assert migrations.migrate(db, target=10)[-1] == 10
+    with db.write():
+        for n, (method, paid) in enumerate([("tunai", 50_000), ("qris", 35_000)], start=1):
+            db.execute("INSERT INTO sales (id, number, created_at, subtotal, total, payment_method, amount_paid,"
+                       " change_given, line_count) VALUES (?, ?, ?, 35000, 35000, ?, ?, ?, 1)",
+                       (f"s{n}", f"20261201-000{n}", stamp(), method, paid, paid - 35_000))
+            db.execute("INSERT INTO sale_lines (id, sale_id, line_no, product_id, sku, name, quantity, unit_price,"
+                       " line_discount, line_total) VALUES (?, ?, 1, ?, 'GULA-1', 'Gula', 2, 17500, 0, 35000)",
+                       (f"l{n}", f"s{n}", pid))
+        db.execute("INSERT INTO sale_voids (id, sale_id, reason, created_at) VALUES ('v1', 's2', 'salah', ?)",
+                   (stamp(),))
+    assert migrations.migrate(db, target=11) == [11]
+    assert db.scalar("PRAGMA foreign_keys") == 1
+    assert db.query("PRAGMA foreign_key_check") == []
+    payments = [tuple(r) for r in db.query("SELECT sale_id, method, amount, tendered FROM sale_payments ORDER BY 1")]
+    assert payments == [("s1", "tunai", 35_000, 50_000), ("s2", "qris", 35_000, 35_000)]
+    assert db.scalar("SELECT refund_cash FROM sale_voids WHERE id = 'v1'") == 35_000
+    assert db.scalar("SELECT COUNT(*) FROM sale_lines l JOIN sales s ON s.id = l.sale_id") == 2
+    with pytest.raises(sqlite3.IntegrityError), db.write():  # the rebuilt table's references still hold
+        db.execute("INSERT INTO sale_lines (id, sale_id, line_no, product_id, sku, name, quantity, unit_price,"
+                   " line_discount, line_total) VALUES ('lx', 'nope', 1, ?, 'G', 'G', 1, 1, 0, 1)", (pid,))
+    with pytest.raises(sqlite3.IntegrityError), db.write():  # kasbon needs a customer
+        db.execute("UPDATE sales SET credit_amount = 1000 WHERE id = 's1'")
+    db.close()
