@@ -142,8 +142,7 @@ def _credit_share(db: Database, sale: sale_store.SaleRow, value: int) -> int:
     at most the sale's kasbon not yet taken off, and at most what the customer still owes."""
     if not sale.credit_amount or not sale.customer_id:
         return 0
-    already = int(db.scalar("SELECT COALESCE(SUM(credit_reduction), 0) FROM sale_returns WHERE sale_id = ?",
-                            (sale.id,)) or 0)
+    already = credit_store.returned_off_debt(db, sale.id)
     return max(0, min(value, sale.credit_amount - already, credit_store.owed(db, sale.customer_id)))
 
 
