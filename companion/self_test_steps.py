@@ -202,6 +202,85 @@ def label_sheet(trial: Trial) -> Outcome:
     return OK, tr("two labels put on one A4 page ({size} bytes)", size=len(sheet.pdf))
 
 
+def receipt_printer(trial: Trial) -> Outcome:
+    """A sale's receipt with a logo and a QR code laid out by python-escpos (its Dummy printer) and sent to a file
+    printer, read back: the packaged app carries escpos with its printer database, Pillow and libusb."""
+    from dataclasses import replace
+
+    import libusb_package
+    from PIL import Image
+
+    from companion.domain.ids import new_id
+    from companion.domain.print_doc import Logo, QrCode
+    from companion.domain.product import ProductInput
+    from companion.domain.sale import LineInput, PaymentMethod
+    from companion.printing import Kind, PrinterConfig, send
+    from companion.services.products import add_product
+    from companion.services.receipts import sale_receipt
+    from companion.services.sales import record_sale
+
+    db = trial.database()
+    product_id, _ = add_product(db, ProductInput(sku=f"SELFTEST-P-{new_id()[-8:]}", name="Kopi Gayo uji",
+                                                 sell_price=25_000), 3)
+    sale = record_sale(db, [LineInput(product_id, 1, 25_000)], PaymentMethod.CASH, amount_paid=50_000)
+    logo = trial.folder / "self-test-logo.png"
+    Image.new("L", (240, 80), 0).save(logo)
+    qr_text = f"SELFTEST-{sale.sale_id[:8]}"
+    doc = sale_receipt(db, sale.sale_id, open_drawer=True)
+    doc = replace(doc, items=(Logo(), *doc.items, QrCode(qr_text)))
+    paper = trial.folder / "self-test-printer.bin"
+    send(PrinterConfig(Kind.FILE, str(paper), paper_mm=58, cut=True, drawer=True, logo=str(logo)), doc)
+    data = paper.read_bytes()
+    found = {N_("the sale's text"): b"Kopi Gayo uji" in data and b"25.000" in data,
+             N_("the drawer kick"): b"\x1bp" in data, N_("the logo"): b"\x1dv0" in data,
+             N_("the QR code"): b"\x1d(k" in data and qr_text.encode() in data, N_("the cut"): b"\x1dV" in data}
+    missing = [tr(what) for what, there in found.items() if not there]
+    if missing:
+        return FAILED, tr("the printed bytes lack {missing}", missing=", ".join(missing))
+    if libusb_package.get_libusb1_backend() is None:
+        return FAILED, tr("the USB printer library (libusb) does not load")
+    return OK, tr("{size} bytes of ESC/POS at 58 mm with the text, logo, QR code, drawer kick and cut; the USB "
+                  "library loads", size=len(data))
+
+
+def _practice_qris() -> str:
+    """A static QRIS of a practice shop (not a real merchant), built and checked by the app's own QRIS code."""
+    from companion.domain import qris
+
+    national = qris.join_tlv([("00", "ID.CO.QRIS.WWW"), ("02", "ID1020000000001"), ("03", "UMI")])
+    body = qris.join_tlv([("00", "01"), ("01", "11"), ("51", national), ("52", "5411"), ("53", "360"),
+                          ("58", "ID"), ("59", "TOKO UJI"), ("60", "BANDUNG")]) + "6304"
+    return body + qris.crc16(body)
+
+
+def qris_code(trial: Trial) -> Outcome:
+    """The QRIS for one sale's amount, drawn by segno, saved as a photo (JPEG) and read back by zxing-cpp through
+    Pillow, as the app draws the code on screen and reads the shop's sticker photo."""
+    import segno
+    import zxingcpp
+    from PIL import Image
+
+    from companion.domain import qris
+    from companion.domain.money import format_rupiah
+
+    payload = qris.with_amount(_practice_qris(), 30_000)
+    drawn = trial.folder / "self-test-qris.png"
+    segno.make(payload, error="m", micro=False).save(str(drawn), scale=6, border=4)
+    photo = trial.folder / "self-test-qris.jpg"
+    with Image.open(drawn) as picture:
+        picture.convert("RGB").save(photo, quality=85)
+    with Image.open(photo) as picture:
+        texts = [code.text for code in zxingcpp.read_barcodes(picture.convert("L"),
+                                                               formats=zxingcpp.BarcodeFormat.QRCode)]
+    if texts != [payload]:
+        return FAILED, tr("the QRIS code read back from the photo differs from the one drawn")
+    facts = qris.read_qris(texts[0])  # checks the CRC again
+    if facts.amount != "30000" or not facts.dynamic:
+        return FAILED, tr("the QRIS code read back lacks the sale's amount")
+    return OK, tr("{amount} for {merchant}: drawn by segno, read back from a JPEG by zxing-cpp, CRC {crc} checked",
+                  amount=format_rupiah(30_000), merchant=facts.merchant_name, crc=payload[-4:])
+
+
 def steps() -> Iterator[tuple[str, Callable[[Any], Outcome]]]:
     """(step name msgid, step) in the order they run: data first, the window last (it needs the most)."""
     yield N_("Data folder"), data_folder
@@ -212,7 +291,11 @@ def steps() -> Iterator[tuple[str, Callable[[Any], Outcome]]]:
     yield N_("Practice marketplace"), practice_marketplace
     yield N_("Practice sale"), practice_sale
     yield N_("Label sheet"), label_sheet
-    from companion.gui.self_test_window import app_start, main_window  # Qt stays in gui/
+    yield N_("Receipt printer"), receipt_printer
+    yield N_("QRIS code"), qris_code
+    from companion.gui.self_test_text import text_and_sorting  # Qt stays in gui/
+    from companion.gui.self_test_window import app_start, main_window
 
+    yield N_("Text and sorting"), text_and_sorting
     yield N_("Main window"), main_window
     yield N_("App start"), app_start

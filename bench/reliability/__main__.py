@@ -22,6 +22,8 @@ from bench.reliability.trials import Trial, table
 # module name → area name in the table
 AREAS = {"kill_cycles": "kill cycles", "concurrency": "concurrency", "disk_trouble": "disk trouble",
          "backups": "backups", "security": "security"}
+AREAS["shift_closes"] = "kill cycles: shift closes"  # bench/reliability/shift_closes.py (shifts opened and closed)
+AREAS["credit_kills"] = "kill cycles: kasbon payments"  # bench/reliability/credit_kills.py (kasbon paid, killed)
 
 
 def _run_area(module_name: str, quick: bool, work: Path, seed: int | None) -> list[Trial]:

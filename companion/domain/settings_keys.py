@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from companion.domain.clock import SHOP_ZONES
+from companion.domain.qris import is_static
 from companion.i18n import LANGUAGES, N_
 
 T = TypeVar("T", str, int, bool)
@@ -110,6 +111,17 @@ WELCOME_DONE = Setting("welcome_done", bool, False)
 WELCOME_START = Setting("welcome_start", str, "", check=lambda v: v in ("", "practice", "export", "import", "link"))
 ALERT_SOUND = Setting("alert_sound", bool, False)  # the tray alert also plays a sound
 CHAT_SHIPPING_ESTIMATE = Setting("chat_shipping_estimate", str, "")  # fills {estimasi_kirim} in quick replies
+MAX_OWNER_DISCOUNT_LIMIT = 100
+# a discount above this percent of the sale asks for the owner's PIN (0: every discount asks)
+OWNER_DISCOUNT_LIMIT = Setting("owner_discount_limit", int, 10, check=lambda v: 0 <= v <= MAX_OWNER_DISCOUNT_LIMIT,
+                               problem=N_("The discount limit must be a whole percent from 0 to 100."))
+# the shop's static QRIS payload ("" = none set); services/qris.py checks it with domain/qris.py before storing
+QRIS_STATIC = Setting("qris_static", str, "", check=lambda v: v == "" or is_static(v),
+                      problem=N_("This is not the shop's static QRIS code: paste the text read from the QRIS sticker."))
+# per cashier id: wrong PIN tries and the wait they started (domain.pins.PinWait text), kept across restarts
+PIN_WAIT = SettingFamily("pin_wait_", str, "")
+# the shift close asks for counted QRIS and transfer too, not only the cash (the owner's choice)
+SHIFT_COUNT_NON_CASH = Setting("shift_count_non_cash", bool, False)
 GUIDE_DONE = SettingFamily("guide_done_", bool, False)  # per page key: its guide was dismissed
 CHAT_HOLIDAY = SettingFamily("chat_holiday_", bool, False)  # per channel: chats arrive in holiday mode
 # per shop (account id): its usual ShipChoice as JSON text (domain.fulfilment.ShipChoice.to_json), "" = none yet
@@ -117,8 +129,36 @@ USUAL_SHIP_CHOICE = SettingFamily("usual_ship_choice_", str, "")
 
 DECLARED: dict[str, Setting[Any]] = {s.key: s for s in (
     SHOP_NAME, LANGUAGE, TIME_ZONE, LOW_STOCK_THRESHOLD, LAST_AUTO_BACKUP, PRACTICE_DECLINED, WELCOME_DONE,
-    WELCOME_START, ALERT_SOUND, CHAT_SHIPPING_ESTIMATE, LAST_ORDER_FILE)}
-FAMILIES: tuple[SettingFamily[Any], ...] = (GUIDE_DONE, CHAT_HOLIDAY, USUAL_SHIP_CHOICE)
+    WELCOME_START, ALERT_SOUND, CHAT_SHIPPING_ESTIMATE, LAST_ORDER_FILE, OWNER_DISCOUNT_LIMIT, QRIS_STATIC,
+    SHIFT_COUNT_NON_CASH)}
+FAMILIES: tuple[SettingFamily[Any], ...] = (GUIDE_DONE, CHAT_HOLIDAY, USUAL_SHIP_CHOICE, PIN_WAIT)
+
+
+# The counter's thermal printer (services/printer_setup.py turns these into a printing.PrinterConfig; "" kind = none:
+# receipts go through the system print dialog) and what every receipt shows besides the shop's name.
+PRINTER_KINDS = ("", "serial", "network", "usb", "installed", "file")
+PRINTER_KIND = Setting("printer_kind", str, "", check=lambda v: v in PRINTER_KINDS,
+                       problem=N_("Choose how the printer is connected."))
+PRINTER_TARGET = Setting("printer_target", str, "", check=lambda v: len(v) <= 200,
+                         problem=N_("The printer's port or address is too long: use at most 200 characters."))
+PRINTER_PAPER_MM = Setting("printer_paper_mm", int, 58, check=lambda v: v in (58, 80),
+                           problem=N_("Choose the paper width: 58 mm or 80 mm."))
+PRINTER_BAUD = Setting("printer_baud", int, 9600, check=lambda v: v in (9600, 19200, 38400, 57600, 115200),
+                       problem=N_("Choose the port speed the printer uses (usually 9600)."))
+PRINTER_CUT = Setting("printer_cut", bool, True)  # cut the paper after each receipt
+PRINTER_DRAWER = Setting("printer_drawer", bool, False)  # a cash drawer on the printer opens for cash sales
+MAX_RECEIPT_LINE = 120
+RECEIPT_ADDRESS = Setting("receipt_address", str, "", check=lambda v: len(v) <= MAX_RECEIPT_LINE,
+                          problem=N_("The address is too long for a receipt: use at most 120 characters."))
+RECEIPT_PHONE = Setting("receipt_phone", str, "", check=lambda v: len(v) <= 40,
+                        problem=N_("The phone number is too long: use at most 40 characters."))
+RECEIPT_FOOTER = Setting("receipt_footer", str, "", check=lambda v: len(v) <= 2 * MAX_RECEIPT_LINE,
+                         problem=N_("The footer is too long for a receipt: use at most 240 characters."))
+RECEIPT_LOGO = Setting("receipt_logo", str, "")  # file name of the logo copied into the data folder ("" = none)
+PRINTER_SETTINGS: tuple[Setting[Any], ...] = (
+    PRINTER_KIND, PRINTER_TARGET, PRINTER_PAPER_MM, PRINTER_BAUD, PRINTER_CUT, PRINTER_DRAWER, RECEIPT_ADDRESS,
+    RECEIPT_PHONE, RECEIPT_FOOTER, RECEIPT_LOGO)
+DECLARED.update({s.key: s for s in PRINTER_SETTINGS})
 
 
 def declared(setting: Setting[Any]) -> bool:

@@ -22,6 +22,8 @@ from companion.domain.field_problems import FieldProblem
 from companion.domain.money import format_quantity, parse_quantity
 from companion.gui.context import AppContext
 from companion.gui.form_errors import EnterSaves, FormErrors, save_asking
+from companion.gui.movement_history import signed
+from companion.gui.owner_pin import ask_owner
 from companion.i18n import N_, tr
 from companion.services import stock as stock_service
 from companion.store.products import ProductRow
@@ -35,6 +37,7 @@ class AdjustDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.product = product
+        self._owner_ok = False  # the owner allowed this adjustment (asked once, at the first save)
         self.setWindowTitle(tr("Adjust stock"))
         self.setMinimumWidth(480)
         title = QLabel(f"<b>{product.sku}</b> – {product.display_name}")
@@ -109,9 +112,18 @@ class AdjustDialog(QDialog):
                 problems += stock_service.adjustment_problems(1, "")
             self.errors.show_problems(problems)
             return
+        if not self._owner_allowed(delta):
+            return
         change = save_asking(self, self.errors, lambda answered: stock_service.adjust_stock(
-            self.ctx.db, self.product.id, delta, self.reason.currentText(), answered))
+            self.ctx.db, self.product.id, delta, self.reason.currentText(), answered, actor=self.ctx.cashier_id))
         if change is None:
             return
         self.ctx.announce(change)
         self.accept()
+
+    def _owner_allowed(self, delta: int) -> bool:
+        """A stock adjustment is the owner's to allow (asked once per dialog, when the form is filled)."""
+        if not self._owner_ok:
+            self._owner_ok = ask_owner(self, self.ctx, tr("Adjusting the stock of {name} by {delta}.",
+                                                          name=self.product.display_name, delta=signed(delta)))
+        return self._owner_ok

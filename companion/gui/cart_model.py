@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -29,6 +30,9 @@ class CartModel(QAbstractTableModel):
     def __init__(self, cart: Cart | None = None) -> None:
         super().__init__()
         self.cart = cart or Cart()
+        # asked before a typed unit price replaces the line's (row, new price): False refuses it for now (the
+        # counter asks for the owner's PIN, then calls `set_price`)
+        self.price_guard: Callable[[int, int], bool] | None = None
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt name)
         return 0 if parent.isValid() else len(self.cart.lines)
@@ -89,7 +93,11 @@ class CartModel(QAbstractTableModel):
             if col == QUANTITY:
                 self.cart.set_quantity(row, parse_quantity(value))
             elif col == PRICE:
-                self.cart.set_unit_price(row, parse_rupiah(value, N_("Unit price")))
+                price = parse_rupiah(value, N_("Unit price"))
+                if price != self.cart.lines[row].unit_price and self.price_guard is not None \
+                        and not self.price_guard(row, price):
+                    return False
+                self.cart.set_unit_price(row, price)
             else:
                 text = str(value).strip()
                 self.cart.set_line_discount(row, parse_rupiah(text, N_("Discount")) if text not in ("", "–") else 0)
@@ -112,6 +120,15 @@ class CartModel(QAbstractTableModel):
         else:
             self._row_changed(row)
         return row
+
+    def set_price(self, row: int, price: int) -> None:
+        """A unit price the owner allowed (no guard asked again)."""
+        try:
+            self.cart.set_unit_price(row, price)
+        except UserError as exc:
+            self.failed.emit(exc.message())
+            return
+        self._row_changed(row)
 
     def change_quantity(self, row: int, delta: int) -> None:
         self.cart.change_quantity(row, delta)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from companion.domain.settings_keys import SHOP_NAME
 from companion.gui.context import AppContext
+from companion.gui.owner_pin import ask_owner
 from companion.gui.page_table import PAGES
 from companion.gui.pages.base import Page
 from companion.gui.sync_status import SyncStatusStrip
@@ -31,6 +32,7 @@ PREFERRED_SIZE = (1200, 760)
 # bar) and 1366×698; the window may be made narrower, never so small that a page clips (tests/test_layout_fits.py
 # checks every page at this size): the inbox thread, the order detail's buttons and the counter's top row need it
 MINIMUM_SIZE = (1120, 650)
+OWNER_PAGES = frozenset({"reports"})  # opening these asks for the owner's PIN (gui/owner_pin.py)
 MAXIMISE_BELOW = (1440, 860)  # screens smaller than this get the whole screen (a 1366×768 laptop)
 
 
@@ -68,6 +70,7 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, Page] = {}
         self.banners: list[QWidget] = []
         self.sync_strip: SyncStatusStrip | None = None
+        self._shown = ""  # the key of the page shown last (an owner-only page is not asked for again on a rebuild)
         self.resize(*PREFERRED_SIZE)
         self.setMinimumSize(*MINIMUM_SIZE)
         self._busy = QLabel()
@@ -159,8 +162,14 @@ class MainWindow(QMainWindow):
     def _open_row(self, row: int) -> None:
         if row < 0:
             return
-        page = self.page(PAGES[row][0])
+        key = PAGES[row][0]
+        if key in OWNER_PAGES and key != self._shown and not ask_owner(self, self.ctx, tr("Opening the reports.")):
+            # back to the page shown before, or Home (this calls _open_row again)
+            self.nav.setCurrentRow(next((i for i, p in enumerate(PAGES) if p[0] == self._shown), 0))
+            return
+        page = self.page(key)
         self.stack.setCurrentIndex(row)
+        self._shown = key
         page.on_shown()
 
     def _nav_text(self, key: str, label: str) -> str:

@@ -24,6 +24,8 @@ GUIDES: dict[str, str] = {
                 "Choose a conversation on the left and answer it; quick replies fill in the price and stock."),
     "counter": N_("Sell to customers in the shop here. Scan a barcode or type a product name, then press F12 "
                   "to pay."),
+    "customers": N_("Your regular buyers and their kasbon: who owes what, since when, and who is late (red). "
+                    "Open a customer to receive a payment or send a reminder by WhatsApp."),
     "orders": N_("Orders from your online shops arrive here by themselves, the one to ship first at the top. "
                  "Open an order to see what to pack; late ones are red."),
     "products": N_("Your products and how many of each are in stock. Add one with \"Add product\", or bring in "

@@ -9,6 +9,7 @@ PAGES: list[tuple[str, str, str, str]] = [
     ("home", N_("Home"), "companion.gui.pages.home", "HomePage"),
     ("inbox", N_("Inbox"), "companion.gui.pages.inbox", "InboxPage"),
     ("counter", N_("Counter"), "companion.gui.pages.counter", "CounterPage"),
+    ("customers", N_("Customers"), "companion.gui.pages.customers", "CustomersPage"),
     ("orders", N_("Online Orders"), "companion.gui.pages.online_orders", "OnlineOrdersPage"),
     ("products", N_("Products & Stock"), "companion.gui.pages.products", "ProductsPage"),
     ("plan", N_("Production plan"), "companion.gui.pages.plan", "PlanPage"),

@@ -21,12 +21,15 @@ from PySide6.QtWidgets import (
 
 from companion.domain.errors import UserError
 from companion.domain.field_problems import FieldProblem, problems_of
-from companion.domain.money import parse_quantity, parse_rupiah
+from companion.domain.money import format_rupiah, parse_quantity, parse_rupiah
 from companion.domain.product import UNITS, ProductInput
+from companion.gui.category_field import CategoryField
 from companion.gui.context import AppContext
 from companion.gui.form_errors import EnterMovesOn, EnterSaves, FormErrors, save_asking
+from companion.gui.owner_pin import ask_owner
 from companion.gui.replenishment_form import ReplenishmentSection, save_replenishment
 from companion.i18n import N_, tr
+from companion.services import categories as category_service
 from companion.services import products as product_service
 from companion.services.change import Change
 from companion.store import products as product_store
@@ -62,6 +65,7 @@ class ProductDialog(QDialog):
         self.cost.setPlaceholderText(tr("optional, e.g. 9.000"))
         self.stock = QLineEdit()
         self.stock.setPlaceholderText(tr("optional, e.g. 24"))
+        self.category = CategoryField(ctx)
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         form.addRow(tr("SKU (product code)"), self.sku)
@@ -69,6 +73,7 @@ class ProductDialog(QDialog):
         form.addRow(tr("Parent product"), self.parent_name)
         form.addRow(tr("Variant"), self.variant)
         form.addRow(tr("Unit"), self.unit)
+        form.addRow(tr("Category"), self.category)
         form.addRow(tr("Barcode"), self.barcode)
         form.addRow(tr("Sell price (Rp)"), self.price)
         form.addRow(tr("Cost price (Rp)"), self.cost)
@@ -104,7 +109,8 @@ class ProductDialog(QDialog):
             self.errors.add(key, widget, self.restock.error_labels.get(key))
         EnterMovesOn(self.barcode)  # a scanner ends the code with Enter: on to the price, not a half-saved product
         EnterSaves(self, self.save, [self.sku, self.name, self.parent_name, self.variant, self.unit, self.price,
-                                     self.cost, self.stock])  # the unit box would take Enter as a new unit
+                                     self.cost, self.stock,
+                                     self.category])  # the unit and category boxes would take Enter as a new item
         if product is not None:
             self._fill(product)
 
@@ -115,13 +121,14 @@ class ProductDialog(QDialog):
         self.variant.setText(p.variant_name or "")
         self.unit.setCurrentText(p.unit)
         self.barcode.setText(p.barcode or "")
+        self.category.set_text(p.category_name)
         self.price.setText(f"{p.sell_price:,}".replace(",", "."))
         self.cost.setText("" if p.cost_price is None else f"{p.cost_price:,}".replace(",", "."))
 
     def _keyed(self) -> list[tuple[str, QWidget]]:
         """The fields in reading order (the form's column, then the restock section), by problem key."""
         own = [("sku", self.sku), ("name", self.name), ("parent_name", self.parent_name), ("variant", self.variant),
-               ("unit", self.unit), ("barcode", self.barcode), ("sell_price", self.price),
+               ("unit", self.unit), ("category", self.category), ("barcode", self.barcode), ("sell_price", self.price),
                ("cost_price", self.cost)] + ([("stock", self.stock)] if self.product is None else [])
         section = self.restock
         return [*own, ("restock_kind", section.kind), ("restock_supplier", section.supplier),
@@ -162,14 +169,16 @@ class ProductDialog(QDialog):
         unread = {f.field for f in found}
         own_id = self.product.id if self.product else None
         found += [f for f in product_service.product_problems(self.ctx.db, data, own_id) if f.field not in unread]
+        found += category_service.category_problems(self.category.text())
         return data, stock, found
 
     def _write(self, data: ProductInput, stock: int | None, answered: frozenset[str]) -> Change:
         if self.product is None:
-            self.saved_id, change = product_service.add_product(self.ctx.db, data, stock, answered)
+            self.saved_id, change = category_service.add_product(self.ctx.db, data, self.category.text(), stock,
+                                                                 answered)
             return change
         self.saved_id = self.product.id
-        return product_service.edit_product(self.ctx.db, self.product.id, data, answered)
+        return category_service.edit_product(self.ctx.db, self.product.id, data, self.category.text(), answered)
 
     def save(self) -> None:
         """All problems at once; Rp0 asked about first; then the restock section (its own services)."""
@@ -180,6 +189,8 @@ class ProductDialog(QDialog):
             found += problems_of(exc, "restock_kind")
         if found:
             self.errors.show_problems(found)
+            return
+        if not self._price_allowed(data):
             return
         change = save_asking(self, self.errors, lambda answered: self._write(data, stock, answered))
         if change is None or self.saved_id is None:
@@ -194,6 +205,15 @@ class ProductDialog(QDialog):
             return
         self.ctx.announce(change)
         self.accept()
+
+
+    def _price_allowed(self, data: ProductInput) -> bool:
+        """A changed sell price of an existing product is the owner's to allow (gui/owner_pin.py)."""
+        if self.product is None or data.sell_price == self.product.sell_price:
+            return True
+        return ask_owner(self, self.ctx, tr("Changing the price of {name} from {old} to {new}.",
+                                            name=self.product.display_name, old=format_rupiah(self.product.sell_price),
+                                            new=format_rupiah(data.sell_price)))
 
 
 class _Column(QScrollArea):

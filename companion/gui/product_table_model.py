@@ -14,7 +14,8 @@ from companion.i18n import N_, tr
 from companion.store.products import ProductRow
 
 COLUMNS = (N_("SKU"), N_("Name"), N_("Variant"), N_("Unit"), N_("Sell price"), N_("Cost price"),
-           N_("On hand"), N_("Active"))
+           N_("On hand"), N_("Active"), N_("Category"))
+CATEGORY_COLUMN = 8  # last in the model (older columns keep their numbers); the page shows it after Variant
 NUMERIC = {4, 5, 6}
 ID_ROLE = Qt.ItemDataRole.UserRole
 LOW_BACKGROUND = QColor("#fde2e1")
@@ -23,7 +24,8 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 def _key(p: ProductRow) -> str:
-    return " ".join(x for x in (p.sku, p.name, p.variant_name or "", p.parent_name or "", p.barcode or "")).lower()
+    return " ".join(x for x in (p.sku, p.name, p.variant_name or "", p.parent_name or "", p.barcode or "",
+                                p.category_name)).lower()
 
 
 class ProductTableModel(QAbstractTableModel):
@@ -36,6 +38,7 @@ class ProductTableModel(QAbstractTableModel):
         self._visible: list[int] = []  # indexes into _all, in display order
         self._text: dict[int, tuple[str, ...]] = {}
         self._filter = ""
+        self._category: str | None = None  # only this category's products (None: every product)
         self._sort = (1, Qt.SortOrder.AscendingOrder)
 
     # --- loading and filtering ---------------------------------------------------------------------------
@@ -56,12 +59,21 @@ class ProductTableModel(QAbstractTableModel):
         self._apply_sort()
         self.endResetModel()
 
+    def set_category(self, category_id: str | None) -> None:
+        self._category = category_id
+        self.beginResetModel()
+        self._visible = self._matching()
+        self._apply_sort()
+        self.endResetModel()
+
     def _matching(self) -> list[int]:
         words = self._filter.split()
+        rows, only = self._all, self._category
         if not words:
-            return list(range(len(self._all)))
+            return [i for i in range(len(rows)) if only is None or rows[i].category_id == only]
         keys = self._keys
-        return [i for i in range(len(keys)) if all(w in keys[i] for w in words)]
+        return [i for i in range(len(keys))
+                if (only is None or rows[i].category_id == only) and all(w in keys[i] for w in words)]
 
     def upsert(self, product: ProductRow) -> None:
         """Show the new state of one product, adding it at the end when it is new."""
@@ -135,7 +147,7 @@ class ProductTableModel(QAbstractTableModel):
         if cached is None:
             cached = (p.sku, p.name, p.variant_name or "", p.unit, format_rupiah(p.sell_price),
                       "" if p.cost_price is None else format_rupiah(p.cost_price), format_quantity(p.on_hand),
-                      tr("Yes") if p.active else tr("No"))
+                      tr("Yes") if p.active else tr("No"), p.category_name)
             self._text[at] = cached
         return cached
 
@@ -150,6 +162,7 @@ class ProductTableModel(QAbstractTableModel):
         rows = self._all
         fields = (lambda p: p.sku.lower(), lambda p: (p.name.lower(), (p.variant_name or "").lower()),
                   lambda p: (p.variant_name or "").lower(), lambda p: p.unit, lambda p: p.sell_price,
-                  lambda p: p.cost_price or 0, lambda p: p.on_hand, lambda p: p.active)
+                  lambda p: p.cost_price or 0, lambda p: p.on_hand, lambda p: p.active,
+                  lambda p: p.category_name.lower())
         get = fields[column]
         self._visible.sort(key=lambda i: get(rows[i]), reverse=order == Qt.SortOrder.DescendingOrder)

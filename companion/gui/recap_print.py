@@ -10,8 +10,8 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QWidget
 
 from companion.domain.money import format_quantity, format_rupiah
-from companion.domain.sale import PaymentMethod
 from companion.gui.document_preview import print_document, write_pdf
+from companion.gui.payment_words import method_label
 from companion.i18n import babel_locale, tr
 from companion.services.reports import RecapData, channel_name
 
@@ -22,10 +22,7 @@ def _rows(items: list[tuple[str, str, str]]) -> str:
 
 
 def _method(code: str) -> str:
-    try:
-        return PaymentMethod(code).label()
-    except ValueError:
-        return code
+    return method_label(code)  # 'kasbon' included: the part of the day's sales left on credit
 
 
 def recap_html(data: RecapData) -> str:

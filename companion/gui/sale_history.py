@@ -22,18 +22,24 @@ from PySide6.QtWidgets import (
 
 from companion.domain.clock import day_range, local_day, now_utc, parse_stamp, shop_zone
 from companion.domain.money import format_quantity, format_rupiah
-from companion.domain.sale import PaymentMethod
 from companion.domain.settings_keys import TIME_ZONE
 from companion.gui.context import AppContext
 from companion.gui.counter_shipping_dialog import CounterShippingDialog, shipped_words
 from companion.gui.messages import confirm, error_text
+from companion.gui.owner_pin import ask_owner
+from companion.gui.payment_words import payments_text
 from companion.gui.receipt import ReceiptDialog
 from companion.i18n import N_, tr
 from companion.services.sales import return_items, void_sale
+from companion.store import cashiers as cashier_store
+from companion.store import customers as customer_store
 from companion.store import sales as sale_store
+from companion.store.credit import owed
 from companion.store.sales import SaleRow
 
-SALE_HEADERS = (N_("Number"), N_("Time"), N_("Items"), N_("Total"), N_("Payment"), N_("Status"))
+SALE_HEADERS = (N_("Number"), N_("Time"), N_("Items"), N_("Total"), N_("Payment"), N_("Customer"), N_("Cashier"),
+                N_("Status"))
+PAYMENT_COLUMN = 4
 LINE_HEADERS = (N_("Product"), N_("Sold"), N_("Returned"), N_("Return now"))
 
 
@@ -49,6 +55,13 @@ def _item(text: str, right: bool = False) -> QTableWidgetItem:
     if right:
         item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     return item
+
+
+def _names(ctx: AppContext, sale: SaleRow) -> tuple[str, str]:
+    """(customer, cashier) of a sale, "" where none was recorded."""
+    customer = customer_store.get(ctx.db, sale.customer_id) if sale.customer_id else None
+    cashier = cashier_store.get(ctx.db, sale.cashier_id) if sale.cashier_id else None
+    return (customer.name if customer else "", cashier.name if cashier else "")
 
 
 def _status(sale: SaleRow) -> str:
@@ -69,14 +82,15 @@ class SaleHistoryDialog(QDialog):
         self.receipt_dialog: ReceiptDialog | None = None
         self.ship_dialog: CounterShippingDialog | None = None
         self.setWindowTitle(tr("Today's sales"))
-        self.resize(900, 640)
+        self.resize(1080, 640)
         self.table = QTableWidget(0, len(SALE_HEADERS))
         self.table.setHorizontalHeaderLabels([tr(h) for h in SALE_HEADERS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(36)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(PAYMENT_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.table.currentCellChanged.connect(lambda *_: self._show_lines())
         self.table.cellActivated.connect(lambda *_: self.reprint())
         self.lines = QTableWidget(0, len(LINE_HEADERS))
@@ -131,7 +145,7 @@ class SaleHistoryDialog(QDialog):
         for row, sale in enumerate(self.sales):
             local = parse_stamp(sale.created_at).astimezone(shop_zone(zone))
             cells = (sale.number, local.strftime("%H.%M"), format_quantity(sum(li.quantity for li in sale.lines)),
-                     format_rupiah(sale.total), PaymentMethod(sale.payment_method).label(),
+                     format_rupiah(sale.total), payments_text(sale), *_names(self.ctx, sale),
                      " · ".join(w for w in (_status(sale), shipped_words(self.ctx, sale.id)) if w))
             for col, text in enumerate(cells):
                 self.table.setItem(row, col, _item(text, right=col in (2, 3)))
@@ -202,18 +216,23 @@ class SaleHistoryDialog(QDialog):
             self._error(tr("Write why the sale is cancelled in the Reason box first."))
             self.reason.setFocus()
             return
+        off_debt = min(sale.credit_amount, max(0, owed(self.ctx.db, sale.customer_id))) if sale.customer_id else 0
         if not confirm(self, tr("Cancel sale {number}?", number=sale.number),
                        tr("All {total} of this sale goes back to the buyer and its items go back into stock.",
-                          total=format_rupiah(sale.total)),
+                          total=format_rupiah(sale.total)) if not off_debt else
+                       tr("{cash} goes back to the buyer, {credit} comes off their kasbon, and the items go back "
+                          "into stock.", cash=format_rupiah(sale.total - off_debt), credit=format_rupiah(off_debt)),
                        tr("Cancel the sale"), tr("Keep the sale")):
             return
+        if not ask_owner(self, self.ctx, tr("Cancelling sale {number}.", number=sale.number)):
+            return
         try:
-            change = void_sale(self.ctx.db, sale.id, self.reason.text())
+            change = void_sale(self.ctx.db, sale.id, self.reason.text(), actor=self.ctx.cashier_id)
         except Exception as exc:
             self._error(error_text(exc))
             return
         self._done(tr("Sale {number} was cancelled: give back {total}.", number=sale.number,
-                      total=format_rupiah(sale.total)), sale.id)
+                      total=format_rupiah(sale.total - off_debt)), sale.id)
         self.ctx.announce(change)
 
     def return_chosen(self) -> None:
@@ -225,8 +244,12 @@ class SaleHistoryDialog(QDialog):
             spin = self.lines.cellWidget(row, 3)
             if isinstance(spin, QSpinBox) and spin.value():
                 quantities[line.id] = spin.value()
+        if quantities and not ask_owner(self, self.ctx, tr("Taking back items of sale {number}.",
+                                                           number=sale.number)):
+            return
         try:
-            refund, change = return_items(self.ctx.db, sale.id, quantities, self.reason.text())
+            refund, change = return_items(self.ctx.db, sale.id, quantities, self.reason.text(),
+                                          actor=self.ctx.cashier_id)
         except Exception as exc:
             self._error(error_text(exc))
             return

@@ -109,6 +109,7 @@ def _fill_if_empty(ctx: object, market: object) -> None:
     from companion.gui.page_guide import GUIDES
     from companion.practice.server import PracticeMarketplace
     from companion.services.first_use import show_guides_again
+    from companion.services.sample_customers import fill_sample_customers
     from companion.services.sample_shop import fill_sample_shop
     from companion.store import products as product_store
 
@@ -116,6 +117,7 @@ def _fill_if_empty(ctx: object, market: object) -> None:
     if product_store.count(ctx.db) != 0:  # sales need products, so no products means an empty shop
         return
     fill_sample_shop(ctx.db)
+    fill_sample_customers(ctx.db)
     fill_online(ctx.db, dict(practice_credentials(market.credentials(), market.base_urls)))
     ctx.announce(show_guides_again(ctx.db, list(GUIDES)))
 

@@ -23,6 +23,7 @@ from companion.domain.money import format_quantity, parse_quantity
 from companion.gui.context import AppContext
 from companion.gui.form_errors import EnterSaves, FormErrors
 from companion.gui.movement_history import signed
+from companion.gui.owner_pin import ask_owner
 from companion.i18n import N_, tr
 from companion.services import stock as stock_service
 from companion.store.products import ProductRow
@@ -127,6 +128,7 @@ class StocktakeDialog(QDialog):
     def __init__(self, ctx: AppContext, products: list[ProductRow], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._owner_ok = False  # the owner allowed saving these counts (asked once, at the first save)
         self.setWindowTitle(tr("Stocktake"))
         self.resize(860, 600)
         hint = QLabel(tr("Type what you counted on the shelf. Rows left empty are not changed."))
@@ -188,7 +190,10 @@ class StocktakeDialog(QDialog):
             return
         try:
             counts = self.model.counts()
-            change = stock_service.count_stock(self.ctx.db, counts, self.reason.text().strip())
+            if not self._owner_allowed(len(counts)):
+                return
+            change = stock_service.count_stock(self.ctx.db, counts, self.reason.text().strip(),
+                                               actor=self.ctx.cashier_id)
         except UserError as exc:
             self.errors.show(exc, COUNTS)
             bad = self.model.bad_rows()
@@ -197,3 +202,10 @@ class StocktakeDialog(QDialog):
             return
         self.ctx.announce(change)
         self.accept()
+
+    def _owner_allowed(self, count: int) -> bool:
+        """Counted levels replace the record: the owner's to allow (asked once per dialog, when saving)."""
+        if not self._owner_ok:
+            self._owner_ok = ask_owner(self, self.ctx, tr("Saving the counted stock of {count} products.",
+                                                          count=count))
+        return self._owner_ok

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QStacke
 from companion import i18n
 from companion.domain.errors import UserError
 from companion.gui.context import AppContext
+from companion.gui.owner_pin_dialogs import OwnerPinOffer
 from companion.gui.welcome_pages import LanguageStep, NameStep, StartStep
 from companion.i18n import tr
 from companion.services.first_use import Start, clean_shop_name, finish_welcome
@@ -52,6 +53,9 @@ class WelcomeWizard(QDialog):
         self.setMinimumSize(640, 520)
         self.language_step, self.name_step, self.start_step = LanguageStep(), NameStep(), StartStep()
         self.language_step.chosen.connect(self.choose_language)
+        step_box = self.name_step.layout()
+        if isinstance(step_box, QVBoxLayout):  # before the stretch: the optional owner PIN (gui/owner_pin_dialogs.py)
+            step_box.insertWidget(step_box.count() - 1, OwnerPinOffer(ctx))
         self.steps = QStackedWidget()
         for step in (self.language_step, self.name_step, self.start_step):
             self.steps.addWidget(step)

@@ -16,6 +16,7 @@ from typing import Any
 
 from companion.domain.ledger import MovementKind
 from companion.i18n import N_
+from companion.services.categories import copy_for_rows
 from companion.services.change import Change
 from companion.services.stock_push import queue_stock_push
 from companion.store import practice_book as book_store
@@ -55,6 +56,7 @@ def copy_products(shop: Database, book: Database, taken: Mapping[str, int]) -> d
         ids[pid] = pid if pid in have else by_sku.get(sku, pid)
         if pid not in have and sku not in by_sku:
             missing.append(row)
+    copy_for_rows(shop, book, missing)  # their categories first (a product points at its category)
     book_store.insert_rows(book, "products", missing)
     for row in missing:
         pid = str(row["id"])

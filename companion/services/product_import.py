@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
+from companion.domain.categories import clean_name
 from companion.domain.errors import UserError
 from companion.domain.ids import new_id
 from companion.domain.ledger import MovementKind
@@ -22,6 +23,7 @@ from companion.domain.money import parse_quantity, parse_rupiah
 from companion.domain.product import ProductInput, clean
 from companion.domain.typed_numbers import NumberRefused, shown
 from companion.i18n import N_
+from companion.services.categories import category_named, set_category
 from companion.services.change import Change
 from companion.services.products import add_product, edit_product
 from companion.services.stock import count_stock
@@ -49,6 +51,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "stock": ("stok", "stock", "jumlah stok", "qty", "jumlah"),
     "parent_name": ("induk", "parent", "produk induk", "parent product"),
     "variant_name": ("variasi", "variant", "varian", "variation"),
+    "category": ("kategori", "category", "kategori produk", "product category"),
 }
 _NAME_TO_FIELD = {name: key for key, names in COLUMNS.items() for name in names}
 
@@ -70,6 +73,7 @@ class ImportRow:
     existing_id: str | None = None
     product_changed: bool = False
     error: UserError | None = None
+    category: str | None = None  # the category to put the product in (made when new); None = leave as it is
 
 
 @dataclass
@@ -250,13 +254,23 @@ def _parse_row(row_no: int, row: list[Cell], columns: dict[str, int], existing: 
         barcode=pick("barcode", old.barcode if old else None),
         active=old.active if old else True,
     ))
+    category = _category(row, columns)
     if old is None:
-        return ImportRow(row_no, product.sku, RowStatus.NEW, product, stock)
+        return ImportRow(row_no, product.sku, RowStatus.NEW, product, stock, category=category)
     changed = _differs(product, old)
     if stock is not None and stock == old.on_hand:
         stock = None
-    status = RowStatus.UPDATED if changed or stock is not None else RowStatus.UNCHANGED
-    return ImportRow(row_no, old.sku, status, replace(product, sku=old.sku), stock, old.id, changed)
+    if category is not None and category.casefold() == old.category_name.casefold():
+        category = None
+    status = RowStatus.UPDATED if changed or stock is not None or category is not None else RowStatus.UNCHANGED
+    return ImportRow(row_no, old.sku, status, replace(product, sku=old.sku), stock, old.id, changed,
+                     category=category)
+
+
+def _category(row: list[Cell], columns: dict[str, int]) -> str | None:
+    """The "Kategori" cell tidied (a name too long is the row's error); empty or no column: None."""
+    text = _text(_get(row, columns, "category"))
+    return clean_name(text) if text is not None else None
 
 
 def _stock(cell: Cell, column: str) -> int:
@@ -331,7 +345,8 @@ def apply_import(db: Database, preview: ImportPreview, only_valid: bool = False,
             if counts:
                 count_stock(db, counts, IMPORT_REASON)
             queue_stock_push(db, openings, f"import:{key}:opening:{start}")
-    return ImportResult(added, updated, Change(products=frozenset(touched)))
+    return ImportResult(added, updated, Change(products=frozenset(touched),
+                                               people=any(r.category is not None for r in rows)))
 
 
 def _stopped(saved: int) -> ImportCancelled:
@@ -346,6 +361,7 @@ def _write_row(db: Database, row: ImportRow, key: str) -> tuple[str, bool]:
     assert row.product is not None
     if row.status is RowStatus.NEW:
         product_id, _ = add_product(db, row.product)
+        _put_in_category(db, product_id, row.category)
         if row.stock is not None:
             stock_store.add_movement(db, product_id, MovementKind.OPENING, row.stock,
                                      reason=IMPORT_REASON, reference=f"import:{key}")
@@ -353,4 +369,11 @@ def _write_row(db: Database, row: ImportRow, key: str) -> tuple[str, bool]:
     product_id = row.existing_id or ""
     if row.product_changed:
         edit_product(db, product_id, row.product)
+    _put_in_category(db, product_id, row.category)
     return product_id, False
+
+
+def _put_in_category(db: Database, product_id: str, category: str | None) -> None:
+    if category is not None:
+        category_id, _ = category_named(db, category)
+        set_category(db, [product_id], category_id)

@@ -20,6 +20,8 @@ from typing import Literal
 from companion.connectors import registry
 from companion.domain.clock import day_range, parse_stamp, shop_zone
 from companion.domain.errors import UserError
+from companion.domain.payments import CREDIT
+from companion.domain.sale import PaymentMethod
 from companion.domain.settings_keys import SHOP_NAME
 from companion.i18n import N_, tr
 from companion.store import products as product_store
@@ -35,6 +37,7 @@ MAX_DAYS = 3 * 366  # a report longer than three years is a mistake in the dates
 RECAP_TOP = 5
 # The catalogue file's headers: names services/product_import.py reads, so the file imports back unchanged.
 CATALOGUE_HEADERS = ("SKU", "Nama", "Variasi", "Induk", "Satuan", "Harga jual", "Harga modal", "Stok", "Barcode")
+CATEGORY_HEADER = "Kategori"  # added when any product has a category (a shop without any gets the same file)
 
 
 def online_channels() -> tuple[str, ...]:
@@ -255,6 +258,26 @@ class _ProductSum:
                                dict(self.by_channel))
 
 
+@dataclass(frozen=True)
+class CategorySalesRow:
+    category_id: str | None  # None: products in no category
+    name: str  # "" for no category
+    units: int
+    takings: int
+
+
+def sales_by_category(db: Database, start: date, end: date, zone: str) -> list[CategorySalesRow]:
+    """Counter units and takings per product category over [start, end], best takings first, "no category" last.
+    Counted like sales_by_product's counter part (net of returns and of each line's share of a sale discount), so
+    the categories add up to the counter's products. The category is each product's category today, not the one
+    it had when it was sold: a product moved to another category takes its past sales along."""
+    lo, hi = _range(start, end, zone)
+    rows = [CategorySalesRow(t.category_id, t.name, t.units, t.paid)
+            for t in report_store.counter_categories(db, lo, hi) if t.units or t.paid]
+    rows.sort(key=lambda r: (r.category_id is None, -r.takings, -r.units, r.name.lower()))
+    return rows
+
+
 def margin_summary(rows: Iterable[ProductSalesRow]) -> MarginSummary:
     rows = list(rows)
     known = [r for r in rows if r.cost is not None]
@@ -274,14 +297,8 @@ def daily_recap(db: Database, day: date, zone: str) -> RecapData:
     """One shop day for the bookkeeper: counter takings by payment method, refunds, cancelled sales,
     online orders per channel and the best-selling products."""
     lo, hi = day_range(day, zone)
-    methods: dict[str, list[int]] = {}
-    for sale in report_store.counter_sales(db, lo, hi):
-        entry = methods.setdefault(sale.payment_method, [0, 0])
-        entry[0] += 1
-        entry[1] += sale.total
-    order_of = ("tunai", "qris", "transfer", "lainnya")
-    by_method = [(m, v[0], v[1]) for m, v in sorted(methods.items(),
-                                                    key=lambda i: order_of.index(i[0]) if i[0] in order_of else 9)]
+    sales = report_store.counter_sales(db, lo, hi)
+    by_method = _by_method(sales)
     refunds = report_store.refunds(db, lo, hi)
     voided, voided_amount = report_store.voided_sales(db, lo, hi)
     online: dict[str, list[int]] = {c: [0, 0] for c in online_channels()}
@@ -290,10 +307,25 @@ def daily_recap(db: Database, day: date, zone: str) -> RecapData:
         entry[0] += 1
         entry[1] += order.total
     return RecapData(
-        day, zone, settings_store.get(db, SHOP_NAME), by_method, sum(v[1] for v in methods.values()),
-        sum(v[0] for v in methods.values()), sum(r for _a, r in refunds), len(refunds), voided, voided_amount,
+        day, zone, settings_store.get(db, SHOP_NAME), by_method, sum(s.total for s in sales), len(sales),
+        sum(r for _a, r in refunds), len(refunds), voided, voided_amount,
         [(c, v[0], v[1]) for c, v in online.items()], sales_by_product(db, day, day, zone)[:RECAP_TOP],
     )
+
+
+def _by_method(sales: list[report_store.CounterSaleFact]) -> list[tuple[str, int, int]]:
+    """(method, sales, rupiah) from each sale's payment rows: a split sale counts under every method that paid part
+    of it, with that part; what was left on kasbon is its own line ('kasbon')."""
+    methods: dict[str, list[int]] = {}
+    for sale in sales:
+        parts = list(sale.payments) + ([(CREDIT, sale.credit)] if sale.credit else [])
+        for method, amount in parts or [(sale.payment_method, sale.total)]:
+            entry = methods.setdefault(method, [0, 0])
+            entry[0] += 1
+            entry[1] += amount
+    order_of = (*(m.value for m in PaymentMethod), CREDIT)
+    return [(m, v[0], v[1]) for m, v in sorted(methods.items(),
+                                               key=lambda i: order_of.index(i[0]) if i[0] in order_of else 9)]
 
 
 # ---- exports ----------------------------------------------------------------------------------------------------
@@ -346,8 +378,10 @@ def export_report(db: Database, path: Path, start: date, end: date, grain: Grain
 def export_catalogue(db: Database, path: Path) -> Path:
     """Products, prices and stock counts as XLSX with the headers the product import reads, so importing the
     file back changes nothing. A negative count is left blank (the import would refuse it and must not reset it)."""
-    rows: list[Row] = [list(CATALOGUE_HEADERS)]
-    for p in product_store.all_products(db):
+    products = product_store.all_products(db)
+    grouped = any(p.category_name for p in products)
+    rows: list[Row] = [[*CATALOGUE_HEADERS, *([CATEGORY_HEADER] if grouped else [])]]
+    for p in products:
         rows.append([p.sku, p.name, p.variant_name, p.parent_name, p.unit, p.sell_price, p.cost_price,
-                     p.on_hand if p.on_hand >= 0 else None, p.barcode])
-    return write_xlsx(path, {"Katalog": rows}, {"Katalog": (16, 34, 14, 20, 9, 13, 13, 8, 16)})
+                     p.on_hand if p.on_hand >= 0 else None, p.barcode, *([p.category_name or None] if grouped else [])])
+    return write_xlsx(path, {"Katalog": rows}, {"Katalog": (16, 34, 14, 20, 9, 13, 13, 8, 16, 18)})

@@ -27,6 +27,7 @@ from companion.services.change import Change
 from companion.services.practice_book import Fill, fill_from_shop, fill_likeness
 from companion.services.products import add_product
 from companion.services.sales import record_sale, return_items, void_sale
+from companion.services.sample_categories import fill_sample_categories
 from companion.services.stock import count_stock
 from companion.store import products as product_store
 from companion.store import sales as sale_store
@@ -116,6 +117,7 @@ def fill_sample_shop(db: Database, now: datetime | None = None) -> None:
         void_sale(db, today[-1], "Salah scan, pembeli batal")
         first_line = yesterday_sale.lines[0]
         return_items(db, yesterday_sale.id, {first_line.id: 1}, "Kemasan rusak")
+        fill_sample_categories(db)
 
 
 def sample_photos(limit: int = len(CATALOG)) -> list[tuple[str, bytes]]:
@@ -175,7 +177,8 @@ def add_sample_catalogue(db: Database) -> Change:
     practice book. A SKU already there is left as it is, so choosing it again adds nothing twice."""
     with db.write():
         added = [_add(db, item, sample_barcode(item)) for item in CATALOG if product_store.by_sku(db, item.sku) is None]
-    return Change(products=frozenset(added))
+        categories = fill_sample_categories(db)
+    return Change(products=frozenset(added)) | categories
 
 
 def _add(db: Database, item: _Item, barcode: str | None = None) -> str:

@@ -17,8 +17,8 @@ from companion.store import stock as stock_store
 from companion.store.database import Database
 
 
-def count_stock(db: Database, counts: dict[str, int], reason: str = "") -> Change:
-    """Record counted levels for one or many products in one transaction (a stocktake)."""
+def count_stock(db: Database, counts: dict[str, int], reason: str = "", actor: str | None = None) -> Change:
+    """Record counted levels for one or many products in one transaction (a stocktake); `actor`: who counted."""
     if not counts:
         raise UserError(N_("Nothing was counted: type a count for at least one product."))
     for qty in counts.values():
@@ -29,7 +29,7 @@ def count_stock(db: Database, counts: dict[str, int], reason: str = "") -> Chang
             if product_store.get(db, product_id) is None:
                 raise NotFound(N_("A counted product no longer exists: start the stocktake again."))
             stock_store.add_movement(db, product_id, MovementKind.STOCKTAKE, qty, reason=reason or None,
-                                     reference=f"stocktake:{key}")
+                                     reference=f"stocktake:{key}", actor_id=actor)
         queue_stock_push(db, counts, f"stocktake:{key}")
     return Change(products=frozenset(counts))
 
@@ -65,11 +65,11 @@ def negative_question(on_hand: int, delta: int) -> Question | None:
 
 
 def adjust_stock(db: Database, product_id: str, delta: int, reason: str,
-                 answered: Collection[str] | None = None) -> Change:
+                 answered: Collection[str] | None = None, actor: str | None = None) -> Change:
     """Add or remove units for a stated reason (broken, gift, found, …).
 
     Both fields' problems are raised at once (FieldProblems). A form passes `answered` and gets Unconfirmed when
-    the stock would go below zero until a person said yes; None: nobody to ask (code).
+    the stock would go below zero until a person said yes; None: nobody to ask (code). `actor`: the cashier.
     """
     raise_problems(adjustment_problems(delta, reason))
     key = new_id()
@@ -80,18 +80,20 @@ def adjust_stock(db: Database, product_id: str, delta: int, reason: str,
         if question is not None:
             ask(question, answered)
         stock_store.add_movement(db, product_id, MovementKind.ADJUSTMENT, delta, reason=reason.strip(),
-                                 reference=f"adjustment:{key}")
+                                 reference=f"adjustment:{key}", actor_id=actor)
         queue_stock_push(db, [product_id], f"adjustment:{key}")
     return Change(products=frozenset({product_id}))
 
 
-def record_production(db: Database, product_id: str, quantity: int, reference: str | None = None) -> Change:
-    """Finished goods made in the shop join the stock."""
+def record_production(db: Database, product_id: str, quantity: int, reference: str | None = None,
+                      actor: str | None = None) -> Change:
+    """Finished goods made in the shop join the stock; `actor`: who recorded them."""
     check_quantity(quantity)
     key = reference or new_id()
     with db.write():
         if product_store.get(db, product_id) is None:
             raise NotFound(N_("This product no longer exists: close the window and search again."))
-        stock_store.add_movement(db, product_id, MovementKind.PRODUCTION, quantity, reference=f"production:{key}")
+        stock_store.add_movement(db, product_id, MovementKind.PRODUCTION, quantity, reference=f"production:{key}",
+                                 actor_id=actor)
         queue_stock_push(db, [product_id], f"production:{key}")
     return Change(products=frozenset({product_id}))

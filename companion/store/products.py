@@ -21,6 +21,8 @@ class ProductRow:
     cost_price: int | None
     active: bool
     on_hand: int
+    category_id: str | None = None
+    category_name: str = ""  # "" = no category
 
     @property
     def display_name(self) -> str:
@@ -29,8 +31,9 @@ class ProductRow:
 
 _SELECT = """
 SELECT p.id, p.sku, p.name, p.parent_name, p.variant_name, p.barcode, p.unit, p.sell_price,
-       p.cost_price, p.active, COALESCE(l.on_hand, 0) AS on_hand
-FROM products p LEFT JOIN stock_levels l ON l.product_id = p.id
+       p.cost_price, p.active, COALESCE(l.on_hand, 0) AS on_hand, p.category_id,
+       COALESCE(c.name, '') AS category_name
+FROM products p LEFT JOIN stock_levels l ON l.product_id = p.id LEFT JOIN categories c ON c.id = p.category_id
 """
 
 
@@ -38,7 +41,8 @@ def _row(r: sqlite3.Row) -> ProductRow:
     return ProductRow(
         id=r["id"], sku=r["sku"], name=r["name"], parent_name=r["parent_name"], variant_name=r["variant_name"],
         barcode=r["barcode"], unit=r["unit"], sell_price=r["sell_price"], cost_price=r["cost_price"],
-        active=bool(r["active"]), on_hand=r["on_hand"],
+        active=bool(r["active"]), on_hand=r["on_hand"], category_id=r["category_id"],
+        category_name=r["category_name"],
     )
 
 
@@ -61,12 +65,17 @@ def by_code(db: Database, code: str) -> ProductRow | None:
     return _row(r) if r else None
 
 
-def search(db: Database, text: str, limit: int = 50, active_only: bool = True) -> list[ProductRow]:
-    """Products whose SKU, barcode or name starts with or contains `text`; prefix matches first."""
+def search(db: Database, text: str, limit: int = 50, active_only: bool = True,
+           category_id: str | None = None) -> list[ProductRow]:
+    """Products whose SKU, barcode or name starts with or contains `text`; prefix matches first. `category_id`
+    narrows to one category (None: every product)."""
     text = text.strip()
     where = "p.active = 1" if active_only else "1 = 1"
+    if category_id is not None:
+        where += " AND p.category_id = :category"
     if not text:
-        rows = db.query(_SELECT + f" WHERE {where} ORDER BY p.name COLLATE NOCASE LIMIT ?", (limit,))
+        rows = db.query(_SELECT + f" WHERE {where} ORDER BY p.name COLLATE NOCASE LIMIT :limit",
+                        {"limit": limit, "category": category_id})
         return [_row(r) for r in rows]
     like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     prefix = like[1:]
@@ -80,7 +89,7 @@ def search(db: Database, text: str, limit: int = 50, active_only: bool = True) -
               ORDER BY rank DESC, p.name COLLATE NOCASE
               LIMIT :limit) hits ON hits.hit_id = p.id
         ORDER BY hits.rank DESC, p.name COLLATE NOCASE""",
-        {"like": like, "prefix": prefix, "exact": text, "limit": limit},
+        {"like": like, "prefix": prefix, "exact": text, "limit": limit, "category": category_id},
     )
     return [_row(r) for r in rows]
 

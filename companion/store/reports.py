@@ -32,7 +32,9 @@ def offset_modifier(minutes: int) -> str:
 class CounterSaleFact:
     created_at: str
     total: int
-    payment_method: str
+    payment_method: str  # the sale's summary: one method, 'campuran' or 'kasbon'
+    payments: tuple[tuple[str, int], ...] = ()  # (method, amount counted) from sale_payments, one per method
+    credit: int = 0  # left on kasbon
 
 
 @dataclass(frozen=True)
@@ -67,10 +69,16 @@ class ProductTotal:
 
 
 def counter_sales(db: Database, start: str, end: str) -> list[CounterSaleFact]:
-    """Non-voided counter sales in [start, end)."""
-    rows = db.query(f"SELECT s.created_at, s.total, s.payment_method FROM sales s WHERE s.created_at >= ?"
-                    f" AND s.created_at < ? AND {_NOT_VOIDED}", (start, end))
-    return [CounterSaleFact(r["created_at"], int(r["total"]), r["payment_method"]) for r in rows]
+    """Non-voided counter sales in [start, end), each with what every method paid of it (a split sale has several)."""
+    paid: dict[str, list[tuple[str, int]]] = {}
+    for p in db.query("SELECT p.sale_id, p.method, SUM(p.amount) AS amount FROM sale_payments p"
+                      " JOIN sales s ON s.id = p.sale_id WHERE s.created_at >= ? AND s.created_at < ?"
+                      f" AND {_NOT_VOIDED} GROUP BY p.sale_id, p.method ORDER BY MIN(p.rowid)", (start, end)):
+        paid.setdefault(p["sale_id"], []).append((p["method"], int(p["amount"])))
+    rows = db.query(f"SELECT s.id, s.created_at, s.total, s.payment_method, s.credit_amount FROM sales s"
+                    f" WHERE s.created_at >= ? AND s.created_at < ? AND {_NOT_VOIDED}", (start, end))
+    return [CounterSaleFact(r["created_at"], int(r["total"]), r["payment_method"], tuple(paid.get(r["id"], ())),
+                            int(r["credit_amount"] or 0)) for r in rows]
 
 
 def voided_sales(db: Database, start: str, end: str) -> tuple[int, int]:
@@ -189,3 +197,25 @@ def stock_totals(db: Database) -> StockTotals:
         return StockTotals(0, 0, 0, 0, 0, 0)
     return StockTotals(int(r["at_cost"]), int(r["at_sell"]), int(r["units"]), int(r["products"]),
                        int(r["without"]), int(r["sell_without"]))
+
+
+@dataclass(frozen=True)
+class CategoryTotal:
+    """Counter units and takings of the products now in one category (category_id None: in none)."""
+
+    category_id: str | None
+    name: str  # "" for no category
+    units: int
+    paid: int
+
+
+def counter_categories(db: Database, start: str, end: str) -> list[CategoryTotal]:
+    """Counter units and takings per product category for non-voided sales in [start, end), each line net of
+    returns and of its share of the sale discount exactly as counter_products sums it (so the categories add up
+    to the products). The category is the product's today: sale lines do not keep one."""
+    rows = db.query(
+        "SELECT p.category_id, COALESCE(c.name, '') AS name, SUM(x.quantity - x.back) AS units,"
+        " SUM(x.line_paid - x.line_paid * x.back / x.quantity) AS paid"
+        f" FROM ({_COUNTER_LINES}) x LEFT JOIN products p ON p.id = x.product_id"
+        " LEFT JOIN categories c ON c.id = p.category_id GROUP BY p.category_id", (start, end))
+    return [CategoryTotal(r["category_id"], r["name"], int(r["units"]), int(r["paid"])) for r in rows]

@@ -2,47 +2,53 @@
 
 Keyboard first: the code box has the focus after every action; Enter adds, Down goes into the
 search results, Up into the cart, +/- change the selected line, F12 or Ctrl+Enter finishes.
+Ctrl+1..4 pick one way to pay, Ctrl+5 several ways at once, Ctrl+6 kasbon (gui/payment_panel.py).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QRegularExpression, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QRegularExpressionValidator, QResizeEvent, QShortcut
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QApplication,
-    QButtonGroup,
-    QFrame,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
-    QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
-    QTableView,
     QVBoxLayout,
-    QWidget,
 )
 
 from companion.domain.errors import UserError
 from companion.domain.ids import new_id
-from companion.domain.money import format_quantity, format_rupiah, parse_rupiah
-from companion.domain.sale import PaymentMethod
+from companion.domain.money import format_quantity, format_rupiah
+from companion.domain.payments import Payment
+from companion.domain.sale import PaymentMethod, totals
 from companion.gui import cart_model as cm
+from companion.gui.after_sale import AfterSaleBar
+from companion.gui.cashier_login import CashierBadge
+from companion.gui.category_filter import CategoryFilter
+from companion.gui.checkout import Checkout, SaleRequest, cash_taken, no_qris_note
 from companion.gui.context import AppContext
+from companion.gui.counter_keys import CartTable, KeyLineEdit, ResultList
 from companion.gui.flow_layout import flow_row
-from companion.gui.messages import confirm, error_text
+from companion.gui.messages import confirm
+from companion.gui.owner_pin import ask_owner
 from companion.gui.pages.base import Page
+from companion.gui.payment_panel import CREDIT_KEYS, METHOD_KEYS, SPLIT_KEYS, PaymentPanel
+from companion.gui.receipt_printing import print_sale_receipt
 from companion.gui.scanner_burst import ScannerBurstFilter
+from companion.gui.shift_bar import ShiftBar
+from companion.gui.split_payment_dialog import SplitPaymentDialog
 from companion.i18n import N_, tr
+from companion.services.cashiers import owner_pin_set
 from companion.services.change import Change
-from companion.services.sales import SaleResult, record_sale
+from companion.services.printer_setup import printer_config
+from companion.services.sales import SaleResult
 from companion.store import products as product_store
 from companion.store.products import ProductRow
 
@@ -51,123 +57,6 @@ if TYPE_CHECKING:  # imported when first opened: printing support is not needed 
     from companion.gui.sale_history import SaleHistoryDialog
 
 SEARCH_DELAY_MS = 120  # a scanner types a whole code within this; a person sees results at once
-QUICK_CASH = (50_000, 100_000)
-# what the cash field accepts: an amount, "Rp" allowed, or nothing (= exact money: Enter must still finish)
-MONEY_TYPED = r"(?:\s*(?:[Rr][Pp]\.?\s*)?[0-9][0-9., ]*)?"
-METHOD_KEYS = {PaymentMethod.CASH: "Ctrl+1", PaymentMethod.QRIS: "Ctrl+2", PaymentMethod.TRANSFER: "Ctrl+3",
-               PaymentMethod.OTHER: "Ctrl+4"}
-
-
-class KeyLineEdit(QLineEdit):
-    """A line edit that hands Up, Down, Escape and (when empty) +/- to the page."""
-
-    up = Signal()
-    down = Signal()
-    escaped = Signal()
-    plus_minus = Signal(int)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        if key == Qt.Key.Key_Down:
-            self.down.emit()
-        elif key == Qt.Key.Key_Up:
-            self.up.emit()
-        elif key == Qt.Key.Key_Escape:
-            self.escaped.emit()
-        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Minus) and not self.text():
-            self.plus_minus.emit(1 if key == Qt.Key.Key_Plus else -1)
-        else:
-            super().keyPressEvent(event)
-
-
-class ResultList(QListWidget):
-    """Search results under the code box: Enter chooses, Escape or Up on the first row goes back."""
-
-    chosen = Signal(str)
-    back = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        item = self.currentItem()
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and item is not None:
-            self.chosen.emit(item.data(Qt.ItemDataRole.UserRole))
-        elif key == Qt.Key.Key_Escape or (key == Qt.Key.Key_Up and self.currentRow() <= 0):
-            self.back.emit()
-        else:
-            super().keyPressEvent(event)
-
-
-class CartTable(QTableView):
-    """The cart: +/- change the quantity, Delete removes, digits start editing the quantity, Escape goes back."""
-
-    plus_minus = Signal(int)
-    delete = Signal()
-    back = Signal()
-
-    def event(self, event: QEvent) -> bool:
-        # F2 edits the cell here, even though the window also uses F2 to open the counter page.
-        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
-                and event.key() == Qt.Key.Key_F2 and self.state() != QAbstractItemView.State.EditingState:
-            event.accept()
-            return True
-        return super().event(event)
-
-    def fit_columns(self) -> None:
-        """Numbers keep their full width; the product name takes what is left (Qt's Stretch mode squeezed Total)."""
-        header = self.horizontalHeader()
-        numbers = 0
-        for col in range(1, self.model().columnCount()):
-            width = max(self.sizeHintForColumn(col), header.sectionSizeHint(col))
-            header.resizeSection(col, width)
-            numbers += width
-        header.resizeSection(cm.PRODUCT, max(160, self.viewport().width() - numbers))
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self.fit_columns()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        if self.state() == QAbstractItemView.State.EditingState:
-            super().keyPressEvent(event)
-        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Minus):
-            self.plus_minus.emit(1 if key == Qt.Key.Key_Plus else -1)
-        elif key == Qt.Key.Key_Delete:
-            self.delete.emit()
-        elif key in (Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.back.emit()
-        else:
-            current = self.currentIndex()
-            if event.text().isdigit() and current.isValid() and current.column() not in cm.EDITABLE:
-                self.setCurrentIndex(self.model().index(current.row(), cm.QUANTITY))
-            super().keyPressEvent(event)
-
-
-def _pair(label: QLabel, widget: QWidget) -> QHBoxLayout:
-    row = QHBoxLayout()
-    row.addWidget(label)
-    if isinstance(widget, QLabel):  # takes the free width, so a longer amount never gets cut
-        widget.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        row.addWidget(widget, 1)
-    else:
-        row.addStretch(1)
-        row.addWidget(widget)
-    return row
-
-
-def _big_amount(box: QVBoxLayout, caption: str, size: str, beside: bool = False) -> QLabel:
-    """A caption with a large amount right-aligned under it (room for "kurang Rp10.000.000"), or `beside` it on one
-    line where the amount is short enough (the total: a small laptop screen has no height to spare)."""
-    amount = QLabel()
-    amount.setProperty("role", "big")
-    amount.setStyleSheet(f"font-size: {size};")
-    amount.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    if beside:
-        box.addLayout(_pair(QLabel(caption), amount))
-    else:
-        box.addWidget(QLabel(caption))
-        box.addWidget(amount)
-    return amount
 
 
 class CounterPage(Page):
@@ -178,18 +67,21 @@ class CounterPage(Page):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         self.model = cm.CartModel()
+        self.model.price_guard = self._price_allowed
         self.sale_id = new_id()  # made when the cart opens: a second Enter finds the saved sale
-        self.method = PaymentMethod.CASH
         self.last_sale: SaleResult | None = None  # the sale just finished, until the next product is added
         self.receipt_dialog: ReceiptDialog | None = None
         self.history_dialog: SaleHistoryDialog | None = None
+        self.split_dialog: SplitPaymentDialog | None = None
+        self.checkout = Checkout(self, ctx, self.show_error, self._sale_done)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._search)
+        self.pay = self._build_pay_side()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(16)
         layout.addLayout(self._build_cart_side(), 1)
-        layout.addWidget(self._build_pay_side())
+        layout.addWidget(self.pay)
         self.model.cart_changed.connect(self._cart_changed)
         self.model.failed.connect(self.show_error)
         self._shortcuts()
@@ -208,6 +100,11 @@ class CounterPage(Page):
         self.history_button.clicked.connect(self.open_history)
         self.clear_button = QPushButton(tr("Empty cart"))
         self.clear_button.clicked.connect(self.ask_clear)
+        self.shift_bar = ShiftBar(self.ctx)
+        self.cashier_badge = CashierBadge(self.ctx)
+        people = QHBoxLayout()
+        people.addWidget(self.shift_bar, 1)
+        people.addWidget(self.cashier_badge)
         top = QHBoxLayout()
         top.addWidget(title)
         top.addWidget(flow_row([], [self.history_button, self.clear_button]), 1)  # wraps in a narrow window
@@ -221,6 +118,12 @@ class CounterPage(Page):
         self.code.up.connect(self._into_cart)
         self.code.escaped.connect(self.clear_code)
         self.code.plus_minus.connect(self.change_quantity)
+        self.category = CategoryFilter(self.ctx)
+        self.category.setStyleSheet("QComboBox { min-height: 46px; }")
+        self.category.chosen.connect(lambda _id: self._search())
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.category)
+        search_row.addWidget(self.code, 1)
         self.results = ResultList()
         self.results.setStyleSheet("QListWidget::item { min-height: 34px; }")
         self.results.hide()
@@ -229,6 +132,8 @@ class CounterPage(Page):
         self.results.back.connect(self.focus_code)
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.after_sale = AfterSaleBar(self.ctx, self)
+        self.after_sale.receipt_asked.connect(lambda sale_id: self.show_receipt(sale_id, after_sale=False))
         self.stock_warning = QLabel()
         self.stock_warning.setWordWrap(True)
         self.stock_warning.setStyleSheet("color: #8a4b00;")
@@ -238,10 +143,14 @@ class CounterPage(Page):
         keys.setProperty("role", "hint")
         keys.setWordWrap(True)
         box = QVBoxLayout()
+        box.addLayout(people)
         box.addLayout(top)
-        box.addWidget(self.code)
+        box.addLayout(search_row)
         box.addWidget(self.results)
-        box.addWidget(self.message)
+        message_row = QHBoxLayout()
+        message_row.addWidget(self.message, 1)
+        message_row.addWidget(self.after_sale)
+        box.addLayout(message_row)
         box.addWidget(self.table, 1)
         box.addWidget(self.stock_warning)
         box.addWidget(keys)
@@ -266,97 +175,20 @@ class CounterPage(Page):
         table.itemDelegate().closeEditor.connect(lambda *_: QTimer.singleShot(0, self.focus_code))
         return table
 
-    def _build_pay_side(self) -> QFrame:
-        card = QFrame()
-        card.setProperty("role", "card")
-        card.setFixedWidth(350)
-        outer = QVBoxLayout(card)
-        outer.setContentsMargins(0, 0, 0, 14)
-        outer.setSpacing(4)
-        column = QWidget()
-        box = QVBoxLayout(column)
-        box.setContentsMargins(16, 14, 16, 0)
-        box.setSpacing(4)
-        self.count_label = QLabel()
-        self.count_label.setProperty("role", "hint")
-        self.subtotal_label = QLabel()
-        self.discount = KeyLineEdit()
-        self.discount.setPlaceholderText("Rp0")
-        self.discount.setFixedWidth(170)
-        self.discount.textEdited.connect(self._discount_edited)
-        self.discount.returnPressed.connect(self._after_discount)
-        self.discount.escaped.connect(self.focus_code)
-        for label, widget in ((tr("Items"), self.count_label), (tr("Subtotal"), self.subtotal_label),
-                              (tr("Sale discount"), self.discount)):
-            box.addLayout(_pair(QLabel(label), widget))
-        self.total_label = _big_amount(box, tr("Total"), "30pt", beside=True)
-        box.addWidget(self._build_methods())
-        box.addWidget(self._build_cash())
-        box.addStretch(1)
-        # below the window's usual height the amounts scroll; "Finish" stays in sight under them
-        scroll = QScrollArea()
-        scroll.setObjectName("pay-scroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(column)
-        scroll.viewport().setAutoFillBackground(False)
-        column.setAutoFillBackground(False)
-        column.setObjectName("pay-column")
-        column.setStyleSheet("QWidget#pay-column { background: transparent; }")
-        outer.addWidget(scroll, 1)
-        self.finish_button = QPushButton(tr("Finish (Enter)"))
-        self.finish_button.setProperty("primary", True)
-        self.finish_button.setStyleSheet("font-size: 15pt; min-height: 50px;")
-        self.finish_button.clicked.connect(self.finish)
-        finish_row = QHBoxLayout()
-        finish_row.setContentsMargins(16, 0, 16, 0)
-        finish_row.addWidget(self.finish_button)
-        outer.addLayout(finish_row)
-        return card
-
-    def _build_methods(self) -> QWidget:
-        widget = QWidget()
-        grid = QGridLayout(widget)
-        grid.setContentsMargins(0, 4, 0, 0)
-        grid.setSpacing(4)
-        self.method_group = QButtonGroup(self)
-        self.method_buttons: dict[PaymentMethod, QPushButton] = {}
-        for n, method in enumerate(PaymentMethod):
-            button = QPushButton(f"{method.label()}\n{METHOD_KEYS[method]}")
-            button.setCheckable(True)
-            button.setStyleSheet("QPushButton { min-height: 44px; padding: 2px 2px; }"
-                                 " QPushButton:checked { background: #1b7a43; color: white; font-weight: bold; }")
-            button.clicked.connect(lambda _checked=False, m=method: self.choose_method(m))
-            self.method_group.addButton(button)
-            self.method_buttons[method] = button
-            grid.addWidget(button, 0, n)  # one row: the height goes to the cash and the change
-        return widget
-
-    def _build_cash(self) -> QWidget:
-        self.cash_box = QWidget()
-        box = QVBoxLayout(self.cash_box)
-        box.setContentsMargins(0, 4, 0, 0)
-        box.setSpacing(4)
-        self.cash = KeyLineEdit()
-        self.cash.setObjectName("cash")
-        self.cash.setPlaceholderText(tr("empty = exact money"))
-        self.cash.setValidator(QRegularExpressionValidator(QRegularExpression(MONEY_TYPED), self.cash))
-        self.cash.setStyleSheet("QLineEdit#cash { font-size: 15pt; min-height: 42px; }")
-        self.cash.textEdited.connect(lambda _text: self._update_change())
-        self.cash.returnPressed.connect(self.finish)
-        self.cash.escaped.connect(self.focus_code)
-        box.addWidget(QLabel(tr("Cash given")))
-        box.addWidget(self.cash)
-        quick = QHBoxLayout()
-        for amount in (None, *QUICK_CASH):
-            button = QPushButton(tr("Exact") if amount is None else format_rupiah(amount))
-            button.setStyleSheet("min-height: 34px; padding: 2px 4px;")
-            button.clicked.connect(lambda _checked=False, a=amount: self.quick_cash(a))
-            quick.addWidget(button)
-        box.addLayout(quick)
-        self.change_label = _big_amount(box, tr("Change to give"), "26pt")
-        return self.cash_box
+    def _build_pay_side(self) -> PaymentPanel:
+        pay = PaymentPanel()
+        pay.method_chosen.connect(self.choose_method)
+        pay.split_asked.connect(lambda: self.open_split(credit=False))
+        pay.credit_asked.connect(lambda: self.open_split(credit=True))
+        pay.finish_asked.connect(self.finish)
+        pay.discount_typed.connect(self._discount_edited)
+        pay.discount_done.connect(pay.focus_payment)
+        pay.back.connect(self.focus_code)
+        # the names tests and the layout check know
+        self.discount, self.cash, self.cash_box = pay.discount, pay.cash, pay.cash_box
+        self.total_label, self.change_label, self.finish_button = pay.total_label, pay.change_label, pay.finish_button
+        self.method_buttons = pay.method_buttons
+        return pay
 
     def _shortcuts(self) -> None:
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
@@ -365,6 +197,8 @@ class CounterPage(Page):
         QShortcut(QKeySequence("Ctrl+H"), self, self.open_history, context=context)
         for method, keys in METHOD_KEYS.items():
             QShortcut(QKeySequence(keys), self, lambda m=method: self.choose_method(m), context=context)
+        QShortcut(QKeySequence(SPLIT_KEYS), self, lambda: self.open_split(credit=False), context=context)
+        QShortcut(QKeySequence(CREDIT_KEYS), self, lambda: self.open_split(credit=True), context=context)
 
     # --- finding and adding products ---
 
@@ -391,7 +225,7 @@ class CounterPage(Page):
             return
         product = product_store.by_code(self.ctx.db, text)
         if product is None:
-            matches = product_store.search(self.ctx.db, text, limit=20)
+            matches = product_store.search(self.ctx.db, text, limit=20, category_id=self.category.category_id())
             if len(matches) == 1:
                 product = matches[0]
             elif matches:
@@ -421,6 +255,7 @@ class CounterPage(Page):
             self.show_error(exc.message())
             return
         self.last_sale = None
+        self.after_sale.clear()
         self._select_row(row)
         line = self.model.cart.lines[row]
         self.show_hint(tr("{name}: {quantity} in the cart.", name=line.name, quantity=format_quantity(line.quantity)))
@@ -429,11 +264,13 @@ class CounterPage(Page):
         self.focus_code()
 
     def _search(self) -> None:
+        """Matches of what is typed, within the chosen category; a category alone lists its products."""
         text = self.code.text().strip()
-        if not text or product_store.by_code(self.ctx.db, text) is not None:
+        category = self.category.category_id()
+        if (not text and category is None) or (text and product_store.by_code(self.ctx.db, text) is not None):
             self._hide_results()
             return
-        self._show_results(product_store.search(self.ctx.db, text, limit=20))
+        self._show_results(product_store.search(self.ctx.db, text, limit=20, category_id=category))
 
     def _show_results(self, products: list[ProductRow]) -> None:
         self.results.clear()
@@ -513,33 +350,23 @@ class CounterPage(Page):
         """A fresh cart for the next buyer, with a new sale id."""
         self.model.clear()
         self.sale_id = new_id()
-        self.discount.clear()
-        self.cash.clear()
+        self.pay.reset()
         self.choose_method(PaymentMethod.CASH, focus=False)
         self.code.clear()
         self._hide_results()
-        self._update_change()
 
-    def _discount_edited(self, text: str) -> None:
+    def _discount_edited(self, _text: str) -> None:
         try:
-            amount = parse_rupiah(text, N_("Sale discount")) if text.strip() else 0
-            self.model.cart.set_sale_discount(amount)
+            self.model.cart.set_sale_discount(self.pay.sale_discount())
         except UserError as exc:
             self.show_error(exc.message())
             return
         self.message.clear()
         self._cart_changed()
 
-    def _after_discount(self) -> None:
-        (self.cash if self.method is PaymentMethod.CASH else self.finish_button).setFocus()
-
     def _cart_changed(self) -> None:
         cart = self.model.cart
-        units = sum(line.quantity for line in cart.lines)
-        self.count_label.setText(tr("{lines} products, {units} units", lines=len(cart.lines),
-                                    units=format_quantity(units)))
-        self.subtotal_label.setText(format_rupiah(cart.subtotal))
-        self.total_label.setText(format_rupiah(cart.total_due))
+        self.pay.show_cart(cart)
         self.message.clear()
         short = cart.short_lines
         self.stock_warning.setText(tr(
@@ -547,59 +374,69 @@ class CounterPage(Page):
             " count that stock later.",
             names=", ".join(f"{line.name} ({format_quantity(line.on_hand)})" for line in short)) if short else "")
         self.stock_warning.setVisible(bool(short))
-        self.finish_button.setEnabled(bool(cart.lines))
-        self._update_change()
 
     # --- payment ---
 
+    @property
+    def method(self) -> PaymentMethod:
+        return self.pay.method
+
     def choose_method(self, method: PaymentMethod, focus: bool = True) -> None:
-        self.method = method
-        self.method_buttons[method].setChecked(True)
-        self.cash_box.setVisible(method is PaymentMethod.CASH)
-        self._update_change()
+        """One way pays the whole total; QRIS says so when the shop's QRIS is not set up (no code can show)."""
+        self.pay.choose(method, no_qris_note(self.ctx) if method is PaymentMethod.QRIS else "")
         if focus:
-            (self.cash if method is PaymentMethod.CASH else self.finish_button).setFocus()
+            self.pay.focus_payment()
 
     def quick_cash(self, amount: int | None) -> None:
-        """The exact or a common banknote amount into the cash field, ready for Enter."""
-        self.cash.setText(format_rupiah(self.model.cart.total_due if amount is None else amount))
-        self._update_change()
-        self.cash.setFocus()
-
-    def _cash_given(self) -> int | None:
-        text = self.cash.text().strip()
-        return parse_rupiah(text, N_("Cash given")) if text else None
-
-    def _update_change(self) -> None:
-        total = self.model.cart.total_due
-        try:
-            paid = self._cash_given()
-        except UserError:
-            paid = None
-        change = 0 if paid is None else paid - total
-        short = change < 0
-        self.change_label.setText(tr("short {amount}", amount=format_rupiah(-change)) if short
-                                  else format_rupiah(change))
-        self.change_label.setStyleSheet("font-size: 26pt;" + (" color: #b00020;" if short else ""))
+        self.pay.quick_cash(amount)
 
     def _to_payment(self) -> None:
         if self.model.rowCount():
-            (self.cash if self.method is PaymentMethod.CASH else self.finish_button).setFocus()
+            self.pay.focus_payment()
+
+    def _request(self) -> SaleRequest:
+        return SaleRequest(self.sale_id, self.model.cart.line_inputs(), self.pay.sale_discount())
 
     def finish(self) -> None:
-        """Save the sale (at most once per cart), announce it, show the receipt, clear for the next buyer."""
+        """Enter or F12: pay the whole total the chosen way (a second press right after a sale does nothing)."""
         self._commit_open_edit()
         if not self.model.rowCount() and self.last_sale is not None:
             return  # a second Enter right after a sale: it is already saved
         try:
-            text = self.discount.text().strip()
-            sale_discount = parse_rupiah(text, N_("Sale discount")) if text else 0
-            paid = self._cash_given() if self.method is PaymentMethod.CASH else None
-            result = record_sale(self.ctx.db, self.model.cart.line_inputs(), self.method, paid, sale_discount,
-                                 sale_id=self.sale_id)
-        except Exception as exc:  # nothing was saved: say why in one sentence, keep the cart
-            self.show_error(error_text(exc))
+            request, payment = self._request(), self.pay.payment()
+        except UserError as exc:  # nothing was saved: say why in one sentence, keep the cart
+            self.show_error(exc.message())
             return
+        self.checkout.pay(request, payment)
+
+    def open_split(self, credit: bool = False) -> SplitPaymentDialog | None:
+        """Ctrl+5 (several ways) or Ctrl+6 (kasbon): the split form for the cart's total."""
+        self._commit_open_edit()
+        try:
+            request = self._request()
+            total = totals(request.lines, request.sale_discount).total
+        except UserError as exc:
+            self.show_error(exc.message())
+            return None
+        dialog = SplitPaymentDialog(self.ctx, total, credit, no_qris_note(self.ctx), self)
+        dialog.accepted.connect(lambda: self._pay_split(dialog.payment))
+        dialog.rejected.connect(self.focus_code)
+        self.split_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _pay_split(self, payment: Payment | None) -> None:
+        if payment is None:
+            return
+        try:
+            request = self._request()
+        except UserError as exc:
+            self.show_error(exc.message())
+            return
+        self.checkout.pay(request, payment)
+
+    def _sale_done(self, result: SaleResult) -> None:
+        """Saved: a fresh cart, the receipt printed (or shown), what is left to do for this sale beside the message."""
         self.last_sale = result
         self.clear_sale()
         if result.change_given:
@@ -608,7 +445,31 @@ class CounterPage(Page):
         else:
             self.show_hint(tr("Sale {number} saved.", number=result.number))
         self.ctx.announce(result.change)
-        self.show_receipt(result.sale_id)
+        self.after_sale.show_sale(result)
+        if printer_config(self.ctx.db) is None:
+            self.show_receipt(result.sale_id)  # on screen with Print and Save PDF, as before a printer is set up
+        else:
+            print_sale_receipt(self, self.ctx, result.sale_id, open_drawer=cash_taken(result.settlement))
+            self.focus_code()
+
+    def _price_allowed(self, row: int, price: int) -> bool:
+        """A typed price needs the owner's PIN when one is set: asked once the editor has closed."""
+        if not owner_pin_set(self.ctx.db):
+            return True
+        product_id = self.model.cart.lines[row].product_id
+        QTimer.singleShot(0, lambda: self._ask_price(product_id, price))
+        return False
+
+    def _ask_price(self, product_id: str, price: int) -> None:
+        rows = [n for n, line in enumerate(self.model.cart.lines) if line.product_id == product_id]
+        if not rows:
+            return
+        name = self.model.cart.lines[rows[0]].name
+        if ask_owner(self, self.ctx, tr("Changing the price of {name} to {price}.", name=name,
+                                        price=format_rupiah(price))):
+            self.model.set_price(rows[0], price)
+        else:
+            self.show_error(tr("The price was not changed: only the owner may change a price."))
 
     def _commit_open_edit(self) -> None:
         """F12 while a cell is still being typed in: keep what was typed, as Enter would."""

@@ -23,6 +23,9 @@ from companion.domain.errors import UserError
 from companion.domain.money import format_quantity
 from companion.domain.settings_keys import LOW_STOCK_THRESHOLD
 from companion.gui.adjust_dialog import AdjustDialog
+from companion.gui.barcode_label_dialog import BarcodeLabelDialog
+from companion.gui.categories_dialog import CategoriesDialog
+from companion.gui.category_filter import CategoryFilter
 from companion.gui.context import AppContext
 from companion.gui.flow_layout import flow_row
 from companion.gui.import_dialog import ImportDialog
@@ -30,7 +33,7 @@ from companion.gui.messages import show_error
 from companion.gui.movement_history import MovementHistoryDialog
 from companion.gui.pages.base import Page
 from companion.gui.product_dialog import ProductDialog
-from companion.gui.product_table_model import ProductTableModel
+from companion.gui.product_table_model import CATEGORY_COLUMN, ProductTableModel
 from companion.gui.stocktake_dialog import StocktakeDialog
 from companion.i18n import N_, tr
 from companion.services import products as product_service
@@ -59,13 +62,15 @@ class ProductsPage(Page):
         self._filter_timer.setInterval(FILTER_DELAY_MS)
         self._filter_timer.timeout.connect(self.apply_filter)
         self.search.textChanged.connect(lambda _t: self._filter_timer.start())
+        self.category_filter = CategoryFilter(ctx)
+        self.category_filter.chosen.connect(self._choose_category)
         self.model = ProductTableModel(self._threshold())
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)  # labels for many
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(34)
@@ -75,6 +80,8 @@ class ProductsPage(Page):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         for col, width in ((0, 130), (2, 130), (3, 70), (4, 120), (5, 120), (6, 90), (7, 70)):
             self.table.setColumnWidth(col, width)
+        header.moveSection(CATEGORY_COLUMN, 3)  # after Variant
+        self.table.setColumnWidth(CATEGORY_COLUMN, 130)
         self.table.doubleClicked.connect(lambda _i: self.edit_product())
         enter = QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, context=Qt.ShortcutContext.WidgetShortcut)
         enter.activated.connect(self.edit_product)
@@ -90,17 +97,23 @@ class ProductsPage(Page):
         self.history_button = self._button(tr("Stock history"), self.show_history)
         self.import_button = self._button(tr("Import"), self.import_products)
         self.export_button = self._button(tr("Export catalogue"), self.ask_export_catalogue)
+        self.categories_button = self._button(tr("Categories"), self.manage_categories)
+        self.labels_button = self._button(tr("Print barcode labels"), self.print_labels)
         self.active_button = self._button(tr("Deactivate"), self.toggle_active)
         # a narrow window wraps the buttons onto a second row instead of cutting their words ("ambah produ")
         buttons = flow_row([self.add_button, self.edit_button, self.stocktake_button, self.adjust_button,
-                            self.history_button, self.import_button, self.export_button], [self.active_button])
+                            self.history_button, self.import_button, self.export_button, self.categories_button,
+                            self.labels_button], [self.active_button])
         footer = QHBoxLayout()
         footer.addWidget(self.count_label)
         footer.addStretch(1)
         footer.addWidget(self.low_label)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
-        layout.addWidget(self.search)
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.category_filter)
+        layout.addLayout(search_row)
         layout.addWidget(buttons)
         layout.addWidget(self.table, 1)
         layout.addLayout(footer)
@@ -151,6 +164,11 @@ class ProductsPage(Page):
         self.model.set_filter(self.search.text())
         self._update_counts()
 
+    def _choose_category(self, category_id: object) -> None:
+        self.model.set_category(category_id if isinstance(category_id, str) else None)
+        self._update_counts()
+        self._update_buttons()
+
     def _update_counts(self) -> None:
         shown, total = self.model.rowCount(), self.model.total()
         if shown != total:
@@ -172,6 +190,11 @@ class ProductsPage(Page):
         rows = self.table.selectionModel().selectedRows()
         return self.model.product(rows[0].row()) if rows else None
 
+    def selected_products(self) -> list[ProductRow]:
+        """Every selected row's product, in the list's order."""
+        rows = sorted(r.row() for r in self.table.selectionModel().selectedRows())
+        return [p for p in (self.model.product(r) for r in rows) if p is not None]
+
     def select_product(self, product_id: str) -> None:
         row = self.model.row_of(product_id)
         if row >= 0:
@@ -183,6 +206,7 @@ class ProductsPage(Page):
         for b in (self.edit_button, self.adjust_button, self.history_button, self.active_button):
             b.setEnabled(product is not None)
         self.stocktake_button.setEnabled(self.model.rowCount() > 0)
+        self.labels_button.setEnabled(product is not None)
         self.active_button.setText(tr("Activate") if product is not None and not product.active
                                    else tr("Deactivate"))
 
@@ -211,6 +235,15 @@ class ProductsPage(Page):
         product = self.selected()
         if product is not None:
             MovementHistoryDialog(self.ctx, product_store.get(self.ctx.db, product.id) or product, self).exec()
+
+    def manage_categories(self) -> None:
+        CategoriesDialog(self.ctx, self).exec()
+
+    def print_labels(self) -> None:
+        """Barcode labels for the selected products (their state now, not the list's)."""
+        chosen = [product_store.get(self.ctx.db, p.id) or p for p in self.selected_products()]
+        if chosen:
+            BarcodeLabelDialog(self.ctx, chosen, self).exec()
 
     def import_products(self) -> None:
         ImportDialog(self.ctx, self).exec()

@@ -3,7 +3,7 @@ gross margin, what the stock is worth and how fast buyers get an answer; exports
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from companion.domain.clock import now_utc, shop_zone
 from companion.domain.errors import UserError
 from companion.domain.money import format_quantity, format_rupiah
 from companion.domain.settings_keys import TIME_ZONE
+from companion.gui.category_report import CategorySales
 from companion.gui.channel_names import channel_color
 from companion.gui.charts import ColumnChart, Series
 from companion.gui.context import AppContext
@@ -41,7 +42,7 @@ from companion.gui.response_coaching import ResponseCoaching
 from companion.i18n import N_, babel_locale, tr
 from companion.services import reports
 from companion.services.change import Change
-from companion.services.reports import Grain, PeriodRow, ProductSalesRow, StockValue, report_channels
+from companion.services.reports import CategorySalesRow, Grain, PeriodRow, ProductSalesRow, StockValue, report_channels
 from companion.store.database import Database
 
 GRAINS: tuple[tuple[Grain, str], ...] = (("day", N_("Per day")), ("week", N_("Per week")),
@@ -89,13 +90,15 @@ class ReportData:
     periods: list[PeriodRow]
     products: list[ProductSalesRow]
     stock: StockValue
+    categories: list[CategorySalesRow] = field(default_factory=list)
 
 
 def load_report(db: Database, choice: ReportChoice) -> ReportData:
     """Everything the page shows for one choice; runs on a pool thread with its own connection."""
     c = choice
     return ReportData(c, reports.sales_by_period(db, c.start, c.end, c.grain, c.zone),
-                      reports.sales_by_product(db, c.start, c.end, c.zone, c.channel), reports.stock_value(db))
+                      reports.sales_by_product(db, c.start, c.end, c.zone, c.channel), reports.stock_value(db),
+                      reports.sales_by_category(db, c.start, c.end, c.zone))
 
 
 def period_label(start: date, grain: str) -> str:
@@ -142,6 +145,7 @@ class ReportsPage(Page):
         self.margin_note.setProperty("role", "hint")
         self.stock_labels = [QLabel() for _ in range(3)]
         self.response = ResponseCoaching(ctx)
+        self.categories = CategorySales()
         self.tabs = QTabWidget()
         self._build()
         self.grain.currentIndexChanged.connect(self._grain_changed)
@@ -198,6 +202,7 @@ class ReportsPage(Page):
         sl.addStretch(1)
         self.tabs.addTab(self.period_table, tr("By period"))
         self.tabs.addTab(products, tr("By product"))
+        self.tabs.addTab(self.categories, tr("By category"))
         self.tabs.addTab(stock, tr("Stock value"))
         self.tabs.addTab(self.response, tr("Answering buyers"))
         content = QWidget()
@@ -284,6 +289,7 @@ class ReportsPage(Page):
         self._fill_periods(grain)
         self._fill_products()
         self._fill_stock(data.stock)
+        self.categories.set_rows(data.categories)
         self._set_loading(False)
 
     def _failed(self, number: int, exc: BaseException) -> None:

@@ -31,13 +31,17 @@ from companion import i18n
 from companion.domain.clock import ZONE_LABELS
 from companion.domain.errors import UserError
 from companion.domain.settings_keys import LANGUAGE, LOW_STOCK_THRESHOLD, SHOP_NAME, TIME_ZONE
+from companion.gui.cashiers_setup import CashiersSetup
 from companion.gui.commands_panel import CommandsPanel
 from companion.gui.context import AppContext
 from companion.gui.form_errors import EnterSaves, FormErrors
 from companion.gui.messages import confirm, error_text, show_error
 from companion.gui.online_shops_card import OnlineShopsCard
+from companion.gui.owner_pin import ask_owner
 from companion.gui.page_guide import show_all_guides
 from companion.gui.pages.base import Page
+from companion.gui.printer_setup import PrinterSetup
+from companion.gui.qris_setup import QrisSetup
 from companion.gui.startup import show_time
 from companion.i18n import N_, babel_locale, tr
 from companion.services.change import Change
@@ -66,8 +70,14 @@ class SettingsPage(Page):
         layout.addWidget(title)
         layout.addLayout(columns, 1)
         layout.addWidget(self.online)
+        self.qris = QrisSetup(ctx)  # the shop's static QRIS, for codes with the amount at the counter
+        layout.addWidget(self.qris)
+        self.cashiers = CashiersSetup(ctx)  # the owner's PIN, cashiers and the discount limit
+        layout.addWidget(self.cashiers)
         self.commands = CommandsPanel(ctx)  # what waits to leave the laptop, or was refused
         layout.addWidget(self.commands)
+        self.printer = PrinterSetup(ctx)  # the receipt printer, its paper, drawer and receipt header
+        layout.addWidget(self.printer)
         self.set_scrolling_content(inner)  # the online shops card makes it taller than a small laptop screen
         self.reload()
 
@@ -188,6 +198,8 @@ class SettingsPage(Page):
     # --- actions ---------------------------------------------------------------------------------------
 
     def save(self) -> None:
+        if not ask_owner(self, self.ctx, tr("Changing the shop's settings.")):
+            return
         lang = str(self.language.currentData())
         values = {SHOP_NAME.key: self.shop_name.text(), LANGUAGE.key: lang, TIME_ZONE.key: str(self.zone.currentData()),
                   LOW_STOCK_THRESHOLD.key: str(self.threshold.value())}
@@ -262,6 +274,8 @@ class SettingsPage(Page):
         text = tr("Replace all the shop's data with the backup from {label} (the data from now is kept as a copy "
                   "first)?", label=label)
         if not confirm(self, tr("Restore from backup"), text, tr("Restore")):
+            return
+        if not ask_owner(self, self.ctx, tr("Replacing all the shop's data with a backup.")):
             return
         window = self.window()
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)

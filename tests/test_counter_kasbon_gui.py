@@ -1,0 +1,265 @@
+"""The counter's payment driven with the keys a cashier uses: several ways at once (Ctrl+5), kasbon for a customer
+found or added on the spot (Ctrl+6), the QRIS code for the exact amount, a wrong amount that keeps the cart, the
+owner's PIN for a big discount or a typed price, the category filter and the receipt by WhatsApp."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from companion.domain.payments import SPLIT
+from companion.domain.pins import new_recovery_key
+from companion.domain.product import ProductInput
+from companion.domain.qris import with_amount
+from companion.domain.sale import PaymentMethod
+from companion.gui import cart_model as cm
+from companion.gui.after_sale import receipt_text
+from companion.gui.context import AppContext
+from companion.gui.owner_pin import PinDialog
+from companion.gui.pages.counter import CounterPage
+from companion.gui.split_payment_dialog import SplitPaymentDialog
+from companion.services.cashiers import set_owner_pin
+from companion.services.categories import add_category, set_category
+from companion.services.customers import add_customer
+from companion.services.products import add_product
+from companion.services.qris import save_static_payload
+from companion.store import credit as credit_store
+from companion.store import sales as sale_store
+from companion.store import stock as stock_store
+from companion.store.sales import SaleRow
+from tests.qris_samples import PUBLISHED_STATIC, decode
+
+STATIC = PUBLISHED_STATIC["GREEN PAW"]
+OWNER_PIN = "2468"
+
+
+@pytest.fixture
+def ctx(data_dir: Path) -> Iterator[AppContext]:
+    context = AppContext(data_dir)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def items(ctx: AppContext) -> dict[str, str]:
+    kopi, _ = add_product(ctx.db, ProductInput(sku="KOPI-250", name="Kopi Bubuk 250 g", sell_price=35_000,
+                                               barcode="8991001"), 10)
+    gula, _ = add_product(ctx.db, ProductInput(sku="GULA-1", name="Gula Pasir 1 kg", sell_price=18_000,
+                                               barcode="8991002"), 5)
+    return {"kopi": kopi, "gula": gula}
+
+
+@pytest.fixture
+def page(qtbot: QtBot, ctx: AppContext, items: dict[str, str]) -> CounterPage:
+    counter = CounterPage(ctx)
+    qtbot.addWidget(counter)
+    counter.resize(1200, 760)
+    counter.show()
+    qtbot.waitExposed(counter)
+    counter.activateWindow()
+    counter.on_shown()
+    return counter
+
+
+def scan(qtbot: QtBot, page: CounterPage, code: str) -> None:
+    qtbot.keyClicks(page.code, code)
+    qtbot.keyClick(page.code, Qt.Key.Key_Return)
+
+
+def all_sales(ctx: AppContext) -> list[SaleRow]:
+    return sale_store.recent(ctx.db, "0000", "9999")
+
+
+def payment_rows(ctx: AppContext) -> list[tuple[str, int, int]]:
+    return [(r["method"], r["amount"], r["tendered"]) for r in ctx.db.query(
+        "SELECT method, amount, tendered FROM sale_payments ORDER BY rowid")]
+
+
+def split(qtbot: QtBot, page: CounterPage, keys: str) -> SplitPaymentDialog:
+    qtbot.keyClick(page.code, getattr(Qt.Key, f"Key_{keys[-1]}"), Qt.KeyboardModifier.ControlModifier)
+    dialog = page.split_dialog
+    assert dialog is not None and dialog.isVisible()
+    return dialog
+
+
+def on_pin_dialog(act: Callable[[PinDialog], None]) -> None:
+    """Do `act` on the owner's PIN box that the next action opens (it blocks until answered)."""
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, PinDialog)
+        act(box)
+    QTimer.singleShot(0, answer)
+
+
+def type_pin(pin: str) -> Callable[[PinDialog], None]:
+    def act(box: PinDialog) -> None:
+        box.pin.setText(pin)
+        box.ok.click()
+    return act
+
+
+def test_cash_and_qris_by_keys(qtbot: QtBot, page: CounterPage, ctx: AppContext) -> None:
+    scan(qtbot, page, "8991001")
+    scan(qtbot, page, "8991001")  # Rp70.000
+    dialog = split(qtbot, page, "Ctrl+5")
+    assert QApplication.focusWidget() is dialog.others[PaymentMethod.QRIS]
+    qtbot.keyClicks(dialog.others[PaymentMethod.QRIS], "30.000")
+    assert dialog.cash_due.text() == "Rp40.000"
+    dialog.cash.setFocus()
+    qtbot.keyClicks(dialog.cash, "50000")
+    assert dialog.change_label.text() == "Rp10.000"
+    qtbot.keyClick(dialog.cash, Qt.Key.Key_Return)  # no shop QRIS set: recorded at once
+    assert not dialog.isVisible()
+    sales = all_sales(ctx)
+    assert len(sales) == 1 and sales[0].payment_method == SPLIT and sales[0].change_given == 10_000
+    assert payment_rows(ctx) == [("tunai", 40_000, 50_000), ("qris", 30_000, 30_000)]
+    assert "Rp10.000" in page.message.text() and page.model.rowCount() == 0
+    qtbot.keyClick(page.code, Qt.Key.Key_Return)  # Enter twice never sells twice
+    qtbot.keyClick(page.code, Qt.Key.Key_F12)
+    assert len(all_sales(ctx)) == 1
+
+
+def test_a_wrong_amount_is_said_in_the_form_and_the_cart_stays(qtbot: QtBot, page: CounterPage,
+                                                                 ctx: AppContext, items: dict[str, str]) -> None:
+    scan(qtbot, page, "8991002")  # Rp18.000
+    dialog = split(qtbot, page, "Ctrl+5")
+    qtbot.keyClicks(dialog.others[PaymentMethod.QRIS], "20.000")
+    assert "lebih" in dialog.cash_due.text()
+    qtbot.keyClick(dialog.others[PaymentMethod.QRIS], Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.error.text().startswith("Jumlah pembayaran lebih besar")
+    qtbot.keyClick(dialog.others[PaymentMethod.QRIS], Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    assert all_sales(ctx) == [] and page.model.rowCount() == 1
+    assert stock_store.on_hand(ctx.db, items["gula"]) == 5
+
+
+def test_kasbon_for_a_customer_added_on_the_spot(qtbot: QtBot, page: CounterPage, ctx: AppContext) -> None:
+    scan(qtbot, page, "8991001")
+    scan(qtbot, page, "8991002")  # Rp53.000
+    dialog = split(qtbot, page, "Ctrl+6")
+    picker = dialog.picker
+    assert dialog.credit.text() == "Rp53.000" and QApplication.focusWidget() is picker.search_box
+    qtbot.keyClick(dialog.credit, Qt.Key.Key_Return)  # no customer yet
+    assert dialog.isVisible() and "pelanggan" in dialog.error.text().lower()
+    qtbot.keyClicks(picker.search_box, "Pak Budi")
+    qtbot.keyClick(picker.search_box, Qt.Key.Key_Return)  # nobody found: the quick add opens with the name
+    assert picker.add_box.isVisible() and picker.new_name.text() == "Pak Budi"
+    qtbot.keyClicks(picker.new_phone, "0812-1111-2222")
+    qtbot.keyClick(picker.new_phone, Qt.Key.Key_Return)
+    assert picker.customer is not None and picker.customer.name == "Pak Budi"
+    assert QApplication.focusWidget() is dialog.credit
+    dialog.credit.selectAll()
+    qtbot.keyClicks(dialog.credit, "33.000")  # Rp20.000 paid now in cash
+    assert dialog.cash_due.text() == "Rp20.000"
+    qtbot.keyClick(dialog.credit, Qt.Key.Key_Return)
+    sale = all_sales(ctx)[0]
+    today = dialog.today
+    assert (sale.credit_amount, sale.customer_id, sale.due_date) == (
+        33_000, picker.customer.id, (today + timedelta(days=7)).isoformat())
+    assert payment_rows(ctx) == [("tunai", 20_000, 20_000)]
+    assert credit_store.owed(ctx.db, picker.customer.id) == 33_000
+    bar = page.after_sale
+    assert bar.isVisible() and bar.whatsapp_button.isVisible()
+    text = receipt_text(ctx, sale.id)
+    assert text.startswith("```") and "Rp53.000" in text and "Pak Budi" in text and "Rp33.000" in text
+
+
+def test_kasbon_for_a_known_customer_whole_total(qtbot: QtBot, page: CounterPage, ctx: AppContext) -> None:
+    sari, _ = add_customer(ctx.db, "Bu Sari", "")
+    scan(qtbot, page, "8991001")
+    dialog = split(qtbot, page, "Ctrl+6")
+    qtbot.keyClicks(dialog.picker.search_box, "sar")
+    qtbot.keyClick(dialog.picker.search_box, Qt.Key.Key_Return)
+    assert dialog.picker.customer is not None and dialog.picker.customer.id == sari
+    qtbot.keyClick(dialog.credit, Qt.Key.Key_Return)
+    sale = all_sales(ctx)[0]
+    assert (sale.payment_method, sale.credit_amount, payment_rows(ctx)) == ("kasbon", 35_000, [])
+    assert credit_store.owed(ctx.db, sari) == 35_000
+    assert not page.after_sale.whatsapp_button.isVisible()  # no phone: nothing to send to
+
+
+def test_qris_shows_the_code_for_the_exact_total(qtbot: QtBot, page: CounterPage, ctx: AppContext) -> None:
+    ctx.announce(save_static_payload(ctx.db, STATIC))
+    scan(qtbot, page, "8991001")
+    scan(qtbot, page, "8991002")
+    qtbot.keyClick(page.code, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert page.pay.qris_note.isHidden()
+    qtbot.keyClick(page.finish_button, Qt.Key.Key_Return)
+    shown = page.checkout.qris_dialog
+    assert shown is not None and shown.isVisible() and all_sales(ctx) == []
+    assert shown.code.module_pixels() >= 6
+    assert dict(decode(with_amount(STATIC, 53_000)))["54"] == "53000"
+    assert shown.code._caption[0] == "Rp53.000"
+    qtbot.keyClick(shown.paid_button, Qt.Key.Key_Return)
+    assert not shown.isVisible()
+    assert [(s.payment_method, s.total) for s in all_sales(ctx)] == [("qris", 53_000)]
+    qtbot.keyClick(page.code, Qt.Key.Key_Return)
+    assert len(all_sales(ctx)) == 1
+
+
+def test_qris_not_yet_paid_keeps_the_cart(qtbot: QtBot, page: CounterPage, ctx: AppContext) -> None:
+    save_static_payload(ctx.db, STATIC)
+    scan(qtbot, page, "8991001")
+    qtbot.keyClick(page.code, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(page.code, Qt.Key.Key_F12)
+    shown = page.checkout.qris_dialog
+    assert shown is not None
+    qtbot.keyClick(shown.paid_button, Qt.Key.Key_Escape)
+    assert not shown.isVisible() and all_sales(ctx) == [] and page.model.rowCount() == 1
+
+
+def test_qris_without_the_shops_code_says_where_to_set_it(qtbot: QtBot, page: CounterPage, ctx: AppContext) -> None:
+    scan(qtbot, page, "8991001")
+    qtbot.keyClick(page.code, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert page.pay.qris_note.isVisible() and "Pengaturan → QRIS toko" in page.pay.qris_note.text()
+    qtbot.keyClick(page.code, Qt.Key.Key_F12)
+    assert [(s.payment_method, s.total) for s in all_sales(ctx)] == [("qris", 35_000)]
+
+
+def test_big_discount_asks_the_owner(qtbot: QtBot, page: CounterPage, ctx: AppContext) -> None:
+    set_owner_pin(ctx.db, "Bu Rina", OWNER_PIN, new_recovery_key())
+    scan(qtbot, page, "8991001")
+    qtbot.keyClicks(page.discount, "3.000")  # under 10 %: nobody is asked
+    qtbot.keyClick(page.code, Qt.Key.Key_F12)
+    assert len(all_sales(ctx)) == 1
+    scan(qtbot, page, "8991001")
+    qtbot.keyClicks(page.discount, "10.000")  # 28 %
+    on_pin_dialog(lambda box: box.reject())
+    qtbot.keyClick(page.code, Qt.Key.Key_F12)
+    assert "PIN pemilik" in page.message.text() and page.model.rowCount() == 1 and len(all_sales(ctx)) == 1
+    on_pin_dialog(type_pin(OWNER_PIN))
+    qtbot.keyClick(page.code, Qt.Key.Key_F12)
+    assert len(all_sales(ctx)) == 2 and all_sales(ctx)[0].sale_discount == 10_000
+
+
+def test_typed_price_waits_for_the_owner(qtbot: QtBot, page: CounterPage, ctx: AppContext) -> None:
+    set_owner_pin(ctx.db, "Bu Rina", OWNER_PIN, new_recovery_key())
+    scan(qtbot, page, "8991002")
+    model = page.model
+    on_pin_dialog(lambda box: box.reject())
+    assert not model.setData(model.index(0, cm.PRICE), "Rp 15.000")
+    qtbot.waitUntil(lambda: "harga" in page.message.text().lower())
+    assert model.cart.lines[0].unit_price == 18_000
+    on_pin_dialog(type_pin(OWNER_PIN))
+    assert not model.setData(model.index(0, cm.PRICE), "Rp 15.000")
+    qtbot.waitUntil(lambda: model.cart.lines[0].unit_price == 15_000)
+    assert page.total_label.text() == "Rp15.000"
+
+
+def test_category_narrows_the_search(qtbot: QtBot, page: CounterPage, ctx: AppContext,
+                                     items: dict[str, str]) -> None:
+    drinks, change = add_category(ctx.db, "Minuman")
+    ctx.announce(change)
+    ctx.announce(set_category(ctx.db, [items["kopi"]], drinks))
+    page.category.choose(drinks)
+    qtbot.waitUntil(lambda: page.results.isVisible())
+    assert [page.results.item(i).text().split(" · ")[0] for i in range(page.results.count())] == [
+        "Kopi Bubuk 250 g"]
+    scan(qtbot, page, "gula")
+    assert page.model.rowCount() == 0  # not in this category
