@@ -37,8 +37,8 @@ TREE_FILES = ("res_index.res", "pool.res")  # each tree's list of locales and th
 # Supplemental data read by ICU's calendar, time zone and locale code that ucal_open/ucal_getTimeZoneDisplayName
 # and ucol_open reach; the converter alias table; windows-1252 (ibm-5348); the root collation tables.
 TOP_FILES = ("supplementalData.res", "metadata.res", "likelySubtags.res", "keyTypeData.res", "zoneinfo64.res",
-             "timezoneTypes.res", "metaZones.res", "windowsZones.res", "numberingSystems.res", "icuver.res", "icustd.res",
-             "cnvalias.icu", "ibm-5348_P100-1997.cnv")
+             "timezoneTypes.res", "metaZones.res", "windowsZones.res", "numberingSystems.res", "icuver.res",
+             "icustd.res", "cnvalias.icu", "ibm-5348_P100-1997.cnv")
 OTHER_FILES = ("coll/ucadata.icu",)
 _LOCALE_FILE = re.compile(r"(?P<tree>(?:[a-z]+/)?)(?P<locale>[a-z]{2,3}(?:_[A-Za-z0-9]+)*|root)\.res")
 
@@ -68,7 +68,7 @@ def read_package(data: bytes) -> tuple[bytes, str, list[tuple[str, bytes]]]:
     entries = [struct.unpack_from("<II", data, toc + 4 + 8 * i) for i in range(count)]
     ends = [offset for _name, offset in entries[1:]] + [len(data) - toc]
     items = []
-    for (name_at, data_at), end in zip(entries, ends):
+    for (name_at, data_at), end in zip(entries, ends, strict=True):
         name = data[toc + name_at:data.index(b"\0", toc + name_at)].decode("ascii")
         items.append((name, data[toc + data_at:toc + end]))
     prefix = items[0][0].split("/", 1)[0] + "/"
@@ -90,7 +90,7 @@ def write_package(header: bytes, prefix: str, items: list[tuple[str, bytes]]) ->
         data_at = _align(len(header) + data_at + len(body)) - len(header)
     out = bytearray(header)
     out += struct.pack("<I", len(items)) + b"".join(struct.pack("<II", *pair) for pair in offsets) + names
-    for (_name, body), (_n, at) in zip(items, offsets):
+    for (_name, body), (_n, at) in zip(items, offsets, strict=True):
         out += PAD * (len(header) + at - len(out))
         out += body
     out += PAD * (_align(len(out)) - len(out))
@@ -113,7 +113,7 @@ def read_symbol(library: bytes) -> tuple[str, bytes]:
     shoff, = struct.unpack_from("<Q", library, 0x28)
     shentsize, shnum = struct.unpack_from("<HH", library, 0x3A)
     sections = [struct.unpack_from("<IIQQQQIIQQ", library, shoff + i * shentsize) for i in range(shnum)]
-    for _name, kind, _flags, _addr, offset, size, link, _info, _align_, entsize in sections:
+    for _name, kind, _flags, _addr, offset, size, link, _info, _alignment, entsize in sections:
         if kind != 11:  # SHT_DYNSYM
             continue
         strings = sections[link][4]

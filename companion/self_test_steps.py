@@ -271,7 +271,7 @@ def qris_code(trial: Trial) -> Outcome:
         picture.convert("RGB").save(photo, quality=85)
     with Image.open(photo) as picture:
         texts = [code.text for code in zxingcpp.read_barcodes(picture.convert("L"),
-                                                               formats=zxingcpp.BarcodeFormat.QRCode)]
+                                                               formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode))]
     if texts != [payload]:
         return FAILED, tr("the QRIS code read back from the photo differs from the one drawn")
     facts = qris.read_qris(texts[0])  # checks the CRC again

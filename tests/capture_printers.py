@@ -8,6 +8,7 @@ printer switched off mid-receipt).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import socket
@@ -123,5 +124,7 @@ class NetworkCapture:
         return bytes(received)
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        with contextlib.suppress(OSError):
+            self.server.shutdown(socket.SHUT_RDWR)  # wakes accept(): a bare close leaves the port listening
         self.server.close()
         self._thread.join(timeout=5)

@@ -9,9 +9,11 @@ import sys
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
-from PySide6.QtCore import QBuffer, QByteArray, QCollator, QLocale, QStringDecoder, QTimeZone, QXmlStreamReader, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QCollator, QLocale, QStringDecoder, Qt, QTimeZone, QXmlStreamReader
 
 LOCALES = ("id_ID", "id", "en_US", "en_GB", "C")
+TIME_TYPES = (QTimeZone.TimeType.StandardTime, QTimeZone.TimeType.DaylightTime, QTimeZone.TimeType.GenericTime)
+NAME_TYPES = (QTimeZone.NameType.LongName, QTimeZone.NameType.ShortName, QTimeZone.NameType.OffsetName)
 WORDS = ["Écrou", "ecrou", "Ecrou", "apel", "Apel", "anggur", "Anggur", "ñandu", "nanas", "zaitun", "Ä", "a", "b",
          "item 10", "item 9", "item-2", "item 2", "Çabe", "cabe", "ß", "ss", "straße", "Strasse", "日本", "한국", "ไทย",
          "Ω", "ω", "1", "10", "2", "", " ", "a-b", "ab", "a b", "İstanbul", "ıi"]
@@ -28,7 +30,8 @@ def collation() -> dict[str, object]:
                     collator.setNumericMode(numeric)
                     collator.setIgnorePunctuation(punctuation)
                     key = f"{name} {case.name} {numeric} {punctuation}"
-                    order = sorted(range(len(WORDS)), key=lambda i, c=collator: c.sortKey(WORDS[i]))
+                    keys = [collator.sortKey(w) for w in WORDS]
+                    order = sorted(range(len(WORDS)), key=keys.__getitem__)
                     out[key] = [order, [collator.compare(a, b) for a in WORDS for b in WORDS]]
         locale = QLocale(name)
         out[f"case {name}"] = [locale.toUpper(w) for w in WORDS] + [locale.toLower(w) for w in WORDS]
@@ -36,15 +39,15 @@ def collation() -> dict[str, object]:
 
 
 def zone_names() -> dict[str, object]:
-    zones = [bytes(z).decode() for z in QTimeZone.availableTimeZoneIds()]
+    zones = [bytes(z.data()).decode() for z in QTimeZone.availableTimeZoneIds()]
     out: dict[str, object] = {"zones": zones}
     for name in LOCALES:
         locale = QLocale(name)
         shown = []
         for zone in zones:
             tz = QTimeZone(zone.encode())
-            for kind in QTimeZone.TimeType.StandardTime, QTimeZone.TimeType.DaylightTime, QTimeZone.TimeType.GenericTime:
-                for style in QTimeZone.NameType.LongName, QTimeZone.NameType.ShortName, QTimeZone.NameType.OffsetName:
+            for kind in TIME_TYPES:
+                for style in NAME_TYPES:
                     shown.append(tz.displayName(kind, style, locale))
         out[f"zones {name}"] = shown
     return out

@@ -26,6 +26,7 @@ from companion.domain.barcode_labels import (
     cells,
     copies,
     ean13_check_digit,
+    fits_thermal,
     is_ean13,
     label_code,
     label_doc,
@@ -36,11 +37,13 @@ from companion.domain.barcode_labels import (
 from companion.domain.errors import UserError
 from companion.domain.print_doc import Align, Barcode, Text, plain_lines
 from companion.domain.product import ProductInput
+from companion.domain.settings_keys import PRINTER_KIND, PRINTER_TARGET
 from companion.gui.barcode_label_dialog import THERMAL, BarcodeLabelDialog
 from companion.gui.barcode_sheet import write_pdf
 from companion.gui.context import AppContext
 from companion.printing import send
 from companion.printing.config import Kind, PrinterConfig
+from companion.services.printer_setup import save_printer
 from companion.services.products import add_product
 from companion.store import products as product_store
 
@@ -151,10 +154,16 @@ def test_a_second_page_and_the_label_printer_size(qtbot: QtBot, tmp_path: Path) 
         [(EAN13_CODE, "4006381333931")]] * 2
 
 
-def test_a_code_too_long_for_small_labels_is_said() -> None:
+def test_a_code_too_long_for_small_labels_or_the_roll_is_said() -> None:
     long_sku = LabelCode(CODE128_CODE, "SABUN-CUCI-PIRING-JERUK-NIPIS-800ML-REFILL")
     assert not readable(long_sku, 52.5 - 6)
     assert readable(LabelCode(CODE128_CODE, "SABUN-800"), 52.5 - 6)
+    # the printer's own Code 128 (set B, 2 dots a module): 12 characters fit 384 dots, 13 do not; 80 mm takes 21
+    assert fits_thermal(LabelCode(CODE128_CODE, "MADU-HTN-250"), 58)
+    assert not fits_thermal(LabelCode(CODE128_CODE, "MADU-HTN-2500"), 58)
+    assert fits_thermal(LabelCode(CODE128_CODE, "X" * 21), 80)
+    assert not fits_thermal(LabelCode(CODE128_CODE, "X" * 22), 80)
+    assert fits_thermal(LabelCode(EAN13_CODE, "4006381333931"), 58)
 
 
 def _escpos_barcodes(data: bytes) -> list[tuple[str, str]]:
@@ -205,3 +214,27 @@ def test_the_dialog_names_what_it_cannot_print_and_saves_the_sheet(ctx: AppConte
     assert _decoded(saved, SheetLayout.A4_4X10)[0][:3] == [(EAN13_CODE, KOPI_EAN)] * 3
     dialog.choose_paper(THERMAL)
     assert not dialog.pdf_button.isEnabled() and "Kopi" in dialog.picture.text()
+    assert not dialog.print_button.isEnabled() and "Printer thermal belum diatur" in dialog.problems.text()
+
+
+def test_print_on_the_thermal_printer_sends_the_labels(ctx: AppContext, qtbot: QtBot, tmp_path: Path) -> None:
+    """The dialog's thermal choice goes through PRINTING's background send: a file printer receives the bars."""
+    out = tmp_path / "lp0"
+    ctx.announce(save_printer(ctx.db, {PRINTER_KIND.key: "file", PRINTER_TARGET.key: str(out)}))
+    kopi, _ = add_product(ctx.db, ProductInput(sku="KOPI-250", name="Kopi", sell_price=35_000, barcode=KOPI_EAN))
+    product = product_store.get(ctx.db, kopi)
+    assert product is not None
+    long_id, _ = add_product(ctx.db, ProductInput(sku="SABUN-CUCI-800ML", name="Sabun", sell_price=9_000))
+    long_sku = product_store.get(ctx.db, long_id)
+    assert long_sku is not None
+    dialog = BarcodeLabelDialog(ctx, [product, long_sku])
+    qtbot.addWidget(dialog)
+    dialog.choose_paper(THERMAL)
+    dialog.set_count(0, 2)
+    dialog.set_count(1, 0)
+    assert dialog.print_button.isEnabled()
+    assert dialog.problems.text() == ("Kode \"Sabun\" terlalu panjang untuk kertas 58 mm: pilih printer label atau "
+                                      "kertas A4, atau beri SKU yang lebih pendek.")
+    dialog.print_now()
+    ctx.work.wait()
+    assert _escpos_barcodes(out.read_bytes()) == [(EAN13_CODE, KOPI_EAN)] * 2

@@ -112,7 +112,7 @@ def test_cashiers_are_added_renamed_given_pins_and_turned_off(db: Database) -> N
     with pytest.raises(UserError):
         svc.disable_cashier(db, cashier_store.owner(db).id, T0)  # type: ignore[union-attr]
     svc.add_cashier(db, "Ani S.", "2468", T0)  # a turned-off name may be used again
-    with pytest.raises(UserError, match="Ani S."):
+    with pytest.raises(UserError, match=r"Ani S\."):
         svc.enable_cashier(db, ani, T0)
     with pytest.raises(NotFound):
         svc.rename_cashier(db, "nobody", "X", T0)
@@ -134,7 +134,8 @@ def test_five_wrong_pins_start_a_wait_that_a_restart_keeps_while_selling_goes_on
     db = open_database(db_path(data_dir))  # the app closed and opened again
     assert svc.wait_left(db, ani, T0 + timedelta(seconds=10)) == 20
     pid, _ = add_product(db, ProductInput(sku="KOPI", name="Kopi", sell_price=5_000), 10)
-    sale = sale_service.record_sale(db, [LineInput(pid, 1, 5_000)], payment=Payment(others={}, cash_given=5_000), actor=ani)
+    sale = sale_service.record_sale(db, [LineInput(pid, 1, 5_000)], payment=Payment(others={}, cash_given=5_000),
+                                    actor=ani)
     assert sale.number  # selling never waits for a PIN
     with pytest.raises(MustWait):
         svc.check_pin(db, ani, ANI_PIN, T0 + timedelta(seconds=10))

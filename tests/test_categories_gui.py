@@ -10,6 +10,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QScrollArea
 from pytestqt.qtbot import QtBot
 
 from companion import i18n
@@ -183,6 +184,12 @@ def test_screenshots_of_the_products_page_and_a_label_sheet(lang: str, shop_dir:
         settle(window)
         assert {p.category_name for p in page.model.visible_products()} == {"Minuman"}
         assert window.grab().save(str(SHOTS / f"products-minuman-{lang}.png"))
+        window.resize(1280, 720)
+        settle(window)
+        assert check_layout(window) == []
+        assert window.grab().save(str(SHOTS / f"products-minuman-1280x720-{lang}.png"))
+        window.resize(1366, 768)
+        settle(window)
         page.table.selectRow(0)
         chosen = page.selected_products()
         dialog = BarcodeLabelDialog(window.ctx, chosen + [p for p in page.model.visible_products()[1:4]], window)
@@ -208,4 +215,8 @@ def test_screenshots_of_the_products_page_and_a_label_sheet(lang: str, shop_dir:
         assert isinstance(reports, ReportsPage)
         reports.tabs.setCurrentWidget(reports.categories)
         settle(window)
+        for area in reports.findChildren(QScrollArea):  # the tabs are below the chart: scrolled into view
+            area.verticalScrollBar().setValue(area.verticalScrollBar().maximum())
+        settle(window)
+        assert reports.categories.table.rowCount() >= 4
         assert window.grab().save(str(SHOTS / f"reports-by-category-{lang}.png"))

@@ -78,7 +78,7 @@ def test_a_payment_larger_than_the_debt_is_refused_and_nothing_is_written(shop: 
             pay_credit(db, ani, amount, PaymentMethod.CASH)
     assert credit_store.payments(db, ani) == [] and credit_store.owed(db, ani) == 50_000
     set_language("en")
-    with pytest.raises(UserError, match="larger than the debt Rp50.000"):
+    with pytest.raises(UserError, match=r"larger than the debt Rp50\.000"):
         pay_credit(db, ani, 60_000, PaymentMethod.TRANSFER)
 
 

@@ -10,7 +10,10 @@ from companion.domain.errors import NotFound, UserError
 from companion.domain.field_problems import FieldProblems
 from companion.domain.whatsapp import chat_link, wa_number
 from companion.i18n import set_language
+from companion.services.credit import customer_lines
 from companion.services.customers import add_customer, delete_customer, edit_customer
+from companion.services.sample_customers import fill_sample_customers
+from companion.services.sample_shop import fill_sample_shop
 from companion.store import customers as customer_store
 from companion.store.database import Database
 
@@ -108,3 +111,15 @@ def test_sentences_read_in_english_too(db: Database) -> None:
     set_language("en")
     with pytest.raises(UserError, match="is not a phone number WhatsApp can open"):
         wa_number("hello")
+
+
+def test_the_sample_customers_show_each_kind_of_kasbon(db: Database) -> None:
+    fill_sample_shop(db)
+    change = fill_sample_customers(db)
+    lines = {line.customer.name: line for line in customer_lines(db)}
+    assert set(change.customers) == {line.customer.id for line in lines.values()}
+    ani, budi = lines["Bu Ani"], lines["Pak Budi Santoso"]
+    assert ani.state is not None and ani.state.overdue and ani.state.days_late == 5
+    assert budi.state is not None and not budi.state.overdue
+    assert lines["Mbak Sari"].customer.owed == 0 and lines["Pak Joko (bengkel)"].state is None
+    assert list(lines) == ["Bu Ani", "Pak Budi Santoso", "Mbak Sari", "Pak Joko (bengkel)"]

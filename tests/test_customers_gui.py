@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QTableWidget, QTableWidgetItem
 from pytestqt.qtbot import QtBot
 
 from companion.domain.clock import local_day, now_utc, shop_zone
@@ -65,6 +65,7 @@ def page(qtbot: QtBot, ctx: AppContext, people: dict[str, str]) -> CustomersPage
     shown.resize(1100, 620)
     shown.show()
     qtbot.waitExposed(shown)
+    shown.activateWindow()
     shown.on_shown()
     return shown
 
@@ -73,11 +74,17 @@ def in_dialog(kind: type, act: Callable[[QDialog], None]) -> None:
     """Act on the modal dialog of `kind` that the next action opens."""
     def run() -> None:
         dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, kind):
+        if not isinstance(dialog, kind) or not isinstance(dialog, QDialog):
             QTimer.singleShot(10, run)
             return
         act(dialog)
     QTimer.singleShot(0, run)
+
+
+def cell(table: QTableWidget, row: int, col: int) -> QTableWidgetItem:
+    item = table.item(row, col)
+    assert item is not None
+    return item
 
 
 def texts(page: CustomersPage, row: int) -> list[str]:
@@ -145,8 +152,8 @@ def test_the_debt_page_takes_a_payment(qtbot: QtBot, page: CustomersPage, ctx: A
     assert page.stack.currentWidget() is debt
     assert (debt.name.text(), debt.owed.text()) == ("Bu Ani", "Rp30.000")
     assert "lewat 3 hari" in debt.since.text() and debt.notes.text() == "Catatan: bayar tiap Jumat"
-    assert debt.sales.rowCount() == 1 and debt.sales.item(0, 4).text() == "Rp30.000"
-    assert debt.sales.item(0, 4).foreground().color() == LATE
+    assert debt.sales.rowCount() == 1 and cell(debt.sales, 0, 4).text() == "Rp30.000"
+    assert cell(debt.sales, 0, 4).foreground().color() == LATE
     assert debt.payments.rowCount() == 0 and not debt.note_button.isVisible()
 
     def too_much_then_all(dialog: QDialog) -> None:
@@ -165,7 +172,7 @@ def test_the_debt_page_takes_a_payment(qtbot: QtBot, page: CustomersPage, ctx: A
     debt.receive_payment()
     assert credit_store.owed(ctx.db, people["ani"]) == 20_000
     assert debt.owed.text() == "Rp20.000" and debt.paid_note.text() == "Pembayaran Rp10.000 sudah dicatat."
-    assert [debt.payments.item(0, c).text() for c in (1, 2, 3)] == ["Rp10.000", "QRIS", "lewat anaknya"]
+    assert [cell(debt.payments, 0, c).text() for c in (1, 2, 3)] == ["Rp10.000", "QRIS", "lewat anaknya"]
     assert debt.note_button.isVisible()
 
     def all_of_it(dialog: QDialog) -> None:
@@ -177,8 +184,10 @@ def test_the_debt_page_takes_a_payment(qtbot: QtBot, page: CustomersPage, ctx: A
     debt.receive_payment()
     assert credit_store.owed(ctx.db, people["ani"]) == 0
     assert debt.since.text() == "Tidak ada kasbon." and not debt.pay_button.isEnabled()
-    assert debt.sales.item(0, 4).text() == "Lunas"
-    page.show_list()
+    assert cell(debt.sales, 0, 4).text() == "Lunas"
+    debt.pay_button.setFocus()
+    qtbot.keyClick(debt.sales, Qt.Key.Key_Escape)  # Esc: back to the list
+    assert page.stack.currentIndex() == 0
     assert texts(page, 0)[0] == "Pak Budi"  # Bu Ani owes nothing now
 
 
@@ -197,7 +206,7 @@ class LinkCatcher(QObject):
 @pytest.fixture
 def links() -> Iterator[LinkCatcher]:
     catcher = LinkCatcher()
-    QDesktopServices.setUrlHandler("https", catcher, "open")
+    QDesktopServices.setUrlHandler("https", catcher, "open")  # type: ignore[arg-type]
     yield catcher
     QDesktopServices.unsetUrlHandler("https")
 

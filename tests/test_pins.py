@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from companion.domain.errors import UserError
 from companion.domain.pins import (
     FREE_TRIES,
     MAX_WAIT_S,
@@ -25,7 +26,6 @@ from companion.domain.pins import (
     wait_seconds_after,
     wrong_pin,
 )
-from companion.domain.errors import UserError
 
 T0 = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)
 

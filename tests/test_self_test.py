@@ -15,7 +15,8 @@ from companion.store.location import db_path
 
 ROOT = Path(__file__).resolve().parent.parent
 STEPS = ["Data folder", "Translations", "Money, dates and time zones", "Password store", "Connectors",
-         "Practice marketplace", "Practice sale", "Label sheet", "Main window", "App start"]
+         "Practice marketplace", "Practice sale", "Label sheet", "Receipt printer", "QRIS code", "Text and sorting",
+         "Main window", "App start"]
 
 
 def self_test(*args: str) -> subprocess.CompletedProcess[str]:
@@ -48,6 +49,11 @@ def test_self_test_from_source_passes_every_step() -> None:
     assert "lazada, shopee, tiktok" in steps["Connectors"][1]
     assert "saved and read back; stock 5 → 3" in steps["Practice sale"][1]
     assert "keyring.backends." in steps["Password store"][1]
+    assert steps["Receipt printer"][1].endswith(" bytes of ESC/POS at 58 mm with the text, logo, QR code, drawer kick "
+                                                "and cut; the USB library loads")
+    assert steps["QRIS code"][1].startswith("Rp30.000 for TOKO UJI: drawn by segno, read back from a JPEG by zxing-cpp")
+    assert steps["Text and sorting"][1].startswith("anggur < Apel < cabe 9 < cabe 10 < Émping < zaitun; Waktu "
+                                                   "Indonesia Barat, Waktu Indonesia Tengah, Waktu Indonesia Timur; ")
     assert done.stdout.splitlines()[0].startswith("Seller Companion self-test, version ")
     assert done.stdout.splitlines()[-1] == (
         f"Self-test done: {sum(s == 'ok' for s, _ in steps.values())} ok, "
@@ -65,10 +71,11 @@ def test_a_damaged_shop_file_fails_the_self_test_and_stays_untouched(tmp_path: P
     assert steps["Data folder"] == ("FAILED", "the copy of the shop's data is damaged; restore the newest backup "
                                               "(companion restore)")
     assert steps["Practice sale"] == ("FAILED", "skipped: the data folder step failed")
+    assert steps["Receipt printer"] == ("FAILED", "skipped: the data folder step failed")
     assert steps["Main window"] == ("FAILED", "skipped: the data folder step failed")
     assert steps["App start"] == ("FAILED", "skipped: the data folder step failed")
     assert steps["Translations"][0] == "ok"  # the other steps still ran and reported
-    assert done.stdout.splitlines()[-1].endswith(" 4 failed.")
+    assert done.stdout.splitlines()[-1].endswith(" 5 failed.")
     assert db_path(shop).read_bytes() == damaged
     assert sorted(p.name for p in shop.iterdir()) == ["companion.sqlite3"]
 

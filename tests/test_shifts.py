@@ -223,8 +223,8 @@ def report_facts(closed: bool = True) -> ShiftReportFacts:
                        35_000, 20_000)
     exp = expected(money)
     done = close(money, Counted(exp.cash - 5_000, exp.qris, None), "salah kembalian") if closed else None
-    return ShiftReportFacts("Toko Berkah Jaya Makmur Sentosa Abadi", "WIB", "2026-12-07T01:00:00.000000Z", "Ani Wulandari",
-                            money, ShiftActivity(31, 1_900_000, 100_000, 1, 35_000, 1, 20_000), done,
+    return ShiftReportFacts("Toko Berkah Jaya Makmur Sentosa Abadi", "WIB", "2026-12-07T01:00:00.000000Z",
+                            "Ani Wulandari", money, ShiftActivity(31, 1_900_000, 100_000, 1, 35_000, 1, 20_000), done,
                             "2026-12-07T10:05:00.000000Z" if closed else "", "Budi")
 
 

@@ -14,21 +14,28 @@ from pytestqt.qtbot import QtBot
 
 from companion import i18n
 from companion.domain.payments import Payment
+from companion.domain.pins import new_recovery_key
 from companion.domain.product import ProductInput
 from companion.domain.sale import LineInput, PaymentMethod
-from companion.domain.settings_keys import SHIFT_COUNT_NON_CASH
+from companion.domain.settings_keys import PRINTER_KIND, PRINTER_PAPER_MM, PRINTER_TARGET, SHIFT_COUNT_NON_CASH
 from companion.gui.context import AppContext
+from companion.gui.owner_pin import PinDialog
 from companion.gui.receipt import DocPreview
 from companion.gui.shift_bar import ShiftBar
 from companion.gui.shift_close_dialog import CloseShiftDialog
 from companion.gui.shift_dialogs import OpenShiftDialog
 from companion.gui.shift_history import ShiftHistoryDialog
+from companion.gui.shift_report_view import ShiftReportDialog, show_report
+from companion.gui.style import STYLE
 from companion.services import sales as sale_service
 from companion.services import shifts as shift_service
+from companion.services.cashiers import add_cashier, set_owner_pin
+from companion.services.printer_setup import save_printer
 from companion.services.products import add_product
 from companion.store import shifts as shift_store
 
-FIT = (1280, 650)  # a 1280×720 screen less the title bar and the taskbar
+FIT = (1280, 650)  # a 1280×720 screen less the window title bar and the taskbar
+TITLE_BAR = 32  # the dialog's own title bar
 
 
 @pytest.fixture
@@ -174,13 +181,26 @@ def test_the_history_lists_shifts_newest_first(qtbot: QtBot, ctx: AppContext, ko
     dialog = ShiftHistoryDialog(ctx)
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 2
-    newest, oldest = ([dialog.table.item(r, c).text() for c in range(6)] for r in range(2))
+    newest, oldest = ([cell.text() if (cell := dialog.table.item(r, c)) else "" for c in range(6)] for r in range(2))
     assert newest[2] == "masih dibuka" and newest[3] == "Rp10.000"
     assert oldest[4] == "kurang Rp5.000" and oldest[5] == "uang receh hilang"
 
 
+@pytest.fixture
+def styled() -> Iterator[None]:
+    """The app's own look (large type, tall boxes), as the shop sees it."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.styleSheet()
+    app.setStyleSheet(STYLE)
+    yield
+    app.setStyleSheet(before)
+
+
 @pytest.mark.parametrize("lang", ["id", "en"])
-def test_the_dialogs_fit_a_small_laptop(qtbot: QtBot, ctx: AppContext, kopi: str, lang: str) -> None:
+def test_the_dialogs_fit_a_small_laptop(qtbot: QtBot, ctx: AppContext, kopi: str, lang: str,
+                                       styled: None) -> None:
+    """With everything open at once: notes, QRIS and transfer counts, and error lines under the boxes."""
     i18n.set_language(lang)
     shift = opened(ctx, 200_000)
     sell(ctx, kopi, 2, Payment({PaymentMethod.QRIS: 20_000}, cash_given=100_000))
@@ -195,7 +215,7 @@ def test_the_dialogs_fit_a_small_laptop(qtbot: QtBot, ctx: AppContext, kopi: str
         dialog.show()
         qtbot.waitExposed(dialog)
         hint = dialog.sizeHint()
-        assert hint.width() <= FIT[0] and hint.height() <= FIT[1], (type(dialog).__name__, hint)
+        assert hint.width() <= FIT[0] and hint.height() + TITLE_BAR <= FIT[1], (type(dialog).__name__, hint)
         dialog.resize(dialog.sizeHint().expandedTo(dialog.minimumSizeHint()))
         QApplication.processEvents()
         assert check_layout(dialog) == [], type(dialog).__name__
@@ -207,3 +227,77 @@ def _grab(widget: QWidget, lang: str) -> None:
     folder = Path("/tmp/w/shots18/shifts")
     if folder.is_dir():
         widget.grab().save(str(folder / f"test_{type(widget).__name__}_{lang}.png"))
+
+
+def test_after_a_close_the_report_goes_to_the_thermal_printer_and_shows(qtbot: QtBot, ctx: AppContext, kopi: str,
+                                                                        tmp_path: Path) -> None:
+    """A printer set up as a device file (what /dev/usb/lp0 is): the report's ESC/POS bytes land in it, at 58 mm."""
+    paper = tmp_path / "lp0"
+    paper.write_bytes(b"")
+    ctx.announce(save_printer(ctx.db, {PRINTER_KIND.key: "file", PRINTER_TARGET.key: str(paper),
+                                       PRINTER_PAPER_MM.key: "58"}))
+    shift = opened(ctx, 100_000)
+    sell(ctx, kopi, 1, Payment({}, cash_given=50_000))
+    shift_service.close_shift(ctx.db, shift, 130_000, reason="uang sobek")
+    seen: list[str] = []
+
+    def read_and_close() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, ShiftReportDialog):
+            QTimer.singleShot(20, read_and_close)
+            return
+        seen.append(dialog.text.toPlainText())
+        dialog.accept()
+
+    QTimer.singleShot(0, read_and_close)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    show_report(parent, ctx, shift, print_it=True)
+    ctx.work.wait()
+    assert seen and "LAPORAN SHIFT" in seen[0] and "kurang Rp5.000" in seen[0]
+    assert all(len(line) <= 32 for line in seen[0].splitlines())
+    printed = paper.read_bytes()
+    assert b"LAPORAN SHIFT" in printed and b"uang sobek" in printed
+
+
+def _answer_pin(pin: str | None) -> None:
+    """Type the owner's PIN into the PIN dialog that opens next (None: cancel it)."""
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, PinDialog):
+            QTimer.singleShot(20, answer)
+            return
+        if pin is None:
+            dialog.reject()
+            return
+        dialog.pin.setText(pin)
+        dialog.check()
+    QTimer.singleShot(0, answer)
+
+
+def test_only_the_owner_switches_counting_qris_and_transfer(qtbot: QtBot, ctx: AppContext) -> None:
+    """A cashier at the counter: switching the count asks for the owner's PIN; cancelled, nothing changes."""
+    ctx.announce(set_owner_pin(ctx.db, "Pak Harto", "1397", new_recovery_key()))
+    ani, change = add_cashier(ctx.db, "Ani", "2580")
+    ctx.announce(change)
+    ctx.set_cashier(ani)
+    shift, change = shift_service.open_shift(ctx.db, 200_000, actor=ani)
+    ctx.announce(change)
+    bar = ShiftBar(ctx)
+    qtbot.addWidget(bar)
+    assert "oleh Ani" in bar.state.text()
+    dialog = CloseShiftDialog(ctx, shift)
+    qtbot.addWidget(dialog)
+    _answer_pin(None)
+    dialog.count_non_cash.setChecked(True)
+    assert not dialog.count_non_cash.isChecked() and not ctx.setting(SHIFT_COUNT_NON_CASH)
+    assert dialog.counted["qris"].isHidden()
+    _answer_pin("1397")
+    dialog.count_non_cash.setChecked(True)
+    assert ctx.setting(SHIFT_COUNT_NON_CASH) and not dialog.counted["qris"].isHidden()
+    dialog.counted["tunai"].setText("200.000")
+    dialog.counted["qris"].setText("0")
+    dialog.counted["transfer"].setText("0")
+    dialog.save()
+    row = shift_store.get(ctx.db, shift)
+    assert row is not None and row.close is not None and row.close.closed_by_name == "Ani"

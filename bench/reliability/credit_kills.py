@@ -6,8 +6,8 @@ child asked for and what it said committed:
 - each payment is recorded once or not at all (asked and committed: one row; asked and cut off: none or one;
   refused: none; pressed again with the same id: still one; no row the child never asked for);
 - a kasbon sale or its void cut off is there whole or not at all (a void takes off at most the sale's kasbon);
-- what each customer owes = Σ kasbon − Σ payments − Σ taken off by voids (the tally and the rows), and the store's sum, the customer list, the debt
-  page's maths and the rows all say the same, never below zero;
+- what each customer owes = Σ kasbon − Σ payments − Σ taken off by voids (the tally and the rows), and the
+  store's sum, the customer list, the debt page's maths and the rows all say the same, never below zero;
 - `companion doctor` passes on the file.
 
 Its rows are the area "kill cycles: kasbon payments" (an entry of bench/reliability/__main__.py's AREAS).
@@ -235,8 +235,8 @@ def run(quick: bool, work: Path, seed: int | None = None) -> list[Trial]:
     once.tried = once.held = tally.presses
     once.held -= len(set(once.failures))
     once.detail = (f"{tally.presses} presses, {len(tally.paid)} payments committed, {len(tally.refused)} refused "
-                   f"(more than the debt), {cut_payments} cut off by a kill ({cut_committed} of them had committed before it) and pressed again "
-                   "by the next start")
+                   f"(more than the debt), {cut_payments} cut off by a kill ({cut_committed} of them had committed "
+                   "before it) and pressed again by the next start")
     whole = tally.rows[WHOLE]
     whole.tried = whole.held = len(tally.sales)
     whole.held -= len(set(whole.failures))

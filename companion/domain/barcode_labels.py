@@ -106,6 +106,20 @@ def readable(code: LabelCode, width_mm: float) -> bool:
     return module_mm(code, width_mm) >= MIN_MODULE_MM
 
 
+THERMAL_DOTS = {58: 384, 80: 576}  # printable dots across the roll at 203 dpi
+THERMAL_MODULE_DOTS = 2  # the narrowest bar a thermal printer draws cleanly (what the receipt side asks for)
+
+
+def fits_thermal(code: LabelCode, paper_mm: int) -> bool:
+    """Whether the printer's own barcode fits the roll: EAN-13 always; Code 128 as the printer encodes it (code set
+    B, eleven modules a character, plus start, check and stop) with its quiet zones."""
+    if code.symbology == EAN13_CODE:
+        modules = 95 + sum(code.quiet_modules)
+    else:
+        modules = 11 * (len(code.data) + 2) + 13 + sum(code.quiet_modules)
+    return modules * THERMAL_MODULE_DOTS <= THERMAL_DOTS.get(paper_mm, THERMAL_DOTS[58])
+
+
 class SheetLayout(StrEnum):
     A4_3X8 = "a4_3x8"
     A4_4X10 = "a4_4x10"

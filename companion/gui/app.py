@@ -58,6 +58,7 @@ def _run(data_dir: Path, lang: str | None, start_page: str, exit_when_ready: boo
 
     if not check_database_or_recover(data_dir):
         return 1
+    from companion.gui.cashier_login import log_in
     from companion.gui.context import AppContext
     from companion.gui.main_window import MainWindow, show_fitted
 
@@ -70,6 +71,8 @@ def _run(data_dir: Path, lang: str | None, start_page: str, exit_when_ready: boo
     practice = start_online(ctx, window)
     show_fitted(window)
     QTimer.singleShot(0, lambda: open_first_task(window, start))
+    if not exit_when_ready:  # with cashiers set up, who is at the counter is asked first (gui/cashier_login.py)
+        QTimer.singleShot(0, lambda: log_in(window, ctx))
     if exit_when_ready:
         _exit_after_first_paint(app, window)
     QTimer.singleShot(0, lambda: start_alerts(ctx, window))

@@ -2,8 +2,9 @@
 or 4×10), one label a page for a label printer installed in the system, or on the counter's thermal printer.
 
 Sheets are drawn by gui/barcode_sheet.py and printed through the system print dialog or saved as a PDF; the
-thermal printer gets a PrintDoc through gui/receipt_printing.print_document (which falls back to the system
-printer when no thermal printer is set up). A product that cannot have a label is named above the buttons.
+thermal printer gets a PrintDoc through gui/receipt_printing.print_document (printed in the background; a failure
+offers to print again). Without a thermal printer set up that choice says where to set one up: the system printer's
+copy of a PrintDoc shows a barcode's digits only. A product that cannot have a label is named above the buttons.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from companion.domain.barcode_labels import (
     Label,
     SheetLayout,
     copies,
+    fits_thermal,
     label_doc,
     pages,
     product_label,
@@ -49,6 +51,7 @@ from companion.gui.context import AppContext
 from companion.gui.messages import error_text, show_error
 from companion.gui.receipt_printing import print_document
 from companion.i18n import N_, tr
+from companion.services.printer_setup import printer_config
 from companion.store.products import ProductRow
 
 THERMAL = "thermal"
@@ -59,6 +62,12 @@ PAPERS = (
     (THERMAL, N_("Counter's thermal printer (receipt paper)")),
 )
 PREVIEW_HEIGHT = 430
+TOO_LONG_LABEL = N_("The code of \"{name}\" is too long for these labels: choose bigger labels or give it a shorter "
+                    "SKU.")
+TOO_LONG_ROLL = N_("The code of \"{name}\" is too long for the {paper} mm roll: choose the label printer or an A4 "
+                   "sheet, or give it a shorter SKU.")
+NO_THERMAL = N_("No thermal printer is set up yet: set it up in Pengaturan → Printer struk, or choose the label "
+                "printer or an A4 sheet.")
 COUNT_COLUMN = 3
 
 
@@ -112,7 +121,9 @@ class BarcodeLabelDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        table.setColumnWidth(COUNT_COLUMN, 90)
+        header.setSectionResizeMode(COUNT_COLUMN, QHeaderView.ResizeMode.Fixed)
+        table.setColumnWidth(COUNT_COLUMN, 110)
+        table.verticalHeader().setDefaultSectionSize(40)  # a spin box's arrows need the height
         return table
 
     def _build(self) -> None:
@@ -171,24 +182,36 @@ class BarcodeLabelDialog(QDialog):
     def compose(self) -> None:
         """Summary, problems and the first page's picture for the counts and paper chosen now."""
         labels, layout = self.wanted(), self.layout_chosen()
-        problems = list(self.refused)
+        config = printer_config(self.ctx.db) if layout is None else None
+        ready = layout is not None or config is not None
         if layout is None:
             self.summary.setText(tr("{labels} labels on the thermal printer.", labels=len(labels)))
             self.picture.setPixmap(QPixmap())
             self.picture.setFont(QFont("monospace"))
             self.picture.setText("\n".join(plain_lines(label_doc(labels[:3]), 32)))
         else:
-            width = FORMATS[layout].label_w - 2 * PAD_MM
-            problems += [tr("The code of \"{name}\" is too long for these labels: choose bigger labels or give it "
-                            "a shorter SKU.", name=label.name)
-                         for label in self.labels if not readable(label.code, width)]
-            self.summary.setText(tr("{labels} labels on {pages} pages.", labels=len(labels),
-                                    pages=len(pages(labels, layout))))
+            count = len(pages(labels, layout))
+            self.summary.setText(tr("{labels} labels on 1 page.", labels=len(labels)) if count == 1 else
+                                 tr("{labels} labels on {pages} pages.", labels=len(labels), pages=count))
             self.picture.setPixmap(QPixmap.fromImage(preview(labels, layout, PREVIEW_HEIGHT)))
+        problems = self._problems(layout, config.paper_mm if config else None)
         self.problems.setText("\n".join(problems))
         self.problems.setVisible(bool(problems))
-        self.print_button.setEnabled(bool(labels))
+        self.print_button.setEnabled(bool(labels) and ready)
         self.pdf_button.setEnabled(bool(labels) and layout is not None)
+
+    def _problems(self, layout: SheetLayout | None, paper_mm: int | None) -> list[str]:
+        """What will not come out right: products without a code, no thermal printer, codes too long for the
+        labels or the roll chosen."""
+        found = list(self.refused)
+        if layout is not None:
+            width = FORMATS[layout].label_w - 2 * PAD_MM
+            return found + [tr(TOO_LONG_LABEL, name=label.name) for label in self.labels
+                            if not readable(label.code, width)]
+        if paper_mm is None:
+            return [*found, tr(NO_THERMAL)]
+        return found + [tr(TOO_LONG_ROLL, name=label.name, paper=paper_mm) for label in self.labels
+                        if not fits_thermal(label.code, paper_mm)]
 
     # --- doing -----------------------------------------------------------------------------------------------
     def print_now(self) -> None:

@@ -149,7 +149,7 @@ def paint_bars(painter: QPainter, label: Label, box: QRectF) -> None:
     width = box.width() / (len(modules) + left + right)
     if width >= 1:
         width = float(int(width))
-    start = box.left() + (box.width() - width * len(modules)) / 2
+    start = box.left() + (box.width() - width * (len(modules) + left + right)) / 2 + left * width  # quiet zones
     if width >= 1:
         start = float(round(start))
     run = 0

@@ -11,10 +11,11 @@ from companion.i18n import N_, tr
 
 NOTES = (100_000, 50_000, 20_000, 10_000, 5_000, 2_000, 1_000)  # the rupiah notes in use
 MAX_NOTES = 9_999
+PER_ROW = 4  # two rows of four: short enough for a 1280×720 screen with everything else open
 
 
 class CashCount(QWidget):
-    """Notes × count in two columns and a coins box; `total_changed(int)` after every change."""
+    """Notes × count in two rows and a coins box; `total_changed(int)` after every change."""
 
     total_changed = Signal(int)
 
@@ -32,15 +33,15 @@ class CashCount(QWidget):
             box.setAccessibleName(tr("{note} notes", note=format_rupiah(note)))
             box.valueChanged.connect(self._changed)
             self.counts[note] = box
-            row, col = no % 4, (no // 4) * 2
+            row, col = no // PER_ROW, (no % PER_ROW) * 2
             grid.addWidget(QLabel(format_rupiah(note)), row, col, Qt.AlignmentFlag.AlignRight)
             grid.addWidget(box, row, col + 1)
         self.coins = QLineEdit()
         self.coins.setPlaceholderText(tr("Coins, e.g. 3.500"))
         self.coins.setAccessibleName(tr("Coins"))
         self.coins.textChanged.connect(self._changed)
-        grid.addWidget(QLabel(tr("Coins")), 3, 2, Qt.AlignmentFlag.AlignRight)
-        grid.addWidget(self.coins, 3, 3)
+        grid.addWidget(QLabel(tr("Coins")), 1, 6, Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(self.coins, 1, 7)
 
     def coins_amount(self) -> int:
         """The coins typed (0 when empty or unreadable: the coins box never blocks the count)."""

@@ -43,6 +43,8 @@ class CashierLogin(QDialog):
         intro.setWordWrap(True)
         self.names = QListWidget()
         self.names.setMinimumHeight(180)
+        self.names.setStyleSheet("QListWidget { font-size: 13pt; } QListWidget::item { min-height: 40px; "
+                                 "padding-left: 8px; }")
         for row in cashier_store.people(ctx.db):
             item = QListWidgetItem(_label(row))
             item.setData(Qt.ItemDataRole.UserRole, row.id)
@@ -72,7 +74,8 @@ class CashierLogin(QDialog):
         layout.addWidget(buttons)
         self.names.currentItemChanged.connect(lambda *_: self._chosen())
         self.names.itemActivated.connect(lambda *_: self.pin.setFocus())
-        self._timer = QTimer(self)
+        self._timer = QTimer(self)  # counts a wait down; stops when the database closes
+        ctx.closing.connect(self._timer.stop)
         self._timer.timeout.connect(self._chosen)
         self._chosen()
         self.pin.setFocus()
@@ -132,6 +135,17 @@ def log_in(parent: QWidget | None, ctx: AppContext) -> bool:
     return CashierLogin(ctx, parent).exec() == QDialog.DialogCode.Accepted
 
 
+def ensure_cashier(parent: QWidget | None, ctx: AppContext) -> bool:
+    """Before recording something: True when no cashiers are set up or someone is logged in; otherwise the login
+    is asked now (False when it was closed: nothing should be recorded without a name)."""
+    if not cashier_service.cashiers_set_up(ctx.db):
+        return True
+    row = cashier_store.get(ctx.db, ctx.cashier_id) if ctx.cashier_id else None
+    if row is not None and not row.disabled:
+        return True
+    return CashierLogin(ctx, parent).exec() == QDialog.DialogCode.Accepted
+
+
 class CashierBadge(QWidget):
     """"Kasir: Ani · Ganti kasir" for the counter; hidden while no cashiers are set up. Until someone logs in it
     says so and the button asks who is there."""
@@ -176,4 +190,4 @@ def current_name(ctx: AppContext) -> str:
     return "" if row is None else row.name
 
 
-__all__ = ["CashierBadge", "CashierLogin", "current_name", "log_in"]
+__all__ = ["CashierBadge", "CashierLogin", "current_name", "ensure_cashier", "log_in"]

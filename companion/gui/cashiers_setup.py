@@ -57,6 +57,8 @@ class CashiersSetup(QFrame):
         owner_row.addStretch(1)
         self.people = QListWidget()
         self.people.setMinimumHeight(130)
+        self.people.setMaximumHeight(180)
+        self.people.setStyleSheet("QListWidget::item { min-height: 34px; padding-left: 6px; }")
         self.people.currentItemChanged.connect(lambda *_: self._enable())
         self.add = self._button(tr("Add cashier…"), self.add_cashier)
         self.rename = self._button(tr("Rename…"), self.rename_cashier)

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from companion.domain.settings_keys import LANGUAGE, Setting, T
 from companion.gui.background import BackgroundWork
 from companion.services.change import Change
+from companion.store import cashiers as cashier_store
 from companion.store import settings as settings_store
 from companion.store.database import Database, forget_thread_databases, open_database
 from companion.store.location import db_path
@@ -74,6 +75,8 @@ class AppContext(QObject):
         finally:
             self.db_path = self.work.db_path = path
             self.db = self._open()
+        if self.cashier_id is not None and cashier_store.get(self.db, self.cashier_id) is None:
+            self.set_cashier(None)  # the other book has no such cashier (the practice book has none)
 
     def rebuild_pages(self) -> None:
         """Every page built again from the book now in `db`, as after a language change (the window rebuilds)."""
@@ -115,6 +118,8 @@ class AppContext(QObject):
         self.db.close()  # closing twice is harmless
         forget_thread_databases()
         self.db = self._open()
+        if self.cashier_id is not None and cashier_store.get(self.db, self.cashier_id) is None:
+            self.set_cashier(None)  # the restored data does not know this cashier
         lang = self.setting(LANGUAGE)
         i18n.set_language(lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE)
         self.language_changed.emit(i18n.language())

@@ -22,10 +22,13 @@ from companion.domain.ids import new_id
 from companion.domain.money import format_rupiah, parse_rupiah
 from companion.domain.sale import PaymentMethod
 from companion.gui.context import AppContext
-from companion.gui.form_errors import EnterSaves, FormErrors
+from companion.gui.form_errors import EnterSaves, FormErrors, error_label
 from companion.i18n import N_, tr
 from companion.services.credit import pay_credit
 from companion.store.customers import CustomerRow
+
+
+CHOSEN_STYLE = "QPushButton:checked { background: #1b7a43; color: white; font-weight: bold; }"  # as the counter
 
 
 class CreditPaymentDialog(QDialog):
@@ -38,23 +41,26 @@ class CreditPaymentDialog(QDialog):
         self.paid = 0
         self.payment_id = new_id()  # made once: pressing Save twice records one payment
         self.setWindowTitle(tr("Receive payment"))
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(600)
         owed = QLabel(format_rupiah(customer.owed))
         owed.setProperty("role", "big")
         self.amount = QLineEdit()
         self.amount.setPlaceholderText(tr("e.g. 50.000"))
         self.amount.setMinimumHeight(40)
+        self.amount.setMinimumWidth(200)
         self.all_button = QPushButton(tr("All of it ({amount})", amount=format_rupiah(customer.owed)))
         self.all_button.clicked.connect(lambda: self.amount.setText(format_rupiah(customer.owed)))
         amount_row = QHBoxLayout()
         amount_row.addWidget(self.amount, 1)
         amount_row.addWidget(self.all_button)
+        amount_error = error_label()  # under the amount and its button, not squeezed beside them
         self.methods = QButtonGroup(self)
         method_row = QHBoxLayout()
         for method in PaymentMethod:
             button = QPushButton(method.label())
             button.setCheckable(True)
             button.setMinimumHeight(38)
+            button.setStyleSheet(CHOSEN_STYLE)
             button.setProperty("method", method.value)
             self.methods.addButton(button)
             method_row.addWidget(button)
@@ -68,6 +74,7 @@ class CreditPaymentDialog(QDialog):
         form.addRow(tr("Customer"), QLabel(f"<b>{customer.name}</b>"))
         form.addRow(tr("Owes now"), owed)
         form.addRow(tr("Paid now"), amount_row)
+        form.addRow("", amount_error)
         form.addRow(tr("Paid by"), method_row)
         form.addRow(tr("Note"), self.note)
         form.addRow("", self.after)
@@ -85,7 +92,7 @@ class CreditPaymentDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(buttons)
         self.errors = FormErrors(self.summary)
-        self.errors.add("amount", self.amount)
+        self.errors.add("amount", self.amount, amount_error)
         self.errors.add("note", self.note)
         EnterSaves(self, self.save, [self.amount, self.note])
         self.amount.textChanged.connect(self._show_after)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -115,6 +116,13 @@ class CustomerDebtView(QWidget):
         self.notes.setWordWrap(True)
         self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.notes)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc goes back to the list (a key none of the page's widgets uses)."""
+        if event.key() == Qt.Key.Key_Escape:
+            self.back.emit()
+            return
+        super().keyPressEvent(event)
 
     def _heading(self, text: str) -> QLabel:
         label = QLabel(f"<b>{text}</b>")

@@ -55,7 +55,8 @@ class PinDialog(QDialog):
         if forgot is not None:
             layout.addWidget(forgot, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(buttons)
-        self._timer = QTimer(self)
+        self._timer = QTimer(self)  # counts a wait down; stops when the database closes
+        ctx.closing.connect(self._timer.stop)
         self._timer.timeout.connect(self._tick)
         self._tick()
 

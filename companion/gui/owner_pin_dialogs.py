@@ -186,6 +186,7 @@ class ForgotOwnerPin(PinForm):
                             "then saves a new recovery file: the old one stops working. Without the file the PIN "
                             "cannot be reset; selling goes on, but voids, refunds, price and stock changes and the "
                             "reports stay closed."), tr("Set new PIN and save the file…"))
+        self.setMinimumWidth(600)
         self.ctx = ctx
         self.file_text = ""
         self.file_path: Path | None = None

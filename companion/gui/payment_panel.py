@@ -55,6 +55,16 @@ class MoneyEdit(QLineEdit):
             super().keyPressEvent(event)
 
 
+class EnterButton(QPushButton):
+    """A button that Enter presses too (outside a dialog Qt leaves Enter on a focused button unused)."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.isEnabled():
+            self.click()
+        else:
+            super().keyPressEvent(event)
+
+
 def pair(label: QWidget, widget: QWidget) -> QHBoxLayout:
     """A caption on the left and a value or field on the right (a value label takes the free width)."""
     row = QHBoxLayout()
@@ -105,7 +115,7 @@ class PaymentPanel(QFrame):
         outer.setContentsMargins(0, 0, 0, 14)
         outer.setSpacing(4)
         outer.addWidget(self._scroll(self._build_column()), 1)
-        self.finish_button = QPushButton(tr("Finish (Enter)"))
+        self.finish_button = EnterButton(tr("Finish (Enter)"))
         self.finish_button.setProperty("primary", True)
         self.finish_button.setStyleSheet("font-size: 15pt; min-height: 50px;")
         self.finish_button.clicked.connect(self.finish_asked)

@@ -124,7 +124,7 @@ class PrinterSetup(QFrame):
         self.note = QLabel()
         self.note.setWordWrap(True)
         heading = QLabel(tr("Receipt printer"))
-        heading.setProperty("role", "heading")
+        heading.setStyleSheet("font-size: 13pt; font-weight: bold;")  # as Pengaturan's other card headings
         box = QVBoxLayout(self)
         box.addWidget(heading)
         box.addWidget(_hint(tr("The receipt's shop name is the name above; the sale is always saved first, "

@@ -16,13 +16,14 @@ from companion.domain.print_doc import PrintDoc
 from companion.domain.settings_keys import PRINTER_KIND, PRINTER_PAPER_MM
 from companion.gui.context import AppContext
 from companion.gui.document_preview import DocumentPreview, write_pdf
-from companion.gui.print_doc_page import doc_document, roll_page
+from companion.gui.print_doc_page import doc_document, page_height_mm, roll_page
 from companion.i18n import tr
 from companion.services import receipts
 from companion.services.printer_setup import logo_path
 from companion.store import sales as sale_store
 
 RECEIPT_WIDTH_MM = 80  # the common thermal printer roll, when the shop has not set one up
+SCREEN_PT = 10.5
 
 
 def receipt_time(created_at: str, zone: str) -> str:
@@ -41,11 +42,17 @@ class DocPreview(DocumentPreview):
     def __init__(self, ctx: AppContext, doc: PrintDoc, pdf_name: str, parent: QWidget | None = None,
                  close_text: str | None = None) -> None:
         self.doc = doc
-        super().__init__(doc_document(doc, logo_path(ctx.db)), page_setup=roll_page(paper_mm(ctx)),
+        paper = paper_mm(ctx)
+        document = doc_document(doc, logo_path(ctx.db), paper)
+        roll = document.pageSize()
+        super().__init__(document, page_setup=roll_page(paper, page_height_mm(document)),
                          print_title=tr("Print {title}", title=doc.title) if doc.title else tr("Print receipt"),
                          printed=tr("The document was sent to the printer."), pdf_name=pdf_name,
                          pdf_title=tr("Save as PDF"), close_text=close_text, parent=parent)
         self.setWindowTitle(doc.title)
+        # the browser shows its own copy in a readable size: the printed one keeps the roll's width
+        self.view.setDocument(doc_document(doc, logo_path(ctx.db), paper, screen_pt=SCREEN_PT))
+        self.document.setPageSize(roll)  # the browser had set it to its own width
         self.resize(460, 640)
 
 

@@ -62,7 +62,7 @@ def _broken_lines(text: str, width: float) -> list[str]:
     layout.setTextOption(option)
     height = QFontMetricsF(font).lineSpacing()
     layout.beginLayout()
-    lines = []
+    lines: list[str] = []
     while (line := layout.createLine()).isValid():
         line.setLineWidth(width)
         line.setPosition(QPointF(0, height * len(lines)))

@@ -4,13 +4,13 @@ close's own transaction; what this dialog shows is the same sums read when it op
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QGridLayout,
-    QGroupBox,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -36,6 +36,7 @@ from companion.gui.cash_count import CashCount
 from companion.gui.context import AppContext
 from companion.gui.form_errors import EnterSaves, FormErrors, error_label
 from companion.gui.messages import show_error
+from companion.gui.owner_pin import ask_owner
 from companion.gui.shift_words import difference_text, opened_text
 from companion.i18n import N_, tr
 from companion.services import shifts as shift_service
@@ -68,7 +69,8 @@ class CloseShiftDialog(QDialog):
         self.count_non_cash.toggled.connect(self._non_cash_toggled)
         self.cash_count = CashCount()
         self.cash_count.total_changed.connect(lambda total: self.counted[CASH].setText(f"{total:,}".replace(",", ".")))
-        self.notes_box = QGroupBox(tr("Count by notes"))
+        self.notes_box = QFrame()
+        self.notes_box.setFrameShape(QFrame.Shape.StyledPanel)
         QVBoxLayout(self.notes_box).addWidget(self.cash_count)
         self.notes_box.hide()
         self.notes_button = QPushButton(tr("Count by notes"))
@@ -150,7 +152,13 @@ class CloseShiftDialog(QDialog):
         self.resize(self.sizeHint())
 
     def _non_cash_toggled(self, on: bool) -> None:
-        """The owner's choice is kept for the next close too."""
+        """The owner's choice (the owner's PIN when one is set), kept for the next close too."""
+        why = (tr("Counting QRIS and transfer at every shift close.") if on
+               else tr("No longer counting QRIS and transfer at shift close."))
+        if not ask_owner(self, self.ctx, why):
+            with QSignalBlocker(self.count_non_cash):
+                self.count_non_cash.setChecked(not on)
+            return
         try:
             self.ctx.announce(shift_service.count_non_cash(self.ctx.db, on))
         except UserError as exc:

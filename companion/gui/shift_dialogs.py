@@ -19,6 +19,7 @@ from companion.domain.errors import UserError
 from companion.domain.money import format_rupiah, parse_rupiah
 from companion.gui.context import AppContext
 from companion.gui.form_errors import EnterSaves, FormErrors
+from companion.gui.messages import show_error
 from companion.gui.shift_close_dialog import CloseShiftDialog
 from companion.gui.shift_history import ShiftHistoryDialog
 from companion.gui.shift_report_view import show_report
@@ -33,7 +34,11 @@ def ask_open_shift(parent: QWidget, ctx: AppContext) -> bool:
 
 def ask_close_shift(parent: QWidget, ctx: AppContext, shift_id: str) -> bool:
     """The close dialog; after a close the report is printed and shown. True when the shift was closed."""
-    dialog = CloseShiftDialog(ctx, shift_id, parent)
+    try:
+        dialog = CloseShiftDialog(ctx, shift_id, parent)
+    except UserError as exc:  # closed or gone meanwhile (another window)
+        show_error(parent, exc)
+        return False
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False
     show_report(parent, ctx, shift_id, print_it=True)
@@ -53,11 +58,11 @@ class OpenShiftDialog(QDialog):
         self.shift_id = ""
         self.setWindowTitle(tr("Open shift"))
         self.setMinimumWidth(440)
-        hint = QLabel(tr("Count the cash in the drawer before the first sale, then type it here."))
+        hint = QLabel(tr("Count the cash in the drawer before the first sale, then type it here (0 when it is empty)."))
         hint.setWordWrap(True)
         hint.setProperty("role", "hint")
         self.cash = QLineEdit()
-        self.cash.setPlaceholderText(tr("e.g. 200.000 (0 when the drawer is empty)"))
+        self.cash.setPlaceholderText(tr("e.g. 200.000"))
         self.cash.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.shown = QLabel()
         self.shown.setProperty("role", "hint")

@@ -46,6 +46,7 @@ class ShiftHistoryDialog(QDialog):
         for row, shift in enumerate(self.rows):
             for col, text in enumerate(self._cells(shift)):
                 self.table.setItem(row, col, QTableWidgetItem(text))
+        self.table.setColumnHidden(1, not any(shift.opened_by_name for shift in self.rows))  # no cashiers set up
         self.table.cellDoubleClicked.connect(lambda row, _col: self._report(row))
         empty = QLabel(tr("No shift yet: open one from the counter."))
         empty.setVisible(not self.rows)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, QLocale
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QDateEdit,
@@ -76,10 +77,13 @@ class SplitPaymentDialog(QDialog):
         self.resize(820, 560)
         if credit:
             self.credit.setText(format_rupiah(total))
-            self.picker.search_box.setFocus()
-        else:
-            self.others[PaymentMethod.QRIS].setFocus()
+        self.first_field: QWidget = self.picker.search_box if credit else self.others[PaymentMethod.QRIS]
         self.update_sums()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.activateWindow()
+        self.first_field.setFocus()
 
     # --- building ---
 

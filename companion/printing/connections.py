@@ -9,6 +9,7 @@ the bulk endpoints the printer declares, through libusb-package's bundled libusb
 
 from __future__ import annotations
 
+import re
 import socket
 import sys
 from typing import Any
@@ -106,9 +107,12 @@ def network_address(target: str) -> tuple[str, int]:
     """"192.168.1.50" or "192.168.1.50:9100" → (host, port); ValueError for anything else."""
     host, _, port = target.rpartition(":") if ":" in target else (target, "", "9100")
     number = int(port)
-    if not host or not 0 < number < 65536:
+    if not _HOST.fullmatch(host) or not 0 < number < 65536:
         raise ValueError(target)
     return host, number
+
+
+_HOST = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]*")  # a name or an IPv4 address: no spaces, no scheme
 
 
 def usb_ids(target: str) -> tuple[int, int]:

@@ -14,13 +14,13 @@ _LOOK_ALIKES = str.maketrans({
     "×": "x", "÷": "/", "–": "-", "—": "-", "−": "-", "‘": "'", "’": "'", "‚": ",", "“": '"', "”": '"',
     "„": '"', "…": "...", "•": "*", "·": ".", "\u00a0": " ", "\u202f": " ", "\u2009": " ", "°": "o", "ß": "ss",
     "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "€": "EUR", "£": "GBP", "©": "(c)", "®": "(R)",
-    "™": "TM", "\t": " ",
+    "™": "TM", "\u2044": "/", "\t": " ",
 })
 
 
 def ascii_text(text: str) -> str:
     """`text` in printable ASCII (newlines kept), same meaning as far as a receipt goes."""
-    folded = unicodedata.normalize("NFKD", text.translate(_LOOK_ALIKES))
+    folded = unicodedata.normalize("NFKD", text.translate(_LOOK_ALIKES)).translate(_LOOK_ALIKES)
     out = []
     for ch in folded:
         if unicodedata.combining(ch):

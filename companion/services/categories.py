@@ -120,7 +120,8 @@ def edit_product(db: Database, product_id: str, product: ProductInput, category:
     with db.write():
         change = product_service.edit_product(db, product_id, product, answered)
         category_id, made = category_named(db, category)
-        change |= made | set_category(db, [product_id], category_id)
+        if category_store.category_of(db, product_id) != category_id:
+            change |= made | set_category(db, [product_id], category_id)
     return change
 
 

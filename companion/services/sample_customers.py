@@ -3,6 +3,7 @@ not yet due, one paid off, one who never took kasbon."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from companion.domain.clock import now_utc, shop_zone
@@ -18,15 +19,34 @@ from companion.store import products as product_store
 from companion.store import settings as settings_store
 from companion.store.database import Database
 
-# (name, phone, notes, kasbon sales: (days ago, hour, products (index, qty), cash paid now, due after days),
-#  payments: amounts)
-CUSTOMERS = [
-    ("Bu Ani", "0812-3456-7890", "Warung sebelah masjid, biasanya bayar hari Jumat.",
-     [(12, 9, [(0, 2), (3, 1)], 0, 7), (4, 17, [(1, 3)], 20_000, 7)], [30_000]),
-    ("Pak Budi Santoso", "+62 813 1111 2222", "", [(2, 10, [(2, 2)], 0, 14)], []),
-    ("Mbak Sari", "0857 7000 1234", "Pesan kue untuk arisan.", [(9, 15, [(4, 1)], 0, 7)], ["all"]),
-    ("Pak Joko (bengkel)", "", "", [], []),
-]
+
+@dataclass(frozen=True)
+class SampleKasbon:
+    days_ago: int
+    hour: int
+    items: tuple[tuple[int, int], ...]  # (index among the first products, quantity)
+    cash: int  # paid at the counter, the rest on kasbon
+    due_after: int  # days
+
+
+@dataclass(frozen=True)
+class SampleCustomer:
+    name: str
+    phone: str
+    notes: str
+    sales: tuple[SampleKasbon, ...] = ()
+    payments: tuple[int | None, ...] = ()  # None: all that is owed
+
+
+CUSTOMERS = (
+    SampleCustomer("Bu Ani", "0812-3456-7890", "Warung sebelah masjid, biasanya bayar hari Jumat.",
+                   (SampleKasbon(12, 9, ((0, 2), (3, 1)), 0, 7), SampleKasbon(4, 17, ((1, 3),), 20_000, 7)),
+                   (30_000,)),
+    SampleCustomer("Pak Budi Santoso", "+62 813 1111 2222", "", (SampleKasbon(2, 10, ((2, 2),), 0, 14),)),
+    SampleCustomer("Mbak Sari", "0857 7000 1234", "Pesan kue untuk arisan.", (SampleKasbon(9, 15, ((4, 1),), 0, 7),),
+                   (None,)),
+    SampleCustomer("Pak Joko (bengkel)", "", ""),
+)
 
 
 def fill_sample_customers(db: Database, now: datetime | None = None) -> Change:
@@ -37,19 +57,17 @@ def fill_sample_customers(db: Database, now: datetime | None = None) -> Change:
     products = product_store.search(db, "", limit=10)
     change = Change()
     with db.write():
-        for name, phone, notes, sales, payments in CUSTOMERS:
-            customer_id, added = add_customer(db, name, phone, notes)
+        for sample in CUSTOMERS:
+            customer_id, added = add_customer(db, sample.name, sample.phone, sample.notes)
             change |= added
-            for days_ago, hour, items, cash, due_after in sales:
-                lines = [LineInput(products[i].id, qty, products[i].sell_price) for i, qty in items]
-                total = sum(line.total for line in lines)
-                day = today - timedelta(days=days_ago)
-                when = datetime.combine(day, time(hour, 5), tzinfo=zone)
-                payment = Payment({}, cash_given=cash or None, credit=total - cash, customer_id=customer_id,
-                                  due_date=day + timedelta(days=due_after))
+            for k in sample.sales:
+                lines = [LineInput(products[i].id, qty, products[i].sell_price) for i, qty in k.items]
+                day = today - timedelta(days=k.days_ago)
+                payment = Payment({}, cash_given=k.cash or None, credit=sum(x.total for x in lines) - k.cash,
+                                  customer_id=customer_id, due_date=day + timedelta(days=k.due_after))
+                when = datetime.combine(day, time(k.hour, 5), tzinfo=zone)
                 change |= record_sale(db, lines, payment=payment, now=when).change
-            for amount in payments:
-                owed = credit_store.owed(db, customer_id)
-                change |= pay_credit(db, customer_id, owed if amount == "all" else int(amount),
-                                     PaymentMethod.CASH, "")
+            for amount in sample.payments:
+                paid = credit_store.owed(db, customer_id) if amount is None else amount
+                change |= pay_credit(db, customer_id, paid, PaymentMethod.CASH)
     return change

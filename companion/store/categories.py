@@ -70,3 +70,8 @@ def set_for_products(db: Database, product_ids: list[str], category_id: str | No
 
 def product_ids(db: Database, category_id: str) -> list[str]:
     return [str(r["id"]) for r in db.query("SELECT id FROM products WHERE category_id = ?", (category_id,))]
+
+
+def category_of(db: Database, product_id: str) -> str | None:
+    value = db.scalar("SELECT category_id FROM products WHERE id = ?", (product_id,))
+    return str(value) if value else None

@@ -78,10 +78,9 @@ class ProductsPage(Page):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((0, 130), (2, 130), (3, 70), (4, 120), (5, 120), (6, 90), (7, 70)):
+        for col, width in ((0, 130), (2, 100), (3, 70), (4, 110), (5, 110), (6, 80), (7, 70), (CATEGORY_COLUMN, 120)):
             self.table.setColumnWidth(col, width)
         header.moveSection(CATEGORY_COLUMN, 3)  # after Variant
-        self.table.setColumnWidth(CATEGORY_COLUMN, 130)
         self.table.doubleClicked.connect(lambda _i: self.edit_product())
         enter = QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, context=Qt.ShortcutContext.WidgetShortcut)
         enter.activated.connect(self.edit_product)
