@@ -22,14 +22,14 @@ SPEC = HERE / "companion.spec"
 EXE_SUFFIX = ".exe" if sys.platform == "win32" else ""
 
 
-def app_path(onefile: bool) -> Path:
+def app_path(onefile: bool, dist: Path = DIST) -> Path:
     """The folder (one-folder build) or file (one-file build) the build produces."""
-    return DIST / f"companion{EXE_SUFFIX}" if onefile else DIST / "SellerCompanion"
+    return dist / f"companion{EXE_SUFFIX}" if onefile else dist / "SellerCompanion"
 
 
-def console_program(onefile: bool) -> Path:
+def console_program(onefile: bool, dist: Path = DIST) -> Path:
     """The program that prints to a terminal (self-test, doctor, --version) in the built app."""
-    return app_path(True) if onefile else app_path(False) / f"companion{EXE_SUFFIX}"
+    return app_path(True, dist) if onefile else app_path(False, dist) / f"companion{EXE_SUFFIX}"
 
 
 def size_bytes(path: Path) -> int:
@@ -39,12 +39,13 @@ def size_bytes(path: Path) -> int:
     return sum(f.lstat().st_size for f in path.rglob("*") if f.is_file() or f.is_symlink())
 
 
-def build(onefile: bool) -> Path:
+def build(onefile: bool, dist: Path = DIST, work: Path = WORK) -> Path:
+    """PyInstaller with our spec; `dist`/`work` apart for the Windows build made under Wine beside a Linux one."""
     env = dict(os.environ, COMPANION_ONEFILE="1" if onefile else "0")
     cmd = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
-           "--distpath", str(DIST), "--workpath", str(WORK / ("onefile" if onefile else "onefolder")), str(SPEC)]
+           "--distpath", str(dist), "--workpath", str(work / ("onefile" if onefile else "onefolder")), str(SPEC)]
     subprocess.run(cmd, check=True, env=env, cwd=HERE.parent)
-    return app_path(onefile)
+    return app_path(onefile, dist)
 
 
 def self_test(program: Path) -> int:
@@ -56,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="build.py", description="Build the packaged Seller Companion app.")
     p.add_argument("--onefile", action="store_true", help="one executable instead of a folder")
     p.add_argument("--self-test", action="store_true", help="run the built app's --self-test afterwards")
+    p.add_argument("--dist", type=Path, default=DIST, help=argparse.SUPPRESS)  # windows_build.py: dist-windows/
+    p.add_argument("--work", type=Path, default=WORK, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     try:
         import PyInstaller  # noqa: F401
@@ -63,11 +66,11 @@ def main(argv: list[str] | None = None) -> int:
         print("PyInstaller is missing: run ./dev build, or .venv/bin/pip install -e '.[build]'.", file=sys.stderr)
         return 2
     start = time.monotonic()
-    out = build(args.onefile)
+    out = build(args.onefile, args.dist, args.work)
     size = size_bytes(out)
     print(f"built {out} in {time.monotonic() - start:.0f} s: {size} bytes ({size / 1e6:.1f} MB)")
     if args.self_test:
-        return self_test(console_program(args.onefile))
+        return self_test(console_program(args.onefile, args.dist))
     return 0
 
 

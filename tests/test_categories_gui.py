@@ -10,7 +10,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QScrollArea
+from PySide6.QtWidgets import QScrollArea, QTableWidgetItem
 from pytestqt.qtbot import QtBot
 
 from companion import i18n
@@ -149,7 +149,8 @@ def test_the_report_by_category(ctx: AppContext, qtbot: QtBot) -> None:
     qtbot.addWidget(page)
     qtbot.waitUntil(lambda: not page.loading, timeout=15_000)
     table = page.categories.table
-    rows = [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
+    rows = [[(table.item(r, c) or QTableWidgetItem()).text() for c in range(table.columnCount())]
+            for r in range(table.rowCount())]
     assert rows == [["Minuman", "2", "Rp30.000", "71%"], ["Tanpa kategori", "1", "Rp12.000", "29%"]]
 
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from companion.domain.errors import UserError
 from companion.domain.payments import Payment
 from companion.domain.pins import FREE_TRIES, new_recovery_key
 from companion.domain.product import ProductInput
@@ -205,3 +206,114 @@ def test_a_cashier_logs_in_and_the_badge_shows_who(ctx: AppContext, qtbot: QtBot
     login.check()
     assert ctx.cashier_id == ani and login.result() == QDialog.DialogCode.Accepted
     assert badge.who.text() == "Kasir: Ani"
+
+
+def test_a_price_change_asks_the_owner_other_edits_do_not(ctx: AppContext, qtbot: QtBot) -> None:
+    from companion.gui.product_dialog import ProductDialog
+
+    owner_and_ani(ctx)
+    pid, _ = add_product(ctx.db, ProductInput(sku="TEH", name="Teh", sell_price=5_000), 10)
+    dialog = ProductDialog(ctx, product_store.get(ctx.db, pid))
+    qtbot.addWidget(dialog)
+    dialog.name.setText("Teh Melati")
+    modals = Modals()
+    dialog.save()  # no price change: nothing asked
+    assert modals.done() and product_store.get(ctx.db, pid).name == "Teh Melati"  # type: ignore[union-attr]
+    dialog = ProductDialog(ctx, product_store.get(ctx.db, pid))
+    qtbot.addWidget(dialog)
+    dialog.price.setText("6.000")
+    modals = Modals((PinDialog, cancel))
+    dialog.save()
+    assert modals.done() and product_store.get(ctx.db, pid).sell_price == 5_000  # type: ignore[union-attr]
+    modals = Modals((PinDialog, pin(OWNER_PIN)))
+    dialog.save()
+    assert modals.done() and product_store.get(ctx.db, pid).sell_price == 6_000  # type: ignore[union-attr]
+
+
+def test_setting_the_owner_pin_saves_the_recovery_file_first(ctx: AppContext, qtbot: QtBot, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from companion.gui.owner_pin_dialogs import SetOwnerPin
+
+    place = tmp_path / "usb" / "pemulihan.txt"
+    place.parent.mkdir()
+    answer = {"save": ""}
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (answer["save"], ""))
+    dialog = SetOwnerPin(ctx)
+    qtbot.addWidget(dialog)
+    dialog.pin.setText("1234")
+    dialog.again.setText("1234")
+    assert not dialog.attempt_shown() and "mudah ditebak" in dialog.error.text()
+    dialog.pin.setText(OWNER_PIN)
+    dialog.again.setText(OWNER_PIN)
+    assert not dialog.attempt_shown() and "belum diatur" in dialog.error.text()  # no file chosen: no PIN
+    assert not cashier_service.owner_pin_set(ctx.db)
+    answer["save"] = str(place)
+    assert dialog.attempt_shown()
+    assert cashier_service.owner_pin_set(ctx.db) and "KEY:" in place.read_text(encoding="utf-8")
+    cashier_service.check_recovery_file(ctx.db, place.read_text(encoding="utf-8"))
+
+
+def test_a_forgotten_owner_pin_is_set_again_with_the_file(ctx: AppContext, qtbot: QtBot, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from companion.domain.pins import recovery_file_text
+    from companion.gui.owner_pin_dialogs import ForgotOwnerPin
+
+    key = new_recovery_key()
+    cashier_service.set_owner_pin(ctx.db, "Budi", OWNER_PIN, key)
+    old = tmp_path / "lama.txt"
+    old.write_text(recovery_file_text(key, "Toko", "2026-12-07", ("Simpan.",)), encoding="utf-8")
+    stranger = tmp_path / "lain.txt"
+    stranger.write_text(recovery_file_text(new_recovery_key(), "Toko", "2026-12-07", ()), encoding="utf-8")
+    dialog = ForgotOwnerPin(ctx)
+    qtbot.addWidget(dialog)
+    assert not dialog.use_file(stranger) and "bukan untuk PIN pemilik" in dialog.error.text()
+    assert dialog.use_file(old)
+    dialog.pin.setText("8642")
+    dialog.again.setText("8642")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(old), ""))
+    assert not dialog.attempt_shown() and "nama lain" in dialog.error.text()  # the old file stays whole
+    newer = tmp_path / "baru.txt"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(newer), ""))
+    assert dialog.attempt_shown()
+    cashier_service.check_owner_pin(ctx.db, "8642")
+    cashier_service.check_recovery_file(ctx.db, newer.read_text(encoding="utf-8"))
+    with pytest.raises(UserError):
+        cashier_service.check_recovery_file(ctx.db, old.read_text(encoding="utf-8"))
+
+
+def test_a_refund_asks_the_owner_and_nothing_is_taken_back_without(ctx: AppContext, qtbot: QtBot) -> None:
+    sale_id = sell(ctx)
+    owner_and_ani(ctx)
+    history = SaleHistoryDialog(ctx)
+    qtbot.addWidget(history)
+    history.select_sale(sale_id)
+    history.set_return_quantity(0, 1)
+    history.reason.setText("Rusak")
+    modals = Modals((PinDialog, cancel))
+    history.return_chosen()
+    assert modals.done() and not sale_store.get(ctx.db, sale_id).lines[0].returned  # type: ignore[union-attr]
+    modals = Modals((PinDialog, pin(OWNER_PIN)))
+    history.return_chosen()
+    assert modals.done() and sale_store.get(ctx.db, sale_id).lines[0].returned == 1  # type: ignore[union-attr]
+
+
+def test_the_settings_and_the_cashiers_section_ask_the_owner(ctx: AppContext, qtbot: QtBot) -> None:
+    from companion.domain.settings_keys import OWNER_DISCOUNT_LIMIT, SHOP_NAME
+    from companion.gui.pages.settings import SettingsPage
+
+    owner_and_ani(ctx)
+    page = SettingsPage(ctx)
+    qtbot.addWidget(page)
+    page.shop_name.setText("Toko Baru")
+    modals = Modals((PinDialog, cancel))
+    page.save()
+    assert modals.done() and ctx.setting(SHOP_NAME) != "Toko Baru"
+    page.cashiers.limit.setValue(25)
+    modals = Modals((PinDialog, pin(OWNER_PIN)))
+    page.cashiers.save_discount_limit()
+    assert modals.done() and ctx.setting(OWNER_DISCOUNT_LIMIT) == 25
+    assert [page.cashiers.people.item(i).text() for i in range(page.cashiers.people.count())] == ["Ani"]

@@ -4,6 +4,7 @@ the faults a counter meets (printer off, port refused or held by another program
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -42,6 +43,7 @@ from tests.capture_printers import PAPER_OUT, NetworkCapture, SerialCapture
 from tests.escpos_decoder import decode
 
 WIDTHS = (58, 80)
+PTY = pytest.mark.skipif(not hasattr(os, "openpty"), reason="the serial capture printer is a POSIX pseudo-terminal")
 
 
 def _split_kasbon_sale(db: Database) -> str:
@@ -97,6 +99,7 @@ def test_no_cut_no_kick_when_the_printer_has_neither() -> None:
     assert paper_out.count("image") == 0  # no logo file set: no picture, no failure
 
 
+@PTY
 @pytest.mark.parametrize("paper", WIDTHS)
 def test_split_and_kasbon_receipt_through_a_serial_printer(paper: int, db: Database) -> None:
     sale_id = _split_kasbon_sale(db)
@@ -151,6 +154,7 @@ def test_out_of_paper_prints_nothing_and_says_so() -> None:
     assert "kertas" in caught.value.message().lower()
 
 
+@PTY
 def test_serial_out_of_paper() -> None:
     with SerialCapture(paper=PAPER_OUT) as printer:
         with pytest.raises(PrinterProblem) as caught:
@@ -159,6 +163,7 @@ def test_serial_out_of_paper() -> None:
     assert caught.value.msgid == wording.OUT_OF_PAPER
 
 
+@PTY
 def test_a_printer_without_status_still_prints() -> None:
     with SerialCapture(paper=None) as printer:
         send(PrinterConfig(Kind.SERIAL, printer.port), _doc_with_everything())
@@ -188,6 +193,7 @@ def test_serial_port_that_is_not_there() -> None:
     assert caught.value.msgid == wording.NOT_FOUND
 
 
+@PTY
 def test_serial_printer_that_stops_taking_bytes_does_not_hang() -> None:
     """Nobody reads the pty: its buffer fills, the write timeout ends the wait (no freeze at the counter)."""
     big = PrintDoc(tuple(Pair(f"Barang nomor {n}", "Rp1.000") for n in range(1500)))
@@ -196,6 +202,7 @@ def test_serial_printer_that_stops_taking_bytes_does_not_hang() -> None:
     assert caught.value.msgid == wording.STOPPED and caught.value.partial
 
 
+@PTY
 def test_serial_port_held_by_another_program() -> None:
     with SerialCapture() as printer:
         holder = subprocess.Popen(
@@ -236,3 +243,44 @@ def test_importing_escpos_leaves_no_cache_folder_behind() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).parent.parent)
     assert out.stdout.split() == ["0", "0"]
+
+
+def test_product_label_barcodes_and_a_code_the_printer_cannot_take() -> None:
+    label = PrintDoc((Text("Kopi Bubuk 250 g", Align.CENTER), Barcode("8991234567895", "EAN13"),
+                      Text("Rp35.000", Align.CENTER, bold=True)), title="label")
+    paper_out = decode(render(label, PrinterConfig(Kind.FILE, "-")))
+    assert paper_out.of("barcode") == [("barcode", "EAN13", "8991234567895")]
+    with pytest.raises(PrinterProblem) as caught:
+        send(PrinterConfig(Kind.FILE, "-"), PrintDoc((Barcode("not-digits", "EAN13"),)))
+    assert caught.value.msgid == wording.CANNOT_LAY_OUT
+
+
+def test_whole_sale_on_kasbon_shows_what_is_owed_and_by_when(db: Database) -> None:
+    pid, _ = add_product(db, ProductInput(sku="BERAS-5", name="Beras 5 kg", sell_price=70_000), 10)
+    customer, _ = add_customer(db, "Pak Budi", "0813 1111 2222")
+    due = date.today() + timedelta(days=14)
+    sale_id = record_sale(db, [LineInput(pid, 1, 70_000)],
+                          payment=Payment({}, cash_given=0, credit=70_000, customer_id=customer, due_date=due)).sale_id
+    set_language("id")
+    text = "\n".join(plain_lines(sale_receipt(db, sale_id), 32))
+    assert "Pelanggan: Pak Budi" in text and "Kasbon (utang)" in text and "Rp70.000" in text
+    assert "Bayar paling lambat" in text and "Kembalian" not in text
+
+
+def test_usb_printer_not_plugged_in() -> None:
+    with pytest.raises(PrinterProblem) as caught:
+        send(PrinterConfig(Kind.USB, "0416:5011"), _doc_with_everything())
+    assert caught.value.msgid == wording.USB_MISSING
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="lp is the spooler on Linux and macOS")
+def test_installed_printer_the_spooler_does_not_know() -> None:
+    with pytest.raises(PrinterProblem) as caught:
+        send(PrinterConfig(Kind.INSTALLED, "no-such-printer-here"), _doc_with_everything())
+    assert caught.value.msgid == wording.SPOOLER and not caught.value.partial
+
+
+def test_a_missing_usb_serial_port_is_not_called_a_usb_printer() -> None:
+    with pytest.raises(PrinterProblem) as caught:
+        send(PrinterConfig(Kind.SERIAL, "/dev/ttyUSB97"), _doc_with_everything())
+    assert caught.value.msgid == wording.NOT_FOUND

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from companion import i18n
 from companion.domain.settings_keys import LANGUAGE
+from companion.gui.fonts import ensure_a_font, point_offscreen_at_bundled_fonts
 from companion.gui.style import STYLE
 from companion.resources import resource_path
 
@@ -26,7 +27,9 @@ DAILY_BACKUP_CHECK_MS = 60 * 60 * 1000  # look hourly whether today's backup is 
 def application() -> QApplication:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
+        point_offscreen_at_bundled_fonts()
         app = QApplication(sys.argv[:1])
+        ensure_a_font()
     app.setApplicationName("Seller Companion")
     app.setStyleSheet(STYLE)
     app.setWindowIcon(app_icon())

@@ -17,6 +17,25 @@ class KeyLineEdit(QLineEdit):
     down = Signal()
     escaped = Signal()
     plus_minus = Signal(int)
+    _placeholders: tuple[str, ...] = ()
+
+    def set_placeholders(self, *texts: str) -> None:
+        """Placeholders from the longest to the shortest: the longest that fits the box's width is shown (a narrow
+        window gets the short words rather than cut ones)."""
+        self._placeholders = texts
+        self._fit_placeholder()
+
+    def _fit_placeholder(self) -> None:
+        if not self._placeholders:
+            return
+        room = self.contentsRect().width() - 24  # the frame's and the text margins' share
+        metrics = self.fontMetrics()
+        fits = [t for t in self._placeholders if metrics.horizontalAdvance(t) <= room]
+        self.setPlaceholderText(fits[0] if fits else self._placeholders[-1])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_placeholder()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()

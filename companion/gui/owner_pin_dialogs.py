@@ -100,13 +100,18 @@ class PinForm(QDialog):
         self.error.setVisible(bool(text))
 
     def _ok(self) -> None:
+        self.attempt_shown()
+
+    def attempt_shown(self) -> bool:
+        """Try it; a problem shown in the dialog, which stays open (False); done: the dialog closes (True)."""
         try:
             done = self.attempt()
         except (UserError, OSError) as exc:
             self.say(error_text(exc))
-            return
+            return False
         if done:
             self.accept()
+        return done
 
     def attempt(self) -> bool:
         raise NotImplementedError

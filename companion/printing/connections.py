@@ -30,7 +30,10 @@ class Serial(EscposSerial):
     """escpos's serial printer with a write timeout and the port held exclusively (another program is refused)."""
 
     def __init__(self, devfile: str, baudrate: int, timeout: float) -> None:
-        super().__init__(devfile=devfile, baudrate=baudrate, timeout=timeout)
+        # No DSR/DTR handshake (escpos's default): on Windows it makes every write wait for DSR, which many
+        # USB-serial chips and 3-wire cables never raise (the print would time out). A thermal printer takes bytes
+        # far faster than 9600-115200 baud bring them, so no flow control is needed.
+        super().__init__(devfile=devfile, baudrate=baudrate, timeout=timeout, dsrdtr=False)
 
     def open(self, raise_not_found: bool = True) -> None:
         # SerialException and OSError go up as they are: problems.py words them (in use / not there / refused).

@@ -8,7 +8,7 @@ import sys
 
 from companion.domain.errors import UserError
 from companion.i18n import N_
-from companion.printing.config import PrinterConfig
+from companion.printing.config import Kind, PrinterConfig
 from companion.printing.spooler import SpoolerRefused
 
 import serial  # isort: skip
@@ -42,7 +42,7 @@ def worded(exc: BaseException, config: PrinterConfig, partial: bool) -> PrinterP
         return PrinterProblem(BAD_ADDRESS, where=where)
     if isinstance(root, SpoolerRefused):
         return PrinterProblem(SPOOLER, where=where)
-    if _is_usb(root):
+    if config.kind is Kind.USB:
         return PrinterProblem(USB_MISSING, where=where)
     return PrinterProblem(NOT_FOUND, where=where)
 
@@ -60,10 +60,6 @@ def _port_busy(exc: BaseException) -> bool:
     if "exclusively lock" in text or getattr(exc, "errno", None) in (errno.EBUSY, errno.EAGAIN):
         return True
     return sys.platform == "win32" and ("access is denied" in text or "permissionerror" in text)
-
-
-def _is_usb(exc: BaseException) -> bool:
-    return type(exc).__module__.startswith("usb.") or "usb" in str(exc).lower()
 
 
 STOPPED = N_("The printer stopped in the middle of the receipt ({where}): the sale is saved; check the paper, "

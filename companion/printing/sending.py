@@ -13,7 +13,7 @@ from typing import Any
 from companion.domain.print_doc import PrintDoc
 from companion.printing import escpos_loading  # noqa: F401  (before escpos: keeps its import harmless)
 from companion.printing.config import Kind, PrinterConfig
-from companion.printing.connections import connect
+from companion.printing.connections import Network, Serial, connect
 from companion.printing.problems import CANNOT_LAY_OUT, OUT_OF_PAPER, STOPPED, PrinterProblem, worded
 from companion.printing.render import render
 from companion.printing.spooler import LpSpooler
@@ -58,24 +58,34 @@ def _ask(printer: Any, config: PrinterConfig, query: bytes | None = None) -> Pap
 
 
 def _write(printer: Any, data: bytes, config: PrinterConfig) -> None:
+    spooled = config.kind is Kind.INSTALLED  # the spooler takes the whole job at the end, or nothing
     try:
         printer._raw(data)
-        if isinstance(printer, LpSpooler):
-            printer.flush()
+        if spooled:
+            _hand_over(printer)
     except Exception as exc:  # mid-way: some of the receipt may be on the paper
-        raise worded(exc, config, partial=not isinstance(printer, LpSpooler)) from exc
+        raise worded(exc, config, partial=not spooled) from exc
     if _ask(printer, config, ONLINE_QUERY) is Paper.GONE:
         raise PrinterProblem(STOPPED, partial=True, where=config.target)
 
 
+def _hand_over(printer: Any) -> None:
+    """Give the spooler the finished job: lp's one run, or Win32Raw's EndDocPrinter (in its close())."""
+    if isinstance(printer, LpSpooler):
+        printer.flush()
+    else:
+        printer.close()
+
+
 def _close(printer: Any) -> None:
-    """Close without draining: pyserial's flush() waits for ever on a port nobody reads."""
-    device: Any = getattr(printer, "_device", None)
+    """Close without draining: pyserial's flush() (in escpos's close) waits for ever on a port nobody reads."""
     try:
-        if isinstance(printer, LpSpooler) or not hasattr(device, "close"):
-            printer.close()
-        else:
-            device.close()
+        if isinstance(printer, Serial | Network):
+            device = printer._device
+            if device:
+                device.close()
             printer._device = False
+        else:
+            printer.close()
     except Exception:
         return  # closing a port that already failed: nothing left to tell anyone

@@ -110,7 +110,7 @@ class CounterPage(Page):
         top.addWidget(flow_row([], [self.history_button, self.clear_button]), 1)  # wraps in a narrow window
         self.code = KeyLineEdit()
         self.code.setObjectName("code")
-        self.code.setPlaceholderText(tr("Scan a barcode or type a code or name"))
+        self.code.set_placeholders(tr("Scan a barcode or type a code or name"), tr("Scan or type a code or name"))
         self.code.setStyleSheet("QLineEdit#code { font-size: 16pt; min-height: 46px; padding: 0 8px; }")
         self.code.returnPressed.connect(self.enter_code)
         self.code.textEdited.connect(lambda _text: self._search_timer.start())
