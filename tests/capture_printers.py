@@ -3,7 +3,8 @@ byte they receive and answer the real-time status queries (DLE EOT n) the way an
 
 `paper` is the DLE EOT 4 answer: 0x12 paper present, 0x72 paper out (bits 5-6), None = never answer (a printer
 without status). `close_after` makes the network printer drop the connection after that many receipt bytes (the
-printer switched off mid-receipt).
+printer switched off mid-receipt); `unplug_after` closes the serial printer's end after that many bytes (the cable
+pulled out mid-receipt).
 """
 
 from __future__ import annotations
@@ -36,10 +37,11 @@ def _answers(data: bytes, start: int, paper: int | None) -> tuple[bytes, int]:
 class SerialCapture:
     """A pty: the app opens `port` (the slave) as its COM port; what it writes arrives at the master, read here."""
 
-    def __init__(self, paper: int | None = PAPER_OK, read: bool = True) -> None:
+    def __init__(self, paper: int | None = PAPER_OK, read: bool = True, unplug_after: int | None = None) -> None:
         self.master, self.slave = os.openpty()
         self.port = os.ttyname(self.slave)
-        self.paper, self.read = paper, read
+        self.paper, self.read, self.unplug_after = paper, read, unplug_after
+        self.unplugged = False
         self.received = bytearray()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -65,11 +67,16 @@ class SerialCapture:
             reply, scanned = _answers(bytes(self.received), scanned, self.paper)
             if reply:
                 os.write(self.master, reply)
+            if self.unplug_after is not None and len(self.received) >= self.unplug_after:
+                os.close(self.master)  # the cable pulled: the app's next write fails
+                self.unplugged = True
+                return
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
         os.close(self.slave)
-        os.close(self.master)
+        if not self.unplugged:
+            os.close(self.master)
 
     def stop(self) -> bytes:
         """Everything written so far (the app's writes have returned, so it is all readable at the master)."""

@@ -250,3 +250,18 @@ def test_a_reminder_without_a_readable_number_stays_in_the_dialog(page: Customer
     page.debt.remind()
     assert seen == ["Pelanggan ini belum punya nomor HP: tambahkan dulu nomor WhatsApp-nya."]
     assert [u.path() for u in links.urls] == ["/6281299990000"]
+
+
+def test_a_kasbon_sale_receipt_goes_by_whatsapp(page: CustomersPage, people: dict[str, str],
+                                                links: LinkCatcher) -> None:
+    page.open_customer(people["ani"])
+    debt = page.debt
+    assert not debt.receipt_button.isEnabled()
+    debt.sales.selectRow(0)
+    assert debt.receipt_button.isEnabled()
+    number = cell(debt.sales, 0, 0).text()
+    in_dialog(WhatsAppMessageDialog, lambda dialog: dialog.send())  # type: ignore[attr-defined]
+    debt.send_receipt()
+    assert len(links.urls) == 1
+    text = parse_qs(urlsplit(links.urls[0].toString(QUrl.ComponentFormattingOption.FullyEncoded)).query)["text"][0]
+    assert number in text and "Bu Ani" in text and "Rp30.000" in text

@@ -203,6 +203,14 @@ def test_serial_printer_that_stops_taking_bytes_does_not_hang() -> None:
 
 
 @PTY
+def test_serial_printer_unplugged_mid_receipt() -> None:
+    big = PrintDoc(tuple(Pair(f"Barang nomor {n}", "Rp1.000") for n in range(1500)))
+    with SerialCapture(unplug_after=200) as printer, pytest.raises(PrinterProblem) as caught:
+        send(PrinterConfig(Kind.SERIAL, printer.port, timeout=2), big)
+    assert caught.value.msgid == wording.STOPPED and caught.value.partial
+
+
+@PTY
 def test_serial_port_held_by_another_program() -> None:
     with SerialCapture() as printer:
         holder = subprocess.Popen(

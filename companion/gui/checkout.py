@@ -58,9 +58,9 @@ class Checkout:
     """One cart's way to a recorded sale. `failed(sentence)` when it stops; `done(result)` once it is saved."""
 
     def __init__(self, parent: QWidget, ctx: AppContext, failed: Callable[[str], None],
-                 done: Callable[[SaleResult], None]) -> None:
+                 done: Callable[[SaleResult], None], back: Callable[[], None]) -> None:
         self.parent, self.ctx = parent, ctx
-        self.failed, self.done = failed, done
+        self.failed, self.done, self.back = failed, done, back
         self.qris_dialog: QrisPayDialog | None = None
         self._allowed_discount: tuple[str, int] | None = None  # (sale id, discount) the owner allowed
 
@@ -111,6 +111,7 @@ class Checkout:
             return
         dialog = QrisPayDialog(code, amount, self.parent)
         dialog.accepted.connect(then)
+        dialog.rejected.connect(self.back)
         self.qris_dialog = dialog
         dialog.open()
 

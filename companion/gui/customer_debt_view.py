@@ -28,6 +28,7 @@ from companion.domain.credit_reminder import day_text, payment_note_text, remind
 from companion.domain.money import format_rupiah
 from companion.domain.sale import PaymentMethod
 from companion.domain.settings_keys import SHOP_NAME, TIME_ZONE
+from companion.gui.after_sale import receipt_text
 from companion.gui.context import AppContext
 from companion.gui.credit_payment_dialog import CreditPaymentDialog
 from companion.gui.customer_list_model import LATE
@@ -50,6 +51,7 @@ def _table(columns: Sequence[str]) -> QTableWidget:
     table.setHorizontalHeaderLabels([tr(c) for c in columns])
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.verticalHeader().hide()
     table.verticalHeader().setDefaultSectionSize(32)
     table.setAlternatingRowColors(True)
@@ -81,6 +83,7 @@ class CustomerDebtView(QWidget):
         self.customer: CustomerRow | None = None
         self.credit: CustomerCredit | None = None
         self.last_paid = 0
+        self.sale_ids: list[str] = []  # the kasbon sales table's rows
         self.back_button = QPushButton(tr("← All customers"))
         self.back_button.clicked.connect(self.back.emit)
         self.name = QLabel()
@@ -105,7 +108,14 @@ class CustomerDebtView(QWidget):
         self.sales = _table(SALE_COLUMNS)
         self.payments = _table(PAYMENT_COLUMNS)
         tables = QGridLayout()
-        tables.addWidget(self._heading(tr("Kasbon sales")), 0, 0)
+        self.receipt_button = QPushButton(tr("Send receipt by WhatsApp"))
+        self.receipt_button.clicked.connect(self.send_receipt)
+        self.sales.itemSelectionChanged.connect(self._update_receipt_button)
+        self.sales.doubleClicked.connect(lambda _i: self.send_receipt())
+        sales_head = QHBoxLayout()
+        sales_head.addWidget(self._heading(tr("Kasbon sales")), 1)
+        sales_head.addWidget(self.receipt_button)
+        tables.addLayout(sales_head, 0, 0)
         tables.addWidget(self._heading(tr("Payments")), 0, 1)
         tables.addWidget(self.sales, 1, 0)
         tables.addWidget(self.payments, 1, 1)
@@ -179,6 +189,7 @@ class CustomerDebtView(QWidget):
         self.credit = customer_credit(self.ctx.db, customer_id, self._today())
         self._fill_header(self.customer, self.credit.state)
         self._fill_sales(self.credit)
+        self._update_receipt_button()
         self._fill_payments(self.credit.payments)
 
     def reload(self) -> None:
@@ -218,6 +229,7 @@ class CustomerDebtView(QWidget):
         left = {o.sale.sale_id: o.left for o in credit.state.open}
         today = self._today()
         rows = list(reversed(credit.sales))  # newest first
+        self.sale_ids = [sale.sale_id for sale in rows]
         self.sales.setRowCount(len(rows))
         for n, sale in enumerate(rows):
             due = date.fromisoformat(sale.due_date) if sale.due_date else None
@@ -253,6 +265,21 @@ class CustomerDebtView(QWidget):
         if dialog.exec() and dialog.paid:
             self.last_paid = dialog.paid
             self.show_customer(self.customer.id)
+
+    def _update_receipt_button(self) -> None:
+        self.receipt_button.setEnabled(self.selected_sale() is not None)
+
+    def selected_sale(self) -> str | None:
+        rows = self.sales.selectionModel().selectedRows()
+        return self.sale_ids[rows[0].row()] if rows and rows[0].row() < len(self.sale_ids) else None
+
+    def send_receipt(self) -> None:
+        """The chosen kasbon sale's receipt, as the counter sends it, to check and send by WhatsApp."""
+        sale_id = self.selected_sale()
+        if self.customer is None or sale_id is None:
+            return
+        WhatsAppMessageDialog(self, tr("Send receipt by WhatsApp"), self.customer.phone,
+                              receipt_text(self.ctx, sale_id)).exec()
 
     def reminder(self) -> str:
         """The reminder's words for the customer shown (the shop may change them before WhatsApp opens)."""

@@ -4,6 +4,7 @@ for a kasbon sale or a receipt sent by WhatsApp."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -37,6 +38,18 @@ def customer_words(row: CustomerRow) -> str:
     return " · ".join(parts)
 
 
+class SearchEdit(QLineEdit):
+    """The search box: Down goes into the list below; every other key types (a phone may start with "+")."""
+
+    down = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Down:
+            self.down.emit()
+        else:
+            super().keyPressEvent(event)
+
+
 class CustomerPicker(QWidget):
     """A search box over a short list; Enter or a click chooses. `chosen` carries the CustomerRow (or None)."""
 
@@ -48,7 +61,8 @@ class CustomerPicker(QWidget):
         self.customer: CustomerRow | None = None
         self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._timer.timeout.connect(self.search)
-        self.search_box = QLineEdit()
+        self.search_box = SearchEdit()
+        self.search_box.down.connect(self._into_results)
         self.search_box.setPlaceholderText(tr("Search a customer by name or phone"))
         self.search_box.textEdited.connect(lambda _t: self._timer.start())
         self.search_box.returnPressed.connect(self._enter)
@@ -104,6 +118,10 @@ class CustomerPicker(QWidget):
             self.results.addItem(item)
         if self.results.count():
             self.results.setCurrentRow(0)
+
+    def _into_results(self) -> None:
+        if self.results.count():
+            self.results.setFocus()
 
     def _enter(self) -> None:
         self.search()

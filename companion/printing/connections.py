@@ -9,13 +9,12 @@ the bulk endpoints the printer declares, through libusb-package's bundled libusb
 
 from __future__ import annotations
 
-import re
 import socket
 import sys
 from typing import Any
 
 from companion.printing import escpos_loading  # noqa: F401  (before escpos: keeps its import harmless)
-from companion.printing.config import Kind, PrinterConfig
+from companion.printing.config import Kind, PrinterConfig, network_address, usb_ids
 from companion.printing.spooler import LpSpooler
 
 import serial  # isort: skip
@@ -104,24 +103,3 @@ def _printer(config: PrinterConfig) -> Escpos:
             return Win32Raw(target)
         return LpSpooler(target, config.timeout)
     return File(target, auto_flush=False)
-
-
-def network_address(target: str) -> tuple[str, int]:
-    """"192.168.1.50" or "192.168.1.50:9100" → (host, port); ValueError for anything else."""
-    host, _, port = target.rpartition(":") if ":" in target else (target, "", "9100")
-    number = int(port)
-    if not _HOST.fullmatch(host) or not 0 < number < 65536:
-        raise ValueError(target)
-    return host, number
-
-
-_HOST = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]*")  # a name or an IPv4 address: no spaces, no scheme
-
-
-def usb_ids(target: str) -> tuple[int, int]:
-    """"0416:5011" (hex, as lsusb and Windows show them) → (vendor, product); ValueError for anything else."""
-    vendor, _, product = target.partition(":")
-    ids = int(vendor, 16), int(product, 16)
-    if not all(0 < n <= 0xFFFF for n in ids):
-        raise ValueError(target)
-    return ids

@@ -9,9 +9,12 @@ import sys
 from companion.domain.errors import UserError
 from companion.i18n import N_
 from companion.printing.config import Kind, PrinterConfig
-from companion.printing.spooler import SpoolerRefused
 
 import serial  # isort: skip
+
+
+class SpoolerRefused(Exception):
+    """lp is missing or refused the job; the text is lp's own (for the log)."""
 
 
 class PrinterProblem(UserError):

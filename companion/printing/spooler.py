@@ -11,12 +11,9 @@ import shutil
 import subprocess
 
 from companion.printing import escpos_loading  # noqa: F401  (before escpos: keeps its import harmless)
+from companion.printing.problems import SpoolerRefused
 
 from escpos.escpos import Escpos  # isort: skip
-
-
-class SpoolerRefused(Exception):
-    """lp is missing or refused the job; the text is lp's own (for the log)."""
 
 
 class LpSpooler(Escpos):

@@ -25,7 +25,7 @@ from companion.domain.settings_keys import (
 )
 from companion.i18n import N_
 from companion.printing import Kind, PrinterConfig
-from companion.printing.connections import network_address, usb_ids
+from companion.printing.config import network_address, usb_ids
 from companion.printing.logo_file import store_logo
 from companion.services.change import Change
 from companion.store import settings as settings_store

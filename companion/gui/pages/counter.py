@@ -73,7 +73,7 @@ class CounterPage(Page):
         self.receipt_dialog: ReceiptDialog | None = None
         self.history_dialog: SaleHistoryDialog | None = None
         self.split_dialog: SplitPaymentDialog | None = None
-        self.checkout = Checkout(self, ctx, self.show_error, self._sale_done)
+        self.checkout = Checkout(self, ctx, self.show_error, self._sale_done, self.focus_code)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._search)
         self.pay = self._build_pay_side()
