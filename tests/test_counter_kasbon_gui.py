@@ -13,7 +13,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from companion.domain.payments import SPLIT
@@ -26,8 +26,9 @@ from companion.gui.after_sale import receipt_text
 from companion.gui.context import AppContext
 from companion.gui.owner_pin import PinDialog
 from companion.gui.pages.counter import CounterPage
+from companion.gui.sale_history import SaleHistoryDialog
 from companion.gui.split_payment_dialog import SplitPaymentDialog
-from companion.services.cashiers import set_owner_pin
+from companion.services.cashiers import add_cashier, set_owner_pin
 from companion.services.categories import add_category, set_category
 from companion.services.customers import add_customer
 from companion.services.products import add_product
@@ -82,6 +83,11 @@ def all_sales(ctx: AppContext) -> list[SaleRow]:
 def payment_rows(ctx: AppContext) -> list[tuple[str, int, int]]:
     return [(r["method"], r["amount"], r["tendered"]) for r in ctx.db.query(
         "SELECT method, amount, tendered FROM sale_payments ORDER BY rowid")]
+
+
+def cell(history: SaleHistoryDialog, row: int, col: int) -> str:
+    item = history.table.item(row, col)
+    return item.text() if item is not None else ""
 
 
 def split(qtbot: QtBot, page: CounterPage, keys: str) -> SplitPaymentDialog:
@@ -194,6 +200,22 @@ def test_kasbon_for_a_known_customer_whole_total(qtbot: QtBot, page: CounterPage
     assert (sale.payment_method, sale.credit_amount, payment_rows(ctx)) == ("kasbon", 35_000, [])
     assert credit_store.owed(ctx.db, sari) == 35_000
     assert not page.after_sale.whatsapp_button.isVisible()  # no phone: nothing to send to
+    history = page.open_history()
+    cells = [cell(history, 0, col) for col in range(history.table.columnCount())]
+    assert cells[4].startswith("Kasbon Rp35.000 · jatuh tempo ") and cells[6] == "Bu Sari"
+
+
+def test_todays_sales_show_each_payment(qtbot: QtBot, page: CounterPage, ctx: AppContext) -> None:
+    set_owner_pin(ctx.db, "Bu Rina", OWNER_PIN, new_recovery_key())
+    ani, _ = add_cashier(ctx.db, "Ani", "1357")
+    ctx.set_cashier(ani)
+    scan(qtbot, page, "8991001")
+    dialog = split(qtbot, page, "Ctrl+5")
+    qtbot.keyClicks(dialog.others[PaymentMethod.TRANSFER], "15000")
+    qtbot.keyClick(dialog.others[PaymentMethod.TRANSFER], Qt.Key.Key_Return)
+    history = page.open_history()
+    assert cell(history, 0, 4) == "Tunai Rp20.000 + Transfer Rp15.000"
+    assert cell(history, 0, 7) == "Ani" and all_sales(ctx)[0].cashier_id == ani
 
 
 def read_from_screen(widget: QWidget) -> str:
@@ -289,3 +311,45 @@ def test_category_narrows_the_search(qtbot: QtBot, page: CounterPage, ctx: AppCo
         "Kopi Bubuk 250 g"]
     scan(qtbot, page, "gula")
     assert page.model.rowCount() == 0  # not in this category
+
+
+def test_mixed_payment_shows_the_code_for_the_qris_part_only(qtbot: QtBot, page: CounterPage,
+                                                              ctx: AppContext) -> None:
+    save_static_payload(ctx.db, STATIC)
+    scan(qtbot, page, "8991001")
+    scan(qtbot, page, "8991001")  # Rp70.000
+    dialog = split(qtbot, page, "Ctrl+5")
+    qtbot.keyClicks(dialog.others[PaymentMethod.QRIS], "30000")
+    qtbot.keyClick(dialog.others[PaymentMethod.QRIS], Qt.Key.Key_Return)  # the rest, Rp40.000, in exact cash
+    shown = page.checkout.qris_dialog
+    assert shown is not None and shown.isVisible() and all_sales(ctx) == []
+    assert dict(decode(read_from_screen(shown.code)))["54"] == "30000"
+    qtbot.keyClick(shown.paid_button, Qt.Key.Key_Return)
+    assert payment_rows(ctx) == [("tunai", 40_000, 40_000), ("qris", 30_000, 30_000)]
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_payment_forms_fit_a_small_laptop(qtbot: QtBot, page: CounterPage, ctx: AppContext, lang: str) -> None:
+    """The mixed/kasbon form and the QRIS code, in either language, within 1366×698 and nothing cut or overlapping."""
+    from layout_check import check_layout
+
+    from companion import i18n
+
+    i18n.set_language(lang)
+    try:
+        save_static_payload(ctx.db, STATIC)
+        scan(qtbot, page, "8991001")
+        page.choose_method(PaymentMethod.QRIS)
+        def qris_code() -> QDialog | None:
+            page.finish()
+            return page.checkout.qris_dialog
+
+        for form_of in (lambda: page.open_split(credit=True), lambda: page.open_split(credit=False), qris_code):
+            form = form_of()
+            assert form is not None
+            qtbot.waitExposed(form)
+            assert form.width() <= 1366 and form.height() <= 698
+            assert check_layout(form) == []
+            form.reject()
+    finally:
+        i18n.set_language("id")

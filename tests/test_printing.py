@@ -245,12 +245,12 @@ def test_text_of_any_script_prints_as_ascii() -> None:
 
 def test_importing_escpos_leaves_no_cache_folder_behind() -> None:
     """escpos.capabilities makes a temporary folder and a pickle at import; ours removes it straight after."""
-    code = ("import tempfile, pathlib; before = set(pathlib.Path(tempfile.gettempdir()).iterdir()); "
-            "import logging, companion.printing; after = set(pathlib.Path(tempfile.gettempdir()).iterdir()); "
-            "print(len(after - before), len(logging.getLogger().handlers))")
+    code = ("import tempfile, pathlib; listed = lambda: set(pathlib.Path(tempfile.gettempdir()).iterdir()); "
+            "before = listed(); import logging, companion.printing.render, escpos.capabilities; "
+            "print(len(listed() - before), len(logging.getLogger().handlers), 'escpos' in str(escpos.capabilities))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).parent.parent)
-    assert out.stdout.split() == ["0", "0"]
+    assert out.stdout.split() == ["0", "0", "True"]
 
 
 def test_product_label_barcodes_and_a_code_the_printer_cannot_take() -> None:
@@ -292,3 +292,12 @@ def test_a_missing_usb_serial_port_is_not_called_a_usb_printer() -> None:
     with pytest.raises(PrinterProblem) as caught:
         send(PrinterConfig(Kind.SERIAL, "/dev/ttyUSB97"), _doc_with_everything())
     assert caught.value.msgid == wording.NOT_FOUND
+
+
+def test_escpos_waits_for_the_first_print() -> None:
+    """Start-up imports the printing API and the setup page but not escpos (its printer list costs ~0.3 s)."""
+    code = ("import sys, companion.printing, companion.services.printer_setup, companion.gui.printer_setup; "
+            "print('escpos' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).parent.parent, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert out.stdout.split() == ["False"]

@@ -145,3 +145,15 @@ def test_pdf_receipt_is_as_wide_as_the_roll(qtbot: QtBot, ctx: AppContext, sale_
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.render(scale=3).to_pil().save(SHOTS / f"receipt-pdf-{paper}mm.png")
     pdf.close()
+
+
+def test_settings_page_has_the_printer_section(qtbot: QtBot, ctx: AppContext) -> None:
+    from companion.gui.pages.settings import SettingsPage
+
+    page = SettingsPage(ctx)
+    qtbot.addWidget(page)
+    assert isinstance(page.printer, PrinterSetup)
+    page.printer.kind.setCurrentIndex(page.printer.kind.findData("usb"))
+    page.printer.target.setCurrentText("printer")
+    assert not page.printer.save()
+    assert "0416:5011" in page.printer.target_error.text()

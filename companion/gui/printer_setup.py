@@ -37,7 +37,7 @@ from companion.domain.settings_keys import (
     SHOP_NAME,
 )
 from companion.gui.context import AppContext
-from companion.gui.form_errors import FormErrors
+from companion.gui.form_errors import FormErrors, error_label
 from companion.gui.messages import error_text
 from companion.gui.owner_pin import ask_owner
 from companion.gui.receipt_printing import print_document
@@ -95,6 +95,7 @@ class PrinterSetup(QFrame):
         choose_logo, drop_logo = QPushButton(tr("Choose logo…")), QPushButton(tr("Remove logo"))
         choose_logo.clicked.connect(self.choose_logo)
         drop_logo.clicked.connect(self.drop_logo)
+        self.drop_logo_button = drop_logo
         logo = QHBoxLayout()
         logo.addWidget(self.logo_note, 1)
         logo.addWidget(choose_logo)
@@ -103,6 +104,8 @@ class PrinterSetup(QFrame):
         self.form.setVerticalSpacing(8)
         self.form.addRow(tr("Connection"), self.kind)
         self.form.addRow(tr("Port or address"), where)
+        self.target_error = error_label()  # under the whole row (the port list shares it with "Find ports")
+        self.form.addRow("", self.target_error)
         self.form.addRow("", self.hint)
         self.form.addRow(tr("Port speed"), self.baud)
         self.form.addRow(tr("Paper width"), self.paper)
@@ -134,7 +137,7 @@ class PrinterSetup(QFrame):
         box.addWidget(self.note)
         self.errors = FormErrors(self.note)
         self.errors.add(PRINTER_KIND.key, self.kind)
-        self.errors.add(PRINTER_TARGET.key, self.target)
+        self.errors.add(PRINTER_TARGET.key, self.target, self.target_error)
         for setting, field in ((RECEIPT_ADDRESS, self.address), (RECEIPT_PHONE, self.phone),
                                (RECEIPT_FOOTER, self.footer)):
             self.errors.add(setting.key, field)
@@ -151,7 +154,9 @@ class PrinterSetup(QFrame):
         self.address.setText(ctx.setting(RECEIPT_ADDRESS))
         self.phone.setText(ctx.setting(RECEIPT_PHONE))
         self.footer.setText(ctx.setting(RECEIPT_FOOTER))
-        self.logo_note.setText(tr("A logo is set.") if ctx.setting(RECEIPT_LOGO) else tr("No logo."))
+        has_logo = bool(ctx.setting(RECEIPT_LOGO))
+        self.logo_note.setText(tr("A logo is set.") if has_logo else tr("No logo."))
+        self.drop_logo_button.setEnabled(has_logo)
         self._kind_changed()
 
     def fill_ports(self) -> None:

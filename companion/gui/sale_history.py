@@ -37,8 +37,8 @@ from companion.store import sales as sale_store
 from companion.store.credit import owed
 from companion.store.sales import SaleRow
 
-SALE_HEADERS = (N_("Number"), N_("Time"), N_("Items"), N_("Total"), N_("Payment"), N_("Customer"), N_("Cashier"),
-                N_("Status"))
+SALE_HEADERS = (N_("Number"), N_("Time"), N_("Items"), N_("Total"), N_("Payment"), N_("Status"), N_("Customer"),
+                N_("Cashier"))
 PAYMENT_COLUMN = 4
 LINE_HEADERS = (N_("Product"), N_("Sold"), N_("Returned"), N_("Return now"))
 
@@ -145,8 +145,9 @@ class SaleHistoryDialog(QDialog):
         for row, sale in enumerate(self.sales):
             local = parse_stamp(sale.created_at).astimezone(shop_zone(zone))
             cells = (sale.number, local.strftime("%H.%M"), format_quantity(sum(li.quantity for li in sale.lines)),
-                     format_rupiah(sale.total), payments_text(sale), *_names(self.ctx, sale),
-                     " · ".join(w for w in (_status(sale), shipped_words(self.ctx, sale.id)) if w))
+                     format_rupiah(sale.total), payments_text(sale),
+                     " · ".join(w for w in (_status(sale), shipped_words(self.ctx, sale.id)) if w),
+                     *_names(self.ctx, sale))
             for col, text in enumerate(cells):
                 self.table.setItem(row, col, _item(text, right=col in (2, 3)))
         taken = sum(s.total for s in self.sales if not s.voided)

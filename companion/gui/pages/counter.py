@@ -516,6 +516,8 @@ class CounterPage(Page):
         in_cart = {line.product_id for line in self.model.cart.lines}
         if change.products & in_cart or change.settings:
             self.reload()
+        if change.settings and self.method is PaymentMethod.QRIS:  # the shop's QRIS set or forgotten meanwhile
+            self.choose_method(PaymentMethod.QRIS, focus=False)
         if self.results.isVisible():
             self._search()
 
