@@ -53,8 +53,26 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def speak_utf8() -> None:
+    """Reports never die on a character: Windows gives a pipe or file the ANSI code page (cp1252 cannot write "→"
+    or "×", and the frozen app ignores PYTHONIOENCODING), so output that is not a console is written as UTF-8; a
+    console keeps its own encoding (Windows' is UTF-16 underneath) but replaces what it cannot show."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        try:
+            if stream.isatty():
+                reconfigure(errors="replace")
+            else:
+                reconfigure(encoding="utf-8", errors="replace")
+        except (OSError, ValueError):  # a closed or detached stream: nothing to do
+            continue
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    speak_utf8()
     if argv[:1] == ["practice-server"]:
         return _practice_server(argv[1:])
     args = parser().parse_args(argv)
