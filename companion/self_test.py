@@ -22,6 +22,8 @@ def run_self_test(copy_from: Path | None = None, out: Callable[[str], object] = 
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything loads Qt
     from companion.self_test_steps import steps
 
+    out, unwritable = _guarded(out)
+
     out(tr("Seller Companion self-test, version {version}.", version=version_text()))
     folder = Path(tempfile.mkdtemp(prefix="companion-self-test-"))
     trial = Trial(folder / "data", copy_from)
@@ -36,9 +38,27 @@ def run_self_test(copy_from: Path | None = None, out: Callable[[str], object] = 
     finally:
         trial.close()
         shutil.rmtree(folder, ignore_errors=True)
+    if unwritable:
+        counts[FAILED] += 1
+        out(f"{FAILED:<8} {tr('Output')}: " + tr("{count} lines could not be written in this output's encoding",
+                                                  count=len(unwritable)))
     out(tr("Self-test done: {ok} ok, {warnings} with a warning, {failed} failed.", ok=counts[OK],
            warnings=counts[WARNING], failed=counts[FAILED]))
     return 1 if counts[FAILED] else 0
+
+
+def _guarded(out: Callable[[str], object]) -> tuple[Callable[[str], None], list[str]]:
+    """`out` that never crashes the report: a line the output cannot encode (a Windows pipe in cp1252 before
+    cli.speak_utf8) is written with escapes instead and remembered, and the self-test then fails on it."""
+    unwritable: list[str] = []
+
+    def write(text: str) -> None:
+        try:
+            out(text)
+        except UnicodeEncodeError:
+            unwritable.append(text)
+            out(text.encode("ascii", "backslashreplace").decode("ascii"))
+    return write, unwritable
 
 
 def _run_step(trial: object, step: Callable[[object], tuple[str, str]]) -> tuple[str, str]:

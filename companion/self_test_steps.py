@@ -305,9 +305,11 @@ def steps() -> Iterator[tuple[str, Callable[[Any], Outcome]]]:
     yield N_("Label sheet"), label_sheet
     yield N_("Receipt printer"), receipt_printer
     yield N_("QRIS code"), qris_code
+    from companion.gui.self_test_fonts import fonts_and_pdf
     from companion.gui.self_test_text import text_and_sorting  # Qt stays in gui/
     from companion.gui.self_test_window import app_start, main_window
 
+    yield N_("Fonts and PDF"), fonts_and_pdf
     yield N_("Text and sorting"), text_and_sorting
     yield N_("Main window"), main_window
     yield N_("App start"), app_start

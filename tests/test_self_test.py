@@ -15,8 +15,8 @@ from companion.store.location import db_path
 
 ROOT = Path(__file__).resolve().parent.parent
 STEPS = ["Data folder", "Translations", "Money, dates and time zones", "Password store", "Connectors",
-         "Practice marketplace", "Practice sale", "Label sheet", "Receipt printer", "QRIS code", "Text and sorting",
-         "Main window", "App start"]
+         "Practice marketplace", "Practice sale", "Label sheet", "Receipt printer", "QRIS code", "Fonts and PDF",
+         "Text and sorting", "Main window", "App start"]
 
 
 def self_test(*args: str) -> subprocess.CompletedProcess[str]:

@@ -20,12 +20,19 @@ def point_offscreen_at_bundled_fonts() -> None:
         os.environ["QT_QPA_FONTDIR"] = str(resource_path("fonts"))
 
 
+# fontconfig's generic names: Qt lists them even when no font file exists behind them (and then crashes drawing)
+GENERIC_NAMES = frozenset({"Monospace", "Sans Serif", "Serif", "Sans", "Mono", "monospace", "sans-serif", "serif"})
+
+
+def real_families() -> list[str]:
+    """The font families Qt knows that are real fonts, not fontconfig's generic names."""
+    return [family for family in QFontDatabase.families() if family not in GENERIC_NAMES]
+
+
 def ensure_a_font() -> int:
-    """After the QApplication exists: when Qt found no font at all, load the bundled ones; returns how many
+    """After the QApplication exists: when Qt found no real font, load the bundled ones; returns how many real
     families Qt knows now (0 means nothing can be drawn: the self-test fails on it)."""
-    families = QFontDatabase.families()
-    if not families:
+    if not real_families():
         for ttf in sorted(resource_path("fonts").glob("*.ttf")):
             QFontDatabase.addApplicationFont(str(ttf))
-        families = QFontDatabase.families()
-    return len(families)
+    return len(real_families())
