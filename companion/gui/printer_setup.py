@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from serial.tools import list_ports
 
 from companion.domain.errors import UserError
 from companion.domain.printer_test_page import printer_test_doc
@@ -43,6 +42,7 @@ from companion.gui.owner_pin import ask_owner
 from companion.gui.receipt_printing import print_document
 from companion.i18n import N_, tr
 from companion.printing.config import BAUD_RATES, PAPER_WIDTHS
+from companion.printing.ports import serial_ports
 from companion.services.change import Change
 from companion.services.printer_setup import remove_logo, save_logo, save_printer
 
@@ -164,10 +164,8 @@ class PrinterSetup(QFrame):
         typed = self.target.currentText()
         self.target.clear()
         if self.kind.currentData() == "serial":
-            for port in sorted(list_ports.comports(), key=lambda p: p.device):
-                label = port.device if not port.description or port.description == "n/a" else \
-                    f"{port.device} — {port.description}"
-                self.target.addItem(label, port.device)
+            for device, description in serial_ports():
+                self.target.addItem(f"{device} — {description}" if description else device, device)
         self.target.setCurrentText(typed)
 
     def _kind_changed(self) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtCore import QTimer
 
 from companion import i18n
 from companion.domain.settings_keys import WELCOME_DONE
+from companion.error_log import add_presenter, remove_presenter
 from companion.i18n import tr
 from companion.self_test_trial import FAILED, OK, START_LIMIT_S, Outcome, Trial
 
@@ -54,9 +55,22 @@ def app_start(trial: Trial) -> Outcome:
     watchdog.timeout.connect(app.quit)  # a start that waits for someone must not hang the self-test
     watchdog.start(START_LIMIT_S * 1000)
     said = io.StringIO()
-    with contextlib.redirect_stdout(said):
-        code = run(trial.folder, i18n.language(), exit_when_ready=True)
+    unexpected: list[BaseException] = []  # errors the start met after the window was up (the Windows build's
+
+    def keep(exc: BaseException, _text: str) -> None:  # first try: a page failed to import, yet said "ok")
+        unexpected.append(exc)
+
+    add_presenter(keep)
+    try:
+        with contextlib.redirect_stdout(said):
+            code = run(trial.folder, i18n.language(), exit_when_ready=True)
+    finally:
+        remove_presenter(keep)
     watchdog.stop()
+    if unexpected:
+        first = unexpected[0]
+        words = str(first).strip().splitlines()[0] if str(first).strip() else ""
+        return FAILED, tr("an unexpected error during the start: {error}", error=f"{type(first).__name__} {words}")
     if said.getvalue().split() != ["ready"]:
         return FAILED, tr("the app did not show its window within {seconds} s", seconds=START_LIMIT_S)
     if code != 0:
