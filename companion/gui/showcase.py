@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication
 
 from companion.domain.clock import now_utc
 from companion.domain.marketplace import Conversation, Message, Order, OrderLine, OrderStatus
@@ -75,7 +76,9 @@ def showcase_window(data_dir: Path, size: tuple[int, int]) -> Iterator[object]:
     from companion.gui.practice_banner import PracticeBanner
     from companion.gui.practice_mode import practice_mode
 
-    app = application()
+    existing = QApplication.instance()
+    sheet = existing.styleSheet() if isinstance(existing, QApplication) else None  # put back afterwards: a test
+    app = application()  # process's later widgets must not inherit the app's look (font sizes move their layout)
     ctx = AppContext(data_dir)
     practice = practice_mode(ctx)
     market = practice.session.start()  # the practice server only: the banner shows, no buyer comes by himself
@@ -97,6 +100,8 @@ def showcase_window(data_dir: Path, size: tuple[int, int]) -> Iterator[object]:
             window.deleteLater()
         practice.session.close()
         ctx.close()
+        if sheet is not None:
+            app.setStyleSheet(sheet)
         app.processEvents()
         # processEvents leaves deleteLater() undone outside an event loop: without this every window (and its timers)
         # stays alive, and each next window in the same process is slower
