@@ -353,3 +353,39 @@ def test_the_payment_forms_fit_a_small_laptop(qtbot: QtBot, page: CounterPage, c
             form.reject()
     finally:
         i18n.set_language("id")
+
+
+def test_with_cashiers_nobody_sells_without_a_name(qtbot: QtBot, page: CounterPage, ctx: AppContext) -> None:
+    """Cashiers are set up and nobody has said who is at the counter: finishing asks; closing the box records
+    nothing and keeps the cart; logging in as Ani records the sale as hers."""
+    from companion.gui.cashier_login import CashierLogin
+
+    set_owner_pin(ctx.db, "Budi", OWNER_PIN, new_recovery_key())
+    ani, change = add_cashier(ctx.db, "Ani", "7391")
+    ctx.announce(change)
+    assert ctx.cashier_id is None
+    scan(qtbot, page, "8991001")
+
+    def answer(log_in: bool) -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, CashierLogin):
+            QTimer.singleShot(10, lambda: answer(log_in))
+            return
+        if log_in:
+            box.choose("Ani")
+            box.pin.setText("7391")
+            box.check()
+        else:
+            box.reject()
+
+    QTimer.singleShot(0, lambda: answer(False))
+    qtbot.keyClick(page.code, Qt.Key.Key_F12)
+    assert all_sales(ctx) == [] and page.model.rowCount() == 1
+    assert "who is at the counter" in page.message.text() or "siapa yang menjaga kasir" in page.message.text()
+    back_to(qtbot, page)
+    QTimer.singleShot(0, lambda: answer(True))
+    qtbot.keyClick(page.code, Qt.Key.Key_F12)
+    sales = all_sales(ctx)
+    assert len(sales) == 1 and sales[0].cashier_id == ani and ctx.cashier_id == ani
+    moved = ctx.db.scalar("SELECT actor_id FROM stock_movements WHERE reference = ?", (f"sale:{sales[0].id}",))
+    assert moved == ani

@@ -19,6 +19,7 @@ from companion.domain.payments import Payment, Settlement, settle
 from companion.domain.qris import with_amount
 from companion.domain.sale import LineInput, PaymentMethod, SaleTotals, totals
 from companion.domain.settings_keys import OWNER_DISCOUNT_LIMIT, TIME_ZONE
+from companion.gui.cashier_login import ensure_cashier
 from companion.gui.context import AppContext
 from companion.gui.messages import error_text
 from companion.gui.owner_pin import ask_owner
@@ -76,6 +77,9 @@ class Checkout:
             t, paid = self.check(request, payment)
         except UserError as exc:
             self.failed(exc.message())
+            return
+        if not ensure_cashier(self.parent, self.ctx):  # cashiers are set up and nobody said who is selling
+            self.failed(tr("Choose who is at the counter first: every sale records its cashier."))
             return
         if not self._discount_allowed(request, t):
             return
