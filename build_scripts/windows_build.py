@@ -150,9 +150,10 @@ def ensure_python() -> Path:
 
 
 def ensure_project(python: Path) -> None:
-    """The project editable with its [build] extra; redone only when pyproject.toml changed."""
+    """The project editable with its [build] extra; redone when pyproject.toml changed or another checkout builds
+    (the editable install points at one checkout's folder)."""
     stamp = CACHE / "installed-pyproject.sha256"
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + str(ROOT).encode()).hexdigest()
     if stamp.exists() and stamp.read_text().strip() == digest:
         return
     _say("installing the app's requirements into the Windows Python")
