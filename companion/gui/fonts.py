@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 
 from companion.resources import resource_path
 
@@ -29,10 +29,27 @@ def real_families() -> list[str]:
     return [family for family in QFontDatabase.families() if family not in GENERIC_NAMES]
 
 
+WINDOWS_FONT = "Segoe UI"  # Windows' own interface font (Vista and later), Qt's default there
+BUNDLED_FAMILY = "DejaVu Sans"
+
+
 def ensure_a_font() -> int:
     """After the QApplication exists: when Qt found no real font, load the bundled ones; returns how many real
-    families Qt knows now (0 means nothing can be drawn: the self-test fails on it)."""
+    families Qt knows now (0 means nothing can be drawn: the self-test fails on it). On a Windows without Segoe UI
+    (Wine: Qt then falls back to a serif face) the window uses the bundled DejaVu Sans, a little wider than Segoe
+    UI, so a layout that fits there fits on a real Windows too."""
     if not real_families():
-        for ttf in sorted(resource_path("fonts").glob("*.ttf")):
-            QFontDatabase.addApplicationFont(str(ttf))
+        _load_bundled()
+    if sys.platform == "win32" and WINDOWS_FONT not in QFontDatabase.families():
+        _load_bundled()
+        font = QFont(BUNDLED_FAMILY)
+        font.setPointSizeF(QGuiApplication.font().pointSizeF())
+        QGuiApplication.setFont(font)
     return len(real_families())
+
+
+def _load_bundled() -> None:
+    if BUNDLED_FAMILY in QFontDatabase.families():
+        return
+    for ttf in sorted(resource_path("fonts").glob("*.ttf")):
+        QFontDatabase.addApplicationFont(str(ttf))
