@@ -27,7 +27,8 @@ from companion.i18n import N_, tr
 from companion.services.credit import pay_credit
 from companion.store.customers import CustomerRow
 
-CHOSEN_STYLE = "QPushButton:checked { background: #1b7a43; color: white; font-weight: bold; }"  # as the counter
+CHOSEN_STYLE = ("QPushButton:checked { background: #1b7a43; color: white;"  # as the counter
+                " border: 1px solid #145c32; border-radius: 3px; font-weight: bold; }")
 
 
 class CreditPaymentDialog(QDialog):

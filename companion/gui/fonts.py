@@ -9,6 +9,7 @@ import os
 import sys
 
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import QApplication
 
 from companion.resources import resource_path
 
@@ -31,6 +32,8 @@ def real_families() -> list[str]:
 
 WINDOWS_FONT = "Segoe UI"  # Windows' own interface font (Vista and later), Qt's default there
 BUNDLED_FAMILY = "DejaVu Sans"
+CLASS_FONTS = ("QAbstractItemView", "QListView", "QListWidget", "QTableView", "QTableWidget", "QTreeView",
+               "QHeaderView", "QMenu", "QMenuBar", "QMessageBox", "QToolTip", "QStatusBar", "QDockWidget")
 
 
 def ensure_a_font() -> int:
@@ -45,6 +48,8 @@ def ensure_a_font() -> int:
         font = QFont(BUNDLED_FAMILY)
         font.setPointSizeF(QGuiApplication.font().pointSizeF())
         QGuiApplication.setFont(font)
+        for kind in CLASS_FONTS:  # the Windows platform gives these their own (serif under Wine) font
+            QApplication.setFont(font, kind)
     return len(real_families())
 
 

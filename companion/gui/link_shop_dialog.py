@@ -117,7 +117,8 @@ class LinkShopDialog(QDialog):
             button = QPushButton(tr(spec.long_label))
             button.setCheckable(True)
             button.setMinimumHeight(40)
-            button.setStyleSheet("QPushButton:checked { background: #1b7a43; color: white; }")
+            button.setStyleSheet("QPushButton:checked { background: #1b7a43; color: white;"
+                                 " border: 1px solid #145c32; border-radius: 3px; }")
             button.setProperty("channel", spec.name)
             button.clicked.connect(partial(self.choose, spec.name))
             self.platforms.addButton(button)

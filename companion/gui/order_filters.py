@@ -20,7 +20,7 @@ FILTER_LABELS: dict[str, str] = {
 FILTER_STYLE = """
 QPushButton[role="filter"] { font-size: 10pt; min-height: 28px; padding: 2px 7px; border: 1px solid #c9d3cd;
                              border-radius: 14px; background: #fff; }
-QPushButton[role="filter"]:checked { background: #1b7a43; color: white; border-color: #1b7a43; }
+QPushButton[role="filter"]:checked { background: #1b7a43; color: white; border: 1px solid #1b7a43; border-radius: 3px; }
 """
 
 

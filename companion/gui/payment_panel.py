@@ -36,7 +36,8 @@ METHOD_KEYS = {PaymentMethod.CASH: "Ctrl+1", PaymentMethod.QRIS: "Ctrl+2", Payme
                PaymentMethod.OTHER: "Ctrl+4"}
 SPLIT_KEYS, CREDIT_KEYS = "Ctrl+5", "Ctrl+6"
 _METHOD_STYLE = ("QPushButton { min-height: 44px; padding: 2px 2px; }"
-                 " QPushButton:checked { background: #1b7a43; color: white; font-weight: bold; }")
+                 " QPushButton:checked { background: #1b7a43; color: white;"
+                 " border: 1px solid #145c32; border-radius: 3px; font-weight: bold; }")
 
 
 def money_validator(parent: QObject) -> QRegularExpressionValidator:

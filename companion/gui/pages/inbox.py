@@ -65,7 +65,8 @@ TEXT_CHARS = 80
 Entry = tuple[ConversationRow, Clock | None]
 
 MODE_STYLE = ("QPushButton { padding: 4px 16px; font-weight: bold; } "  # bold both ways: checking keeps the width
-              "QPushButton:checked { background: #1b7a43; color: white; }")
+              "QPushButton:checked { background: #1b7a43; color: white;"
+              " border: 1px solid #145c32; border-radius: 3px; }")
 PAGE_STYLE = """
 QLabel#chatProblem { background: #fff7ed; border: 1px solid #f3c892; border-radius: 6px; padding: 8px 12px; }
 QWidget#chatChecks { background: #eef4fb; border: 1px solid #c5d6ea; border-radius: 6px; }
