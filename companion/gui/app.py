@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from companion import i18n
 from companion.domain.settings_keys import LANGUAGE
-from companion.gui.fonts import ensure_a_font, point_offscreen_at_bundled_fonts
+from companion.gui.fonts import ensure_a_font, point_offscreen_at_bundled_fonts, style_font_rule
 from companion.gui.style import STYLE
 from companion.resources import resource_path
 
@@ -31,7 +31,7 @@ def application() -> QApplication:
         app = QApplication(sys.argv[:1])
         ensure_a_font()
     app.setApplicationName("Seller Companion")
-    app.setStyleSheet(STYLE)
+    app.setStyleSheet(style_font_rule() + STYLE)
     app.setWindowIcon(app_icon())
     return app
 

@@ -9,7 +9,6 @@ import os
 import sys
 
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
-from PySide6.QtWidgets import QApplication
 
 from companion.resources import resource_path
 
@@ -32,8 +31,6 @@ def real_families() -> list[str]:
 
 WINDOWS_FONT = "Segoe UI"  # Windows' own interface font (Vista and later), Qt's default there
 BUNDLED_FAMILY = "DejaVu Sans"
-CLASS_FONTS = ("QAbstractItemView", "QListView", "QListWidget", "QTableView", "QTableWidget", "QTreeView",
-               "QHeaderView", "QMenu", "QMenuBar", "QMessageBox", "QToolTip", "QStatusBar", "QDockWidget")
 
 
 def ensure_a_font() -> int:
@@ -48,8 +45,6 @@ def ensure_a_font() -> int:
         font = QFont(BUNDLED_FAMILY)
         font.setPointSizeF(QGuiApplication.font().pointSizeF())
         QGuiApplication.setFont(font)
-        for kind in CLASS_FONTS:  # the Windows platform gives these their own (serif under Wine) font
-            QApplication.setFont(font, kind)
     return len(real_families())
 
 
@@ -58,3 +53,12 @@ def _load_bundled() -> None:
         return
     for ttf in sorted(resource_path("fonts").glob("*.ttf")):
         QFontDatabase.addApplicationFont(str(ttf))
+
+
+def style_font_rule() -> str:
+    """A style-sheet rule naming the bundled family when the window must not use Qt's fallback (Windows without
+    Segoe UI): item views, headers and lists take their font from the platform per class, which a style sheet
+    overrides and QApplication.setFont does not (seen under Wine); "" everywhere else."""
+    if sys.platform == "win32" and WINDOWS_FONT not in QFontDatabase.families():
+        return f'QWidget {{ font-family: "{BUNDLED_FAMILY}"; }}\n'
+    return ""
