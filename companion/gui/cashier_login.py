@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import (
 from companion.domain.errors import UserError
 from companion.gui.context import AppContext
 from companion.gui.messages import error_text
-from companion.gui.pin_field import pin_field
+from companion.gui.pin_field import error_and_buttons, pin_field
 from companion.i18n import tr
 from companion.services import cashiers as cashier_service
 from companion.services.change import Change
@@ -54,17 +53,7 @@ class CashierLogin(QDialog):
         if self.names.currentItem() is None and self.names.count():
             self.names.setCurrentRow(1 if self.names.count() > 1 else 0)  # the first cashier (the owner is first)
         self.pin = pin_field()
-        self.error = QLabel()
-        self.error.setProperty("role", "error")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        buttons = QDialogButtonBox()
-        self.ok = buttons.addButton(tr("Start"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok.setProperty("primary", True)
-        self.ok.setDefault(True)
-        buttons.addButton(tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.check)
-        buttons.rejected.connect(self.reject)
+        self.error, self.ok, buttons = error_and_buttons(self, tr("Start"), self.check)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.names)

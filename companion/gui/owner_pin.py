@@ -7,7 +7,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -19,7 +18,7 @@ from companion.domain.pins import MustWait
 from companion.gui.context import AppContext
 from companion.gui.messages import error_text
 from companion.gui.owner_pin_dialogs import ForgotOwnerPin
-from companion.gui.pin_field import pin_field
+from companion.gui.pin_field import error_and_buttons, pin_field
 from companion.i18n import tr
 from companion.services import cashiers as cashier_service
 from companion.store import cashiers as cashier_store
@@ -37,17 +36,7 @@ class PinDialog(QDialog):
         text = QLabel(why)
         text.setWordWrap(True)
         self.pin = pin_field()
-        self.error = QLabel()
-        self.error.setProperty("role", "error")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        buttons = QDialogButtonBox()
-        self.ok = buttons.addButton(tr("OK"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok.setProperty("primary", True)
-        self.ok.setDefault(True)
-        buttons.addButton(tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.check)
-        buttons.rejected.connect(self.reject)
+        self.error, self.ok, buttons = error_and_buttons(self, tr("OK"), self.check)
         layout = QVBoxLayout(self)
         layout.addWidget(text)
         layout.addWidget(self.pin)
