@@ -8,9 +8,11 @@ add a new one at the end.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from companion.store.hub_triggers import install_journal_triggers
 from companion.store.schema_v1 import V1
 from companion.store.schema_v2 import V2
 from companion.store.schema_v3 import V3
@@ -22,6 +24,7 @@ from companion.store.schema_v8 import V8
 from companion.store.schema_v9 import V9
 from companion.store.schema_v10 import V10
 from companion.store.schema_v11 import V11
+from companion.store.schema_v12 import V12
 
 if TYPE_CHECKING:  # the database module opens files through migrate(); here it is only a type
     from companion.store.database import Database
@@ -38,7 +41,11 @@ MIGRATIONS: list[tuple[int, str]] = [
     (9, V9),
     (10, V10),
     (11, V11),
+    (12, V12),
 ]
+# What runs after a version's script, in its transaction: v12's journal triggers are generated from the tables'
+# columns. A later version that changes a synced table must list install_journal_triggers here too.
+FOLLOW_UPS: dict[int, Callable[[sqlite3.Connection], None]] = {12: install_journal_triggers}
 # Versions that rebuild a table other tables point at: run with foreign keys off (SQLite's twelve-step
 # procedure; the pragma cannot change inside a transaction) and checked with foreign_key_check before commit.
 FOREIGN_KEYS_OFF = frozenset({11})
@@ -98,6 +105,8 @@ def migrate(db: Database, target: int | None = None) -> list[int]:
                     continue
                 for stmt in statements(script):
                     db.execute(stmt)
+                if version in FOLLOW_UPS:
+                    FOLLOW_UPS[version](db.conn)
                 if version in FOREIGN_KEYS_OFF and db.query("PRAGMA foreign_key_check"):
                     raise sqlite3.IntegrityError(f"migration {version} left rows pointing at nothing")
                 db.execute(
