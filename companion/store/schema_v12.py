@@ -6,6 +6,7 @@
   offset from the hub, the pull cursor, and why syncing stopped if it did.
 - `hub_journal`: every change to a synced table, written by triggers in the same transaction
   (store/hub_triggers.py); `pushed` once the hub has committed it.
+- `hub_leases`: which device sends for each marketplace shop, as last read from the hub.
 - `hub_field_clock`: per field of LATEST rows, the stamp and device of the write that set it.
 - `stock_movements` rebuilt: kinds 'transfer_out' and 'transfer_in' (stock moved between outlets; the total
   stays), and the movement's outlet. No table points at movements, so foreign keys stay on.
@@ -68,6 +69,15 @@ CREATE TABLE hub_field_clock (
     device_id TEXT NOT NULL,
     PRIMARY KEY (tbl, row_id, field)
 ) WITHOUT ROWID;
+
+-- Who sends for each marketplace shop, as last read from the hub (local; refreshed every round).
+CREATE TABLE hub_leases (
+    account_key TEXT PRIMARY KEY,
+    device_id TEXT NOT NULL,
+    device_name TEXT NOT NULL DEFAULT '',
+    expires_at TEXT NOT NULL,
+    refreshed_at TEXT NOT NULL
+);
 
 CREATE TABLE outlets (
     id TEXT PRIMARY KEY,
