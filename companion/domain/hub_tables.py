@@ -93,3 +93,9 @@ def row_key(table: SyncedTable, values: dict[str, object]) -> str:
 def renamed(value: str, row_id: str) -> str:
     """What a unique value becomes on the later of two rows that picked it (the same on every laptop)."""
     return f"{value}~{row_id.replace('-', '')[-6:]}"
+
+
+def account_key(channel: str, shop_ref: str) -> str:
+    """A marketplace shop as the hub's leases name it: the platform's own shop id, never a local account id (two
+    laptops that linked the same shop before joining have two account rows for it)."""
+    return f"{channel}:{shop_ref}"
