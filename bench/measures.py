@@ -238,3 +238,7 @@ MEASURES.append(ship_orders)
 from bench.reviews_measure import review_reads  # noqa: E402  (the Ulasan view's reads, in its own file)
 
 MEASURES.append(review_reads)
+
+from bench.hub_measure import hub_sync  # noqa: E402  (laptops syncing through a PostgreSQL hub, in its own file)
+
+MEASURES.append(hub_sync)

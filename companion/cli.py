@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from companion import i18n, version_text
+from companion.sync.hub_args import add_hub_parser
 
 
 def _common(p: argparse.ArgumentParser, top: bool = False) -> None:
@@ -48,6 +49,7 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--skip-errors", action="store_true", help="import the orders whose rows have no problems")
     m.add_argument("--sheet", help="the sheet to read when several sheets of the file hold orders")
     _common(m)
+    add_hub_parser(sub, _common)
     # Listed for --help; its own options are parsed by companion.practice.cli (see main()).
     sub.add_parser("practice-server", help="run the practice marketplace on 127.0.0.1 (prints credentials first)")
     return p
@@ -192,6 +194,10 @@ def _run_command(args: argparse.Namespace, lang: str | None, folder: Path) -> in
         from companion.sync.cli import main as sync_main
 
         return sync_main(folder)
+    if args.command == "hub":
+        from companion.sync.hub_cli import main as hub_main
+
+        return hub_main(args, folder, lang)
     if args.command == "import":
         from companion.services.order_import import run_from_command_line
         from companion.store.database import open_database

@@ -17,6 +17,8 @@ from companion import i18n
 from companion.store.database import Database, close_thread_databases, open_database
 from companion.store.location import db_path
 
+pytest_plugins = ["tests.pg_cluster"]  # the `pg_cluster` fixture: a private PostgreSQL (hub tests)
+
 
 class MemoryKeyring(KeyringBackend):
     priority = 1  # type: ignore[assignment]

@@ -32,12 +32,15 @@ def _first_version(data_dir: Path) -> Database:
 
 def _v1_product(db: Database, sku: str, name: str, price: int, opening: int) -> str:
     """A product with its opening stock and stock change as a version-1 file holds them (today's services write
-    the newer outbox columns)."""
+    the newer outbox columns, today's ledger the outlet of v12)."""
     pid = new_id()
     with db.write():
         db.execute("INSERT INTO products (id, sku, name, sell_price, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
                    (pid, sku, name, price, stamp(), stamp()))
-        stock_store.add_movement(db, pid, MovementKind.OPENING, opening, dedupe_key=f"product:{pid}:opening")
+        seq = db.execute("INSERT INTO stock_movements (id, product_id, kind, quantity, dedupe_key, created_at)"
+                         " VALUES (?, ?, 'opening', ?, ?, ?)",
+                         (new_id(), pid, opening, f"product:{pid}:opening", stamp())).lastrowid
+        db.execute("INSERT INTO stock_levels (product_id, on_hand, last_seq) VALUES (?, ?, ?)", (pid, opening, seq))
         db.execute("INSERT INTO outbox (id, kind, payload, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?)",
                    (new_id(), "stock_changed", json.dumps({"product_ids": [pid]}), f"product:{pid}:opening", stamp()))
     return pid

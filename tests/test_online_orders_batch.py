@@ -24,7 +24,7 @@ from companion.domain.marketplace import Order, OrderLine, OrderStatus
 from companion.domain.product import ProductInput
 from companion.services.accounts import link_account, link_practice_accounts
 from companion.services.mapping import auto_map
-from companion.services.online_orders import OrdersApplied, apply_orders
+from companion.services.online_orders import OrdersApplied, apply_orders, shop_key
 from companion.services.products import add_product
 from companion.services.stock_push import queue_stock_push
 from companion.store import accounts as account_store
@@ -119,7 +119,9 @@ def _ref_settle(db: Database, order_id: str, before: dict[str, int]) -> tuple[se
     for line in order_store.lines(db, order_id):
         if line.product_id is None:
             continue
-        base = f"{order.channel}:{order.account_id}:{order.platform_order_id}:{line.line_id}"
+        account = account_store.get(db, order.account_id)
+        assert account is not None  # keys name the platform's shop since issue 20 (the account id before)
+        base = f"{order.channel}:{shop_key(account)}:{order.platform_order_id}:{line.line_id}"
         taken = stock_store.has_dedupe_key(db, f"{base}:order")
         returned = stock_store.has_dedupe_key(db, f"{base}:cancel")
         rise = line.cancelled_quantity - before.get(line.line_id, line.cancelled_quantity)

@@ -24,6 +24,7 @@ AREAS = {"kill_cycles": "kill cycles", "concurrency": "concurrency", "disk_troub
          "backups": "backups", "security": "security"}
 AREAS["shift_closes"] = "kill cycles: shift closes"  # bench/reliability/shift_closes.py (shifts opened and closed)
 AREAS["credit_kills"] = "kill cycles: kasbon payments"  # bench/reliability/credit_kills.py (kasbon paid, killed)
+AREAS["hub_kills"] = "kill cycles: hub"  # bench/reliability/hub_kills.py (laptops killed mid-push and mid-apply)
 
 
 def _run_area(module_name: str, quick: bool, work: Path, seed: int | None) -> list[Trial]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class Enrolment:
     shop_id: str
     device_id: str
     role: str
-    password: str
+    password: str = field(repr=False)  # never in a repr, a log line or a traceback
     prefix: str  # receipt prefix: A, B, …
     device_name: str
     outlet_id: str

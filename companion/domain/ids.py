@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import uuid
 
 _lock = threading.Lock()
 _last_ms = 0
@@ -57,3 +58,14 @@ def new_ids(count: int) -> list[str]:
         text = f"{head | int.from_bytes(noise[8 * n:8 * n + 8], 'big') & ((1 << 62) - 1):032x}"
         out.append(f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}")
     return out
+
+
+# Fixed for ever: changing it would give every outside fact already recorded a second id.
+FACT_NAMESPACE = uuid.UUID("5c0b6a52-7d1e-4f43-9b2a-3e8f0d6c1a74")
+
+
+def fact_id(key: str) -> str:
+    """The id of an outside fact (an order line taken, a platform order), made from its key (UUID version 5,
+    RFC 9562 §5.5): every laptop that records the same fact gives it the same id, so the hub's union by id keeps
+    one row where random ids would keep two."""
+    return str(uuid.uuid5(FACT_NAMESPACE, key))

@@ -25,6 +25,8 @@ class MovementKind(StrEnum):
     ADJUSTMENT = "adjustment"
     ONLINE_RETURN = "online_return"        # an online buyer's returned item arrives back at the shop (+)
     RETURN_WRITE_OFF = "return_write_off"  # a returned item that cannot be sold again goes out (-)
+    TRANSFER_OUT = "transfer_out"          # carried to another outlet of the shop (-; the total stays)
+    TRANSFER_IN = "transfer_in"            # arrived from another outlet of the shop (+)
 
     @property
     def is_count(self) -> bool:
@@ -46,6 +48,8 @@ _LABELS = {
     MovementKind.ADJUSTMENT: N_("Adjustment"),
     MovementKind.ONLINE_RETURN: N_("Returned by an online buyer"),
     MovementKind.RETURN_WRITE_OFF: N_("Return written off"),
+    MovementKind.TRANSFER_OUT: N_("Moved to another outlet"),
+    MovementKind.TRANSFER_IN: N_("Moved from another outlet"),
 }
 
 @dataclass(frozen=True)

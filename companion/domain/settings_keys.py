@@ -122,6 +122,8 @@ QRIS_STATIC = Setting("qris_static", str, "", check=lambda v: v == "" or is_stat
 PIN_WAIT = SettingFamily("pin_wait_", str, "")
 # the shift close asks for counted QRIS and transfer too, not only the cash (the owner's choice)
 SHIFT_COUNT_NON_CASH = Setting("shift_count_non_cash", bool, False)
+# the outlets whose stock the marketplaces are told, as comma-separated outlet ids ("" = every outlet: the total)
+MARKETPLACE_OUTLETS = Setting("marketplace_outlets", str, "", check=lambda v: len(v) <= 2000)
 GUIDE_DONE = SettingFamily("guide_done_", bool, False)  # per page key: its guide was dismissed
 CHAT_HOLIDAY = SettingFamily("chat_holiday_", bool, False)  # per channel: chats arrive in holiday mode
 # per shop (account id): its usual ShipChoice as JSON text (domain.fulfilment.ShipChoice.to_json), "" = none yet
@@ -130,7 +132,7 @@ USUAL_SHIP_CHOICE = SettingFamily("usual_ship_choice_", str, "")
 DECLARED: dict[str, Setting[Any]] = {s.key: s for s in (
     SHOP_NAME, LANGUAGE, TIME_ZONE, LOW_STOCK_THRESHOLD, LAST_AUTO_BACKUP, PRACTICE_DECLINED, WELCOME_DONE,
     WELCOME_START, ALERT_SOUND, CHAT_SHIPPING_ESTIMATE, LAST_ORDER_FILE, OWNER_DISCOUNT_LIMIT, QRIS_STATIC,
-    SHIFT_COUNT_NON_CASH)}
+    SHIFT_COUNT_NON_CASH, MARKETPLACE_OUTLETS)}
 FAMILIES: tuple[SettingFamily[Any], ...] = (GUIDE_DONE, CHAT_HOLIDAY, USUAL_SHIP_CHOICE, PIN_WAIT)
 
 
@@ -177,3 +179,12 @@ def find(key: str) -> Setting[Any]:
     if family is None:
         raise KeyError(f"not a declared setting: {key!r}")
     return family.of(key.removeprefix(family.prefix))
+
+
+def outlet_ids(text: str) -> list[str]:
+    """The outlet ids of a MARKETPLACE_OUTLETS value, in order, blanks and repeats left out ([] = every outlet)."""
+    found: list[str] = []
+    for part in text.split(","):
+        if part.strip() and part.strip() not in found:
+            found.append(part.strip())
+    return found

@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
             self.sync_strip.detach()
         self.sync_strip = SyncStatusStrip(self.ctx)
         self.sync_strip.open_settings.connect(lambda: self.open_page("settings"))
+        self.sync_strip.open_hub.connect(lambda: self.open_page("settings").show_hub())  # type: ignore[attr-defined]
         pages = QHBoxLayout()
         pages.setContentsMargins(0, 0, 0, 0)
         pages.setSpacing(0)

@@ -10,6 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
 from companion.gui.context import AppContext
+from companion.gui.outlet_badge import OutletBadge
 from companion.gui.shift_dialogs import ask_close_shift, ask_open_shift, show_shift_history
 from companion.gui.shift_words import opened_text
 from companion.i18n import tr
@@ -47,6 +48,8 @@ class ShiftBar(QFrame):
         row = QHBoxLayout(self)
         row.setContentsMargins(10, 2, 6, 2)
         row.addWidget(self.state, 1)
+        self.outlet = OutletBadge(ctx)  # "Outlet: Cabang Pasar", only when the shop has several outlets
+        row.addWidget(self.outlet)
         row.addWidget(self.history_button)
         row.addWidget(self.action)
         ctx.changed.connect(self._on_change)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 from companion.gui.channel_names import platforms_text
 from companion.gui.context import AppContext
 from companion.gui.durations import ago_text
+from companion.gui.hub_strip import HubStripLine
 from companion.gui.link_shop_dialog import relink_shop
 from companion.gui.order_times import channel_name
 from companion.i18n import tr
@@ -55,6 +56,7 @@ class SyncStatusStrip(QFrame):
     """Always visible; reads the accounts and sync status through the store, the live state from ctx.sync."""
 
     open_settings = Signal()
+    open_hub = Signal()  # the hub's line was clicked: Pengaturan → Beberapa laptop
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -84,6 +86,9 @@ class SyncStatusStrip(QFrame):
         texts.setSpacing(2)
         texts.addWidget(self.state_label)
         texts.addWidget(self.shops_label)
+        self.hub_line = HubStripLine()  # the hub, like a marketplace shop (hidden while in no hub)
+        self.hub_line.open_hub.connect(self.open_hub.emit)
+        texts.addWidget(self.hub_line)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(14, 6, 10, 6)
         layout.addLayout(texts, 1)
@@ -118,6 +123,7 @@ class SyncStatusStrip(QFrame):
 
     def refresh(self) -> None:
         bridge = self._attach()
+        self.hub_line.refresh(self.ctx.db)
         accounts = account_store.active(self.ctx.db)
         if bridge is None or not accounts:
             self._show_unlinked()

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from companion.domain.availability import takes_stock
 from companion.domain.clock import stamp
 from companion.domain.errors import NotFound
-from companion.domain.ids import new_id, new_ids
+from companion.domain.ids import fact_id, new_id, new_ids
 from companion.domain.ledger import MovementKind
 from companion.domain.marketplace import Order, OrderLine, OrderStatus
 from companion.i18n import N_
@@ -28,8 +28,8 @@ from companion.store import accounts as account_store
 from companion.store import cancel_requests as request_store
 from companion.store import listings as listing_store
 from companion.store import online_orders as order_store
+from companion.store import outlet_stock, sync_state
 from companion.store import stock as stock_store
-from companion.store import sync_state
 from companion.store.accounts import AccountRow
 from companion.store.database import Database
 from companion.store.online_orders import OnlineLineRow, OnlineOrderRow
@@ -87,6 +87,7 @@ class _Known:
     lines: list[OnlineLineRow]
     shipping: tuple[str, ...] = ("", "", "", "")  # order_store.SHIPPING_FIELDS as stored
     request: request_store.CancelRequestRow | None = None  # the buyer's cancel request as stored
+    shop: str = ""  # what its lines' dedupe keys are keyed to (`shop_key` of its account)
 
 
 class _Page:
@@ -98,6 +99,7 @@ class _Page:
         self.moved: set[str] = set()
         self.touched: set[str] = set()
         self.known = _stored_orders(db, account, orders)
+        self.outlet = ""  # where the page's orders take stock from: read when the first one moves
         self.products = {ref: row.product_id for ref, row in listing_store.by_refs(
             db, account.id, {(line.item_id, line.sku_id) for order in orders for line in order.lines}).items()}
         self.keys = stock_store.recorded_dedupe_keys(db, self._possible_keys(orders))
@@ -117,9 +119,9 @@ class _Page:
         for order in orders:
             known = self.lookup(order)
             if known is not None:
-                bases |= {_base(known, line.line_id) for line in known.lines}
+                bases |= {base for line in known.lines for base in _bases(known, line.line_id)}
             else:
-                bases |= {f"{order.channel}:{self.account.id}:{order.order_id}:{line.line_id}"
+                bases |= {f"{order.channel}:{shop_key(self.account)}:{order.order_id}:{line.line_id}"
                           for line in order.lines}
         return {f"{base}:{end}" for base in bases for end in ("order", "cancel")}
 
@@ -161,7 +163,12 @@ class _Page:
         self._settle(known, status, raised)
 
     def _insert(self, order: Order, status: str, updated_at: str) -> _Known:
-        order_id, *line_ids = new_ids(1 + len(order.lines))
+        shop = shop_key(self.account)
+        if shop == self.account.id:  # a practice shop, or one without a platform id: this laptop's own ids
+            order_id, *line_ids = new_ids(1 + len(order.lines))
+        else:  # the same platform order gets the same ids on every laptop that pulls it (one row on the hub)
+            order_id = fact_id(f"online_order:{order.channel}:{shop}:{order.order_id}")
+            line_ids = [fact_id(f"online_order_line:{order_id}:{line.line_id}") for line in order.lines]
         lines = [OnlineLineRow(line_ids[n], line.line_id, line.item_id, line.sku_id, line.seller_sku, line.name,
                                line.quantity, line.unit_price, self._product_for(line),
                                line.quantity - line.live_quantity)
@@ -177,7 +184,7 @@ class _Page:
                            for line in lines]
         known = _Known(order_id, self.account.id, channel, order.order_id, order.status_raw, updated_at,
                        sorted(lines, key=lambda line: line.line_id),
-                       (order.buyer_city, order.courier, order.tracking_number, order.package_id))
+                       (order.buyer_city, order.courier, order.tracking_number, order.package_id), shop=shop)
         self.known[("", order.order_id)] = known
         return known
 
@@ -200,8 +207,8 @@ class _Page:
                 self.cancelled.append((line.cancelled_quantity, line.id))
             if line.product_id is None:
                 continue  # unmapped: never changes stock silently
-            base = _base(order, line.line_id)
-            recorded = {end for end in ("order", "cancel") if f"{base}:{end}" in self.keys}
+            base, *old = _bases(order, line.line_id)
+            recorded = {end for end in ("order", "cancel") for b in (base, *old) if f"{b}:{end}" in self.keys}
             for kind, quantity, end in line_moves(status, line.quantity, before, line.cancelled_quantity, recorded):
                 self._move(line.product_id, kind, quantity, order.id, f"{base}:{end}")
                 if kind is MovementKind.ONLINE_ORDER:
@@ -209,7 +216,9 @@ class _Page:
 
     def _move(self, product_id: str, kind: MovementKind, quantity: int, order_id: str, key: str) -> None:
         self.keys.add(key)
-        self.movements.append(stock_store.NewMovement(product_id, kind, quantity, f"order:{order_id}", key))
+        self.outlet = self.outlet or outlet_stock.online_outlet(self.db)
+        self.movements.append(stock_store.NewMovement(product_id, kind, quantity, f"order:{order_id}", key,
+                                                      self.outlet))
         self.moved.add(product_id)
 
     def write(self) -> int:
@@ -275,9 +284,20 @@ def cancellations_raised(stored: Sequence[OnlineLineRow], incoming: Sequence[Ord
     return raised
 
 
-def _base(order: _Known, line_id: str) -> str:
-    """The start of a line's dedupe keys: keyed to the account the order is stored under."""
-    return f"{order.channel}:{order.account_id}:{order.platform_order_id}:{line_id}"
+def shop_key(account: AccountRow) -> str:
+    """What an order's line keys and ids are keyed to: the platform's own shop id, the same on every laptop that
+    linked the shop (two laptops have two account rows for it); the local account id for a practice shop (its
+    own book, never synced) or an account without a platform shop id."""
+    return account.shop_ref if account.shop_ref and not account.practice else account.id
+
+
+def _bases(order: _Known, line_id: str) -> tuple[str, ...]:
+    """The starts of a line's dedupe keys: the one written now (keyed to the shop), then the one written before
+    issue 20 (keyed to the account the order is stored under) when it differs, still recognised so no order line
+    written the old way is taken twice."""
+    new = f"{order.channel}:{order.shop or order.account_id}:{order.platform_order_id}:{line_id}"
+    old = f"{order.channel}:{order.account_id}:{order.platform_order_id}:{line_id}"
+    return (new,) if new == old else (new, old)
 
 
 def _stored_orders(db: Database, account: AccountRow, orders: Sequence[Order]) -> dict[tuple[str, str], _Known]:
@@ -296,12 +316,13 @@ def _stored_orders(db: Database, account: AccountRow, orders: Sequence[Order]) -
     requests = request_store.of_orders(db, {row.id for row in rows.values()})
     known: dict[tuple[str, str], _Known] = {}
     by_id: dict[str, _Known] = {}  # one object per stored order, whichever key finds it
+    shops = {a.id: shop_key(a) for a in account_store.all_accounts(db)} if rows else {}
     for key, row in rows.items():
         if row.id not in by_id:
             by_id[row.id] = _Known(row.id, row.account_id, row.channel, row.platform_order_id, row.status_raw,
                                    row.updated_at, lines.get(row.id, []),
                                    (row.buyer_city, row.courier, row.tracking_number, row.package_id),
-                                   requests.get(row.id))
+                                   requests.get(row.id), shops.get(row.account_id, row.account_id))
         known[key] = by_id[row.id]
     return known
 
@@ -331,15 +352,21 @@ def settle_order_stock(db: Database, order_id: str) -> tuple[set[str], int]:
     moved: set[str] = set()
     incidents = 0
     now = stamp()
+    account = account_store.get(db, order.account_id)
+    known = _Known(order.id, order.account_id, order.channel, order.platform_order_id, order.status_raw,
+                   order.updated_at, [], shop=shop_key(account) if account is not None else order.account_id)
+    outlet = ""
     for line in order_store.lines(db, order_id):
         if line.product_id is None:
             continue  # unmapped: never changes stock silently
-        base = f"{order.channel}:{order.account_id}:{order.platform_order_id}:{line.line_id}"
-        recorded = {end for end in ("order", "cancel") if stock_store.has_dedupe_key(db, f"{base}:{end}")}
+        base, *old = _bases(known, line.line_id)
+        recorded = {end for end in ("order", "cancel") for b in (base, *old)
+                    if stock_store.has_dedupe_key(db, f"{b}:{end}")}
         for kind, quantity, end in line_moves(order.status, line.quantity, line.cancelled_quantity,
                                               line.cancelled_quantity, recorded):
+            outlet = outlet or outlet_stock.online_outlet(db)
             level = stock_store.add_movement(db, line.product_id, kind, quantity, reference=f"order:{order_id}",
-                                             dedupe_key=f"{base}:{end}")
+                                             dedupe_key=f"{base}:{end}", outlet_id=outlet)
             if level is None:
                 continue
             moved.add(line.product_id)

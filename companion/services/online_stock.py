@@ -17,9 +17,8 @@ from companion.services.stock_push import STOCK_CHANGED
 from companion.store import accounts as account_store
 from companion.store import listings as listing_store
 from companion.store import online_orders as order_store
-from companion.store import outbox
+from companion.store import outbox, outlet_stock
 from companion.store import planning as planning_store
-from companion.store import stock as stock_store
 from companion.store.database import Database
 
 
@@ -37,7 +36,8 @@ def plan_pushes(db: Database, account_id: str, product_ids: list[str] | None = N
     (as last read or last pushed) shows something else.
 
     Available to promise (on hand − reserved − shop buffer, plus planned batches of made-to-order products that
-    finish within the account's ship window), then the account's allocation. With nothing configured this is
+    finish within the account's ship window), then the account's allocation. On hand is the shop's total, or the
+    sum over the outlets of the setting `marketplace_outlets`. With nothing configured this is
     exactly `push_quantity(on_hand, reserved, buffer_units, buffer_percent)`."""
     account = account_store.get(db, account_id)
     if account is None:
@@ -46,13 +46,14 @@ def plan_pushes(db: Database, account_id: str, product_ids: list[str] | None = N
     ids = sorted({x.product_id for x in listings if x.product_id})
     reserved = order_store.reserved_unpaid(db, ids)
     promise = planning_store.promise_inputs(db, ids)
+    stock = outlet_stock.marketplace_levels(db, ids)  # the total, or the outlets the shop feeds them from
     allocation = Allocation(account.buffer_units, account.buffer_percent, account.keep_last_units)
     ship_by = now_utc() + timedelta(days=account.ship_window_days)
     plans: list[PlannedPush] = []
     for listing in listings:
         assert listing.product_id is not None
         extra = promise.get(listing.product_id, planning_store.PromiseInputs())
-        atp = available_to_promise(stock_store.on_hand(db, listing.product_id), reserved.get(listing.product_id, 0),
+        atp = available_to_promise(stock.get(listing.product_id, 0), reserved.get(listing.product_id, 0),
                                    extra.shop_buffer, extra.made_to_order, extra.planned, ship_by)
         quantity = channel_quantity(atp, allocation)
         shown = listing.last_pushed if listing.last_pushed is not None else listing.platform_stock

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from companion.domain.clock import local_day, now_utc, stamp
 from companion.domain.errors import NotFound, UserError
-from companion.domain.ids import new_id
+from companion.domain.ids import fact_id, new_id
 from companion.domain.ledger import MovementKind
 from companion.domain.money import check_quantity
 from companion.domain.payments import Payment, Settlement, settle
@@ -72,7 +72,8 @@ def record_sale(
         day_code = local_day(moment, zone).strftime("%Y%m%d")
         number = sale_store.next_number(db, day_code)
         shift_id = shift_store.open_shift_id(db)
-        _insert_sale(db, sale_id, number, created, (t, len(lines)), paid, payment, actor, shift_id)
+        outlet = stock_store.this_outlet(db)  # read once: every line's stock comes out of this laptop's outlet
+        _insert_sale(db, sale_id, number, created, (t, len(lines)), paid, payment, actor, (shift_id, outlet))
         for no, line in enumerate(lines, start=1):
             product = product_store.get(db, line.product_id)
             if product is None:
@@ -83,7 +84,8 @@ def record_sale(
                 "unit_price": line.unit_price, "line_discount": line.line_discount, "line_total": line.total,
             })
             stock_store.add_movement(db, product.id, MovementKind.COUNTER_SALE, -line.quantity,
-                                     reference=f"sale:{sale_id}", created_at=created, actor_id=actor)
+                                     reference=f"sale:{sale_id}", created_at=created, actor_id=actor,
+                                     outlet_id=outlet)
         product_ids = {line.product_id for line in lines}
         queue_stock_push(db, product_ids, f"sale:{sale_id}")
     customers = frozenset({payment.customer_id}) if payment.customer_id else frozenset()
@@ -93,16 +95,18 @@ def record_sale(
 
 
 def _insert_sale(db: Database, sale_id: str, number: str, created: str, counted: tuple[SaleTotals, int],
-                 paid: Settlement, payment: Payment, actor: str | None, shift_id: str | None) -> None:
-    """The sale row and one row per payment method (what counts, what was handed over)."""
+                 paid: Settlement, payment: Payment, actor: str | None, where: tuple[str | None, str]) -> None:
+    """The sale row and one row per payment method (what counts, what was handed over); `where`: the open shift
+    and the outlet it was sold at."""
     t, line_count = counted
+    shift_id, outlet_id = where
     sale_store.insert_sale(db, {
         "id": sale_id, "number": number, "created_at": created, "subtotal": t.subtotal,
         "sale_discount": t.sale_discount, "total": t.total, "payment_method": paid.summary,
         "amount_paid": paid.tendered, "change_given": paid.change, "line_count": line_count,
         "customer_id": payment.customer_id, "credit_amount": paid.credit,
         "due_date": payment.due_date.isoformat() if paid.credit and payment.due_date else None,
-        "cashier_id": actor, "shift_id": shift_id,
+        "cashier_id": actor, "shift_id": shift_id, "outlet_id": outlet_id,
     })
     for part in paid.parts:
         sale_store.insert_payment(db, {"id": new_id(), "sale_id": sale_id, "method": part.method.value,
@@ -124,13 +128,17 @@ def void_sale(db: Database, sale_id: str, reason: str, *, actor: str | None = No
         if any(line.returned for line in sale.lines):
             raise UserError(N_("Items of this sale were already returned: return the remaining items instead."))
         off_debt = _credit_share(db, sale, sale.total)
-        sale_store.insert_void(db, {"id": new_id(), "sale_id": sale_id, "reason": reason.strip(),
+        # One void per sale on every laptop: its id and its movements' ids come from the sale (domain/ids.fact_id),
+        # so two laptops voiding the same sale offline merge into one void, put back into stock once.
+        sale_store.insert_void(db, {"id": fact_id(f"void:{sale_id}"), "sale_id": sale_id, "reason": reason.strip(),
                                     "created_at": stamp(), "cashier_id": actor,
                                     "shift_id": shift_store.open_shift_id(db), "credit_reduction": off_debt,
                                     "refund_cash": sale.total - off_debt})
         for line in sale.lines:
             stock_store.add_movement(db, line.product_id, MovementKind.COUNTER_RETURN, line.quantity,
-                                     reason=reason.strip(), reference=f"void:{sale_id}", actor_id=actor)
+                                     reason=reason.strip(), reference=f"void:{sale_id}",
+                                     dedupe_key=f"void:{sale_id}:{line.id}", actor_id=actor,
+                                     outlet_id=sale.outlet_id)  # the units never left the outlet that sold them
         product_ids = {line.product_id for line in sale.lines}
         queue_stock_push(db, product_ids, f"void:{sale_id}")
     customers = frozenset({sale.customer_id}) if sale.customer_id else frozenset()

@@ -1,4 +1,5 @@
-"""Counting stock (opening, stok opname) and adjusting it with a reason."""
+"""Counting stock (opening, stok opname) and adjusting it with a reason, at this laptop's outlet (a count sets
+that outlet's level and leaves the others)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from companion.domain.money import MAX_QUANTITY, check_quantity, format_quantity
 from companion.i18n import N_
 from companion.services.change import Change
 from companion.services.stock_push import queue_stock_push
+from companion.store import outlet_stock
 from companion.store import products as product_store
 from companion.store import stock as stock_store
 from companion.store.database import Database
@@ -76,7 +78,9 @@ def adjust_stock(db: Database, product_id: str, delta: int, reason: str,
     with db.write():
         if product_store.get(db, product_id) is None:
             raise NotFound(N_("This product no longer exists: close the window and search again."))
-        question = negative_question(stock_store.on_hand(db, product_id), delta)
+        # the adjustment lands at this laptop's outlet: its stock there is what may go below zero
+        here = outlet_stock.level_at(db, product_id, stock_store.this_outlet(db))
+        question = negative_question(here, delta)
         if question is not None:
             ask(question, answered)
         stock_store.add_movement(db, product_id, MovementKind.ADJUSTMENT, delta, reason=reason.strip(),

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from companion.domain.errors import UserError
 from companion.i18n import N_
+from companion.store.hub_state import renew_identity
 from companion.store.location import backup_dir, db_path
 from companion.store.storage_errors import os_storage_error, storage_error
 
@@ -345,6 +346,8 @@ def _bring_up_to_date(incoming: Path) -> None:
         raise UserError(NOT_UPDATABLE) from exc
     try:
         migrate(db)
+        # A restored copy must never push to a hub as the laptop it was copied from: a new device id, to join again.
+        renew_identity(db)
         found = differences(shape_of(db), expected_shape())
         db.conn.execute("PRAGMA journal_mode = DELETE")  # one self-contained file again, the WAL folded in
     except UserError:

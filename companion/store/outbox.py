@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from companion.domain.clock import stamp
-from companion.domain.ids import new_id
+from companion.domain.ids import fact_id
 from companion.store.database import Database
 
 WAITING, SENDING, SENT, FAILED, CANCELLED = "waiting", "sending", "sent", "failed", "cancelled"
@@ -52,7 +52,10 @@ def enqueue(db: Database, kind: str, payload: dict[str, object], idempotency_key
     cur = db.execute(
         "INSERT INTO outbox (id, kind, account_id, payload, idempotency_key, created_at, updated_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(idempotency_key) DO NOTHING",
-        (new_id(), kind, account_id, json.dumps(payload, sort_keys=True), idempotency_key, now, now),
+        # The id comes from the key (domain/ids.fact_id): two laptops of one shop queueing the same command (both
+        # voided one sale offline) make one row on the hub, not two rows fighting over the unique key.
+        (fact_id(f"outbox:{idempotency_key}"), kind, account_id, json.dumps(payload, sort_keys=True), idempotency_key,
+         now, now),
     )
     return cur.rowcount == 1
 

@@ -23,6 +23,7 @@ class ProductRow:
     on_hand: int
     category_id: str | None = None
     category_name: str = ""  # "" = no category
+    outlet_on_hand: int = 0  # at this laptop's outlet: what the counter sells from (`on_hand` is every outlet's)
 
     @property
     def display_name(self) -> str:
@@ -32,8 +33,9 @@ class ProductRow:
 _SELECT = """
 SELECT p.id, p.sku, p.name, p.parent_name, p.variant_name, p.barcode, p.unit, p.sell_price,
        p.cost_price, p.active, COALESCE(l.on_hand, 0) AS on_hand, p.category_id,
-       COALESCE(c.name, '') AS category_name
+       COALESCE(c.name, '') AS category_name, COALESCE(o.on_hand, 0) AS outlet_on_hand
 FROM products p LEFT JOIN stock_levels l ON l.product_id = p.id LEFT JOIN categories c ON c.id = p.category_id
+LEFT JOIN stock_outlet_levels o ON o.product_id = p.id AND o.outlet_id = (SELECT outlet_id FROM hub_state WHERE id = 1)
 """
 
 
@@ -42,7 +44,7 @@ def _row(r: sqlite3.Row) -> ProductRow:
         id=r["id"], sku=r["sku"], name=r["name"], parent_name=r["parent_name"], variant_name=r["variant_name"],
         barcode=r["barcode"], unit=r["unit"], sell_price=r["sell_price"], cost_price=r["cost_price"],
         active=bool(r["active"]), on_hand=r["on_hand"], category_id=r["category_id"],
-        category_name=r["category_name"],
+        category_name=r["category_name"], outlet_on_hand=r["outlet_on_hand"],
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from companion.domain.hub_tables import MAIN_OUTLET
 from companion.store.database import Database
 
 
@@ -48,15 +49,20 @@ class SaleRow:
     due_date: str | None = None  # YYYY-MM-DD, with kasbon
     cashier_id: str | None = None
     shift_id: str | None = None
+    outlet_id: str = MAIN_OUTLET  # where it was sold (its stock came from there)
 
 
 def next_number(db: Database, day_code: str) -> str:
-    """The next receipt number of a shop day, e.g. 20261128-0007 (…-10000 after 9999: compared as numbers)."""
-    prefix = f"{day_code}-"
+    """The next receipt number of a shop day on this laptop, e.g. 20261128-0007, or B-20261128-0007 once the
+    laptop has a receipt prefix from the hub (…-10000 after 9999: compared as numbers). Each laptop counts only
+    its own prefix's numbers, so laptops selling offline never pick the same number."""
+    device = db.scalar("SELECT prefix FROM hub_state WHERE id = 1")
+    prefix = f"{device}-{day_code}-" if device else f"{day_code}-"
     # A range on the number itself, so the UNIQUE index finds the day's receipts (LIKE could not use it: a full
     # scan of every sale ever made, ~8 ms at 100 000 sales, on each sale); '.' is the character after '-'.
+    # A number renamed after a clash on the hub ("…-0007~a1b2c3") counts by its leading digits (CAST stops there).
     last = db.scalar("SELECT MAX(CAST(substr(number, ?) AS INTEGER)) FROM sales WHERE number > ? AND number < ?",
-                     (len(prefix) + 1, prefix, f"{day_code}."))
+                     (len(prefix) + 1, prefix, f"{prefix[:-1]}."))
     return f"{prefix}{int(last or 0) + 1:04d}"
 
 
@@ -80,7 +86,7 @@ def get(db: Database, sale_id: str) -> SaleRow | None:
     return SaleRow(s["id"], s["number"], s["created_at"], s["subtotal"], s["sale_discount"], s["total"],
                    s["payment_method"], s["amount_paid"], s["change_given"], s["void_id"] is not None,
                    s["void_reason"], lines, payments, s["customer_id"], s["credit_amount"], s["due_date"],
-                   s["cashier_id"], s["shift_id"])
+                   s["cashier_id"], s["shift_id"], s["outlet_id"])
 
 
 def recent(db: Database, start: str, end: str, limit: int = 200) -> list[SaleRow]:

@@ -43,10 +43,15 @@ _SELECT = (
 )
 
 
+# This laptop's device id: shifts travel between the laptops of a shop, and each laptop has its own open shift.
+_THIS_DEVICE = "(SELECT device_id FROM hub_state WHERE id = 1)"
+
+
 def open_shift_id(db: Database) -> str | None:
-    """The shift open on this laptop now (one at most), or None: sales made without a shift carry none."""
-    value = db.scalar("SELECT s.id FROM shifts s WHERE NOT EXISTS (SELECT 1 FROM shift_closes c"
-                      " WHERE c.shift_id = s.id) ORDER BY s.opened_at DESC LIMIT 1")
+    """The shift open on this laptop now (one at most), or None: sales made without a shift carry none. Another
+    laptop's open shift (synced from the hub) is that laptop's till, never this one's."""
+    value = db.scalar("SELECT s.id FROM shifts s WHERE s.device_id IS " + _THIS_DEVICE + " AND NOT EXISTS"
+                      " (SELECT 1 FROM shift_closes c WHERE c.shift_id = s.id) ORDER BY s.opened_at DESC LIMIT 1")
     return None if value is None else str(value)
 
 
@@ -108,7 +113,9 @@ def activity(db: Database, shift_id: str) -> ShiftActivity:
 
 
 def insert_shift(db: Database, shift_id: str, opened_at: str, opened_by: str | None, opening_cash: int) -> None:
-    db.execute("INSERT INTO shifts (id, opened_at, opened_by, opening_cash) VALUES (?, ?, ?, ?)",
+    """A shift of this laptop (its device id) at this laptop's outlet."""
+    db.execute("INSERT INTO shifts (id, opened_at, opened_by, opening_cash, device_id, outlet_id)"
+               " SELECT ?, ?, ?, ?, device_id, outlet_id FROM hub_state WHERE id = 1",
                (shift_id, opened_at, opened_by, opening_cash))
 
 

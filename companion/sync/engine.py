@@ -11,6 +11,10 @@ listing, and undelivered commands with their next attempt time. Repeating any st
 platform id, stock numbers are absolute, a command found 'sending' is looked for before it is sent again), so a
 round killed half-way is simply run again. Every write goes through a service; the round's Change is the union of
 what those services returned.
+
+With several laptops on one hub, exactly one laptop sends for each marketplace shop (the lease it holds, copied
+here by the hub round: store/hub_state.owns_account). A shop another laptop sends for is skipped here, pulls and
+sends alike; commands written here for it stay in the outbox, which the hub carries to that laptop's engine.
 """
 
 from __future__ import annotations
@@ -35,8 +39,8 @@ from companion.services import mapping, sync_status
 from companion.services.change import Change
 from companion.services.online_orders import apply_orders
 from companion.store import accounts as account_store
+from companion.store import hub_state, outbox, refresh_lock
 from companion.store import inbox as inbox_store
-from companion.store import outbox, refresh_lock
 from companion.store.accounts import AccountRow
 from companion.store.database import Database, thread_database
 from companion.store.outbox import CommandRow
@@ -92,7 +96,8 @@ class SyncEngine:
         db = thread_database(self.db_path)
         started = now_utc()
         self._chat_links.clear()  # credentials are read afresh each round (a re-link, new tokens)
-        accounts = [self._open(row) for row in account_store.active(db)]
+        active = account_store.active(db)
+        accounts = [self._open(row) for row in _mine(db, active)]
         change = Change()
         for acc in accounts:
             if not self.stop_event.is_set():
@@ -104,7 +109,8 @@ class SyncEngine:
                 change |= self._send_commands(rnd, acc, due)
                 change |= self._fulfilment(db, acc)
                 change |= self._reviews(db, acc)
-        change |= self._settle(rnd, accounts, due)
+        if accounts or len(active) == len(accounts):  # owning none of the shops: the owner settles them
+            change |= self._settle(rnd, accounts, due)
         results = tuple(self._finish(db, acc) for acc in accounts)
         change |= Change(sync=True) if results else Change()
         return RoundSummary(started, now_utc(), results, outbox.pending_count(db), change)
@@ -116,7 +122,7 @@ class SyncEngine:
         db = thread_database(self.db_path)
         change = Change()
         failing = {p.account_id for p in inbox_store.chat_problems(db)}
-        for row in account_store.active(db):
+        for row in _mine(db, account_store.active(db)):
             if self.stop_event.is_set() or row.id in failing or chat.on_demand(row.channel):
                 continue  # an on-demand channel's chats are listed only when the person asks (check_chats)
             acc = self._chat_links.get(row.id)
@@ -136,7 +142,7 @@ class SyncEngine:
         chat problem). The only way an on-demand channel's conversations are listed; replies go out every round."""
         db = thread_database(self.db_path)
         change = Change()
-        for row in account_store.active(db):
+        for row in _mine(db, account_store.active(db)):
             if self.stop_event.is_set() or row.channel != channel:
                 continue
             acc = self._open(row)
@@ -397,3 +403,8 @@ class SyncEngine:
         sync_status.record_attempt(db, acc.row.id, problem is None, problem.kind if problem else None,
                                    problem.detail if problem else None)
         return AccountResult(acc.row.id, problem is None, acc.new, acc.updated, acc.pushed, acc.incidents, problem)
+
+
+def _mine(db: Database, rows: Sequence[AccountRow]) -> list[AccountRow]:
+    """The shops this laptop sends for: all of them without a hub, else those whose lease it holds."""
+    return [row for row in rows if hub_state.owns_account(db, row.id)]

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from companion.i18n import N_
 from companion.services.change import Change
+
+if TYPE_CHECKING:
+    from companion.sync.hub_round import HubRoundResult
 
 OFFLINE = "offline"
 AUTH_EXPIRED = "auth_expired"
@@ -80,8 +84,9 @@ class RoundSummary:
 @dataclass(frozen=True)
 class SyncEvent:
     # "round_started" | "round_finished" | "account_finished" | "chats" (new messages between rounds, or a check
-    # of an on-demand channel's chats the person asked for)
+    # of an on-demand channel's chats the person asked for) | "hub" (a hub round ran: `hub`, and what it pulled)
     kind: str
     summary: RoundSummary | None = None
     account: AccountResult | None = None
-    change: Change | None = None  # "chats": the conversations with news
+    change: Change | None = None  # "chats": the conversations with news; "hub": what the round pulled
+    hub: HubRoundResult | None = None

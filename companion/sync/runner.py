@@ -1,6 +1,7 @@
 """The sync engine on its own thread: a round at start, then every poll interval, on demand, and soon after a
 local stock change (debounced, so a busy counter causes one push, not one per sale). Between rounds the buyers'
-messages alone are pulled every chat interval: the inbox is where minutes matter."""
+messages alone are pulled every chat interval: the inbox is where minutes matter. Beside it, on a thread of its own,
+the shop's hub (sync/hub_runner.py): nudged by every local change, its pulled changes nudge a stock push here."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from companion.store.accounts import AccountRow
 from companion.store.database import close_thread_databases, thread_database
 from companion.sync.composition import sync_engine
 from companion.sync.events import SyncEvent
+from companion.sync.hub_round import HubRoundResult
+from companion.sync.hub_runner import HubRunner
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +50,7 @@ class SyncRunner:
         self._first_change: float | None = None
         self._thread: threading.Thread | None = None
         self._check: set[str] = set()  # channels whose chats the person asked to check (on-demand channels)
+        self.hub = HubRunner(self.db_path, self._hub_result)  # idle until the laptop joins a hub
 
     def start(self) -> None:
         if self._thread is not None and self._thread.is_alive():
@@ -55,11 +59,13 @@ class SyncRunner:
         self._now = True  # a round at start
         self._thread = threading.Thread(target=self._run, name="sync-runner", daemon=True)
         self._thread.start()
+        self.hub.start()
 
     def stop(self, timeout: float = 15.0) -> None:
         """Ask the round to finish early (waits are cut short) and join the thread."""
         self.engine.stop_event.set()
         self._wake.set()
+        self.hub.stop(timeout)
         if self._thread is not None:
             self._thread.join(timeout)
         self._thread = None
@@ -68,6 +74,11 @@ class SyncRunner:
         with self._lock:
             self._now = True
         self._wake.set()
+        self.hub.sync_now()
+
+    def local_change(self) -> None:
+        """Something was saved here (a sale, a product, a reply): the hub round soon carries it to the others."""
+        self.hub.nudge()
 
     def check_chats(self, channel: str) -> None:
         """The person asked for this channel's chats (an on-demand channel is never polled): check them soon."""
@@ -76,6 +87,10 @@ class SyncRunner:
         self._wake.set()
 
     def stock_changed(self) -> None:
+        self.hub.nudge()
+        self._push_soon()
+
+    def _push_soon(self) -> None:
         with self._lock:
             now = time.monotonic()
             self._first_change = self._first_change or now
@@ -164,6 +179,13 @@ class SyncRunner:
             return
         if change != Change():
             self._emit(SyncEvent("chats", change=change))
+
+    def _hub_result(self, result: HubRoundResult) -> None:
+        """On the hub's thread: tell the GUI; changes pulled from other laptops (their sales move stock, their
+        commands wait in the outbox) make a marketplace round soon, as a local stock change does."""
+        self._emit(SyncEvent("hub", change=result.change, hub=result))
+        if result.pulled:
+            self._push_soon()
 
     def _emit(self, event: SyncEvent) -> None:
         try:

@@ -27,14 +27,18 @@ from companion.gui.barcode_label_dialog import BarcodeLabelDialog
 from companion.gui.categories_dialog import CategoriesDialog
 from companion.gui.category_filter import CategoryFilter
 from companion.gui.context import AppContext
+from companion.gui.duplicate_products import DuplicateBanner
 from companion.gui.flow_layout import flow_row
 from companion.gui.import_dialog import ImportDialog
 from companion.gui.messages import show_error
 from companion.gui.movement_history import MovementHistoryDialog
+from companion.gui.outlet_picker import OutletPicker
+from companion.gui.outlet_stock_model import OutletStockModel
 from companion.gui.pages.base import Page
 from companion.gui.product_dialog import ProductDialog
-from companion.gui.product_table_model import CATEGORY_COLUMN, ProductTableModel
+from companion.gui.product_table_model import CATEGORY_COLUMN
 from companion.gui.stocktake_dialog import StocktakeDialog
+from companion.gui.transfer_dialog import TransferDialog
 from companion.i18n import N_, tr
 from companion.services import products as product_service
 from companion.services.change import Change
@@ -64,7 +68,7 @@ class ProductsPage(Page):
         self.search.textChanged.connect(lambda _t: self._filter_timer.start())
         self.category_filter = CategoryFilter(ctx)
         self.category_filter.chosen.connect(self._choose_category)
-        self.model = ProductTableModel(self._threshold())
+        self.model = OutletStockModel(self._threshold())  # + the chosen outlet's stock with several outlets
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
@@ -94,6 +98,7 @@ class ProductsPage(Page):
         self.stocktake_button = self._button(tr("Stocktake"), self.stocktake)
         self.adjust_button = self._button(tr("Adjust stock"), self.adjust_stock)
         self.history_button = self._button(tr("Stock history"), self.show_history)
+        self.transfer_button = self._button(tr("Move stock"), self.transfer_stock)  # only with several outlets
         self.import_button = self._button(tr("Import"), self.import_products)
         self.export_button = self._button(tr("Export catalogue"), self.ask_export_catalogue)
         self.categories_button = self._button(tr("Categories"), self.manage_categories)
@@ -101,8 +106,8 @@ class ProductsPage(Page):
         self.active_button = self._button(tr("Deactivate"), self.toggle_active)
         # a narrow window wraps the buttons onto a second row instead of cutting their words ("ambah produ")
         buttons = flow_row([self.add_button, self.edit_button, self.stocktake_button, self.adjust_button,
-                            self.history_button, self.import_button, self.export_button, self.categories_button,
-                            self.labels_button], [self.active_button])
+                            self.transfer_button, self.history_button, self.import_button, self.export_button,
+                            self.categories_button, self.labels_button], [self.active_button])
         footer = QHBoxLayout()
         footer.addWidget(self.count_label)
         footer.addStretch(1)
@@ -112,7 +117,11 @@ class ProductsPage(Page):
         search_row = QHBoxLayout()
         search_row.addWidget(self.search, 1)
         search_row.addWidget(self.category_filter)
+        self.outlets = OutletPicker(ctx, self.model, self.table, [self.transfer_button])
+        search_row.addWidget(self.outlets)
         layout.addLayout(search_row)
+        self.duplicates = DuplicateBanner(ctx)  # "2 produk ganda dari laptop lain", after a hub merge
+        layout.addWidget(self.duplicates)
         layout.addWidget(buttons)
         layout.addWidget(self.table, 1)
         layout.addLayout(footer)
@@ -138,6 +147,8 @@ class ProductsPage(Page):
     def reload(self) -> None:
         self.model.low_threshold = self._threshold()
         self.model.set_products(product_store.all_products(self.ctx.db))
+        self.outlets.reload()
+        self.duplicates.reload()
         self._loaded = True
         self._update_counts()
 
@@ -155,6 +166,9 @@ class ProductsPage(Page):
             product = product_store.get(self.ctx.db, product_id)
             if product is not None:
                 self.model.upsert(product)
+        self.outlets.follow(change.products)
+        if change.products:
+            self.duplicates.reload()
         self._update_counts()
         self._update_buttons()
 
@@ -229,6 +243,10 @@ class ProductsPage(Page):
         product = self.selected()
         if product is not None:
             AdjustDialog(self.ctx, product_store.get(self.ctx.db, product.id) or product, self).exec()
+
+    def transfer_stock(self) -> None:
+        product = self.selected()
+        TransferDialog(self.ctx, product_store.get(self.ctx.db, product.id) if product else None, self).exec()
 
     def show_history(self) -> None:
         product = self.selected()

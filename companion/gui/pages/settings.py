@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -35,8 +36,10 @@ from companion.gui.cashiers_setup import CashiersSetup
 from companion.gui.commands_panel import CommandsPanel
 from companion.gui.context import AppContext
 from companion.gui.form_errors import EnterSaves, FormErrors
+from companion.gui.hub_settings import HubCard
 from companion.gui.messages import confirm, error_text, show_error
 from companion.gui.online_shops_card import OnlineShopsCard
+from companion.gui.outlets_settings import OutletsSetup
 from companion.gui.owner_pin import ask_owner
 from companion.gui.page_guide import show_all_guides
 from companion.gui.pages.base import Page
@@ -78,6 +81,10 @@ class SettingsPage(Page):
         layout.addWidget(self.commands)
         self.printer = PrinterSetup(ctx)  # the receipt printer, its paper, drawer and receipt header
         layout.addWidget(self.printer)
+        self.hub = HubCard(ctx)  # "Beberapa laptop": one shop's record on several laptops, through a hub
+        layout.addWidget(self.hub)
+        self.outlets = OutletsSetup(ctx)  # "Outlet": the shop's outlets, this laptop's, online stock's source
+        layout.addWidget(self.outlets)
         self.set_scrolling_content(inner)  # the online shops card makes it taller than a small laptop screen
         self.reload()
 
@@ -194,6 +201,12 @@ class SettingsPage(Page):
     def on_change(self, change: Change) -> None:
         if change.settings:
             self.reload()
+
+    def show_hub(self) -> None:
+        """Scrolled to "Beberapa laptop" (the sync strip's hub line was clicked)."""
+        scroll = self.findChild(QScrollArea)
+        if scroll is not None:
+            scroll.verticalScrollBar().setValue(self.hub.y())
 
     # --- actions ---------------------------------------------------------------------------------------
 

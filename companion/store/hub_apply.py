@@ -1,0 +1,206 @@
+"""Applying other laptops' changes pulled from the hub, inside the caller's write transaction.
+
+Merge rules (domain/hub_tables.py):
+- APPEND inserts: `INSERT … ON CONFLICT(<key>) DO NOTHING` (the same change applied twice changes nothing). When one
+  deterministic fact (an id made from an outside key, a sale's void) was recorded on two laptops with different
+  details, every laptop keeps the same version: the one with the earlier (created_at, details), a rule that gives one
+  answer whatever order the versions arrive in.
+- LATEST rows and updates of APPEND rows: per field, the later (hlc, device id) against `hub_field_clock`; a field
+  with no local clock takes the incoming value. An insert for a row already here is an update of all its fields.
+- Deletes remove the row only when the delete's stamp beats every field clock of it (a later edit elsewhere keeps
+  it), and leave a tombstone clock. A late insert or update stamped before the tombstone is dropped (the delete
+  happened after it); one stamped after brings the row back with what it carries.
+- Unique values picked on two laptops (renames): the later row gives way everywhere (store/hub_renames.py). Any other
+  unique collision raises `ApplyConflict` naming table and key: never dropped silently.
+- A row pointing at a parent that was deleted elsewhere: a nullable reference is cleared, any other raises.
+- Tables this version does not know (a newer laptop's) are skipped and columns it does not know are ignored; they
+  are counted in `AppliedChanges.unknown` so the sync can say the app needs an update.
+
+The journal is switched to 2 ("applying") for the transaction, so nothing here echoes back to the hub; foreign keys
+are deferred to the commit (`PRAGMA defer_foreign_keys`, https://www.sqlite.org/pragma.html#pragma_defer_foreign_keys),
+since a batch may hold a child before the rename of its parent. Stock caches of every product whose movements arrived
+are rebuilt from the ledger, ordered by (created_at, id), so every laptop shows the same level.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from companion.domain.hub_records import HubChange
+from companion.domain.hub_tables import BY_NAME, SYNCED_TABLES, Merge, SyncedTable
+from companion.store import hub_rows as rows
+from companion.store import stock
+from companion.store.database import Database
+from companion.store.hub_renames import give_way
+from companion.store.hub_rows import TOMBSTONE, ApplyConflict, Clock
+
+_REFS = ("product_id", "material_id", "sale_id", "order_id", "conversation_id", "customer_id", "shift_id",
+         "account_id", "return_id")
+
+
+@dataclass
+class AppliedChanges:
+    """What applying a batch changed: row keys per table, and the ids the changed rows point at."""
+
+    rows: dict[str, set[str]] = field(default_factory=dict)
+    refs: dict[str, set[str]] = field(default_factory=dict)  # "product_id" -> product ids of changed rows, …
+    moved: set[str] = field(default_factory=set)  # products whose ledger got movements (caches rebuilt)
+    unknown: set[str] = field(default_factory=set)  # tables this app version does not know
+    applied: int = 0  # changes that wrote something
+    deleted: bool = False
+
+    def note(self, table: str, row_id: str, row: dict[str, object]) -> None:
+        self.rows.setdefault(table, set()).add(row_id)
+        self.applied += 1
+        for ref in _REFS:
+            if row.get(ref):
+                self.refs.setdefault(ref, set()).add(str(row[ref]))
+
+    def ids(self, table: str) -> frozenset[str]:
+        return frozenset(self.rows.get(table, set()))
+
+    def pointed(self, ref: str) -> frozenset[str]:
+        return frozenset(self.refs.get(ref, set()))
+
+
+def apply_changes(db: Database, changes: Sequence[HubChange], device_id: str) -> AppliedChanges:
+    """Merge a pulled batch into this file (inside the caller's `db.write()`); the caller's own changes are skipped.
+    Sets the clock past every received stamp and the pull cursor to the last change's."""
+    out = AppliedChanges()
+    if not changes:
+        return out
+    previous = int(db.scalar("SELECT journal FROM hub_state WHERE id = 1"))
+    db.execute("PRAGMA defer_foreign_keys = ON")
+    db.execute("UPDATE hub_state SET journal = 2 WHERE id = 1")
+    known: dict[str, set[str]] = {}
+    for change in changes:
+        if change.device_id == device_id:
+            continue
+        table = BY_NAME.get(change.table)
+        if table is None:
+            out.unknown.add(change.table)
+            continue
+        if table.name not in known:
+            known[table.name] = set(rows.local_columns(db, table))
+        _apply_one(db, table, known[table.name], change, out)
+    _settle_references(db, out)
+    if out.moved:
+        stock.rebuild_levels(db, sorted(out.moved))
+    top = max(c.hlc for c in changes)
+    db.execute("UPDATE hub_state SET hlc = max(hlc, ?), pull_cursor = ?, journal = ? WHERE id = 1",
+               (top, changes[-1].cursor, 1 if previous == 2 else previous))
+    return out
+
+
+def _apply_one(db: Database, table: SyncedTable, known: set[str], change: HubChange, out: AppliedChanges) -> None:
+    row = {k: v for k, v in rows.decode(change.payload).items() if k in known}
+    stamp: Clock = (change.hlc, change.device_id)
+    if change.op == "delete":
+        _delete(db, table, row, change.row_id, stamp, out)
+    elif change.op == "insert" and table.merge is Merge.APPEND:
+        _append(db, table, row, change.row_id, stamp, out)
+    elif change.op in ("insert", "update"):
+        carried = list(row) if change.op == "insert" else [f for f in json.loads(change.fields or "[]") if f in row]
+        _latest(db, table, row, change.row_id, (stamp, carried), out)
+
+
+def _note(out: AppliedChanges, table: SyncedTable, row_id: str, row: dict[str, object]) -> None:
+    out.note(table.name, row_id, row)
+    if table.name == "stock_movements" and row.get("product_id"):
+        out.moved.add(str(row["product_id"]))
+
+
+def _append(db: Database, table: SyncedTable, row: dict[str, object], row_id: str, stamp: Clock,
+            out: AppliedChanges) -> None:
+    clock = rows.clocks(db, table.name, row_id)
+    if TOMBSTONE in clock and not rows.beats(stamp, clock[TOMBSTONE]):
+        return
+    touched: set[str] = set()
+    if rows.insert(db, table, give_way(db, table, row, row, touched)):
+        _note(out, table, row_id, row)
+    else:
+        _same_fact(db, table, row, row_id, clock, out)
+    for other in touched:
+        out.note(table.name, other, {})
+
+
+def _same_fact(db: Database, table: SyncedTable, row: dict[str, object], row_id: str, clock: dict[str, Clock],
+               out: AppliedChanges) -> None:
+    """An append-only row already here under this key: a repeat (identical), or the same deterministic fact written
+    on two laptops. The version with the smaller (created_at, details) stays, whichever arrived first."""
+    existing = rows.current(db, table, row)
+    if existing is None:
+        return
+    fields = sorted(f for f in row if f not in table.key and f not in clock)
+    here = [existing[f] for f in fields]
+    there = [row[f] for f in fields]
+    if here == there:
+        return
+    was = dict(existing).get("created_at")
+    if _order(row.get("created_at"), there) >= _order(was, here):
+        return
+    values = {f: row[f] for f in fields}
+    if table.name == "stock_movements":
+        rows.replace_append_only(db, table.name, ("id", row["id"]), values)
+    else:
+        rows.update(db, table, row, values)
+    _note(out, table, row_id, row)
+
+
+def _order(created_at: object, details: list[object]) -> tuple[str, str]:
+    return (str(created_at or ""), json.dumps(details, default=str, ensure_ascii=False))
+
+
+def _latest(db: Database, table: SyncedTable, row: dict[str, object], row_id: str,
+            what: tuple[Clock, list[str]], out: AppliedChanges) -> None:
+    stamp, carried = what
+    clock = rows.clocks(db, table.name, row_id)
+    touched: set[str] = set()
+    if rows.current(db, table, row) is None:
+        if TOMBSTONE in clock and not rows.beats(stamp, clock[TOMBSTONE]):
+            return  # stamped before the delete that removed it
+        if not all(k in row for k in table.key):
+            return
+        rows.insert(db, table, give_way(db, table, row, row, touched))
+        db.execute("DELETE FROM hub_field_clock WHERE tbl = ? AND row_id = ?", (table.name, row_id))
+        rows.set_clocks(db, table.name, row_id, [f for f in carried if f not in table.key] or list(row), stamp)
+    else:
+        winners = [f for f in carried if f not in table.key and rows.beats(stamp, clock.get(f))]
+        if not winners:
+            return
+        rows.update(db, table, row, give_way(db, table, row, {f: row[f] for f in winners}, touched))
+        rows.set_clocks(db, table.name, row_id, winners, stamp)
+    _note(out, table, row_id, row)
+    for other in touched:
+        out.note(table.name, other, {})
+
+
+def _delete(db: Database, table: SyncedTable, row: dict[str, object], row_id: str, stamp: Clock,
+            out: AppliedChanges) -> None:
+    clock = rows.clocks(db, table.name, row_id)
+    existing = rows.current(db, table, row)
+    if existing is None:
+        if rows.beats(stamp, clock.get(TOMBSTONE)):
+            rows.set_clocks(db, table.name, row_id, [TOMBSTONE], stamp)
+        return
+    if all(rows.beats(stamp, c) for c in clock.values()):
+        rows.delete(db, table, row, row_id, stamp)
+        out.deleted = True
+        _note(out, table, row_id, dict(existing))
+
+
+def _settle_references(db: Database, out: AppliedChanges) -> None:
+    """Rows left pointing at a parent deleted on another laptop: a nullable reference is cleared (the same on every
+    laptop, as the delete reaches all), anything else stops the batch with the table and row named."""
+    tables = [t.name for t in SYNCED_TABLES] if out.deleted else sorted(out.rows)
+    for name in tables:
+        for bad in db.query(f"PRAGMA foreign_key_check('{name}')"):
+            fk = [r for r in db.query(f"PRAGMA foreign_key_list('{name}')") if r["id"] == bad["fkid"]]
+            column = str(fk[0]["from"]) if fk else ""
+            nullable = any(str(c["name"]) == column and not c["notnull"]
+                           for c in db.query(f"PRAGMA table_info('{name}')"))
+            if bad["rowid"] is None or not nullable:
+                raise ApplyConflict(name, str(bad["rowid"]), f"points at a missing {bad['parent']}")
+            db.execute(f"UPDATE {name} SET {column} = NULL WHERE rowid = ?", (bad["rowid"],))

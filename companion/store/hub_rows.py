@@ -1,0 +1,102 @@
+"""Row-level reads and writes for applying other laptops' changes: a synced row found by its key, its field
+clocks and tombstone, and the plain INSERT/UPDATE/DELETE (all inside hub_apply's transaction)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from companion.domain.hlc import wins
+from companion.domain.hub_tables import SyncedTable
+from companion.store.database import Database
+
+TOMBSTONE = "~deleted"  # hub_field_clock field naming the delete that removed a row (its stamp and device)
+Clock = tuple[int, str]  # (hlc, device id)
+
+
+class ApplyConflict(Exception):
+    """A change that would break a unique rule no merge rule covers: never dropped silently."""
+
+    def __init__(self, table: str, row_id: str, detail: str) -> None:
+        super().__init__(f"hub change for {table} {row_id} collides: {detail}")
+        self.table, self.row_id = table, row_id
+
+
+def local_columns(db: Database, table: SyncedTable) -> list[str]:
+    """The travelling columns this app version knows for `table` (a newer laptop's extra ones are ignored)."""
+    return [str(r[1]) for r in db.query(f"PRAGMA table_info('{table.name}')") if str(r[1]) not in table.local_columns]
+
+
+def decode(payload: str) -> dict[str, object]:
+    value = json.loads(payload)
+    return value if isinstance(value, dict) else {}
+
+
+def _where(table: SyncedTable) -> str:
+    return " AND ".join(f"{k} IS ?" for k in table.key)
+
+
+def key_values(table: SyncedTable, row: dict[str, object]) -> tuple[object, ...]:
+    return tuple(row.get(k) for k in table.key)
+
+
+def current(db: Database, table: SyncedTable, row: dict[str, object]) -> sqlite3.Row | None:
+    return db.one(f"SELECT * FROM {table.name} WHERE {_where(table)}", key_values(table, row))
+
+
+def clocks(db: Database, table: str, row_id: str) -> dict[str, Clock]:
+    rows = db.query("SELECT field, hlc, device_id FROM hub_field_clock WHERE tbl = ? AND row_id = ?", (table, row_id))
+    return {str(r["field"]): (int(r["hlc"]), str(r["device_id"])) for r in rows}
+
+
+def beats(stamp: Clock, other: Clock | None) -> bool:
+    return True
+
+
+def set_clocks(db: Database, table: str, row_id: str, fields: list[str], stamp: Clock) -> None:
+    db.executemany(
+        "INSERT INTO hub_field_clock (tbl, row_id, field, hlc, device_id) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (tbl, row_id, field) DO UPDATE SET hlc = excluded.hlc, device_id = excluded.device_id",
+        [(table, row_id, f, stamp[0], stamp[1]) for f in fields])
+
+
+def insert(db: Database, table: SyncedTable, values: dict[str, object]) -> bool:
+    """`INSERT … ON CONFLICT(<key>) DO NOTHING`: True when the row was new. Never INSERT OR IGNORE, which would
+    also swallow any other unique rule the row breaks; that one raises ApplyConflict naming table and key."""
+    cols = list(values)
+    sql = (f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+           f" ON CONFLICT({', '.join(table.key)}) DO NOTHING")
+    try:
+        return db.execute(sql, tuple(values.values())).rowcount == 1
+    except sqlite3.IntegrityError as exc:
+        raise ApplyConflict(table.name, str(key_values(table, values)), str(exc)) from exc
+
+
+def update(db: Database, table: SyncedTable, row: dict[str, object], values: dict[str, object]) -> None:
+    if not values:
+        return
+    sets = ", ".join(f"{c} = ?" for c in values)
+    try:
+        db.execute(f"UPDATE {table.name} SET {sets} WHERE {_where(table)}",
+                   (*values.values(), *key_values(table, row)))
+    except sqlite3.IntegrityError as exc:
+        raise ApplyConflict(table.name, str(key_values(table, row)), str(exc)) from exc
+
+
+def delete(db: Database, table: SyncedTable, row: dict[str, object], row_id: str, stamp: Clock) -> None:
+    db.execute(f"DELETE FROM {table.name} WHERE {_where(table)}", key_values(table, row))
+    db.execute("DELETE FROM hub_field_clock WHERE tbl = ? AND row_id = ?", (table.name, row_id))
+    set_clocks(db, table.name, row_id, [TOMBSTONE], stamp)
+
+
+def replace_append_only(db: Database, table: str, row_id_sql: tuple[str, object], values: dict[str, object]) -> None:
+    """Rewrite fields of an append-only ledger row (stock_movements refuses updates by trigger): only used when two
+    laptops recorded one deterministic fact (same id) with different details, so every laptop keeps the same one.
+    The trigger is dropped and remade inside the transaction (SQLite DDL is transactional)."""
+    guard = db.scalar("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (f"{table}_no_update",))
+    if guard:
+        db.execute(f"DROP TRIGGER {table}_no_update")
+    sets = ", ".join(f"{c} = ?" for c in values)
+    db.execute(f"UPDATE {table} SET {sets} WHERE {row_id_sql[0]} = ?", (*values.values(), row_id_sql[1]))
+    if guard:
+        db.execute(str(guard))

@@ -1,0 +1,126 @@
+"""Hub rounds on their own thread, beside the marketplace runner (sync/runner.py) and never in its way: a hub that
+cannot be reached only slows this thread, never the marketplace sync or the counter.
+
+When the laptop has joined a hub: a round soon after a local write (`nudge`, debounced so a busy counter makes one
+round, not one per sale), and every few seconds otherwise, so a sale on one laptop shows on the others within
+seconds; when the hub cannot be reached the wait grows (sync/backoff.py) up to a few minutes, and a nudge does
+not cut it short (the counter would otherwise knock on a dead link at every sale). A laptop that has not joined, or
+whose syncing stopped, looks again only now and then (joining in Pengaturan nudges)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from companion.store import hub_state
+from companion.store.database import close_thread_databases, thread_database
+from companion.sync.backoff import Backoff
+from companion.sync.hub_round import HubRoundResult, hub_round
+
+log = logging.getLogger(__name__)
+
+EVERY = 5.0          # seconds between rounds while the hub answers
+NUDGE_DELAY = 0.5    # a round this long after a local write (more writes in the meantime join it)
+IDLE = 30.0          # not joined, or stopped: look again this often (or when nudged)
+
+
+class HubRunner:
+    """Owns the hub thread; `on_result` is called on that thread after every round that ran."""
+
+    def __init__(self, db_path: Path, on_result: Callable[[HubRoundResult], None], *, every: float = EVERY,
+                 backoff: Backoff | None = None, nudge_delay: float = NUDGE_DELAY,
+                 round_fn: Callable[..., HubRoundResult] = hub_round) -> None:
+        self.db_path = Path(db_path)
+        self.on_result = on_result
+        self.every = every
+        self.backoff = backoff or Backoff(base_seconds=5.0, cap_seconds=300.0)
+        self.nudge_delay = nudge_delay
+        self.round_fn = round_fn
+        self.stop_event = threading.Event()
+        self._wake = threading.Event()
+        self._lock = threading.Lock()
+        self._due_at: float | None = None
+        self._failures = 0
+        self._nudged = False  # a write came while a round ran: the next one soon, not after `every`
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self.stop_event.clear()
+        self._due_at = time.monotonic()  # a round at start
+        self._thread = threading.Thread(target=self._run, name="hub-runner", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 15.0) -> None:
+        self.stop_event.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        self._thread = None
+
+    def nudge(self) -> None:
+        """Something was written here: a round soon (unless the hub is in backoff)."""
+        with self._lock:
+            soon = time.monotonic() + self.nudge_delay
+            self._nudged = True
+            if self._failures == 0 or self._due_at is None:
+                self._due_at = soon if self._due_at is None else min(self._due_at, soon)
+        self._wake.set()
+
+    def sync_now(self) -> None:
+        """The person asked: a round now, backoff or not."""
+        with self._lock:
+            self._due_at = time.monotonic()
+        self._wake.set()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def _run(self) -> None:
+        try:
+            while not self.stop_event.is_set():
+                with self._lock:
+                    due = self._due_at is not None and time.monotonic() >= self._due_at
+                    if due:
+                        self._nudged = False
+                if due:
+                    self._schedule(self._round())
+                    continue
+                with self._lock:
+                    wait = IDLE if self._due_at is None else max(0.01, self._due_at - time.monotonic())
+                self._wake.wait(wait)
+                self._wake.clear()
+        finally:
+            close_thread_databases()
+
+    def _round(self) -> HubRoundResult | None:
+        try:
+            if not hub_state.identity(thread_database(self.db_path)).enrolled:
+                return None
+            result = self.round_fn(self.db_path, stop_event=self.stop_event)
+        except Exception:  # a database or programming error: keep the thread, try again later
+            log.exception("hub round failed")
+            return HubRoundResult(problem="", kind="other")
+        try:
+            self.on_result(result)
+        except Exception:
+            log.exception("hub result handler failed")
+        return result
+
+    def _schedule(self, result: HubRoundResult | None) -> None:
+        """The next round: soon while the hub answers, later and later while it does not."""
+        with self._lock:
+            if result is None or result.stopped:
+                self._failures = 0
+                self._due_at = time.monotonic() + IDLE
+            elif result.ok:
+                self._failures = 0
+                self._due_at = time.monotonic() + (self.nudge_delay if self._nudged else self.every)
+            else:
+                self._due_at = time.monotonic() + max(self.every, self.backoff.delay(self._failures))
+                self._failures += 1

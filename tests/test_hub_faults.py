@@ -1,0 +1,102 @@
+"""Faults between laptops and the hub, each laptop its own process (tests/hub_laptop.py): SIGKILLs at random
+points while a laptop pushes and while it applies what it pulled, a laptop restored from an older backup that
+joins again, and a marketplace lease taken over when the laptop holding it is gone. After each: nothing lost,
+nothing doubled, every laptop the same (tests/hub_checks.py).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.hub_fleet import SKUS
+from tests.pg_cluster import PgCluster
+from tests.tcp_proxy import DOWN, UP
+from tests.test_hub_convergence import Shop, week_ago
+
+pytestmark = pytest.mark.slow
+KILLS = 3  # per side (push, apply): each a fresh process killed at a random byte count on the wire
+
+
+@pytest.fixture()
+def shop(pg_cluster: PgCluster, tmp_path: Path) -> Iterator[Shop]:
+    made = Shop(pg_cluster, tmp_path)
+    made.fleet.start()
+    try:
+        yield made
+    finally:
+        made.fleet.stop()
+
+
+def test_kills_during_push_and_apply_lose_and_double_nothing(shop: Shop) -> None:
+    a, b, c = shop.laptops
+    rng = random.Random(20)
+    a.call("sell", count=1_200, skus=SKUS, start=week_ago().isoformat(), seed=3)
+    waiting = [a.call("state")["waiting"]]
+    pushes = 0
+    for _ in range(KILLS):
+        pushes += shop.fleet.kill_while_looping(a, UP, rng.randint(20_000, 400_000))
+        a.start()
+        waiting.append(a.call("state")["waiting"])
+    assert pushes >= 1 and waiting[-1] < waiting[0], waiting  # killed mid-push with part of it on the hub
+    a.call("sync_until_quiet")
+    applies = 0
+    for _ in range(KILLS):
+        applies += shop.fleet.kill_while_looping(b, DOWN, rng.randint(50_000, 1_500_000), rng.uniform(0, 0.2))
+        b.start()
+    assert applies >= 1
+    answers = shop.converged()
+    assert answers[0]["counts"]["sales"] == 1_200
+    assert c.call("digest")["counts"]["sales"] == 1_200
+
+
+def test_a_laptop_restored_from_an_old_backup_joins_again_without_doubling(shop: Shop) -> None:
+    a, b, c = shop.laptops
+    c.call("sell", count=40, skus=SKUS)
+    c.call("sync_until_quiet")
+    c.call("sell", count=10, skus=SKUS)  # in the backup, not yet on the hub when it was made
+    backup = c.call("backup")["file"]
+    old = c.call("state")
+    c.call("sync_until_quiet")
+    c.call("sell", count=15, skus=SKUS)
+    c.call("sync_until_quiet")
+    c.call("sell", count=5, skus=SKUS)  # made after the backup and never synced: the restore takes it back
+    c.call("restore", file=backup)
+    restored = c.call("state")  # the app's restore gave the file a new identity, out of the hub
+    assert (restored["enrolled"], restored["device_id"] != old["device_id"]) == (False, True), restored
+    first = c.call("sync")["rounds"][0]
+    assert first["pushed"] == first["pulled"] == 0, first  # an older copy never syncs as the old laptop
+    c.call("join", code=a.call("invite")["code"], name="laptop-c again")
+    new = c.call("state")
+    assert new["device_id"] != old["device_id"] and new["prefix"] != old["prefix"]
+    answers = shop.converged(across_devices=False)
+    assert answers[0]["counts"]["sales"] == 40 + 10 + 15
+    c.call("sell", count=5, skus=SKUS)
+    answers = shop.converged(across_devices=False)
+    assert answers[0]["counts"]["sales"] == 40 + 10 + 15 + 5
+    assert b.call("digest")["counts"]["sales"] == 70
+
+
+def test_a_lease_is_taken_over_when_the_laptop_holding_it_is_gone(shop: Shop) -> None:
+    a, b, c = shop.laptops
+    account = a.call("link", shop_id=77)
+    a.call("sync_until_quiet")
+    shop.fleet.sync_all()
+    held = b.call("leases")["leases"]
+    a_id = a.call("state")["device_id"]
+    assert [(lease["account_key"], lease["device_id"]) for lease in held] == [("shopee:77", a_id)]
+    refused = b.call("take_lease", key="shopee:77", check=False)
+    assert refused["kind"] == "lease_taken" and "laptop-a" in refused["error"], refused  # names the holder
+    a.kill()  # the laptop holding the link is gone
+    b.call("take_over", key="shopee:77")
+    b_id = b.call("state")["device_id"]
+    a.start()
+    a.call("sync_until_quiet")
+    c.call("sync_until_quiet")
+    for lp in (a, c):
+        assert [(x["account_key"], x["device_id"]) for x in lp.call("leases")["leases"]] == [("shopee:77", b_id)]
+    owns = {lp.name: lp.call("owns", account_id=account["account_id"])["owns"] for lp in (a, b)}
+    assert owns == {"laptop-a": False, "laptop-b": True}
