@@ -42,7 +42,9 @@ VISIBLE_SAMPLES = 5
 def hub_sync(setup: Setup) -> list[Result]:
     from tests.pg_cluster import PgCluster
 
-    cluster = PgCluster(setup.work / f"hub-pg-{uuid.uuid4().hex[:6]}").start()
+    folder = setup.work / f"hub-pg-{uuid.uuid4().hex[:6]}"
+    folder.mkdir(parents=True)
+    cluster = PgCluster(folder).start()
     try:
         runs = QUICK_RUNS if setup.quick else RUNS
         sales = QUICK_SALES if setup.quick else SALES

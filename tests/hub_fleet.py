@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -61,7 +62,7 @@ class LaptopProcess:
         self._lines: queue.Queue[str | None] = queue.Queue()
         self.stderr_path = folder.parent / f"{folder.name}.stderr"
 
-    def start(self, *extra: str) -> LaptopProcess:
+    def start(self, *extra: str, wait: bool = True) -> LaptopProcess:
         self.folder.mkdir(parents=True, exist_ok=True)
         self._lines = queue.Queue()
         err = self.stderr_path.open("a", encoding="utf-8")
@@ -70,9 +71,13 @@ class LaptopProcess:
                                      stderr=err, text=True, encoding="utf-8", bufsize=1)
         err.close()
         threading.Thread(target=self._read, args=(self.proc.stdout, self._lines), daemon=True).start()
-        if not extra:
-            self._next()  # {"ready": pid}
+        if wait and not extra:
+            self.ready()
         return self
+
+    def ready(self) -> None:
+        """Wait for the serving laptop's first line ({"ready": pid}): its file is open and migrated."""
+        self._next()
 
     @staticmethod
     def _read(stream: TextIO | None, lines: queue.Queue[str | None]) -> None:
@@ -158,15 +163,21 @@ class Fleet:
     def start(self, products: Iterable[dict[str, Any]] = PRODUCTS) -> Fleet:
         """Start every laptop; the first makes the catalogue and the hub, the others join and download it."""
         for laptop in self.laptops:
-            laptop.start()
+            laptop.start(wait=False)  # side by side: each opens and migrates its own new file
+        for laptop in self.laptops:
+            laptop.ready()
         first = self.laptops[0]
         first.call("products", items=list(products))
         first.call("init", url=self.admin_url, shop="Toko Uji", name=first.name)
         first.call("sync_until_quiet")
-        for laptop in self.laptops[1:]:
-            code = first.call("invite")["code"]
+        codes = [first.call("invite")["code"] for _ in self.laptops[1:]]
+
+        def join(laptop: LaptopProcess, code: str) -> None:
             laptop.call("join", code=code, name=laptop.name)
             laptop.call("sync_until_quiet")
+
+        with ThreadPoolExecutor(max(1, len(codes))) as pool:
+            list(pool.map(join, self.laptops[1:], codes))
         return self
 
     def sync_all(self, passes: int = 2) -> None:

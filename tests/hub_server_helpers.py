@@ -63,7 +63,7 @@ def journal(start: int, count: int, table: str = "sales") -> list[JournalChange]
     rows = []
     for seq in range(start, start + count):
         row_id = uuid.uuid4().hex
-        rows.append(JournalChange(device_seq=seq, change_id=str(uuid.uuid4()), table=table, row_id=row_id,
+        rows.append(JournalChange(device_seq=seq, change_id=uuid.uuid4().hex, table=table, row_id=row_id,
                                   op="insert", hlc=1_000_000 + seq, fields=None,
                                   payload=json.dumps({"id": row_id, "total": seq * 1000})))
     return rows

@@ -98,6 +98,13 @@ def test_the_hub_commands_from_init_to_leave(pg_cluster: PgCluster, tmp_path: Pa
     assert code == 1 and "dikeluarkan" in out
     code, out, _ = run(capsys, b, "status")
     assert "Berhenti: " in out
+    code, out, err = run(capsys, a, "invite")  # a removed laptop joins again with a new code, as it was told
+    assert code == 0, err
+    code, out, err = run(capsys, b, "join", out.splitlines()[0].strip(), "--device-name", "Gudang baru")
+    assert code == 0, err
+    assert "C-" in out
+    code, out, err = run(capsys, b, "sync", "--once")
+    assert code == 0, err
 
     code, out, err = run(capsys, b, "leave")
     assert code == 0, err

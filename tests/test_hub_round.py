@@ -13,10 +13,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
 import pytest
 from pg_cluster import PgCluster
 from sync_child import PRODUCTS, account_ids, engine, platform_stock, setup_shop
 
+from companion import cli
+from companion.connectors.base import Credentials
 from companion.domain.hub_tables import MAIN_OUTLET
 from companion.domain.product import ProductInput
 from companion.domain.sale import LineInput, PaymentMethod
@@ -25,17 +28,21 @@ from companion.hub import leases as hub_leases
 from companion.hub.errors import HubError
 from companion.practice.server import PracticeMarketplace
 from companion.services import hub as hub_service
+from companion.services.change import Change
 from companion.services.products import add_product
 from companion.services.sales import record_sale
 from companion.store import accounts as account_store
 from companion.store import hub_journal, hub_state, stock
 from companion.store import products as product_store
+from companion.store.accounts import AccountRow
 from companion.store.backup import make_backup
 from companion.store.database import Database, close_thread_databases, open_database, thread_database
 from companion.store.location import db_path
+from companion.sync.events import SyncEvent
 from companion.sync.hub_round import HubRoundResult, clock_sentence, hub_round, lease_key
 from companion.sync.hub_runner import HubRunner
 from companion.sync.hub_status import hub_status
+from companion.sync.runner import SyncRunner
 
 DAY_MS = 86_400_000
 
@@ -301,19 +308,28 @@ def test_only_the_lease_holder_sends_and_commands_travel_to_it(tmp_path: Path, h
 
     tiktok = account_store.get(b.db, named["tiktok"])
     assert tiktok is not None
-    with b.conn() as conn:  # taking over by hand: B sends for TikTok from now on, A stops
-        hub_leases.take_lease(conn, hub_state.identity(b.db).device_id, lease_key(tiktok), force=True)
-    assert b.round().ok and a.round().ok
+    with b.conn() as conn, pytest.raises(HubError) as taken:  # A holds it and is alive: no quiet take
+        hub_leases.take_lease(conn, hub_state.identity(b.db).device_id, lease_key(tiktok))
+    assert taken.value.kind == "lease_taken" and "Kasir" in taken.value.message()
+    # taking over by hand (`companion hub take-over`): B sends for TikTok from now on, A stops
+    assert cli.main(["hub", "take-over", tiktok.id, "--data-dir", str(b.folder)]) == 0
+    assert a.round().ok and b.round().ok
     assert {r.account_id for r in engine(b.path, url).sync_once().accounts} == {named["tiktok"]}
     by_a = {r.account_id for r in engine(a.path, url).sync_once().accounts}
     assert named["shopee"] in by_a and named["tiktok"] not in by_a
+
+    with psycopg.connect(hub_url, autocommit=True) as admin_conn:  # A is gone: its leases run out
+        admin_conn.execute("UPDATE companion_hub.leases SET expires_at = now() - interval '1 minute'"
+                           " WHERE device_id = %s::uuid", (hub_state.identity(a.db).device_id,))
+    assert b.round().ok  # B takes them by itself at its next round
+    assert set(named.values()) <= {r.account_id for r in engine(b.path, url).sync_once().accounts}
 
 
 # -- the background runner --------------------------------------------------------------------------------------------
 def test_the_runner_brings_another_laptops_sale_without_being_asked(pair: tuple[Laptop, Laptop]) -> None:
     a, b = pair
     results: list[HubRoundResult] = []
-    runner = HubRunner(a.path, results.append, every=0.2, nudge_delay=0.05)
+    runner = HubRunner(a.path, results.append, every=0.2, nudge_delay=0.05, listen=False)
     runner.start()
     try:
         sale = sell(b)
@@ -332,3 +348,57 @@ def test_the_runner_brings_another_laptops_sale_without_being_asked(pair: tuple[
     finally:
         runner.stop()
     assert results and all(r.ok for r in results)
+
+
+def test_another_laptops_push_wakes_the_listener(pair: tuple[Laptop, Laptop]) -> None:
+    """No timer in reach (an hour): only the hub's NOTIFY at B's push can start A's round."""
+    a, b = pair
+    results: list[HubRoundResult] = []
+    runner = HubRunner(a.path, results.append, every=3600)
+    runner.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not results and time.monotonic() < deadline:  # the round at start
+            time.sleep(0.05)
+        assert len(results) == 1
+        sold: set[str] = set()
+        while not (sold & sale_ids(a)) and time.monotonic() < deadline + 30:
+            sold.add(sell(b))  # again until the listener is surely listening: each push notifies
+            assert b.round().pushed > 0
+            time.sleep(0.3)
+        assert sold & sale_ids(a)
+        assert len(results) >= 2 and results[-1].ok
+    finally:
+        runner.stop()
+
+
+
+def test_the_marketplace_runner_carries_the_hub_and_reports_it(pair: tuple[Laptop, Laptop]) -> None:
+    """SyncRunner starts the hub beside the marketplace sync; its "hub" events carry what was pulled."""
+    a, b = pair
+    events: list[SyncEvent] = []
+
+    def no_keys(account: AccountRow) -> Credentials:
+        raise AssertionError("no shop is linked in this test")
+
+    runner = SyncRunner(a.path, no_keys, events.append, poll_seconds=3600, chat_seconds=None)
+    runner.start()
+    try:
+        sale = sell(b)
+        assert b.round().pushed > 0
+        runner.sync_now()
+        deadline = time.monotonic() + 30
+        while not any(e.hub is not None and sale in (e.change or Change()).sales for e in list(events)) \
+                and time.monotonic() < deadline:
+            time.sleep(0.05)
+        hub_events = [e for e in list(events) if e.kind == "hub"]
+        assert any(e.hub is not None and e.hub.pulled and sale in (e.change or Change()).sales for e in hub_events)
+        mine = sell(a)
+        runner.local_change()
+        while mine not in sale_ids(b) and time.monotonic() < deadline + 30:
+            b.round()
+            time.sleep(0.05)
+        assert mine in sale_ids(b)
+    finally:
+        runner.stop()
+    assert not runner.hub.running

@@ -202,3 +202,20 @@ def test_the_server_never_receives_a_device_password(pg_cluster: PgCluster) -> N
     with pytest.raises(psycopg.errors.InvalidParameterValue), hub.admin() as admin:
         admin.execute("SELECT companion_hub.add_device(%s::uuid, %s::uuid, %s, 'plain password', 'x', 'y')",
                       (hub.first.shop_id, "1" * 32, "chd_" + "1" * 32))
+
+
+def test_invite_roles_spent_a_week_ago_are_dropped_at_the_next_invite(pg_cluster: PgCluster) -> None:
+    hub = make_hub(pg_cluster)
+    with device(hub.first) as conn:
+        spent = join_code.decode(create_invite(conn, hub.first.device_id)).role
+        fresh = join_code.decode(create_invite(conn, hub.first.device_id)).role
+        with hub.admin() as admin:
+            admin.execute("UPDATE companion_hub.join_codes SET used_at = now() - interval '8 days' "
+                          "WHERE role_name = %s", (spent,))
+        create_invite(conn, hub.first.device_id)
+    with hub.admin() as admin:
+        roles = {r for (r,) in admin.execute("SELECT rolname FROM pg_roles WHERE rolname LIKE 'chj_%'").fetchall()}
+        dropped = admin.execute("SELECT role_name FROM companion_hub.join_codes "
+                                "WHERE dropped_at IS NOT NULL").fetchall()
+    assert spent not in roles and fresh in roles
+    assert dropped == [(spent,)]

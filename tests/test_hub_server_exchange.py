@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 import uuid
 
-import psycopg
 import pytest
 
 from companion.hub.connection import connect
 from companion.hub.errors import HubError
-from companion.hub.exchange import channel_name, hello, pull, push
+from companion.hub.exchange import channel_name, hello, listen, pull, push, wait_for_push
 from tests.hub_server_helpers import device, journal, make_hub
 from tests.pg_cluster import PgCluster
 
@@ -89,7 +89,7 @@ def test_pull_never_passes_a_slow_transactions_rows(pg_cluster: PgCluster) -> No
 
         slow.commit()
         after = pull(b, reader.device_id, before[-1].cursor)
-        assert [c.change_id for c in after] == [str(i) for i in slow_ids] + [c.change_id for c in later]
+        assert [c.change_id for c in after] == [i.hex for i in slow_ids] + [c.change_id for c in later]
     everything = [c.change_id for c in before + after]
     assert len(everything) == len(set(everything)) == 10
 
@@ -109,18 +109,16 @@ def test_hello_names_the_hub_and_notices_a_device_it_does_not_know(pg_cluster: P
         assert admin.execute("SELECT last_seen_at IS NOT NULL FROM companion_hub.devices").fetchone() == (True,)
 
 
-def test_a_push_wakes_the_shops_listeners(pg_cluster: PgCluster) -> None:
+def test_a_push_wakes_the_shops_listeners_but_not_for_their_own_push(pg_cluster: PgCluster) -> None:
     hub = make_hub(pg_cluster)
     second = hub.join("Gudang")
-    listener = psycopg.connect(pg_cluster.url(second.role, second.password, hub.dbname), autocommit=True)
-    try:
-        listener.execute(f"LISTEN {channel_name(second.shop_id)}")
-        with device(hub.first) as conn:
-            push(conn, hub.first.device_id, journal(1, 2))
-        woken = next(iter(listener.notifies(timeout=30, stop_after=1)), None)
-    finally:
-        listener.close()
-    assert woken is not None and woken.payload == hub.first.device_id
+    with device(second) as listener, device(second) as own, device(hub.first) as other:
+        listen(listener, second.shop_id)
+        push(own, second.device_id, journal(1, 2))
+        assert not wait_for_push(listener, second.device_id, timeout=0.5)  # only its own push so far
+        push(other, hub.first.device_id, journal(1, 2))
+        assert wait_for_push(listener, second.device_id, timeout=60)
+    assert channel_name(second.shop_id) == "companion_" + second.shop_id.replace("-", "")
 
 
 def test_a_read_only_hub_refuses_pushes_with_a_sentence_and_still_serves_pulls(pg_cluster: PgCluster) -> None:
@@ -177,3 +175,29 @@ def test_a_connection_cut_mid_push_leaves_nothing_half_written(pg_cluster: PgClu
         assert hello(again, hub.first.device_id).last_seq == 50
     with hub.admin() as admin:
         assert admin.execute("SELECT count(*) FROM companion_hub.changes WHERE row_id = 'half'").fetchone() == (0,)
+
+
+def test_a_push_left_open_by_a_dead_line_stops_holding_pulls_back(pg_cluster: PgCluster) -> None:
+    """Device roles end a session idle inside a transaction (30 s; 1 s here), so a laptop whose line died mid-push
+    cannot hold every other laptop's pulls back until the server's TCP keepalive notices, hours later."""
+    hub = make_hub(pg_cluster)
+    reader = hub.join("Gudang")
+    with hub.admin() as admin:
+        setting = admin.execute("SELECT setconfig FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole "
+                                "WHERE r.rolname = %s", (hub.first.role,)).fetchone()
+        assert setting == (["idle_in_transaction_session_timeout=30s"],)
+        admin.execute(f"ALTER ROLE {hub.first.role} SET idle_in_transaction_session_timeout = '1s'")
+    with device(hub.first) as stuck, device(hub.first) as fast, device(reader) as b:
+        stuck.execute(RAW_PUSH, (uuid.uuid4(), hub.first.shop_id, hub.first.device_id, 1, "stuck"))
+        push(fast, hub.first.device_id, journal(2, 3))
+        assert pull(b, reader.device_id, "0:0") == []  # held back by the open transaction
+        with hub.admin() as admin:  # wait (up to a minute) for the server to end the stuck session
+            for _ in range(600):
+                if admin.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s",
+                                 (stuck.info.backend_pid,)).fetchone() == (0,):
+                    break
+                time.sleep(0.1)
+        assert len(pull(b, reader.device_id, "0:0")) == 3
+        with pytest.raises(HubError) as ended:
+            push(stuck, hub.first.device_id, journal(1, 1))
+        assert ended.value.kind == "unreachable"

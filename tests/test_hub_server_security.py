@@ -14,7 +14,7 @@ from companion.hub.connection import connect
 from companion.hub.errors import HubError
 from companion.hub.exchange import hello, pull, push
 from companion.hub.leases import list_leases, take_lease
-from companion.hub.setup import create_invite, join_with_code, list_devices, revoke_device
+from companion.hub.setup import create_invite, init_hub, join_with_code, list_devices, revoke_device
 from tests.hub_server_helpers import device, journal, make_hub
 from tests.pg_cluster import PgCluster
 
@@ -173,3 +173,27 @@ def test_the_invite_role_is_disabled_once_used(pg_cluster: PgCluster) -> None:
 def test_admin_connection_without_tls_is_refused_by_the_server(pg_cluster: PgCluster) -> None:
     with pytest.raises(psycopg.OperationalError):
         psycopg.connect(pg_cluster.url(pg_cluster.admin_user, pg_cluster.admin_password, sslmode="disable"))
+
+
+def test_a_hub_set_up_by_an_owner_who_is_no_superuser_works_end_to_end(pg_cluster: PgCluster) -> None:
+    """As on Supabase and Neon: the setting-up user has CREATEROLE and owns the database, nothing more. Row-level
+    security is forced on its own tables too, so this walks every path once with the owner's policy in force."""
+    owner, dbname = f"owner_{uuid.uuid4().hex[:8]}", f"hub_{uuid.uuid4().hex[:12]}"
+    with pg_cluster.admin_connect() as admin:
+        admin.execute(f"CREATE ROLE {owner} LOGIN CREATEROLE PASSWORD 'owner-pw-1'")
+        admin.execute(f'CREATE DATABASE "{dbname}" OWNER {owner}')
+    url = pg_cluster.url(owner, "owner-pw-1", dbname)
+    first = init_hub(url, "Toko Maju", "Kasir", "outlet-main")
+    with device(first) as conn:
+        code = create_invite(conn, first.device_id)
+    second = join_with_code(code, "Gudang", "outlet-main")
+    with device(first) as a, device(second) as b:
+        push(a, first.device_id, journal(1, 3))
+        assert len(pull(b, second.device_id, "0:0")) == 3
+        take_lease(b, second.device_id, "shopee:1")
+        revoke_device(a, second.device_id)
+        assert list_leases(a) == []
+    with pytest.raises(HubError) as refused:
+        connect(second.address, second.role, second.password)
+    assert refused.value.kind == "revoked"
+    assert init_hub(url, "Toko Maju", "Kasir", "outlet-main", device_id=first.device_id).prefix == "A"

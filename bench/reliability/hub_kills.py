@@ -63,6 +63,7 @@ def run(quick: bool, work: Path, seed: int | None = None) -> list[Trial]:
     from tests.pg_cluster import PgCluster
 
     rng = random.Random(seed if seed is not None else random.randrange(1 << 30))
+    (work / "pg").mkdir(parents=True, exist_ok=True)
     cluster = PgCluster(work / "pg").start()
     dbname = f"hub_{uuid.uuid4().hex[:12]}"
     cluster.fresh_database(dbname)

@@ -85,7 +85,7 @@ class OutletPicker(QWidget):
         if not had:
             self._place_column()
         hint = self.table.horizontalHeader().sectionSizeHint(OUTLET_COLUMN)
-        self.table.setColumnWidth(OUTLET_COLUMN, max(80, min(hint, 120)))  # the product's name keeps its room
+        self.table.setColumnWidth(OUTLET_COLUMN, max(80, min(hint - 16, 110)))  # the name keeps its room
 
     def _place_column(self) -> None:
         """The new column stands right after the total, wherever the total is shown."""

@@ -84,6 +84,7 @@ _UNREACHABLE_WORDS = (
     "could not receive data", "could not send data", "the database system is", "no such host", "temporary failure",
     "terminating connection", "connection is lost", "the connection is closed", "consuming input failed",
     "eof detected", "broken pipe", "unexpectedly",
+    "couldn't connect to compute node",  # Neon while a compute that scaled to zero wakes up
 )
 _CERTIFICATE_WORDS = ("certificate", "ssl", "tls", "sslmode")
 
@@ -110,6 +111,8 @@ def _classify(sqlstate: str, low: str) -> tuple[str, str | None, dict[str, objec
         return by_state
     if "not permitted to log in" in low:
         return "revoked", None, {}
+    if "tenant or user not found" in low:  # Supabase's pooler: a user name without its ".<project ref>"
+        return "login", None, {}
     if "database" in low and "does not exist" in low:
         return "not_hub", None, {}
     if "password authentication failed" in low or "no password supplied" in low or "password" in low:
@@ -140,7 +143,7 @@ def _by_sqlstate(sqlstate: str, low: str) -> tuple[str, str | None, dict[str, ob
         return "full", None, {}
     if sqlstate in ("3D000", "3F000", "42P01", "42883"):
         return "not_hub", None, {}
-    if sqlstate.startswith("08") or sqlstate in ("57P01", "57P02", "57P03", "57014"):
+    if sqlstate.startswith("08") or sqlstate in ("57P01", "57P02", "57P03", "57P05", "57014", "25P03"):
         return "unreachable", None, {}
     hub_states = {"CH001": "code_used", "CH002": "code_expired", "CH003": "code_wrong", "CH004": "revoked",
                   "CH005": "old_copy", "CH006": "schema_newer"}

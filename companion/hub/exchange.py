@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import psycopg
+from psycopg import sql
 
 from companion.domain.hub_records import HubChange, JournalChange
 from companion.hub.connection import transaction
@@ -120,14 +121,31 @@ def push(conn: psycopg.Connection, device_id: str, changes: Sequence[JournalChan
 
 
 def pull(conn: psycopg.Connection, device_id: str, cursor: str, limit: int = 500) -> list[HubChange]:
-    """Other devices' changes after `cursor` ("txid:seq"), oldest first; each carries the cursor after it."""
+    """Other devices' changes after `cursor` ("txid:seq"), oldest first; each carries the cursor after it. Ids come
+    back as 32 hex digits, as the laptops write them."""
     txid, seq = parse_cursor(cursor)
     with transaction(conn):
         shop = _my_shop(conn, device_id)
         rows = conn.execute(PULL_SQL, {"shop": shop, "txid": str(txid), "seq": seq, "device": device_id,
                                        "limit": limit}).fetchall()
-    return [HubChange(change_id=str(r[0]), device_id=r[1].hex, device_seq=int(r[2]), table=r[3], row_id=r[4], op=r[5],
+    return [HubChange(change_id=r[0].hex, device_id=r[1].hex, device_seq=int(r[2]), table=r[3], row_id=r[4], op=r[5],
                       hlc=int(r[6]), fields=r[7], payload=r[8], cursor=f"{r[9]}:{r[10]}") for r in rows]
+
+
+def listen(conn: psycopg.Connection, shop_id: str) -> None:
+    """Turn a connection of its own (a session, not a transaction pooler) into the shop's listener: autocommit on,
+    LISTEN on the shop's channel. Then `wait_for_push` waits on it."""
+    conn.autocommit = True  # notifications arrive between transactions; a listener holds none open
+    with transaction(conn):
+        conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel_name(shop_id))))
+
+
+def wait_for_push(conn: psycopg.Connection, device_id: str, timeout: float) -> bool:
+    """True as soon as another device of the shop pushes; False after `timeout` seconds without one (own pushes
+    are not counted). A cut line is a HubError (unreachable), like every hub call."""
+    me = uuid.UUID(device_id).hex
+    with transaction(conn):
+        return any(note.payload != me for note in conn.notifies(timeout=timeout))
 
 
 def parse_cursor(cursor: str) -> tuple[int, int]:

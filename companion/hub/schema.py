@@ -145,6 +145,9 @@ BEGIN
     END LOOP;
     SELECT device_role INTO v_group FROM companion_hub.meta;
     EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L IN ROLE %I', p_role, p_verifier, v_group);
+    -- a laptop whose line dies inside a push must not hold every pull back (pulls stop at the oldest open
+    -- transaction) until the server's TCP keepalive notices, hours later: its session ends after 30 idle seconds
+    EXECUTE format('ALTER ROLE %I SET idle_in_transaction_session_timeout = %L', p_role, '30s');
     INSERT INTO companion_hub.devices (device_id, shop_id, role_name, name, prefix, outlet_id)
     VALUES (p_device, p_shop, p_role, p_name, v_prefix, p_outlet);
     RETURN v_prefix;

@@ -34,7 +34,8 @@ from companion.store import hub_rows as rows
 from companion.store import stock
 from companion.store.database import Database
 from companion.store.hub_renames import give_way
-from companion.store.hub_rows import TOMBSTONE, ApplyConflict, Clock
+from companion.store.hub_rows import ApplyConflict, Clock
+from companion.store.hub_triggers import TOMBSTONE
 
 _REFS = ("product_id", "material_id", "sale_id", "order_id", "conversation_id", "customer_id", "shift_id",
          "account_id", "return_id")
@@ -49,7 +50,7 @@ class AppliedChanges:
     moved: set[str] = field(default_factory=set)  # products whose ledger got movements (caches rebuilt)
     unknown: set[str] = field(default_factory=set)  # tables this app version does not know
     applied: int = 0  # changes that wrote something
-    deleted: bool = False
+    orphans_possible: bool = False  # a row was deleted, or one was dropped for a later delete: check references
 
     def note(self, table: str, row_id: str, row: dict[str, object]) -> None:
         self.rows.setdefault(table, set()).add(row_id)
@@ -116,6 +117,7 @@ def _append(db: Database, table: SyncedTable, row: dict[str, object], row_id: st
             out: AppliedChanges) -> None:
     clock = rows.clocks(db, table.name, row_id)
     if TOMBSTONE in clock and not rows.beats(stamp, clock[TOMBSTONE]):
+        out.orphans_possible = True
         return
     touched: set[str] = set()
     if rows.insert(db, table, give_way(db, table, row, row, touched)):
@@ -160,6 +162,7 @@ def _latest(db: Database, table: SyncedTable, row: dict[str, object], row_id: st
     touched: set[str] = set()
     if rows.current(db, table, row) is None:
         if TOMBSTONE in clock and not rows.beats(stamp, clock[TOMBSTONE]):
+            out.orphans_possible = True
             return  # stamped before the delete that removed it
         if not all(k in row for k in table.key):
             return
@@ -187,15 +190,21 @@ def _delete(db: Database, table: SyncedTable, row: dict[str, object], row_id: st
         return
     if all(rows.beats(stamp, c) for c in clock.values()):
         rows.delete(db, table, row, row_id, stamp)
-        out.deleted = True
+        out.orphans_possible = True
         _note(out, table, row_id, dict(existing))
 
 
 def _settle_references(db: Database, out: AppliedChanges) -> None:
     """Rows left pointing at a parent deleted on another laptop: a nullable reference is cleared (the same on every
-    laptop, as the delete reaches all), anything else stops the batch with the table and row named."""
-    tables = [t.name for t in SYNCED_TABLES] if out.deleted else sorted(out.rows)
-    for name in tables:
+    laptop, as the delete reaches all), anything else stops the batch with the table and row named. Only tables that
+    can hold such a row are scanned: all after a delete in this batch, else the written tables whose parents have
+    had a delete. Anything missed would still fail the commit loudly (deferred foreign keys), never pass silently."""
+    if out.orphans_possible:
+        names = [t.name for t in SYNCED_TABLES]
+    else:
+        names = [name for name in sorted(out.rows) if any(_has_tombstone(db, str(fk["table"]))
+                                                         for fk in db.query(f"PRAGMA foreign_key_list('{name}')"))]
+    for name in names:
         for bad in db.query(f"PRAGMA foreign_key_check('{name}')"):
             fk = [r for r in db.query(f"PRAGMA foreign_key_list('{name}')") if r["id"] == bad["fkid"]]
             column = str(fk[0]["from"]) if fk else ""
@@ -204,3 +213,7 @@ def _settle_references(db: Database, out: AppliedChanges) -> None:
             if bad["rowid"] is None or not nullable:
                 raise ApplyConflict(name, str(bad["rowid"]), f"points at a missing {bad['parent']}")
             db.execute(f"UPDATE {name} SET {column} = NULL WHERE rowid = ?", (bad["rowid"],))
+
+
+def _has_tombstone(db: Database, table: str) -> bool:
+    return bool(db.scalar("SELECT 1 FROM hub_field_clock WHERE tbl = ? AND field = ? LIMIT 1", (table, TOMBSTONE)))

@@ -52,7 +52,10 @@ def problems(db: Database) -> list[str]:
                       " LEFT JOIN stock_outlet_levels o ON o.product_id = l.product_id GROUP BY l.product_id"
                       " HAVING l.on_hand != COALESCE(SUM(o.on_hand), 0)"):
         found.append(f"stock of {r[0]}: total {r[1]}, outlets add up to {r[2]}")
-    for r in db.query("SELECT v.sale_id FROM sale_voids v JOIN sale_returns x ON x.sale_id = v.sale_id"):
+    for r in db.query("SELECT l.id, l.quantity, SUM(x.quantity) FROM sale_lines l JOIN sale_return_lines x"
+                      " ON x.sale_line_id = l.id GROUP BY l.id HAVING SUM(x.quantity) > l.quantity"):
+        found.append(f"sale line {r[0]}: {r[2]} returned of {r[1]} sold (returned on two laptops offline)")
+    for r in db.query("SELECT DISTINCT v.sale_id FROM sale_voids v JOIN sale_returns x ON x.sale_id = v.sale_id"):
         found.append(f"sale {r[0]} both voided and returned")
     for r in db.query("SELECT reference, product_id, COUNT(*) FROM stock_movements WHERE reference LIKE 'void:%'"
                       " GROUP BY reference, product_id HAVING COUNT(DISTINCT id) > (SELECT COUNT(*) FROM sale_lines l"

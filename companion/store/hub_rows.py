@@ -6,20 +6,28 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from companion.domain.errors import UserError
 from companion.domain.hlc import wins
 from companion.domain.hub_tables import SyncedTable
+from companion.i18n import N_
 from companion.store.database import Database
+from companion.store.hub_triggers import TOMBSTONE
 
-TOMBSTONE = "~deleted"  # hub_field_clock field naming the delete that removed a row (its stamp and device)
 Clock = tuple[int, str]  # (hlc, device id)
 
 
-class ApplyConflict(Exception):
-    """A change that would break a unique rule no merge rule covers: never dropped silently."""
+class ApplyConflict(UserError):
+    """A change that would break a rule of this file no merge rule covers (a unique value, a missing parent): never
+    dropped silently. The whole batch rolls back, so the pull stops here until it is fixed; the laptop keeps
+    working and keeps its own changes."""
 
     def __init__(self, table: str, row_id: str, detail: str) -> None:
-        super().__init__(f"hub change for {table} {row_id} collides: {detail}")
-        self.table, self.row_id = table, row_id
+        super().__init__(CONFLICT, table=table, key=row_id)
+        self.table, self.row_id, self.detail = table, row_id, detail
+
+
+CONFLICT = N_("Changes from another laptop could not be merged here ({table}, {key}): nothing was lost and this "
+              "laptop keeps working; contact support with this message.")
 
 
 def local_columns(db: Database, table: SyncedTable) -> list[str]:
@@ -50,7 +58,7 @@ def clocks(db: Database, table: str, row_id: str) -> dict[str, Clock]:
 
 
 def beats(stamp: Clock, other: Clock | None) -> bool:
-    return True
+    return other is None or wins(stamp[0], stamp[1], other[0], other[1])
 
 
 def set_clocks(db: Database, table: str, row_id: str, fields: list[str], stamp: Clock) -> None:

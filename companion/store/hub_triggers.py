@@ -5,7 +5,8 @@ Triggers fire only while `hub_state.journal = 1` (the laptop is enrolled): 0 = n
 2 = the laptop is applying other laptops' changes, which must not echo back. Each change gets the next
 hybrid-logical-clock stamp (domain/hlc.py, here in SQL: max(previous + 1, (wall ms + clock offset) << 16)).
 LATEST tables also keep, per field, the stamp and device of the write that set it (`hub_field_clock`), which
-is what a later change from another laptop is compared with.
+is what a later change from another laptop is compared with. A delete replaces its row's clocks with one tombstone
+(field `~deleted`), so a change made elsewhere before the delete, arriving after it, stays deleted here too.
 
 The triggers are generated from the tables' columns, so a migration that changes a synced table must call
 `install_journal_triggers` again (they are dropped and remade).
@@ -21,6 +22,7 @@ from companion.domain.hub_tables import SYNCED_TABLES, Merge, SyncedTable
 _WALL_MS = "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)"
 _TICK = f"UPDATE hub_state SET hlc = max(hlc + 1, ({_WALL_MS} + clock_offset_ms) * 65536) WHERE id = 1;"
 _ON = "(SELECT journal FROM hub_state WHERE id = 1) = 1"
+TOMBSTONE = "~deleted"  # the field clock a delete leaves: a change stamped before it cannot bring the row back
 _CLOCK_UPSERT = (" ON CONFLICT (tbl, row_id, field) DO UPDATE SET hlc = excluded.hlc,"
                  " device_id = excluded.device_id;")
 
@@ -72,7 +74,9 @@ def trigger_sql(conn: sqlite3.Connection, table: SyncedTable) -> list[str]:
     last_fields = "(SELECT fields FROM hub_journal WHERE seq = (SELECT max(seq) FROM hub_journal))"
     update_body = [_TICK, _journal_insert(table, "update", "NEW", fields, _object("NEW", cols)),
                    _clocks(table, "NEW", last_fields)]
-    delete_body = [_TICK, _journal_insert(table, "delete", "OLD", "NULL", _object("OLD", list(table.key)))]
+    delete_body = [_TICK, _journal_insert(table, "delete", "OLD", "NULL", _object("OLD", list(table.key))),
+                   f"DELETE FROM hub_field_clock WHERE tbl = '{name}' AND row_id = {key_sql(table, 'OLD')};",
+                   _clocks(table, "OLD", f"'[\"{TOMBSTONE}\"]'")]
     return [
         f"CREATE TRIGGER hubj_{name}_ins AFTER INSERT ON {name} WHEN {_ON}{_local(table, 'NEW')}"
         f" BEGIN {' '.join(insert_body)} END",

@@ -29,13 +29,12 @@ from companion.store import hub_state, settings
 from companion.store.accounts import AccountRow
 from companion.store.database import Database, close_thread_databases, thread_database
 from companion.store.location import db_path
-from companion.sync.hub_round import LEFT, HubRoundResult, hub_round, lease_key
+from companion.sync.hub_round import LEFT, NO_PASSWORD, HubRoundResult, hub_round, lease_key
 from companion.sync.hub_status import hub_status
 
 NOT_JOINED = N_("This laptop has not joined a hub yet: join with a code from `companion hub invite`, or create the "
                 "hub with `companion hub init`.")
 ALREADY_JOINED = N_("This laptop already belongs to a hub: leave it first with `companion hub leave`.")
-NO_PASSWORD = N_("The hub password is not in this computer's keyring: join the hub again with a new code.")
 NO_SUCH_DEVICE = N_("No laptop in the hub matches {device}: see the list with `companion hub devices`.")
 MANY_DEVICES = N_("Several laptops match {device}: write more of its id.")
 NO_SUCH_SHOP = N_("No linked online shop matches {account}: write its name as Settings shows it.")
@@ -185,7 +184,9 @@ def _connect(db: Database) -> AbstractContextManager[psycopg.Connection]:
 
 
 def _refuse_if_joined(db: Database) -> None:
-    if hub_state.identity(db).enrolled:
+    """A laptop in a working hub must leave first; one whose syncing stopped (removed, hub reset) joins anew."""
+    me = hub_state.identity(db)
+    if me.enrolled and not me.stopped_reason:
         raise UserError(ALREADY_JOINED)
 
 

@@ -27,7 +27,7 @@ from companion.domain.errors import UserError
 from companion.domain.hub_tables import account_key
 from companion.hub import connection, exchange
 from companion.hub import leases as hub_leases
-from companion.hub.errors import HubError
+from companion.hub.errors import HubError, from_exception
 from companion.i18n import N_, tr
 from companion.services import hub as hub_service
 from companion.services import hub_rounds
@@ -101,23 +101,33 @@ def hub_round(db_path: Path, *, stop_event: threading.Event | None = None, timeo
     if not me.enrolled or me.address is None:
         return HubRoundResult(enrolled=False)
     tally = _Tally()
+    password = hub_service.hub_password(db) or ""
     try:
-        password = hub_service.hub_password(db)
         if not password:
             raise HubError("login", NO_PASSWORD)
         with connection.connect(me.address, me.role_name or "", password, timeout=timeout) as conn:
             _exchange(db, conn, me, tally, stop_event or threading.Event(), batch, now_ms or _wall_ms)
-    except HubError as exc:
-        log.info("hub round stopped: %s (%s)", exc.kind, exc.detail)
-        if exc.kind == "old_copy":  # a new identity: this copy's changes must not pass for the old one's
-            tally.change |= hub_service.after_restore(db)
-        if exc.kind in STOPPING_KINDS:
-            tally.change |= hub_rounds.stop_syncing(db, _kept(exc))
-        hub_rounds.record_round(db, pushed=tally.pushed_all, pulled=tally.pulled_all, error=_kept(exc),
-                                devices=tally.devices)
-        return _result(db, tally, problem=exc.message(), kind=exc.kind)
-    tally.change |= hub_rounds.record_round(db, pushed=True, pulled=True, error=None, devices=tally.devices)
+    except (HubError, psycopg.Error, OSError) as exc:  # the client maps its errors; a stray one is mapped here
+        return _failed(db, tally, from_exception(exc, host=me.address.host, secrets=(password,)))
+    except UserError as exc:  # a pulled batch this file cannot take (store/hub_rows.ApplyConflict): said, kept
+        return _failed(db, tally, HubError("other", exc.msgid, detail=str(getattr(exc, "detail", "")),
+                                           **exc.params))
+    tally.change |= hub_rounds.record_round(db, pushed=tally.pushed_all, pulled=tally.pulled_all, error=None,
+                                            devices=tally.devices)  # cut short by a stop: the rest next time
     return _result(db, tally)
+
+
+def _failed(db: Database, tally: _Tally, exc: HubError) -> HubRoundResult:
+    """Record the problem; after a reset hub, a removed laptop or an older copy, syncing stops until joining again
+    (an older copy first becomes a new device, so its changes never pass for the ones the hub has)."""
+    log.info("hub round did not finish: %s (%s)", exc.kind, exc.detail)
+    if exc.kind == "old_copy":
+        tally.change |= hub_service.after_restore(db)
+    if exc.kind in STOPPING_KINDS:
+        tally.change |= hub_rounds.stop_syncing(db, _kept(exc))
+    tally.change |= hub_rounds.record_round(db, pushed=tally.pushed_all, pulled=tally.pulled_all,
+                                            error=_kept(exc), devices=tally.devices)
+    return _result(db, tally, problem=exc.message(), kind=exc.kind)
 
 
 def _exchange(db: Database, conn: psycopg.Connection, me: DeviceIdentity, tally: _Tally,

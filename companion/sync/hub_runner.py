@@ -5,7 +5,11 @@ When the laptop has joined a hub: a round soon after a local write (`nudge`, deb
 round, not one per sale), and every few seconds otherwise, so a sale on one laptop shows on the others within
 seconds; when the hub cannot be reached the wait grows (sync/backoff.py) up to a few minutes, and a nudge does
 not cut it short (the counter would otherwise knock on a dead link at every sale). A laptop that has not joined, or
-whose syncing stopped, looks again only now and then (joining in Pengaturan nudges)."""
+whose syncing stopped, looks again only now and then (joining in Pengaturan nudges).
+
+A second thread listens on the shop's NOTIFY channel (hub/exchange.listen: every push notifies at its commit,
+https://www.postgresql.org/docs/15/sql-notify.html), so another laptop's sale starts a round here at once, not at
+the next tick. A hub reached through a transaction pooler delivers no notifications: the timer alone serves."""
 
 from __future__ import annotations
 
@@ -15,6 +19,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from companion.hub import connection, exchange
+from companion.hub.errors import HubError
+from companion.services import hub as hub_service
 from companion.store import hub_state
 from companion.store.database import close_thread_databases, thread_database
 from companion.sync.backoff import Backoff
@@ -25,6 +32,7 @@ log = logging.getLogger(__name__)
 EVERY = 5.0          # seconds between rounds while the hub answers
 NUDGE_DELAY = 0.5    # a round this long after a local write (more writes in the meantime join it)
 IDLE = 30.0          # not joined, or stopped: look again this often (or when nudged)
+LISTEN_SLICE = 2.0   # the listener looks up (stop asked, identity changed) this often between notifications
 
 
 class HubRunner:
@@ -32,7 +40,7 @@ class HubRunner:
 
     def __init__(self, db_path: Path, on_result: Callable[[HubRoundResult], None], *, every: float = EVERY,
                  backoff: Backoff | None = None, nudge_delay: float = NUDGE_DELAY,
-                 round_fn: Callable[..., HubRoundResult] = hub_round) -> None:
+                 round_fn: Callable[..., HubRoundResult] = hub_round, listen: bool = True) -> None:
         self.db_path = Path(db_path)
         self.on_result = on_result
         self.every = every
@@ -46,6 +54,8 @@ class HubRunner:
         self._failures = 0
         self._nudged = False  # a write came while a round ran: the next one soon, not after `every`
         self._thread: threading.Thread | None = None
+        self._listener: threading.Thread | None = None
+        self.listen = listen
 
     def start(self) -> None:
         if self._thread is not None and self._thread.is_alive():
@@ -54,13 +64,17 @@ class HubRunner:
         self._due_at = time.monotonic()  # a round at start
         self._thread = threading.Thread(target=self._run, name="hub-runner", daemon=True)
         self._thread.start()
+        if self.listen:
+            self._listener = threading.Thread(target=self._listen, name="hub-listener", daemon=True)
+            self._listener.start()
 
     def stop(self, timeout: float = 15.0) -> None:
         self.stop_event.set()
         self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-        self._thread = None
+        for thread in (self._thread, self._listener):
+            if thread is not None:
+                thread.join(timeout)
+        self._thread = self._listener = None
 
     def nudge(self) -> None:
         """Something was written here: a round soon (unless the hub is in backoff)."""
@@ -124,3 +138,43 @@ class HubRunner:
             else:
                 self._due_at = time.monotonic() + max(self.every, self.backoff.delay(self._failures))
                 self._failures += 1
+
+    # -- the listener ---------------------------------------------------------------------------------------------
+    def _listen(self) -> None:
+        """Hold a listening connection while the laptop is in a hub; a cut line is tried again after a backoff."""
+        failures = 0
+        try:
+            while not self.stop_event.is_set():
+                try:
+                    listened = self._listen_while_joined()
+                    failures = 0
+                    if not listened:
+                        self.stop_event.wait(IDLE)
+                except HubError as exc:  # the rounds say what is wrong; the listener only waits and tries again
+                    log.info("hub listener waits: %s", exc.kind)
+                    self.stop_event.wait(self.backoff.delay(failures))
+                    failures += 1
+                except Exception:
+                    log.exception("hub listener failed")
+                    self.stop_event.wait(self.backoff.delay(failures))
+                    failures += 1
+        finally:
+            close_thread_databases()
+
+    def _listen_while_joined(self) -> bool:
+        """Listen until stopped or this laptop's place in the hub changes; False when there is nothing to listen
+        to (not joined, stopped, no password)."""
+        db = thread_database(self.db_path)
+        me = hub_state.identity(db)
+        password = hub_service.hub_password(db)
+        if not me.enrolled or me.stopped_reason or me.address is None or not me.shop_id or not password:
+            return False
+        with connection.connect(me.address, me.role_name or "", password) as conn:
+            exchange.listen(conn, me.shop_id)
+            while not self.stop_event.is_set():
+                if exchange.wait_for_push(conn, me.device_id, LISTEN_SLICE):
+                    self.sync_now()
+                now = hub_state.identity(db)
+                if now.device_id != me.device_id or now.stopped_reason or not now.enrolled:
+                    break
+        return True

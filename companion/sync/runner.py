@@ -15,6 +15,7 @@ from companion.connectors.base import Connector, Credentials
 from companion.connectors.factory import build_connector
 from companion.services.change import Change
 from companion.store import accounts as account_store
+from companion.store import hub_state
 from companion.store.accounts import AccountRow
 from companion.store.database import close_thread_databases, thread_database
 from companion.sync.composition import sync_engine
@@ -51,6 +52,7 @@ class SyncRunner:
         self._thread: threading.Thread | None = None
         self._check: set[str] = set()  # channels whose chats the person asked to check (on-demand channels)
         self.hub = HubRunner(self.db_path, self._hub_result)  # idle until the laptop joins a hub
+        self._sends_for: frozenset[str] = frozenset()  # the shops this laptop held leases for after the last hub round
 
     def start(self) -> None:
         if self._thread is not None and self._thread.is_alive():
@@ -71,9 +73,7 @@ class SyncRunner:
         self._thread = None
 
     def sync_now(self) -> None:
-        with self._lock:
-            self._now = True
-        self._wake.set()
+        self.sync_now_marketplace()
         self.hub.sync_now()
 
     def local_change(self) -> None:
@@ -184,8 +184,19 @@ class SyncRunner:
         """On the hub's thread: tell the GUI; changes pulled from other laptops (their sales move stock, their
         commands wait in the outbox) make a marketplace round soon, as a local stock change does."""
         self._emit(SyncEvent("hub", change=result.change, hub=result))
+        sends_for = frozenset(row.id for row in account_store.active(thread_database(self.db_path))
+                              if hub_state.owns_account(thread_database(self.db_path), row.id))
+        if sends_for - self._sends_for:  # a lease taken (first round after joining, a takeover): sync those now
+            self.sync_now_marketplace()
+        self._sends_for = sends_for
         if result.pulled:
             self._push_soon()
+
+    def sync_now_marketplace(self) -> None:
+        """A marketplace round now, leaving the hub's timing alone."""
+        with self._lock:
+            self._now = True
+        self._wake.set()
 
     def _emit(self, event: SyncEvent) -> None:
         try:
