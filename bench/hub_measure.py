@@ -2,8 +2,9 @@
 PostgreSQL (tests/pg_cluster.py) behind the byte-counting proxy (tests/tcp_proxy.py). Median of 5 each.
 
 - converge: 3 laptops each sell 10 000 counter sales offline (1–3 lines, spread over a week; `--quick`: 1 000 and
-  3 runs), then meet: from the first round to every laptop quiet (each syncs until a round moves nothing, twice
-  round the table), checked converged by store/hub_digest. Seconds.
+  3 runs), then meet: all three sync at once, each until a round moves nothing, and then once more the same way
+  (for what the others pushed meanwhile); timed from the first round to the last laptop quiet, then checked
+  converged by store/hub_digest. Seconds.
 - bytes per sale: everything that crossed the proxy during that converge (both ways: TLS, the protocol, every
   change pushed once and pulled by the two other laptops) ÷ the sales; the changes of one sale are its row, its
   lines, its payment, its movements (and the stock-push command it queues).
@@ -96,7 +97,8 @@ def _converge(cluster: PgCluster, folder: Path, sales: int, seed: int) -> tuple[
                                 for i in range(3)])
         fleet.proxy.reset_counts()
         began = time.perf_counter()
-        fleet.sync_all()
+        for _ in range(2):  # they meet at once: each syncs until quiet beside the others, then once more
+            _on_all(fleet, "sync_until_quiet", [{} for _ in fleet.laptops])
         took = time.perf_counter() - began
         wire = fleet.proxy.counts().total
         _check(fleet)
@@ -122,6 +124,7 @@ def _visible(cluster: PgCluster, folder: Path) -> float:
                 raise AssertionError("a sale made online never reached the other laptop")
             took.append(seen - sold["committed"])
             time.sleep(1.3)  # the next sale somewhere else in the runners' cycle
+        print(f"hub: sale visible after {', '.join(f'{t:.2f}' for t in took)} s", flush=True)
         for laptop in (a, b):
             laptop.call("runner_stop")
         return statistics.median(took)

@@ -293,6 +293,64 @@ def qris_code(trial: Trial) -> Outcome:
                   amount=format_rupiah(30_000), merchant=facts.merchant_name, crc=payload[-4:])
 
 
+def _tls_listener() -> tuple[Any, list[bytes]]:
+    """A one-connection listener on 127.0.0.1 that answers PostgreSQL's SSLRequest with "S" (go ahead with TLS) and
+    keeps the first bytes the client sends next: a TLS ClientHello shows libpq's OpenSSL ran."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    server.settimeout(10)
+    seen: list[bytes] = []
+
+    def serve() -> None:
+        try:
+            conn, _ = server.accept()
+            with conn:
+                conn.settimeout(10)
+                seen.append(conn.recv(8))
+                conn.sendall(b"S")
+                seen.append(conn.recv(5))
+        except OSError:
+            pass
+        finally:
+            server.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return server, seen
+
+
+def shop_hub(_trial: Trial) -> Outcome:
+    """The hub's PostgreSQL client loads (psycopg's binary part, libpq, the OpenSSL it shares with Python on
+    Windows) and starts a verify-full TLS handshake; a hub that answers badly is one HubError sentence."""
+    import hashlib
+    import ssl
+
+    import psycopg
+
+    from companion.domain.hub_records import HubAddress
+    from companion.hub.connection import connect
+    from companion.hub.errors import HubError
+
+    if psycopg.pq.__impl__ != "binary":
+        return FAILED, tr("the hub client runs without its binary part ({impl})", impl=psycopg.pq.__impl__)
+    hashlib.sha256(b"companion").hexdigest()  # _hashlib: Python's side of the shared OpenSSL
+    server, seen = _tls_listener()
+    try:
+        connect(HubAddress("127.0.0.1", server.getsockname()[1], "companion"), "probe", "probe", timeout=3)
+    except HubError:
+        pass
+    else:
+        return FAILED, tr("a listener that is no PostgreSQL server was accepted as the hub")
+    if len(seen) < 2 or not seen[1].startswith(b"\x16\x03"):
+        return FAILED, tr("the hub client did not start a TLS handshake")
+    version = psycopg.pq.version()
+    return OK, tr("libpq {libpq} started a TLS handshake; Python's TLS: {python_ssl}",
+                  libpq=f"{version // 10000}.{version % 100}", python_ssl=ssl.OPENSSL_VERSION)
+
+
 def steps() -> Iterator[tuple[str, Callable[[Any], Outcome]]]:
     """(step name msgid, step) in the order they run: data first, the window last (it needs the most)."""
     yield N_("Data folder"), data_folder
@@ -305,6 +363,7 @@ def steps() -> Iterator[tuple[str, Callable[[Any], Outcome]]]:
     yield N_("Label sheet"), label_sheet
     yield N_("Receipt printer"), receipt_printer
     yield N_("QRIS code"), qris_code
+    yield N_("Shop hub client"), shop_hub
     from companion.gui.self_test_fonts import fonts_and_pdf
     from companion.gui.self_test_text import text_and_sorting  # Qt stays in gui/
     from companion.gui.self_test_window import app_start, main_window

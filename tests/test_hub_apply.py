@@ -307,3 +307,13 @@ def test_a_product_put_in_a_category_deleted_elsewhere_ends_without_one_everywhe
         assert laptop.db.scalar("SELECT COUNT(*) FROM categories") == 0
         assert laptop.db.scalar("SELECT category_id FROM products WHERE id = ?", (pid,)) is None
     same_everywhere([a, b, c])
+
+
+def test_a_printer_setting_sent_by_another_version_never_replaces_this_laptops(tmp_path: Path) -> None:
+    a, b = fleet(tmp_path, 2)
+    with b.db.write():
+        b.db.execute("INSERT INTO settings (key, value) VALUES ('printer_name', 'EPSON-B')")
+    payload = json.dumps({"key": "printer_name", "value": "EPSON-A"})
+    hub_service.apply_pulled(b.db, [HubChange("p1", a.device_id, 1, "settings", "printer_name", "insert", 2 ** 60,
+                                              None, payload, "1:1")])
+    assert b.db.scalar("SELECT value FROM settings WHERE key = 'printer_name'") == "EPSON-B"

@@ -7,10 +7,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from layout_check import check_layout
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from companion import i18n
 from companion.connectors.shopee.credentials import ShopeeCredentials
 from companion.domain.errors import UserError
 from companion.domain.hub_tables import MAIN_OUTLET, renamed
@@ -20,12 +22,15 @@ from companion.domain.product import ProductInput
 from companion.domain.settings_keys import MARKETPLACE_OUTLETS
 from companion.gui.context import AppContext
 from companion.gui.duplicate_products import DuplicateBanner, MergeDialog
+from companion.gui.main_window import MINIMUM_SIZE, MainWindow
 from companion.gui.outlet_stock_model import OUTLET_COLUMN
 from companion.gui.outlets_settings import OutletNameDialog, OutletsSetup
 from companion.gui.owner_pin import PinDialog
 from companion.gui.pages.products import ProductsPage
+from companion.gui.pages.settings import SettingsPage
 from companion.gui.product_table_model import COLUMNS
 from companion.gui.shift_bar import ShiftBar
+from companion.gui.showcase import settle, show_page, showcase_window
 from companion.gui.transfer_dialog import TransferDialog
 from companion.services import cashiers as cashier_service
 from companion.services import outlets as outlet_service
@@ -323,3 +328,67 @@ def test_keeping_the_right_hand_product(ctx: AppContext, qtbot: QtBot) -> None:
     assert kept is not None and kept.sku == "KOPI" and kept.on_hand == 14
     banner.reload()
     assert banner.pairs == [] and banner.isHidden()
+
+
+# --- fits a laptop screen ---------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def outlet_shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One sample shop (filled by the first window) for every size and language."""
+    from companion.store.database import close_thread_databases
+
+    folder = tmp_path_factory.mktemp("outlet-shop") / "data"
+    folder.mkdir()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COMPANION_DATA_DIR", str(folder))
+        yield folder
+    close_thread_databases()
+    i18n.set_language("id")
+
+
+def two_outlets_and_a_twin(ctx: AppContext) -> None:
+    """Cabang Pasar holding a third of the first products, and one product copied by "another laptop"."""
+    if len(outlet_store.listed(ctx.db)) > 1:
+        return
+    pasar = second_outlet(ctx)
+    products = product_store.all_products(ctx.db, active_only=True)
+    for product in products[:8]:
+        if product.on_hand > 3:
+            outlet_service.transfer_stock(ctx.db, MAIN_OUTLET, pasar, [(product.id, product.on_hand // 3)])
+    base = products[0]
+    copy, _ = add_product(ctx.db, ProductInput(sku=f"{base.sku}-B", name=base.name.lower(),
+                                               sell_price=base.sell_price), 6)
+    with ctx.db.write():
+        ctx.db.execute("UPDATE products SET sku = ? WHERE id = ?", (renamed(base.sku, copy), copy))
+    ctx.announce(Change(products=frozenset({copy}), settings=True))
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("size", [(1280, 650), (1366, 698), MINIMUM_SIZE], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_outlet_screens_fit_a_laptop(lang: str, size: tuple[int, int], outlet_shop: Path, qtbot: QtBot) -> None:
+    """Products (chooser, column, banner), the counter's outlet line, Pengaturan → Outlet, and the two dialogs:
+    nothing cut, overlapping or pushed out, at 1280×720 and 1366×768 less the taskbar, and the window's minimum."""
+    i18n.set_language(lang)
+    with showcase_window(outlet_shop, size) as window:
+        assert isinstance(window, MainWindow)
+        two_outlets_and_a_twin(window.ctx)
+        findings: dict[str, list[str]] = {}
+        page = show_page(window, "products")
+        assert isinstance(page, ProductsPage)
+        assert page.outlets.isVisible() and page.duplicates.isVisible() and page.transfer_button.isVisible()
+        findings["products"] = check_layout(window)
+        show_page(window, "counter")
+        findings["counter"] = check_layout(window)
+        settings = show_page(window, "settings")
+        assert isinstance(settings, SettingsPage)
+        findings["settings"] = check_layout(settings.outlets)
+        page = show_page(window, "products")
+        assert isinstance(page, ProductsPage)
+        for name, dialog in (("transfer", TransferDialog(window.ctx, page.model.product(0), window)),
+                             ("merge", MergeDialog(window.ctx, page.duplicates.pairs, window))):
+            dialog.show()
+            settle(window)
+            assert dialog.width() <= size[0] and dialog.height() <= size[1], f"{name} is larger than the window"
+            findings[name] = check_layout(dialog)
+            dialog.close()
+        assert {k: v for k, v in findings.items() if v} == {}

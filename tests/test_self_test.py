@@ -15,8 +15,8 @@ from companion.store.location import db_path
 
 ROOT = Path(__file__).resolve().parent.parent
 STEPS = ["Data folder", "Translations", "Money, dates and time zones", "Password store", "Connectors",
-         "Practice marketplace", "Practice sale", "Label sheet", "Receipt printer", "QRIS code", "Fonts and PDF",
-         "Text and sorting", "Main window", "App start"]
+         "Practice marketplace", "Practice sale", "Label sheet", "Receipt printer", "QRIS code", "Shop hub client",
+         "Fonts and PDF", "Text and sorting", "Main window", "App start"]
 
 
 def self_test(*args: str) -> subprocess.CompletedProcess[str]:
@@ -51,6 +51,7 @@ def test_self_test_from_source_passes_every_step() -> None:
     assert "keyring.backends." in steps["Password store"][1]
     assert steps["Receipt printer"][1].endswith(" bytes of ESC/POS at 58 mm with the text, logo, QR code, drawer kick "
                                                 "and cut; the USB library loads")
+    assert steps["Shop hub client"][1].startswith("libpq ") and "TLS" in steps["Shop hub client"][1]
     assert steps["QRIS code"][1].startswith("Rp30.000 for TOKO UJI: drawn by segno, read back from a JPEG by zxing-cpp")
     assert steps["Text and sorting"][1].startswith("anggur < Apel < cabe 9 < cabe 10 < Émping < zaitun; Waktu "
                                                    "Indonesia Barat, Waktu Indonesia Tengah, Waktu Indonesia Timur; ")

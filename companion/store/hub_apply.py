@@ -97,6 +97,8 @@ def apply_changes(db: Database, changes: Sequence[HubChange], device_id: str) ->
 
 def _apply_one(db: Database, table: SyncedTable, known: set[str], change: HubChange, out: AppliedChanges) -> None:
     row = {k: v for k, v in rows.decode(change.payload).items() if k in known}
+    if table.local_when and _stays_local(db, table, row):
+        return  # this laptop's own (its printer): another version's list of local settings may differ
     stamp: Clock = (change.hlc, change.device_id)
     if change.op == "delete":
         _delete(db, table, row, change.row_id, stamp, out)
@@ -105,6 +107,13 @@ def _apply_one(db: Database, table: SyncedTable, known: set[str], change: HubCha
     elif change.op in ("insert", "update"):
         carried = list(row) if change.op == "insert" else [f for f in json.loads(change.fields or "[]") if f in row]
         _latest(db, table, row, change.row_id, (stamp, carried), out)
+
+
+def _stays_local(db: Database, table: SyncedTable, row: dict[str, object]) -> bool:
+    if not row:
+        return False
+    names = ", ".join(f"? AS {k}" for k in row)
+    return bool(db.scalar(f"SELECT {table.local_when.format(row='r')} FROM (SELECT {names}) r", tuple(row.values())))
 
 
 def _note(out: AppliedChanges, table: SyncedTable, row_id: str, row: dict[str, object]) -> None:
