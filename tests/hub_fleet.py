@@ -17,11 +17,17 @@ import signal
 import subprocess
 import sys
 import threading
+import uuid
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
+import psycopg
+
+from tests.hub_checks import divergence, hub_duplicates
+from tests.pg_cluster import PgCluster
 from tests.tcp_proxy import TcpProxy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -218,3 +224,49 @@ class Fleet:
         for laptop in self.laptops:
             laptop.stop()
         self.proxy.stop()
+
+
+class Shop:
+    """A fleet on a fresh hub database, with the admin's own connection for looking at the hub."""
+
+    def __init__(self, cluster: PgCluster, work: Path, laptops: int = 3) -> None:
+        self.cluster = cluster
+        self.dbname = f"hub_{uuid.uuid4().hex[:12]}"
+        cluster.fresh_database(self.dbname)
+        self.fleet = Fleet(work, cluster.port, self.url_through, laptops)
+
+    def url_through(self, port: int) -> str:
+        return self.cluster.url(self.cluster.admin_user, self.cluster.admin_password, self.dbname, port=port)
+
+    @property
+    def laptops(self) -> list[LaptopProcess]:
+        return self.fleet.laptops
+
+    def hub_problems(self, *, across_devices: bool = True) -> list[str]:
+        with psycopg.connect(self.cluster.admin_url(self.dbname), autocommit=True) as conn:
+            return hub_duplicates(conn, across_devices=across_devices)
+
+    def converged(self, *, across_devices: bool = True) -> list[dict[str, Any]]:
+        """Sync everyone until quiet, then assert the promise; returns the digests. `across_devices=False`: a
+        laptop that joined again uploads its history again under its new identity (hub_state.enrol), so a row
+        may then be inserted once per identity, never twice by one."""
+        self.fleet.sync_all()
+        answers = self.fleet.digests()
+        assert divergence(answers, [lp.name for lp in self.laptops]) == []
+        assert self.hub_problems(across_devices=across_devices) == []
+        return answers
+
+
+def week_ago() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0) - timedelta(days=8)
+
+
+def on_all(laptops: list[LaptopProcess], cmd: str, **fields: Any) -> list[dict[str, Any]]:
+    """The same command on every laptop at once (one thread each: the processes really run side by side)."""
+    return each(laptops, cmd, [fields] * len(laptops))
+
+
+def each(laptops: list[LaptopProcess], cmd: str, fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One command on every laptop at once, each with its own fields."""
+    with ThreadPoolExecutor(len(laptops)) as pool:
+        return list(pool.map(lambda pair: pair[0].call(cmd, **pair[1]), zip(laptops, fields, strict=True)))

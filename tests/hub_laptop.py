@@ -59,6 +59,7 @@ from companion.store import stock as stock_store  # noqa: E402
 from companion.store.backup import make_backup  # noqa: E402
 from companion.store.database import Database, close_thread_databases, open_database  # noqa: E402
 from companion.store.location import db_path  # noqa: E402
+from tests import hub_laptop_sync  # noqa: E402
 
 Answer = dict[str, Any]
 
@@ -111,8 +112,7 @@ class Laptop:
             done = record_sale(self.db, lines, now=when)
             sales.append(done.sale_id)
             numbers.append(done.number)
-        if "tests.hub_laptop_sync" in sys.modules:  # a hub runner may be waiting for news (the GUI nudges it)
-            sys.modules["tests.hub_laptop_sync"].nudge(self.db)
+        hub_laptop_sync.nudge(self.db)  # as the GUI does after a sale: the hub runner, if on, rounds soon
         return {"sales": sales, "numbers": numbers, "seconds": time.perf_counter() - t0,
                 "committed": time.time()}
 
@@ -201,19 +201,16 @@ class Laptop:
 
 
 def _answer(laptop: Laptop, command: dict[str, Any]) -> Answer:
+    """Run one command: the shop's own work (Laptop's methods) or the hub's (tests/hub_laptop_sync.py)."""
     name = str(command.pop("cmd"))
+    own = getattr(laptop, name, None) if not name.startswith("_") else None
+    hub = getattr(hub_laptop_sync, name, None) if not name.startswith("_") else None
     try:
-        if name.startswith("_"):
-            return {"ok": False, "error": f"unknown command {name}", "kind": "unknown"}
-        own = getattr(laptop, name, None)
         if own is not None:
             return {"ok": True, **own(**command)}
-        from tests import hub_laptop_sync  # the hub's side (imported when first needed)
-
-        method = getattr(hub_laptop_sync, name, None)
-        if method is None:
-            return {"ok": False, "error": f"unknown command {name}", "kind": "unknown"}
-        return {"ok": True, **method(laptop.db, **command)}
+        if hub is not None:
+            return {"ok": True, **hub(laptop.db, **command)}
+        return {"ok": False, "error": f"unknown command {name}", "kind": "unknown"}
     except UserError as exc:
         return {"ok": False, "error": str(exc), "kind": getattr(exc, "kind", type(exc).__name__)}
     except Exception as exc:
@@ -244,8 +241,6 @@ def main(argv: list[str]) -> int:
     out = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
     sys.stdout = sys.stderr  # whatever else prints must not mix with the answers
     if len(argv) > 2 and argv[2] == "--loop-sync":
-        from tests import hub_laptop_sync
-
         hub_laptop_sync.loop(Laptop(folder).db, out, int(argv[3]) if len(argv) > 3 else 0)
         return 0
     serve(folder, out)

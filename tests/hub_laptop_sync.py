@@ -50,13 +50,14 @@ def leases(db: Database) -> dict[str, Any]:
             "devices": [device.__dict__ for device in facts.devices]}
 
 
-def take_lease(db: Database, key: str, force: bool = False) -> dict[str, Any]:
-    """The hub's own lease call, unforced by default: refused with lease_taken while another live laptop holds it."""
+def take_lease(db: Database, key: str, force: bool = False, minutes: int = 15) -> dict[str, Any]:
+    """The hub's own lease call, unforced by default: refused with lease_taken while another live laptop holds it.
+    `minutes=0` makes a lease that has already run out (a laptop gone longer than a lease lasts)."""
     me = hub_state.identity(db)
     password = hub_service.hub_password(db)
     assert me.address is not None and password
     with connection.connect(me.address, me.role_name or "", password) as conn:
-        lease = hub_leases.take_lease(conn, me.device_id, key, force=force)
+        lease = hub_leases.take_lease(conn, me.device_id, key, force=force, minutes=minutes)
         conn.commit()
     return {"lease": lease.__dict__}
 
@@ -128,11 +129,12 @@ def runner_stop(db: Database) -> dict[str, Any]:
     return {}
 
 
-def nudge(db: Database) -> None:
-    """What the GUI does after announcing a change: a round soon."""
+def nudge(db: Database) -> dict[str, Any]:
+    """What the GUI does after announcing a change: a round soon (nothing when no runner is on)."""
     runner = _RUNNERS.get(str(db.path))
     if runner is not None:
         runner.nudge()
+    return {}
 
 
 def wait_for_sale(db: Database, sale_id: str, timeout: float = 60.0) -> dict[str, Any]:

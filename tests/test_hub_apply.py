@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from companion.domain.product import ProductInput
 from companion.domain.sale import LineInput
 from companion.domain.settings_keys import SHOP_NAME
 from companion.services import hub as hub_service
+from companion.services.cashiers import add_cashier, set_owner_pin
 from companion.services.categories import add_category, delete_category, set_category
 from companion.services.products import add_product, edit_product
 from companion.services.sales import record_sale, void_sale
@@ -124,6 +126,10 @@ def test_colliding_receipt_numbers_lose_no_sale(tmp_path: Path) -> None:
     enrol(b, "B")
     log = ChangeLog()
     log.meet([a, b])
+    for laptop in (a, b):  # every change pulled once more (a pull repeated after a cut): renamed numbers stay
+        with laptop.db.write():
+            laptop.db.execute("UPDATE hub_state SET pull_cursor = '0:0'")
+        log.pull(laptop)
     for laptop in (a, b):
         assert {str(r[0]) for r in laptop.db.query("SELECT id FROM sales")} == sales
         numbers = [str(r[0]) for r in laptop.db.query("SELECT number FROM sales")]
@@ -317,3 +323,19 @@ def test_a_printer_setting_sent_by_another_version_never_replaces_this_laptops(t
     hub_service.apply_pulled(b.db, [HubChange("p1", a.device_id, 1, "settings", "printer_name", "insert", 2 ** 60,
                                               None, payload, "1:1")])
     assert b.db.scalar("SELECT value FROM settings WHERE key = 'printer_name'") == "EPSON-B"
+
+
+def test_two_owners_and_one_cashier_name_made_offline_converge_to_one_owner(tmp_path: Path) -> None:
+    a, b = fleet(tmp_path, 2)
+    log = ChangeLog()
+    set_owner_pin(a.db, "Bu Ani", "2580", "kunci-a", now=datetime(2026, 1, 1, tzinfo=UTC))
+    set_owner_pin(b.db, "Pak Budi", "1357", "kunci-b", now=datetime(2026, 2, 1, tzinfo=UTC))  # the later owner
+    sari_a, _ = add_cashier(a.db, "Sari", "4826")
+    sari_b, _ = add_cashier(b.db, "sari", "9713")
+    log.meet([a, b])
+    for laptop in (a, b):
+        roles = {str(r[0]): str(r[1]) for r in laptop.db.query("SELECT name, role FROM cashiers")}
+        assert roles["Bu Ani"] == "owner" and roles["Pak Budi"] == "cashier"
+        names = {str(r[0]) for r in laptop.db.query("SELECT name FROM cashiers WHERE id IN (?, ?)", (sari_a, sari_b))}
+        assert len(names) == 2
+    same_everywhere([a, b])

@@ -7,52 +7,16 @@ Kills, restores and leases are in tests/test_hub_faults.py.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-import psycopg
 import pytest
 
-from tests.hub_checks import divergence, hub_duplicates
-from tests.hub_fleet import SKUS, Fleet, LaptopProcess
+from tests.hub_fleet import SKUS, Shop, each, on_all, week_ago
 from tests.pg_cluster import PgCluster
 
 pytestmark = pytest.mark.slow
-
-
-class Shop:
-    """A fleet on a fresh hub database, with the admin's own connection for looking at the hub."""
-
-    def __init__(self, cluster: PgCluster, work: Path, laptops: int = 3) -> None:
-        self.cluster = cluster
-        self.dbname = f"hub_{uuid.uuid4().hex[:12]}"
-        cluster.fresh_database(self.dbname)
-        self.fleet = Fleet(work, cluster.port, self.url_through, laptops)
-
-    def url_through(self, port: int) -> str:
-        return self.cluster.url(self.cluster.admin_user, self.cluster.admin_password, self.dbname, port=port)
-
-    @property
-    def laptops(self) -> list[LaptopProcess]:
-        return self.fleet.laptops
-
-    def hub_problems(self, *, across_devices: bool = True) -> list[str]:
-        with psycopg.connect(self.cluster.admin_url(self.dbname), autocommit=True) as conn:
-            return hub_duplicates(conn, across_devices=across_devices)
-
-    def converged(self, *, across_devices: bool = True) -> list[dict[str, Any]]:
-        """Sync everyone until quiet, then assert the promise; returns the digests. `across_devices=False`: a
-        laptop that joined again uploads its history again under its new identity (hub_state.enrol), so a row
-        may then be inserted once per identity, never twice by one."""
-        self.fleet.sync_all()
-        answers = self.fleet.digests()
-        assert divergence(answers, [lp.name for lp in self.laptops]) == []
-        assert self.hub_problems(across_devices=across_devices) == []
-        return answers
 
 
 @pytest.fixture()
@@ -65,26 +29,11 @@ def shop(pg_cluster: PgCluster, tmp_path: Path) -> Iterator[Shop]:
         made.fleet.stop()
 
 
-def week_ago() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0) - timedelta(days=8)
-
-
-def on_all(laptops: list[LaptopProcess], cmd: str, **fields: Any) -> list[dict[str, Any]]:
-    """The same command on every laptop at once (one thread each: the processes really run side by side)."""
-    return each(laptops, cmd, [fields] * len(laptops))
-
-
-def each(laptops: list[LaptopProcess], cmd: str, fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One command on every laptop at once, each with its own fields."""
-    with ThreadPoolExecutor(len(laptops)) as pool:
-        return list(pool.map(lambda pair: pair[0].call(cmd, **pair[1]), zip(laptops, fields, strict=True)))
-
-
 def test_three_laptops_sell_offline_for_a_week_then_meet(shop: Shop) -> None:
     a, b, c = shop.laptops
     shop.fleet.proxy.cut()
     start = week_ago().isoformat()
-    sold = each(shop.laptops, "sell", [{"count": 200, "skus": SKUS, "start": start, "days": 7, "seed": i}
+    sold = each(shop.laptops, "sell", [{"count": 300, "skus": SKUS, "start": start, "days": 7, "seed": i}
                                        for i in range(3)])
     account = a.call("link", shop_id=77)
     a.call("orders", account_id=account["account_id"], count=40, skus=SKUS, start=start)
@@ -95,7 +44,7 @@ def test_three_laptops_sell_offline_for_a_week_then_meet(shop: Shop) -> None:
     assert a.call("sell", count=1, skus=SKUS)["sales"]
     shop.fleet.proxy.restore()
     answers = shop.converged()
-    assert answers[0]["counts"]["sales"] == 3 * 200 + 1
+    assert answers[0]["counts"]["sales"] == 3 * 300 + 1
     assert answers[0]["counts"]["online_orders"] == 40
     numbers = [n for s in sold for n in s["numbers"]]
     assert len(set(numbers)) == len(numbers)  # per-laptop prefixes: no two laptops made one number
@@ -119,19 +68,26 @@ def test_a_flapping_link_converges_with_nothing_doubled(shop: Shop) -> None:
 
 
 def test_a_stocktake_while_others_sell_gives_one_level_everywhere(shop: Shop) -> None:
+    """C counts KOPI while A and B are selling it (three processes at once, each writing its own file), then all
+    meet: every laptop's level = the count + the movements after it by (created_at, id), whatever order the rows
+    arrived in."""
     a, b, c = shop.laptops
-    shop.converged()
-    on_all([a, b], "sell", count=40, skus=["KOPI-01", "TEH-01"])
-    c.call("stocktake", counts={"KOPI-01": 1_000})
-    on_all([a, b], "sell", count=40, skus=["KOPI-01", "TEH-01"])
+    with ThreadPoolExecutor(3) as pool:
+        selling = [pool.submit(lp.call, "sell", count=120, skus=["KOPI-01", "TEH-01"]) for lp in (a, b)]
+        c.call("sell", count=20, skus=["TEH-01"])  # a moment into their selling
+        c.call("stocktake", counts={"KOPI-01": 1_000})
+        for sold in selling:
+            sold.result()
     shop.converged()
     for lp in shop.laptops:
         ledger = lp.call("ledger", sku="KOPI-01")
         moves = ledger["moves"]  # sorted by (created_at, id)
         last = max(i for i, m in enumerate(moves) if m[2] in ("opening", "stocktake"))
         expected = moves[last][3] + sum(m[3] for m in moves[last + 1:])
+        assert (moves[last][2], moves[last][3]) == ("stocktake", 1_000)
         assert ledger["on_hand"] == ledger["ledger_on_hand"] == expected, lp.name
-        assert any(m[2] == "stocktake" and m[3] == 1_000 for m in moves)
+    sales_before = sum(m[2] == "counter_sale" for m in moves[:last])
+    assert sales_before > 0 and len(moves) - last - 1 > 0, (sales_before, len(moves) - last)  # sold on both sides
 
 
 def test_concurrent_price_edits_last_writer_wins_per_field(shop: Shop) -> None:

@@ -14,10 +14,9 @@ from pathlib import Path
 import pytest
 
 from companion.store.location import db_path
-from tests.hub_fleet import SKUS
+from tests.hub_fleet import SKUS, LaptopProcess, Shop, week_ago
 from tests.pg_cluster import PgCluster
 from tests.tcp_proxy import DOWN, UP
-from tests.test_hub_convergence import Shop, week_ago
 
 pytestmark = pytest.mark.slow
 KILLS = 3  # per side (push, apply): each a fresh process killed at a random byte count on the wire
@@ -83,25 +82,41 @@ def test_a_laptop_restored_from_an_old_backup_joins_again_without_doubling(shop:
 
 
 def test_a_lease_is_taken_over_when_the_laptop_holding_it_is_gone(shop: Shop) -> None:
+    """One marketplace shop, linked on A and (its keys typed there too) on B: A sends for it; B's rounds leave it to
+    A while A's lease lives, take it once A has been gone longer than a lease lasts; and the owner can take it back
+    by hand on A while B is gone with a live lease. C, without the shop's keys, never takes it."""
     a, b, c = shop.laptops
-    account = a.call("link", shop_id=77)
-    a.call("sync_until_quiet")
+    on_a = a.call("link", shop_id=77)["account_id"]
+    a.call("sync_until_quiet")  # the first laptop to sync a linked shop takes its lease
+    on_b = b.call("link", shop_id=77, name="Toko Uji Shopee (laptop B)")["account_id"]
     shop.fleet.sync_all()
-    held = b.call("leases")["leases"]
-    a_id = a.call("state")["device_id"]
-    assert [(lease["account_key"], lease["device_id"]) for lease in held] == [("shopee:77", a_id)]
-    refused = b.call("take_lease", key="shopee:77", check=False)
+    ids = {lp.name: lp.call("state")["device_id"] for lp in shop.laptops}
+
+    def holders(laptop: LaptopProcess) -> list[tuple[str, str]]:
+        return [(x["account_key"], x["device_id"]) for x in laptop.call("leases")["leases"]]
+
+    assert holders(b) == [("shopee:77", ids["laptop-a"])]  # B's rounds left it to A
+    refused = b.call("take_lease", key="shopee:77", check=False)  # two laptops claiming one link
     assert refused["kind"] == "lease_taken" and "laptop-a" in refused["error"], refused  # names the holder
-    a.kill()  # the laptop holding the link is gone
-    b.call("take_over", key="shopee:77")
-    b_id = b.call("state")["device_id"]
-    a.start()
-    a.call("sync_until_quiet")
+    # A goes away for longer than a lease lasts: its lease runs out, and B's next round takes the shop
+    a.call("take_lease", key="shopee:77", force=True, minutes=0)
+    a.kill()
     c.call("sync_until_quiet")
-    for lp in (a, c):
-        assert [(x["account_key"], x["device_id"]) for x in lp.call("leases")["leases"]] == [("shopee:77", b_id)]
-    owns = {lp.name: lp.call("owns", account_id=account["account_id"])["owns"] for lp in (a, b)}
-    assert owns == {"laptop-a": False, "laptop-b": True}
+    assert holders(c) == [("shopee:77", ids["laptop-a"])]  # C holds no keys for the shop: it never takes it
+    b.call("sync_until_quiet")
+    assert holders(c) == [("shopee:77", ids["laptop-b"])]
+    # now B is gone (stolen, broken) with a live lease: the owner takes the shop over on A by hand
+    b.kill()
+    a.start()
+    a.call("take_over", key="shopee:77")
+    b.start()
+    shop.fleet.sync_all()
+    assert {lp.name: holders(lp) for lp in shop.laptops} == {lp.name: [("shopee:77", ids["laptop-a"])]
+                                                             for lp in shop.laptops}
+    owns = [a.call("owns", account_id=on_a)["owns"], b.call("owns", account_id=on_b)["owns"],
+            c.call("owns", account_id=on_a)["owns"]]
+    assert owns == [True, False, False]
+    shop.converged()
 
 
 def test_a_shop_file_copied_back_by_hand_stops_syncing_then_joins_again(shop: Shop) -> None:

@@ -15,6 +15,7 @@ from companion.domain.errors import UserError
 from companion.domain.product import ProductInput
 from companion.domain.sale import LineInput
 from companion.services import hub as hub_service
+from companion.services.cashiers import add_cashier, set_owner_pin
 from companion.services.categories import add_category, delete_category, rename_category, set_category
 from companion.services.products import add_product, edit_product
 from companion.services.sales import record_sale, void_sale
@@ -40,6 +41,8 @@ operation = st.one_of(
     st.tuples(st.just("rename_category"), laptop_no, pick, st.integers(0, 2)),
     st.tuples(st.just("delete_category"), laptop_no, pick, st.just(0)),
     st.tuples(st.just("put_in_category"), laptop_no, pick, st.integers(0, 7)),
+    st.tuples(st.just("cashier"), laptop_no, st.sampled_from(("Sari", "sari", "Dewi")), st.integers(0, 2)),
+    st.tuples(st.just("owner"), laptop_no, st.sampled_from(("Bu Ani", "Pak Budi")), st.just(0)),
     st.tuples(st.just("push"), laptop_no, st.just(0), st.just(0)),
     st.tuples(st.just("pull"), laptop_no, st.integers(1, 30), st.just(0)),
 )
@@ -68,6 +71,12 @@ def _act(log: ChangeLog, laptops: list[Laptop], op: tuple[str, int, object, int]
         return
     if kind == "category":
         add_category(laptop.db, str(arg))
+        return
+    if kind == "cashier":
+        add_cashier(laptop.db, str(arg), ("4826", "9713", "5802")[value])
+        return
+    if kind == "owner":
+        set_owner_pin(laptop.db, str(arg), "2580", "kunci")
         return
     if kind.endswith("category") and kind != "category":
         _category_work(laptop, kind, int(str(arg)), value)

@@ -26,10 +26,10 @@ from companion.gui.main_window import MINIMUM_SIZE, MainWindow
 from companion.gui.outlet_stock_model import OUTLET_COLUMN
 from companion.gui.outlets_settings import OutletNameDialog, OutletsSetup
 from companion.gui.owner_pin import PinDialog
+from companion.gui.pages.counter import CounterPage
 from companion.gui.pages.products import ProductsPage
 from companion.gui.pages.settings import SettingsPage
 from companion.gui.product_table_model import COLUMNS
-from companion.gui.shift_bar import ShiftBar
 from companion.gui.showcase import settle, show_page, showcase_window
 from companion.gui.transfer_dialog import TransferDialog
 from companion.services import cashiers as cashier_service
@@ -182,6 +182,10 @@ def test_the_transfer_dialog_says_every_problem_and_writes_nothing(ctx: AppConte
     dialog.search.setText("kopi")
     dialog.search.returnPressed.emit()  # Enter takes the first match and moves on to the quantity
     assert dialog.product is not None and dialog.product.id == pid
+    dialog.search.textEdited.emit("teh")  # typing again lets the chosen product go
+    assert dialog.product is None
+    dialog.search.setText("kopi")
+    dialog.search.returnPressed.emit()
     dialog.target.setCurrentIndex(1)
     dialog.quantity.setText("5")  # only 3 at Toko utama
     dialog.save()
@@ -214,11 +218,14 @@ def test_a_transfer_asks_the_owner_and_moves_the_units(ctx: AppContext, qtbot: Q
 def test_the_outlet_settings_add_rename_choose_and_online_source(ctx: AppContext, qtbot: QtBot) -> None:
     setup = OutletsSetup(ctx)
     qtbot.addWidget(setup)
+    setup.show()
     assert setup.list.count() == 1 and setup.list.item(0).text() == "Toko utama (laptop ini)"
+    assert not setup.several.isVisible()  # one outlet: nothing to choose between
     modals = Modals((OutletNameDialog, name("  ")), (OutletNameDialog, name("Cabang  Pasar")))
     setup.add()  # a blank name is refused under the field, then a good one saved
     assert modals.done()
     assert [o.name for o in outlet_store.listed(ctx.db)] == ["Toko utama", "Cabang Pasar"]
+    assert setup.several.isVisible()
     setup.list.setCurrentRow(1)
     modals = Modals((OutletNameDialog, name("Toko utama")), (OutletNameDialog, name("Gudang")))
     setup.rename()  # another outlet's name is refused
@@ -273,13 +280,13 @@ def test_an_outlet_holding_stock_is_not_archived(ctx: AppContext, qtbot: QtBot) 
 
 
 def test_the_counter_says_its_outlet_only_with_several(ctx: AppContext, qtbot: QtBot) -> None:
-    bar = ShiftBar(ctx)
-    qtbot.addWidget(bar)
-    bar.show()
-    assert not bar.outlet.isVisible()
+    page = CounterPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.shift_bar.state.text() == "Shift belum dibuka"
     pasar = second_outlet(ctx)
     ctx.announce(outlet_service.choose_outlet(ctx.db, pasar))
-    assert bar.outlet.isVisible() and bar.outlet.text() == "Outlet: Cabang Pasar"
+    assert page.shift_bar.state.text() == "Shift belum dibuka · Outlet: Cabang Pasar"
 
 
 # --- duplicates -------------------------------------------------------------------------------------------------

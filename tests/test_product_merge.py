@@ -3,6 +3,8 @@ recipes and plans re-pointed, the merged product retired, the same answer twice,
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from companion.connectors.shopee.credentials import ShopeeCredentials
@@ -20,7 +22,8 @@ from companion.store import listings as listing_store
 from companion.store import outlets as outlet_store
 from companion.store import products as product_store
 from companion.store import stock as stock_store
-from companion.store.database import Database
+from companion.store.backup import make_backup
+from companion.store.database import Database, open_database
 
 MAIN = "outlet-main"
 
@@ -157,3 +160,19 @@ def test_bad_merges_are_refused_in_one_sentence(db: Database, pair: tuple[str, s
     with pytest.raises(NotFound):
         merge_products(db, keep, "no-such-product")
     assert movements(db) == rows
+
+
+def test_two_laptops_merging_the_same_pair_apart_record_the_same_movements(
+        db: Database, pair: tuple[str, str, str], data_dir: Path, tmp_path: Path) -> None:
+    """Each move's id comes from its dedupe key (pair, outlet, round): the hub's union by id keeps one of each."""
+    keep, copy, _ = pair
+    other = open_database(make_backup(data_dir, tmp_path / "laptop-b.sqlite3"))
+    try:
+        merge_products(db, keep, copy)
+        merge_products(other, keep, copy)
+        query = "SELECT id, product_id, quantity, outlet_id FROM stock_movements WHERE reference = ? ORDER BY id"
+        here = [tuple(r) for r in db.query(query, (f"merge:{copy}",))]
+        there = [tuple(r) for r in other.query(query, (f"merge:{copy}",))]
+        assert len(here) == 4 and here == there
+    finally:
+        other.close()

@@ -91,8 +91,12 @@ class OutletsSetup(QFrame):
         box.addWidget(heading)
         box.addWidget(intro)
         box.addLayout(top)
-        box.addLayout(here_row)
-        box.addLayout(self._online_source())
+        self.several = QWidget()  # this laptop's outlet and the online source: shown once there are two outlets
+        several = QVBoxLayout(self.several)
+        several.setContentsMargins(0, 0, 0, 0)
+        several.addLayout(here_row)
+        several.addLayout(self._online_source())
+        box.addWidget(self.several)
         box.addWidget(self.note)
         ctx.changed.connect(self._on_change)
         self.reload()
@@ -150,6 +154,7 @@ class OutletsSetup(QFrame):
             self.here.addItem(name, outlet_id)
         self.here.setCurrentIndex(max(self.here.findData(here), 0))
         self._reload_online(outlets)
+        self.several.setVisible(len(outlets) > 1)
 
     def _reload_online(self, outlets: list[tuple[str, str]]) -> None:
         chosen = outlet_ids(settings_store.get(self.ctx.db, MARKETPLACE_OUTLETS))

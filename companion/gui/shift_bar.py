@@ -10,7 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
 from companion.gui.context import AppContext
-from companion.gui.outlet_badge import OutletBadge
+from companion.gui.outlet_words import with_outlet
 from companion.gui.shift_dialogs import ask_close_shift, ask_open_shift, show_shift_history
 from companion.gui.shift_words import opened_text
 from companion.i18n import tr
@@ -48,8 +48,6 @@ class ShiftBar(QFrame):
         row = QHBoxLayout(self)
         row.setContentsMargins(10, 2, 6, 2)
         row.addWidget(self.state, 1)
-        self.outlet = OutletBadge(ctx)  # "Outlet: Cabang Pasar", only when the shop has several outlets
-        row.addWidget(self.outlet)
         row.addWidget(self.history_button)
         row.addWidget(self.action)
         ctx.changed.connect(self._on_change)
@@ -68,6 +66,7 @@ class ShiftBar(QFrame):
         else:
             self.state.setText(opened_text(self.ctx, self.shift))
             self.action.setText(tr("Close shift"))
+        self.state.setText(with_outlet(self.ctx.db, self.state.text()))  # "… · Outlet: Cabang Pasar" (several)
         self.action.setProperty("primary", self.shift is None)
         self.setProperty("open", "true" if self.shift else "false")
         for widget in (self, self.action):

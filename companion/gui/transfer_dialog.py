@@ -70,7 +70,7 @@ class TransferDialog(QDialog):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._find)
-        self.search.textEdited.connect(lambda _t: self._timer.start(SEARCH_DELAY_MS))
+        self.search.textEdited.connect(self._typed)
         self.search.returnPressed.connect(self._take_first)
         self.matches = QListWidget()
         self.matches.setMaximumHeight(150)
@@ -145,6 +145,14 @@ class TransferDialog(QDialog):
         self.target.setCurrentIndex((here + 1) % max(self.target.count(), 1))
 
     # --- choosing ---------------------------------------------------------------------------------------
+    def _typed(self, _text: str) -> None:
+        """Typing again means another product: the chosen one is let go until a match is taken."""
+        if self.product is not None:
+            self.product = None
+            self.chosen_label.setText("")
+            self._update()
+        self._timer.start(SEARCH_DELAY_MS)
+
     def _find(self) -> None:
         self._timer.stop()
         self.matches.clear()

@@ -20,11 +20,12 @@ def _later(a: tuple[str, str], b: tuple[str, str]) -> bool:
 
 
 def _taken(db: Database, table: str, column: str, value: object, row_id: str) -> tuple[str, str, str] | None:
-    """(created_at, id, its own value) of another row holding `value` in `column` (compared as the column's own
-    collation: "gula-1" takes "GULA-1")."""
+    """(created_at, id, its own value) of another row holding `value` in `column`, letter case ignored as the unique
+    indexes do (products.sku, categories.name, cashiers_name are NOCASE: "gula-1" takes "GULA-1")."""
     extra = _PARTIAL.get((table, column))
     where = f" AND {extra}" if extra else ""
-    r = db.one(f"SELECT created_at, id, {column} FROM {table} WHERE {column} = ? AND id != ?{where} LIMIT 1",
+    r = db.one(f"SELECT created_at, id, {column} FROM {table} WHERE {column} = ? COLLATE NOCASE AND id != ?{where}"
+               " LIMIT 1",
                (value, row_id))
     return None if r is None else (str(r[0]), str(r[1]), str(r[2]))
 

@@ -167,7 +167,7 @@ def add_movements(db: Database, movements: Sequence[NewMovement], created_at: st
     here = this_outlet(db) if any(m.outlet_id is None for m in movements) else MAIN_OUTLET
     placed = [(m, m.outlet_id or here) for m in movements]
     pairs = {(m.product_id, outlet) for m, outlet in placed}
-    recount = set() | {(m.product_id, o) for m, o in placed if m.kind.is_count}
+    recount = _reached(db, pairs, created_at) | {(m.product_id, o) for m, o in placed if m.kind.is_count}
     totals = cached_levels(db, {m.product_id for m in movements})
     outlets = _cached_outlet_levels(db, pairs)
     seq = int(db.scalar("SELECT COALESCE(MAX(seq), 0) FROM stock_movements"))  # what SQLite gives the next row
