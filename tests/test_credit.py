@@ -104,7 +104,9 @@ def test_a_payment_carries_the_open_shift_and_the_cashier(shop: tuple[Database, 
     with db.write():
         db.execute("INSERT INTO cashiers (id, name, role, pin_hash, pin_salt, created_at, updated_at)"
                    " VALUES ('k1', 'Sari', 'cashier', 'h', 's', 'now', 'now')")
-        db.execute("INSERT INTO shifts (id, opened_at, opened_by, opening_cash) VALUES ('sh1', 'now', 'k1', 0)")
+        # a shift is this laptop's till (v12: shifts.device_id), as services/shifts opens it
+        db.execute("INSERT INTO shifts (id, opened_at, opened_by, opening_cash, device_id)"
+                   " VALUES ('sh1', 'now', 'k1', 0, (SELECT device_id FROM hub_state))")
     pay_credit(db, ani, 5_000, PaymentMethod.CASH, actor="k1")
     paid = credit_store.payments(db, ani)[0]
     assert (paid.cashier_id, paid.shift_id) == ("k1", "sh1")

@@ -75,8 +75,8 @@ def leave_hub(db: Database, reason: str) -> Change:
 def after_restore(db: Database) -> Change:
     """This file may be a copy of another laptop's past (a restored backup): it becomes a new device that must join
     again, so it never pushes as its old self (the hub would take its changes for ones it already has)."""
-    device = hub_state.identity(db).device_id
     with db.write():
         hub_state.renew_identity(db)
-    delete_secret(_account(device), _SECRET)
+    # The old device's password stays in the keyring: this file may be a copy beside the live original under the same
+    # user, which still needs it. The new identity never reads it (the keyring entry is named by device id).
     return Change(settings=True, sync=True)

@@ -27,4 +27,5 @@ def waiting_count(db: Database) -> int:
 
 def last_seq(db: Database) -> int:
     """The newest journal sequence (0 when empty): compared with the hub's `last_seq` for this device."""
-    return int(db.scalar("SELECT COALESCE(MAX(seq), 0) FROM hub_journal"))
+    # AUTOINCREMENT's own record, not MAX(seq): still right if pushed rows are ever pruned
+    return int(db.scalar("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'hub_journal'), 0)"))

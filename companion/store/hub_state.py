@@ -154,10 +154,12 @@ def owns_account(db: Database, account_id: str, now: datetime | None = None) -> 
     if not me.enrolled:
         return True
     acc = db.one("SELECT channel, shop_ref FROM accounts WHERE id = ?", (account_id,))
-    if acc is None or not acc["shop_ref"]:
+    if acc is None:
         return False
+    # a shop without a platform shop id (Lazada's accounts have none) is named by its account id, which every laptop
+    # shares through the synced accounts table (sync/hub_round.lease_key uses the same rule)
     lease = db.one("SELECT device_id, expires_at FROM hub_leases WHERE account_key = ?",
-                   (account_key(acc["channel"], acc["shop_ref"]),))
+                   (account_key(acc["channel"], acc["shop_ref"] or account_id),))
     if lease is None or lease["device_id"] != me.device_id:
         return False
     return bool(_parse(lease["expires_at"]) > (now or datetime.now(UTC)))

@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from companion.domain.ids import new_id
+from companion.domain.ids import fact_id
 from companion.store.database import Database
 
 
@@ -40,7 +40,9 @@ def upsert(db: Database, account_id: str, item_id: str, sku_id: str, seller_sku:
         db.execute("UPDATE listings SET seller_sku = ?, name = ?, variant = ?, platform_stock = ?, seen_at = ?"
                    " WHERE id = ?", (seller_sku, name, variant, platform_stock, seen_at, existing))
         return str(existing)
-    listing_id = new_id()
+    # made from what the platform names it by, so two laptops that saw the same listing (a lease handed over before
+    # the new holder pulled) made the same row: the hub merges them instead of meeting the UNIQUE key
+    listing_id = fact_id(f"listing:{account_id}:{item_id}:{sku_id}")
     db.execute("INSERT INTO listings (id, account_id, item_id, sku_id, seller_sku, name, variant, platform_stock,"
                " seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                (listing_id, account_id, item_id, sku_id, seller_sku, name, variant, platform_stock, seen_at))
