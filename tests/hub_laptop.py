@@ -47,6 +47,7 @@ from companion.domain.errors import UserError  # noqa: E402
 from companion.domain.marketplace import Order, OrderLine, OrderStatus  # noqa: E402
 from companion.domain.product import ProductInput  # noqa: E402
 from companion.domain.sale import LineInput  # noqa: E402
+from companion.services import outlets  # noqa: E402
 from companion.services.accounts import link_account  # noqa: E402
 from companion.services.online_orders import apply_orders  # noqa: E402
 from companion.services.products import add_product, edit_product  # noqa: E402
@@ -171,6 +172,23 @@ class Laptop:
                               f"Pembeli {i}", lines))
         apply_orders(self.db, account_id, made)
         return {"orders": [o.order_id for o in made]}
+
+    def add_outlet(self, name: str) -> Answer:
+        outlet_id, _ = outlets.add_outlet(self.db, name)
+        return {"id": outlet_id}
+
+    def choose_outlet(self, outlet_id: str) -> Answer:
+        outlets.choose_outlet(self.db, outlet_id)
+        return {}
+
+    def transfer(self, from_outlet: str, to_outlet: str, units: dict[str, int]) -> Answer:
+        outlets.transfer_stock(self.db, from_outlet, to_outlet, [(self._product(s).id, n) for s, n in units.items()])
+        return {}
+
+    def levels(self, sku: str) -> Answer:
+        """The product's cached level per outlet and in total."""
+        p = self._product(sku)
+        return {"outlets": stock_store.outlet_levels(self.db, p.id), "total": stock_store.on_hand(self.db, p.id)}
 
     def sale_ids(self) -> Answer:
         """Every sale id here (the campaign's tally compares them with what the laptops said they committed)."""

@@ -30,8 +30,13 @@ def shop(pg_cluster: PgCluster, tmp_path: Path) -> Iterator[Shop]:
 
 
 def test_three_laptops_sell_offline_for_a_week_then_meet(shop: Shop) -> None:
+    """A and B sell in the main outlet, C in a second one stocked by a transfer; a week offline, then they meet."""
     a, b, c = shop.laptops
+    branch = a.call("add_outlet", name="Cabang Pasar")["id"]
+    shop.fleet.sync_all()
+    c.call("choose_outlet", outlet_id=branch)
     shop.fleet.proxy.cut()
+    b.call("transfer", from_outlet="outlet-main", to_outlet=branch, units={"KOPI-01": 800, "TEH-01": 600})
     start = week_ago().isoformat()
     sold = each(shop.laptops, "sell", [{"count": 300, "skus": SKUS, "start": start, "days": 7, "seed": i}
                                        for i in range(3)])
@@ -49,6 +54,10 @@ def test_three_laptops_sell_offline_for_a_week_then_meet(shop: Shop) -> None:
     numbers = [n for s in sold for n in s["numbers"]]
     assert len(set(numbers)) == len(numbers)  # per-laptop prefixes: no two laptops made one number
     assert {lp.call("product", sku="GULA-01")["product"]["name"] for lp in shop.laptops} == {"Gula Pasir 1 kg"}
+    levels = [lp.call("levels", sku="KOPI-01") for lp in shop.laptops]
+    assert all(x == levels[0] for x in levels), levels
+    assert set(levels[0]["outlets"]) == {"outlet-main", branch}
+    assert sum(levels[0]["outlets"].values()) == levels[0]["total"]
 
 
 def test_a_flapping_link_converges_with_nothing_doubled(shop: Shop) -> None:

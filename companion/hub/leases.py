@@ -18,6 +18,13 @@ from companion.domain.hub_records import Lease
 from companion.hub.connection import transaction
 from companion.hub.errors import HubError
 
+# How long a lease lasts without renewal: twelve hours. The holder renews it every round; while the hub cannot be
+# reached (internet down, a managed hub asleep or paused) it keeps sending for its shops until then, so a day of
+# blips never stops the marketplaces; another laptop takes over by itself only after that silence, or at once when
+# a person says the holder is gone (force, behind the owner's PIN). Shorter would stop a cut-off shop laptop's
+# marketplace sync within minutes; longer leaves a dead laptop's shops unsent for longer.
+LEASE_MINUTES = 12 * 60
+
 LEASE_COLUMNS = """l.account_key, l.device_id, d.name, l.renewed_at, l.expires_at"""
 
 TAKE_SQL = """
@@ -33,7 +40,7 @@ RETURNING l.account_key
 
 
 def take_lease(conn: psycopg.Connection, device_id: str, account_key: str, *, force: bool = False,
-               minutes: int = 15) -> Lease:
+               minutes: int = LEASE_MINUTES) -> Lease:
     """Hold (or renew) the lease on one marketplace shop; HubError lease_taken naming the live holder otherwise."""
     with transaction(conn):
         taken = conn.execute(TAKE_SQL, {"key": account_key, "device": device_id, "minutes": minutes,
@@ -44,7 +51,7 @@ def take_lease(conn: psycopg.Connection, device_id: str, account_key: str, *, fo
     return lease
 
 
-def renew_leases(conn: psycopg.Connection, device_id: str, *, minutes: int = 15) -> None:
+def renew_leases(conn: psycopg.Connection, device_id: str, *, minutes: int = LEASE_MINUTES) -> None:
     """Push back the end of every lease this device holds (a round does this while it keeps sending)."""
     with transaction(conn):
         conn.execute("UPDATE companion_hub.leases SET renewed_at = now(), expires_at = now() + "
