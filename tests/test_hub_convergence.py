@@ -22,8 +22,8 @@ pytestmark = pytest.mark.slow
 @pytest.fixture()
 def shop(pg_cluster: PgCluster, tmp_path: Path) -> Iterator[Shop]:
     made = Shop(pg_cluster, tmp_path)
-    made.fleet.start()
     try:
+        made.fleet.start()
         yield made
     finally:
         made.fleet.stop()

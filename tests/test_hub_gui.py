@@ -23,17 +23,20 @@ from companion.gui.hub_create_dialog import EMPTY_URL, NOT_URL, CreateHubDialog
 from companion.gui.hub_invite_dialog import InviteDialog
 from companion.gui.hub_join_dialog import EMPTY_CODE, EMPTY_NAME, JoinHubDialog
 from companion.gui.hub_settings import WHAT_FOR, HubCard
+from companion.gui.main_window import MainWindow
 from companion.gui.pages.settings import SettingsPage
 from companion.gui.sync_status import SyncStatusStrip
 from companion.hub.errors import MESSAGES
 from companion.i18n import tr
 from companion.services import hub_rounds
 from companion.services.accounts import link_account
+from companion.services.change import Change
 from companion.store import accounts as account_store
 from companion.store import hub_journal, hub_state
 from companion.store.database import Database
 from companion.sync import hub_actions
 from companion.sync.hub_actions import HubFacts
+from tests.layout_check import check_layout
 
 
 @pytest.fixture
@@ -117,7 +120,9 @@ def test_stopped_the_card_and_the_strip_say_why_and_offer_joining_again(qtbot: Q
     assert card.joined.isVisible() and card.stop_box.isVisible()
     assert card.stop_text.text() == tr(MESSAGES["revoked"])
     assert card.stop_button.text() == "Gabung lagi"
-    assert not card.invite_button.isEnabled()
+    assert not card.invite_button.isVisible() and not card.lists.isVisible()  # nothing to ask a hub that refuses
+    assert card.status_label.text().startswith("Berhenti · terakhir sinkron ")
+    assert card.leave_button.isVisible()
     assert ctx.work._running == 0  # a stopped laptop does not ask the hub for its list
     strip = _strip(qtbot, ctx)
     assert strip.hub_line.isVisible() and strip.hub_line.tone == "problem"
@@ -287,3 +292,65 @@ def test_a_marketplace_shop_taken_over_from_the_window(qtbot: QtBot, ctx: AppCon
     assert [(lease.account_key, lease.device_id) for lease in card.facts.leases] == [(key, me.device_id)]  # type: ignore[union-attr]
     assert not card.senders.buttons  # this laptop sends now
     assert hub_state.owns_account(ctx.db, account_store.active(ctx.db)[0].id)
+
+
+# --- what fits, and the practice book ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("size", [(1366, 768), (1280, 720)])
+def test_every_state_fits_a_small_laptop_screen(qtbot: QtBot, ctx: AppContext, lang: str,
+                                                size: tuple[int, int]) -> None:
+    """The Settings page at the window sizes people have (its page area is the window less the menu and strip)."""
+    i18n.set_language(lang)
+    page = SettingsPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(size[0] - 210, size[1] - 150)
+    page.show()
+    page.show_hub()
+    assert check_layout(page.hub) == [], "in no hub"
+    _enrol_here(ctx.db)
+    ctx.announce(Change(sync=True))
+    _settle(ctx)
+    me = hub_state.identity(ctx.db).device_id
+    now = stamp()
+    page.hub.show_facts(HubFacts([DeviceRow(me, "Kasir depan", "B", "outlet-main", now, now, None, 1),
+                                  DeviceRow("d-a", "Laptop pemilik di rumah", "A", "outlet-main", now, now, None, 9)],
+                                 []))
+    QApplication.processEvents()
+    assert check_layout(page.hub) == [], "joined"
+    hub_rounds.stop_syncing(ctx.db, MESSAGES["old_copy"])
+    ctx.announce(Change(sync=True))
+    QApplication.processEvents()
+    assert page.hub.stop_box.isVisible()
+    assert check_layout(page.hub) == [], "stopped"
+    for dialog in (JoinHubDialog(ctx), CreateHubDialog(ctx)):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.ok.click()  # every box's sentence shown
+        QApplication.processEvents()
+        assert check_layout(dialog) == [], type(dialog).__name__
+
+
+def test_the_practice_book_never_joins_a_hub(qtbot: QtBot, ctx: AppContext, data_dir: Path) -> None:
+    card = _card(qtbot, ctx)
+    ctx.use_book(data_dir / "practice-book.sqlite3")
+    card.reload()
+    assert card.practising.isVisible() and not card.alone.isVisible() and not card.joined.isVisible()
+    strip = _strip(qtbot, ctx)
+    assert not strip.hub_line.isVisible()
+
+
+def test_a_click_on_the_hub_line_opens_its_settings(qtbot: QtBot, ctx: AppContext) -> None:
+    _enrol_here(ctx.db)
+    window = MainWindow(ctx, "home")
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    window.show()
+    _settle(ctx)
+    strip = window.sync_strip
+    assert strip is not None and strip.hub_line.isVisible()
+    qtbot.mouseClick(strip.hub_line, Qt.MouseButton.LeftButton)
+    assert window.current_key() == "settings"
+    page = window.page("settings")
+    assert isinstance(page, SettingsPage) and page.hub.visibleRegion().boundingRect().height() > 100

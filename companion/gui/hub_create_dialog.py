@@ -4,8 +4,10 @@ The address is the server's admin URL (it never leaves this laptop's memory: the
 login, kept in the keyring). Managed hosts have traps worth one line each: Supabase's free plan pauses after 7 idle
 days and its direct address is IPv6-only (its IPv4 "session pooler" address works everywhere); Neon's free
 compute sleeps after 5 idle minutes and wakes on the next connection. Sources: supabase.com/docs/guides/platform/
-billing-on-supabase (free-plan pausing), supabase.com/docs/guides/database/connecting-to-postgres (IPv4 pooler),
-neon.com/docs/introduction/scale-to-zero (5 minutes).
+going-into-prod#availability (free projects pause after 7 days without database activity),
+supabase.com/docs/guides/database/connecting-to-postgres (the table: on the free tier the direct connection is IPv6,
+the shared pooler's session mode on port 5432 is IPv4; its user name is "postgres.<project ref>"),
+neon.com/docs/introduction/scale-to-zero (idle after 5 minutes, fixed on the free plan; wakes in a few hundred ms).
 """
 
 from __future__ import annotations

@@ -52,7 +52,7 @@ class DevicesGrid(QWidget):
             if device.revoked_at:
                 self.grid.addWidget(_hint(tr("Removed")), row, 4)
             elif device.device_id != me:
-                button = QPushButton(tr("Remove"))
+                button = QPushButton(tr("Revoke"))
                 button.setMinimumHeight(34)
                 button.clicked.connect(partial(self.revoke.emit, device.device_id, device.name))
                 self.grid.addWidget(button, row, 4)

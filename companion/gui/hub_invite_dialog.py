@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from companion.domain.clock import parse_stamp
 from companion.domain.settings_keys import TIME_ZONE
@@ -27,9 +28,9 @@ class InviteDialog(QDialog):
         self.ctx = ctx
         self.invite: Invite | None = None
         self.setWindowTitle(tr("Invite another laptop"))
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(660)
         steps = QLabel(tr("On the other laptop: Settings → Several laptops → Join with an invitation code, then "
-                          "type or paste this code. It works once."))
+                          "paste this code there (send it by chat or on a USB stick). It works once."))
         steps.setWordWrap(True)
         self.code = QLabel(tr("Making a code…"))
         self.code.setWordWrap(True)
@@ -62,6 +63,8 @@ class InviteDialog(QDialog):
         ctx.work.run(lambda db, _progress: hub_actions.make_invite(db), self.show_invite, self._failed)
 
     def show_invite(self, invite: Invite) -> None:
+        if not isValid(self):  # closed (or rebuilt) while the hub was being asked
+            return
         self.invite = invite
         self.code.setText(invite.code)
         when = local_time_text(parse_stamp(invite.valid_until), self.ctx.setting(TIME_ZONE))
@@ -70,6 +73,8 @@ class InviteDialog(QDialog):
         self.copy.setEnabled(True)
 
     def _failed(self, exc: BaseException) -> None:
+        if not isValid(self):  # closed (or rebuilt) while the hub was being asked
+            return
         self.code.setText(error_text(exc))
         self.code.setStyleSheet("color: #b00020; padding: 12px;")
         self.code.setFont(self.font())

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from companion.domain.errors import UserError
 from companion.domain.field_problems import FieldProblem
@@ -100,6 +101,7 @@ class HubFormDialog(QDialog):
         found = self.problems()
         if found:
             self.errors.show_problems(found)
+            self.adjustSize()  # the sentences under the boxes wrap: room for every line
             return
         self.errors.clear()
         self._busy(True)
@@ -111,18 +113,25 @@ class HubFormDialog(QDialog):
         self.progress.setVisible(on)
 
     def _done(self, change: Change) -> None:
+        if not isValid(self):  # closed (or rebuilt) while the hub was being asked
+            return
         self._busy(False)
         self.change = change
         self.ctx.announce(change)
+        if self.ctx.sync is not None:  # the first upload or download starts now, not at the next poll
+            self.ctx.sync.sync_now()
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
+        if not isValid(self):  # closed (or rebuilt) while the hub was being asked
+            return
         self._busy(False)
         key = self.field_of(exc)
         if key:
             self.errors.show_texts([(key, error_text(exc))])
         else:
             self.errors.show_texts([], error_text(exc))
+        self.adjustSize()
 
 
 class JoinHubDialog(HubFormDialog):

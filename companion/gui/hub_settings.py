@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from companion.gui.context import AppContext
 from companion.gui.hub_create_dialog import CreateHubDialog
@@ -45,8 +46,11 @@ class HubCard(QFrame):
         heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
         self.alone = self._alone_panel()
         self.joined = self._joined_panel()
+        self.practising = _hint(tr("Leave practice mode first: several laptops share the shop's real record, not the "
+                                   "practice one."))
         box = QVBoxLayout(self)
         box.addWidget(heading)
+        box.addWidget(self.practising)
         box.addWidget(self.alone)
         box.addWidget(self.joined)
         ctx.changed.connect(self._on_change)
@@ -115,12 +119,16 @@ class HubCard(QFrame):
         box.addLayout(facts)
         box.addLayout(buttons)
         box.addWidget(self.note)
-        box.addWidget(_subheading(tr("Laptops")))
-        box.addWidget(self.devices)
-        box.addWidget(_subheading(tr("Who sends for each online shop")))
-        box.addWidget(_hint(tr("One laptop sends stock, replies and shipments for each online shop; the others hand "
-                               "theirs to it.")))
-        box.addWidget(self.senders)
+        self.lists = QWidget()  # the laptops and the senders: hidden while syncing is stopped
+        lists = QVBoxLayout(self.lists)
+        lists.setContentsMargins(0, 0, 0, 0)
+        lists.addWidget(_subheading(tr("The shop's laptops")))
+        lists.addWidget(self.devices)
+        lists.addWidget(_subheading(tr("Who sends for each online shop")))
+        lists.addWidget(_hint(tr("One laptop sends stock, replies and shipments for each online shop; the others "
+                                 "hand theirs to it.")))
+        lists.addWidget(self.senders)
+        box.addWidget(self.lists)
         return panel
 
     # --- reading ---------------------------------------------------------------------------------------
@@ -130,9 +138,13 @@ class HubCard(QFrame):
             self.reload()
 
     def reload(self) -> None:
+        practising = self.ctx.in_practice_book  # the practice book never joins a hub: it is not the shop's record
+        self.practising.setVisible(practising)
         view = self.view = read_hub(self.ctx.db)
-        self.alone.setVisible(not view.joined)
-        self.joined.setVisible(view.joined)
+        self.alone.setVisible(not view.joined and not practising)
+        self.joined.setVisible(view.joined and not practising)
+        if practising:
+            return
         if not view.joined:
             self.facts = None
             host = view.me.address.host if view.me.address is not None else ""
@@ -147,8 +159,9 @@ class HubCard(QFrame):
         self.status_label.setText(status_line(view))
         self.stop_box.setVisible(view.stopped)
         self.stop_text.setText(view.stop_sentence)
-        self.invite_button.setEnabled(not view.stopped)
-        self.refresh_button.setEnabled(not view.stopped and not self.loading)
+        for widget in (self.invite_button, self.refresh_button, self.lists):
+            widget.setVisible(not view.stopped)
+        self.refresh_button.setEnabled(not self.loading)
         if self.facts is None and not view.stopped and not self.loading:
             self.load_facts()
         elif self.facts is not None:
@@ -160,6 +173,8 @@ class HubCard(QFrame):
         self.ctx.work.run(lambda db, _progress: hub_actions.hub_facts(db), self._facts_read, self._failed)
 
     def _facts_read(self, facts: HubFacts) -> None:
+        if not isValid(self):  # closed (or rebuilt) while the hub was being asked
+            return
         self._idle("")
         self.show_facts(facts)
 
@@ -180,6 +195,8 @@ class HubCard(QFrame):
         self._say(text, role)
 
     def _failed(self, exc: BaseException) -> None:
+        if not isValid(self):  # closed (or rebuilt) while the hub was being asked
+            return
         self._idle(error_text(exc), "error")
 
     def _say(self, text: str, role: str) -> None:
@@ -212,7 +229,7 @@ class HubCard(QFrame):
             return
         text = tr("Remove {name} from the hub? It is locked out at once and keeps its own data, but it no longer "
                   "syncs with the other laptops.", name=name)
-        if not confirm(self.window(), tr("Remove laptop"), text, tr("Remove")):
+        if not confirm(self.window(), tr("Remove laptop"), text, tr("Revoke")):
             return
         self._busy(tr("Removing {name}…", name=name))
         self.ctx.work.run(lambda db, _progress: hub_actions.revoke(db, device_id),
@@ -231,6 +248,8 @@ class HubCard(QFrame):
                           self._failed)
 
     def _acted(self, facts: HubFacts, text: str) -> None:
+        if not isValid(self):  # closed (or rebuilt) while the hub was being asked
+            return
         self._idle(text)
         self.show_facts(facts)
         self.ctx.announce(Change(sync=True))
@@ -246,6 +265,8 @@ class HubCard(QFrame):
         self.ctx.work.run(lambda db, _progress: hub_actions.leave(db), self._left, self._failed)
 
     def _left(self, change: Change) -> None:
+        if not isValid(self):  # closed (or rebuilt) while the hub was being asked
+            return
         self._idle("")
         self.facts = None
         self.ctx.announce(change | Change(sync=True))

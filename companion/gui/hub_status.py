@@ -64,6 +64,9 @@ def status_line(view: HubView) -> str:
     status = view.status
     if status is None:
         return ""
-    parts = [status.line, tr("last synced {when}", when=ago_text(status.last_sync))]
+    when = tr("last synced {when}", when=ago_text(status.last_sync))
+    if view.stopped:
+        return tr("Stopped · {when}", when=when)
+    parts = [status.line, when]
     text = " · ".join(parts)
-    return f"{text}\n{status.detail}" if status.detail and not view.stopped else text
+    return f"{text}\n{status.detail}" if status.detail else text

@@ -30,8 +30,9 @@ class HubStripLine(QLabel):
         self.detail = ""
         self.hide()
 
-    def refresh(self, db: Database) -> None:
-        state = strip_state(read_hub(db))
+    def refresh(self, db: Database, practising: bool = False) -> None:
+        """`practising`: the window shows the practice book, which is in no hub (its line stays hidden)."""
+        state = None if practising else strip_state(read_hub(db))
         if state is None:
             self.text_shown, self.tone, self.detail = "", "", ""
             self.hide()

@@ -123,7 +123,7 @@ class SyncStatusStrip(QFrame):
 
     def refresh(self) -> None:
         bridge = self._attach()
-        self.hub_line.refresh(self.ctx.db)
+        self.hub_line.refresh(self.ctx.db, self.ctx.in_practice_book)
         accounts = account_store.active(self.ctx.db)
         if bridge is None or not accounts:
             self._show_unlinked()
