@@ -258,7 +258,7 @@ def _parse_row(row_no: int, row: list[Cell], columns: dict[str, int], existing: 
     if old is None:
         return ImportRow(row_no, product.sku, RowStatus.NEW, product, stock, category=category)
     changed = _differs(product, old)
-    if stock is not None and stock == old.on_hand:
+    if stock is not None and stock == old.outlet_on_hand:  # the count lands at this laptop's outlet
         stock = None
     if category is not None and category.casefold() == old.category_name.casefold():
         category = None

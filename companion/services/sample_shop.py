@@ -17,8 +17,9 @@ from datetime import datetime, time, timedelta
 from enum import StrEnum
 
 from companion.domain import settings_keys
-from companion.domain.clock import now_utc, shop_zone
+from companion.domain.clock import now_utc, shop_zone, stamp
 from companion.domain.errors import UserError
+from companion.domain.ledger import MovementKind
 from companion.domain.product import ProductInput
 from companion.domain.sale import LineInput, PaymentMethod
 from companion.i18n import N_
@@ -32,6 +33,7 @@ from companion.services.stock import count_stock
 from companion.store import products as product_store
 from companion.store import sales as sale_store
 from companion.store import settings as settings_store
+from companion.store import stock as stock_store
 from companion.store.database import Database
 
 SHOP_NAME = "Toko Berkah Jaya"
@@ -106,14 +108,17 @@ def fill_sample_shop(db: Database, now: datetime | None = None) -> None:
         if product_store.count(db) or sale_store.any_sale(db):
             raise UserError(N_("The sample shop can only fill an empty data folder: choose a new folder."))
         settings_store.put(db, settings_keys.SHOP_NAME, SHOP_NAME)
-        ids = {item.sku: _add(db, item) for item in CATALOG}
         rng = random.Random(20261128)
-        for moment_of_sale in _past_sale_times(db, moment, rng):
+        past, today_times = _past_sale_times(db, moment, rng), _today_times(db, moment)
+        # A level follows the movements' times: the openings come before the first sale, the stocktake between
+        # yesterday's sales and today's, as the story goes.
+        ids = {item.sku: _add(db, item, opening_at=stamp(past[0] - timedelta(hours=1))) for item in CATALOG}
+        for moment_of_sale in past:
             _sell(db, ids, _random_cart(rng), rng, moment_of_sale)
         yesterday_sale = sale_store.recent(db, "", "9999", limit=1)[0]
-        count_stock(db, {ids[sku]: qty for sku, qty in STOCKTAKE.items()}, reason="Stok opname bulanan")
-        today = [_sell(db, ids, cart, rng, when) for cart, when in zip(TODAY_SALES, _today_times(db, moment),
-                                                                          strict=True)]
+        count_stock(db, {ids[sku]: qty for sku, qty in STOCKTAKE.items()}, reason="Stok opname bulanan",
+                    at=stamp(today_times[0] - timedelta(seconds=1)))
+        today = [_sell(db, ids, cart, rng, when) for cart, when in zip(TODAY_SALES, today_times, strict=True)]
         void_sale(db, today[-1], "Salah scan, pembeli batal")
         first_line = yesterday_sale.lines[0]
         return_items(db, yesterday_sale.id, {first_line.id: 1}, "Kemasan rusak")
@@ -181,13 +186,17 @@ def add_sample_catalogue(db: Database) -> Change:
     return Change(products=frozenset(added)) | categories
 
 
-def _add(db: Database, item: _Item, barcode: str | None = None) -> str:
+def _add(db: Database, item: _Item, barcode: str | None = None, opening_at: str | None = None) -> str:
+    """One sample product with its opening count (dated `opening_at` when its story starts earlier)."""
     product = ProductInput(
         sku=item.sku, name=item.name, sell_price=item.price,
         cost_price=item.cost, unit=item.unit, barcode=barcode or item.barcode, variant_name=item.variant,
         parent_name=item.name if item.variant else None,
     )
-    product_id, _change = add_product(db, product, item.opening)
+    product_id, _change = add_product(db, product, None if opening_at else item.opening)
+    if opening_at:
+        stock_store.add_movement(db, product_id, MovementKind.OPENING, item.opening, reason=N_("Opening count"),
+                                 created_at=opening_at)
     return product_id
 
 

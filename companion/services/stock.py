@@ -19,8 +19,11 @@ from companion.store import stock as stock_store
 from companion.store.database import Database
 
 
-def count_stock(db: Database, counts: dict[str, int], reason: str = "", actor: str | None = None) -> Change:
-    """Record counted levels for one or many products in one transaction (a stocktake); `actor`: who counted."""
+def count_stock(db: Database, counts: dict[str, int], reason: str = "", actor: str | None = None,
+                at: str | None = None) -> Change:
+    """Record counted levels for one or many products in one transaction (a stocktake); `actor`: who counted.
+    `at` back-dates the count (sample data); a level follows the movements' times, so a count covers what was
+    recorded before it and nothing after."""
     if not counts:
         raise UserError(N_("Nothing was counted: type a count for at least one product."))
     for qty in counts.values():
@@ -31,7 +34,7 @@ def count_stock(db: Database, counts: dict[str, int], reason: str = "", actor: s
             if product_store.get(db, product_id) is None:
                 raise NotFound(N_("A counted product no longer exists: start the stocktake again."))
             stock_store.add_movement(db, product_id, MovementKind.STOCKTAKE, qty, reason=reason or None,
-                                     reference=f"stocktake:{key}", actor_id=actor)
+                                     reference=f"stocktake:{key}", actor_id=actor, created_at=at)
         queue_stock_push(db, counts, f"stocktake:{key}")
     return Change(products=frozenset(counts))
 
