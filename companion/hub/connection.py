@@ -5,6 +5,8 @@ Settings and why:
   HubError, never a retry with a weaker mode. The CA: the address's PEM text written to a file libpq can read, or
   certifi's public CA bundle when the address has none (works the same on Windows, where OpenSSL's "system" store
   path points nowhere inside a bundled libpq).
+- `sslcertmode=disable`: devices log in with passwords, never client certificates, so libpq does not go looking
+  for ~/.postgresql/postgresql.crt (libpq 16+; psycopg's binary wheels bundle libpq 18).
 - `prepare_threshold=None`: no server-side prepared statements, which Supabase's transaction pooler (Supavisor, port
   6543) cannot keep across transactions (https://www.psycopg.org/psycopg3/docs/advanced/prepare.html,
   https://supabase.com/docs/guides/database/connecting-to-postgres#connection-pooler).
@@ -39,7 +41,8 @@ def connect(address: HubAddress, user: str, password: str, *, timeout: float = 1
     try:
         conn = psycopg.connect(
             host=address.host, port=address.port, dbname=address.dbname, user=user, password=password,
-            sslmode=address.sslmode, sslrootcert=ca_file(address.sslrootcert), connect_timeout=seconds,
+            sslmode=address.sslmode, sslrootcert=ca_file(address.sslrootcert), sslcertmode="disable",
+            connect_timeout=seconds,
             keepalives=1, keepalives_idle=30, keepalives_interval=10, keepalives_count=3,
             tcp_user_timeout=seconds * 3000, application_name=APPLICATION_NAME,
             autocommit=False, prepare_threshold=None,
