@@ -63,7 +63,7 @@ class AdjustDialog(QDialog):
         self.after = QLabel()
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        form.addRow(tr("Now on hand"), QLabel(format_quantity(product.on_hand)))
+        form.addRow(tr("Now on hand"), QLabel(format_quantity(product.outlet_on_hand)))
         form.addRow(tr("Change"), direction)
         form.addRow(tr("How many"), self.quantity)
         form.addRow(tr("Reason"), self.reason)
@@ -98,7 +98,7 @@ class AdjustDialog(QDialog):
 
     def _update_result(self) -> None:
         try:
-            self.after.setText(format_quantity(self.product.on_hand + self.delta()))
+            self.after.setText(format_quantity(self.product.outlet_on_hand + self.delta()))
         except UserError:
             self.after.setText("–")
 

@@ -68,7 +68,7 @@ class CountModel(QAbstractTableModel):
             counted = self.counted(row)
         except UserError:
             return None
-        return None if counted is None else counted - self.products[row].on_hand
+        return None if counted is None else counted - self.products[row].outlet_on_hand
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
@@ -77,7 +77,7 @@ class CountModel(QAbstractTableModel):
         p = self.products[row]
         diff = self.difference(row)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return (p.sku, p.display_name, format_quantity(p.on_hand), self.typed.get(row, ""),
+            return (p.sku, p.display_name, format_quantity(p.outlet_on_hand), self.typed.get(row, ""),
                     "" if diff is None else signed(diff))[col]
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -250,7 +250,8 @@ class CounterPage(Page):
     def add(self, product: ProductRow) -> None:
         """One unit into the cart, then the code box is ready for the next scan."""
         try:
-            row = self.model.add(product.id, product.sku, product.display_name, product.sell_price, product.on_hand)
+            row = self.model.add(product.id, product.sku, product.display_name, product.sell_price,
+                                   product.outlet_on_hand)
         except UserError as exc:
             self.show_error(exc.message())
             return
@@ -276,7 +277,7 @@ class CounterPage(Page):
         self.results.clear()
         for p in products:
             text = tr("{name} · {sku} · {price} · stock {on_hand}", name=p.display_name, sku=p.sku,
-                      price=format_rupiah(p.sell_price), on_hand=format_quantity(p.on_hand))
+                      price=format_rupiah(p.sell_price), on_hand=format_quantity(p.outlet_on_hand))
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, p.id)
             self.results.addItem(item)
@@ -526,7 +527,8 @@ class CounterPage(Page):
         for product_id in {line.product_id for line in self.model.cart.lines}:
             product = product_store.get(self.ctx.db, product_id)
             if product is not None:
-                self.model.update_product(product_id, product.display_name, product.sell_price, product.on_hand)
+                self.model.update_product(product_id, product.display_name, product.sell_price,
+                                   product.outlet_on_hand)
 
     def on_shown(self) -> None:
         self.reload()
