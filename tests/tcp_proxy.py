@@ -108,6 +108,13 @@ class TcpProxy:
             self._hold = hold
             self._cuts += 1
         self._drop_all()
+        # the pumps close their sockets themselves: wait for them, so nothing is forwarded after cut() returns (on a
+        # loaded machine a pump could still pass one more chunk after the shutdown)
+        wait_until(lambda: not self._open_now(), timeout=5)
+
+    def _open_now(self) -> bool:
+        with self._lock:
+            return bool(self._open)
 
     def restore(self) -> None:
         with self._lock:

@@ -110,6 +110,30 @@ def test_restore_from_the_list_brings_the_data_back(page: SettingsPage, ctx: App
     assert any(i.path.name.startswith("before-restore-") for i in backup.list_backups(ctx.data_dir))
 
 
+def test_a_restore_stops_the_sync_threads_first_and_starts_them_again(page: SettingsPage, ctx: AppContext,
+                                                                      qtbot: QtBot) -> None:
+    """The marketplace and hub threads hold their own connections to the file a restore replaces: a hub round still
+    reading the old file would push its changes as the old device. They are stopped before, started after."""
+    from companion.gui.sync_bridge import SyncBridge
+
+    add_product(ctx.db, ProductInput(sku="A-1", name="Sabun", sell_price=3_000), 10)
+    backup.make_backup(ctx.data_dir)
+    bridge = SyncBridge(ctx, lambda _account: None, poll_seconds=3600)  # type: ignore[arg-type,return-value]
+    ctx.sync = bridge
+    bridge.start()
+    seen: list[bool] = []
+    bridge.state_changed.connect(lambda: seen.append(bridge.running))
+    page.reload_backups()
+    Answers(["Pulihkan", "OK"])
+    try:
+        with qtbot.waitSignal(ctx.language_changed):
+            page.restore_button.click()
+        assert seen[:2] == [False, True] and bridge.running  # stopped before the file changed, running after
+    finally:
+        bridge.stop()
+        ctx.sync = None
+
+
 def test_restore_of_a_bad_file_says_why_and_keeps_the_data(page: SettingsPage, ctx: AppContext,
                                                            tmp_path: Path) -> None:
     add_product(ctx.db, ProductInput(sku="A-1", name="Sabun", sell_price=3_000), 10)

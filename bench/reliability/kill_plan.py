@@ -18,7 +18,6 @@ from pathlib import Path
 
 from companion.domain.ids import new_id
 from companion.domain.ledger import MovementKind
-from companion.store import stock as stock_store
 from companion.store.database import Database
 from companion.store.migrations import migrate
 
@@ -72,7 +71,12 @@ def make_old_file(path: Path, opening: int) -> None:
                 db.execute("INSERT INTO products (id, sku, name, sell_price, created_at, updated_at)"
                            " VALUES (?, ?, ?, ?, '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')",
                            (pid, f"OLD-{n}", f"Barang lama {n}", 1000 * (n + 1)))
-                stock_store.add_movement(db, pid, MovementKind.OPENING, opening, reference="opening")
+                # plain SQL as v1 wrote it (today's add_movement names v12's outlet column)
+                db.execute("INSERT INTO stock_movements (id, product_id, kind, quantity, reference, created_at)"
+                           " VALUES (?, ?, ?, ?, 'opening', '2025-01-01T00:00:00.000000Z')",
+                           (new_id(), pid, MovementKind.OPENING.value, opening))
+                db.execute("INSERT INTO stock_levels (product_id, on_hand, last_seq) VALUES (?, ?, "
+                           "(SELECT MAX(seq) FROM stock_movements))", (pid, opening))
         db.checkpoint()
     finally:
         db.close()

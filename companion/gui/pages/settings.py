@@ -292,6 +292,12 @@ class SettingsPage(Page):
             return
         window = self.window()
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        # The sync threads (marketplaces and the hub) hold their own connections to the file being replaced: a hub
+        # round still reading the old file would push its changes as the old device. They stop first, then restart.
+        bridge = self.ctx.sync
+        syncing = bridge is not None and bridge.running
+        if bridge is not None:
+            bridge.stop()
         try:
             self.ctx.work.wait()
             self.ctx.db.close()
@@ -300,10 +306,14 @@ class SettingsPage(Page):
         except (UserError, OSError) as exc:
             QApplication.restoreOverrideCursor()
             self.ctx.reopen_database()
+            if bridge is not None and syncing:
+                bridge.start()
             show_error(window, exc)
             return
         QApplication.restoreOverrideCursor()
         self.ctx.reopen_database()  # every page is rebuilt from the restored data
+        if bridge is not None and syncing:
+            bridge.start()
         _inform(window, tr("Restored. The data from before was kept in {file}.", file=kept or "-"))
 
 
