@@ -18,7 +18,7 @@ import subprocess
 import sys
 import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -270,3 +270,14 @@ def each(laptops: list[LaptopProcess], cmd: str, fields: list[dict[str, Any]]) -
     """One command on every laptop at once, each with its own fields."""
     with ThreadPoolExecutor(len(laptops)) as pool:
         return list(pool.map(lambda pair: pair[0].call(cmd, **pair[1]), zip(laptops, fields, strict=True)))
+
+
+def running_shop(pg_cluster: PgCluster, tmp_path: Path) -> Iterator[Shop]:
+    """The scenario tests' fixture body (each test file: `shop = pytest.fixture()(running_shop)`): three laptops
+    started on a fresh hub database, stopped afterwards whatever happened."""
+    made = Shop(pg_cluster, tmp_path)
+    try:
+        made.fleet.start()
+        yield made
+    finally:
+        made.fleet.stop()

@@ -8,27 +8,17 @@ Kills, restores and leases are in tests/test_hub_faults.py.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
-from tests.hub_fleet import SKUS, Shop, each, on_all, week_ago
-from tests.pg_cluster import PgCluster
+from tests.hub_fleet import SKUS, Shop, each, on_all, running_shop, week_ago
 
 pytestmark = pytest.mark.slow
 GAP = 0.3  # seconds between two people's edits of one thing on two laptops
 
 
-@pytest.fixture()
-def shop(pg_cluster: PgCluster, tmp_path: Path) -> Iterator[Shop]:
-    made = Shop(pg_cluster, tmp_path)
-    try:
-        made.fleet.start()
-        yield made
-    finally:
-        made.fleet.stop()
+shop = pytest.fixture()(running_shop)
 
 
 def test_three_laptops_sell_offline_for_a_week_then_meet(shop: Shop) -> None:

@@ -8,28 +8,19 @@ from __future__ import annotations
 
 import random
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from companion.store.location import db_path
-from tests.hub_fleet import SKUS, LaptopProcess, Shop, week_ago
-from tests.pg_cluster import PgCluster
+from tests.hub_fleet import SKUS, LaptopProcess, Shop, running_shop, week_ago
 from tests.tcp_proxy import DOWN, UP
 
 pytestmark = pytest.mark.slow
 KILLS = 3  # per side (push, apply): each a fresh process killed at a random byte count on the wire
 
 
-@pytest.fixture()
-def shop(pg_cluster: PgCluster, tmp_path: Path) -> Iterator[Shop]:
-    made = Shop(pg_cluster, tmp_path)
-    try:
-        made.fleet.start()
-        yield made
-    finally:
-        made.fleet.stop()
+shop = pytest.fixture()(running_shop)
 
 
 def test_kills_during_push_and_apply_lose_and_double_nothing(shop: Shop) -> None:

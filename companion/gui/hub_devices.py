@@ -22,10 +22,8 @@ from companion.i18n import tr
 from companion.store.accounts import AccountRow
 
 
-class DevicesGrid(QWidget):
-    """One row per laptop; `revoke` carries (device id, name)."""
-
-    revoke = Signal(str, str)
+class _ButtonGrid(QWidget):
+    """A grid of rows, each with an action button kept by key (tests and the card press them)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -34,6 +32,12 @@ class DevicesGrid(QWidget):
         self.grid.setHorizontalSpacing(16)
         self.grid.setVerticalSpacing(6)
         self.buttons: dict[str, QPushButton] = {}
+
+
+class DevicesGrid(_ButtonGrid):
+    """One row per laptop; `revoke` carries (device id, name)."""
+
+    revoke = Signal(str, str)
 
     def show_devices(self, devices: Sequence[DeviceRow], me: str, outlet_name: Callable[[str], str]) -> None:
         clear_layout(self.grid)
@@ -61,18 +65,10 @@ class DevicesGrid(QWidget):
         self.grid.setColumnStretch(2, 1)
 
 
-class SendersGrid(QWidget):
+class SendersGrid(_ButtonGrid):
     """Each real marketplace shop and the laptop that sends for it; `take_over` carries (account key, shop)."""
 
     take_over = Signal(str, str)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.grid = QGridLayout(self)
-        self.grid.setContentsMargins(0, 0, 0, 0)
-        self.grid.setHorizontalSpacing(16)
-        self.grid.setVerticalSpacing(6)
-        self.buttons: dict[str, QPushButton] = {}
 
     def show_senders(self, accounts: Sequence[AccountRow], leases: Sequence[Lease], me: str) -> None:
         clear_layout(self.grid)
