@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from companion.domain.errors import UserError
 from companion.domain.hub_records import Enrolment, HubChange
+from companion.i18n import N_
 from companion.services.change import Change
 from companion.store import hub_journal, hub_state
 from companion.store.database import Database
@@ -17,6 +19,18 @@ _SECRET = "password"
 
 def _account(device_id: str) -> str:
     return f"hub:{device_id}"
+
+
+ALREADY_JOINED = N_("This laptop already belongs to a hub: leave it first (Settings → Several laptops → Leave the "
+                    "hub, or `companion hub leave`), then join again.")
+
+
+def refuse_if_joined(db: Database) -> None:
+    """Before asking any hub to enrol this laptop: one in a working hub must leave first (joining a second hub would
+    upload this shop's whole record into it); one whose syncing stopped (removed, hub reset) may join anew."""
+    me = hub_state.identity(db)
+    if me.enrolled and not me.stopped_reason:
+        raise UserError(ALREADY_JOINED)
 
 
 def enrol_device(db: Database, enrolment: Enrolment) -> Change:

@@ -58,6 +58,7 @@ def check_code(code: str) -> None:
 def create_hub(db: Database, admin_url: str, shop_name: str, device_name: str, outlet_id: str) -> Change:
     """Make (or update) the hub at `admin_url` and enrol this laptop as its first device. The laptop's own device
     id goes along, so pressing "Buat hub" twice (a cut, a second try) enrols one device, not two."""
+    hub_service.refuse_if_joined(db)
     me = hub_state.identity(db)
     enrolment = hub_setup.init_hub(admin_url, shop_name, device_name, outlet_id, device_id=me.device_id)
     return hub_service.enrol_device(db, enrolment)
@@ -65,6 +66,7 @@ def create_hub(db: Database, admin_url: str, shop_name: str, device_name: str, o
 
 def join_hub(db: Database, code: str, device_name: str, outlet_id: str) -> Change:
     """Join the hub a one-time code points at; this laptop's history is uploaded by the next round."""
+    hub_service.refuse_if_joined(db)
     enrolment = hub_setup.join_with_code(code.strip(), device_name, outlet_id)
     return hub_service.enrol_device(db, enrolment)
 

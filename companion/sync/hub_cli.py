@@ -32,14 +32,13 @@ from companion.store.location import db_path
 from companion.sync.hub_round import LEFT, NO_PASSWORD, HubRoundResult, hub_round, lease_key
 from companion.sync.hub_status import hub_status
 
-NOT_JOINED = N_("This laptop has not joined a hub yet: join with a code from `companion hub invite`, or create the "
-                "hub with `companion hub init`.")
-ALREADY_JOINED = N_("This laptop already belongs to a hub: leave it first with `companion hub leave`.")
 NO_SUCH_DEVICE = N_("No laptop in the hub matches {device}: see the list with `companion hub devices`.")
 MANY_DEVICES = N_("Several laptops match {device}: write more of its id.")
 NO_SUCH_SHOP = N_("No linked online shop matches {account}: write its name as Settings shows it.")
 NOT_YOURSELF = N_("This laptop cannot remove itself: use `companion hub leave`.")
 
+NOT_JOINED = N_("This laptop has not joined a hub yet: join with a code from `companion hub invite`, or create the "
+                "hub with `companion hub init`.")
 
 def main(args: argparse.Namespace, folder: Path, lang: str | None) -> int:
     """Run one `companion hub` command on the shop file in `folder`; the exit code (0 fine, 1 a problem)."""
@@ -54,7 +53,7 @@ def main(args: argparse.Namespace, folder: Path, lang: str | None) -> int:
 
 
 def _init(args: argparse.Namespace, db: Database, path: Path) -> int:
-    _refuse_if_joined(db)
+    hub_service.refuse_if_joined(db)
     shop = args.shop_name or settings.get(db, SHOP_NAME) or tr("My shop")
     enrolment = setup.init_hub(args.url, shop, _device_name(args), hub_state.identity(db).outlet_id)
     hub_service.enrol_device(db, enrolment)
@@ -73,7 +72,7 @@ def _invite(args: argparse.Namespace, db: Database, path: Path) -> int:
 
 
 def _join(args: argparse.Namespace, db: Database, path: Path) -> int:
-    _refuse_if_joined(db)
+    hub_service.refuse_if_joined(db)
     enrolment = setup.join_with_code(args.code, _device_name(args), args.outlet or MAIN_OUTLET)
     hub_service.enrol_device(db, enrolment)
     print(tr("This laptop joined the shop's hub on {host} as {device} (receipts {prefix}-…).",
@@ -181,13 +180,6 @@ def _connect(db: Database) -> AbstractContextManager[psycopg.Connection]:
     if not password:
         raise UserError(NO_PASSWORD)
     return connection.connect(me.address, me.role_name or "", password)
-
-
-def _refuse_if_joined(db: Database) -> None:
-    """A laptop in a working hub must leave first; one whose syncing stopped (removed, hub reset) joins anew."""
-    me = hub_state.identity(db)
-    if me.enrolled and not me.stopped_reason:
-        raise UserError(ALREADY_JOINED)
 
 
 def _device_name(args: argparse.Namespace) -> str:
