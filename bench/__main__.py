@@ -1,4 +1,5 @@
-"""`python -m bench [--json FILE] [--data-dir DIR] [--quick]`: every measure in one run, one table."""
+"""`python -m bench [--json FILE] [--data-dir DIR] [--quick] [--only NAME[,NAME]] [--list]`: every measure (or the
+named ones) in one run, one table; `--json` then holds only the rows of the measures that ran."""
 
 from __future__ import annotations
 
@@ -20,14 +21,25 @@ def main(argv: list[str] | None = None) -> int:
                    help="where the large shop is built and cached (default: <temp>/companion-bench)")
     p.add_argument("--quick", action="store_true", help="fewer repetitions (same shop): a smoke run, not a verdict")
     p.add_argument("--only", action="append", default=[],
-                   help="run only measures whose function name contains this text (repeatable)")
+                   help="run only these measures: names as --list shows them (or a part of one), comma-separated "
+                        "or repeated")
+    p.add_argument("--list", action="store_true", help="name every measure with its first docstring line, then stop")
     args = p.parse_args(argv)
+    if args.list:
+        for measure in MEASURES:
+            print(f"{measure.__name__:24} {_first_line(measure.__doc__)}")
+        return 0
+    wanted = [name.strip() for part in args.only for name in part.split(",") if name.strip()]
+    chosen = [m for m in MEASURES if not wanted or any(w in m.__name__ for w in wanted)]
+    unknown = [w for w in wanted if not any(w in m.__name__ for m in MEASURES)]
+    if unknown:
+        p.error(f"no measure is named {', '.join(unknown)} (see --list)")
     folder: Path = args.data_dir.resolve()
     setup = Setup(shop=large_shop(folder), work=folder / "work", quick=args.quick)
     setup.work.mkdir(exist_ok=True)
     results: list[Result] = []
     failed = False
-    for measure in [m for m in MEASURES if not args.only or any(o in m.__name__ for o in args.only)]:
+    for measure in chosen:
         try:
             results += measure(setup)
         except Exception:
@@ -37,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         write_json(results, args.json)
     return 1 if failed else 0
+
+
+def _first_line(doc: str | None) -> str:
+    return (doc or "").strip().splitlines()[0] if (doc or "").strip() else ""
 
 
 if __name__ == "__main__":
