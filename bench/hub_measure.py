@@ -48,6 +48,7 @@ VISIBLE_SAMPLES = 5
 
 
 def hub_sync(setup: Setup) -> list[Result]:
+    """Laptops syncing through a private PostgreSQL hub: converge, bytes a sale, seen elsewhere, a week caught up."""
     from tests.pg_cluster import PgCluster
 
     cluster = PgCluster().start()  # its own temporary folder: the server's OS user must reach it

@@ -48,6 +48,7 @@ def _counter_products(folder: Path) -> list[tuple[str, int]]:
 
 
 def import_under_load(setup: Setup) -> list[Result]:
+    """Counter sales every 100 ms while a 100,000-row import runs in another process: the sales' latency."""
     from bench.measures import percentile  # here: bench.measures imports this module at its end
     from tests.import_child import counter_beside_import, quiet_sales
 

@@ -164,6 +164,7 @@ def _prefixes() -> list[str]:
 
 
 def search_as_you_type(setup: Setup) -> list[Result]:
+    """Typing a product name into the counter's search, one key at a time, against the same SQL run raw."""
     from companion.store import products as product_store
     from companion.store.database import open_database
 

@@ -126,6 +126,7 @@ def _peak_mb(fn: Callable[[], object]) -> float:
 
 
 def order_import(setup: Setup) -> list[Result]:
+    """A seller-centre order export imported through the app against reading the same file plainly."""
     rows = QUICK_ROWS if setup.quick else ROWS
     export = build_export(setup.work / f"shopee-orders-{rows}.xlsx", rows)
     template = _fresh_shop(setup.work / "order-import-template.sqlite3")  # the products the orders map to

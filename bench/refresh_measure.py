@@ -55,6 +55,7 @@ def _apply(db: Database, account_id: str, orders: list[Order]) -> Change:
 
 
 def gui_refresh(setup: Setup) -> list[Result]:
+    """The window's refresh after a busy sync round (new and changed orders) against one with nothing new."""
     from companion.gui.app import application
     from companion.gui.context import AppContext
     from companion.gui.main_window import MainWindow

@@ -87,6 +87,7 @@ def _fulfilment(platform: str, path: str) -> bool:
 
 
 def ship_orders(setup: Setup) -> list[Result]:
+    """Ship 100 selected orders a platform and print their labels, every call delayed, against the calls' own time."""
     count = QUICK_ORDERS if setup.quick else ORDERS
     return [_measure(setup.work / f"ship-{platform}", platform, count) for platform in PLATFORMS]
 
