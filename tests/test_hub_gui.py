@@ -248,15 +248,23 @@ def test_a_hub_made_and_joined_from_the_window(qtbot: QtBot, ctx: AppContext, tm
         second = _card(qtbot, other)
         qtbot.waitUntil(lambda: second.facts is not None and len(second.facts.devices) == 2, timeout=30_000)
         assert second.me_label.text().startswith("Kasir depan · struk B-…")
-        again = JoinHubDialog(other)  # the same code a second time: refused under the code box
-        qtbot.addWidget(again)
-        again.code.setText(invite.invite.code)  # type: ignore[union-attr]
-        again.name.setText("Kasir belakang")
-        again.ok.click()
-        assert other.work._running == 1
-        qtbot.waitUntil(lambda: again.ok.isEnabled(), timeout=30_000)  # refused: the dialog stays, typing kept
-        assert again.result() == 0 and again.errors.shown() == ["code"]
-        assert again.errors.text("code").startswith("Kode gabung ini sudah dipakai")
+        # the same code a second time, on a third laptop (a joined one is refused before any hub is asked):
+        # refused under the code box
+        third_dir = tmp_path / "third"
+        third_dir.mkdir()
+        third = AppContext(third_dir)
+        try:
+            again = JoinHubDialog(third)
+            qtbot.addWidget(again)
+            again.code.setText(invite.invite.code)  # type: ignore[union-attr]
+            again.name.setText("Kasir belakang")
+            again.ok.click()
+            assert third.work._running == 1
+            qtbot.waitUntil(lambda: again.ok.isEnabled(), timeout=30_000)  # refused: the dialog stays, typing kept
+            assert again.result() == 0 and again.errors.shown() == ["code"]
+            assert again.errors.text("code").startswith("Kode gabung ini sudah dipakai")
+        finally:
+            third.close()
         second_id = hub_state.identity(other.db).device_id
     finally:
         other.close()
