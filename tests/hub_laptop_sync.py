@@ -18,7 +18,8 @@ from companion.store import hub_digest, hub_journal, hub_state
 from companion.store import sales as sale_store
 from companion.store.database import Database
 from companion.sync import hub_actions
-from companion.sync.hub_round import HubRoundResult, hub_round
+from companion.sync.hub_outcome import HubRoundResult
+from companion.sync.hub_round import hub_round
 from companion.sync.hub_runner import HubRunner
 
 QUIET_ROUNDS = 50  # sync_until_quiet gives up after this many rounds that still moved something

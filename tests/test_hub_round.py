@@ -39,7 +39,8 @@ from companion.store.backup import make_backup
 from companion.store.database import Database, close_thread_databases, open_database, thread_database
 from companion.store.location import db_path
 from companion.sync.events import SyncEvent
-from companion.sync.hub_round import HubRoundResult, clock_sentence, hub_round, lease_key
+from companion.sync.hub_outcome import HubRoundResult, clock_sentence
+from companion.sync.hub_round import hub_round, lease_key
 from companion.sync.hub_runner import HubRunner
 from companion.sync.hub_status import hub_status
 from companion.sync.runner import SyncRunner

@@ -10,7 +10,7 @@ from companion.i18n import N_
 from companion.services.change import Change
 
 if TYPE_CHECKING:
-    from companion.sync.hub_round import HubRoundResult
+    from companion.sync.hub_outcome import HubRoundResult
 
 OFFLINE = "offline"
 AUTH_EXPIRED = "auth_expired"

@@ -25,7 +25,7 @@ from companion.services import hub as hub_service
 from companion.services.change import Change
 from companion.store import hub_state
 from companion.store.database import Database
-from companion.sync.hub_round import LEFT
+from companion.sync.hub_outcome import LEFT
 
 INVITE_HOURS = 24
 NOT_JOINED = N_("This laptop is not in a hub: join one with an invitation code first.")

@@ -29,7 +29,8 @@ from companion.store import hub_state, settings
 from companion.store.accounts import AccountRow
 from companion.store.database import Database, close_thread_databases, thread_database
 from companion.store.location import db_path
-from companion.sync.hub_round import LEFT, NO_PASSWORD, HubRoundResult, hub_round, lease_key
+from companion.sync.hub_outcome import LEFT, HubRoundResult
+from companion.sync.hub_round import NO_PASSWORD, hub_round, lease_key
 from companion.sync.hub_status import hub_status
 
 NO_SUCH_DEVICE = N_("No laptop in the hub matches {device}: see the list with `companion hub devices`.")

@@ -38,45 +38,17 @@ from companion.store import hub_journal, hub_state, secrets
 from companion.store.accounts import AccountRow
 from companion.store.database import Database, thread_database
 from companion.store.hub_state import DeviceIdentity
+from companion.sync.hub_outcome import (
+    LEFT_REASONS,
+    STOPPING_KINDS,
+    HubRoundResult,
+    clock_sentence,
+)
 
 log = logging.getLogger(__name__)
 
 BATCH = 500                      # changes per push or pull (one hub transaction / one local transaction each)
-CLOCK_TOLERANCE_MS = 5 * 60_000  # a clock further off than this is named to the person
-STOPPING_KINDS = frozenset({"reset", "revoked", "old_copy"})  # after these only joining again helps
-
-LEFT = N_("This laptop left the shop's hub: it keeps all its records and works alone.")
-LEFT_REASONS = (LEFT, "left")  # left on purpose: nothing to say (gui: sync/hub_actions.leave says "left")
 NO_PASSWORD = N_("The hub password is not in this computer's keyring: join the hub again with a new code.")
-CLOCK_OFF = N_("This laptop's clock is {amount} off from the hub's: correct the Windows clock.")
-DAYS = N_("{count} days")
-HOURS = N_("{count} hours")
-MINUTES = N_("{count} minutes")
-
-
-@dataclass(frozen=True)
-class HubRoundResult:
-    """What one round did. `problem` is one sentence in the app's language (None: the round finished);
-    `kind` the HubError kind (or "stopped" when an earlier round stopped syncing); `clock_note` names a clock
-    that is far off (the round went on)."""
-
-    pushed: int = 0
-    pulled: int = 0
-    waiting: int = 0
-    devices: int = 0
-    problem: str | None = None
-    kind: str | None = None
-    enrolled: bool = True
-    clock_note: str | None = None
-    change: Change = field(default_factory=Change)
-
-    @property
-    def ok(self) -> bool:
-        return self.problem is None
-
-    @property
-    def stopped(self) -> bool:
-        return self.kind == "stopped" or self.kind in STOPPING_KINDS
 
 
 @dataclass
@@ -200,20 +172,6 @@ def can_send(row: AccountRow) -> bool:
         return secrets.get_secret(row.id, CREDENTIALS) is not None
     except UserError:  # no safe keyring on this computer: it cannot send for any shop
         return False
-
-
-def clock_sentence(offset_ms: int) -> str | None:
-    """One sentence when this laptop's clock is more than five minutes off the hub's, else None."""
-    off = abs(offset_ms)
-    if off <= CLOCK_TOLERANCE_MS:
-        return None
-    if off >= 86_400_000:
-        amount = tr(DAYS, count=round(off / 86_400_000))
-    elif off >= 3_600_000:
-        amount = tr(HOURS, count=round(off / 3_600_000))
-    else:
-        amount = tr(MINUTES, count=round(off / 60_000))
-    return tr(CLOCK_OFF, amount=amount)
 
 
 def _expired(expires_at: str, hub_ms: int) -> bool:

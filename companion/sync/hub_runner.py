@@ -19,13 +19,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from companion.hub import connection, exchange
-from companion.hub.errors import HubError
 from companion.services import hub as hub_service
 from companion.store import hub_state
 from companion.store.database import close_thread_databases, thread_database
 from companion.sync.backoff import Backoff
-from companion.sync.hub_round import HubRoundResult, hub_round
+from companion.sync.hub_outcome import HubRoundResult
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +38,7 @@ class HubRunner:
 
     def __init__(self, db_path: Path, on_result: Callable[[HubRoundResult], None], *, every: float = EVERY,
                  backoff: Backoff | None = None, nudge_delay: float = NUDGE_DELAY,
-                 round_fn: Callable[..., HubRoundResult] = hub_round, listen: bool = True) -> None:
+                 round_fn: Callable[..., HubRoundResult] | None = None, listen: bool = True) -> None:
         self.db_path = Path(db_path)
         self.on_result = on_result
         self.every = every
@@ -116,7 +114,7 @@ class HubRunner:
         try:
             if not hub_state.identity(thread_database(self.db_path)).enrolled:
                 return None
-            result = self.round_fn(self.db_path, stop_event=self.stop_event)
+            result = (self.round_fn or _hub_round())(self.db_path, stop_event=self.stop_event)
         except Exception:  # a database or programming error: keep the thread, try again later
             log.exception("hub round failed")
             return HubRoundResult(problem="", kind="other")
@@ -142,6 +140,8 @@ class HubRunner:
     # -- the listener ---------------------------------------------------------------------------------------------
     def _listen(self) -> None:
         """Hold a listening connection while the laptop is in a hub; a cut line is tried again after a backoff."""
+        from companion.hub.errors import HubError  # psycopg loads here, on this thread, not at the app's start
+
         failures = 0
         try:
             while not self.stop_event.is_set():
@@ -164,6 +164,8 @@ class HubRunner:
     def _listen_while_joined(self) -> bool:
         """Listen until stopped or this laptop's place in the hub changes; False when there is nothing to listen
         to (not joined, stopped, no password)."""
+        from companion.hub import connection, exchange
+
         db = thread_database(self.db_path)
         me = hub_state.identity(db)
         password = hub_service.hub_password(db)
@@ -178,3 +180,11 @@ class HubRunner:
                 if now.device_id != me.device_id or now.stopped_reason or not now.enrolled:
                     break
         return True
+
+
+def _hub_round() -> Callable[..., HubRoundResult]:
+    """The round itself, imported on the runner's thread at its first round: it brings psycopg (~0.1 s), which the
+    window's start must not wait for."""
+    from companion.sync.hub_round import hub_round
+
+    return hub_round

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from companion.i18n import N_, tr
 from companion.store import hub_journal, hub_state
 from companion.store.database import Database
-from companion.sync.hub_round import LEFT_REASONS, clock_sentence
+from companion.sync.hub_outcome import LEFT_REASONS, clock_sentence
 
 IN_SYNC = N_("{count} laptops in sync")
 IN_SYNC_WAITING = N_("{count} laptops in sync — {waiting} changes waiting")

@@ -20,7 +20,7 @@ from companion.store.accounts import AccountRow
 from companion.store.database import close_thread_databases, thread_database
 from companion.sync.composition import sync_engine
 from companion.sync.events import SyncEvent
-from companion.sync.hub_round import HubRoundResult
+from companion.sync.hub_outcome import HubRoundResult
 from companion.sync.hub_runner import HubRunner
 
 log = logging.getLogger(__name__)
