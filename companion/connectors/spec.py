@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from companion.connectors.base import Connector, Credentials
 from companion.connectors.http import Http
+from companion.domain.call_limits import CallLimit
 from companion.domain.marketplace import Capability, TokenSet
 
 if TYPE_CHECKING:  # typing only: the spec names these types, it never calls into them at import time
@@ -75,6 +76,7 @@ class ChannelSpec:
     chat_pull_note: str | None = None
     picture_hosts: tuple[str, ...] = ()            # host suffixes its chat pictures come from (https only)
     order: int = 100                               # where it stands in lists (built-ins 10, 20, 30)
+    call_limit: CallLimit | None = None            # how fast one app may call one shop (domain/call_limits.py)
     fulfilment: FulfilmentRules | None = None      # shipping, cancel and return rules (Capability.FULFILMENT)
     reviews: ReviewRules | None = None             # review rules; available=False says the platform has no API
 

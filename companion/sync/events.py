@@ -11,6 +11,7 @@ from companion.services.change import Change
 
 if TYPE_CHECKING:
     from companion.sync.hub_outcome import HubRoundResult
+    from companion.sync.progress import ShopProgress
 
 OFFLINE = "offline"
 AUTH_EXPIRED = "auth_expired"
@@ -85,8 +86,10 @@ class RoundSummary:
 class SyncEvent:
     # "round_started" | "round_finished" | "account_finished" | "chats" (new messages between rounds, or a check
     # of an on-demand channel's chats the person asked for) | "hub" (a hub round ran: `hub`, and what it pulled)
+    # | "progress" (a shop's order walk moved on: `progress`)
     kind: str
     summary: RoundSummary | None = None
     account: AccountResult | None = None
     change: Change | None = None  # "chats": the conversations with news; "hub": what the round pulled
     hub: HubRoundResult | None = None
+    progress: ShopProgress | None = None
