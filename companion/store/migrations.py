@@ -25,6 +25,7 @@ from companion.store.schema_v9 import V9
 from companion.store.schema_v10 import V10
 from companion.store.schema_v11 import V11
 from companion.store.schema_v12 import V12
+from companion.store.schema_v13 import V13
 
 if TYPE_CHECKING:  # the database module opens files through migrate(); here it is only a type
     from companion.store.database import Database
@@ -42,6 +43,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     (10, V10),
     (11, V11),
     (12, V12),
+    (13, V13),
 ]
 # What runs after a version's script, in its transaction: v12's journal triggers are generated from the tables'
 # columns. A later version that changes a synced table must list install_journal_triggers here too.

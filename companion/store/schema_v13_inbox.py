@@ -1,0 +1,4 @@
+"""Schema v13, the inbox part: nothing yet."""
+
+INBOX = """
+"""

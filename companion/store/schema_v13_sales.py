@@ -1,0 +1,4 @@
+"""Schema v13, the sale part: nothing yet."""
+
+SALES = """
+"""
