@@ -7,6 +7,7 @@ import argparse
 import sys
 import tempfile
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.large_shop import large_shop
@@ -30,8 +31,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{measure.__name__:24} {_first_line(measure.__doc__)}")
         return 0
     wanted = [name.strip() for part in args.only for name in part.split(",") if name.strip()]
-    chosen = [m for m in MEASURES if not wanted or any(w in m.__name__ for w in wanted)]
-    unknown = [w for w in wanted if not any(w in m.__name__ for m in MEASURES)]
+    chosen, unknown = choose(wanted)
     if unknown:
         p.error(f"no measure is named {', '.join(unknown)} (see --list)")
     folder: Path = args.data_dir.resolve()
@@ -49,6 +49,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         write_json(results, args.json)
     return 1 if failed else 0
+
+
+def choose(wanted: list[str]) -> tuple[list[Callable[[Setup], list[Result]]], list[str]]:
+    """The measures named (a name matches a measure whose name contains it; none named: all), in MEASURES order,
+    and the names no measure has."""
+    chosen = [m for m in MEASURES if not wanted or any(w in m.__name__ for w in wanted)]
+    return chosen, [w for w in wanted if not any(w in m.__name__ for m in MEASURES)]
 
 
 def _first_line(doc: str | None) -> str:
