@@ -43,13 +43,17 @@ def scratch_copy(setup: Setup, name: str) -> Path:
 # --- (1) main window ready -----------------------------------------------------------------------
 
 def _child_seconds(mode: str, data_dir: Path) -> float:
-    """Wall time from spawning a fresh Python until the child says its window is painted."""
+    """Wall time from spawning a fresh Python until the child says its window is painted. The app's child goes on
+    with the rest of its start (practice mode, the start-up backup of a 270 MB file): nobody waits for that, so it is
+    stopped at "ready" like the bare one, which ends itself there."""
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "bench.window_child", mode, str(data_dir)],
-                            stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent)
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            cwd=Path(__file__).resolve().parent.parent)
     assert proc.stdout is not None
     line = proc.stdout.readline()
     elapsed = time.perf_counter() - start
+    proc.kill()
     proc.wait(timeout=60)
     if line.strip() != "ready":
         raise RuntimeError(f"window child ({mode}) did not start: {line!r}")
@@ -57,9 +61,11 @@ def _child_seconds(mode: str, data_dir: Path) -> float:
 
 
 def window_ready(setup: Setup) -> list[Result]:
-    """The app's start (on the large shop) against a bare PySide6 window; runs alternate to share the noise."""
+    """The app's real start (`companion --exit-when-ready` on a copy of the large shop) until its window has painted,
+    against a bare PySide6 window painted once; runs alternate to share the noise (bench/window_child.py)."""
     data_dir = setup.work / "window-shop"
-    data_dir.mkdir(exist_ok=True)
+    shutil.rmtree(data_dir, ignore_errors=True)  # no backups, practice book or logs left by an earlier run
+    data_dir.mkdir()
     scratch_copy(setup, "window-shop.sqlite3").replace(data_dir / "companion.sqlite3")
     runs = 2 if setup.quick else 5
     _compile_package()
@@ -70,8 +76,8 @@ def window_ready(setup: Setup) -> list[Result]:
     for _ in range(runs):
         app.append(_child_seconds("app", data_dir) * 1000)
         bare.append(_child_seconds("bare", data_dir) * 1000)
-    return [Result(f"main window ready (median of {runs})", statistics.median(app), "ms",
-                   statistics.median(bare), target_ratio=2.0)]
+    return [Result(f"main window ready, the app's own start (median of {runs})", statistics.median(app), "ms",
+                   statistics.median(bare), target_ratio=1.5)]
 
 
 def _compile_package() -> None:
@@ -141,7 +147,9 @@ def record_sale_latency(setup: Setup) -> list[Result]:
     ours, base = ours[warm:], base[warm:]
     return [
         Result(f"record sale p50 ({n} sales)", percentile(ours, 50), "ms", percentile(base, 50)),
-        Result(f"record sale p95 ({n} sales)", percentile(ours, 95), "ms", percentile(base, 95), target_ratio=3.0),
+        Result(f"record sale p95 ({n} sales)", percentile(ours, 95), "ms", percentile(base, 95), target_ratio=2.5),
+        # issue 21 asks for the p99 to be reported, with no target: at 300 sales it is the third-slowest sale
+        Result(f"record sale p99 ({n} sales)", percentile(ours, 99), "ms", percentile(base, 99)),
     ]
 
 
@@ -189,8 +197,9 @@ def search_as_you_type(setup: Setup) -> list[Result]:
 # --- (4) and (5) marketplace sync against the practice marketplace ----------------------------------------
 
 def pull_orders(setup: Setup) -> list[Result]:
-    """A first sync round bringing in 10 000 Shopee orders (2 000 with --quick) against the same pages fetched
-    with plain requests; see bench/online_sync.py."""
+    """A first sync round bringing in 10 000 Shopee orders (2 000 with --quick) against the plain concurrent
+    downloader (the same slices, pages and detail batches, paced by the same call-limit rule), on loopback and
+    with 150 ± 50 ms a call; see bench/online_sync.py."""
     from bench import online_sync
 
     return online_sync.pull_orders(setup.work, setup.quick)

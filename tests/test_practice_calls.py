@@ -11,6 +11,7 @@ from typing import Any
 
 import requests
 
+from companion.connectors.call_pacing import pace
 from companion.practice.server import PracticeMarketplace
 
 TIMEOUT = 5
@@ -44,6 +45,7 @@ def shopee(m: PracticeMarketplace, method: str, path: str, params: dict[str, Any
         base = f"{c['partner_id']}{path}{ts}{token}{c['shop_id']}"
         common.update(access_token=token, shop_id=c["shop_id"])
     common["sign"] = sign or _hex(c["partner_key"], base)
+    pace("shopee", str(c["partner_id"]), "" if public else str(c["shop_id"]), path)  # a client's pace
     return requests.request(method, c["base_url"] + path, params={**common, **(params or {})}, json=body,
                             timeout=timeout)
 
@@ -58,6 +60,7 @@ def tiktok(m: PracticeMarketplace, method: str, path: str, params: dict[str, Any
     raw = json.dumps(body, separators=(",", ":")) if body is not None else ""
     text = path + "".join(f"{k}{q[k]}" for k in sorted(q)) + raw
     q["sign"] = sign or _hex(c["app_secret"], c["app_secret"] + text + c["app_secret"])
+    pace("tiktok", c["app_key"], q.get("shop_cipher", ""), path)  # a client's pace
     headers = {"x-tts-access-token": c["access_token"] if token is None else token,
                "Content-Type": "application/json"}
     return requests.request(method, c["base_url"] + path, params=q, data=raw.encode() if raw else None,
@@ -75,6 +78,7 @@ def lazada(m: PracticeMarketplace, path: str, params: dict[str, Any] | None = No
         p["access_token"] = c["access_token"] if token is None else token
     p["sign"] = sign or _hex(c["app_secret"], path + "".join(f"{k}{p[k]}" for k in sorted(p))).upper()
     url = (c["auth_base_url"] if auth else c["base_url"]) + path
+    pace("lazada", c["app_key"], "", path)  # a client's pace
     if method == "POST":
         return requests.post(url, data=p, timeout=timeout)
     return requests.get(url, params=p, timeout=timeout)

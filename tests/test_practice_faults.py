@@ -36,7 +36,8 @@ def test_server_error_only_on_chosen_platform(market: PracticeMarketplace) -> No
 def test_throttling_shapes(market: PracticeMarketplace) -> None:
     admin(market, "/faults", {"rates": {"*": {"throttle": 1.0}}})
     r = tiktok(market, "GET", "/authorization/202309/shops")
-    assert r.status_code == 429 and r.headers["Retry-After"] and r.json()["code"] != 0
+    # TikTok's rate-limit page documents HTTP 429 and code 36009002 but no Retry-After (docs/RATE_LIMITS.md)
+    assert r.status_code == 429 and "Retry-After" not in r.headers and r.json()["code"] == 36009002
     s = _shop_info(market)
     assert s.status_code == 200 and s.json()["error"] == "error_rate_limit"  # issue 14: the reference's code
     z = lazada(market, "/orders/get", {"update_after": "2024-01-01T00:00:00+07:00"})

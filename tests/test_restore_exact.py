@@ -83,7 +83,7 @@ CRAFTED: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
                             "version rows 1, 2, 4"),
     "latest version row removed": (lambda d, _t: _backup_then(
         d, f"DELETE FROM schema_migrations WHERE version = {migrations.latest_version()}"),
-        "extra table hub_field_clock"),  # what the latest migration (v12) adds
+        "table stock_movements changed"),  # what the latest migration (v13) changes: one index fewer
     "newer version": (lambda d, _t: _backup_then(
         d, f"INSERT INTO schema_migrations VALUES ({migrations.latest_version() + 1}, 'later')"),
                       "versi Seller Companion yang lebih baru"),

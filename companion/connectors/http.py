@@ -9,6 +9,7 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -65,12 +66,25 @@ class HttpResponse:
 
 
 class Http:
-    """A requests.Session with explicit (connect, read) timeouts and certificate checks on every call."""
+    """requests with explicit (connect, read) timeouts and certificate checks on every call. Safe to share between
+    threads (the sync's order walk overlaps calls): each thread gets its own requests.Session (requests does not
+    promise a Session is thread-safe), unless one `session` was given, which is then used by every thread."""
 
     def __init__(self, session: requests.Session | None = None, connect_timeout: float = CONNECT_TIMEOUT,
                  read_timeout: float = READ_TIMEOUT) -> None:
-        self.session = session or requests.Session()
+        self._given = session
+        self._local = threading.local()
         self.timeout = (connect_timeout, read_timeout)
+
+    @property
+    def session(self) -> requests.Session:
+        """The calling thread's session (made at its first call), or the one given."""
+        if self._given is not None:
+            return self._given
+        own: requests.Session | None = getattr(self._local, "session", None)
+        if own is None:
+            own = self._local.session = requests.Session()
+        return own
 
     def send(self, method: str, url: str, *, params: Params | None = None, body: str | None = None,
              form: Mapping[str, str] | None = None, headers: Mapping[str, str] | None = None,

@@ -44,7 +44,10 @@ class WaitingChat:
 
 
 class ReplyRule(Protocol):
-    """When a channel counts a waiting buyer as unanswered; None when the chat is not counted at all."""
+    """When a channel counts a waiting buyer as unanswered; None when the chat is not counted at all.
+
+    A rule never makes a later question due earlier, nor due before it was asked (same facts, same zone): the inbox
+    reads its list in `waiting_since` order from an index and relies on it (services/inbox_pages.py)."""
 
     def deadline(self, chat: WaitingChat) -> datetime | None: ...
 

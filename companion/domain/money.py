@@ -1,10 +1,10 @@
-"""Money is whole rupiah held in int; shown as Rp15.000 through Babel; read from what people type."""
+"""Money is whole rupiah held in int; shown as Rp15.000 (as Babel writes it: domain/number_text.py, without loading
+Babel for the app's own locales); read from what people type."""
 
 from __future__ import annotations
 
-from babel.numbers import format_currency, format_decimal
-
 from companion.domain.errors import UserError
+from companion.domain.number_text import rupiah_text, whole_number_text
 from companion.domain.typed_numbers import MAX_PRICE, MAX_QUANTITY, read_amount, read_count
 from companion.i18n import N_, babel_locale
 
@@ -14,11 +14,23 @@ __all__ = ["MAX_PRICE", "MAX_QUANTITY", "check_price", "check_quantity", "format
 
 def format_rupiah(amount: int, lang: str | None = None) -> str:
     """Rp15.000 (no decimals: the rupiah has no coins below 1)."""
-    return format_currency(amount, "IDR", format="¤#,##0", locale=babel_locale(lang), currency_digits=False)
+    locale = babel_locale(lang)
+    text = rupiah_text(amount, locale)
+    if text is not None:
+        return text
+    from babel.numbers import format_currency  # another locale or a fraction: Babel itself
+
+    return format_currency(amount, "IDR", format="¤#,##0", locale=locale, currency_digits=False)
 
 
 def format_quantity(quantity: int, lang: str | None = None) -> str:
-    return format_decimal(quantity, locale=babel_locale(lang))
+    locale = babel_locale(lang)
+    text = whole_number_text(quantity, locale)
+    if text is not None:
+        return text
+    from babel.numbers import format_decimal  # another locale or a fraction: Babel itself
+
+    return format_decimal(quantity, locale=locale)
 
 
 def parse_rupiah(text: str | int | float | None, field: str = N_("Price")) -> int:

@@ -15,8 +15,6 @@ import re
 from decimal import Decimal
 from enum import StrEnum
 
-from babel.numbers import NumberFormatError, parse_decimal
-
 from companion.domain.errors import UserError
 from companion.i18n import N_
 
@@ -103,6 +101,8 @@ def _read_text(value: str, field: str, money: bool) -> Decimal:
             text = text[:-2]  # "Rp15.000,-"
     if not _SHAPE.match(text):
         raise NumberRefused(Reason.NOT_A_NUMBER, field, value, money=money)
+    from babel.numbers import NumberFormatError, parse_decimal  # loaded when someone first types a number
+
     readings: set[Decimal] = set()
     for locale in _LOCALES:
         try:

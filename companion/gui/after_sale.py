@@ -4,23 +4,26 @@ receipt's text filled in; nothing is sent until the shop presses send in WhatsAp
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
-from companion.domain.print_doc import columns, plain_lines
 from companion.gui.context import AppContext
 from companion.gui.whatsapp_open import open_whatsapp
 from companion.i18n import tr
-from companion.services.receipts import sale_receipt
-from companion.services.sales import SaleResult
-from companion.store import customers as customer_store
-from companion.store import sales as sale_store
+
+if TYPE_CHECKING:  # the sale's modules load with the first sale (or right after the first paint), not before it
+    from companion.services.sales import SaleResult
 
 CHAT_PAPER_MM = 58  # a phone screen is narrow: the 58 mm receipt's 32 columns fit without wrapping
 
 
 def receipt_text(ctx: AppContext, sale_id: str) -> str:
     """The receipt as the thermal printer would print it, in WhatsApp's monospace block so its columns line up."""
+    from companion.domain.print_doc import columns, plain_lines
+    from companion.services.receipts import sale_receipt  # the receipt's printing support loads when first asked
+
     lines = plain_lines(sale_receipt(ctx.db, sale_id), columns(CHAT_PAPER_MM))
     return "```\n" + "\n".join(line.rstrip() for line in lines).strip("\n") + "\n```"
 
@@ -47,6 +50,9 @@ class AfterSaleBar(QWidget):
 
     def show_sale(self, result: SaleResult) -> None:
         """The sale just saved; the WhatsApp button only when its customer has a phone."""
+        from companion.store import customers as customer_store
+        from companion.store import sales as sale_store
+
         self.sale_id = result.sale_id
         sale = sale_store.get(self.ctx.db, result.sale_id)
         customer = customer_store.get(self.ctx.db, sale.customer_id) if sale and sale.customer_id else None

@@ -1,4 +1,5 @@
-"""Starting the desktop app: language, database checks, the start-up backup, the main window."""
+"""Starting the desktop app: the folder lock, the language, the main window with its first page painted; the rest
+of the start (practice mode, sync, alerts, backup, the full file check) follows the paint (gui/startup_later.py)."""
 
 from __future__ import annotations
 
@@ -6,22 +7,21 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from companion import i18n
 from companion.domain.settings_keys import LANGUAGE
 from companion.gui.fonts import ensure_a_font, point_offscreen_at_bundled_fonts, style_font_rule
+from companion.gui.startup_later import DAILY_BACKUP_CHECK_MS, LaterStart, start_alerts, start_online, stop_online
 from companion.gui.style import STYLE
 from companion.resources import resource_path
 
 if TYPE_CHECKING:
     from companion.gui.context import AppContext
-    from companion.gui.main_window import MainWindow
-    from companion.gui.practice_mode import PracticeMode
+    from companion.services.first_use import Start
 
-DAILY_BACKUP_CHECK_MS = 60 * 60 * 1000  # look hourly whether today's backup is due
+__all__ = ["DAILY_BACKUP_CHECK_MS", "app_icon", "application", "run", "start_alerts", "start_online", "stop_online"]
 
 
 def application() -> QApplication:
@@ -53,108 +53,38 @@ def run(data_dir: Path, lang: str | None = None, start_page: str = "counter", ex
 
 
 def _run(data_dir: Path, lang: str | None, start_page: str, exit_when_ready: bool) -> int:
+    """Only what the first page shows comes before the first paint; the rest of the start (gui/startup_later.py)
+    runs once the window is on screen: nothing the owner waits for is done before it must be."""
     app = application()
     from companion.gui.error_dialog import install_error_handling
 
     install_error_handling(data_dir)  # the log file and the "Salin detail" dialog, before anything can fail
-    from companion.gui.startup import check_database_or_recover
+    from companion.gui.startup_first import opens_cleanly
 
-    if not check_database_or_recover(data_dir):
-        return 1
-    from companion.gui.cashier_login import log_in
+    if not opens_cleanly(data_dir):  # a file that does not open, or needs a migration: the full check first
+        from companion.gui.startup import check_database_or_recover
+
+        if not check_database_or_recover(data_dir):
+            return 1
     from companion.gui.context import AppContext
     from companion.gui.main_window import MainWindow, show_fitted
 
     ctx = AppContext(data_dir)
     i18n.set_language(lang or ctx.setting(LANGUAGE) or i18n.DEFAULT_LANGUAGE)
-    from companion.gui.welcome_wizard import greet_new_shop, open_first_task
+    from companion.services.first_use import welcome_done
 
-    start = greet_new_shop(ctx)  # a new shop's welcome, before practice mode is decided
-    window = MainWindow(ctx, start_page)
-    practice = start_online(ctx, window)
+    start = None if welcome_done(ctx.db) else _greet(ctx)  # a new shop's welcome, before practice mode is decided
+    window = MainWindow(ctx, start_page, strip_after_paint=True)
     show_fitted(window)
-    QTimer.singleShot(0, lambda: open_first_task(window, start))
-    if not exit_when_ready:  # with cashiers set up, who is at the counter is asked first (gui/cashier_login.py)
-        QTimer.singleShot(0, lambda: log_in(window, ctx))
-    if exit_when_ready:
-        _exit_after_first_paint(app, window)
-    QTimer.singleShot(0, lambda: start_alerts(ctx, window))
-    QTimer.singleShot(0, lambda: _backup_in_background(ctx, "start"))
-    timer = QTimer(window)
-    timer.timeout.connect(lambda: _backup_in_background(ctx, "daily"))
-    timer.start(DAILY_BACKUP_CHECK_MS)
+    later = LaterStart(ctx, window, start, exit_when_ready)
     code = app.exec()
-    stop_online(ctx, practice)
+    later.stop()
     ctx.close()
     return code
 
 
-def _exit_after_first_paint(app: QApplication, window: QWidget) -> None:
-    """For the start-up bench (`--exit-when-ready`): print "ready" once the window has painted, then quit."""
+def _greet(ctx: AppContext) -> Start | None:
+    """The welcome wizard (and the channel registry its pages name) loads only for a shop that has not had it."""
+    from companion.gui.welcome_wizard import greet_new_shop
 
-    class FirstPaint(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if (event.type() == QEvent.Type.Paint and isinstance(watched, QWidget)
-                    and watched.window() is window):
-                app.removeEventFilter(self)
-                QTimer.singleShot(0, done)  # after the rest of this paint pass
-            return False
-
-    def done() -> None:
-        print("ready", flush=True)
-        app.quit()
-
-    app.installEventFilter(FirstPaint(window))
-
-
-def start_online(ctx: AppContext, window: MainWindow) -> PracticeMode:
-    """The practice banner, practice mode for a shop with no real online shop yet, and the sync engine."""
-    from companion.domain.settings_keys import PRACTICE_DECLINED
-    from companion.gui.practice_banner import PracticeBanner
-    from companion.gui.practice_mode import practice_mode
-    from companion.gui.sync_bridge import SyncBridge
-    from companion.store.accounts import has_real_accounts
-
-    practice = practice_mode(ctx)
-    practice.move_mixed_rows()  # once: a shop from before the practice book has its practice rows moved out
-    window.add_banner(PracticeBanner(practice))
-    ctx.sync = SyncBridge(ctx, practice.credentials_source)
-    practice.state_changed.connect(lambda: _sync_when_practice_ready(ctx, practice))
-    if not has_real_accounts(ctx.db) and not ctx.setting(PRACTICE_DECLINED):
-        practice.start(remember=False)  # the sync starts once the practice server answers
-    else:
-        ctx.sync.start()
-    return practice
-
-
-def start_alerts(ctx: AppContext, window: MainWindow) -> None:
-    """The tray icon counting waiting buyers and the new-question / near-deadline notifications, once the
-    window is on screen (they read the inbox, which the first paint should not wait for)."""
-    from companion.gui.alerts import install_alerts
-
-    install_alerts(ctx, window)  # parented to the window: it lives and ends with it
-
-
-def _sync_when_practice_ready(ctx: AppContext, practice: PracticeMode) -> None:
-    """Practice shops need a round as soon as their server answers, not after the first poll interval."""
-    if practice.busy or ctx.sync is None:
-        return
-    if not ctx.sync.running:
-        ctx.sync.start()
-    elif practice.running:
-        ctx.sync.sync_now()
-
-
-def stop_online(ctx: AppContext, practice: PracticeMode) -> None:
-    """On quit: the sync thread first (it may be talking to the practice server), then the server."""
-    if ctx.sync is not None:
-        ctx.sync.stop()
-    practice.shutdown()
-
-
-def _backup_in_background(ctx: object, reason: str) -> None:
-    from companion.gui.context import AppContext
-    from companion.store import backup
-
-    assert isinstance(ctx, AppContext)
-    ctx.work.run(lambda _db, _progress: backup.backup_if_due(ctx.data_dir, reason))
+    return greet_new_shop(ctx)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
@@ -23,10 +24,12 @@ from companion.gui.cashier_login import ensure_cashier
 from companion.gui.context import AppContext
 from companion.gui.messages import error_text
 from companion.gui.owner_pin import ask_owner
-from companion.gui.qris_pay_dialog import QrisPayDialog
 from companion.i18n import tr
 from companion.services.qris import static_payload
-from companion.services.sales import SaleResult, record_sale
+
+if TYPE_CHECKING:  # the sale's modules load with the first sale (or right after the first paint), not before it
+    from companion.gui.qris_pay_dialog import QrisPayDialog
+    from companion.services.sales import SaleResult
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,8 @@ class Checkout:
         except UserError as exc:
             self.failed(exc.message())
             return
+        from companion.gui.qris_pay_dialog import QrisPayDialog  # segno loads with the first QRIS sale
+
         dialog = QrisPayDialog(code, amount, self.parent)
         dialog.accepted.connect(then)
         dialog.rejected.connect(self.back)
@@ -120,6 +125,8 @@ class Checkout:
         dialog.open()
 
     def record(self, request: SaleRequest, payment: Payment) -> None:
+        from companion.services.sales import record_sale
+
         try:
             result = record_sale(self.ctx.db, request.lines, payment=payment, sale_discount=request.sale_discount,
                                  sale_id=request.sale_id, actor=self.ctx.cashier_id)

@@ -4,6 +4,7 @@ online shops' sync status along the bottom."""
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -23,9 +24,11 @@ from companion.gui.context import AppContext
 from companion.gui.owner_pin import ask_owner
 from companion.gui.page_table import PAGES
 from companion.gui.pages.base import Page
-from companion.gui.sync_status import SyncStatusStrip
 from companion.i18n import tr
 from companion.services.change import Change
+
+if TYPE_CHECKING:
+    from companion.gui.sync_status import SyncStatusStrip
 
 PREFERRED_SIZE = (1200, 760)
 # every page is laid out to fit 1280×650 (a 1280×720 screen — 1920×1080 at 150 % — less the taskbar and the title
@@ -64,12 +67,15 @@ def show_fitted(window: QMainWindow) -> None:
 # Pages (gui/page_table.py) are built the first time they are opened, so the window is ready as soon as the first
 # page is.
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext, start_page: str = "counter") -> None:
+    def __init__(self, ctx: AppContext, start_page: str = "counter", strip_after_paint: bool = False) -> None:
+        """`strip_after_paint`: the app's start (gui/app.py) builds the sync strip once the window has painted
+        (`finish_start`); every other window (screenshots, tests, the self-test) has it from the start."""
         super().__init__()
         self.ctx = ctx
         self.pages: dict[str, Page] = {}
         self.banners: list[QWidget] = []
-        self.sync_strip: SyncStatusStrip | None = None
+        self._strip: SyncStatusStrip | None = None
+        self._strip_wanted = not strip_after_paint
         self._shown = ""  # the key of the page shown last (an owner-only page is not asked for again on a rebuild)
         self.resize(*PREFERRED_SIZE)
         self.setMinimumSize(*MINIMUM_SIZE)
@@ -107,11 +113,11 @@ class MainWindow(QMainWindow):
             banner.setParent(None)  # out of the old body before it is thrown away
             self.banner_area.addWidget(banner)
             banner.setVisible(shown)
-        if self.sync_strip is not None:
-            self.sync_strip.detach()
-        self.sync_strip = SyncStatusStrip(self.ctx)
-        self.sync_strip.open_settings.connect(lambda: self.open_page("settings"))
-        self.sync_strip.open_hub.connect(lambda: self.open_page("settings").show_hub())  # type: ignore[attr-defined]
+        if self._strip is not None:
+            self._strip.detach()
+            self._strip = None
+        self._strip_slot = QVBoxLayout()
+        self._strip_slot.setContentsMargins(0, 0, 0, 0)
         pages = QHBoxLayout()
         pages.setContentsMargins(0, 0, 0, 0)
         pages.setSpacing(0)
@@ -123,12 +129,38 @@ class MainWindow(QMainWindow):
         layout.setSpacing(0)
         layout.addLayout(self.banner_area)
         layout.addLayout(pages, 1)
-        layout.addWidget(self.sync_strip)
+        layout.addLayout(self._strip_slot)
         self.setCentralWidget(body)
+        if self._strip_wanted:
+            self._make_strip()
         for n, (key, *_rest) in enumerate(PAGES):
             shortcut = QShortcut(QKeySequence(f"F{n + 1}"), self)
             shortcut.activated.connect(lambda k=key: self.open_page(k))
         self.open_page(start_page)
+
+    @property
+    def sync_strip(self) -> SyncStatusStrip:
+        """The online shops' strip along the bottom. It loads every channel's package (the registry, HTTP), so the
+        app's start builds it right after the first paint (gui/startup_later.py); asking for it builds it now."""
+        if self._strip is None:
+            self._strip_wanted = True
+            self._make_strip()
+        assert self._strip is not None
+        return self._strip
+
+    def finish_start(self) -> None:
+        """After the first paint: what the first page did not need (the sync strip)."""
+        _ = self.sync_strip
+
+    def _make_strip(self) -> None:
+        from companion.gui.sync_status import SyncStatusStrip
+
+        strip = SyncStatusStrip(self.ctx)
+        strip.open_settings.connect(lambda: self.open_page("settings"))
+        strip.open_hub.connect(lambda: self.open_page("settings").show_hub())  # type: ignore[attr-defined]
+        self._strip_slot.addWidget(strip)
+        strip.show()  # a widget added to a window already on screen stays hidden until shown
+        self._strip = strip
 
     def add_banner(self, widget: QWidget) -> None:
         """A banner above the pages (such as the practice-mode label); it stays across language rebuilds."""

@@ -11,8 +11,6 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
 from companion.gui.context import AppContext
 from companion.gui.outlet_words import with_outlet
-from companion.gui.shift_dialogs import ask_close_shift, ask_open_shift, show_shift_history
-from companion.gui.shift_words import opened_text
 from companion.i18n import tr
 from companion.services.change import Change
 from companion.store import shifts as shift_store
@@ -44,7 +42,7 @@ class ShiftBar(QFrame):
         self.action.clicked.connect(self._act)
         self.history_button = QPushButton(tr("Shift history"))
         self.history_button.setObjectName("shiftHistory")
-        self.history_button.clicked.connect(lambda: show_shift_history(self, self.ctx))
+        self.history_button.clicked.connect(self._show_history)
         row = QHBoxLayout(self)
         row.setContentsMargins(10, 2, 6, 2)
         row.addWidget(self.state, 1)
@@ -64,6 +62,8 @@ class ShiftBar(QFrame):
             self.state.setText(tr("Shift not opened yet"))
             self.action.setText(tr("Open shift"))
         else:
+            from companion.gui.shift_words import opened_text  # Babel's dates load once a shift is open
+
             self.state.setText(opened_text(self.ctx, self.shift))
             self.action.setText(tr("Close shift"))
         self.state.setText(with_outlet(self.ctx.db, self.state.text()))  # "… · Outlet: Cabang Pasar" (several)
@@ -73,7 +73,14 @@ class ShiftBar(QFrame):
             widget.style().unpolish(widget)
             widget.style().polish(widget)
 
+    def _show_history(self) -> None:
+        from companion.gui.shift_dialogs import show_shift_history  # the dialogs load when first used
+
+        show_shift_history(self, self.ctx)
+
     def _act(self) -> None:
+        from companion.gui.shift_dialogs import ask_close_shift, ask_open_shift
+
         shift = shift_store.current(self.ctx.db)  # another window may have opened or closed it meanwhile
         done = ask_open_shift(self, self.ctx) if shift is None else ask_close_shift(self, self.ctx, shift.id)
         self.refresh()

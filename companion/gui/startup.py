@@ -1,4 +1,5 @@
-"""The check before the window opens: a damaged data file is offered a restore, never silently used."""
+"""A damaged data file is offered a restore, never silently used: before the window when the file does not open
+(gui/startup_first.py), else over the window once its full check has run (gui/startup_later.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,13 @@ def check_database_or_recover(data_dir: Path, parent: QWidget | None = None) -> 
     path = db_path(data_dir)
     if not path.exists() or backup.quick_check(path):
         return True
+    return recover(data_dir, parent)
+
+
+def recover(data_dir: Path, parent: QWidget | None = None) -> bool:
+    """The file failed its check: offer the newest good backup. True once restored; False when the person chose to
+    quit or there is no good backup (the file is left as it was)."""
+    path = db_path(data_dir)
     good = backup.newest_good_backup(data_dir)
     if good is None:
         _tell(parent, tr("The data file is damaged and there is no good backup: keep the file {file} and contact "

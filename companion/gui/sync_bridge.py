@@ -4,21 +4,25 @@
     ctx.sync.start()
 
 After every round the bridge announces the Change the round's services returned (orders, product stock, sync
-status), so pages refresh what moved without reading the orders again.
+status), so pages refresh what moved without reading the orders again. A shop's long order walk reports its
+progress (`progress_changed`, `walks()`) without any database read, so a page every few milliseconds costs nothing.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from companion.connectors.base import Credentials
 from companion.gui.context import AppContext
+from companion.gui.sync_progress import SHOW_AFTER
 from companion.services.change import Change
 from companion.store import outbox
 from companion.store.accounts import AccountRow
 from companion.sync.events import AccountResult, RoundSummary, SyncEvent
+from companion.sync.progress import ShopProgress
 from companion.sync.runner import SyncRunner
 
 
@@ -27,6 +31,7 @@ class SyncBridge(QObject):
 
     event = Signal(object)  # type: ignore[assignment]  # the name docs/SYNC.md gives; hides QObject.event
     state_changed = Signal()
+    progress_changed = Signal()  # a walk moved on, started showing or ended: read `walks()`
     _relay = Signal(object)  # emitted on the runner's thread, delivered queued
 
     def __init__(self, ctx: AppContext, credentials_source: Callable[[AccountRow], Credentials],
@@ -42,6 +47,8 @@ class SyncBridge(QObject):
         self.running = False
         self.in_round = False
         self._announcing = False
+        self._walks: dict[str, tuple[float, ShopProgress]] = {}  # account id → (when its walk started, latest)
+        self.clock: Callable[[], float] = time.monotonic
         ctx.changed.connect(self._on_local_change)
 
     # --- the runner's controls --------------------------------------------------------------------------
@@ -83,6 +90,11 @@ class SyncBridge(QObject):
         """The latest result of one account (from its last round), or None before the first."""
         return self._results.get(account_id)
 
+    def walks(self) -> list[ShopProgress]:
+        """The walks under way for SHOW_AFTER seconds or more, in the order they started (shorter ones: none)."""
+        now = self.clock()
+        return [latest for started, latest in self._walks.values() if now - started >= SHOW_AFTER]
+
     def pending_changes(self) -> int:
         """Commands (stock numbers, replies) still waiting to leave the laptop."""
         if self._last_summary is not None:
@@ -93,6 +105,10 @@ class SyncBridge(QObject):
     def _deliver(self, event: SyncEvent) -> None:
         if not self.shown:  # the shop's own sync while the window shows the practice book: nothing on screen is its
             return
+        if event.kind == "progress":
+            if event.progress is not None:
+                self._on_progress(event.progress)
+            return
         if event.kind == "chats":  # new buyer messages between rounds: the inbox and tray look again, nothing else
             if event.change is not None:
                 self._announcing = True
@@ -101,6 +117,9 @@ class SyncBridge(QObject):
                 finally:
                     self._announcing = False
             return
+        if event.kind in ("round_started", "round_finished") and self._walks:
+            self._walks.clear()  # a walk that stopped on a problem sends no finished record
+            self.progress_changed.emit()
         if event.kind == "round_started":
             self.in_round = True
         elif event.kind == "account_finished" and event.account is not None:
@@ -117,6 +136,20 @@ class SyncBridge(QObject):
                 self._announcing = False
         self.event.emit(event)
         self.state_changed.emit()
+
+    def _on_progress(self, progress: ShopProgress) -> None:
+        """Keep the latest record of each shop's walk; drop it when finished. A new walk is looked at again once
+        it has run SHOW_AFTER seconds, even when no page arrives just then."""
+        account = progress.account_id
+        if progress.finished:
+            if self._walks.pop(account, None) is not None:
+                self.progress_changed.emit()
+            return
+        started = self._walks[account][0] if account in self._walks else self.clock()
+        if account not in self._walks:
+            QTimer.singleShot(int(SHOW_AFTER * 1000) + 20, self, self.progress_changed.emit)
+        self._walks[account] = (started, progress)
+        self.progress_changed.emit()
 
     def _on_local_change(self, change: Change) -> None:
         """A sale, count, import or mapping changed stock here: the marketplaces should follow soon."""

@@ -1,7 +1,8 @@
 """The strip along the bottom of the window: how the online shops are doing, in one glance.
 
 Each linked shop with its last good sync ("5 menit lalu"), how many stock changes still wait to go out,
-and the last problem as one sentence with what to do. Being offline is a calm state, not an alarm.
+and the last problem as one sentence with what to do. Being offline is a calm state, not an alarm. During a long
+walk (a first pull of thousands of orders) a line per shop says how far it has come and about how long is left.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from companion.gui.durations import ago_text
 from companion.gui.hub_strip import HubStripLine
 from companion.gui.link_shop_dialog import relink_shop
 from companion.gui.order_times import channel_name
+from companion.gui.sync_progress import progress_line
 from companion.i18n import tr
 from companion.services.change import Change
 from companion.store import accounts as account_store
@@ -43,6 +45,7 @@ QLabel#syncState { font-weight: bold; color: #1f2d26; }
 QLabel#syncState[tone="problem"] { color: #a14a00; }
 QLabel#syncState[tone="calm"] { color: #4a5560; }
 QLabel#syncShops { color: #555; }
+QLabel#syncProgress { color: #1f5f3f; }
 """
 
 
@@ -71,6 +74,11 @@ class SyncStatusStrip(QFrame):
         self.shops_label = QLabel()
         self.shops_label.setObjectName("syncShops")
         self.shops_label.setWordWrap(True)
+        self.progress_label = QLabel()  # the shops' long walks (hidden when none runs long enough to mention)
+        self.progress_label.setObjectName("syncProgress")
+        self.progress_label.setWordWrap(True)
+        self.progress_label.hide()
+        self._labels: dict[str, str] = {}  # account id → "Shopee · Toko Maju", as the last refresh read them
         self.copy_button = QPushButton(tr("Copy details"))
         self.copy_button.clicked.connect(self.copy_detail)
         self.sync_button = QPushButton(tr("Sync now"))
@@ -85,6 +93,7 @@ class SyncStatusStrip(QFrame):
         texts = QVBoxLayout()
         texts.setSpacing(2)
         texts.addWidget(self.state_label)
+        texts.addWidget(self.progress_label)
         texts.addWidget(self.shops_label)
         self.hub_line = HubStripLine()  # the hub, like a marketplace shop (hidden while in no hub)
         self.hub_line.open_hub.connect(self.open_hub.emit)
@@ -104,8 +113,10 @@ class SyncStatusStrip(QFrame):
         if bridge is not self._bridge:
             if self._bridge is not None:
                 self._bridge.state_changed.disconnect(self.refresh)
+                self._bridge.progress_changed.disconnect(self.show_progress)
             if bridge is not None:
                 bridge.state_changed.connect(self.refresh)
+                bridge.progress_changed.connect(self.show_progress)
             self._bridge = bridge
         return bridge
 
@@ -115,6 +126,7 @@ class SyncStatusStrip(QFrame):
         self.ctx.changed.disconnect(self._on_change)
         if self._bridge is not None:
             self._bridge.state_changed.disconnect(self.refresh)
+            self._bridge.progress_changed.disconnect(self.show_progress)
             self._bridge = None
 
     def _on_change(self, change: Change) -> None:
@@ -125,6 +137,8 @@ class SyncStatusStrip(QFrame):
         bridge = self._attach()
         self.hub_line.refresh(self.ctx.db, self.ctx.in_practice_book)
         accounts = account_store.active(self.ctx.db)
+        self._labels = {a.id: account_label(a) for a in accounts}
+        self.show_progress()
         if bridge is None or not accounts:
             self._show_unlinked()
             return
@@ -151,6 +165,19 @@ class SyncStatusStrip(QFrame):
         else:
             self._set_state(tr("Online shops are up to date"), "", "")
         self.copy_button.setVisible(bool(self.detail))
+
+    def show_progress(self) -> None:
+        """The walks the bridge reports, one shop after another; no database read (a page may come every few ms)."""
+        bridge = self._bridge
+        lines = [progress_line(self._label_for(p.account_id), p) for p in bridge.walks()] if bridge else []
+        self.progress_label.setText("     ".join(lines))
+        self.progress_label.setVisible(bool(lines))
+
+    def _label_for(self, account_id: str) -> str:
+        if account_id not in self._labels:  # linked since the last refresh
+            account = account_store.get(self.ctx.db, account_id)
+            self._labels[account_id] = account_label(account) if account is not None else ""
+        return self._labels[account_id]
 
     def _show_unlinked(self) -> None:
         self.detail = ""

@@ -11,6 +11,7 @@ from companion.practice.credentials import issue_code
 from companion.practice.exchange import Reply, Request
 from companion.practice.faults import Faults
 from companion.practice.fulfilment import Refused
+from companion.practice.network import Network
 from companion.practice.photos import PREFIX, photo_for, photo_path
 from companion.practice.state import NotFound, OutOfStock, PracticeState
 
@@ -20,6 +21,7 @@ class PracticeMarketplace(Protocol):
 
     state: PracticeState
     faults: Faults
+    network: Network
     buyers: BuyerSimulator
 
     def credentials(self) -> dict[str, Any]: ...
@@ -216,6 +218,14 @@ def faults(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
     return m.faults.describe()
 
 
+def network(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
+    """{"latency_ms": 150, "jitter_ms": 50, "seed": 1, "limits": true} (keys left out keep their value; limits go off
+    only with "limits_off_for" naming a purpose in practice/network.py); answers the settings and the counts."""
+    if body:
+        m.network.configure(m.network.config.updated(body))
+    return m.network.describe()
+
+
 def buyers(m: PracticeMarketplace, body: dict[str, Any]) -> Any:
     """{"seed": 1, "pace_seconds": 2} starts buyers, {"pace_seconds": 0} stops them, {"steps": 10} runs 10 now."""
     if "seed" in body:
@@ -294,6 +304,8 @@ ROUTES: dict[tuple[str, str], Callable[[PracticeMarketplace, dict[str, Any]], An
     ("POST", "/messages"): add_message,
     ("GET", "/faults"): faults,
     ("POST", "/faults"): faults,
+    ("GET", "/network"): network,
+    ("POST", "/network"): network,
     ("GET", "/buyers"): buyers,
     ("POST", "/buyers"): buyers,
     ("GET", "/chat"): chat,

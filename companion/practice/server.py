@@ -28,6 +28,7 @@ from companion.practice.channels import registered_channels
 from companion.practice.credentials import credentials_json, ensure_credentials
 from companion.practice.exchange import Context, Reply, Request
 from companion.practice.faults import Faults
+from companion.practice.network import Network, NetworkConfig, registered_limits
 from companion.practice.plugin import Handler, PracticeChannel
 from companion.practice.state import PracticeState
 
@@ -58,7 +59,8 @@ class PracticeMarketplace:
     defaults to the practice part of every registered channel."""
 
     def __init__(self, data_dir: Path | str, port: int = 0, host: str = "127.0.0.1",
-                 channels: Sequence[PracticeChannel] | None = None) -> None:
+                 channels: Sequence[PracticeChannel] | None = None, network: NetworkConfig | None = None) -> None:
+        """`network`: latency, jitter and the platforms' call limits (practice/network.py; limits on by default)."""
         self.data_dir = Path(data_dir)
         self.host, self.port = host, port
         self.channels = {c.name: c for c in (registered_channels() if channels is None else channels)}
@@ -66,6 +68,7 @@ class PracticeMarketplace:
         self.state = PracticeState(self.data_dir, list(self.channels.values()))
         ensure_credentials(self.state)
         self.faults = Faults()
+        self.network = Network(registered_limits(self.channels), network)
         self.buyers = BuyerSimulator(self.state)
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -145,6 +148,10 @@ class PracticeMarketplace:
         return Reply(404, {"error": f"nothing at {parts.path}", "base_urls": self.base_urls})
 
     def _platform_call(self, ctx: Context, handler: Handler, request: Request) -> Reply:
+        arrival = self.network.arrive(ctx.platform, request)  # counted on arrival, then the wire's delay
+        arrival.wait()
+        if not arrival.admitted:
+            return self.channels[ctx.platform].throttled()
         plan = self.faults.plan
         if ctx.fires("timeout"):
             time.sleep(plan.timeout_seconds)

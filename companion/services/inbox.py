@@ -24,6 +24,7 @@ from companion.domain.marketplace import Conversation, Message
 from companion.domain.money import format_rupiah
 from companion.domain.settings_keys import CHAT_HOLIDAY, CHAT_SHIPPING_ESTIMATE, TIME_ZONE
 from companion.i18n import N_
+from companion.services import inbox_pages
 from companion.services.change import Change
 from companion.services.reply_rules import reply_rule, reply_rules
 from companion.store import accounts as account_store
@@ -461,16 +462,9 @@ def clock_of(row: ConversationRow, zone: str) -> Clock | None:
 
 def inbox_view(db: Database, now: datetime, channel: str | None = None, state: str = "all",
                search: str = "") -> list[tuple[ConversationRow, Clock | None]]:
-    """Waiting conversations first, most urgent on top (domain.deadlines.urgency_key); then the rest, newest first."""
-    from companion.domain.deadlines import urgency_key
-
-    zone = settings_store.get(db, TIME_ZONE)
-    rows = [(r, clock_of(r, zone)) for r in inbox_store.conversations(db, channel, state, search)]
-    if state == "overdue":
-        rows = [(r, c) for r, c in rows if c is not None and c.overdue(now)]
-    waiting = sorted(((r, c) for r, c in rows if c is not None), key=lambda rc: urgency_key(rc[1], now))
-    rest = [(r, c) for r, c in rows if c is None]
-    return [*waiting, *rest]
+    """Waiting conversations first, most urgent on top (domain.deadlines.urgency_key); then the rest, newest first.
+    The whole list; the Kotak Masuk page reads it a screenful at a time (services.inbox_pages.InboxPager)."""
+    return inbox_pages.inbox_view(db, now, channel, state, search)
 
 
 class ResponseOverview(NamedTuple):

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from companion.domain.clock import local_day, now_utc, stamp
 from companion.domain.errors import NotFound, UserError
-from companion.domain.ids import fact_id, new_id
+from companion.domain.ids import fact_id, new_id, new_ids
 from companion.domain.ledger import MovementKind
 from companion.domain.money import check_quantity
 from companion.domain.payments import Payment, Settlement, settle
@@ -18,7 +18,6 @@ from companion.i18n import N_
 from companion.services.change import Change
 from companion.services.stock_push import queue_stock_push
 from companion.store import credit as credit_store
-from companion.store import products as product_store
 from companion.store import sales as sale_store
 from companion.store import settings as settings_store
 from companion.store import shifts as shift_store
@@ -69,49 +68,49 @@ def record_sale(
         paid = settle(t.total, payment, local_day(moment, zone) if now is None else None)
         if paid.credit and not credit_store.customer_usable(db, payment.customer_id or ""):
             raise NotFound(N_("This customer was not found: choose them again or add them."))
-        day_code = local_day(moment, zone).strftime("%Y%m%d")
-        number = sale_store.next_number(db, day_code)
-        shift_id = shift_store.open_shift_id(db)
-        outlet = stock_store.this_outlet(db)  # read once: every line's stock comes out of this laptop's outlet
-        _insert_sale(db, sale_id, number, created, (t, len(lines)), paid, payment, actor, (shift_id, outlet))
-        for no, line in enumerate(lines, start=1):
-            product = product_store.get(db, line.product_id)
-            if product is None:
-                raise NotFound(N_("A product in the cart no longer exists: remove it and scan again."))
-            sale_store.insert_line(db, {
-                "id": new_id(), "sale_id": sale_id, "line_no": no, "product_id": product.id,
-                "sku": product.sku, "name": product.display_name, "quantity": line.quantity,
-                "unit_price": line.unit_price, "line_discount": line.line_discount, "line_total": line.total,
-            })
-            stock_store.add_movement(db, product.id, MovementKind.COUNTER_SALE, -line.quantity,
-                                     reference=f"sale:{sale_id}", created_at=created, actor_id=actor,
-                                     outlet_id=outlet)
+        # Read once, inside the transaction (never cached across sales: another laptop's hub apply or another
+        # process may change the shift, outlet or products between two sales): number, shift and outlet in one
+        # statement, every product of the cart in one more. Every line's stock comes out of this laptop's outlet.
+        start = sale_store.counter_start(db, local_day(moment, zone).strftime("%Y%m%d"))
+        named = sale_store.line_products(db, [line.product_id for line in lines])
+        if any(line.product_id not in named for line in lines):
+            raise NotFound(N_("A product in the cart no longer exists: remove it and scan again."))
+        _insert_sale(db, sale_id, start, created, (t, len(lines)), paid, payment, actor)
+        line_ids = new_ids(len(lines))
+        sale_store.insert_lines(db, [
+            {"id": line_ids[no - 1], "sale_id": sale_id, "line_no": no, "product_id": line.product_id,
+             "sku": named[line.product_id].sku, "name": named[line.product_id].name, "quantity": line.quantity,
+             "unit_price": line.unit_price, "line_discount": line.line_discount, "line_total": line.total}
+            for no, line in enumerate(lines, start=1)])
+        stock_store.add_counter_movements(db, [(line.product_id, -line.quantity) for line in lines],
+                                          MovementKind.COUNTER_SALE, reference=f"sale:{sale_id}", created_at=created,
+                                          actor_id=actor, outlet_id=start.outlet_id)
         product_ids = {line.product_id for line in lines}
         queue_stock_push(db, product_ids, f"sale:{sale_id}")
     customers = frozenset({payment.customer_id}) if payment.customer_id else frozenset()
-    return SaleResult(sale_id, number, t, paid.tendered, paid.change,
+    return SaleResult(sale_id, start.number, t, paid.tendered, paid.change,
                       Change(products=frozenset(product_ids), sales=frozenset({sale_id}), customers=customers),
                       settlement=paid)
 
 
-def _insert_sale(db: Database, sale_id: str, number: str, created: str, counted: tuple[SaleTotals, int],
-                 paid: Settlement, payment: Payment, actor: str | None, where: tuple[str | None, str]) -> None:
-    """The sale row and one row per payment method (what counts, what was handed over); `where`: the open shift
-    and the outlet it was sold at."""
+def _insert_sale(db: Database, sale_id: str, start: sale_store.CounterStart, created: str,
+                 counted: tuple[SaleTotals, int], paid: Settlement, payment: Payment, actor: str | None) -> None:
+    """The sale row and one row per payment method (what counts, what was handed over); `start`: its number, the
+    open shift and the outlet it was sold at."""
     t, line_count = counted
-    shift_id, outlet_id = where
+    shift_id = start.shift_id
     sale_store.insert_sale(db, {
-        "id": sale_id, "number": number, "created_at": created, "subtotal": t.subtotal,
+        "id": sale_id, "number": start.number, "created_at": created, "subtotal": t.subtotal,
         "sale_discount": t.sale_discount, "total": t.total, "payment_method": paid.summary,
         "amount_paid": paid.tendered, "change_given": paid.change, "line_count": line_count,
         "customer_id": payment.customer_id, "credit_amount": paid.credit,
         "due_date": payment.due_date.isoformat() if paid.credit and payment.due_date else None,
-        "cashier_id": actor, "shift_id": shift_id, "outlet_id": outlet_id,
+        "cashier_id": actor, "shift_id": shift_id, "outlet_id": start.outlet_id,
     })
-    for part in paid.parts:
-        sale_store.insert_payment(db, {"id": new_id(), "sale_id": sale_id, "method": part.method.value,
-                                       "amount": part.amount, "tendered": part.tendered, "created_at": created,
-                                       "shift_id": shift_id})
+    sale_store.insert_payments(db, [{"id": payment_id, "sale_id": sale_id, "method": part.method.value,
+                                     "amount": part.amount, "tendered": part.tendered, "created_at": created,
+                                     "shift_id": shift_id}
+                                    for part, payment_id in zip(paid.parts, new_ids(len(paid.parts)), strict=True)])
 
 
 def void_sale(db: Database, sale_id: str, reason: str, *, actor: str | None = None) -> Change:

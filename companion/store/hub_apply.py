@@ -18,8 +18,9 @@ Merge rules (domain/hub_tables.py):
 
 The journal is switched to 2 ("applying") for the transaction, so nothing here echoes back to the hub; foreign keys
 are deferred to the commit (`PRAGMA defer_foreign_keys`, https://www.sqlite.org/pragma.html#pragma_defer_foreign_keys),
-since a batch may hold a child before the rename of its parent. Stock caches of every product whose movements arrived
-are rebuilt from the ledger, ordered by (created_at, id), so every laptop shows the same level.
+since a batch may hold a child before the rename of its parent. The stock caches are settled once per batch
+(store/hub_settle.py): new movements add to them where no later count overrides them, any other change to the
+ledger counts its product again from the ledger, ordered by (created_at, id), so every laptop shows the same level.
 """
 
 from __future__ import annotations
@@ -31,10 +32,10 @@ from dataclasses import dataclass, field
 from companion.domain.hub_records import HubChange
 from companion.domain.hub_tables import BY_NAME, SYNCED_TABLES, Merge, SyncedTable
 from companion.store import hub_rows as rows
-from companion.store import stock
+from companion.store import hub_settle
 from companion.store.database import Database
 from companion.store.hub_renames import give_way
-from companion.store.hub_rows import ApplyConflict, Clock
+from companion.store.hub_rows import ApplyConflict, Clock, FieldClocks
 from companion.store.hub_triggers import TOMBSTONE
 
 _REFS = ("product_id", "material_id", "sale_id", "order_id", "conversation_id", "customer_id", "shift_id",
@@ -47,7 +48,9 @@ class AppliedChanges:
 
     rows: dict[str, set[str]] = field(default_factory=dict)
     refs: dict[str, set[str]] = field(default_factory=dict)  # "product_id" -> product ids of changed rows, …
-    moved: set[str] = field(default_factory=set)  # products whose ledger got movements (caches rebuilt)
+    moved: set[str] = field(default_factory=set)  # products whose ledger got movements (caches settled)
+    added: list[hub_settle.NewMovement] = field(default_factory=list)  # new movements: added to the caches
+    recount: set[str] = field(default_factory=set)  # products whose ledger changed otherwise: counted again
     unknown: set[str] = field(default_factory=set)  # tables this app version does not know
     applied: int = 0  # changes that wrote something
     orphans_possible: bool = False  # a row was deleted, or one was dropped for a later delete: check references
@@ -76,37 +79,40 @@ def apply_changes(db: Database, changes: Sequence[HubChange], device_id: str) ->
     db.execute("PRAGMA defer_foreign_keys = ON")
     db.execute("UPDATE hub_state SET journal = 2 WHERE id = 1")
     known: dict[str, set[str]] = {}
-    for change in changes:
-        if change.device_id == device_id:
-            continue
+    theirs = [c for c in changes if c.device_id != device_id]
+    clocks = FieldClocks(db)
+    clocks.load((c.table, c.row_id) for c in theirs if c.table in BY_NAME)
+    for change in theirs:
         table = BY_NAME.get(change.table)
         if table is None:
             out.unknown.add(change.table)
             continue
         if table.name not in known:
             known[table.name] = set(rows.local_columns(db, table))
-        _apply_one(db, table, known[table.name], change, out)
+        _apply_one(clocks, table, known[table.name], change, out)
     _settle_references(db, out)
     if out.moved:
-        stock.rebuild_levels(db, sorted(out.moved))
+        hub_settle.settle(db, out.added, out.recount)
     top = max(c.hlc for c in changes)
     db.execute("UPDATE hub_state SET hlc = max(hlc, ?), pull_cursor = ?, journal = ? WHERE id = 1",
                (top, changes[-1].cursor, 1 if previous == 2 else previous))
     return out
 
 
-def _apply_one(db: Database, table: SyncedTable, known: set[str], change: HubChange, out: AppliedChanges) -> None:
+def _apply_one(clocks: FieldClocks, table: SyncedTable, known: set[str], change: HubChange,
+               out: AppliedChanges) -> None:
+    db = clocks.db
     row = {k: v for k, v in rows.decode(change.payload).items() if k in known}
     if table.local_when and _stays_local(db, table, row):
         return  # this laptop's own (its printer): another version's list of local settings may differ
     stamp: Clock = (change.hlc, change.device_id)
     if change.op == "delete":
-        _delete(db, table, row, change.row_id, stamp, out)
+        _delete(clocks, table, row, change.row_id, stamp, out)
     elif change.op == "insert" and table.merge is Merge.APPEND:
-        _append(db, table, row, change.row_id, stamp, out)
+        _append(clocks, table, row, change.row_id, stamp, out)
     elif change.op in ("insert", "update"):
         carried = list(row) if change.op == "insert" else [f for f in json.loads(change.fields or "[]") if f in row]
-        _latest(db, table, row, change.row_id, (stamp, carried), out)
+        _latest(clocks, table, row, change.row_id, (stamp, carried), out)
 
 
 def _stays_local(db: Database, table: SyncedTable, row: dict[str, object]) -> bool:
@@ -116,21 +122,29 @@ def _stays_local(db: Database, table: SyncedTable, row: dict[str, object]) -> bo
     return bool(db.scalar(f"SELECT {table.local_when.format(row='r')} FROM (SELECT {names}) r", tuple(row.values())))
 
 
-def _note(out: AppliedChanges, table: SyncedTable, row_id: str, row: dict[str, object]) -> None:
+def _note(out: AppliedChanges, table: SyncedTable, row_id: str, row: dict[str, object], *, new: bool = False) -> None:
+    """`new`: the row was inserted just now (for a movement: a plain addition to the caches, unless a count)."""
     out.note(table.name, row_id, row)
     if table.name == "stock_movements" and row.get("product_id"):
-        out.moved.add(str(row["product_id"]))
+        product = str(row["product_id"])
+        out.moved.add(product)
+        added = hub_settle.new_movement(row) if new else None
+        if added is None:
+            out.recount.add(product)
+        else:
+            out.added.append(added)
 
 
-def _append(db: Database, table: SyncedTable, row: dict[str, object], row_id: str, stamp: Clock,
+def _append(clocks: FieldClocks, table: SyncedTable, row: dict[str, object], row_id: str, stamp: Clock,
             out: AppliedChanges) -> None:
-    clock = rows.clocks(db, table.name, row_id)
+    db = clocks.db
+    clock = clocks.get(table.name, row_id)
     if TOMBSTONE in clock and not rows.beats(stamp, clock[TOMBSTONE]):
         out.orphans_possible = True
         return
     touched: set[str] = set()
     if rows.insert(db, table, give_way(db, table, row, row, touched)):
-        _note(out, table, row_id, row)
+        _note(out, table, row_id, row, new=True)
     else:
         _same_fact(db, table, row, row_id, clock, out)
     for other in touched:
@@ -156,6 +170,9 @@ def _same_fact(db: Database, table: SyncedTable, row: dict[str, object], row_id:
     values = {f: row[f] for f in fields}
     if table.name == "stock_movements":
         rows.replace_append_only(db, table.name, ("id", row["id"]), values)
+        if existing["product_id"]:  # the replaced version's product is counted again too (it may have been another)
+            out.moved.add(str(existing["product_id"]))
+            out.recount.add(str(existing["product_id"]))
     else:
         rows.update(db, table, row, values)
     _note(out, table, row_id, row)
@@ -165,10 +182,11 @@ def _order(created_at: object, details: list[object]) -> tuple[str, str]:
     return (str(created_at or ""), json.dumps(details, default=str, ensure_ascii=False))
 
 
-def _latest(db: Database, table: SyncedTable, row: dict[str, object], row_id: str,
+def _latest(clocks: FieldClocks, table: SyncedTable, row: dict[str, object], row_id: str,
             what: tuple[Clock, list[str]], out: AppliedChanges) -> None:
     stamp, carried = what
-    clock = rows.clocks(db, table.name, row_id)
+    db = clocks.db
+    clock = clocks.get(table.name, row_id)
     touched: set[str] = set()
     if rows.current(db, table, row) is None:
         if TOMBSTONE in clock and not rows.beats(stamp, clock[TOMBSTONE]):
@@ -177,29 +195,29 @@ def _latest(db: Database, table: SyncedTable, row: dict[str, object], row_id: st
         if not all(k in row for k in table.key):
             return
         rows.insert(db, table, give_way(db, table, row, row, touched))
-        db.execute("DELETE FROM hub_field_clock WHERE tbl = ? AND row_id = ?", (table.name, row_id))
-        rows.set_clocks(db, table.name, row_id, [f for f in carried if f not in table.key] or list(row), stamp)
+        clocks.clear(table.name, row_id)
+        clocks.set(table.name, row_id, [f for f in carried if f not in table.key] or list(row), stamp)
     else:
         winners = [f for f in carried if f not in table.key and rows.beats(stamp, clock.get(f))]
         if not winners:
             return
         rows.update(db, table, row, give_way(db, table, row, {f: row[f] for f in winners}, touched))
-        rows.set_clocks(db, table.name, row_id, winners, stamp)
+        clocks.set(table.name, row_id, winners, stamp)
     _note(out, table, row_id, row)
     for other in touched:
         out.note(table.name, other, {})
 
 
-def _delete(db: Database, table: SyncedTable, row: dict[str, object], row_id: str, stamp: Clock,
+def _delete(clocks: FieldClocks, table: SyncedTable, row: dict[str, object], row_id: str, stamp: Clock,
             out: AppliedChanges) -> None:
-    clock = rows.clocks(db, table.name, row_id)
-    existing = rows.current(db, table, row)
+    clock = clocks.get(table.name, row_id)
+    existing = rows.current(clocks.db, table, row)
     if existing is None:
         if rows.beats(stamp, clock.get(TOMBSTONE)):
-            rows.set_clocks(db, table.name, row_id, [TOMBSTONE], stamp)
+            clocks.set(table.name, row_id, [TOMBSTONE], stamp)
         return
     if all(rows.beats(stamp, c) for c in clock.values()):
-        rows.delete(db, table, row, row_id, stamp)
+        rows.delete(clocks, table, row, row_id, stamp)
         out.orphans_possible = True
         _note(out, table, row_id, dict(existing))
 

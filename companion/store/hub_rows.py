@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 
 from companion.domain.errors import UserError
 from companion.domain.hlc import wins
@@ -57,6 +58,53 @@ def clocks(db: Database, table: str, row_id: str) -> dict[str, Clock]:
     return {str(r["field"]): (int(r["hlc"]), str(r["device_id"])) for r in rows}
 
 
+class FieldClocks:
+    """The field clocks of one batch's rows: read with one query per table for the whole batch (not one per change)
+    and kept level with every clock written here. Only hub_apply writes clocks while it applies (the journal's
+    triggers, which also write them, are off), so what this holds is what the table holds."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._held: dict[tuple[str, str], dict[str, Clock]] = {}
+
+    def load(self, keys: Iterable[tuple[str, str]]) -> None:
+        """Read the clocks of these (table, row id) at once (a row without any: an empty dict)."""
+        by_table: dict[str, list[str]] = {}
+        for table, row_id in dict.fromkeys(keys):
+            if (table, row_id) not in self._held:
+                by_table.setdefault(table, []).append(row_id)
+        for table, ids in by_table.items():
+            for start in range(0, len(ids), _CHUNK):
+                part = ids[start:start + _CHUNK]
+                for r in self.db.query("SELECT row_id, field, hlc, device_id FROM hub_field_clock WHERE tbl = ?"
+                                       f" AND row_id IN ({','.join('?' * len(part))})", (table, *part)):
+                    self._held.setdefault((table, str(r[0])), {})[str(r[1])] = (int(r[2]), str(r[3]))
+            for row_id in ids:
+                self._held.setdefault((table, row_id), {})
+
+    def get(self, table: str, row_id: str) -> dict[str, Clock]:
+        if (table, row_id) not in self._held:
+            self._held[(table, row_id)] = clocks(self.db, table, row_id)
+        return dict(self._held[(table, row_id)])
+
+    def set(self, table: str, row_id: str, fields: list[str], stamp: Clock) -> None:
+        set_clocks(self.db, table, row_id, fields, stamp)
+        if (table, row_id) in self._held:
+            self._held[(table, row_id)].update((f, stamp) for f in fields)
+        else:
+            self._held[(table, row_id)] = clocks(self.db, table, row_id)
+
+    def clear(self, table: str, row_id: str) -> None:
+        """Every clock of the row dropped (a row inserted anew, or deleted); no statement when it has none."""
+        if self._held.get((table, row_id), None) == {}:
+            return
+        self.db.execute("DELETE FROM hub_field_clock WHERE tbl = ? AND row_id = ?", (table, row_id))
+        self._held[(table, row_id)] = {}
+
+
+_CHUNK = 500  # row ids per IN (...) list
+
+
 def beats(stamp: Clock, other: Clock | None) -> bool:
     return other is None or wins(stamp[0], stamp[1], other[0], other[1])
 
@@ -91,10 +139,10 @@ def update(db: Database, table: SyncedTable, row: dict[str, object], values: dic
         raise ApplyConflict(table.name, str(key_values(table, row)), str(exc)) from exc
 
 
-def delete(db: Database, table: SyncedTable, row: dict[str, object], row_id: str, stamp: Clock) -> None:
-    db.execute(f"DELETE FROM {table.name} WHERE {_where(table)}", key_values(table, row))
-    db.execute("DELETE FROM hub_field_clock WHERE tbl = ? AND row_id = ?", (table.name, row_id))
-    set_clocks(db, table.name, row_id, [TOMBSTONE], stamp)
+def delete(known: FieldClocks, table: SyncedTable, row: dict[str, object], row_id: str, stamp: Clock) -> None:
+    known.db.execute(f"DELETE FROM {table.name} WHERE {_where(table)}", key_values(table, row))
+    known.clear(table.name, row_id)
+    known.set(table.name, row_id, [TOMBSTONE], stamp)
 
 
 def replace_append_only(db: Database, table: str, row_id_sql: tuple[str, object], values: dict[str, object]) -> None:

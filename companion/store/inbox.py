@@ -38,6 +38,12 @@ class ConversationRow:
     platform_conversation_id: str | None = None
     buyer_id: str = ""
     answered_at: str | None = None
+    created_at: str = ""
+
+    @property
+    def answered_key(self) -> tuple[str, str]:
+        """Where the list of answered chats keeps this row, newest first (schema v13 `conversations_inbox_answered`)."""
+        return (self.last_message_at or self.created_at, self.id)
 
 
 @dataclass(frozen=True)
@@ -86,18 +92,26 @@ class ChatProblemRow:
 
 _CONVERSATION_SQL = """
 SELECT c.*, a.name AS account_name, COALESCE(a.practice, 0) AS practice,
-       (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id AND m.status IN ('queued', 'sending'))
-           AS queued_replies,
-       (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id AND m.status = 'failed') AS failed_replies
+       (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id
+            AND m.status IN ('queued', 'sending', 'failed') AND m.status != 'failed') AS queued_replies,
+       (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id
+            AND m.status IN ('queued', 'sending', 'failed') AND m.status = 'failed') AS failed_replies
 FROM conversations c LEFT JOIN accounts a ON a.id = c.account_id
 """
+# the reply counts repeat the partial index's own condition (schema v13 `messages_open_replies`): SQLite uses a
+# partial index only for a query that states its WHERE, and otherwise reads the conversation's whole thread
+CONVERSATION_SQL = _CONVERSATION_SQL
 
 
 def _conversation(r: sqlite3.Row) -> ConversationRow:
     return ConversationRow(r["id"], r["account_id"], r["channel"], bool(r["practice"]), r["account_name"] or "",
                            r["buyer_name"], r["source"], r["last_text"], r["last_message_at"], r["waiting_since"],
                            int(r["unread"]), r["target_minutes"], bool(r["holiday_mode"]), int(r["queued_replies"]),
-                           int(r["failed_replies"]), r["platform_conversation_id"], r["buyer_id"], r["answered_at"])
+                           int(r["failed_replies"]), r["platform_conversation_id"], r["buyer_id"], r["answered_at"],
+                           r["created_at"])
+
+
+conversation_row = _conversation
 
 
 def _message(r: sqlite3.Row) -> MessageRow:

@@ -47,11 +47,15 @@ _SELECT = (
 _THIS_DEVICE = "(SELECT device_id FROM hub_state WHERE id = 1)"
 
 
+# The shift open on this laptop, as one SELECT: a sale reads it inside its own first statement (store/sales.py).
+OPEN_SHIFT = ("SELECT s.id FROM shifts s WHERE s.device_id IS " + _THIS_DEVICE + " AND NOT EXISTS"
+              " (SELECT 1 FROM shift_closes c WHERE c.shift_id = s.id) ORDER BY s.opened_at DESC LIMIT 1")
+
+
 def open_shift_id(db: Database) -> str | None:
     """The shift open on this laptop now (one at most), or None: sales made without a shift carry none. Another
     laptop's open shift (synced from the hub) is that laptop's till, never this one's."""
-    value = db.scalar("SELECT s.id FROM shifts s WHERE s.device_id IS " + _THIS_DEVICE + " AND NOT EXISTS"
-                      " (SELECT 1 FROM shift_closes c WHERE c.shift_id = s.id) ORDER BY s.opened_at DESC LIMIT 1")
+    value = db.scalar(OPEN_SHIFT)
     return None if value is None else str(value)
 
 

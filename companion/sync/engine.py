@@ -19,7 +19,6 @@ sends alike; commands written here for it stay in the outbox, which the hub carr
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -32,24 +31,24 @@ from typing import TypeVar
 from companion.connectors.base import Connector, Credentials
 from companion.connectors.errors import AuthExpired, ConnectorError, NotReady, Temporary, Throttled
 from companion.connectors.factory import build_connector
-from companion.domain.clock import now_utc, parse_stamp, stamp
+from companion.domain.clock import now_utc, parse_stamp
 from companion.domain.marketplace import Capability, OrderPage
 from companion.services import accounts as account_service
 from companion.services import mapping, sync_status
 from companion.services.change import Change
-from companion.services.online_orders import apply_orders
 from companion.store import accounts as account_store
 from companion.store import hub_state, outbox, refresh_lock
 from companion.store import inbox as inbox_store
 from companion.store.accounts import AccountRow
 from companion.store.database import Database, thread_database
 from companion.store.outbox import CommandRow
-from companion.sync import chat, command_handlers, labels, returns, reviews
+from companion.sync import chat, command_handlers, labels, order_walk, returns, reviews
 from companion.sync.backoff import Backoff
 from companion.sync.events import AccountResult, RoundSummary
 from companion.sync.problems import is_offline, problem_for
-from companion.sync.pull_windows import walk_window
+from companion.sync.progress import ShopProgress
 from companion.sync.rounds import STOPPING, AccountRun, CommandRound
+from companion.sync.shop_orders import EngineTurns, OnEngine, ShopOrders, here
 from companion.sync.token_refresh import RefreshLost, answer_lost
 
 T = TypeVar("T")
@@ -63,7 +62,7 @@ OVERLAP = timedelta(minutes=5)           # each window starts this much before t
 MAX_PAGES = 500                          # order pages per account per round (the cursor resumes the rest)
 MAX_THROTTLE_WAIT = 5.0                  # wait this long for a throttled call inside a round, else defer
 CALL_RETRIES = 2                         # quick retries of a read inside a round
-ORDERS = "orders"
+ORDERS = order_walk.ORDERS
 
 
 class _Stop(Exception):
@@ -88,6 +87,7 @@ class SyncEngine:
         self._listed_at: dict[str, float] = {}
         self._full_done: dict[str, datetime] = {}  # when each account's every mapped listing was last checked
         self._chat_links: dict[str, AccountRun] = {}  # connections the chat pulls reuse until the next round
+        self.on_progress: Callable[[ShopProgress], None] | None = None  # each recorded order page (engine thread)
 
     # -- rounds ---------------------------------------------------------------------------------------------
     def sync_once(self) -> RoundSummary:
@@ -98,10 +98,7 @@ class SyncEngine:
         self._chat_links.clear()  # credentials are read afresh each round (a re-link, new tokens)
         active = account_store.active(db)
         accounts = [self._open(row) for row in _mine(db, active)]
-        change = Change()
-        for acc in accounts:
-            if not self.stop_event.is_set():
-                change |= self._pull(db, acc)
+        change = self._pull(db, accounts)
         rnd = CommandRound(db, self.backoff, self._full_done, FULL_CHECK_EVERY)
         due = outbox.due(db)
         for acc in accounts:
@@ -185,20 +182,34 @@ class SyncEngine:
         acc.connector = self.connector_factory(credentials)
         acc.call = lambda fn: self._call(thread_database(self.db_path), acc, fn)
 
-    def _pull(self, db: Database, acc: AccountRun) -> Change:
-        """Tokens, then only the phases the shop's channel declares: listings (STOCK), orders, chats."""
+    def _pull(self, db: Database, accounts: Sequence[AccountRun]) -> Change:
+        """Per shop tokens and listings (STOCK: order lines are matched to them), then every shop's orders at once,
+        then per shop its chats: only the phases the shop's channel declares, each shop's in that order."""
+        change = Change()
+        for acc in accounts:
+            if not self.stop_event.is_set():
+                change |= self._pull_phases(acc, partial(self._ensure_tokens, db, acc),
+                                            partial(self._listings, db, acc) if Capability.STOCK in
+                                            acc.capabilities else None)
+        if not self.stop_event.is_set():
+            change |= self._orders_of(db, accounts)
+        for acc in accounts:
+            if not self.stop_event.is_set() and Capability.CHAT in acc.capabilities and not chat.on_demand(
+                    acc.row.channel):
+                change |= self._pull_phases(acc, partial(self._chat_phase, db, acc))
+        return change
+
+    def _chat_phase(self, db: Database, acc: AccountRun) -> Change:
+        return chat.chat_phase(db, acc.row, acc.link, acc.call)  # the connection as it is now (a re-link renews it)
+
+    def _pull_phases(self, acc: AccountRun, *steps: Callable[[], Change | None] | None) -> Change:
         if acc.stopped:
             return Change()
         change = Change()
-        offers = acc.capabilities
         try:
-            self._phase(acc, lambda: self._ensure_tokens(db, acc))
-            if Capability.STOCK in offers:
-                change |= self._phase(acc, lambda: self._listings(db, acc))
-            if Capability.ORDERS in offers:
-                change |= self._phase(acc, lambda: self._orders(db, acc))
-            if Capability.CHAT in offers and not chat.on_demand(acc.row.channel):
-                change |= self._phase(acc, lambda: chat.chat_phase(db, acc.row, acc.link, acc.call))
+            for step in steps:
+                if step is not None:
+                    change |= self._phase(acc, step)
         except _Stop:
             acc.stopped = True
         return change
@@ -371,32 +382,100 @@ class SyncEngine:
         return change
 
     def _orders(self, db: Database, acc: AccountRun) -> Change:
-        """Walk the window page by page; each page commits with the cursor that follows it."""
-        updated_from, updated_to, page_cursor = self._order_window(db, acc.row.id)
-        change = Change()
-        for _ in range(MAX_PAGES):
-            def pull(cursor: str | None = page_cursor) -> OrderPage:
-                return acc.link.pull_orders(updated_from, updated_to, cursor)
+        """The window cut in slices walked at once by worker threads (sync/order_walk.py); each page is recorded
+        here, on the engine thread, with every slice's cursor after it. A refused login or a short throttle ends
+        the walk and, through `_call`, starts it again from what was recorded."""
+        shop = self._shop_orders(db, acc)
+        try:
+            self._call(db, acc, shop.walk)
+        finally:
+            shop.finished()
+        return shop.change
 
-            page = self._call(db, acc, pull)
-            if page.done or not page.next_cursor:
-                after: dict[str, object] = {"updated_from": stamp(updated_to - OVERLAP), "page": None}
-            else:
-                after = {"updated_from": stamp(updated_from), "updated_to": stamp(updated_to),
-                         "page": page.next_cursor}
-            applied = apply_orders(db, acc.row.id, page.orders, cursor=(ORDERS, json.dumps(after)))
-            acc.new += applied.new
-            acc.updated += applied.updated
-            acc.incidents += applied.incidents
-            change |= applied.change
-            if page.done or not page.next_cursor:
-                return change
-            page_cursor = page.next_cursor
+    def _shop_orders(self, db: Database, acc: AccountRun, on_engine: OnEngine = here) -> ShopOrders:
+        return ShopOrders(db, acc, partial(self._fetch_orders, acc), self._progress, first_window=FIRST_WINDOW,
+                          overlap=OVERLAP, max_pages=MAX_PAGES, stop=self.stop_event, on_engine=on_engine)
+
+    def _orders_of(self, db: Database, accounts: Sequence[AccountRun]) -> Change:
+        """Every shop's order walk downloads at once (each shop has its own call limit), each from a coordinator
+        thread whose database steps run here (`EngineTurns`), shop by shop in the round's order. A shop whose walk
+        failed walks again alone through `_orders`, with the round's remedies (refresh, throttle waits), from the
+        pages already recorded."""
+        ready = [acc for acc in accounts if not acc.stopped and Capability.ORDERS in acc.capabilities]
+        if len(ready) < 2:
+            return self._each_alone(db, ready)
+        turns = [EngineTurns() for _ in ready]
+        shops = [self._shop_orders(db, acc, turn.run) for acc, turn in zip(ready, turns, strict=True)]
+        plans = [shop.load() for shop in shops]  # here: the cursors are read on the engine thread
+        failed: list[AccountRun] = []
+
+        def coordinate(shop: ShopOrders, plan: order_walk.WalkPlan, turn: EngineTurns) -> None:
+            try:
+                shop.walk(plan)
+            except BaseException:  # walked again alone below, where the problem is noted
+                failed.append(shop.acc)
+            finally:
+                turn.done()
+
+        threads = [threading.Thread(target=coordinate, args=(shop, plan, turn), daemon=True,
+                                    name=f"orders-{shop.acc.row.id[:8]}")
+                   for shop, plan, turn in zip(shops, plans, turns, strict=True)]
+        for thread in threads:
+            thread.start()
+        for turn in turns:  # shop by shop, in the round's order: the later ones download meanwhile
+            turn.serve(1)
+        for thread in threads:
+            thread.join()
+        change = Change()
+        for shop in shops:
+            change |= shop.change
+            if shop.acc not in failed:
+                shop.finished()
+        return change | self._each_alone(db, [acc for acc in ready if acc in failed])
+
+    def _each_alone(self, db: Database, accounts: Sequence[AccountRun]) -> Change:
+        change = Change()
+        for acc in accounts:
+            if acc.stopped or self.stop_event.is_set():
+                continue
+            try:
+                change |= self._phase(acc, partial(self._orders, db, acc))
+            except _Stop:
+                acc.stopped = True
         return change
 
-    def _order_window(self, db: Database, account_id: str) -> tuple[datetime, datetime, str | None]:
-        """(from, to, platform cursor): a walk in progress resumes its own window; otherwise up to now."""
-        return walk_window(db, account_id, ORDERS, FIRST_WINDOW).parts()
+    def _fetch_orders(self, acc: AccountRun, updated_from: datetime, updated_to: datetime,
+                      cursor: str | None) -> OrderPage:
+        """One page of one slice, on a walk's worker thread: short throttle waits and quick read retries, no
+        database (a refused login goes back to the engine thread, which refreshes and walks again)."""
+        return self._read(lambda: acc.link.pull_orders(updated_from, updated_to, cursor))
+
+    def _read(self, fn: Callable[[], T]) -> T:
+        """A read with `_call`'s throttle waits and quick retries, and nothing that needs the database."""
+        tries = 0
+        while True:
+            try:
+                return fn()
+            except Throttled as exc:
+                wait = exc.retry_after_seconds
+                wait = self.quick.delay(tries) if wait is None else wait
+                if tries >= CALL_RETRIES or wait > self.max_throttle_wait:
+                    raise
+                self._sleep(wait)
+            except Temporary as exc:
+                if exc.outcome_unknown or is_offline(exc) or isinstance(exc, NotReady) or tries >= CALL_RETRIES:
+                    raise
+                self._sleep(self.quick.delay(tries))
+            tries += 1
+
+    def _progress(self, progress: ShopProgress) -> None:
+        """Tell the strip how far a shop's walk has come (on the engine thread); a listener's fault stays its own."""
+        if self.on_progress is None:
+            return
+        try:
+            self.on_progress(progress)
+        except Exception:
+            log.exception("a progress listener failed")
 
     def _finish(self, db: Database, acc: AccountRun) -> AccountResult:
         problem = acc.problem

@@ -22,6 +22,7 @@ from companion.sync.composition import sync_engine
 from companion.sync.events import SyncEvent
 from companion.sync.hub_outcome import HubRoundResult
 from companion.sync.hub_runner import HubRunner
+from companion.sync.progress import ShopProgress
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ class SyncRunner:
                  connector_factory: Callable[[Credentials], Connector] = build_connector,
                  push_delay: float = PUSH_DELAY, chat_seconds: float | None = CHAT_POLL) -> None:
         self.engine = sync_engine(db_path, credentials_source, connector_factory=connector_factory)
+        self.engine.on_progress = self._progress  # each recorded order page: the strip's line per shop
         self.db_path = Path(db_path)
         self.on_event = on_event
         self.poll_seconds = poll_seconds
@@ -197,6 +199,9 @@ class SyncRunner:
         with self._lock:
             self._now = True
         self._wake.set()
+
+    def _progress(self, progress: ShopProgress) -> None:
+        self._emit(SyncEvent("progress", progress=progress))
 
     def _emit(self, event: SyncEvent) -> None:
         try:

@@ -31,6 +31,8 @@ COMMON_ERRORS = (
     ErrorCode("MissingParameter", "refused", "the input parameter that is mandatory for processing this request is "
                                              "not supplied"),
     ErrorCode("901", "throttled", "Limit service request speed in server side temporarily: retry in the next second"),
+    # the gateway's API-level limit (guides/.../create-update-product-q-a.md Q10): "this ban will last 1 seconds"
+    ErrorCode("ApiCallLimit", "throttled", "Api access frequency exceeds the limit. this ban will last 1 seconds."),
 )
 
 

@@ -35,7 +35,9 @@ STATUSES = frozenset({"unpaid", "pending", "packed", "canceled", "ready_to_ship"
 
 
 def throttled() -> Reply:
-    return err("901", "The request has exceeded the QPS limit, please retry in the next second.", "SYSTEM")
+    """Code 901 in the API pages' own words (data/raw/lazada/apis/product-api/*.json: "API level QPS limiting flow,
+    please retry in the next second"), HTTP 200 like every Lazada envelope error (connectors/lazada/call_limit.py)."""
+    return err("901", "Limit service request speed in server side temporarily.", "SYSTEM")
 
 
 def params_of(req: Request) -> dict[str, str]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from companion.connectors.http import Http
 from companion.connectors.lazada.auth_flow import LazadaAuthFlow
+from companion.connectors.lazada.call_limit import CALL_LIMIT
 from companion.connectors.lazada.connector import LazadaConnector
 from companion.connectors.lazada.contracts_reviews import REPLY_LENGTH
 from companion.connectors.lazada.credentials import AUTH_HOST, HOST, LazadaCredentials
@@ -91,4 +92,5 @@ SPEC = ChannelSpec(
     picture_hosts=("slatic.net", "lazcdn.com"),  # Lazada's image CDNs (id-live.slatic.net, img.lazcdn.com): UNCONFIRMED
     fulfilment=FULFILMENT,
     reviews=REVIEWS,
+    call_limit=CALL_LIMIT,  # call_limit.py: the published figure and its source
 )

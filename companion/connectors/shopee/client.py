@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+from companion.connectors.call_pacing import pace
 from companion.connectors.errors import (
     CHAT_NOT_APPROVED,
     IP_NOT_ALLOWED,
@@ -71,6 +72,7 @@ class ShopeeClient:
         query += list(params)
         text = None if body is None else json.dumps(body, separators=(",", ":"), ensure_ascii=False)
         headers = {"Content-Type": "application/json"} if text is not None else {}
+        pace("shopee", str(c.partner_id), str(c.shop_id) if shop_level else "", path)  # the shop's call limit
         return self.http.send(method, c.base_url.rstrip("/") + path, params=query, body=text, headers=headers)
 
     def parse(self, resp: HttpResponse, method: str, path: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from companion.connectors.http import Http
 from companion.connectors.shopee.auth_flow import ShopeeAuthFlow
+from companion.connectors.shopee.call_limit import CALL_LIMIT
 from companion.connectors.shopee.connector import ShopeeConnector
 from companion.connectors.shopee.credentials import HOST, ShopeeCredentials
 from companion.connectors.shopee.export_format import LAYOUT
@@ -90,4 +91,5 @@ SPEC = ChannelSpec(
     picture_hosts=("susercontent.com", "shopee.co.id"),
     fulfilment=FULFILMENT,
     reviews=REVIEWS,
+    call_limit=CALL_LIMIT,  # call_limit.py: the published figure and its source
 )

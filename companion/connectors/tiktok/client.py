@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from companion.connectors import errors
+from companion.connectors.call_pacing import pace
 from companion.connectors.errors import (
     AuthExpired,
     ConnectorError,
@@ -57,6 +58,7 @@ class TikTokClient:
         text = "" if body is None else json.dumps(body, separators=(",", ":"), ensure_ascii=False)
         params["sign"] = sign(c.app_secret, string_to_sign(path, params, text))
         headers = {"Content-Type": "application/json", "x-tts-access-token": c.access_token}
+        pace("tiktok", c.app_key, c.shop_cipher if shop_scoped else "", path)  # the shop's call limit
         resp = self.http.send(method, c.base_url.rstrip("/") + path, params=params,
                               body=text if body is not None else None, headers=headers, write=write)
         return self.data(resp, method, write=write)

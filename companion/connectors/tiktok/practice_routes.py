@@ -55,9 +55,9 @@ NOT_SHOP_SCOPED = {"/authorization/202309/shops"}
 
 
 def throttled() -> Reply:
-    reply = err(TOO_MANY_REQUESTS, "Too many requests. You've made too many requests in a short period of time.", 429)
-    reply.headers["Retry-After"] = "1"
-    return reply
+    """rate-limits.md: HTTP 429; common-errors.md: 36009002 in these words. No Retry-After: the page names none and
+    asks for "a random exponential backoff", so a client must pick its own wait (connectors/tiktok/call_limit.py)."""
+    return err(TOO_MANY_REQUESTS, "Too many requests. You've made too many requests in a short period of time.", 429)
 
 
 def check(ctx: Context, req: Request) -> Reply | None:

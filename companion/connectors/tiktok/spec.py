@@ -8,6 +8,7 @@ from typing import Any
 from companion.connectors.http import Http
 from companion.connectors.spec import ChannelSpec
 from companion.connectors.tiktok.auth_flow import TikTokAuthFlow
+from companion.connectors.tiktok.call_limit import CALL_LIMIT
 from companion.connectors.tiktok.connector import TikTokConnector
 from companion.connectors.tiktok.credentials import AUTH_HOST, HOST, TikTokCredentials
 from companion.connectors.tiktok.export_format import LAYOUT
@@ -63,4 +64,5 @@ SPEC = ChannelSpec(
     order=20,
     chat_permission_sentence=None,
     picture_hosts=("ibyteimg.com", "byteimg.com", "tiktokcdn.com"),  # TikTok Shop's image CDNs: UNCONFIRMED
+    call_limit=CALL_LIMIT,  # call_limit.py: the published figure and its source
 )

@@ -40,21 +40,19 @@ from companion.gui.messages import confirm
 from companion.gui.owner_pin import ask_owner
 from companion.gui.pages.base import Page
 from companion.gui.payment_panel import CREDIT_KEYS, METHOD_KEYS, SPLIT_KEYS, PaymentPanel
-from companion.gui.receipt_printing import print_sale_receipt
 from companion.gui.scanner_burst import ScannerBurstFilter
 from companion.gui.shift_bar import ShiftBar
-from companion.gui.split_payment_dialog import SplitPaymentDialog
 from companion.i18n import N_, tr
 from companion.services.cashiers import owner_pin_set
 from companion.services.change import Change
-from companion.services.printer_setup import printer_config
-from companion.services.sales import SaleResult
 from companion.store import products as product_store
 from companion.store.products import ProductRow
 
 if TYPE_CHECKING:  # imported when first opened: printing support is not needed to show the counter
     from companion.gui.receipt import ReceiptDialog
     from companion.gui.sale_history import SaleHistoryDialog
+    from companion.gui.split_payment_dialog import SplitPaymentDialog
+    from companion.services.sales import SaleResult
 
 SEARCH_DELAY_MS = 120  # a scanner types a whole code within this; a person sees results at once
 
@@ -412,6 +410,8 @@ class CounterPage(Page):
 
     def open_split(self, credit: bool = False) -> SplitPaymentDialog | None:
         """Ctrl+5 (several ways) or Ctrl+6 (kasbon): the split form for the cart's total."""
+        from companion.gui.split_payment_dialog import SplitPaymentDialog
+
         self._commit_open_edit()
         try:
             request = self._request()
@@ -438,6 +438,9 @@ class CounterPage(Page):
 
     def _sale_done(self, result: SaleResult) -> None:
         """Saved: a fresh cart, the receipt printed (or shown), what is left to do for this sale beside the message."""
+        from companion.gui.receipt_printing import print_sale_receipt
+        from companion.services.printer_setup import printer_config
+
         self.last_sale = result
         self.clear_sale()
         if result.change_given:

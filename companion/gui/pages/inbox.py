@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -49,6 +49,7 @@ from companion.gui.reviews_view import ReviewsView
 from companion.i18n import N_, tr
 from companion.services import inbox as inbox_service
 from companion.services.change import Change
+from companion.services.inbox_pages import InboxPager
 from companion.store import accounts as account_store
 from companion.store import inbox as inbox_store
 from companion.store.inbox import ConversationRow
@@ -62,6 +63,7 @@ HEADERS = (N_("Time left"), N_("From"), N_("Buyer and last message"))
 LEFT_COL, CHANNEL_COL, BUYER_COL = range(3)
 RED, AMBER, PRACTICE_BG = QColor("#b00020"), QColor("#a14a00"), QColor("#fff1c2")
 TEXT_CHARS = 80
+PAGE_ROWS = 40  # rows read at a time: a few screens of 54-pixel rows; scrolling near the end reads the next ones
 Entry = tuple[ConversationRow, Clock | None]
 
 MODE_STYLE = ("QPushButton { padding: 4px 16px; font-weight: bold; } "  # bold both ways: checking keeps the width
@@ -78,17 +80,55 @@ PRACTICE_CHAT_PROBLEM = N_("The practice shops' chats are not answering: press \
 
 
 class InboxModel(CountdownTableModel[Entry]):
-    """Conversations as services.inbox.inbox_view sorted them; countdowns are worked out at paint time."""
+    """Conversations in the inbox's order (services.inbox_pages), read a page at a time: the view asks for more
+    (canFetchMore/fetchMore) when it is scrolled near the end. Countdowns are worked out at paint time."""
 
     headers = HEADERS
     countdown_col = LEFT_COL
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.pager: InboxPager | None = None
+        self._texts: dict[tuple[str, int], str] = {}  # cell texts at `_texts_now`: Babel's durations are slow
+        self._texts_now = self.now
+
     @property
     def entries(self) -> list[Entry]:
+        """The rows read so far (the list's start)."""
         return self.rows
 
     def set_entries(self, entries: list[Entry], now: datetime) -> None:
+        self.pager = None
+        self._texts.clear()
         self.replace_rows(entries, now)
+
+    def set_pager(self, pager: InboxPager, keep: int = 0) -> None:
+        """A new reading of the list; as many rows as were shown before (at least a page), so a refresh keeps
+        the person's place."""
+        self.pager = pager
+        self._texts.clear()
+        self.replace_rows(pager.next(max(keep, PAGE_ROWS)), pager.now)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008 (Qt name)
+        return not parent.isValid() and self.pager is not None and not self.pager.exhausted
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008 (Qt name)
+        if not self.canFetchMore(parent) or self.pager is None:
+            return
+        more = self.pager.next(PAGE_ROWS)
+        if more:
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
+            self.rows.extend(more)
+            self.endInsertRows()
+
+    def find(self, conversation_id: str) -> int:
+        """The row of a conversation, reading further down the list when it is not loaded yet (-1: not listed)."""
+        row = self.row_of(conversation_id)
+        while row < 0 and self.canFetchMore():
+            start = len(self.rows)
+            self.fetchMore()
+            row = next((start + n for n, (c, _k) in enumerate(self.rows[start:]) if c.id == conversation_id), -1)
+        return row
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
@@ -118,6 +158,17 @@ class InboxModel(CountdownTableModel[Entry]):
         return col == BUYER_COL and row.unread > 0
 
     def text(self, row: ConversationRow, clock: Clock | None, col: int) -> str:
+        """A cell's text, worked out once per row and clock tick (the view asks again at every repaint)."""
+        if self._texts_now != self.now:
+            self._texts.clear()
+            self._texts_now = self.now
+        key = (row.id, col)
+        text = self._texts.get(key)
+        if text is None:
+            text = self._texts[key] = self._text(row, clock, col)
+        return text
+
+    def _text(self, row: ConversationRow, clock: Clock | None, col: int) -> str:
         if col == LEFT_COL:
             if not row.waiting_since:
                 return tr("answered")
@@ -152,6 +203,7 @@ class InboxPage(Page):
         super().__init__(ctx)
         self.setStyleSheet(PAGE_STYLE)
         self._loaded = False
+        self._listed: tuple[str | None, str, str] | None = None  # the filter the list was last read with
         title = QLabel(tr("Inbox"))
         title.setProperty("role", "title")
         self.log_button = QPushButton(tr("Log a question…"))
@@ -286,15 +338,17 @@ class InboxPage(Page):
             self._loaded = True
             return
         selected = self.selected()
-        now = now_utc()
-        entries = inbox_service.inbox_view(self.ctx.db, now, self.channel.currentData(), self.state.currentData(),
-                                           self.search.text().strip())
-        self.model.set_entries(list(entries), now)
+        wanted = (self.channel.currentData(), self.state.currentData(), self.search.text().strip())
+        pager = InboxPager(self.ctx.db, now_utc(), *wanted)
+        # a refresh of the same list keeps as many rows as were read (the place scrolled to); a new filter starts over
+        self.model.set_pager(pager, keep=self.model.rowCount() if wanted == self._listed else 0)
+        self._listed = wanted
         self._show_problems()
         self._show_checks()
-        self.count_label.setText(tr("1 conversation") if len(entries) == 1
-                                 else tr("{count} conversations", count=format_quantity(len(entries))))
-        self.empty_label.setVisible(not entries)
+        total = pager.total()
+        self.count_label.setText(tr("1 conversation") if total == 1
+                                 else tr("{count} conversations", count=format_quantity(total)))
+        self.empty_label.setVisible(not total)
         self.empty_label.setText(self._empty_text())
         self._loaded = True
         open_id = selected[0].id if selected else (self.view.row.id if self.view.row else None)
@@ -410,10 +464,10 @@ class InboxPage(Page):
         """Select a conversation (from an alert or the Home checklist); shows every state if it is not listed."""
         if self.showing_reviews():
             self.show_reviews(False)
-        row = self.model.row_of(conversation_id)
+        row = self.model.find(conversation_id)
         if row < 0 and self.state.currentData() != "all":
             self.state.setCurrentIndex(len(STATES) - 1)
-            row = self.model.row_of(conversation_id)
+            row = self.model.find(conversation_id)
         if row >= 0:
             self.table.selectRow(row)
         return row >= 0
