@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -68,9 +69,14 @@ def count(db: Database, table: str) -> int:
     return len(db.query(f"SELECT 1 FROM {table}"))
 
 
+def jakarta_today() -> date:
+    """The shop's today: after 17:00 UTC it is already tomorrow in Jakarta (UTC's date would miss today's sale)."""
+    return now_utc().astimezone(ZoneInfo("Asia/Jakarta")).date()
+
+
 def today_recap(db: Database) -> tuple[int, int, int]:
     """(counter takings, counter sales, online orders) of today's recap."""
-    recap = daily_recap(db, now_utc().date(), "Asia/Jakarta")
+    recap = daily_recap(db, jakarta_today(), "Asia/Jakarta")
     return recap.counter_gross, recap.counter_sales, sum(n for _c, n, _r in recap.online)
 
 
@@ -147,7 +153,7 @@ def test_reports_recap_and_backups_never_hold_practice(ctx: AppContext, practice
     assert today_recap(ctx.db)[1:] == (1, 1)  # the practice book has its own recap: one pretend sale, one order
     during = backup.make_backup(ctx.data_dir)  # the daily backup runs during practice: the shop's book only
     practice.leave()
-    day = now_utc().date()
+    day = jakarta_today()
     rows = sales_by_period(ctx.db, day - timedelta(days=1), day + timedelta(days=1), "day", "Asia/Jakarta")
     assert sum(r.counter for r in rows) == 30_000 and sum(sum(r.orders.values()) for r in rows) == 0
     assert today_recap(ctx.db) == (30_000, 1, 0)

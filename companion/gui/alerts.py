@@ -5,6 +5,11 @@ Every notification goes through `Notifier.notified(title, text)` first, then to 
 exists, so offscreen (tests, a desktop without a tray) the counts and the notifications still happen.
 Each waiting stretch of a conversation (its `waiting_since`) is announced at most once as new and once as
 close to its deadline; what is already waiting when the app starts is counted, not announced.
+
+A refresh runs on the GUI thread after every sync round and conversation change, so it never reads every waiting
+chat (1 500 of them on a busy shop cost 40–100 ms): the counts come from the inbox indexes, "close to its deadline"
+reads only the chats due within the hour, and "new" reads only the chats whose waiting began with a message stored
+since the last look (a mark on `messages.seq`, kept per book: the shop's and the practice book's).
 Buyers' unanswered 1–3 star reviews are counted in the tooltip too, and a new one is announced once.
 """
 
@@ -24,6 +29,8 @@ from companion.domain.settings_keys import ALERT_SOUND
 from companion.i18n import tr
 from companion.resources import resource_path
 from companion.services.change import Change
+from companion.services.inbox_pages import due_soon, waiting_counts
+from companion.store.inbox_list import last_message_seq, new_waiting
 from companion.store.reviews import listing, unanswered_low_count
 
 if TYPE_CHECKING:
@@ -47,7 +54,8 @@ class WaitingCounts:
 
 
 def waiting_buyers(db: Database, now: datetime) -> list[tuple[ConversationRow, Clock | None]]:
-    """Conversations whose buyer waits for an answer, most urgent first (through the inbox service)."""
+    """Every conversation whose buyer waits for an answer, most urgent first (through the inbox service). Reads
+    them all: for counts use `chat_counts`, which the indexes answer."""
     from companion.services.inbox import inbox_view
 
     return [(row, clock) for row, clock in inbox_view(db, now, state="waiting") if row.waiting_since]
@@ -55,6 +63,13 @@ def waiting_buyers(db: Database, now: datetime) -> list[tuple[ConversationRow, C
 
 def counts(waiting: list[tuple[ConversationRow, Clock | None]], now: datetime) -> WaitingCounts:
     return WaitingCounts(len(waiting), sum(1 for _row, clock in waiting if clock is not None and clock.overdue(now)))
+
+
+def chat_counts(db: Database, now: datetime) -> WaitingCounts:
+    """Who waits and who is overdue, counted in the inbox indexes: what `counts(waiting_buyers(...))` gives,
+    without reading a single chat."""
+    waiting, overdue = waiting_counts(db, now)
+    return WaitingCounts(waiting, overdue)
 
 
 def tooltip_text(found: WaitingCounts) -> str:
@@ -163,9 +178,8 @@ class InboxAlerts(QObject):
         if tray and QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = self._make_tray()
         self.notifier = Notifier(self.tray, ctx.setting(ALERT_SOUND), self)
-        self._announced_new: set[tuple[str, str]] = set()  # (conversation id, waiting_since)
-        self._announced_near: set[tuple[str, str]] = set()
-        self._primed = False
+        self._marks: dict[str, int] = {}  # per book (its path): messages.seq seen at the last refresh
+        self._announced_near: set[tuple[str, str]] = set()  # (conversation id, waiting_since) of those due soon
         self._seen_reviews: set[str] | None = None  # unanswered low reviews already counted or announced
         self.last_news = "chats"  # what the latest notification was about: a click opens the chats or the reviews
         ctx.changed.connect(self._on_change)
@@ -195,18 +209,15 @@ class InboxAlerts(QObject):
     def refresh(self, now: datetime | None = None) -> None:
         """Read who waits, update the tray, announce what is new since the last look."""
         now = now or now_utc()
-        waiting = waiting_buyers(self.ctx.db, now)
-        chats = counts(waiting, now)
-        self.counts = WaitingCounts(chats.waiting, chats.overdue, unanswered_low_count(self.ctx.db))
+        db = self.ctx.db
+        chats = chat_counts(db, now)
+        self.counts = WaitingCounts(chats.waiting, chats.overdue, unanswered_low_count(db))
         if self.tray is not None:
             self.tray.setToolTip(self.tooltip())
             self.tray.setIcon(app_icon(self.counts.overdue))
         self.counts_changed.emit(self.counts.waiting, self.counts.overdue)
-        fresh, near = self._news(waiting, now)
-        if self._primed:
-            self._announce_new(fresh)
-        self._announce_near(near)
-        self._primed = True
+        self._announce_new(*self._new_questions(db))
+        self._announce_near(self._near(db, now))
         self._announce_reviews()
 
     def _announce_reviews(self) -> None:
@@ -227,31 +238,31 @@ class InboxAlerts(QObject):
             title = tr("Practice: {title}", title=title) if row.practice else title
             self.notifier.notify(title, row.text or row.product_display_name or row.product_name)
 
-    def _news(self, waiting: list[tuple[ConversationRow, Clock | None]],
-              now: datetime) -> tuple[list[ConversationRow], list[ConversationRow]]:
-        fresh: list[ConversationRow] = []
-        near: list[ConversationRow] = []
-        current: set[tuple[str, str]] = set()
-        for row, clock in waiting:
-            key = (row.id, str(row.waiting_since))
-            current.add(key)
-            if key not in self._announced_new:
-                self._announced_new.add(key)
-                fresh.append(row)
-            close = clock is not None and clock.due_within(now, NEAR_DEADLINE) and not clock.overdue(now)
-            if close and key not in self._announced_near:
-                self._announced_near.add(key)
-                near.append(row)
-        self._announced_new &= current  # answered ones are forgotten; a new question starts a new stretch
-        self._announced_near &= current
-        return fresh, near
+    def _new_questions(self, db: Database) -> tuple[list[ConversationRow], int]:
+        """The waiting stretches that began with a message stored since the last refresh (the first few, and how
+        many). The first look at a book only sets its mark: what waits then is counted, not announced; so does a
+        book whose messages end before the mark (a restored older copy)."""
+        upto = last_message_seq(db)
+        after = self._marks.get(str(db.path))
+        self._marks[str(db.path)] = upto
+        if after is None or after >= upto:
+            return [], 0
+        return new_waiting(db, after, upto, SHOWN_ONE_BY_ONE + 1)
 
-    def _announce_new(self, rows: list[ConversationRow]) -> None:
+    def _near(self, db: Database, now: datetime) -> list[ConversationRow]:
+        """Those newly within the hour of their deadline; a stretch once announced is remembered while it stays
+        due soon (answered or overdue, it is forgotten: a new question starts a new stretch)."""
+        soon = [(row, (row.id, str(row.waiting_since))) for row, _clock in due_soon(db, now, NEAR_DEADLINE)]
+        near = [row for row, key in soon if key not in self._announced_near]
+        self._announced_near = {key for _row, key in soon}
+        return near
+
+    def _announce_new(self, rows: list[ConversationRow], count: int) -> None:
         if rows:
             self.last_news = "chats"
-        if len(rows) > SHOWN_ONE_BY_ONE:
+        if count > SHOWN_ONE_BY_ONE:
             self.notifier.notify(tr("New questions from buyers"),
-                                 tr("{count} buyers are waiting for an answer.", count=len(rows)))
+                                 tr("{count} buyers are waiting for an answer.", count=count))
             return
         for row in rows:
             title = tr("New question from {buyer}", buyer=_buyer(row))

@@ -59,9 +59,11 @@ def _run(data_dir: Path, lang: str | None, start_page: str, exit_when_ready: boo
     from companion.gui.error_dialog import install_error_handling
 
     install_error_handling(data_dir)  # the log file and the "Salin detail" dialog, before anything can fail
-    from companion.gui.startup_first import opens_cleanly
+    from companion.gui.startup_first import open_if_current
+    from companion.store.location import db_path
 
-    if not opens_cleanly(data_dir):  # a file that does not open, or needs a migration: the full check first
+    first = open_if_current(data_dir)  # opened once: this handle becomes the window's
+    if first is None and db_path(data_dir).exists():  # does not open, or needs a migration: the full check first
         from companion.gui.startup import check_database_or_recover
 
         if not check_database_or_recover(data_dir):
@@ -69,7 +71,7 @@ def _run(data_dir: Path, lang: str | None, start_page: str, exit_when_ready: boo
     from companion.gui.context import AppContext
     from companion.gui.main_window import MainWindow, show_fitted
 
-    ctx = AppContext(data_dir)
+    ctx = AppContext(data_dir, db=first)
     i18n.set_language(lang or ctx.setting(LANGUAGE) or i18n.DEFAULT_LANGUAGE)
     from companion.services.first_use import welcome_done
 

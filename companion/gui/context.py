@@ -35,12 +35,14 @@ class AppContext(QObject):
     closing = Signal()  # the database is about to close: timers stop, nothing reads it any more
     cashier_changed = Signal(object)  # the cashier id now at the counter (or None)
 
-    def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
+    def __init__(self, data_dir: Path, parent: QObject | None = None, db: Database | None = None) -> None:
+        """`db`: the shop's book already opened on this thread and up to date (the start's first look,
+        gui/startup_first.py), so the file is not opened twice before the first paint."""
         super().__init__(parent)
         self.data_dir = data_dir
         self.shop_path = db_path(data_dir)
         self.db_path = self.shop_path  # the book `db` reads: the shop's, or the practice book in Mode Latihan
-        self.db: Database = self._open()
+        self.db: Database = self._open(db)
         self.work = BackgroundWork(self.db_path, self)
         self._checkpoints = self.every(self, CHECKPOINT_EVERY_MS, self.checkpoint_soon)
         self.sync: SyncBridge | None = None
@@ -51,8 +53,8 @@ class AppContext(QObject):
         self.cashier_id = cashier_id
         self.cashier_changed.emit(cashier_id)
 
-    def _open(self) -> Database:
-        db = open_database(self.db_path)
+    def _open(self, opened: Database | None = None) -> Database:
+        db = opened if opened is not None else open_database(self.db_path)
         db.defer_checkpoints()
         return db
 

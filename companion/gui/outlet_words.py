@@ -4,17 +4,17 @@ Part of the strip's own line, which wraps, rather than a widget beside it: the c
 
 from __future__ import annotations
 
-from companion.gui.outlet_picker import open_outlets, this_outlet
 from companion.i18n import tr
+from companion.store import outlets as outlet_store
 from companion.store.database import Database
 
 
 def outlet_note(db: Database) -> str:
     """"Outlet: Cabang Pasar", or "" while the shop has one outlet."""
-    outlets = dict(open_outlets(db))
-    if len(outlets) < 2:
+    outlets = {o.id: o.name for o in outlet_store.listed(db, include_archived=False)}  # as gui/outlet_picker.py's
+    if len(outlets) < 2:  # open_outlets, without loading the picker (and the stock model) before the first paint
         return ""
-    here = this_outlet(db)
+    here = outlet_store.this_outlet(db)
     return tr("Outlet: {name}", name=outlets.get(here, here))
 
 

@@ -3,6 +3,7 @@
 The full `PRAGMA quick_check` reads every page (a quarter of a second on a 270 MB shop), so it runs once the window
 has painted (gui/startup_later.py) and offers the restore then. A file that does not even open, or that needs a
 migration, is checked in full first, as before: a migration must never write into a damaged file.
+The handle opened for this look is the one the window then works with (AppContext's `db`): the file opens once.
 """
 
 from __future__ import annotations
@@ -11,22 +12,35 @@ from pathlib import Path
 
 from companion.store.database import Database
 from companion.store.location import db_path
-from companion.store.migrations import current_version, latest_version
+from companion.store.schema_version import up_to_date
+
+
+def open_if_current(data_dir: Path) -> Database | None:
+    """The shop file opened, when it opens and is up to date; None when it is missing, does not open, or needs a
+    migration (the caller tells a new shop from the others with `opens_cleanly`)."""
+    path = db_path(data_dir)
+    if not path.exists():
+        return None
+    try:
+        db = Database(path)
+    except Exception:  # (any failure to open: the full check says what it is)
+        return None
+    try:
+        if up_to_date(db):
+            return db
+    except Exception:  # (a damaged schema page, a file that is no database)
+        pass
+    db.close()
+    return None
 
 
 def opens_cleanly(data_dir: Path) -> bool:
     """True when the shop file opens and is up to date (or does not exist yet: a new shop); False sends the start
     through the full check and the restore offer before the window."""
-    path = db_path(data_dir)
-    if not path.exists():
+    if not db_path(data_dir).exists():
         return True
-    try:
-        db = Database(path)
-    except Exception:  # (any failure to open: the full check says what it is)
+    db = open_if_current(data_dir)
+    if db is None:
         return False
-    try:
-        return current_version(db) >= latest_version()
-    except Exception:  # (a damaged schema page, a file that is no database)
-        return False
-    finally:
-        db.close()
+    db.close()
+    return True

@@ -200,6 +200,39 @@ def _searched(keys: dict[WaitingGroup | None, list[tuple[str, str]]]) -> tuple[l
     return streams, sorted(keys.get(None, []), reverse=True)
 
 
+PAST_EVERY_ID = "\U0010ffff"  # sorts after any id: a key (stamp, PAST_EVERY_ID) passes every row of that stamp
+DUE_SOON_CHUNK = 8  # rows taken from the merge at a time while looking for the end of the window
+
+
+def waiting_counts(db: Database, now: datetime) -> tuple[int, int]:
+    """(waiting, overdue) over the whole inbox, counted in the indexes: the tray's figures, whatever the size."""
+    pager = InboxPager(db, now, state="overdue")
+    return pager.counts[0], pager.total()
+
+
+def due_soon(db: Database, now: datetime, within: timedelta) -> list[Entry]:
+    """Waiting chats not yet overdue whose deadline falls within `within` from now, most urgent first.
+
+    Each group is read from just past its overdue range (the pager's halving) and the merge stops at the first
+    deadline beyond the window, so this reads about the chats due soon, never the whole waiting list."""
+    pager = InboxPager(db, now, state="waiting")
+    for s in pager.streams:
+        overdue_end = pager._overdue_until(s.group)
+        if overdue_end is not None:
+            s.after = (overdue_end, PAST_EVERY_ID)
+    out: list[Entry] = []
+    while not pager.exhausted:
+        page = pager.next(DUE_SOON_CHUNK)
+        for row, clock in page:
+            if clock is None or clock.deadline is None or clock.deadline > now + within:
+                return out  # the merge is in deadline order: nothing after it is due sooner
+            if not clock.overdue(now):  # (the halving already skipped the overdue ones; this only makes sure)
+                out.append((row, clock))
+        if not page:
+            break
+    return out
+
+
 def inbox_view(db: Database, now: datetime, channel: str | None = None, state: str = "all",
                search: str = "", limit: int | None = None) -> list[Entry]:
     """The whole list (or its first `limit` rows) in the inbox's order: for the tray's counts and for callers

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from companion.domain.errors import UserError
 from companion.i18n import N_
-from companion.store.migrations import migrate
+from companion.store.schema_version import up_to_date
 from companion.store.storage_errors import storage_error
 from companion.store.write_turns import turns_for
 
@@ -212,7 +212,10 @@ def _mapped(exc: sqlite3.Error) -> BaseException:
 def open_database(path: Path) -> Database:
     """A fresh connection for the calling thread, with the schema brought up to date."""
     db = Database(path)
-    migrate(db)
+    if not up_to_date(db):  # the migration scripts load only when one is due (store/schema_version.py)
+        from companion.store.migrations import migrate
+
+        migrate(db)
     return db
 
 

@@ -117,3 +117,26 @@ def rows_by_id(db: Database, ids: list[str]) -> list[ConversationRow]:
     found = {r["id"]: conversation_row(r) for r in db.query(
         f"{CONVERSATION_SQL} WHERE c.id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))}
     return [found[i] for i in ids if i in found]
+
+
+def last_message_seq(db: Database) -> int:
+    """Where this file's messages end (`messages.seq`, given on insert here, also to messages another laptop sent):
+    the mark the tray's "new question" looks past next time."""
+    return int(db.scalar("SELECT COALESCE(MAX(seq), 0) FROM messages"))
+
+
+def new_waiting(db: Database, after_seq: int, upto_seq: int, limit: int) -> tuple[list[ConversationRow], int]:
+    """Conversations whose waiting stretch began with a buyer message stored after `after_seq` and up to `upto_seq`
+    (the message at `waiting_since`, recompute_waiting's rule): the first `limit` by waiting_since, and how many.
+
+    Read from the new messages (a seq range), not from every waiting chat, so it costs what arrived since the last
+    look. By arrival, not by `waiting_since`: a message pulled late may be older than one already seen. A stretch
+    is counted once: its first message lies in exactly one (after, upto] range."""
+    rows = db.query(
+        "WITH fresh AS (SELECT DISTINCT conversation_id AS id FROM messages WHERE seq > ? AND seq <= ?"
+        " AND from_buyer = 1)"
+        " SELECT c.id, COUNT(*) OVER () AS n FROM fresh JOIN conversations c ON c.id = fresh.id"
+        " WHERE c.waiting_since IS NOT NULL AND EXISTS (SELECT 1 FROM messages s WHERE s.conversation_id = c.id"
+        " AND s.sent_at = c.waiting_since AND s.from_buyer = 1 AND s.seq > ? AND s.seq <= ?)"
+        " ORDER BY c.waiting_since, c.id LIMIT ?", (after_seq, upto_seq, after_seq, upto_seq, limit))
+    return rows_by_id(db, [r["id"] for r in rows]), int(rows[0]["n"]) if rows else 0

@@ -26,6 +26,7 @@ from companion.store.schema_v10 import V10
 from companion.store.schema_v11 import V11
 from companion.store.schema_v12 import V12
 from companion.store.schema_v13 import V13
+from companion.store.schema_version import current_version  # (read here and by the start)
 
 if TYPE_CHECKING:  # the database module opens files through migrate(); here it is only a type
     from companion.store.database import Database
@@ -55,13 +56,6 @@ FOREIGN_KEYS_OFF = frozenset({11})
 
 def latest_version() -> int:
     return MIGRATIONS[-1][0]
-
-
-def current_version(db: Database) -> int:
-    exists = db.scalar("SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_migrations'")
-    if not exists:
-        return 0
-    return int(db.scalar("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") or 0)
 
 
 def version_rows(db: Database) -> list[int]:
