@@ -62,6 +62,10 @@ NOT_BEFORE_THE_PAINT = (
     "companion.connectors.registry", "companion.sync.runner", "companion.gui.sync_status",
     "companion.gui.practice_mode", "companion.gui.welcome_wizard", "companion.gui.alerts",
     "companion.services.sales", "companion.gui.receipt_printing",
+    # loaded when first needed: the migration scripts (an up-to-date file), the owner's PIN dialogs, WhatsApp's
+    # hand-off, the outlet picker, the error dialog (set up after the paint, errors before it are held)
+    "companion.store.migrations", "companion.gui.owner_pin", "companion.gui.pin_field", "companion.gui.whatsapp_open",
+    "companion.gui.outlet_picker", "companion.gui.error_dialog",
 )
 
 

@@ -10,7 +10,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from companion.gui.context import AppContext
-from companion.gui.whatsapp_open import open_whatsapp
 from companion.i18n import tr
 
 if TYPE_CHECKING:  # the sale's modules load with the first sale (or right after the first paint), not before it
@@ -68,4 +67,6 @@ class AfterSaleBar(QWidget):
         """Open WhatsApp with the receipt as text (False when the phone could not be read or nothing opened)."""
         if not (self.sale_id and self.phone):
             return False
+        from companion.gui.whatsapp_open import open_whatsapp  # (QUrl and the browser hand-off: on first use)
+
         return open_whatsapp(self, self.phone, receipt_text(self.ctx, self.sale_id))

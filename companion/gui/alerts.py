@@ -5,16 +5,17 @@ Every notification goes through `Notifier.notified(title, text)` first, then to 
 exists, so offscreen (tests, a desktop without a tray) the counts and the notifications still happen.
 Each waiting stretch of a conversation (its `waiting_since`) is announced at most once as new and once as
 close to its deadline; what is already waiting when the app starts is counted, not announced.
+Buyers' unanswered 1–3 star reviews are counted in the tooltip too, and a new one is announced once.
 
 A refresh runs on the GUI thread after every sync round and conversation change, so it never reads every waiting
-chat (1 500 of them on a busy shop cost 40–100 ms): the counts come from the inbox indexes, "close to its deadline"
+chat (1 500 of them on a busy shop cost 30–100 ms): the counts come from the inbox indexes, "close to its deadline"
 reads only the chats due within the hour, and "new" reads only the chats whose waiting began with a message stored
 since the last look (a mark on `messages.seq`, kept per book: the shop's and the practice book's).
-Buyers' unanswered 1–3 star reviews are counted in the tooltip too, and a new one is announced once.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -29,7 +30,7 @@ from companion.domain.settings_keys import ALERT_SOUND
 from companion.i18n import tr
 from companion.resources import resource_path
 from companion.services.change import Change
-from companion.services.inbox_pages import due_soon, waiting_counts
+from companion.services.inbox_pages import waiting_counts, waiting_now
 from companion.store.inbox_list import last_message_seq, new_waiting
 from companion.store.reviews import listing, unanswered_low_count
 
@@ -178,7 +179,7 @@ class InboxAlerts(QObject):
         if tray and QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = self._make_tray()
         self.notifier = Notifier(self.tray, ctx.setting(ALERT_SOUND), self)
-        self._marks: dict[str, int] = {}  # per book (its path): messages.seq seen at the last refresh
+        self._marks: dict[str, int] = {}  # per book (`_book`): messages.seq seen at the last refresh
         self._announced_near: set[tuple[str, str]] = set()  # (conversation id, waiting_since) of those due soon
         self._seen_reviews: set[str] | None = None  # unanswered low reviews already counted or announced
         self.last_news = "chats"  # what the latest notification was about: a click opens the chats or the reviews
@@ -210,14 +211,14 @@ class InboxAlerts(QObject):
         """Read who waits, update the tray, announce what is new since the last look."""
         now = now or now_utc()
         db = self.ctx.db
-        chats = chat_counts(db, now)
+        chats = waiting_now(db, now, NEAR_DEADLINE)
         self.counts = WaitingCounts(chats.waiting, chats.overdue, unanswered_low_count(db))
         if self.tray is not None:
             self.tray.setToolTip(self.tooltip())
             self.tray.setIcon(app_icon(self.counts.overdue))
         self.counts_changed.emit(self.counts.waiting, self.counts.overdue)
         self._announce_new(*self._new_questions(db))
-        self._announce_near(self._near(db, now))
+        self._announce_near(self._near(chats.due_soon))
         self._announce_reviews()
 
     def _announce_reviews(self) -> None:
@@ -240,19 +241,21 @@ class InboxAlerts(QObject):
 
     def _new_questions(self, db: Database) -> tuple[list[ConversationRow], int]:
         """The waiting stretches that began with a message stored since the last refresh (the first few, and how
-        many). The first look at a book only sets its mark: what waits then is counted, not announced; so does a
-        book whose messages end before the mark (a restored older copy)."""
+        many). The first look at a book only sets its mark: what waits then is counted, not announced (as at the
+        start); so does a book whose messages end before the mark. Back in the shop's book after practising, what
+        came in meanwhile is announced."""
         upto = last_message_seq(db)
-        after = self._marks.get(str(db.path))
-        self._marks[str(db.path)] = upto
+        book = _book(db)
+        after = self._marks.get(book)
+        self._marks[book] = upto
         if after is None or after >= upto:
             return [], 0
         return new_waiting(db, after, upto, SHOWN_ONE_BY_ONE + 1)
 
-    def _near(self, db: Database, now: datetime) -> list[ConversationRow]:
+    def _near(self, due_soon: list[tuple[ConversationRow, Clock | None]]) -> list[ConversationRow]:
         """Those newly within the hour of their deadline; a stretch once announced is remembered while it stays
         due soon (answered or overdue, it is forgotten: a new question starts a new stretch)."""
-        soon = [(row, (row.id, str(row.waiting_since))) for row, _clock in due_soon(db, now, NEAR_DEADLINE)]
+        soon = [(row, (row.id, str(row.waiting_since))) for row, _clock in due_soon]
         near = [row for row, key in soon if key not in self._announced_near]
         self._announced_near = {key for _row, key in soon}
         return near
@@ -282,6 +285,15 @@ class InboxAlerts(QObject):
         self._timer.stop()
         if self.tray is not None:
             self.tray.hide()
+
+
+def _book(db: Database) -> str:
+    """Which book a mark belongs to: its path and file (a restored copy or a fresh practice book put in the same
+    place is another file, whose messages are numbered afresh)."""
+    try:
+        return f"{db.path}#{os.stat(db.path).st_ino}"
+    except OSError:
+        return str(db.path)
 
 
 def _buyer(row: ConversationRow) -> str:

@@ -56,16 +56,16 @@ def _run(data_dir: Path, lang: str | None, start_page: str, exit_when_ready: boo
     """Only what the first page shows comes before the first paint; the rest of the start (gui/startup_later.py)
     runs once the window is on screen: nothing the owner waits for is done before it must be."""
     app = application()
-    from companion.gui.error_dialog import install_error_handling
+    from companion.gui.startup_first import HeldErrors, open_if_current
 
-    install_error_handling(data_dir)  # the log file and the "Salin detail" dialog, before anything can fail
-    from companion.gui.startup_first import open_if_current
+    held = HeldErrors()  # errors before the paint are logged (cli.py set up the log) and shown once it is done
     from companion.store.location import db_path
 
     first = open_if_current(data_dir)  # opened once: this handle becomes the window's
     if first is None and db_path(data_dir).exists():  # does not open, or needs a migration: the full check first
         from companion.gui.startup import check_database_or_recover
 
+        held.release(data_dir)  # its questions are dialogs: an error in them is shown at once
         if not check_database_or_recover(data_dir):
             return 1
     from companion.gui.context import AppContext
@@ -75,10 +75,13 @@ def _run(data_dir: Path, lang: str | None, start_page: str, exit_when_ready: boo
     i18n.set_language(lang or ctx.setting(LANGUAGE) or i18n.DEFAULT_LANGUAGE)
     from companion.services.first_use import welcome_done
 
-    start = None if welcome_done(ctx.db) else _greet(ctx)  # a new shop's welcome, before practice mode is decided
+    start = None
+    if not welcome_done(ctx.db):  # a new shop's welcome, before practice mode is decided
+        held.release(data_dir)  # the welcome is a dialog: an error in it is shown at once
+        start = _greet(ctx)
     window = MainWindow(ctx, start_page, strip_after_paint=True)
     show_fitted(window)
-    later = LaterStart(ctx, window, start, exit_when_ready)
+    later = LaterStart(ctx, window, start, exit_when_ready, held)
     code = app.exec()
     later.stop()
     ctx.close()

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 from companion.domain.errors import UserError
 from companion.gui.context import AppContext
 from companion.gui.messages import error_text
-from companion.gui.pin_field import error_and_buttons, pin_field
 from companion.i18n import tr
 from companion.services import cashiers as cashier_service
 from companion.services.change import Change
@@ -52,6 +51,8 @@ class CashierLogin(QDialog):
                 self.names.setCurrentItem(item)
         if self.names.currentItem() is None and self.names.count():
             self.names.setCurrentRow(1 if self.names.count() > 1 else 0)  # the first cashier (the owner is first)
+        from companion.gui.pin_field import error_and_buttons, pin_field  # (the counter's badge does not need it)
+
         self.pin = pin_field()
         self.error, self.ok, buttons = error_and_buttons(self, tr("Start"), self.check)
         layout = QVBoxLayout(self)

@@ -23,7 +23,6 @@ from companion.domain.settings_keys import OWNER_DISCOUNT_LIMIT, TIME_ZONE
 from companion.gui.cashier_login import ensure_cashier
 from companion.gui.context import AppContext
 from companion.gui.messages import error_text
-from companion.gui.owner_pin import ask_owner
 from companion.i18n import tr
 from companion.services.qris import static_payload
 
@@ -102,6 +101,8 @@ class Checkout:
         if not given or given * 100 <= limit * gross or self._allowed_discount == (request.sale_id, given):
             return True
         percent = (given * 100 + gross - 1) // gross
+        from companion.gui.owner_pin import ask_owner  # the PIN dialogs load when first asked for
+
         if ask_owner(self.parent, self.ctx, tr("A discount of {amount} ({percent}%) on this sale.",
                                                amount=format_rupiah(given), percent=percent)):
             self._allowed_discount = (request.sale_id, given)

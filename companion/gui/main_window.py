@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 
 from companion.domain.settings_keys import SHOP_NAME
 from companion.gui.context import AppContext
-from companion.gui.owner_pin import ask_owner
 from companion.gui.page_table import PAGES
 from companion.gui.pages.base import Page
 from companion.i18n import tr
@@ -192,11 +191,16 @@ class MainWindow(QMainWindow):
             self.pages[key] = page
         return self.pages[key]
 
+    def _owner_allows(self) -> bool:
+        from companion.gui.owner_pin import ask_owner  # the PIN dialogs load when first asked for, not at the start
+
+        return ask_owner(self, self.ctx, tr("Opening the reports."))
+
     def _open_row(self, row: int) -> None:
         if row < 0:
             return
         key = PAGES[row][0]
-        if key in OWNER_PAGES and key != self._shown and not ask_owner(self, self.ctx, tr("Opening the reports.")):
+        if key in OWNER_PAGES and key != self._shown and not self._owner_allows():
             # back to the page shown before, or Home (this calls _open_row again)
             self.nav.setCurrentRow(next((i for i, p in enumerate(PAGES) if p[0] == self._shown), 0))
             return

@@ -8,7 +8,7 @@ what was typed; the counter page records the sale.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QRegularExpression, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
+from PySide6.QtGui import QKeyEvent, QPalette, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -94,6 +94,17 @@ def big_amount(box: QVBoxLayout, caption: str, size: str, beside: bool = False) 
     return amount
 
 
+def _clear_viewport() -> QWidget:
+    """A scroll area's viewport as QScrollArea makes its own, but not filled: the panel's background shows through.
+    Made here rather than fetched with `viewport()`: PySide names the class of a Qt-made widget by setting up every
+    QWidget class it might be (45 enum types, a tenth of the counter's build)."""
+    viewport = QWidget()
+    viewport.setObjectName("qt_scrollarea_viewport")
+    viewport.setBackgroundRole(QPalette.ColorRole.NoRole)
+    viewport.setAutoFillBackground(False)
+    return viewport
+
+
 class PaymentPanel(QFrame):
     """The pay card. `method_chosen` after Ctrl+1..4 or a click; `split_asked` / `credit_asked` for Mixed and Kasbon;
     `finish_asked` for Enter in the cash field or the Finish button; `discount_typed` as the sale discount is typed."""
@@ -159,11 +170,11 @@ class PaymentPanel(QFrame):
         """Below the window's usual height the amounts scroll; "Finish" stays in sight under them."""
         scroll = QScrollArea()
         scroll.setObjectName("pay-scroll")
+        scroll.setViewport(_clear_viewport())
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(column)
-        scroll.viewport().setAutoFillBackground(False)
         column.setAutoFillBackground(False)
         column.setObjectName("pay-column")
         column.setStyleSheet("QWidget#pay-column { background: transparent; }")

@@ -6,7 +6,7 @@ the open shift through the store and follows every Change that touches shifts or
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
 from companion.gui.context import AppContext
@@ -70,8 +70,9 @@ class ShiftBar(QFrame):
         self.action.setProperty("primary", self.shift is None)
         self.setProperty("open", "true" if self.shift else "false")
         for widget in (self, self.action):
-            widget.style().unpolish(widget)
-            widget.style().polish(widget)
+            if widget.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):  # (not yet shown: polished when shown;
+                widget.style().unpolish(widget)  # asking PySide for the style early sets up every QStyle class)
+                widget.style().polish(widget)
 
     def _show_history(self) -> None:
         from companion.gui.shift_dialogs import show_shift_history  # the dialogs load when first used

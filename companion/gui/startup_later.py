@@ -11,12 +11,13 @@ import importlib
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 if TYPE_CHECKING:
     from companion.gui.context import AppContext
     from companion.gui.main_window import MainWindow
     from companion.gui.practice_mode import PracticeMode
+    from companion.gui.startup_first import HeldErrors
     from companion.services.first_use import Start
 
 DAILY_BACKUP_CHECK_MS = 60 * 60 * 1000  # look hourly whether today's backup is due
@@ -36,22 +37,25 @@ class LaterStart(QObject):
     `exit_when_ready` (the start-up bench and the self-test): "ready" is printed at the first paint, and the app
     quits once the rest of the start has run."""
 
-    def __init__(self, ctx: AppContext, window: MainWindow, start: Start | None, exit_when_ready: bool) -> None:
+    def __init__(self, ctx: AppContext, window: MainWindow, start: Start | None, exit_when_ready: bool,
+                 held: HeldErrors | None = None) -> None:
+        """`held`: the start's errors so far, for the error dialog set up after the paint (gui/startup_first.py)."""
         super().__init__(window)
+        self.held = held
         self.ctx = ctx
         self.window = window
         self.start = start
         self.exit_when_ready = exit_when_ready
         self.practice: PracticeMode | None = None
         self.painted = False
-        app = QApplication.instance()
-        assert app is not None
-        app.installEventFilter(self)
+        # On the window alone: the window is painted first in its paint pass, its pages after it. (A filter on the
+        # whole application would hand every Qt-made object to Python, and naming each one's class costs PySide
+        # the set-up of every QObject class it might be: a fifth of the start.)
+        window.installEventFilter(self)
         QTimer.singleShot(UNPAINTED_START_MS, self, lambda: self._begin(painted=False))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (not self.painted and event.type() == QEvent.Type.Paint and isinstance(watched, QWidget)
-                and watched.window() is self.window):
+        if not self.painted and watched is self.window and event.type() == QEvent.Type.Paint:
             QTimer.singleShot(0, self, lambda: self._begin(painted=True))  # after the rest of this paint pass
         return False
 
@@ -60,15 +64,15 @@ class LaterStart(QObject):
         if self.painted:
             return
         self.painted = True
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
+        self.window.removeEventFilter(self)
         self._after_paint(painted)
 
     def _after_paint(self, painted: bool) -> None:
         ctx, window = self.ctx, self.window
         if self.exit_when_ready and painted:
             print("ready", flush=True)
+        if self.held is not None:
+            self.held.release(ctx.data_dir)  # the "Salin detail" dialog from now on, with any error held until now
         window.finish_start()
         self.practice = start_online(ctx, window)
         if self.start is not None:

@@ -210,16 +210,36 @@ def waiting_counts(db: Database, now: datetime) -> tuple[int, int]:
     return pager.counts[0], pager.total()
 
 
-def due_soon(db: Database, now: datetime, within: timedelta) -> list[Entry]:
-    """Waiting chats not yet overdue whose deadline falls within `within` from now, most urgent first.
+@dataclass(frozen=True)
+class WaitingNow:
+    """What the tray shows: who waits, who is overdue (counted in the indexes), and the chats due soon."""
 
-    Each group is read from just past its overdue range (the pager's halving) and the merge stops at the first
-    deadline beyond the window, so this reads about the chats due soon, never the whole waiting list."""
+    waiting: int
+    overdue: int
+    due_soon: list[Entry]
+
+
+def waiting_now(db: Database, now: datetime, within: timedelta) -> WaitingNow:
+    """The counts, and the waiting chats not yet overdue whose deadline falls within `within` from now (most
+    urgent first), from one pager: each group's overdue range is found once (the pager's halving), counted in the
+    index, then skipped; the merge stops at the first deadline beyond the window. So this reads about the chats due
+    soon, never the whole waiting list."""
     pager = InboxPager(db, now, state="waiting")
+    overdue = 0
     for s in pager.streams:
         overdue_end = pager._overdue_until(s.group)
         if overdue_end is not None:
+            overdue += inbox_list.count_waiting(db, s.group, overdue_end)
             s.after = (overdue_end, PAST_EVERY_ID)
+    return WaitingNow(pager.total(), overdue, _due_within(pager, now, within))
+
+
+def due_soon(db: Database, now: datetime, within: timedelta) -> list[Entry]:
+    """The waiting chats not yet overdue whose deadline falls within `within` from now, most urgent first."""
+    return waiting_now(db, now, within).due_soon
+
+
+def _due_within(pager: InboxPager, now: datetime, within: timedelta) -> list[Entry]:
     out: list[Entry] = []
     while not pager.exhausted:
         page = pager.next(DUE_SOON_CHUNK)

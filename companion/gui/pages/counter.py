@@ -37,7 +37,6 @@ from companion.gui.context import AppContext
 from companion.gui.counter_keys import CartTable, KeyLineEdit, ResultList
 from companion.gui.flow_layout import flow_row
 from companion.gui.messages import confirm
-from companion.gui.owner_pin import ask_owner
 from companion.gui.pages.base import Page
 from companion.gui.payment_panel import CREDIT_KEYS, METHOD_KEYS, SPLIT_KEYS, PaymentPanel
 from companion.gui.scanner_burst import ScannerBurstFilter
@@ -469,6 +468,8 @@ class CounterPage(Page):
         if not rows:
             return
         name = self.model.cart.lines[rows[0]].name
+        from companion.gui.owner_pin import ask_owner  # the PIN dialogs load when first asked for
+
         if ask_owner(self, self.ctx, tr("Changing the price of {name} to {price}.", name=name,
                                         price=format_rupiah(price))):
             self.model.set_price(rows[0], price)

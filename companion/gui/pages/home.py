@@ -252,11 +252,11 @@ class HomePage(Page):
         card.body.addLayout(self._figures())
 
     def _figures(self) -> QGridLayout:
-        from companion.gui.alerts import waiting_buyers
+        from companion.gui.alerts import chat_counts
 
         db = self.ctx.db
         ship = len(order_store.listing(db, SHIP_STATUSES, limit=LOW_STOCK_COUNTED))
-        waiting = len(waiting_buyers(db, now_utc()))
+        waiting = chat_counts(db, now_utc()).waiting  # counted in the inbox indexes, no chat read
         low = len(product_store.low_stock(db, self._threshold(), LOW_STOCK_COUNTED))
         unsent = outbox_store.pending_count(db) if account_store.active(db) else 0
         self.figures: dict[str, QLabel] = {}
@@ -349,10 +349,10 @@ def _stock_label(product: ProductRow) -> QLabel:
 def checklist(ctx: AppContext, end_of_today: str, threshold: int,
               now: datetime | None = None) -> list[tuple[str, str, bool, str]]:
     """(line key, page key, needs doing, words) for the opening checklist, read through the store."""
-    from companion.gui.alerts import counts, waiting_buyers
+    from companion.gui.alerts import chat_counts
 
     now = now or now_utc()
-    chats = counts(waiting_buyers(ctx.db, now), now)
+    chats = chat_counts(ctx.db, now)
     ship = sum(1 for o in order_store.listing(ctx.db, SHIP_STATUSES, limit=LOW_STOCK_COUNTED)
                if o.ship_by is not None and o.ship_by < end_of_today)
     low = len(product_store.low_stock(ctx.db, threshold, LOW_STOCK_COUNTED))
