@@ -5,10 +5,10 @@ Selling through the real services takes minutes (each sale its own transaction, 
 scenario is set up once and kept (the stopped laptops' folders copied, the hub database copied with
 `CREATE DATABASE … TEMPLATE`); every run starts from that copy.
 
-- converge: 3 laptops each sell 10 000 counter sales offline (1–3 lines, spread over a week; `--quick`: 1 000 and
-  3 runs), then meet: all three sync at once, each until a round moves nothing, and then once more the same way
-  (for what the others pushed meanwhile); timed from the first round to the last laptop quiet, then checked
-  converged by store/hub_digest. Seconds.
+- converge: 3 laptops each sell 10 000 counter sales offline (1–3 lines, spread over a week, in commands of 1 000;
+  `--quick`: 1 000 and 3 runs), then meet: all three sync at once, each until a round moves nothing, and then once
+  more the same way (for what the others pushed meanwhile); timed from the first round to the last laptop quiet,
+  then checked converged by store/hub_digest. Seconds.
 - bytes per sale: everything that crossed the proxy during that converge (both ways: TLS, the protocol, every
   change pushed once and pulled by the two other laptops) ÷ the sales; the changes of one sale are its row, its
   lines, its payment, its movements (and the stock-push command it queues).

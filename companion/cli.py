@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+import typing
 from pathlib import Path
 
 from companion import i18n, version_text
-from companion.sync.hub_args import add_hub_parser
 
 
 def _common(p: argparse.ArgumentParser, top: bool = False) -> None:
@@ -16,15 +16,46 @@ def _common(p: argparse.ArgumentParser, top: bool = False) -> None:
                    default=None if top else argparse.SUPPRESS)
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="companion", description="Seller Companion: the shop's own record.")
-    p.add_argument("--version", action="version", version=f"companion {version_text()}")
+class _NotTheAppStart(Exception):
+    """The quick parser met something only the full one knows (a command, --help, a mistake to explain)."""
+
+
+class _QuickParser(argparse.ArgumentParser):
+    def error(self, message: str) -> typing.NoReturn:
+        raise _NotTheAppStart(message)
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    """The app's own start (`companion [--data-dir D] [--lang L]`, what a shortcut runs) is read by the top-level
+    options alone: building every command's parser costs the start 10-20 ms. Anything else (a command, --help,
+    --version, a mistake) goes to the full parser, which also says what is wrong."""
+    if not any(a.startswith("-h") or a in ("--help", "--version") for a in argv):
+        try:
+            args = _top_level(_QuickParser(prog="companion", add_help=False)).parse_args(argv)
+            args.command = None
+            return args
+        except _NotTheAppStart:
+            pass
+    return parser().parse_args(argv)
+
+
+def _top_level(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The options before any command (the same in the quick and the full parser)."""
     p.add_argument("--self-test", action="store_true",
                    help="check this installation offscreen on a temporary data folder (with --data-dir: on a "
                         "copy of that shop's data); print a report, exit 0 or 1")
     p.add_argument("--exit-when-ready", action="store_true", help=argparse.SUPPRESS)  # the start-up bench
     _common(p, top=True)
     p.add_argument("--lang", choices=i18n.LANGUAGES, help="language of the app (id or en)")
+    return p
+
+
+def parser() -> argparse.ArgumentParser:
+    from companion.sync.hub_args import add_hub_parser
+
+    p = argparse.ArgumentParser(prog="companion", description="Seller Companion: the shop's own record.")
+    p.add_argument("--version", action="version", version=f"companion {version_text()}")
+    _top_level(p)
     sub = p.add_subparsers(dest="command")
     s = sub.add_parser("screenshot", help="render every page to PNG offscreen")
     s.add_argument("--out", required=True, help="folder for the PNG files")
@@ -77,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     speak_utf8()
     if argv[:1] == ["practice-server"]:
         return _practice_server(argv[1:])
-    args = parser().parse_args(argv)
+    args = parse(argv)
     lang = getattr(args, "lang", None)
     if lang:
         i18n.set_language(lang)

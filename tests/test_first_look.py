@@ -112,3 +112,26 @@ def test_an_error_before_the_paint_is_logged_then_shown_once_the_dialog_is_set_u
         timer.stop()
     assert len(shown) == 1 and "broken before the paint" in shown[0]
     assert held.held == []
+
+
+@pytest.mark.parametrize("argv", [[], ["--data-dir", "X"], ["--data-dir=X", "--lang", "en", "--exit-when-ready"],
+                                  ["--lang=id"], ["--self-test"], ["--data", "X"],  # (argparse's abbreviations)
+                                  ["--data-dir", "X", "doctor"], ["doctor", "--data-dir", "Y"],
+                                  ["backup", "--to", "Z"], ["--data-dir", "X", "hub", "status"]])
+def test_the_quick_read_of_the_app_start_equals_the_full_parser(argv: list[str]) -> None:
+    from companion import cli
+
+    assert vars(cli.parse(argv)) == vars(cli.parser().parse_args(argv))
+
+
+@pytest.mark.parametrize("argv", [["--lang", "fr"], ["nonsense"], ["--version"], ["--help"], ["--data-dir"]])
+def test_what_the_quick_read_does_not_know_is_said_by_the_full_parser(
+        argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    from companion import cli
+
+    with pytest.raises(SystemExit) as quick:
+        cli.parse(argv)
+    said = capsys.readouterr()
+    with pytest.raises(SystemExit) as full:
+        cli.parser().parse_args(argv)
+    assert quick.value.code == full.value.code and said == capsys.readouterr()

@@ -44,10 +44,17 @@ def _move(laptop: Laptop, product: str, kind: MovementKind, quantity: int, minut
                            dedupe_key=dedupe_key)
 
 
+def _wrong(laptop: Laptop) -> list[str]:
+    """hub_digest's problems (a cache ≠ the ledger among them), and a total not naming its product's newest row."""
+    stale = laptop.db.query("SELECT l.product_id FROM stock_levels l WHERE l.last_seq IS NOT"
+                            " (SELECT MAX(seq) FROM stock_movements m WHERE m.product_id = l.product_id)")
+    return problems(laptop.db) + [f"last_seq of {r[0]}" for r in stale]
+
+
 def _pull_checked(log: ChangeLog, laptop: Laptop, limit: int) -> None:
     while batch := log.batch(laptop, limit):
         hub_service.apply_pulled(laptop.db, batch)
-        assert problems(laptop.db) == [], laptop.name
+        assert _wrong(laptop) == [], laptop.name
 
 
 def _close(laptops: list[Laptop]) -> None:
@@ -157,7 +164,7 @@ def test_caches_equal_the_ledger_after_every_batch_whatever_the_laptops_did(ops:
             for op in ops:
                 _act(log, laptops, products, op)
                 for laptop in laptops:
-                    assert problems(laptop.db) == [], (laptop.name, op)
+                    assert _wrong(laptop) == [], (laptop.name, op)
             for laptop in laptops:
                 log.push(laptop)
             for laptop in laptops:

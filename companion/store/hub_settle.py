@@ -76,12 +76,23 @@ def settle(db: Database, added: Sequence[NewMovement], recount: Collection[str])
     db.executemany("INSERT INTO stock_outlet_levels (product_id, outlet_id, on_hand) VALUES (?, ?, ?)"
                    " ON CONFLICT(product_id, outlet_id) DO UPDATE SET on_hand = on_hand + excluded.on_hand",
                    [(p, o, delta) for (p, o), delta in outlet_delta.items()])
+    last = _last_seqs(db, [m.id for moves in pairs.values() for m in moves])
     db.executemany(
-        "INSERT INTO stock_levels (product_id, on_hand, last_seq)"
-        " VALUES (?, ?, (SELECT MAX(seq) FROM stock_movements WHERE product_id = ?))"
+        "INSERT INTO stock_levels (product_id, on_hand, last_seq) VALUES (?, ?, ?)"
         " ON CONFLICT(product_id) DO UPDATE SET on_hand = stock_levels.on_hand + excluded.on_hand,"
         " last_seq = excluded.last_seq",
-        [(p, delta, p) for p, delta in totals.items()])
+        [(p, delta, last[p]) for p, delta in totals.items()])
+
+
+def _last_seqs(db: Database, ids: list[str]) -> dict[str, int]:
+    """Each product's newest ledger seq: its newest row of this batch (rows are numbered as they are inserted), found
+    by id (asking by product walks all its rows: v13 dropped the (product, seq) index)."""
+    last: dict[str, int] = {}
+    for part in stock.chunks(ids):
+        for r in db.query("SELECT product_id, MAX(seq) FROM stock_movements"
+                          f" WHERE id IN {stock.in_marks(part)} GROUP BY product_id", tuple(part)):
+            last[str(r[0])] = max(int(r[1]), last.get(str(r[0]), 0))
+    return last
 
 
 def _delta(db: Database, pair: tuple[str, str], moves: list[NewMovement]) -> int:
