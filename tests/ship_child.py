@@ -6,6 +6,7 @@ each one, so the parent knows a round (with its ship commands) is under way when
 
 from __future__ import annotations
 
+import json
 import sys
 import threading
 from collections import Counter
@@ -85,8 +86,19 @@ class Wire:
             return
         with self.lock:
             self.paths[request.path] += 1
-            if is_ship_call(channel, request.path):
+            if is_ship_call(channel, request.path) and not throttle_answer(reply):
                 self.ship_calls.append((request.path, request.body, reply))
+
+
+def throttle_answer(reply: Any) -> bool:
+    """The shop's enforced call limit answered, not the platform's order work (docs/RATE_LIMITS.md): this test
+    process's calls and the child's share one limit, which neither side's pacing can see whole."""
+    if reply.drop:
+        return False
+    if reply.status == 429:
+        return True
+    body = reply.payload if isinstance(reply.payload, dict) else json.loads(reply.payload or b"{}")
+    return body.get("error") == "error_rate_limit" or str(body.get("code")) in ("901", "ApiCallLimit")
 
 
 if __name__ == "__main__":

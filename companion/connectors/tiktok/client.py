@@ -33,6 +33,8 @@ INTERNAL_ERROR = 36009003
 SCOPE_MISSING = 105005
 IP_NOT_ALLOWED = 36009033
 DAILY_QUOTA = 45101004  # Customer Service: 10000 queries a day
+LIMIT_SPAN_WAIT = 1.0     # 50 calls a second per API (docs/RATE_LIMITS.md): no Retry-After is sent
+DAILY_QUOTA_WAIT = 3600.0  # a day's quota spent: try again in an hour, not in a second
 PERMISSION_DENIED = 10006402
 
 
@@ -66,6 +68,9 @@ class TikTokClient:
     def data(self, resp: HttpResponse, method: str, *, token_call: bool = False,
              write: bool | None = None) -> dict[str, Any]:
         failure = status_error(resp, method, write)
+        if isinstance(failure, Throttled) and failure.retry_after_seconds is None:
+            # TikTok's rate-limit page names no Retry-After; its limit is per second, so the next second frees it
+            failure = Throttled(failure.message, LIMIT_SPAN_WAIT)
         if failure is not None:
             raise failure
         envelope = resp.json_object()
@@ -85,8 +90,10 @@ def envelope_error(envelope: dict[str, Any], status: int, secrets: Sequence[str]
     code = int(raw) if isinstance(raw, int) or (isinstance(raw, str) and raw.isdigit()) else None
     message = redact(str(envelope.get("message") or ""), secrets)
     lowered = message.lower().replace("-", "_")
-    if code in (TOO_MANY_REQUESTS, DAILY_QUOTA) or status == 429:
-        return Throttled(f"{raw}: {message}")
+    if code == DAILY_QUOTA:
+        return Throttled(f"{raw}: {message}", DAILY_QUOTA_WAIT)
+    if code == TOO_MANY_REQUESTS or status == 429:
+        return Throttled(f"{raw}: {message}", LIMIT_SPAN_WAIT)
     if code == INTERNAL_ERROR:
         return Temporary(f"{raw}: {message}")
     if token_call and ("app_key" in lowered or "app_secret" in lowered):
