@@ -91,8 +91,9 @@ class SyncEngine:
 
     # -- rounds ---------------------------------------------------------------------------------------------
     def sync_once(self) -> RoundSummary:
-        """Every active account: tokens and its declared phases; then each account's due commands; the commands
-        meant for every account settled. The summary carries the union of every service's Change."""
+        """Every active account: tokens and its declared phases; then every account's due commands; then each
+        account's returns, labels and reviews; the commands meant for every account settled. The summary carries
+        the union of every service's Change."""
         db = thread_database(self.db_path)
         started = now_utc()
         self._chat_links.clear()  # credentials are read afresh each round (a re-link, new tokens)
@@ -101,9 +102,11 @@ class SyncEngine:
         change = self._pull(db, accounts)
         rnd = CommandRound(db, self.backoff, self._full_done, FULL_CHECK_EVERY)
         due = outbox.due(db)
-        for acc in accounts:
+        for acc in accounts:  # every shop's replies, stock numbers and shipments first: the reads below may be long
             if not self.stop_event.is_set():
                 change |= self._send_commands(rnd, acc, due)
+        for acc in accounts:
+            if not self.stop_event.is_set():
                 change |= self._fulfilment(db, acc)
                 change |= self._reviews(db, acc)
         if accounts or len(active) == len(accounts):  # owning none of the shops: the owner settles them

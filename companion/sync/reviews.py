@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import partial
@@ -55,6 +56,9 @@ FIRST_WINDOW = timedelta(days=90)   # the longest any platform lists reviews bac
 OVERLAP = timedelta(minutes=5)
 PULL_EVERY = timedelta(minutes=10)  # a new walk this long after the last one ended (a new rating shows that soon)
 MAX_PAGES = 25                      # pages per shop per round (the cursor resumes the rest next round)
+ROUND_SECONDS = 5.0                 # and no longer than this: at the platforms' call limits (docs/RATE_LIMITS.md) a
+                                    # first walk of a big shop's history takes minutes, and a buyer's reply or a stock
+                                    # number queued meanwhile would wait for the whole walk
 UNSUPPORTED = "unsupported"         # connectors/base.py: the channel's connector has no reviews API
 RECHECK = "reviews_check"           # sync_cursors stream: {"at"} when the unanswered low reviews were last read back
 RECHECK_EVERY = timedelta(minutes=30)
@@ -81,13 +85,17 @@ def _not_permitted(run: AccountRun, exc: NotPermitted) -> None:
 
 def pull_reviews(db: Database, run: AccountRun) -> Change:
     """The reviews phase of a round: every page of the window, each applied with the cursor after it (at most
-    MAX_PAGES a round: the shops after this one wait for it), then the read-back of unanswered low ones when due."""
+    MAX_PAGES and ROUND_SECONDS a round: the shops and commands after this one wait for it), then the read-back of
+    unanswered low ones when due."""
     window = _window(db, run.row.id)
     if window is None:
         return recheck_unanswered(db, run)
     updated_from, updated_to, cursor = window
     change = Change()
+    until = time.monotonic() + ROUND_SECONDS
     for _ in range(MAX_PAGES):
+        if time.monotonic() > until:
+            return change  # the cursor after the last applied page resumes the walk next round
         try:
             page: ReviewPage = run.call(partial(run.link.pull_reviews, updated_from, updated_to, cursor))
         except NotPermitted as exc:   # the app may not read this shop's reviews: the shop's other work goes on
