@@ -37,6 +37,8 @@ from companion.practice.exchange import Request
 LIMITS_OFF_PURPOSES = {
     "server-handling": "measuring the practice server's own handling time (bench): a wait for the limit is not "
                        "server work",
+    "app-work": "measuring the app's own work against a plain download (bench): with no limit to wait for, the "
+                "pull's time is the app's work and the server's, never the platform's pace",
 }
 # Where each platform's requests carry the shop (Shopee shop_id, TikTok shop_cipher, Lazada access_token in the
 # query or a form body; TikTok's calls without a shop carry the seller's token in a header). Else: the app itself.
