@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+import threading
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -13,7 +15,7 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
-from companion import i18n
+from companion import error_log, i18n
 from companion.store.database import Database, close_thread_databases, open_database
 from companion.store.location import db_path
 
@@ -47,6 +49,17 @@ def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def error_hooks() -> Iterator[None]:
+    """Each test leaves the exception hooks and the error presenters as it found them: a presenter left by a test
+    that ran the app's start would show a later test's thread error as a modal dialog nobody closes (the suite
+    hung in test_security_gaps that way)."""
+    hooks, presenters = (sys.excepthook, threading.excepthook), list(error_log._presenters)
+    yield
+    sys.excepthook, threading.excepthook = hooks
+    error_log._presenters[:] = presenters
 
 
 @pytest.fixture(autouse=True)
