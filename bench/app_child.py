@@ -80,6 +80,14 @@ def bare_window() -> tuple[QApplication, QMainWindow]:
     return app, window
 
 
+def _started(window: Any) -> bool:
+    """The start after the first paint is done (gui/startup_later.py: the sync and practice mode are set up, and
+    practice mode, when it starts, has its server answering): what the measures below talk to."""
+    from companion.gui.practice_mode import practice_mode
+
+    return window.ctx.sync is not None and not practice_mode(window.ctx).busy
+
+
 def run_app(data_dir: Path, ready: Callable[[Any], None]) -> int:
     """`companion.gui.app.run` itself; `ready(main_window)` is called once the event loop is running."""
     from companion.gui.app import application, run
@@ -88,7 +96,7 @@ def run_app(data_dir: Path, ready: Callable[[Any], None]) -> int:
     application()
 
     def find_window() -> bool:
-        found = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        found = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and _started(w)]
         if found:
             ready(found[0])
         return bool(found)
