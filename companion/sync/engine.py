@@ -357,19 +357,23 @@ class SyncEngine:
                 except AuthExpired as again:
                     if not (again.reauthorize and self._reload(acc)):
                         raise
-            except Throttled as exc:
-                wait = exc.retry_after_seconds
-                wait = self.quick.delay(tries) if wait is None else wait
-                if tries >= CALL_RETRIES or wait > self.max_throttle_wait:
-                    raise
-                self._sleep(wait)
+            except (Throttled, Temporary) as exc:
+                self._wait_or_raise(exc, tries)
                 tries += 1
-            except Temporary as exc:
-                # a label still being made is asked for again next round, not in a quick retry
-                if exc.outcome_unknown or is_offline(exc) or isinstance(exc, NotReady) or tries >= CALL_RETRIES:
-                    raise
-                self._sleep(self.quick.delay(tries))
-                tries += 1
+
+    def _wait_or_raise(self, exc: Throttled | Temporary, tries: int) -> None:
+        """The in-round remedy for a throttled or failed call: a short wait before trying again, or give up."""
+        if isinstance(exc, Throttled):
+            wait = exc.retry_after_seconds
+            wait = self.quick.delay(tries) if wait is None else wait
+            if tries >= CALL_RETRIES or wait > self.max_throttle_wait:
+                raise exc
+            self._sleep(wait)
+            return
+        # a label still being made is asked for again next round, not in a quick retry
+        if exc.outcome_unknown or is_offline(exc) or isinstance(exc, NotReady) or tries >= CALL_RETRIES:
+            raise exc
+        self._sleep(self.quick.delay(tries))
 
     def _sleep(self, seconds: float) -> None:
         if self.stop_event.wait(max(0.0, seconds)):
@@ -459,16 +463,8 @@ class SyncEngine:
         while True:
             try:
                 return fn()
-            except Throttled as exc:
-                wait = exc.retry_after_seconds
-                wait = self.quick.delay(tries) if wait is None else wait
-                if tries >= CALL_RETRIES or wait > self.max_throttle_wait:
-                    raise
-                self._sleep(wait)
-            except Temporary as exc:
-                if exc.outcome_unknown or is_offline(exc) or isinstance(exc, NotReady) or tries >= CALL_RETRIES:
-                    raise
-                self._sleep(self.quick.delay(tries))
+            except (Throttled, Temporary) as exc:
+                self._wait_or_raise(exc, tries)
             tries += 1
 
     def _progress(self, progress: ShopProgress) -> None:
