@@ -77,16 +77,16 @@ class LaterStart(QObject):
         self.practice = start_online(ctx, window)
         if self.start is not None:
             start = self.start
-            QTimer.singleShot(0, lambda: _open_first_task(window, start))
+            QTimer.singleShot(0, window, lambda: _open_first_task(window, start))
         if not self.exit_when_ready:  # with cashiers set up, who is at the counter is asked first
-            QTimer.singleShot(0, lambda: _log_in(window, ctx))
-        QTimer.singleShot(0, lambda: start_alerts(ctx, window))
-        QTimer.singleShot(0, lambda: backup_in_background(ctx, "start"))
-        QTimer.singleShot(0, lambda: check_file_in_background(ctx, window))
+            QTimer.singleShot(0, window, lambda: _log_in(window, ctx))
+        QTimer.singleShot(0, window, lambda: start_alerts(ctx, window))
+        QTimer.singleShot(0, window, lambda: backup_in_background(ctx, "start"))
+        QTimer.singleShot(0, window, lambda: check_file_in_background(ctx, window))
         timer = QTimer(window)
         timer.timeout.connect(lambda: backup_in_background(ctx, "daily"))
         timer.start(DAILY_BACKUP_CHECK_MS)
-        QTimer.singleShot(0, lambda: warm_up(list(FIRST_SALE_MODULES), window))
+        QTimer.singleShot(0, window, lambda: warm_up(list(FIRST_SALE_MODULES), window))
         if self.exit_when_ready:
             app = QApplication.instance()
             if app is not None:
