@@ -210,14 +210,20 @@ def inbox(data_dir: Path, samples: int, spacing_s: float) -> None:
     shown: dict[str, float] = {}
 
     def start(window: Any) -> None:
+        from companion.connectors import registry
+        from companion.domain.marketplace import Capability
         from companion.gui.practice_mode import practice_mode
 
         page = window.open_page("inbox")
         admin = practice_mode(window.ctx).base_urls["admin"]
+        # Lazada forbids polling its chats (read when the person asks: connectors/lazada/spec.py): its messages
+        # would never arrive by themselves, so only the channels the sync polls are timed.
+        polled = [spec.name for spec in registry.channels()
+                  if Capability.CHAT in spec.capabilities and spec.chat_pull == "poll" and spec.practice]
 
         def post(n: int) -> None:
             text = f"Kak, stok masih ada? (bench {n}-{rng.randrange(10**6)})"
-            platform = ("tiktok", "lazada")[n % 2]
+            platform = polled[n % len(polled)]
             reply = requests.post(f"{admin}/messages", json={"platform": platform, "text": text, "buyer": 900 + n},
                                   timeout=10)
             reply.raise_for_status()

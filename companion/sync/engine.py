@@ -88,6 +88,10 @@ class SyncEngine:
         self._full_done: dict[str, datetime] = {}  # when each account's every mapped listing was last checked
         self._chat_links: dict[str, AccountRun] = {}  # connections the chat pulls reuse until the next round
         self.on_progress: Callable[[ShopProgress], None] | None = None  # each recorded order page (engine thread)
+        # Between a round's steps, on the engine thread with nothing half-written: the runner pulls the buyers'
+        # messages that are due, so a long round (a first sync, every listing checked) holds no question back.
+        self.between_steps: Callable[[], None] | None = None
+        self._between_running = False
 
     # -- rounds ---------------------------------------------------------------------------------------------
     def sync_once(self) -> RoundSummary:
@@ -100,7 +104,7 @@ class SyncEngine:
         active = account_store.active(db)
         accounts = [self._open(row) for row in _mine(db, active)]
         change = self._pull(db, accounts)
-        rnd = CommandRound(db, self.backoff, self._full_done, FULL_CHECK_EVERY)
+        rnd = CommandRound(db, self.backoff, self._full_done, FULL_CHECK_EVERY, self._between)
         due = outbox.due(db)
         for acc in accounts:  # every shop's replies, stock numbers and shipments first: the reads below may be long
             if not self.stop_event.is_set():
@@ -271,8 +275,21 @@ class SyncEngine:
                 change |= handler.settle(rnd, accounts, mine)
         return change
 
+    def _between(self) -> None:
+        """A pause point of the round: `between_steps` runs unless a transaction is open or it is running already
+        (its own chat pulls reach the pause points of their calls)."""
+        hook = self.between_steps
+        if hook is None or self._between_running or thread_database(self.db_path).conn.in_transaction:
+            return
+        self._between_running = True
+        try:
+            hook()
+        finally:
+            self._between_running = False
+
     def _phase(self, acc: AccountRun, step: Callable[[], Change | None]) -> Change:
         """Run a step; a problem that makes further calls pointless stops the account, others are noted."""
+        self._between()
         try:
             return step() or Change()
         except ConnectorError as exc:

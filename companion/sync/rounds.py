@@ -76,6 +76,8 @@ class CommandRound:
     backoff: Backoff
     full_done: dict[str, datetime]
     full_check_every: timedelta
+    # Called between pieces of a long send (nothing half-written): the engine's chance to pull due buyer messages.
+    between: Callable[[], None] = lambda: None
 
 
 @dataclass(frozen=True)

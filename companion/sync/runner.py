@@ -1,6 +1,7 @@
 """The sync engine on its own thread: a round at start, then every poll interval, on demand, and soon after a
 local stock change (debounced, so a busy counter causes one push, not one per sale). Between rounds the buyers'
-messages alone are pulled every chat interval: the inbox is where minutes matter. Beside it, on a thread of its own,
+messages alone are pulled every chat interval, and during a long round at its pause points (between its steps and
+pieces of a push): the inbox is where minutes matter. Beside it, on a thread of its own,
 the shop's hub (sync/hub_runner.py): nudged by every local change, its pulled changes nudge a stock push here."""
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ class SyncRunner:
                  push_delay: float = PUSH_DELAY, chat_seconds: float | None = CHAT_POLL) -> None:
         self.engine = sync_engine(db_path, credentials_source, connector_factory=connector_factory)
         self.engine.on_progress = self._progress  # each recorded order page: the strip's line per shop
+        self.engine.between_steps = self._chats_between  # a long round still pulls the buyers' messages on time
+        self._next_chat = time.monotonic()
         self.db_path = Path(db_path)
         self.on_event = on_event
         self.poll_seconds = poll_seconds
@@ -105,24 +108,34 @@ class SyncRunner:
 
     # -- the thread -----------------------------------------------------------------------------------------
     def _run(self) -> None:
-        next_poll = next_chat = time.monotonic()
+        next_poll = self._next_chat = time.monotonic()
         try:
             while not self.engine.stop_event.is_set():
                 if self._due(next_poll):
                     self._round()
                     next_poll = time.monotonic() + self._poll_interval()
-                    next_chat = time.monotonic() + (self.chat_seconds or 0)
+                    self._next_chat = time.monotonic() + (self.chat_seconds or 0)
                     continue
                 if self._checks():
                     continue
-                if self.chat_seconds and time.monotonic() >= next_chat:
+                if self._chats_due():
                     self._chats()
-                    next_chat = time.monotonic() + self.chat_seconds
                     continue
-                self._wake.wait(self._wait_time(min(next_poll, next_chat) if self.chat_seconds else next_poll))
+                until = min(next_poll, self._next_chat) if self.chat_seconds else next_poll
+                self._wake.wait(self._wait_time(until))
                 self._wake.clear()
         finally:
             close_thread_databases()
+
+    def _chats_due(self) -> bool:
+        return bool(self.chat_seconds) and time.monotonic() >= self._next_chat
+
+    def _chats_between(self) -> None:
+        """Mid-round, at the engine's pause points: the chat checks the person asked for, and the chat pull when
+        its interval has passed (a first sync or a check of every listing can take minutes at a platform's pace)."""
+        self._checks()
+        if self._chats_due():
+            self._chats()
 
     def _due(self, next_poll: float) -> bool:
         with self._lock:
@@ -150,6 +163,8 @@ class SyncRunner:
 
     def _round(self) -> None:
         self._emit(SyncEvent("round_started"))
+        # The round pulls chats itself; in a long round, pulls at its pause points start one interval from now.
+        self._next_chat = time.monotonic() + (self.chat_seconds or 0)
         try:
             summary = self.engine.sync_once()
         except Exception:  # a database or programming error: keep the thread, try again next time
@@ -174,11 +189,14 @@ class SyncRunner:
         return bool(channels)
 
     def _chats(self) -> None:
+        """The chat pull; the next one is due a chat interval after this one ends."""
         try:
             change = self.engine.sync_chats()
         except Exception:  # as for a round: keep the thread, the next round says what is wrong
             log.exception("chat pull failed")
-            return
+            change = Change()
+        finally:
+            self._next_chat = time.monotonic() + (self.chat_seconds or 0)
         if change != Change():
             self._emit(SyncEvent("chats", change=change))
 

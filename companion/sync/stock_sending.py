@@ -25,6 +25,8 @@ from companion.store.outbox import CommandRow
 from companion.sync.problems import problem_for, stock_refused
 from companion.sync.rounds import AccountRun, CommandHandler, CommandRound
 
+PUSH_PIECE = 50  # listings pushed and recorded before the next piece (a pause point between pieces)
+
 
 def product_ids(commands: Sequence[CommandRow]) -> list[str]:
     ids = (c.payload.get("product_ids", []) for c in commands)
@@ -67,6 +69,33 @@ def send(rnd: CommandRound, run: AccountRun, commands: Sequence[CommandRow]) -> 
 
 
 def _push(rnd: CommandRound, run: AccountRun, plans: list[PlannedPush]) -> tuple[bool, Change]:
+    """In pieces, each recorded before the next (a stopped or killed round keeps what was answered) with a pause
+    point between them: a first push of thousands of listings at a platform's pace takes minutes, and the round
+    pulls the buyers' messages that fall due meanwhile. True when every number got an answer."""
+    change, answered = Change(), True
+    for n, piece in enumerate(_pieces(plans)):
+        if n:
+            rnd.between()
+        piece_answered, piece_change = _push_piece(rnd, run, piece)
+        answered, change = answered and piece_answered, change | piece_change
+    return answered, change
+
+
+def _pieces(plans: list[PlannedPush]) -> list[list[PlannedPush]]:
+    """About PUSH_PIECE listings each, in the plans' order (changed products first), an item's listings kept
+    together (they may share one call)."""
+    items: dict[str, list[PlannedPush]] = {}
+    for plan in plans:
+        items.setdefault(plan.ref.item_id, []).append(plan)
+    pieces: list[list[PlannedPush]] = [[]]
+    for item in items.values():
+        if len(pieces[-1]) >= PUSH_PIECE:
+            pieces.append([])
+        pieces[-1] += item
+    return [piece for piece in pieces if piece]
+
+
+def _push_piece(rnd: CommandRound, run: AccountRun, plans: list[PlannedPush]) -> tuple[bool, Change]:
     """Push, or after an answer that never came, read the platform back and push only what is still off."""
     change = Change()
     try:
