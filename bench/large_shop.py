@@ -7,7 +7,9 @@ is as consistent as one the app wrote itself.
 
 from __future__ import annotations
 
+import hashlib
 import random
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,7 +27,24 @@ SALE_LINES = 300_000
 LINES_PER_SALE = 3
 DAYS = 180
 OPENING = 500
-MARK = f"v2:{PRODUCTS}:{SALE_LINES}:schema{latest_version()}"  # a new schema means a new shop
+
+
+def schema_digest() -> str:
+    """A digest of the schema a fresh shop gets: a migration edited under the same version number (as v13 was
+    while issue 21 grew it) still means a new shop, not a cached one that lacks the change."""
+    with tempfile.TemporaryDirectory() as folder:
+        db = open_database(Path(folder) / "schema.sqlite3")
+        try:
+            text = "\n".join(str(row[0]) for row in db.conn.execute(
+                "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY type, name"))
+        finally:
+            db.close()
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def mark() -> str:
+    """What the cached shop must carry to be used again (the recipe and the schema it was built with)."""
+    return f"v2:{PRODUCTS}:{SALE_LINES}:schema{latest_version()}:{schema_digest()}"
 
 BASES = ["Kopi", "Keripik", "Kue", "Kacang", "Kecap", "Kerupuk", "Teh", "Sambal", "Saus", "Sabun", "Sampo",
          "Susu", "Gula", "Garam", "Beras", "Minyak", "Mie", "Madu", "Roti", "Permen", "Kaos", "Kemeja", "Celana",
@@ -47,7 +66,7 @@ def large_shop(folder: Path, log: bool = True) -> Path:
     if path.exists():
         db = open_database(path)
         try:
-            if db.scalar("SELECT value FROM settings WHERE key = 'bench_shop'") == MARK:  # the bench's own mark
+            if db.scalar("SELECT value FROM settings WHERE key = 'bench_shop'") == mark():  # the bench's own mark
                 return path
         finally:
             db.close()
@@ -91,7 +110,7 @@ def build(db: Database) -> None:
     stock_store.rebuild_levels(db)
     with db.write():
         settings_store.put(db, SHOP_NAME, "Toko Grosir Besar")
-        db.execute("INSERT INTO settings (key, value) VALUES ('bench_shop', ?)", (MARK,))  # not an app setting
+        db.execute("INSERT INTO settings (key, value) VALUES ('bench_shop', ?)", (mark(),))  # not an app setting
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.conn.execute("ANALYZE")
 

@@ -243,13 +243,14 @@ def test_text_of_any_script_prints_as_ascii() -> None:
     assert paper_out.lines()[0].text == "Kue ?? ? x3"
 
 
-def test_importing_escpos_leaves_no_cache_folder_behind() -> None:
-    """escpos.capabilities makes a temporary folder and a pickle at import; ours removes it straight after."""
+def test_importing_escpos_leaves_no_cache_folder_behind(tmp_path: Path) -> None:
+    """escpos.capabilities makes a temporary folder and a pickle at import; ours removes it straight after. The
+    child's temporary folder is this test's own: other tests (or test workers) make files in the shared one."""
     code = ("import tempfile, pathlib; listed = lambda: set(pathlib.Path(tempfile.gettempdir()).iterdir()); "
             "before = listed(); import logging, companion.printing.render, escpos.capabilities; "
             "print(len(listed() - before), len(logging.getLogger().handlers), 'escpos' in str(escpos.capabilities))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).parent.parent)
+                         cwd=Path(__file__).parent.parent, env={**os.environ, "TMPDIR": str(tmp_path)})
     assert out.stdout.split() == ["0", "0", "True"]
 
 
