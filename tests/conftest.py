@@ -1,4 +1,4 @@
-"""Test setup: Qt offscreen, a throwaway data directory per test, an in-memory keyring."""
+"""Test setup: Qt offscreen, a throwaway data directory per test, an in-memory keyring, the practice marketplace."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import pytest
 from keyring.backend import KeyringBackend
 
 from companion import error_log, i18n
+from companion.practice.server import PracticeMarketplace
 from companion.store.database import Database, close_thread_databases, open_database
 from companion.store.location import db_path
 
@@ -71,6 +72,15 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield folder
     close_thread_databases()
     i18n.set_language("id")
+
+
+@pytest.fixture
+def market(tmp_path: Path) -> Iterator[PracticeMarketplace]:
+    """The practice marketplace, a real HTTP server on 127.0.0.1 with its own state folder (a test may define its
+    own `market` to start it differently)."""
+    m = PracticeMarketplace(tmp_path / "practice").start()
+    yield m
+    m.stop()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ line where the platform allows), and returns answered, received back into stock 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -39,13 +38,6 @@ from companion.store import stock as stock_store
 from companion.store.database import Database
 from companion.store.location import db_path
 from companion.sync.engine import SyncEngine
-
-
-@pytest.fixture
-def market(tmp_path: Path) -> Iterator[PracticeMarketplace]:
-    m = PracticeMarketplace(tmp_path / "practice").start()
-    yield m
-    m.stop()
 
 
 class Shop:

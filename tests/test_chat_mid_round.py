@@ -5,7 +5,6 @@ Against the practice marketplace over HTTP, with its per-call latency switched o
 from __future__ import annotations
 
 import queue
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,12 +23,6 @@ from companion.sync.runner import SyncRunner
 
 WAIT_S = 60.0
 
-
-@pytest.fixture
-def market(tmp_path: Path) -> Iterator[PracticeMarketplace]:
-    m = PracticeMarketplace(tmp_path / "practice").start()
-    yield m
-    m.stop()
 
 
 def _plan(item: str, sku: str) -> PlannedPush:

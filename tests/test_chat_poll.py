@@ -5,10 +5,8 @@ change; a shop whose chat is refused and a marketplace that is down are left for
 from __future__ import annotations
 
 import queue
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sync_child import account_ids, admin, credentials_source, engine, quick_connector, setup_shop
 
 from companion.practice.server import PracticeMarketplace
@@ -21,12 +19,6 @@ from companion.sync.runner import SyncRunner
 
 WAIT_S = 30.0  # generous: a chat pull against the local server takes milliseconds
 
-
-@pytest.fixture
-def market(tmp_path: Path) -> Iterator[PracticeMarketplace]:
-    m = PracticeMarketplace(tmp_path / "practice").start()
-    yield m
-    m.stop()
 
 
 def _texts(db: Database) -> list[str]:

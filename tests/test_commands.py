@@ -4,7 +4,6 @@ outbox rows and replies (and the channel CHECK lists dropped), and the engine ru
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -169,12 +168,6 @@ def test_v6_moves_old_rows_and_ends_with_the_fresh_schema(tmp_path: Path) -> Non
         old.execute("INSERT INTO accounts (id, channel, name, base_url, created_at) VALUES ('z', 'pasar', 'P',"
                     " 'http://x', 't')")
 
-
-@pytest.fixture
-def market(tmp_path: Path) -> Iterator[PracticeMarketplace]:
-    m = PracticeMarketplace(tmp_path / "practice").start()
-    yield m
-    m.stop()
 
 
 def test_a_channel_without_chat_gets_no_chat_phase_and_its_replies_wait(data_dir: Path, db: Database,

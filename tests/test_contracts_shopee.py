@@ -5,9 +5,7 @@ implements), and a mutated exchange to show the checks catch drift."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -97,12 +95,6 @@ def connector(market: PracticeMarketplace, **change: Any) -> ShopeeConnector:
         creds = replace(creds, **change)
     return ShopeeConnector(creds, Http(connect_timeout=2.0, read_timeout=5.0))
 
-
-@pytest.fixture
-def market(tmp_path: Path) -> Iterator[PracticeMarketplace]:
-    m = PracticeMarketplace(tmp_path / "practice").start()
-    yield m
-    m.stop()
 
 
 @pytest.fixture

@@ -265,12 +265,6 @@ def test_status_lines_in_plain_words(pair: tuple[Laptop, Laptop], tmp_path: Path
 
 
 # -- marketplace leases ------------------------------------------------------------------------------------------
-@pytest.fixture
-def market(tmp_path: Path) -> Iterator[PracticeMarketplace]:
-    m = PracticeMarketplace(tmp_path / "practice").start()
-    yield m
-    m.stop()
-
 
 def test_only_the_lease_holder_sends_and_commands_travel_to_it(tmp_path: Path, hub_url: str,
                                                               market: PracticeMarketplace) -> None:

@@ -4,7 +4,6 @@ cached in the data folder by the sync round, and a picture that cannot be fetche
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,13 +19,6 @@ from companion.store import online_orders as order_store
 from companion.store.database import Database
 from companion.store.inbox import MessageRow
 from companion.store.location import db_path
-
-
-@pytest.fixture
-def market(tmp_path: Path) -> Iterator[PracticeMarketplace]:
-    m = PracticeMarketplace(tmp_path / "practice").start()
-    yield m
-    m.stop()
 
 
 def _thread(db: Database, channel: str) -> list[MessageRow]:

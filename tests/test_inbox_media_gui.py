@@ -23,13 +23,6 @@ from companion.store.location import db_path
 
 
 @pytest.fixture
-def market(tmp_path: Path) -> Iterator[PracticeMarketplace]:
-    m = PracticeMarketplace(tmp_path / "practice").start()
-    yield m
-    m.stop()
-
-
-@pytest.fixture
 def ctx(qtbot: QtBot, data_dir: Path) -> Iterator[AppContext]:
     context = AppContext(data_dir)
     yield context

@@ -8,10 +8,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sync_child import account_ids, admin, engine, setup_shop
 
 from companion.connectors.shopee.spec import SPEC as SHOPEE_SPEC
@@ -24,12 +22,6 @@ from companion.store.location import db_path
 
 TESTS_DIR = Path(__file__).resolve().parent
 
-
-@pytest.fixture
-def market(tmp_path: Path) -> Iterator[PracticeMarketplace]:
-    m = PracticeMarketplace(tmp_path / "practice").start()
-    yield m
-    m.stop()
 
 
 def _buyer_side(url: str, platform: str, text: str) -> int:

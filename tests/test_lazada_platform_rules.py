@@ -13,7 +13,6 @@ with the ledger and the practice shop's own numbers read.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,13 +36,6 @@ from companion.store import sync_state
 from companion.store.database import Database
 from companion.store.location import db_path
 from companion.sync.engine import SyncEngine
-
-
-@pytest.fixture
-def market(tmp_path: Path) -> Iterator[PracticeMarketplace]:
-    m = PracticeMarketplace(tmp_path / "practice").start()
-    yield m
-    m.stop()
 
 
 def _paths(market: PracticeMarketplace) -> list[str]:

@@ -5,7 +5,6 @@ finishing the batch, and an order burst beyond what is on hand."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,12 +24,6 @@ from companion.store.location import db_path
 
 SKU = "SC-NASTAR"
 
-
-@pytest.fixture
-def market(tmp_path: Path) -> Iterator[PracticeMarketplace]:
-    m = PracticeMarketplace(tmp_path / "practice").start()
-    yield m
-    m.stop()
 
 
 def _shown(url: str) -> dict[str, int]:

@@ -24,13 +24,6 @@ from companion.store.location import db_path
 
 
 @pytest.fixture
-def market(tmp_path: Path) -> Iterator[PracticeMarketplace]:
-    m = PracticeMarketplace(tmp_path / "practice").start()
-    yield m
-    m.stop()
-
-
-@pytest.fixture
 def shop(data_dir: Path, market: PracticeMarketplace) -> Iterator[tuple[Database, Admin]]:
     admin = Admin(market.base_urls["admin"])
     setup_shop(data_dir, admin, 50)

@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +39,6 @@ from companion.sync.engine import SyncEngine
 TESTS_DIR = Path(__file__).resolve().parent
 TEXT = "Mohon maaf, Kak, kami ganti barangnya."
 
-
-@pytest.fixture
-def market(tmp_path: Path) -> Iterator[PracticeMarketplace]:
-    m = PracticeMarketplace(tmp_path / "practice").start()
-    yield m
-    m.stop()
 
 
 def _queue_all(db: Database, platform: str, ids: list[str]) -> None:

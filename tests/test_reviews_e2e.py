@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import pkgutil
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 from importlib import import_module
@@ -43,13 +42,6 @@ from companion.store.location import db_path
 from companion.sync import reviews as sync_reviews
 from companion.sync.engine import SyncEngine
 from companion.sync.reviews import FIRST_WINDOW, OVERLAP, RECHECK, RECHECK_EVERY, REVIEWS
-
-
-@pytest.fixture
-def market(tmp_path: Path) -> Iterator[PracticeMarketplace]:
-    m = PracticeMarketplace(tmp_path / "practice").start()
-    yield m
-    m.stop()
 
 
 class Seen:

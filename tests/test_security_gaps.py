@@ -55,12 +55,6 @@ from companion.sync.images import PictureHosts, any_channel_hosts, hosts_for
 HERE = Path(__file__).resolve().parent
 
 
-@pytest.fixture
-def market(tmp_path: Path) -> Iterator[PracticeMarketplace]:
-    m = PracticeMarketplace(tmp_path / "practice").start()
-    yield m
-    m.stop()
-
 
 # --- the scrubber ----------------------------------------------------------------------------------------------
 

@@ -6,7 +6,6 @@ round shows every order "Dalam pengiriman" (shipped)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -42,12 +41,6 @@ from companion.sync.shipping_options import ORDER_GONE, shipping_options
 
 ORDERS = 20
 
-
-@pytest.fixture
-def market(tmp_path: Path) -> Iterator[PracticeMarketplace]:
-    m = PracticeMarketplace(tmp_path / "practice").start()
-    yield m
-    m.stop()
 
 
 def _statuses(db: Database, ids: list[str]) -> set[str]:

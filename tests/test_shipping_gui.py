@@ -67,12 +67,6 @@ class Desk:
         return next(n for n, o in enumerate(self.page.model.orders) if o.platform_order_id == ref)
 
 
-@pytest.fixture
-def market(tmp_path: Path) -> Iterator[PracticeMarketplace]:
-    m = PracticeMarketplace(tmp_path / "practice").start()
-    yield m
-    m.stop()
-
 
 @pytest.fixture
 def desk(qtbot: QtBot, data_dir: Path, market: PracticeMarketplace) -> Iterator[Desk]:

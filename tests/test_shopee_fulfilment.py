@@ -4,9 +4,7 @@ against its contract (fulfilment_contracts.py, returns_contracts.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from test_contracts_shopee import Wire, endpoint_of
@@ -43,12 +41,6 @@ from companion.practice.server import PracticeMarketplace
 
 PDF_PATH = "/api/v2/logistics/download_shipping_document"
 
-
-@pytest.fixture
-def market(tmp_path: Path) -> Iterator[PracticeMarketplace]:
-    m = PracticeMarketplace(tmp_path / "practice").start()
-    yield m
-    m.stop()
 
 
 @pytest.fixture

@@ -5,10 +5,8 @@ and the practice marketplace's own numbers are both checked, and every exchange 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sync_child import PRODUCTS, admin, engine, market_credentials
 from test_contracts_shopee import Wire, assert_keeps_contract
 
@@ -23,13 +21,6 @@ from companion.store import online_orders as order_store
 from companion.store import stock as stock_store
 from companion.store.database import Database
 from companion.store.location import db_path
-
-
-@pytest.fixture
-def market(tmp_path: Path) -> Iterator[PracticeMarketplace]:
-    m = PracticeMarketplace(tmp_path / "practice").start()
-    yield m
-    m.stop()
 
 
 def shopee_shop(db: Database, market: PracticeMarketplace) -> dict[str, str]:

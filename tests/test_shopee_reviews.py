@@ -4,9 +4,7 @@ call on the wire checked against its contract (review_contracts.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from test_contracts_shopee import Wire
@@ -30,12 +28,6 @@ from companion.practice.server import PracticeMarketplace
 COMMENTS, REPLY = rv.GET_COMMENT.path, rv.REPLY_COMMENT.path
 DAY = 86400
 
-
-@pytest.fixture
-def market(tmp_path: Path) -> Iterator[PracticeMarketplace]:
-    m = PracticeMarketplace(tmp_path / "practice").start()
-    yield m
-    m.stop()
 
 
 @pytest.fixture

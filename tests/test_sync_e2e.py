@@ -4,10 +4,8 @@ the shop sells at the counter while offline, buyers order online, then one round
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sync_child import PLATFORMS, PRODUCTS, account_ids, admin, engine, platform_stock, setup_shop
 
 from companion.domain.availability import push_quantity
@@ -22,13 +20,6 @@ from companion.store import sync_state
 from companion.store.database import Database
 from companion.store.location import db_path
 from companion.sync.events import RoundSummary
-
-
-@pytest.fixture
-def market(tmp_path: Path) -> Iterator[PracticeMarketplace]:
-    m = PracticeMarketplace(tmp_path / "practice").start()
-    yield m
-    m.stop()
 
 
 def _sell(db: Database, product_id: str, quantity: int) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -33,13 +32,6 @@ from companion.sync.backoff import Backoff
 from companion.sync.engine import SyncEngine
 from companion.sync.events import SyncEvent
 from companion.sync.runner import SyncRunner
-
-
-@pytest.fixture
-def market(tmp_path: Path) -> Iterator[PracticeMarketplace]:
-    m = PracticeMarketplace(tmp_path / "practice").start()
-    yield m
-    m.stop()
 
 
 # -- backoff --------------------------------------------------------------------------------------------------

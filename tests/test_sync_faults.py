@@ -8,11 +8,9 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sync_child import PLATFORMS, PRODUCTS, account_ids, admin, engine, platform_stock, setup_shop
 
 from companion.domain.availability import push_quantity
@@ -31,12 +29,6 @@ ALL_FAULTS = {"server_error": 0.08, "slow": 0.05, "timeout": 0.04, "throttle": 0
               "repeat_page": 0.3, "expired_token": 0.04, "bad_timestamp": 0.03}
 TESTS_DIR = Path(__file__).resolve().parent
 
-
-@pytest.fixture
-def market(tmp_path: Path) -> Iterator[PracticeMarketplace]:
-    m = PracticeMarketplace(tmp_path / "practice").start()
-    yield m
-    m.stop()
 
 
 def _orders(url: str, count: int, first: int = 0) -> list[tuple[str, str]]:

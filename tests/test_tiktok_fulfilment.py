@@ -10,7 +10,6 @@ import copy
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pypdfium2
@@ -94,12 +93,6 @@ class Wire:
                 found.append(f"{s.endpoint.name}: code {code} is not documented ({s.answer.get('message')})")
         return found
 
-
-@pytest.fixture
-def market(tmp_path: Path) -> Iterator[PracticeMarketplace]:
-    m = PracticeMarketplace(tmp_path / "practice").start()
-    yield m
-    m.stop()
 
 
 @pytest.fixture

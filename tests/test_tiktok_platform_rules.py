@@ -7,11 +7,9 @@ not shown; a partial cancellation gives back exactly the cancelled units."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sync_child import account_ids, admin, engine, platform_stock, setup_shop
 
 from companion.connectors.tiktok import practice_shop
@@ -27,12 +25,6 @@ from companion.sync.events import AccountResult
 
 SECOND_WAREHOUSE = "7068517275539719943"
 
-
-@pytest.fixture
-def market(tmp_path: Path) -> Iterator[PracticeMarketplace]:
-    m = PracticeMarketplace(tmp_path / "practice").start()
-    yield m
-    m.stop()
 
 
 def _listing(market: PracticeMarketplace, sku: str) -> dict[str, Any]:
