@@ -24,7 +24,6 @@ from companion.sync.runner import SyncRunner
 WAIT_S = 60.0
 
 
-
 def _plan(item: str, sku: str) -> PlannedPush:
     return PlannedPush(listing_id=f"{item}-{sku}", ref=ListingRef(item, sku), quantity=1, product_id="p")
 

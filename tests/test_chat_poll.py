@@ -20,7 +20,6 @@ from companion.sync.runner import SyncRunner
 WAIT_S = 30.0  # generous: a chat pull against the local server takes milliseconds
 
 
-
 def _texts(db: Database) -> list[str]:
     return sorted(m.text for c in inbox_store.conversations(db) for m in inbox_store.thread(db, c.id))
 

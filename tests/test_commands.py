@@ -169,7 +169,6 @@ def test_v6_moves_old_rows_and_ends_with_the_fresh_schema(tmp_path: Path) -> Non
                     " 'http://x', 't')")
 
 
-
 def test_a_channel_without_chat_gets_no_chat_phase_and_its_replies_wait(data_dir: Path, db: Database,
                                                                        market: PracticeMarketplace) -> None:
     url = market.base_urls["admin"]

@@ -96,7 +96,6 @@ def connector(market: PracticeMarketplace, **change: Any) -> ShopeeConnector:
     return ShopeeConnector(creds, Http(connect_timeout=2.0, read_timeout=5.0))
 
 
-
 @pytest.fixture
 def wire(market: PracticeMarketplace) -> Wire:
     return Wire(market)

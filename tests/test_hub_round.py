@@ -367,7 +367,6 @@ def test_another_laptops_push_wakes_the_listener(pair: tuple[Laptop, Laptop]) ->
         runner.stop()
 
 
-
 def test_the_marketplace_runner_carries_the_hub_and_reports_it(pair: tuple[Laptop, Laptop]) -> None:
     """SyncRunner starts the hub beside the marketplace sync; its "hub" events carry what was pulled."""
     a, b = pair

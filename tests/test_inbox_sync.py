@@ -23,7 +23,6 @@ from companion.store.location import db_path
 TESTS_DIR = Path(__file__).resolve().parent
 
 
-
 def _buyer_side(url: str, platform: str, text: str) -> int:
     """How many times the buyer sees `text` from the shop (admin GET /messages)."""
     convs = admin(url, f"/messages?platform={platform}")["conversations"]

@@ -33,7 +33,6 @@ PAGE = 2                 # the connectors' page size here, so each slice walks s
 HOUR = 3600
 
 
-
 @pytest.fixture
 def placed(market: PracticeMarketplace) -> dict[str, set[str]]:
     """PER_PLATFORM paid orders on each platform, their update times moved back over 60 hours (the practice

@@ -25,7 +25,6 @@ from companion.store.location import db_path
 SKU = "SC-NASTAR"
 
 
-
 def _shown(url: str) -> dict[str, int]:
     """What each platform shows for the cookies."""
     return {x["platform"]: int(x["stock"]) for x in admin(url, "/listings")["listings"] if x["seller_sku"] == SKU}

@@ -19,7 +19,6 @@ from companion.practice.state import PracticeState
 PLATFORMS = ("shopee", "tiktok", "lazada")
 
 
-
 def _shows(folder: Path, seed: int, steps: int) -> list[str]:
     state = PracticeState(folder, registered_channels())
     sim = BuyerSimulator(state, seed=seed)

@@ -40,7 +40,6 @@ TESTS_DIR = Path(__file__).resolve().parent
 TEXT = "Mohon maaf, Kak, kami ganti barangnya."
 
 
-
 def _queue_all(db: Database, platform: str, ids: list[str]) -> None:
     account = account_ids(db)[platform]
     for n, ref in enumerate(ids):

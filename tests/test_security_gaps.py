@@ -55,7 +55,6 @@ from companion.sync.images import PictureHosts, any_channel_hosts, hosts_for
 HERE = Path(__file__).resolve().parent
 
 
-
 # --- the scrubber ----------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, secret", [

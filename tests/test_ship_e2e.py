@@ -42,7 +42,6 @@ from companion.sync.shipping_options import ORDER_GONE, shipping_options
 ORDERS = 20
 
 
-
 def _statuses(db: Database, ids: list[str]) -> set[str]:
     return {(order_store.get(db, i) or pytest.fail(i)).status for i in ids}
 

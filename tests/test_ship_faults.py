@@ -44,7 +44,6 @@ ORDERS = 20
 TESTS_DIR = Path(__file__).resolve().parent
 
 
-
 def refused(platform: str, reply: Any) -> bool:
     """A ship call the platform answered with a refusal (a second arrange would be refused 'already arranged')."""
     if reply.drop or reply.status != 200:
@@ -112,7 +111,6 @@ def drop_halfway(market: PracticeMarketplace, platform: str) -> list[str]:
 
     market.handle = handle  # type: ignore[method-assign]
     return seen
-
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)

@@ -67,7 +67,6 @@ class Desk:
         return next(n for n, o in enumerate(self.page.model.orders) if o.platform_order_id == ref)
 
 
-
 @pytest.fixture
 def desk(qtbot: QtBot, data_dir: Path, market: PracticeMarketplace) -> Iterator[Desk]:
     url = market.base_urls["admin"]
@@ -396,7 +395,6 @@ def test_a_return_on_the_order_opens_the_returns_view_on_it(desk: Desk) -> None:
     current = view.current()
     assert current is not None and current.platform_order_id == ref
     dialog.reject()
-
 
 
 def test_each_filters_count_is_what_it_lists(desk: Desk) -> None:

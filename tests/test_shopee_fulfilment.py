@@ -42,7 +42,6 @@ from companion.practice.server import PracticeMarketplace
 PDF_PATH = "/api/v2/logistics/download_shipping_document"
 
 
-
 @pytest.fixture
 def wire(market: PracticeMarketplace) -> Wire:
     return Wire(market)
@@ -339,7 +338,6 @@ def test_the_practice_refuses_what_the_reference_refuses(market: PracticeMarketp
     # these requests break the contract on purpose: the answers keep theirs
     answers = {x.path: [p for p in problems(x) if not p.startswith("request ")] for x in wire.exchanges}
     assert not any(answers.values()), answers
-
 
 
 def test_passing_trouble_and_blank_errors_read_as_the_reference_means_them() -> None:

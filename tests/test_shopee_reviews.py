@@ -29,7 +29,6 @@ COMMENTS, REPLY = rv.GET_COMMENT.path, rv.REPLY_COMMENT.path
 DAY = 86400
 
 
-
 @pytest.fixture
 def wire(market: PracticeMarketplace) -> Wire:
     return Wire(market)

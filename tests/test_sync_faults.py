@@ -30,7 +30,6 @@ ALL_FAULTS = {"server_error": 0.08, "slow": 0.05, "timeout": 0.04, "throttle": 0
 TESTS_DIR = Path(__file__).resolve().parent
 
 
-
 def _orders(url: str, count: int, first: int = 0) -> list[tuple[str, str]]:
     """Deterministic buyers: small paid orders over our SKUs on every platform, every fifth one unpaid."""
     placed: list[tuple[str, str]] = []

@@ -94,7 +94,6 @@ class Wire:
         return found
 
 
-
 @pytest.fixture
 def wire(market: PracticeMarketplace) -> Iterator[Wire]:
     w = Wire(market)

@@ -26,7 +26,6 @@ from companion.sync.events import AccountResult
 SECOND_WAREHOUSE = "7068517275539719943"
 
 
-
 def _listing(market: PracticeMarketplace, sku: str) -> dict[str, Any]:
     return next(x for x in market.state.listings("tiktok") if x["seller_sku"] == sku)
 
