@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from companion import i18n
 from companion.connectors.lazada.credentials import LazadaCredentials
 from companion.connectors.shopee.credentials import ShopeeCredentials
 from companion.connectors.shopee.spec import SPEC as SHOPEE_SPEC
@@ -291,3 +292,19 @@ def test_failed_reply_says_why_and_try_again_queues_it(page: InboxPage) -> None:
     page.view.retry_buttons[message_id].click()
     assert page.view.thread_texts()[-1].endswith("menunggu dikirim")
     assert inbox_store.message(page.ctx.db, message_id).status == "queued"  # type: ignore[union-attr]
+
+
+def test_the_starts_window_counts_unread_chats_after_the_paint(qtbot: QtBot, ctx: AppContext,
+                                                                 seeded: dict[str, str]) -> None:
+    """The count is a query over every chat: the app's start (strip_after_paint) adds it once the window is up."""
+    window = MainWindow(ctx, strip_after_paint=True)
+    qtbot.addWidget(window)
+    assert window.nav.item(1).text() == "Kotak Masuk"
+    window.finish_start()
+    assert window.nav.item(1).text() == "Kotak Masuk (3)"
+    i18n.set_language("en")  # a rebuild later in the day (the settings page's language) counts at once
+    try:
+        ctx.language_changed.emit("en")
+        assert window.nav.item(1).text() == "Inbox (3)"
+    finally:
+        i18n.set_language("id")

@@ -66,6 +66,8 @@ NOT_BEFORE_THE_PAINT = (
     # hand-off, the outlet picker, the error dialog (set up after the paint, errors before it are held)
     "companion.store.migrations", "companion.gui.owner_pin", "companion.gui.pin_field", "companion.gui.whatsapp_open",
     "companion.gui.outlet_picker", "companion.gui.error_dialog",
+    # the inbox's unread count in the navigation (a query over every chat) is added once the window is up
+    "companion.store.inbox",
 )
 
 

@@ -4,8 +4,8 @@ cashier uses (arrows, +/-, Delete, Escape) to the counter page as signals."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QResizeEvent
-from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QListWidget, QTableView
+from PySide6.QtGui import QKeyEvent, QPalette, QResizeEvent
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QListWidget, QTableView, QWidget
 
 from companion.gui import cart_model as cm
 
@@ -75,6 +75,11 @@ class CartTable(QTableView):
     delete = Signal()
     back = Signal()
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._viewport = _own_viewport()
+        self.setViewport(self._viewport)
+
     def event(self, event: QEvent) -> bool:
         # F2 edits the cell here, even though the window also uses F2 to open the counter page.
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
@@ -91,7 +96,7 @@ class CartTable(QTableView):
             width = max(self.sizeHintForColumn(col), header.sectionSizeHint(col))
             header.resizeSection(col, width)
             numbers += width
-        header.resizeSection(cm.PRODUCT, max(160, self.viewport().width() - numbers))
+        header.resizeSection(cm.PRODUCT, max(160, self._viewport.width() - numbers))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -112,3 +117,14 @@ class CartTable(QTableView):
             if event.text().isdigit() and current.isValid() and current.column() not in cm.EDITABLE:
                 self.setCurrentIndex(self.model().index(current.row(), cm.QUANTITY))
             super().keyPressEvent(event)
+
+
+def _own_viewport() -> QWidget:
+    """The viewport Qt would make (same name, base colour, filled), made here so the cart can read its width without
+    `viewport()`: PySide names the class of a Qt-made widget by setting up every QWidget class it might be (53 enum
+    types, ~10 ms of the window's start when the first resize asks for it)."""
+    viewport = QWidget()
+    viewport.setObjectName("qt_scrollarea_viewport")
+    viewport.setBackgroundRole(QPalette.ColorRole.Base)
+    viewport.setAutoFillBackground(True)
+    return viewport

@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self.banners: list[QWidget] = []
         self._strip: SyncStatusStrip | None = None
         self._strip_wanted = not strip_after_paint
+        self._counts_wanted = not strip_after_paint  # the inbox's unread count is a query: after the paint too
         self._shown = ""  # the key of the page shown last (an owner-only page is not asked for again on a rebuild)
         self.resize(*PREFERRED_SIZE)
         self.setMinimumSize(*MINIMUM_SIZE)
@@ -148,8 +149,10 @@ class MainWindow(QMainWindow):
         return self._strip
 
     def finish_start(self) -> None:
-        """After the first paint: what the first page did not need (the sync strip)."""
+        """After the first paint: what the first page did not need (the sync strip, the inbox's unread count)."""
         _ = self.sync_strip
+        self._counts_wanted = True
+        self.refresh_counts()
 
     def _make_strip(self) -> None:
         from companion.gui.sync_status import SyncStatusStrip
@@ -211,7 +214,7 @@ class MainWindow(QMainWindow):
 
     def _nav_text(self, key: str, label: str) -> str:
         """The navigation label; the inbox carries its unread conversations: "Kotak Masuk (3)"."""
-        if key != "inbox":
+        if key != "inbox" or not self._counts_wanted:
             return tr(label)
         from companion.store.inbox import unread_counts
 
