@@ -68,6 +68,7 @@ NOT_BEFORE_THE_PAINT = (
     "companion.gui.outlet_picker", "companion.gui.error_dialog",
     # the inbox's unread count in the navigation (a query over every chat) is added once the window is up
     "companion.store.inbox",
+    "hashlib",  # PIN hashing (OpenSSL) loads when a PIN is first set or checked
 )
 
 

@@ -18,10 +18,7 @@ new owner PIN, so the owner keeps it off the laptop (a USB stick). Everything he
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
@@ -83,7 +80,11 @@ def too_easy(pin: str) -> bool:
     return steps in ({0}, {1}, {9})
 
 
+# hashlib, hmac and secrets (OpenSSL, ~6 ms) load when a PIN is first set or checked, not with the counter's start
+
 def new_salt() -> str:
+    import secrets
+
     return secrets.token_hex(16)
 
 
@@ -93,6 +94,8 @@ def hash_secret(secret: str, salt: str) -> str:
 
 
 def _hash(secret: str, salt: str, n: int, r: int, p: int) -> str:
+    import hashlib
+
     digest = hashlib.scrypt(secret.encode("utf-8"), salt=bytes.fromhex(salt), n=n, r=r, p=p, dklen=32,
                             maxmem=_SCRYPT_MAXMEM)
     return f"scrypt${n}${r}${p}${digest.hex()}"
@@ -107,6 +110,8 @@ def matches(secret: str, salt: str, kept: str) -> bool:
         again = _hash(secret, salt, int(n), int(r), int(p))
     except ValueError:
         return False
+    import hmac
+
     return hmac.compare_digest(again.encode(), kept.encode())
 
 
@@ -171,6 +176,8 @@ def wrong_pin(state: PinWait) -> WrongPin:
 
 def new_recovery_key() -> str:
     """A random key for the owner's recovery file, in groups of four letters/digits (readable if ever typed)."""
+    import secrets
+
     raw = base64.b32encode(secrets.token_bytes(RECOVERY_KEY_BYTES)).decode().rstrip("=")
     return "-".join(raw[i:i + 4] for i in range(0, len(raw), 4))
 
