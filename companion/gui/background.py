@@ -70,6 +70,7 @@ class BackgroundWork(QObject):
         self.pool.setMaxThreadCount(2)
         self._running = 0
         self._keep: set[_Signals] = set()
+        self._stopped = False
 
     def run(
         self,
@@ -88,7 +89,7 @@ class BackgroundWork(QObject):
             self._keep.discard(signals)
             self._running -= 1
             self.busy_changed.emit(self._running)
-            if callback:
+            if callback and not self._stopped:
                 callback(value)
 
         signals.done.connect(lambda value: finish(on_done, value))
@@ -118,3 +119,9 @@ class BackgroundWork(QObject):
 
     def wait(self, msecs: int = 30_000) -> bool:
         return self.pool.waitForDone(msecs)
+
+    def stop(self) -> None:
+        """Before the database closes for good: the running jobs end, and an answer still on its way to the GUI
+        thread (a queued signal) is dropped instead of reaching a page whose database is gone."""
+        self.wait()
+        self._stopped = True

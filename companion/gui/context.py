@@ -109,7 +109,7 @@ class AppContext(QObject):
 
     def close(self) -> None:
         self.closing.emit()
-        self.work.wait()
+        self.work.stop()
         self.db.close()
 
     def reopen_database(self) -> None:

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from companion.domain.clock import now_utc, parse_stamp
 from companion.domain.errors import UserError
@@ -289,6 +290,8 @@ class ReturnsView(QWidget):
         self.fetching.add(return_id)
 
         def done(got: object) -> None:
+            if not isValid(self):  # the returns window was closed while the photos downloaded
+                return
             self.fetching.discard(return_id)  # shown again later: the rest are tried again
             if got:
                 self.show_detail()
