@@ -304,3 +304,19 @@ def test_finish_while_typing_a_quantity_keeps_what_was_typed(qtbot: QtBot, page:
     qtbot.keyClick(editor, Qt.Key.Key_F12)
     sales = all_sales(ctx)
     assert len(sales) == 1 and sales[0].lines[0].quantity == 3 and sales[0].total == 54_000
+
+
+def test_the_chosen_line_stays_in_sight_when_the_window_is_made_smaller(qtbot: QtBot, page: CounterPage,
+                                                                        ctx: AppContext) -> None:
+    for n in range(14):
+        add_product(ctx.db, ProductInput(sku=f"MI-{n}", name=f"Mi Instan rasa {n}", sell_price=3_500,
+                                         barcode=f"89930{n:02d}"), 20)
+        scan(qtbot, page, f"89930{n:02d}")
+    qtbot.keyClick(page.code, Qt.Key.Key_Up)  # the last line added, at the bottom of a long cart
+    table = page.table
+    last = table.model().index(13, cm.PRODUCT)
+    assert table.currentIndex().row() == 13
+    page.resize(1200, 520)
+    qtbot.waitUntil(lambda: table.viewport().height() < 400)
+    shown = table.visualRect(last)
+    assert shown.top() >= 0 and shown.bottom() <= table.viewport().height(), (shown, table.viewport().height())

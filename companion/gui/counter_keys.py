@@ -101,6 +101,10 @@ class CartTable(QTableView):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.fit_columns()
+        if 0 < event.size().height() < event.oldSize().height():  # made smaller: the chosen line stays in sight
+            current = self.currentIndex()
+            if current.isValid():
+                self.scrollTo(current)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
