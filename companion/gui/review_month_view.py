@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from companion.domain.clock import now_utc, shop_zone
 from companion.domain.money import format_quantity
@@ -114,6 +115,8 @@ class ReviewMonthView(QWidget):
                           lambda rows: self._done(month, rows), lambda exc: self.status.setText(error_text(exc)))
 
     def _done(self, month: str, rows: list[ProductMonth]) -> None:
+        if not isValid(self):  # its window went (a language rebuild) while the month was counted
+            return
         if month == self.month.currentData():  # not a month chosen before this one
             self.show_rows(rows)
 
