@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from babel.numbers import format_currency, format_decimal
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -107,6 +107,11 @@ def test_the_whole_start_still_runs_after_the_paint(qtbot: QtBot, data_dir: Path
     assert capsys.readouterr().out.splitlines() == ["ready"]
     assert backup.list_backups(data_dir)  # "start": one backup a start, once the window was up
     assert (data_dir / "practice").is_dir()  # practice mode started
+    QApplication.sendPostedEvents()  # what pytest-qt does after each test
+    loop, fired = QEventLoop(), []
+    QTimer.singleShot(10, lambda: (fired.append(1), loop.quit()))
+    QTimer.singleShot(2_000, loop.quit)
+    assert loop.exec() == 0 and fired  # nothing left queued that would end the next event loop (a posted Quit)
 
 
 def test_a_page_is_built_on_its_first_visit(qtbot: QtBot, data_dir: Path) -> None:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -85,6 +86,9 @@ def _run(data_dir: Path, lang: str | None, start_page: str, exit_when_ready: boo
     code = app.exec()
     later.stop()
     ctx.close()
+    # The windows closing at quit post one more Quit; left queued, it would end the next event loop at once in a
+    # process that goes on (the tests run the app in theirs).
+    QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
     return code
 
 
