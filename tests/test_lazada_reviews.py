@@ -5,6 +5,7 @@ contracts_reviews.py. TikTok Shop's spec says plainly it has no reviews for apps
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,6 +19,7 @@ from companion.connectors.errors import Permanent, Temporary, Throttled
 from companion.connectors.lazada.connector import LazadaConnector
 from companion.connectors.lazada.contracts import ENDPOINTS
 from companion.connectors.lazada.contracts_reviews import REVIEW_CONTRACTS, WORDS
+from companion.connectors.lazada.reviews import ms
 from companion.connectors.lazada.spec import SPEC
 from companion.connectors.tiktok.connector import TikTokConnector
 from companion.connectors.tiktok.spec import SPEC as TIKTOK
@@ -126,7 +128,7 @@ def test_reviews_are_pulled_product_by_product_over_pages_and_windows(market: Pr
     assert _checked(wire) >= {"GetHistoryReviewIdList", "GetReviewListByIdList"}
 
     restarted = link.pull_reviews(start, _now(market), "not a cursor of ours")  # an unreadable cursor: from start
-    assert restarted.reviews and {r.review_id for r in restarted.reviews} <= set(old)
+    assert restarted.reviews and {r.review_id for r in restarted.reviews} <= set(new)  # the newest window first
     # a window with nothing new: no reviews, done; a range older than 90 days is clamped, not refused
     quiet = link.pull_reviews(_now(market) + timedelta(minutes=1), _now(market) + timedelta(minutes=2))
     assert quiet.reviews == () and quiet.done
@@ -134,6 +136,45 @@ def test_reviews_are_pulled_product_by_product_over_pages_and_windows(market: Pr
     assert sorted(r.review_id for r in far) == sorted(old + new)
     floor = (market.state.now() - 90 * DAY) * 1000
     assert all(int(x.query["start_time"]) >= floor for x in _calls(wire, HISTORY)[len(history):])
+    assert [p for ex in wire for p in answer_problems(ex)] == []
+
+
+def test_the_newest_week_is_walked_first_and_an_older_cursor_walks_again(market: PracticeMarketplace) -> None:
+    """A first walk of 90 days is ~13 calls a product: the reviews that may still want an answer (the last days)
+    come in its first pages. A cursor of the earlier oldest-first walk starts again from the newest week; one whose
+    window has left Lazada's 90 days keeps only the days still within them."""
+    wire = record(market)
+    start = _now(market) - timedelta(days=1)
+    old = _reviewed(market, "TEH-MLT-25", 4, "lama")
+    market.advance_clock(20 * DAY)  # three 7-day windows later
+    new = _reviewed(market, "GULA-AREN-500", 1, "baru")
+    link = connector(market)
+    link.use_tokens(link.refresh_tokens())
+    end = _now(market)
+    first = link.pull_reviews(start, end)
+    assert [r.review_id for r in first.reviews] == [new] and not first.done
+    assert int(_calls(wire, HISTORY)[0].query["end_time"]) == ms(end)
+    seen, _ = _pull_all(link, start, _now(market))
+    assert sorted(r.review_id for r in seen) == sorted([old, new])
+    spans = [(int(x.query["start_time"]), int(x.query["end_time"])) for x in _calls(wire, HISTORY)]
+    assert all(a <= b for a, b in spans) and max(b - a for a, b in spans) <= 7 * DAY * 1000
+
+    assert first.next_cursor and '"back":true' in first.next_cursor
+    earlier = first.next_cursor.replace(',"back":true', "")  # as the oldest-first walk wrote it
+    again = link.pull_reviews(start, _now(market), earlier)
+    assert [r.review_id for r in again.reviews] == [new]  # walked again from the newest week, nothing skipped
+
+    walk = json.loads(first.next_cursor)
+    gone = ms(_now(market) - timedelta(days=100))  # a cursor saved long ago: its window left the 90 days since
+    stale = json.dumps({**walk, "start": gone, "lo": gone, "hi": gone + DAY * 1000, "stop": gone + 7 * DAY * 1000})
+    before = len(_calls(wire, HISTORY))
+    assert link.pull_reviews(_now(market) - timedelta(days=120), _now(market), stale).done
+    straddling = json.dumps({**walk, "start": gone, "lo": gone, "hi": gone + 12 * DAY * 1000,
+                             "stop": gone + 12 * DAY * 1000})
+    link.pull_reviews(_now(market) - timedelta(days=120), _now(market), straddling)
+    assert len(_calls(wire, HISTORY)) > before  # the days still within the 90 were walked
+    floor = (market.state.now() - 90 * DAY) * 1000
+    assert all(int(x.query["start_time"]) >= floor for x in _calls(wire, HISTORY)[before:])
     assert [p for ex in wire for p in answer_problems(ex)] == []
 
 

@@ -1,10 +1,13 @@
 """Lazada reviews (contracts_reviews.py): the walk over the seller's review history, the reviews by id, and replies.
 
 Lazada lists review ids one product at a time, by the reviews' creation time, 7 days a call, 90 days back, 50 pages
-at most. So a pull walks window by window (7 days), and in each window product by product, page by page; a product
-with more reviews in a window than 50 pages hold is walked in halves of that window. The cursor says where the walk
-stands (JSON: window start, product, its sub-window, page), so a walk cut short resumes where it stopped. A review's
-later reply or deletion does not move it into a newer window: get_reviews reads such changes back.
+at most. So a pull walks window by window (7 days), newest window first, and in each window product by product, page
+by page; a product with more reviews in a window than 50 pages hold is walked in halves of that window. Newest first:
+a shop's first walk of 90 days is ~13 calls a product (500 products: ~6,500 calls, rounds of minutes), and the
+reviews still waiting for an answer are the recent ones, so they show within the first window's calls, not at the
+end of the whole walk. The cursor says where the walk stands (JSON: window start, product, its sub-window, page), so
+a walk cut short resumes where it stopped. A review's later reply or deletion does not move it into a newer window:
+get_reviews reads such changes back.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ class Walk:
     lo: int
     hi: int
     page: int = 1
+    back: bool = False  # True: windows walked newest first (a cursor written before that is walked again)
 
     def text(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))
@@ -73,35 +77,42 @@ def _key(item: str) -> tuple[int, str]:
     return len(item), item  # numeric ids in numeric order
 
 
-def _start(items: list[str], first: int, last: int) -> Walk | None:
-    if not items or first > last:
+def _window(items: list[str], first: int, stop: int) -> Walk | None:
+    """The 7 days ending at `stop` (not before `first`), from its first product; None: nothing left to walk."""
+    if not items or first > stop:
         return None
-    stop = min(first + WINDOW_MS, last)
-    return Walk(first, stop, items[0], first, stop)
+    start = max(first, stop - WINDOW_MS)
+    return Walk(start, stop, items[0], start, stop, back=True)
 
 
-def _resume(cursor: str, items: list[str], last: int, fresh: Walk | None) -> Walk | None:
-    """The cursor's walk (None: it was at its end); a product gone since is replaced by the next one in order. An
-    unreadable cursor starts `fresh`."""
+def _resume(cursor: str, items: list[str], first: int, fresh: Walk | None) -> Walk | None:
+    """The cursor's walk (None: it was at its end); a product gone since is replaced by the next one in order; a
+    window whose oldest days have left Lazada's 90 days keeps the days still within them. An unreadable cursor
+    starts `fresh`."""
     try:
         walk = Walk(**json.loads(cursor))
     except (ValueError, TypeError):
         return fresh
+    if not walk.back:  # an oldest-first walk of an earlier version: its newer windows are not walked yet
+        return fresh
+    if walk.stop < first:
+        return None
+    if walk.start < first:
+        walk = replace(walk, start=first, lo=max(walk.lo, first), hi=max(walk.hi, first))
     if walk.item in items:
         return walk
     later = [i for i in items if _key(i) > _key(walk.item)]
     if later:
         return replace(walk, item=later[0], lo=walk.start, hi=walk.stop, page=1)
-    return _next_window(walk, items, last)
+    return _next_window(walk, items, first)
 
 
-def _next_window(walk: Walk, items: list[str], last: int) -> Walk | None:
-    if walk.stop >= last:
-        return None
-    return _start(items, walk.stop + 1, last)
+def _next_window(walk: Walk, items: list[str], first: int) -> Walk | None:
+    """The 7 days before this window: the walk goes back in time."""
+    return _window(items, first, walk.start - 1)
 
 
-def _advance(walk: Walk, items: list[str], last: int, total: int, size: int) -> Walk | None:
+def _advance(walk: Walk, items: list[str], first: int, total: int, size: int) -> Walk | None:
     """The next call after a page of `walk`; None when the whole range has been walked."""
     if walk.page * size < total and walk.page < MAX_PAGE:
         return replace(walk, page=walk.page + 1)
@@ -110,7 +121,7 @@ def _advance(walk: Walk, items: list[str], last: int, total: int, size: int) -> 
     at = items.index(walk.item)
     if at + 1 < len(items):
         return replace(walk, item=items[at + 1], lo=walk.start, hi=walk.stop, page=1)
-    return _next_window(walk, items, last)
+    return _next_window(walk, items, first)
 
 
 class LazadaReviews:
@@ -129,12 +140,10 @@ class LazadaReviews:
     def pull(self, updated_from: datetime, updated_to: datetime, cursor: str | None) -> ReviewPage:
         """Walks until it finds review ids (or has made CALLS_PER_PAGE calls), then reads those reviews."""
         floor = ms(self.clock() - timedelta(days=HISTORY_DAYS)) + 60_000  # a minute inside Lazada's 90 days
-        last = ms(updated_to)
+        first = max(ms(updated_from), floor)
         items = sorted(self._names(fresh=cursor is None), key=_key)
-        fresh = _start(items, max(ms(updated_from), floor), last)
-        walk = _resume(cursor, items, last, fresh) if cursor else fresh
-        if walk is not None and walk.start < floor:  # resumed after its oldest days went out of Lazada's reach
-            walk = fresh
+        fresh = _window(items, first, ms(updated_to))
+        walk = _resume(cursor, items, first, fresh) if cursor else fresh
         found: list[str] = []
         for _ in range(CALLS_PER_PAGE):
             if walk is None or found:
@@ -145,7 +154,7 @@ class LazadaReviews:
                 walk = replace(walk, hi=walk.lo + (walk.hi - walk.lo) // 2)  # too many for 50 pages: halve
                 continue
             found += [str(i) for i in data.get("id_list") or []]
-            walk = _advance(walk, items, last, total, size)
+            walk = _advance(walk, items, first, total, size)
         reviews = self.get(found)
         return ReviewPage(tuple(reviews), walk.text() if walk else None, walk is None)
 
