@@ -31,3 +31,25 @@ def test_a_client_gone_mid_answer_prints_nothing_and_other_failures_are_logged(
         assert [r.exc_info[1].args[0] for r in caplog.records if r.exc_info] == ["a bug in a practice handler"]
     finally:
         market.stop()
+
+
+def test_stop_knocks_instead_of_waiting_for_the_idle_wake(tmp_path: Path) -> None:
+    """The server thread sleeps IDLE_WAKE_S between connections (it woke every 0.1 s: ~0.1 s of CPU a minute in
+    practice mode); stop() ends its wait by connecting, so it neither hangs nor waits the interval out, even
+    while a client holds a keep-alive connection open."""
+    import socket
+    import time
+
+    from companion.practice.server import IDLE_WAKE_S
+
+    assert IDLE_WAKE_S >= 5
+    market = PracticeMarketplace(tmp_path / "practice").start()
+    thread = market._thread
+    assert thread is not None and thread.is_alive()
+    held = socket.create_connection((market.host, market.port))
+    time.sleep(0.3)  # accepted: the server thread is back in its wait
+    started = time.monotonic()
+    market.stop()
+    took = time.monotonic() - started
+    held.close()
+    assert not thread.is_alive() and took < IDLE_WAKE_S / 2

@@ -33,6 +33,7 @@ from companion.practice.plugin import Handler, PracticeChannel
 from companion.practice.state import PracticeState
 
 ADMIN = "/_practice"
+IDLE_WAKE_S = 5.0  # the server thread wakes this often with nothing to do; stop() knocks rather than waiting
 Mount = tuple[str, str, str, Handler]  # (base path, key in base_urls, platform, handler)
 
 
@@ -94,7 +95,7 @@ class PracticeMarketplace:
 
         self._httpd = Server((self.host, self.port), Handler)
         self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1},
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": IDLE_WAKE_S},
                                         name="practice-marketplace", daemon=True)
         self._thread.start()
         return self
@@ -102,12 +103,22 @@ class PracticeMarketplace:
     def stop(self) -> None:
         self.buyers.stop()
         if self._httpd is not None:
-            self._httpd.shutdown()
+            self._shut_down(self._httpd)
             self._httpd.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._httpd = self._thread = None
         self.state.close()
+
+    def _shut_down(self, httpd: ThreadingHTTPServer) -> None:
+        """`shutdown()` is only seen when the server's wait for a connection ends: knock (connect and close) until
+        it has been, rather than waking every 0.1 s for the whole session (~0.1 s of CPU a minute while idle)."""
+        stopping = threading.Thread(target=httpd.shutdown, name="practice-stop", daemon=True)
+        stopping.start()
+        while stopping.is_alive():
+            with contextlib.suppress(OSError):  # not listening any more: the wait ends within IDLE_WAKE_S
+                socket.create_connection((self.host, self.port), timeout=0.5).close()
+            stopping.join(0.05)
 
     def __enter__(self) -> PracticeMarketplace:
         return self.start()
