@@ -178,6 +178,28 @@ def test_the_newest_week_is_walked_first_and_an_older_cursor_walks_again(market:
     assert [p for ex in wire for p in answer_problems(ex)] == []
 
 
+def test_a_walk_resumed_on_a_new_connection_keeps_the_product_names(market: PracticeMarketplace) -> None:
+    """The sync connects anew every round; a first walk lasts many rounds. Only the walk's start reads the product
+    list (GetProducts); a later round resuming it uses the names kept, and another token reads its own."""
+    wire = record(market)
+    _reviewed(market, "TEH-MLT-25", 2, "kurang manis")
+    link = connector(market)
+    link.use_tokens(link.refresh_tokens())
+    start = _now(market) - timedelta(days=60)
+    first = link.pull_reviews(start, _now(market))
+    products = len(_calls(wire, "/products/get"))
+    assert products >= 1 and first.next_cursor
+    resumed = connector_like(link).pull_reviews(start, _now(market), first.next_cursor)
+    assert len(_calls(wire, "/products/get")) == products  # the names kept from the walk's start
+    assert all(r.product_name for r in first.reviews + resumed.reviews)
+    connector_like(link).pull_reviews(start, _now(market))  # a new walk: read afresh
+    assert len(_calls(wire, "/products/get")) == 2 * products
+    other = connector(market)
+    other.use_tokens(other.refresh_tokens())  # another token: nothing shared
+    other.pull_reviews(start, _now(market), first.next_cursor)
+    assert len(_calls(wire, "/products/get")) == 3 * products
+
+
 def test_a_product_with_more_reviews_than_fifty_pages_is_walked_in_smaller_windows(
         market: PracticeMarketplace) -> None:
     """501 reviews of one product in one window: 50 pages of 10 cannot hold them, so the window is halved."""

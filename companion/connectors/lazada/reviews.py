@@ -12,7 +12,9 @@ get_reviews reads such changes back.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
@@ -34,6 +36,7 @@ from companion.connectors.lazada.contracts_reviews import (
 from companion.domain.reviews import Review, ReviewPage, ReviewReply, ReviewReplyResult
 
 WINDOW_MS = WINDOW_DAYS * 86_400_000 - 1   # start and end both count: 7 days exactly
+KEEP_NAMES_S = 3600.0                      # product names kept between connections (NamesKept)
 CALLS_PER_PAGE = 20                        # history calls one pull_reviews makes at most (products without reviews)
 PRODUCT_PAGE = 50
 
@@ -56,6 +59,34 @@ class Walk:
 
 def ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
+
+
+class NamesKept:
+    """The shops' product names between connections: the sync makes a new connection every round, and a first walk
+    lasts ~40 rounds, each of which re-read every name (10 calls of 50 for 500 products, the largest answers of the
+    walk). A walk's start reads them afresh; a resumed walk uses what is kept for up to KEEP_NAMES_S. Keyed by a hash
+    of the host, app key and access token (a new token, or another shop, reads its own)."""
+
+    def __init__(self, shops: int = 16) -> None:
+        self.shops = shops
+        self._kept: dict[str, tuple[float, dict[str, str]]] = {}
+
+    @staticmethod
+    def key(client: LazadaClient) -> str:
+        c = client.credentials
+        return hashlib.sha256(f"{c.base_url}\n{c.app_key}\n{c.access_token}".encode()).hexdigest()
+
+    def get(self, client: LazadaClient) -> dict[str, str] | None:
+        found = self._kept.get(self.key(client))
+        return found[1] if found and time.monotonic() - found[0] < KEEP_NAMES_S else None
+
+    def put(self, client: LazadaClient, names: dict[str, str]) -> None:
+        if len(self._kept) >= self.shops:
+            self._kept.pop(min(self._kept, key=lambda k: self._kept[k][0]))
+        self._kept[self.key(client)] = (time.monotonic(), names)
+
+
+KEPT_NAMES = NamesKept()
 
 
 def product_names(client: LazadaClient) -> dict[str, str]:
@@ -133,8 +164,11 @@ class LazadaReviews:
         self.names: dict[str, str] | None = None
 
     def _names(self, fresh: bool = False) -> dict[str, str]:
+        if not fresh and self.names is None:
+            self.names = KEPT_NAMES.get(self.client)
         if self.names is None or fresh:
             self.names = product_names(self.client)
+            KEPT_NAMES.put(self.client, self.names)
         return self.names
 
     def pull(self, updated_from: datetime, updated_to: datetime, cursor: str | None) -> ReviewPage:
